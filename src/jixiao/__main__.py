@@ -1,0 +1,3 @@
+from jixiao.cli.main import main
+
+main()

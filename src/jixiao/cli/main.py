@@ -1,0 +1,136 @@
+"""`jixiao`: read with formats/, compute with core/, write with formats/ or reports/.
+
+Exit codes: 0 fine; 1 `check` found errors; 2 the input cannot be used (the message names
+file, line and field); 70 an internal fault (reported in one line, no traceback unless
+JIXIAO_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from jixiao import services
+from jixiao.cli.render import print_evaluation, print_findings
+from jixiao.core.checks import RULES
+from jixiao.core.dossier import Dossier
+from jixiao.formats.errors import InputError
+from jixiao.formats.evaluation_json import evaluation_dict
+
+app = typer.Typer(
+    name="jixiao",
+    help="jixiao（绩效）：财政专项资金预算绩效管理。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False, width=None)
+err = Console(stderr=True)
+
+FileArg = Annotated[Path, typer.Argument(help="资金档案（YAML）", show_default=False)]
+
+
+def fail_input(problem: InputError) -> None:
+    """Print every problem of an unusable input and exit 2."""
+    err.print("[bold red]输入有误：[/]", highlight=False)
+    for p in problem.problems:
+        err.print(f"  {p}", highlight=False, markup=False)
+    raise typer.Exit(2)
+
+
+def _json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def evaluate(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（见 README 的约定）")] = False,
+) -> None:
+    """评分并核对：打印表2-1、指标得分和核对发现。"""
+    try:
+        ev = services.evaluate_file(file)
+    except InputError as problem:
+        fail_input(problem)
+    if as_json:
+        _json(evaluation_dict(ev))
+    else:
+        print_evaluation(out, ev)
+
+
+@app.command()
+def check(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """只核对：有错误时退出码为 1，无法读取时为 2。"""
+    try:
+        ev = services.evaluate_file(file)
+    except InputError as problem:
+        fail_input(problem)
+    if as_json:
+        _json(evaluation_dict(ev)["findings"])
+    else:
+        print_findings(out, ev)
+    raise typer.Exit(1 if ev.errors else 0)
+
+
+@app.command()
+def schema() -> None:
+    """打印资金档案的 JSON Schema（供编辑器自动补全和校验）。"""
+    _json(Dossier.model_json_schema())
+
+
+@app.command()
+def rules() -> None:
+    """列出内置核对规则。"""
+    for rule_id, text in RULES.items():
+        out.print(f"{rule_id:32} {text}", highlight=False)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("jixiao-demo"),
+) -> None:
+    """对内置示例（2021年东西部协作财政援助资金）运行全流程，结果写入 ./jixiao-demo/。"""
+    source = services.example_dossier()
+    try:
+        ev = services.evaluate_file(source)
+    except InputError as problem:
+        fail_input(problem)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, out_dir / "dossier.yaml")
+    (out_dir / "evaluation.json").write_text(
+        json.dumps(evaluation_dict(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    with (out_dir / "evaluation.txt").open("w", encoding="utf-8") as handle:
+        print_evaluation(Console(file=handle, width=120, color_system=None), ev)
+    print_evaluation(out, ev)
+    out.print(f"\n已写入 {out_dir}/：dossier.yaml、evaluation.json、evaluation.txt", highlight=False)
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches a user."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}\n"
+            "这是 jixiao 的缺陷，请附上命令和输入文件报告；设置 JIXIAO_DEBUG=1 可查看详细信息。",
+            highlight=False,
+        )
+        sys.exit(70)

@@ -1,0 +1,91 @@
+"""Terminal rendering of an Evaluation (rich tables; plain text when not a terminal)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jixiao.core.checks import Finding
+from jixiao.core.evaluation import Evaluation
+from jixiao.core.numbers import fmt, fmt_natural
+
+_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+
+
+def table_2_1(ev: Evaluation) -> Table:
+    """表2-1 一级指标自评得分情况表, computed."""
+    card = ev.scorecard
+    table = Table(title="表2-1 一级指标自评得分情况表", title_justify="left")
+    for header in ("一级指标（评价因素）", "分值", "得分", "得分率"):
+        table.add_column(header, justify="left" if header.startswith("一级") else "right")
+    table.add_row("总得分", fmt_natural(card.template.total), fmt(card.score), f"{fmt(card.rate)}%",
+                  style="bold")
+    for node in card.indicators:
+        table.add_row(node.name, fmt_natural(node.weight), fmt(node.score), f"{fmt(node.rate)}%")
+    return table
+
+
+def indicator_tree(ev: Evaluation) -> Table:
+    table = Table(title="指标得分（计算值 / 报告所列）", title_justify="left")
+    for header in ("指标", "分值", "得分", "所列得分", "得分率", "评分方法"):
+        table.add_column(header, justify="left" if header in ("指标", "评分方法") else "right")
+    methods = {
+        "quantitative": "定量", "qualitative": "定性", "deduction": "扣分", "manual": "人工",
+        "execution": "预算执行率", None: "汇总",
+    }
+    for node in ev.scorecard.walk():
+        stated = fmt(node.stated_score) if node.stated_score is not None else "—"
+        differs = node.stated_score is not None and fmt(node.stated_score) != fmt(node.score)
+        table.add_row(
+            "  " * (node.level - 1) + node.name, fmt_natural(node.weight), fmt(node.score),
+            Text(stated, style="bold red" if differs else ""),
+            f"{fmt(node.rate)}%", methods.get(node.method, node.method or ""),
+            style="" if node.applicable else "dim",
+        )
+    return table
+
+
+def finding_lines(findings: tuple[Finding, ...]) -> list[Text]:
+    """One finding per line (readable in any terminal width, easy to grep)."""
+    lines = []
+    for f in findings:
+        label, style = _SEVERITY.get(f.severity, (f.severity, ""))
+        line = Text()
+        line.append(f"[{label}] ", style=style)
+        line.append(f"{f.where}  ", style="bold")
+        line.append(f.message)
+        line.append(f"  〔{f.rule}〕", style="dim")
+        lines.append(line)
+    return lines
+
+
+def summary_line(ev: Evaluation) -> str:
+    card = ev.scorecard
+    stated = ev.dossier.evaluation
+    line = f"计算总得分 {fmt(card.score)}，等级「{card.grade}」"
+    if stated.stated_total is not None:
+        line += f"；报告所列 {fmt(stated.stated_total)}"
+        if stated.stated_grade:
+            line += f"，「{stated.stated_grade}」"
+    counts = "，".join(f"{_SEVERITY[s][0]} {ev.count(s)} 项" for s in ("error", "warning", "info"))
+    return f"{line}。核对：{counts}。"
+
+
+def print_evaluation(console: Console, ev: Evaluation) -> None:
+    fund = ev.dossier.fund
+    console.print(Text(f"{fund.year}年 {fund.name}（{fund.budget_unit}）", style="bold"))
+    console.print(f"权重模板：{ev.scorecard.template.name}")
+    console.print(table_2_1(ev))
+    console.print(indicator_tree(ev))
+    print_findings(console, ev)
+
+
+def print_findings(console: Console, ev: Evaluation) -> None:
+    if ev.findings:
+        console.print(Text(f"核对发现（{len(ev.findings)} 项）", style="italic"))
+        for line in finding_lines(ev.findings):
+            console.print(line)
+    else:
+        console.print("核对未发现问题。")
+    console.print(summary_line(ev))

@@ -1,0 +1,1 @@
+"""The pure domain core: no Django, no file formats, no I/O."""

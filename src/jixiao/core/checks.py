@@ -1,0 +1,462 @@
+"""The checks engine: recompute every total, rate, score and grade; report what disagrees.
+
+A check is a `Comparison` in the spirit of DHIS2 validation rules: an expected side, an
+actual side, an operator, the decimal places the comparison is made at, and the severity of
+a violation. One judge (`judge`) turns comparisons into `Finding`s:
+
+- equal after rounding both sides half-up to ``places``: no finding;
+- off by no more than one unit of the last shown digit: ``warning`` (a rounding slip, such
+  as 399.99 against 400 or 99.23 written for 99.2358);
+- further off: the comparison's severity (``error`` unless said otherwise).
+
+Rule builders below read the dossier and the scorecard and never judge anything themselves.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.core.dossier import Dossier, GradeBand, Recipient, ScoringConventions, walk_recipients
+from jixiao.core.numbers import (
+    HUNDRED,
+    UnitMismatch,
+    convert,
+    fmt,
+    percent,
+    places,
+    round_half_up,
+    step,
+)
+from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate, grade_for
+
+ZERO = Decimal(0)
+
+# Rule ids and what each asserts, for users (shown by `jixiao rules` and in reports).
+RULES: dict[str, str] = {
+    "weights.children_sum": "下级指标分值之和等于上级指标分值",
+    "scores.children_sum": "下级指标所列得分之和等于上级指标所列得分",
+    "score.within_weight": "得分不超过分值",
+    "score.stated": "所列得分等于按评分规则计算的得分",
+    "rate.stated": "所列得分率等于 得分 ÷ 分值",
+    "score.reason": "未得满分的指标须说明扣分理由",
+    "qualitative.band": "定性指标得分落在其达成档次的区间内",
+    "quantitative.over_target": "大幅超额完成须说明原因",
+    "deduction.balance": "扣分合计等于 分值 − 得分",
+    "deduction.problem": "每项扣分对应一个存在的问题",
+    "problem.measure": "每个问题都有改进意见",
+    "template.weights": "一级指标及分值符合权重模板",
+    "total.weight": "一级指标分值合计等于模板总分",
+    "total.stated": "所列总得分等于计算的总得分",
+    "total.rate": "所列总得分率等于 总得分 ÷ 总分",
+    "grade.stated": "所列绩效等级与总得分相符",
+    "spending.by_use": "分用途支出之和等于资金来源合计",
+    "spending.stated_total": "所列支出合计等于资金来源合计",
+    "figure.parts": "分项之和等于总数",
+    "figure.same_as": "同一数量以不同单位表述时一致",
+    "figure.items": "所列个数等于列举的事项数",
+    "recipients.count": "所列县数等于列举的县个数",
+    "recipients.agreements": "所列协议数等于下级协议数之和",
+    "budget.agreements": "该层级协议数合计等于全年预算数",
+    "budget.arrivals": "到位数等于各笔到位资金之和",
+    "budget.execution_rate": "所列执行率等于 执行数 ÷ 预算数",
+    "budget.arrival_rate": "所列到位率等于 到位数 ÷ 全年预算数",
+    "budget.executed_le_arrived": "执行数不超过到位数",
+    "budget.rows": "年度资金总额等于其中各行之和",
+    "plan_actual.rate": "所列完成率等于 实际 ÷ 计划",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something that does not add up: which rule, how bad, where, expected and found."""
+
+    rule: str
+    severity: str  # error | warning | info
+    where: str
+    expected: Decimal | str | None
+    actual: Decimal | str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``actual op expected``, compared at ``places`` decimals."""
+
+    rule: str
+    where: str
+    what: str
+    expected: Decimal | None
+    actual: Decimal | None
+    op: str = "=="
+    places: int = 2
+    severity: str = "error"
+    unit: str = ""
+
+
+_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt,
+    "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+_OP_WORDS = {"!=": "不应等于", "<": "应小于", "<=": "应不超过", ">": "应大于", ">=": "应不少于"}
+
+
+def judge(c: Comparison) -> Finding | None:
+    """The one place a comparison becomes a finding (or not)."""
+    if c.expected is None or c.actual is None:
+        return None
+    shown_expected = fmt(c.expected, c.places)
+    shown_actual = fmt(c.actual, c.places)
+    if c.op != "==":
+        if _OPS[c.op](c.actual, c.expected):
+            return None
+        message = f"{c.what}：{shown_actual}{c.unit}，{_OP_WORDS[c.op]} {shown_expected}{c.unit}"
+        return Finding(c.rule, c.severity, c.where, c.expected, c.actual, message)
+    if round_half_up(c.actual, c.places) == round_half_up(c.expected, c.places):
+        return None
+    diff = c.actual - c.expected
+    rounding_slip = abs(diff) <= step(c.places)
+    severity = "warning" if rounding_slip and c.severity == "error" else c.severity
+    message = (
+        f"{c.what}：应为 {shown_expected}{c.unit}，实为 {shown_actual}{c.unit}"
+        f"（相差 {fmt(diff, min(max(c.places, places(diff)), c.places + 2))}{c.unit}"
+        + ("，属尾数误差" if rounding_slip else "")
+        + "）"
+    )
+    return Finding(c.rule, severity, c.where, c.expected, c.actual, message)
+
+
+def _finest(*values: Decimal | None) -> int:
+    return max((places(v) for v in values if v is not None), default=0)
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+# --- indicators ------------------------------------------------------------------------
+
+
+def indicator_checks(
+    card: Scorecard, conv: ScoringConventions
+) -> Iterator[Comparison | Finding]:
+    for node in card.walk():
+        yield from _node_checks(node, conv)
+    yield from _total_checks(card)
+
+
+def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Comparison | Finding]:
+    where = f"indicators/{node.path}"
+    name = node.path
+    if not node.applicable:
+        return
+    if node.children:
+        live = [c for c in node.children if c.applicable]
+        yield Comparison(
+            "weights.children_sum", where, f"「{name}」的下级指标分值之和", node.weight,
+            _sum(c.weight for c in live), places=_finest(node.weight, *(c.weight for c in live)),
+            unit="分",
+        )
+        stated = [c.stated_score for c in live]
+        if node.stated_score is not None and all(s is not None for s in stated):
+            yield Comparison(
+                "scores.children_sum", where, f"「{name}」的下级指标所列得分之和",
+                node.stated_score, _sum(s for s in stated if s is not None), unit="分",
+            )
+    yield Comparison(
+        "score.within_weight", where, f"「{name}」的所列得分", node.weight, node.stated_score,
+        op="<=", unit="分",
+    )
+    yield Comparison(
+        "score.stated", where, f"「{name}」的所列得分（按规则计算）", node.score,
+        node.stated_score, unit="分",
+    )
+    if node.stated_rate is not None and node.stated_score is not None:
+        base = node.effective_weight
+        yield Comparison(
+            "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
+            percent(node.stated_score, base), node.stated_rate,
+            places=max(2, places(node.stated_rate)), unit="%",
+        )
+    source = node.source
+    if node.children or source is None:
+        return
+    stated_or_computed = node.stated_score if node.stated_score is not None else node.score
+    deducted = _sum(d.points for d in source.deductions)
+    if stated_or_computed < node.weight and not source.reason and not source.deductions:
+        yield Finding(
+            "score.reason", "error", where, str(node.weight), str(stated_or_computed),
+            f"「{name}」未得满分（{fmt(stated_or_computed)}/{fmt(node.weight)}），但没有扣分理由",
+        )
+    if source.deductions:
+        yield Comparison(
+            "deduction.balance", where, f"「{name}」的扣分合计（分值 − 所列得分）",
+            node.weight - stated_or_computed, deducted, unit="分",
+        )
+        for k, ded in enumerate(source.deductions):
+            if ded.problem is None:
+                yield Finding(
+                    "deduction.problem", "error", f"{where}/deductions/{k}", None, str(ded.points),
+                    f"「{name}」扣 {ded.points} 分（{ded.reason}），未对应任何存在的问题",
+                )
+    if source.method == "qualitative" and source.level is not None and source.score is not None:
+        low, high = conv.qualitative_bands[source.level]
+        if source.weight > 0:
+            rate = source.score * HUNDRED / source.weight
+            top_ok = rate <= high if source.level == "达成" else rate < high
+            if not (low <= rate and top_ok):
+                yield Finding(
+                    "qualitative.band", "error", where, f"{low}%–{high}%", f"{fmt(rate)}%",
+                    f"「{name}」评为「{source.level}」，得分率应在 {low}%–{high}%，"
+                    f"实为 {fmt(rate)}%",
+                )
+    if (
+        node.method == "quantitative" and source.direction == ">=" and node.completion is not None
+        and node.completion >= conv.explain_over and not source.analysis
+    ):
+        yield Finding(
+            "quantitative.over_target", "info", where, f"< {conv.explain_over}%",
+            f"{fmt(node.completion)}%",
+            f"「{name}」完成率 {fmt(node.completion)}%，超过 {conv.explain_over}%，须说明超额原因"
+            "（目标是否偏低）",
+        )
+
+
+def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
+    template = card.template
+    roots = {r.name: r for r in card.indicators}
+    for item in template.items:
+        root = roots.get(item.name)
+        if root is None:
+            yield Finding(
+                "template.weights", "warning", "indicators", item.name, None,
+                f"权重模板「{template.name}」有一级指标「{item.name}」，档案中没有",
+            )
+        else:
+            yield Comparison(
+                "template.weights", f"indicators/{item.name}",
+                f"一级指标「{item.name}」的分值（模板 {template.id}）", item.weight, root.weight,
+                unit="分",
+            )
+    names = {i.name for i in template.items}
+    for root in card.indicators:
+        if root.name not in names:
+            yield Finding(
+                "template.weights", "warning", f"indicators/{root.name}", None, root.name,
+                f"一级指标「{root.name}」不在权重模板「{template.name}」中",
+            )
+    yield Comparison(
+        "total.weight", "total", "一级指标分值合计", template.total,
+        _sum(r.weight for r in card.indicators), unit="分",
+    )
+
+
+def stated_total_checks(
+    d: Dossier, card: Scorecard, bands: list[GradeBand]
+) -> Iterator[Comparison | Finding]:
+    ev = d.evaluation
+    yield Comparison("total.stated", "total", "所列总得分", card.score, ev.stated_total, unit="分")
+    if ev.stated_rate is not None and ev.stated_total is not None:
+        yield Comparison(
+            "total.rate", "total", "所列总得分率（所列总得分 ÷ 总分）",
+            percent(ev.stated_total, card.template.total), ev.stated_rate,
+            places=max(2, places(ev.stated_rate)), unit="%",
+        )
+    if ev.stated_grade is not None:
+        basis = ev.stated_total if ev.stated_total is not None else card.score
+        expected = grade_for(basis, bands)
+        if expected != ev.stated_grade:
+            yield Finding(
+                "grade.stated", "error", "total", expected, ev.stated_grade,
+                f"总得分 {fmt(basis)} 对应等级「{expected}」，报告所列为「{ev.stated_grade}」",
+            )
+        computed = grade_for(card.score, bands)
+        if computed != expected:
+            yield Finding(
+                "grade.stated", "error", "total", computed, ev.stated_grade,
+                f"按计算总得分 {fmt(card.score)}，等级应为「{computed}」，"
+                f"报告所列为「{ev.stated_grade}」",
+            )
+
+
+# --- problems and measures -------------------------------------------------------------
+
+
+def link_checks(d: Dossier) -> Iterator[Finding]:
+    answered = {ref for m in d.improvements for ref in m.problems}
+    for p in d.problems:
+        if p.id not in answered:
+            yield Finding(
+                "problem.measure", "error", f"problems/{p.id}", None, p.id,
+                f"问题 {p.id}「{p.title}」没有对应的改进意见",
+            )
+
+
+# --- money -----------------------------------------------------------------------------
+
+
+def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
+    unit = d.fund.money_unit
+    names = {r.id: r.name for r, _ in walk_recipients(d.recipients)}
+    for s in d.spending:
+        where = f"spending/{s.id}"
+        who = names.get(s.recipient, s.recipient)
+        sources = _sum(x.amount for x in s.sources) if s.sources else None
+        total = s.stated_total if s.stated_total is not None else sources
+        if s.stated_total is not None and sources is not None:
+            yield Comparison(
+                "spending.stated_total", where, f"{who}所列支出合计（资金来源合计）", sources,
+                s.stated_total, places=_finest(s.stated_total, *(x.amount for x in s.sources)),
+                unit=unit,
+            )
+        if s.by_use and total is not None:
+            uses = [u.amount for u in s.by_use]
+            yield Comparison(
+                "spending.by_use", where, f"{who}分用途支出之和", total, _sum(uses),
+                places=_finest(total, *uses), unit=unit,
+            )
+    yield from _recipient_checks(d)
+    yield from _budget_checks(d)
+
+
+def _subtree(node: Recipient) -> list[Recipient]:
+    return [node, *(n for c in node.children for n in _subtree(c))]
+
+
+def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
+    unit = d.fund.money_unit
+
+    def agreed(node: Recipient, level: str | None) -> list[Decimal]:
+        ids = {n.id for n in _subtree(node)}
+        return [
+            a.amount for a in d.agreements
+            if a.recipient in ids and (level is None or a.level == level)
+        ]
+
+    def counties(node: Recipient) -> int:
+        return sum(1 for n in _subtree(node) if n.kind == "county")
+
+    everything: list[Decimal] = []
+    all_counties = 0
+    for node, _ in walk_recipients(d.recipients):
+        if node.stated is None:
+            continue
+        where = f"recipients/{node.id}"
+        if node.stated.counties is not None:
+            yield Comparison(
+                "recipients.count", where, f"{node.name}所列帮扶县数（列举的县名个数）",
+                Decimal(counties(node)), Decimal(node.stated.counties), places=0, unit="个",
+            )
+        if node.stated.agreements is not None:
+            amounts = agreed(node, node.stated.level)
+            yield Comparison(
+                "recipients.agreements", where, f"{node.name}所列协议数（下级协议数之和）",
+                _sum(amounts), node.stated.agreements,
+                places=_finest(node.stated.agreements, *amounts), unit=unit,
+            )
+    totals = d.recipient_totals
+    if totals is not None:
+        # 表1-1 合计: the rows it totals are the top-level groups (provinces).
+        for root in d.recipients:
+            if root.kind != "work_team":
+                everything.extend(agreed(root, totals.level))
+                all_counties += counties(root)
+        if totals.counties is not None:
+            yield Comparison(
+                "recipients.count", "recipient_totals", "合计所列帮扶县数", Decimal(all_counties),
+                Decimal(totals.counties), places=0, unit="个",
+            )
+        if totals.agreements is not None:
+            yield Comparison(
+                "recipients.agreements", "recipient_totals", "合计所列协议数", _sum(everything),
+                totals.agreements, places=_finest(totals.agreements, *everything), unit=unit,
+            )
+
+
+def _budget_checks(d: Dossier) -> Iterator[Comparison]:
+    b = d.budget
+    unit = d.fund.money_unit
+    if b is None:
+        return
+    if b.level is not None:
+        amounts = [a.amount for a in d.agreements if a.level == b.level]
+        if amounts:
+            yield Comparison(
+                "budget.agreements", "budget", f"{b.level}协议数合计（全年预算数）", b.annual,
+                _sum(amounts), places=_finest(b.annual, *amounts), unit=unit,
+            )
+    if d.arrivals and b.arrived is not None:
+        amounts = [a.amount for a in d.arrivals]
+        yield Comparison(
+            "budget.arrivals", "budget", "各笔到位资金之和（到位数）", b.arrived, _sum(amounts),
+            places=_finest(b.arrived, *amounts), unit=unit,
+        )
+    if b.arrived is not None:
+        yield Comparison(
+            "budget.executed_le_arrived", "budget", "执行数（到位数）", b.arrived, b.executed,
+            op="<=", places=_finest(b.arrived, b.executed), unit=unit,
+        )
+    if b.stated_execution_rate is not None:
+        yield Comparison(
+            "budget.execution_rate", "budget", "所列执行率", execution_rate(b),
+            b.stated_execution_rate, places=max(2, places(b.stated_execution_rate)), unit="%",
+        )
+    if b.stated_arrival_rate is not None and b.arrived is not None:
+        yield Comparison(
+            "budget.arrival_rate", "budget", "所列到位率", percent(b.arrived, b.annual),
+            b.stated_arrival_rate, places=max(2, places(b.stated_arrival_rate)), unit="%",
+        )
+    if b.rows:
+        for column, label in (("initial", "年初预算数"), ("annual", "全年预算数"),
+                              ("executed", "全年执行数")):
+            parts = [getattr(r, column) for r in b.rows if getattr(r, column) is not None]
+            total = getattr(b, column)
+            if parts and total is not None:
+                yield Comparison(
+                    "budget.rows", f"budget/{column}", f"{label}其中各行之和", total, _sum(parts),
+                    places=_finest(total, *parts), unit=unit,
+                )
+
+
+# --- plan vs actual and other figures ---------------------------------------------------
+
+
+def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
+    for m in d.plan_actual:
+        yield Comparison(
+            "plan_actual.rate", f"plan_actual/{m.id}", f"「{m.name}」所列完成率（实际 ÷ 计划）",
+            percent(m.actual, m.plan), m.stated_rate,
+            places=max(2, places(m.stated_rate)) if m.stated_rate is not None else 2, unit="%",
+        )
+    figures = {f.id: f for f in d.figures}
+    for f in d.figures:
+        where = f"figures/{f.id}"
+        if f.parts:
+            values = [p.value for p in f.parts]
+            yield Comparison(
+                "figure.parts", where, f"「{f.label}」的分项之和", f.value, _sum(values),
+                places=_finest(f.value, *values), unit=f.unit,
+            )
+        if f.items:
+            yield Comparison(
+                "figure.items", where, f"「{f.label}」所列个数（列举的事项数）",
+                Decimal(len(f.items)), f.value, places=0,
+            )
+        if f.same_as is not None:
+            other = figures[f.same_as]
+            try:
+                converted = convert(other.value, other.unit, f.unit)
+            except UnitMismatch:
+                yield Finding(
+                    "figure.same_as", "error", where, other.unit, f.unit,
+                    f"「{f.label}」与「{other.label}」被标为同一数量，但单位 {f.unit} 与 "
+                    f"{other.unit} 无法换算",
+                )
+                continue
+            yield Comparison(
+                "figure.same_as", where,
+                f"「{f.label}」（{other.value}{other.unit} 换算为{f.unit}）",
+                converted, f.value, places=places(f.value), unit=f.unit,
+            )

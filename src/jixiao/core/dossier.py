@@ -1,0 +1,448 @@
+"""The fund dossier: one fund-year as data.
+
+A dossier holds what a self-evaluation report *states*: figures, tables, the indicator tree
+with its weights and stated scores, problems and improvement measures. Nothing here computes;
+`scoring` and `checks` derive from it. Fields named ``stated_*`` are what the report claims and
+are compared with computed values, never used in their place.
+
+The models are pydantic (validation, JSON Schema), which is a library, not a file format:
+the YAML and Excel adapters in `jixiao.formats` turn files into these objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from jixiao.core.numbers import to_decimal
+
+
+def _no_float_or_bool(value: object) -> object:
+    # YAML numbers arrive as Decimal (see formats.yaml_loader); a bool is never a number.
+    if isinstance(value, bool):
+        raise ValueError("应为数字，而不是布尔值")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _percent(value: object) -> object:
+    """Accept "97.74%" or 97.74 (both meaning 97.74 percent)."""
+    value = _no_float_or_bool(value)
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").removesuffix("％")
+        parsed = to_decimal(text)
+        if parsed is None:
+            raise ValueError(f"应为百分数（如 97.74%），而不是 {value!r}")
+        return parsed
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(_no_float_or_bool), Field(allow_inf_nan=False)]
+Amount = Annotated[Number, Field(ge=0, description="金额（以 fund.money_unit 计），不能为负")]
+Weight = Annotated[Number, Field(ge=0, description="分值")]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    Field(allow_inf_nan=False, description="百分数：97.74% 或 97.74"),
+]
+Id = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[^\s/]+$", description="标识，不含空格和 /"),
+]
+Text = Annotated[str, Field(min_length=1)]
+
+Direction = Literal[">=", "<=", "="]
+Method = Literal["quantitative", "qualitative", "deduction", "manual", "execution"]
+QualitativeLevel = Literal["达成", "部分达成", "未达成"]
+RecipientKind = Literal["province", "city", "county", "work_team", "unit"]
+Severity = Literal["error", "warning", "info"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Fund(Model):
+    """The fund-year itself."""
+
+    name: Text = Field(description="资金名称")
+    budget_unit: Text = Field(description="预算单位")
+    year: int = Field(ge=1949, le=2200, description="资金年度")
+    base_date: dt.date | None = Field(None, description="评价基准日")
+    department: str | None = Field(None, description="主管部门")
+    implementer: str | None = Field(None, description="实施单位")
+    legal_basis: list[Text] = Field(default_factory=list, description="依据文件")
+    money_unit: Literal["元", "万元", "亿元"] = Field("万元", description="本档案金额单位")
+
+
+class StatedTotals(Model):
+    """Totals a report states for a group of recipients (e.g. a row of 表1-1)."""
+
+    counties: int | None = Field(None, ge=0, description="帮扶县数（个）")
+    agreements: Amount | None = Field(None, description="援助资金协议数")
+    level: str | None = Field(None, description="所列协议数只计该层级（如 省级）；缺省计全部")
+
+
+class Recipient(Model):
+    """A node of the recipient tree: receiving province → helping city → county; work teams."""
+
+    id: Id
+    name: Text
+    kind: RecipientKind
+    attributes: dict[str, bool | str | Number] = Field(
+        default_factory=dict, description="如 国家乡村振兴重点帮扶县: true"
+    )
+    stated: StatedTotals | None = None
+    children: list[Recipient] = Field(default_factory=list)
+
+
+class Agreement(Model):
+    """协议数: money agreed for a recipient, by the level of government that bears it."""
+
+    recipient: Id
+    level: Literal["中央", "省级", "市级", "县级", "其他"]
+    amount: Amount
+    purpose: str | None = Field(None, description="如 协作资金、工作经费")
+
+
+class Arrival(Model):
+    """到位: money that reached a recipient."""
+
+    recipient: Id
+    amount: Amount
+    date: dt.date | None = None
+    document: str | None = Field(None, description="拨付文件")
+
+
+class BudgetRow(Model):
+    """A 其中 row of 项目资金: 当年财政拨款, 上年结转资金, 其他资金."""
+
+    item: Text
+    initial: Amount | None = Field(None, description="年初预算数")
+    annual: Amount | None = Field(None, description="全年预算数")
+    executed: Amount | None = Field(None, description="全年执行数")
+
+
+class Budget(Model):
+    """项目资金 and its execution (预算执行)."""
+
+    level: str | None = Field(None, description="本预算对应的协议层级，如 省级；据此核对协议数合计")
+    initial: Amount | None = Field(None, description="年初预算数")
+    annual: Amount = Field(description="全年预算数")
+    arrived: Amount | None = Field(None, description="到位数")
+    executed: Amount = Field(description="全年执行数（支出数）")
+    basis: Literal["annual", "arrived"] = Field(
+        "annual", description="执行率的分母：annual=全年预算数，arrived=到位数"
+    )
+    stated_execution_rate: Percent | None = Field(None, description="报告所列执行率/支出率")
+    stated_arrival_rate: Percent | None = Field(None, description="报告所列到位率")
+    rows: list[BudgetRow] = Field(default_factory=list, description="其中各行")
+
+
+class SourceLine(Model):
+    label: Text
+    amount: Amount
+    level: str | None = None
+
+
+class UseLine(Model):
+    category: Text = Field(description="用途，如 产业帮扶")
+    amount: Amount
+
+
+class Spending(Model):
+    """Spending of one recipient by use category, against the money it draws on."""
+
+    id: Id
+    recipient: Id
+    sources: list[SourceLine] = Field(default_factory=list, description="资金来源")
+    stated_total: Amount | None = Field(None, description="报告所列支出合计")
+    project_count: int | None = Field(None, ge=0, description="项目个数")
+    by_use: list[UseLine] = Field(default_factory=list, description="分用途支出")
+
+
+class PlanActual(Model):
+    """A plan-vs-actual measure (挂职干部 计划 246 → 实际 381)."""
+
+    id: Id
+    name: Text
+    unit: str | None = None
+    plan: Number = Field(gt=0)
+    actual: Number = Field(ge=0)
+    stated_rate: Percent | None = Field(None, description="报告所列完成率")
+
+
+class Part(Model):
+    label: Text
+    value: Number
+
+
+class Figure(Model):
+    """A stated figure with its unit, optionally its parts, its listed items, or the same
+    quantity stated elsewhere in another unit."""
+
+    id: Id
+    label: Text
+    value: Number
+    unit: Text
+    same_as: Id | None = Field(None, description="同一数量在别处的表述（换算核对）")
+    parts: list[Part] = Field(default_factory=list, description="其中各项（与 value 同单位）")
+    items: list[Text] = Field(default_factory=list, description="列举的事项（个数应等于 value）")
+
+
+class Deduction(Model):
+    points: Annotated[Number, Field(gt=0)] = Field(description="扣分")
+    reason: Text
+    problem: Id | None = Field(None, description="对应的问题编号")
+
+
+class Indicator(Model):
+    """A node of the indicator tree. Leaves carry a scoring method; parents roll up."""
+
+    id: Id | None = None
+    name: Text
+    weight: Weight
+    method: Method | None = Field(None, description="末级指标的评分方法")
+    direction: Direction | None = Field(None, description="定量指标的指标性质：>=、<=、=")
+    target: Number | str | None = Field(None, description="年度指标值")
+    actual: Number | str | None = Field(None, description="实际完成值")
+    unit: str | None = Field(None, description="度量单位")
+    level: QualitativeLevel | None = Field(None, description="定性指标的达成档次")
+    score: Number | None = Field(None, ge=0, description="评价人给定的得分（定性、人工）")
+    reason: str | None = Field(None, description="得分理由；未得满分时必填")
+    deductions: list[Deduction] = Field(default_factory=list)
+    reverse_convention: Literal["linear", "ratio"] | None = None
+    applicable: bool = Field(True, description="不适用的指标不计分，其余按模板折算")
+    evidence: str | None = Field(None, description="佐证材料")
+    analysis: str | None = Field(None, description="偏差原因分析及改进措施")
+    stated_score: Number | None = Field(None, ge=0, description="报告所列得分")
+    stated_rate: Percent | None = Field(None, description="报告所列得分率")
+    children: list[Indicator] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _method_fits(self) -> Indicator:
+        if self.children:
+            if self.method is not None:
+                raise ValueError("有下级指标的指标不设评分方法（得分由下级汇总）")
+            return self
+        if self.method is None:
+            raise ValueError(
+                "末级指标须设 method：quantitative / qualitative / deduction / manual / execution"
+            )
+        if self.method == "quantitative":
+            if self.direction is None:
+                raise ValueError("定量指标须设 direction（>=、<= 或 =）")
+            for name in ("target", "actual"):
+                if not isinstance(getattr(self, name), Decimal):
+                    raise ValueError(f"定量指标的 {name} 应为数字")
+            if self.target == 0 and self.direction != "=":
+                raise ValueError("定量指标的 target 不能为 0")
+        if self.method == "qualitative" and self.level is None:
+            raise ValueError("定性指标须设 level：达成 / 部分达成 / 未达成")
+        if self.method == "qualitative" and self.level != "达成" and self.score is None:
+            raise ValueError("定性指标未完全达成时须给出 score")
+        if self.method == "manual" and self.score is None:
+            raise ValueError("人工评分须给出 score")
+        if self.method != "deduction" and self.deductions and self.method != "manual":
+            raise ValueError("只有 deduction 或 manual 方法可列扣分项")
+        return self
+
+
+class GradeBand(Model):
+    grade: Text
+    min: Number = Field(description="下限（含）")
+
+
+class ScoringConventions(Model):
+    """Conventions that differ between templates; recorded, never implicit."""
+
+    reverse: Literal["linear", "ratio"] | None = Field(
+        None,
+        description="反向指标：linear=(1-(实际-目标)/目标)×分值；ratio=目标/实际×分值",
+    )
+    equal: Literal["zero", "proportional"] = Field(
+        "zero", description="等于型指标未相等时：zero=0分；proportional=按偏离比例扣分"
+    )
+    explain_over: Percent = Field(
+        Decimal(130), description="完成率达到该值须说明超额原因（广西：130%）"
+    )
+    qualitative_bands: dict[QualitativeLevel, tuple[Percent, Percent]] = Field(
+        default_factory=lambda: {
+            "达成": (Decimal(80), Decimal(100)),
+            "部分达成": (Decimal(60), Decimal(80)),
+            "未达成": (Decimal(0), Decimal(60)),
+        },
+        description="定性指标三档的得分率区间 [下限, 上限]",
+    )
+
+
+class TemplateItem(Model):
+    name: Text
+    weight: Weight
+
+
+class WeightTemplate(Model):
+    """A weight template: the top-level indicators and their weights."""
+
+    id: Id
+    name: Text
+    total: Weight = Decimal(100)
+    items: list[TemplateItem]
+    rescale_not_applicable: bool = True
+
+
+class StatedEvaluation(Model):
+    """表2-1's total line and the stated grade."""
+
+    stated_total: Number | None = Field(None, description="绩效自评得分")
+    stated_rate: Percent | None = None
+    stated_grade: str | None = Field(None, description="绩效等级")
+
+
+class Problem(Model):
+    id: Id
+    title: Text
+    detail: str | None = None
+    source: Literal["自评", "考核", "审计", "监控", "其他"] = "自评"
+    amount: Amount | None = Field(None, description="涉及金额")
+    indicator: str | None = Field(None, description="关联指标路径，如 产出/质量指标")
+    recipient: Id | None = None
+
+
+class Improvement(Model):
+    id: Id
+    title: Text
+    summary: str | None = None
+    problems: list[Id] = Field(default_factory=list, description="针对的问题编号")
+
+
+class CustomRule(Model):
+    """A validation rule written in the dossier: ``left op right`` over named facts."""
+
+    id: Id
+    description: Text
+    left: Text
+    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    right: Text
+    severity: Severity = "error"
+    places: int | None = Field(None, ge=0, le=8, description="比较精度（小数位）")
+    missing: Literal["skip_if_any", "skip_if_all", "zero"] = "skip_if_any"
+
+
+class Dossier(Model):
+    """One fund-year."""
+
+    schema_version: Literal[1] = 1
+    fund: Fund
+    template: Id | WeightTemplate = Field(
+        "mof-2020", description="权重模板：内置 mof-2020 / guangdong-2022 / sichuan，或自定义"
+    )
+    grade_bands: list[GradeBand] | None = Field(None, description="等级区间；缺省 优90/良80/中60")
+    scoring: ScoringConventions = Field(default_factory=ScoringConventions)
+    narrative: dict[str, str] = Field(default_factory=dict, description="叙述段落（概要）")
+    recipients: list[Recipient] = Field(default_factory=list)
+    recipient_totals: StatedTotals | None = Field(None, description="表1-1 合计行")
+    agreements: list[Agreement] = Field(default_factory=list)
+    arrivals: list[Arrival] = Field(default_factory=list)
+    budget: Budget | None = None
+    spending: list[Spending] = Field(default_factory=list)
+    plan_actual: list[PlanActual] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    evaluation: StatedEvaluation = Field(default_factory=StatedEvaluation)
+    problems: list[Problem] = Field(default_factory=list)
+    improvements: list[Improvement] = Field(default_factory=list)
+    rules: list[CustomRule] = Field(default_factory=list)
+
+
+Loc = tuple[str | int, ...]
+
+
+def walk_recipients(
+    nodes: list[Recipient], loc: Loc = ("recipients",)
+) -> list[tuple[Recipient, Loc]]:
+    """Every recipient with its location, depth first."""
+    out: list[tuple[Recipient, Loc]] = []
+    for i, node in enumerate(nodes):
+        here = (*loc, i)
+        out.append((node, here))
+        out.extend(walk_recipients(node.children, (*here, "children")))
+    return out
+
+
+def walk_indicators(
+    nodes: list[Indicator], parent_path: str = "", loc: Loc = ("indicators",)
+) -> list[tuple[Indicator, str, Loc]]:
+    """Every indicator with its path (产出/质量指标) and location, depth first."""
+    out: list[tuple[Indicator, str, Loc]] = []
+    for i, node in enumerate(nodes):
+        path = f"{parent_path}/{node.name}" if parent_path else node.name
+        here = (*loc, i)
+        out.append((node, path, here))
+        out.extend(walk_indicators(node.children, path, (*here, "children")))
+    return out
+
+
+def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
+    """Cross-references a schema cannot express: unique ids, links that resolve.
+
+    Returns (location, message) pairs; empty when the dossier hangs together.
+    """
+    errors: list[tuple[Loc, str]] = []
+
+    def unique(items: list[tuple[str, Loc]], what: str) -> set[str]:
+        seen: set[str] = set()
+        for key, loc in items:
+            if key in seen:
+                errors.append((loc, f"{what}重复：{key}"))
+            seen.add(key)
+        return seen
+
+    recipients = unique([(r.id, (*loc, "id")) for r, loc in walk_recipients(d.recipients)], "单位标识")
+    indicator_walk = walk_indicators(d.indicators)
+    paths = unique([(p, (*loc, "name")) for _, p, loc in indicator_walk], "同级指标名称")
+    unique([(i.id, (*loc, "id")) for i, _, loc in indicator_walk if i.id], "指标标识")
+    unique([(s.id, ("spending", n, "id")) for n, s in enumerate(d.spending)], "支出标识")
+    unique([(m.id, ("plan_actual", n, "id")) for n, m in enumerate(d.plan_actual)], "计划完成标识")
+    figures = unique([(f.id, ("figures", n, "id")) for n, f in enumerate(d.figures)], "数据标识")
+    problems = unique([(p.id, ("problems", n, "id")) for n, p in enumerate(d.problems)], "问题编号")
+    unique([(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)], "改进意见编号")
+    unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], "规则标识")
+
+    def must(ref: str | None, known: set[str], loc: Loc, what: str) -> None:
+        if ref is not None and ref not in known:
+            errors.append((loc, f"引用了不存在的{what}：{ref}"))
+
+    for n, a in enumerate(d.agreements):
+        must(a.recipient, recipients, ("agreements", n, "recipient"), "单位")
+    for n, a in enumerate(d.arrivals):
+        must(a.recipient, recipients, ("arrivals", n, "recipient"), "单位")
+    for n, s in enumerate(d.spending):
+        must(s.recipient, recipients, ("spending", n, "recipient"), "单位")
+    for n, f in enumerate(d.figures):
+        must(f.same_as, figures, ("figures", n, "same_as"), "数据")
+        if f.same_as == f.id:
+            errors.append((("figures", n, "same_as"), "same_as 不能指向自身"))
+    for n, p in enumerate(d.problems):
+        must(p.indicator, paths, ("problems", n, "indicator"), "指标")
+        must(p.recipient, recipients, ("problems", n, "recipient"), "单位")
+    for n, m in enumerate(d.improvements):
+        for k, ref in enumerate(m.problems):
+            must(ref, problems, ("improvements", n, "problems", k), "问题")
+    for ind, _, loc in indicator_walk:
+        for k, ded in enumerate(ind.deductions):
+            must(ded.problem, problems, (*loc, "deductions", k, "problem"), "问题")
+        if ind.direction == "<=" and ind.method == "quantitative":
+            if ind.reverse_convention is None and d.scoring.reverse is None:
+                errors.append((
+                    (*loc, "reverse_convention"),
+                    "反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
+                    "选 linear 或 ratio",
+                ))
+        if ind.method == "execution" and d.budget is None:
+            errors.append(((*loc, "method"), "按预算执行率计分须有 budget（全年预算数、执行数）"))
+    return errors

@@ -1,0 +1,115 @@
+"""Exact numbers: decimal places, 四舍五入 rounding, percentages and unit scales.
+
+Money and every other figure are `Decimal`; a float never enters the core. A stated figure
+keeps the digits it was written with (``Decimal("13.30")`` has two places), which is how
+the checks know the precision a report claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+HUNDRED = Decimal(100)
+
+# 万 and 亿 are scale prefixes in Chinese units: 万元 = 10^4 元, 亿元 = 10^8 元, 万人 = 10^4 人.
+_PREFIXES = {"万": 10**4, "亿": 10**8}
+MONEY_UNITS = ("元", "万元", "亿元")
+
+
+def places(value: Decimal) -> int:
+    """Decimal places a figure was written with: 13.30 → 2, 80000 → 0."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def step(n_places: int) -> Decimal:
+    """One unit of the last shown digit: 2 → 0.01."""
+    return Decimal(1).scaleb(-n_places)
+
+
+def round_half_up(value: Decimal, n_places: int = 2) -> Decimal:
+    """四舍五入 to ``n_places`` decimals (never banker's rounding)."""
+    return value.quantize(step(n_places), rounding=ROUND_HALF_UP)
+
+
+def percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """Exact percentage numerator / denominator × 100, or None when the base is zero."""
+    if denominator == 0:
+        return None
+    return numerator * HUNDRED / denominator
+
+
+def fmt(value: Decimal | None, n_places: int = 2) -> str:
+    """Display form: rounded half-up, fixed places, no exponent. None shows as an em dash."""
+    if value is None:
+        return "—"
+    return f"{round_half_up(value, n_places):f}"
+
+
+def fmt_natural(value: Decimal | None) -> str:
+    """A figure as written: keeps its own places (13.30 stays 13.30), no exponent."""
+    if value is None:
+        return "—"
+    return f"{value:f}"
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """Parse a decimal literal, or None when it is not one."""
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        return None
+    return value if value.is_finite() else None
+
+
+class UnitMismatch(ValueError):
+    """Two units that measure different things (元 and 人)."""
+
+
+def split_unit(unit: str) -> tuple[str, int]:
+    """A unit as (base unit, factor): 万元 → (元, 10000), 人 → (人, 1), 亿元 → (元, 10^8)."""
+    unit = unit.strip()
+    if len(unit) > 1 and unit[0] in _PREFIXES:
+        return unit[1:], _PREFIXES[unit[0]]
+    return unit, 1
+
+
+def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """Convert exactly between scaled units of one base (992358 人 → 99.2358 万人)."""
+    base_from, factor_from = split_unit(from_unit)
+    base_to, factor_to = split_unit(to_unit)
+    if base_from != base_to:
+        raise UnitMismatch(f"{from_unit} 与 {to_unit} 不是同一计量单位")
+    return value * factor_from / factor_to
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount with its unit (元 / 万元 / 亿元)."""
+
+    amount: Decimal
+    unit: str = "万元"
+
+    def __post_init__(self) -> None:
+        if self.unit not in MONEY_UNITS:
+            raise UnitMismatch(f"金额单位应为 元、万元 或 亿元，而不是 {self.unit}")
+        if isinstance(self.amount, float):
+            raise TypeError("money is never a float")
+
+    def to(self, unit: str) -> Money:
+        return Money(convert(self.amount, self.unit, unit), unit)
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + other.to(self.unit).amount, self.unit)
+
+    def display(self, n_places: int = 2) -> str:
+        return f"{fmt(self.amount, n_places)}{self.unit}"
+
+    def fen(self) -> int:
+        """Whole 分 (0.01 元), rounded half-up: the storage form for databases."""
+        return int(round_half_up(self.to("元").amount * 100, 0))
+
+    @classmethod
+    def from_fen(cls, fen: int, unit: str = "万元") -> Money:
+        return cls(Decimal(fen) / 100, "元").to(unit)

@@ -1,0 +1,1 @@
+"""Adapters between files and the core: each reads and, where it makes sense, writes."""

@@ -1,0 +1,99 @@
+"""YAML → plain data, keeping a line number for every key and item.
+
+Numbers become `Decimal` straight from their text (23312.50 keeps both places; no float ever
+exists), duplicate keys are an error, and `Lines` answers "which line holds this field?"
+for a pydantic error location.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from jixiao.formats.errors import InputError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+class Lines:
+    """Maps a location such as ('indicators', 0, 'weight') to its 1-based line."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Loc, int] = {}
+
+    def add(self, loc: Loc, line: int) -> None:
+        self._lines.setdefault(loc, line)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of the deepest known prefix of ``loc`` (a missing field → its parent)."""
+        for n in range(len(loc), -1, -1):
+            line = self._lines.get(tuple(loc[:n]))
+            if line is not None:
+                return line
+        return None
+
+
+def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
+    tag = loader.resolve(yaml.ScalarNode, node.value, (node.style is None, False))
+    if node.style is None and tag == "tag:yaml.org,2002:float":
+        text = node.value.replace("_", "")
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite():
+            raise _Bad(node, f"不是有限的数字：{node.value}")
+        return value
+    return loader.construct_object(node)
+
+
+class _Bad(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        self.node = node
+        self.message = message
+
+
+def _build(node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader) -> Any:
+    lines.add(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Bad(key_node, "键必须是简单文字")
+            key = key_node.value
+            if key == "<<":
+                raise _Bad(key_node, "不支持 YAML 合并键 <<")
+            if key in out:
+                raise _Bad(key_node, f"键重复：{key}")
+            out[key] = _build(value_node, (*loc, key), lines, loader)
+            lines.add((*loc, key), key_node.start_mark.line + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*loc, i), lines, loader) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(node, loader)
+
+
+def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
+    """Parse one YAML document into plain data (Decimals for numbers) and its line map."""
+    lines = Lines()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem("文件为空", file=file)])
+        data = _build(node, (), lines, loader)
+    except _Bad as bad:
+        raise InputError([Problem(bad.message, file=file, line=bad.node.start_mark.line + 1)]) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        what = err.problem or err.context or "格式错误"
+        raise InputError([Problem(f"YAML 格式错误：{what}", file=file, line=line)]) from None
+    except (yaml.YAMLError, ValueError, TypeError) as err:
+        raise InputError([Problem(f"YAML 格式错误：{err}", file=file)]) from None
+    finally:
+        loader.dispose()
+    return data, lines

@@ -1,0 +1,33 @@
+"""Use cases: what every entry point (CLI, web, API, reports) calls. Files in, Evaluation out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.core.dossier import Dossier
+from jixiao.core.evaluation import Evaluation, EvaluationError, evaluate_dossier
+from jixiao.formats.dossier_yaml import read_dossier
+from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.templates import resolve_bands, resolve_template
+
+# src/jixiao/examples links to the repository's examples/ (one copy; wheels get the files).
+EXAMPLE = Path(__file__).parent / "examples" / "east-west-2021" / "dossier.yaml"
+
+
+def evaluate(dossier: Dossier, file: str | None = None) -> Evaluation:
+    """Evaluate a dossier already in memory; input-level problems raise InputError."""
+    template = resolve_template(dossier, file)
+    try:
+        return evaluate_dossier(dossier, template, resolve_bands(dossier))
+    except EvaluationError as err:
+        raise InputError([Problem(err.message, file=file, field=err.where)]) from None
+
+
+def evaluate_file(path: str | Path) -> Evaluation:
+    """Read a dossier file and evaluate it."""
+    return evaluate(read_dossier(path), str(path))
+
+
+def example_dossier() -> Path:
+    """The bundled example fund (the seed's 2021 East–West fund)."""
+    return EXAMPLE
