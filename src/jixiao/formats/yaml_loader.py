@@ -79,21 +79,28 @@ def _build(node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader) -> 
 def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
     """Parse one YAML document into plain data (Decimals for numbers) and its line map."""
     lines = Lines()
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem("文件为空", file=file)])
         data = _build(node, (), lines, loader)
     except _Bad as bad:
-        raise InputError([Problem(bad.message, file=file, line=bad.node.start_mark.line + 1)]) from None
+        line = bad.node.start_mark.line + 1
+        raise InputError([Problem(bad.message, file=file, line=line)]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         what = err.problem or err.context or "格式错误"
         raise InputError([Problem(f"YAML 格式错误：{what}", file=file, line=line)]) from None
-    except (yaml.YAMLError, ValueError, TypeError) as err:
+    except yaml.reader.ReaderError as err:
+        line = text.count("\n", 0, err.position) + 1
+        problem = Problem(f"含有不允许的控制字符 #x{err.character:04x}", file=file, line=line)
+        raise InputError([problem]) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
         raise InputError([Problem(f"YAML 格式错误：{err}", file=file)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up jixiao on a fresh Debian/Ubuntu machine (Python 3.11+) and run one job:
+#   ./run.sh demo    set up, then run the main job on the bundled example fund
+#   ./run.sh test    set up with the development tools, then lint and run every test
+# Extra arguments go to the job (e.g. ./run.sh test -k scoring). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")"
+job=${1:-demo}
+shift || true
+
+say() { printf '\033[1m[jixiao]\033[0m %s\n' "$*"; }
+
+python=${PYTHON:-python3}
+if ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  say "需要 Python 3.11 或更高版本（needs Python 3.11+）: 请先安装 python3。"
+  exit 2
+fi
+
+# System packages: what each job needs from Debian/Ubuntu.
+packages=()
+"$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
+if [ "$job" = test ]; then
+  # LibreOffice recalculates the allocation sheet's formulas in the tests.
+  command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=$(command -v sudo || true)
+  if [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; then
+    say "安装系统软件包: ${packages[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  else
+    say "缺少系统软件包且无 root 权限，请先安装: ${packages[*]}"
+    [[ " ${packages[*]} " == *" python3-venv "* ]] && exit 2
+  fi
+fi
+
+# The virtual environment, refreshed whenever pyproject.toml changes.
+extras=""
+[ "$job" = test ] && extras="[dev]"
+stamp=".venv/.jixiao-installed${extras}"
+if [ ! -x .venv/bin/python ]; then
+  say "创建虚拟环境 .venv"
+  "$python" -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "安装 jixiao${extras} 及其依赖"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".${extras}"
+  touch "$stamp"
+fi
+
+case "$job" in
+  demo)
+    exec .venv/bin/jixiao demo "$@"
+    ;;
+  test)
+    say "ruff check"
+    .venv/bin/ruff check src tests benchmarks
+    say "pytest"
+    exec .venv/bin/pytest "$@"
+    ;;
+  *)
+    say "用法: ./run.sh demo | ./run.sh test [pytest 参数]"
+    exit 2
+    ;;
+esac
