@@ -113,7 +113,8 @@ def demo(
     with (out_dir / "evaluation.txt").open("w", encoding="utf-8") as handle:
         print_evaluation(Console(file=handle, width=120, color_system=None), ev)
     print_evaluation(out, ev)
-    out.print(f"\n已写入 {out_dir}/：dossier.yaml、evaluation.json、evaluation.txt", highlight=False)
+    written = "dossier.yaml、evaluation.json、evaluation.txt"
+    out.print(f"\n已写入 {out_dir}/：{written}", highlight=False)
 
 
 def main() -> None:

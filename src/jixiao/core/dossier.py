@@ -402,7 +402,8 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
             seen.add(key)
         return seen
 
-    recipients = unique([(r.id, (*loc, "id")) for r, loc in walk_recipients(d.recipients)], "单位标识")
+    recipient_ids = [(r.id, (*loc, "id")) for r, loc in walk_recipients(d.recipients)]
+    recipients = unique(recipient_ids, "单位标识")
     indicator_walk = walk_indicators(d.indicators)
     paths = unique([(p, (*loc, "name")) for _, p, loc in indicator_walk], "同级指标名称")
     unique([(i.id, (*loc, "id")) for i, _, loc in indicator_walk if i.id], "指标标识")
@@ -410,7 +411,8 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     unique([(m.id, ("plan_actual", n, "id")) for n, m in enumerate(d.plan_actual)], "计划完成标识")
     figures = unique([(f.id, ("figures", n, "id")) for n, f in enumerate(d.figures)], "数据标识")
     problems = unique([(p.id, ("problems", n, "id")) for n, p in enumerate(d.problems)], "问题编号")
-    unique([(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)], "改进意见编号")
+    measures = [(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)]
+    unique(measures, "改进意见编号")
     unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], "规则标识")
 
     def must(ref: str | None, known: set[str], loc: Loc, what: str) -> None:
@@ -436,13 +438,13 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
             must(ded.problem, problems, (*loc, "deductions", k, "problem"), "问题")
-        if ind.direction == "<=" and ind.method == "quantitative":
-            if ind.reverse_convention is None and d.scoring.reverse is None:
-                errors.append((
-                    (*loc, "reverse_convention"),
-                    "反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
-                    "选 linear 或 ratio",
-                ))
+        reverse = ind.direction == "<=" and ind.method == "quantitative"
+        if reverse and ind.reverse_convention is None and d.scoring.reverse is None:
+            errors.append((
+                (*loc, "reverse_convention"),
+                "反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
+                "选 linear 或 ratio",
+            ))
         if ind.method == "execution" and d.budget is None:
             errors.append(((*loc, "method"), "按预算执行率计分须有 budget（全年预算数、执行数）"))
     return errors

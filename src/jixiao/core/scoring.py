@@ -157,7 +157,7 @@ def _leaf_score(
     if ind.method == "qualitative":
         if ind.score is not None:
             return ind.score, None, notes
-        low, high = conv.qualitative_bands[ind.level or "达成"]
+        _, high = conv.qualitative_bands[ind.level or "达成"]
         notes.append("达成年度指标，按满分计")
         return w * high / HUNDRED, None, notes
     if ind.method == "deduction":

@@ -100,7 +100,8 @@ def read_dossier(path: str | Path) -> Dossier:
     except FileNotFoundError:
         raise InputError([Problem("文件不存在", file=str(path))]) from None
     except UnicodeDecodeError as err:
-        raise InputError([Problem(f"不是 UTF-8 编码的文本（第 {err.start} 字节）", file=str(path))]) from None
+        problem = Problem(f"不是 UTF-8 编码的文本（第 {err.start} 字节）", file=str(path))
+        raise InputError([problem]) from None
     except OSError as err:
         raise InputError([Problem(f"无法读取：{err.strerror}", file=str(path))]) from None
     data, lines = load_yaml(text, file=str(path))
