@@ -295,6 +295,13 @@ class WeightTemplate(Model):
     rescale_not_applicable: bool = True
 
 
+class OverallGoal(Model):
+    """年度总体目标: the goal set and what was achieved (自评表's two text cells)."""
+
+    expected: Text = Field(description="预期目标")
+    achieved: str | None = Field(None, description="实际完成情况")
+
+
 class StatedEvaluation(Model):
     """表2-1's total line and the stated grade."""
 
@@ -344,6 +351,7 @@ class Dossier(Model):
     grade_bands: list[GradeBand] | None = Field(None, description="等级区间；缺省 优90/良80/中60")
     scoring: ScoringConventions = Field(default_factory=ScoringConventions)
     narrative: dict[str, str] = Field(default_factory=dict, description="叙述段落（概要）")
+    goal: OverallGoal | None = Field(None, description="年度总体目标")
     recipients: list[Recipient] = Field(default_factory=list)
     recipient_totals: StatedTotals | None = Field(None, description="表1-1 合计行")
     agreements: list[Agreement] = Field(default_factory=list)
