@@ -5,8 +5,8 @@ actual side, an operator, the decimal places the comparison is made at, and the 
 a violation. One judge (`judge`) turns comparisons into `Finding`s:
 
 - equal after rounding both sides half-up to ``places``: no finding;
-- off by no more than one unit of the last shown digit: ``warning`` (a rounding slip, such
-  as 399.99 against 400 or 99.23 written for 99.2358);
+- off by no more than one unit of the last shown digit, at one or more decimal places:
+  ``warning`` (a rounding slip, such as 399.99 against 400 or 99.23 written for 99.2358);
 - further off: the comparison's severity (``error`` unless said otherwise).
 
 Rule builders below read the dossier and the scorecard and never judge anything themselves.
@@ -117,7 +117,8 @@ def judge(c: Comparison) -> Finding | None:
     if round_half_up(c.actual, c.places) == round_half_up(c.expected, c.places):
         return None
     diff = c.actual - c.expected
-    rounding_slip = abs(diff) <= step(c.places)
+    # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.
+    rounding_slip = c.places > 0 and abs(diff) <= step(c.places)
     severity = "warning" if rounding_slip and c.severity == "error" else c.severity
     message = (
         f"{c.what}：应为 {shown_expected}{c.unit}，实为 {shown_actual}{c.unit}"
@@ -153,12 +154,14 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     if not node.applicable:
         return
     if node.children:
-        live = [c for c in node.children if c.applicable]
+        # Stated weights must add up whether or not a child is applicable; dropping and
+        # rescaling happen in scoring.
         yield Comparison(
             "weights.children_sum", where, f"「{name}」的下级指标分值之和", node.weight,
-            _sum(c.weight for c in live), places=_finest(node.weight, *(c.weight for c in live)),
-            unit="分",
+            _sum(c.weight for c in node.children),
+            places=_finest(node.weight, *(c.weight for c in node.children)), unit="分",
         )
+        live = [c for c in node.children if c.applicable]
         stated = [c.stated_score for c in live]
         if node.stated_score is not None and all(s is not None for s in stated):
             yield Comparison(
@@ -183,6 +186,10 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     source = node.source
     if node.children or source is None:
         return
+    yield Comparison(
+        "score.within_weight", where, f"「{name}」评价人给定的得分", node.weight, source.score,
+        op="<=", unit="分",
+    )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
     deducted = _sum(d.points for d in source.deductions)
     if stated_or_computed < node.weight and not source.reason and not source.deductions:

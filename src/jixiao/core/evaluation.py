@@ -12,7 +12,7 @@ from decimal import Decimal
 from jixiao.core import checks
 from jixiao.core.checks import Comparison, Finding, judge
 from jixiao.core.dossier import CustomRule, Dossier, GradeBand, WeightTemplate, walk_recipients
-from jixiao.core.expressions import ExpressionError, evaluate, parse, references
+from jixiao.core.expressions import ExpressionError, evaluate, literals, parse, references
 from jixiao.core.numbers import places
 from jixiao.core.scoring import Scorecard, ScoringError, score_tree
 
@@ -110,9 +110,10 @@ def custom_comparisons(
         as_zero = rule.missing != "skip_if_any"
         actual = evaluate(left, known, as_zero)
         expected = evaluate(right, known, as_zero)
-        shown = [v for v in (actual, expected) if v is not None]
+        # Compare at the finest precision of the figures that went in, never of a quotient.
+        inputs = [known[name] for name in names] + literals(left) + literals(right)
         precision = rule.places if rule.places is not None else max(
-            (places(v) for v in shown), default=2
+            (places(v) for v in inputs if v is not None), default=2
         )
         out.append(Comparison(
             f"custom.{rule.id}", where, rule.description, expected, actual, op=rule.op,

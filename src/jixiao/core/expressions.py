@@ -133,6 +133,17 @@ def references(node: Expr) -> set[str]:
     return set()
 
 
+def literals(node: Expr) -> list[Decimal]:
+    """The numbers written in an expression."""
+    if isinstance(node, Num):
+        return [node.value]
+    if isinstance(node, Neg):
+        return literals(node.operand)
+    if isinstance(node, BinOp):
+        return literals(node.left) + literals(node.right)
+    return []
+
+
 def evaluate(node: Expr, facts: Mapping[str, Decimal | None], missing_as_zero: bool = False
              ) -> Decimal | None:
     """Value of ``node``; None when a fact is missing (unless missing counts as zero)."""

@@ -156,7 +156,7 @@ def _leaf_score(
         return score, completion, notes
     if ind.method == "qualitative":
         if ind.score is not None:
-            return ind.score, None, notes
+            return _clamp(ind.score, w), None, notes
         _, high = conv.qualitative_bands[ind.level or "达成"]
         notes.append("达成年度指标，按满分计")
         return w * high / HUNDRED, None, notes
@@ -164,7 +164,9 @@ def _leaf_score(
         return _clamp(w - sum((d.points for d in ind.deductions), ZERO), w), None, notes
     if ind.method == "manual":
         assert ind.score is not None
-        return ind.score, None, notes
+        if ind.score > w:
+            notes.append("给定得分超过分值，按分值计")
+        return _clamp(ind.score, w), None, notes
     if ind.method == "execution":
         if budget is None:
             raise ScoringError(f"指标「{ind.name}」按预算执行率计分，但档案没有 budget")
