@@ -23,9 +23,22 @@ def evaluate(dossier: Dossier, file: str | None = None) -> Evaluation:
         raise InputError([Problem(err.message, file=file, field=err.where)]) from None
 
 
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def read_input(path: str | Path) -> Dossier:
+    """A dossier from a YAML file or from a filled 项目支出绩效自评表 (.xlsx / .xls)."""
+    path = Path(path)
+    if path.suffix.lower() in FORM_SUFFIXES:
+        from jixiao.formats.form_xlsx import read_form
+
+        return read_form(path)
+    return read_dossier(path)
+
+
 def evaluate_file(path: str | Path) -> Evaluation:
-    """Read a dossier file and evaluate it."""
-    return evaluate(read_dossier(path), str(path))
+    """Read a dossier (YAML) or a self-evaluation form (Excel) and evaluate it."""
+    return evaluate(read_input(path), str(path))
 
 
 def example_dossier() -> Path:

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from jixiao import services
+from jixiao.cli.allocate import allocate_command
 from jixiao.cli.render import print_evaluation, print_findings
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
@@ -34,7 +35,9 @@ app = typer.Typer(
 out = Console(soft_wrap=False, width=None)
 err = Console(stderr=True)
 
-FileArg = Annotated[Path, typer.Argument(help="资金档案（YAML）", show_default=False)]
+FileArg = Annotated[
+    Path, typer.Argument(help="资金档案（YAML）或自评表（.xlsx/.xls）", show_default=False)
+]
 
 
 def fail_input(problem: InputError) -> None:
@@ -80,6 +83,9 @@ def check(
     else:
         print_findings(out, ev)
     raise typer.Exit(1 if ev.errors else 0)
+
+
+app.command("allocate")(allocate_command)
 
 
 @app.command()

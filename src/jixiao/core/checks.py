@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jixiao.core.allocation import allocate
 from jixiao.core.dossier import Dossier, GradeBand, Recipient, ScoringConventions, walk_recipients
 from jixiao.core.numbers import (
     HUNDRED,
@@ -66,6 +67,7 @@ RULES: dict[str, str] = {
     "budget.executed_le_arrived": "执行数不超过到位数",
     "budget.rows": "年度资金总额等于其中各行之和",
     "plan_actual.rate": "所列完成率等于 实际 ÷ 计划",
+    "allocation.stated": "所列分配金额等于因素法计算结果",
 }
 
 
@@ -466,4 +468,21 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
                 "figure.same_as", where,
                 f"「{f.label}」（{other.value}{other.unit} 换算为{f.unit}）",
                 converted, f.value, places=places(f.value), unit=f.unit,
+            )
+
+
+# --- factor-method allocations ----------------------------------------------------------
+
+
+def allocation_checks(d: Dossier) -> Iterator[Comparison]:
+    """Each stated allocation against the factor method's result for the same spec."""
+    for plan in d.allocations:
+        if not plan.stated:
+            continue
+        computed = {a.name: a.amount for a in allocate(plan.spec).allocations}
+        for s in plan.stated:
+            yield Comparison(
+                "allocation.stated", f"allocations/{plan.id}/{s.name}",
+                f"「{s.name}」所列分配金额（因素法计算）", computed.get(s.name), s.amount,
+                places=max(places(s.amount), places(plan.spec.precision)), unit=plan.spec.unit,
             )

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from jixiao.core.allocation import AllocationSpec, allocation_errors
 from jixiao.core.numbers import to_decimal
 
 
@@ -327,6 +328,19 @@ class Improvement(Model):
     problems: list[Id] = Field(default_factory=list, description="针对的问题编号")
 
 
+class StatedAllocation(Model):
+    name: Text = Field(description="对象名称，与分配方案中的名称一致")
+    amount: Amount = Field(description="报告所列分配金额")
+
+
+class AllocationPlan(Model):
+    """A factor-method allocation the fund made, with the amounts the report states."""
+
+    id: Id
+    spec: AllocationSpec = Field(description="分配方案（因素表内联）")
+    stated: list[StatedAllocation] = Field(default_factory=list, description="所列分配结果")
+
+
 class CustomRule(Model):
     """A validation rule written in the dossier: ``left op right`` over named facts."""
 
@@ -361,6 +375,7 @@ class Dossier(Model):
     plan_actual: list[PlanActual] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    allocations: list[AllocationPlan] = Field(default_factory=list, description="因素法分配")
     evaluation: StatedEvaluation = Field(default_factory=StatedEvaluation)
     problems: list[Problem] = Field(default_factory=list)
     improvements: list[Improvement] = Field(default_factory=list)
@@ -422,6 +437,7 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     measures = [(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)]
     unique(measures, "改进意见编号")
     unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], "规则标识")
+    unique([(a.id, ("allocations", n, "id")) for n, a in enumerate(d.allocations)], "分配标识")
 
     def must(ref: str | None, known: set[str], loc: Loc, what: str) -> None:
         if ref is not None and ref not in known:
@@ -443,6 +459,12 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     for n, m in enumerate(d.improvements):
         for k, ref in enumerate(m.problems):
             must(ref, problems, ("improvements", n, "problems", k), "问题")
+    for n, plan in enumerate(d.allocations):
+        here = ("allocations", n)
+        errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_errors(plan.spec))
+        names = {r.name for r in plan.spec.recipients}
+        for k, stated in enumerate(plan.stated):
+            must(stated.name, names, (*here, "stated", k, "name"), "分配对象")
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
             must(ded.problem, problems, (*loc, "deductions", k, "problem"), "问题")

@@ -136,6 +136,7 @@ def evaluate_dossier(
         *checks.link_checks(d),
         *checks.money_checks(d),
         *checks.figure_checks(d),
+        *checks.allocation_checks(d),
         *custom_comparisons(d.rules, facts(d, card)),
     ]
     findings: list[Finding] = []

@@ -1,0 +1,465 @@
+"""Factor-method allocation (因素法) with largest-remainder rounding.
+
+For a total T, n recipients, a base share b and factors k with weights w_k (Σ w_k = 1)::
+
+    amount_i = b·T/n + (1 − b)·T · Σ_k w_k · x'_ik / Σ_j x'_jk
+
+where x' = x for a positive factor (more means more money) and x' = 1/x for an inverse one
+(e.g. 人均财力). The base b·T/n is the same for everyone; the pool (1 − b)·T goes by the factors.
+
+Exactness. Nothing is approximated: each factor column becomes a column of integers with the same
+proportions (decimals scaled by a power of ten; an inverse column x becomes L/x with L the least
+common multiple of the column), so every exact amount is an integer over one common denominator.
+Scaling a column therefore changes nothing, and the parts add up to T exactly.
+
+Rounding. Amounts are whole units of ``precision`` (default 0.01 of the unit). Each exact amount is
+floored to the precision; the units still missing from T go one each to the largest remainders,
+ties to the recipient listed first. Parts then sum to T exactly.
+
+Floors and caps (保底 / 上限), optional per recipient, both multiples of the precision:
+
+* They bound the final amount: floor ≤ amount ≤ cap.
+* A bound moves only factor money. Every recipient gets clamp(base + P′·ω_i, floor_i, cap_i),
+  where ω_i is its weighted factor share and P′ ≥ 0 is one common factor pool solved exactly
+  so the amounts sum to T (P′ = (1 − b)·T when no bound binds). So what a capped recipient
+  gives up goes to the recipients not held at a bound in proportion to their factor amounts,
+  and what a floor needs is taken from them in the same proportion. The solution is unique:
+  it does not depend on the order in which bounds are met.
+* Bases are never cut to pay for a floor (P′ ≥ 0). A cap below the base does bind: that
+  recipient gets its cap. With b = 1 (no factor pool) money freed by a cap still goes by the
+  weighted factor shares.
+* Infeasible — floors that need more than the whole factor pool, or caps that leave money no
+  free recipient can take — is an error naming the cause, never a silent compromise.
+* Exact amounts between multiples of the precision round to within their bounds, so the rounded
+  amounts respect floors and caps too.
+
+The result carries each recipient's base (b·T/n), factor amount (exact − base), exact amount
+(before rounding, shown to 12 decimal places; the exact rational is kept in ``exact_ratio``),
+rounded amount and normalized share per factor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from functools import cmp_to_key
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from jixiao.core.numbers import fmt, fmt_natural, places
+
+Loc = tuple[str | int, ...]
+Category = Literal["客观因素", "政策因素", "绩效因素"]
+Direction = Literal["positive", "inverse"]
+MoneyUnit = Literal["元", "万元", "亿元"]
+
+EXACT_PLACES = 12  # decimal places shown for exact (unrounded) amounts and shares
+_DIRECTIONS = {"正向": "positive", "逆向": "inverse", "反向": "inverse"}
+
+
+def _number(value: object) -> object:
+    # Numbers arrive as Decimal (YAML loader, table readers); a bool is never a number.
+    if isinstance(value, bool):
+        raise ValueError("应为数字，而不是布尔值")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _direction(value: object) -> object:
+    return _DIRECTIONS.get(value, value) if isinstance(value, str) else value
+
+
+Number = Annotated[Decimal, BeforeValidator(_number), Field(allow_inf_nan=False)]
+NonNegative = Annotated[Number, Field(ge=0)]
+Share = Annotated[Number, Field(ge=0, le=1)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Factor(_Model):
+    """One allocation factor (因素) with its weight, kind and direction."""
+
+    name: Text = Field(description="因素名称，与对象表格的列名一致")
+    weight: Share = Field(description="权重，各因素合计为 1")
+    category: Category = Field(description="因素类别：客观因素、政策因素或绩效因素")
+    direction: Annotated[Direction, BeforeValidator(_direction)] = Field(
+        "positive", description="positive（正向，越大分得越多）或 inverse（逆向，按倒数计算）"
+    )
+
+
+class RecipientRow(_Model):
+    """One recipient (受益对象) with its factor values and optional bounds."""
+
+    name: Text = Field(description="名称")
+    code: str | None = Field(None, description="代码，如行政区划代码")
+    values: dict[str, NonNegative] = Field(description="各因素数值，键为因素名称")
+    floor: NonNegative | None = Field(None, description="保底金额")
+    cap: NonNegative | None = Field(None, description="上限金额")
+
+
+class AllocationSpec(_Model):
+    """What to allocate, to whom, and by which factors."""
+
+    name: str | None = Field(None, description="分配事项名称")
+    total: NonNegative = Field(description="分配总额")
+    unit: MoneyUnit = Field("万元", description="金额单位")
+    precision: Annotated[Number, Field(gt=0)] = Field(
+        Decimal("0.01"), description="取整精度（以 unit 计），默认 0.01"
+    )
+    base_share: Share = Field(description="基数比例 b：b×总额 平均分给各对象")
+    factors: list[Factor] = Field(min_length=1, description="分配因素")
+    recipients: list[RecipientRow] = Field(min_length=1, description="受益对象")
+
+
+class AllocationError(ValueError):
+    """A spec that cannot be allocated; ``errors`` holds (location, message) pairs."""
+
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        super().__init__("\n".join(message for _, message in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """One recipient's part. ``base + factor_amount == exact`` (to the places shown)."""
+
+    name: str
+    code: str | None
+    base: Decimal
+    factor_amount: Decimal
+    exact: Decimal
+    amount: Decimal
+    shares: Mapping[str, Decimal]
+    weighted_share: Decimal
+    exact_ratio: tuple[int, int] = field(repr=False)
+
+    def exact_fraction(self) -> Fraction:
+        """The exact amount before rounding, as a rational number in the spec's unit."""
+        return Fraction(*self.exact_ratio)
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationResult:
+    total: Decimal
+    unit: str
+    precision: Decimal
+    base_share: Decimal
+    factors: tuple[Factor, ...]
+    allocations: tuple[Allocation, ...]
+    # P′: a recipient not held at a floor or cap gets base + P′ × weighted share.
+    # P′ = (1 − b)·T unless floors or caps bind.
+    factor_pool: Fraction
+    bounded: bool  # whether any recipient has a floor or a cap
+
+
+def _frac(value: Decimal) -> Fraction:
+    return Fraction(*value.as_integer_ratio())
+
+
+def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
+    """Everything a schema cannot say: weights, names, missing values, zero sums, bounds."""
+    errors: list[tuple[Loc, str]] = []
+    names = [f.name for f in spec.factors]
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            errors.append((("factors", k, "name"), f"因素名称「{name}」重复"))
+    weights = sum((f.weight for f in spec.factors), Decimal(0))
+    if sum((_frac(f.weight) for f in spec.factors), Fraction(0)) != 1:
+        errors.append((("factors",), f"各因素权重合计应为 1，实际为 {fmt_natural(weights)}"))
+    precision = _frac(spec.precision)
+    if (_frac(spec.total) / precision).denominator != 1:
+        errors.append(
+            (("total",), f"分配总额 {fmt_natural(spec.total)} 不是取整精度 "
+             f"{fmt_natural(spec.precision)} 的整数倍，无法按精度分足")
+        )
+
+    seen: set[str] = set()
+    for i, r in enumerate(spec.recipients):
+        if r.name in seen:
+            errors.append((("recipients", i, "name"), f"名称「{r.name}」重复"))
+        seen.add(r.name)
+        for f in spec.factors:
+            value = r.values.get(f.name)
+            if value is None:
+                errors.append((("recipients", i, "values", f.name), f"缺少因素「{f.name}」的数值"))
+            elif f.direction == "inverse" and value == 0:
+                errors.append(
+                    (("recipients", i, "values", f.name),
+                     f"逆向因素「{f.name}」按倒数计算，数值不能为 0")
+                )
+        for key in r.values:
+            if key not in names:
+                errors.append(
+                    (("recipients", i, "values", key), f"「{key}」不是 factors 中列出的因素")
+                )
+        for bound in ("floor", "cap"):
+            value = getattr(r, bound)
+            if value is not None and (_frac(value) / precision).denominator != 1:
+                label = "保底金额" if bound == "floor" else "上限金额"
+                errors.append(
+                    (("recipients", i, bound), f"{label} {fmt_natural(value)} 应为取整精度 "
+                     f"{fmt_natural(spec.precision)} 的整数倍")
+                )
+        if r.floor is not None and r.cap is not None and r.floor > r.cap:
+            errors.append(
+                (("recipients", i, "floor"),
+                 f"保底金额 {fmt_natural(r.floor)} 大于上限金额 {fmt_natural(r.cap)}")
+            )
+
+    for f in spec.factors:
+        values = [r.values.get(f.name) for r in spec.recipients]
+        if f.direction == "positive" and all(v is not None for v in values) and not any(values):
+            message = f"因素「{f.name}」各对象数值合计为 0，无法计算占比"
+            errors.append((("columns", f.name), message))
+    floors = sum((r.floor for r in spec.recipients if r.floor is not None), Decimal(0))
+    if floors > spec.total:
+        errors.append(
+            (("recipients",), f"各对象保底金额合计 {fmt_natural(floors)} 超过分配总额 "
+             f"{fmt_natural(spec.total)}")
+        )
+    return errors
+
+
+# --- exact arithmetic ------------------------------------------------------------------------
+#
+# Amounts are counted in units of the precision. With ω_i = N_i / D the weighted share of
+# recipient i (exact: N_i and D integers), a recipient not held at a bound gets
+#     U_i = base + R · N_i / M
+# where, without bounds, R = (1 − b)·T and M = D; with bounds, R is what is left for the free
+# recipients after the held ones and their bases, and M = Σ_free N_j. R and the base are small
+# fractions, so every exact amount is a small multiple of a big integer over one denominator:
+# no product of two big integers is ever formed.
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A factor column as integers with the original proportions.
+
+    Positive: y_i = x_i. Inverse: y_i = lcm // x_i (∝ 1/x_i); kept as (x, lcm) so that the big
+    multiple is only ever divided by small integers.
+    """
+
+    x: list[int]
+    lcm: int | None
+    total: int
+
+
+def _column(values: list[Decimal], inverse: bool) -> _Column:
+    ratios = [v.as_integer_ratio() for v in values]
+    den = math.lcm(*(d for _, d in ratios))
+    ints = [num * (den // d) for num, d in ratios]
+    g = math.gcd(*ints)
+    if g > 1:
+        ints = [v // g for v in ints]
+    if not inverse:
+        return _Column(ints, None, sum(ints))
+    lcm = math.lcm(*ints)
+    return _Column(ints, lcm, sum(lcm // v for v in ints))
+
+
+def _weighted(weights: list[Fraction], columns: list[_Column], n: int) -> tuple[list[int], int]:
+    """(N_i, D) with Σ_k w_k · y_ik / S_k = N_i / D exactly."""
+    coefs = [w / c.total for w, c in zip(weights, columns, strict=True)]
+    pos = [(k, c) for k, c in enumerate(columns) if c.lcm is None]
+    inv = [(k, c) for k, c in enumerate(columns) if c.lcm is not None]
+    den_pos = math.lcm(*(coefs[k].denominator for k, _ in pos)) if pos else 1
+    den = math.lcm(den_pos, *(coefs[k].denominator for k, _ in inv))
+    # Positive factors: small integers over den_pos; inverse: (coef · lcm) // x, exact.
+    pos_terms = [(coefs[k].numerator * (den_pos // coefs[k].denominator), c.x) for k, c in pos]
+    inv_terms = [(coefs[k].numerator * (den // coefs[k].denominator) * c.lcm, c.x)
+                 for k, c in inv if c.lcm is not None]
+    lift = den // den_pos
+    out = []
+    for i in range(n):
+        acc = sum(m * x[i] for m, x in pos_terms) * lift
+        for m, x in inv_terms:
+            acc += m // x[i]
+        out.append(acc)
+    return out, den
+
+
+def _digits(q: int, n_places: int) -> Decimal:
+    """The integer q read as q · 10^-n_places, trailing fractional zeros dropped."""
+    digits = str(q).rjust(n_places + 1, "0")
+    whole, frac = (digits[:-n_places], digits[-n_places:].rstrip("0")) if n_places else (
+        digits, "")
+    return Decimal(f"{whole}.{frac}" if frac else whole)
+
+
+def _ratio_decimal(num: int, den: int, n_places: int = EXACT_PLACES) -> Decimal:
+    """num/den as a Decimal rounded half-up to n_places, trailing zeros dropped."""
+    if num < 0:
+        return -_ratio_decimal(-num, den, n_places)
+    return _digits((num * 2 * 10**n_places // den + 1) // 2, n_places)
+
+
+def _shares(column: _Column) -> list[Decimal]:
+    """Normalized shares y_i / S, rounded half-up to EXACT_PLACES."""
+    if column.lcm is None:
+        return [_ratio_decimal(x, column.total) for x in column.x]
+    # floor(floor(a / b) / c) = floor(a / (b·c)): one big division, then small ones.
+    twice = 2 * 10**EXACT_PLACES * column.lcm // column.total
+    return [_digits((twice // x + 1) // 2, EXACT_PLACES) for x in column.x]
+
+
+def _units_decimal(units: int, precision: Decimal) -> Decimal:
+    """units × precision, exactly (no context rounding)."""
+    sign, digits, exponent = precision.as_tuple()
+    assert isinstance(exponent, int)
+    step_int = int("".join(map(str, digits)))
+    return Decimal((sign, tuple(int(c) for c in str(units * step_int)), exponent))
+
+
+_FREE, _LOW, _HIGH = 0, 1, 2
+
+
+def _hold(
+    base: Fraction,
+    weighted: list[int],
+    lo: list[int | None],
+    hi: list[int | None],
+    target: int,
+    money: Callable[[Fraction], str],
+) -> tuple[Fraction, int, list[int]]:
+    """Floors and caps: (R, M, state) with U_i = base + R·N_i/M for the free recipients.
+
+    Every amount is clamp(base + ρ·N_i, lo_i, hi_i) for one ρ ≥ 0 (the sum is non-decreasing in
+    ρ); a sweep over the points where recipients meet a bound finds the ρ that sums to target.
+    """
+    g, b = base.denominator, base.numerator  # everything below is counted in 1/g units
+    state: list[int] = []
+    held = 0  # Σ (held bounds and free bases) · g
+    mass = 0  # Σ N_i over the free recipients
+    events: list[tuple[int, int, int, int]] = []  # (e, N_i, kind, i): at ρ = e / (g·N_i)
+    for i, (w, a, c) in enumerate(zip(weighted, lo, hi, strict=True)):
+        if a is not None and a * g > b:
+            state.append(_LOW)
+            held += a * g
+            if w:
+                events.append((a * g - b, w, _FREE, i))
+        elif c is not None and (c * g < b or (w and c * g == b)):
+            state.append(_HIGH)
+            held += c * g
+        else:
+            state.append(_FREE)
+            held += b
+            mass += w
+        if w and c is not None and c * g > b:
+            events.append((c * g - b, w, _HIGH, i))
+    goal = target * g
+    if held > goal:
+        raise AllocationError([(("recipients",), (
+            f"保底金额无法满足：不分配任何因素金额时，基数与保底合计已达 "
+            f"{money(Fraction(held, g))}，超过分配总额 {money(Fraction(target))}"))])
+
+    def order(p: tuple[int, int, int, int], q: tuple[int, int, int, int]) -> int:
+        left, right = p[0] * q[1], q[0] * p[1]
+        return -1 if left < right else 1 if left > right else (p[2] > q[2]) - (p[2] < q[2])
+
+    if held < goal:
+        for e, w, kind, i in sorted(events, key=cmp_to_key(order)):
+            if held * w + e * mass >= goal * w:  # the sum at this event reaches the total
+                break
+            bound = lo[i] if kind == _FREE else hi[i]
+            assert bound is not None
+            if kind == _FREE:  # leaves its floor
+                held += b - bound * g
+                mass += w
+            else:  # reaches its cap
+                held += bound * g - b
+                mass -= w
+            state[i] = kind
+        if mass == 0:
+            raise AllocationError([(("recipients",), (
+                f"上限金额过低：所有对象都达到上限后合计仅 {money(Fraction(held, g))}，"
+                f"不足分配总额 {money(Fraction(target))}"))])
+    return Fraction(goal - held, g), mass, state
+
+
+def allocate(spec: AllocationSpec) -> AllocationResult:
+    """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
+    errors = allocation_errors(spec)
+    if errors:
+        raise AllocationError(errors)
+    recipients, factors = spec.recipients, spec.factors
+    n = len(recipients)
+    columns = [
+        _column([r.values[f.name] for r in recipients], f.direction == "inverse") for f in factors
+    ]
+    weighted, den = _weighted([_frac(f.weight) for f in factors], columns, n)
+
+    step = _frac(spec.precision)
+    total, b = _frac(spec.total), _frac(spec.base_share)
+    base_u, pool_u = total * b / n / step, total * (1 - b) / step
+    units_total = int(total / step)
+    bounded = any(r.floor is not None or r.cap is not None for r in recipients)
+    lo = [None if r.floor is None else int(_frac(r.floor) / step) for r in recipients]
+    hi = [None if r.cap is None else int(_frac(r.cap) / step) for r in recipients]
+    if bounded:
+        n_places = places(spec.precision)
+
+        def money(units: Fraction) -> str:
+            value = units * step
+            return fmt(_ratio_decimal(value.numerator, value.denominator, n_places + 1), n_places)
+
+        rest, mass, state = _hold(base_u, weighted, lo, hi, units_total, money)
+    else:
+        rest, mass, state = pool_u, den, [_FREE] * n
+
+    # Exact amounts A_i / q (in units), q = g·M.
+    g = math.lcm(base_u.denominator, rest.denominator)
+    q = g * (mass or 1)
+    free_base = base_u.numerator * (g // base_u.denominator) * (mass or 1)
+    rate = rest.numerator * (g // rest.denominator)
+    exact_a = []
+    for w, s, a, c in zip(weighted, state, lo, hi, strict=True):
+        held_at = a if s == _LOW else c if s == _HIGH else None
+        exact_a.append(free_base + rate * w if held_at is None else held_at * q)
+    assert sum(exact_a) == units_total * q, "exact parts must sum to the total"
+
+    # Largest remainder: floor everything, then one unit each to the largest remainders.
+    floors, rems = zip(*(divmod(a, q) for a in exact_a), strict=True)
+    missing = units_total - sum(floors)
+    assert 0 <= missing <= n
+    units = list(floors)
+    for i in sorted(range(n), key=rems.__getitem__, reverse=True)[:missing]:
+        units[i] += 1  # a stable sort: equal remainders keep the listed order
+
+    num, dn = step.numerator, step.denominator
+    base = _ratio_decimal(base_u.numerator * num, base_u.denominator * dn)
+    factor_pool = rest * den / mass * step if mass else Fraction(0)
+    shares = [_shares(c) for c in columns]
+    allocations = []
+    for i, r in enumerate(recipients):
+        exact = _ratio_decimal(exact_a[i] * num, q * dn)
+        with localcontext(prec=80):
+            factor_amount = exact - base
+        allocations.append(Allocation(
+            name=r.name,
+            code=r.code,
+            base=base,
+            factor_amount=factor_amount,
+            exact=exact,
+            amount=_units_decimal(units[i], spec.precision),
+            shares={f.name: shares[k][i] for k, f in enumerate(factors)},
+            weighted_share=_ratio_decimal(weighted[i], den),
+            exact_ratio=(exact_a[i] * num, q * dn),
+        ))
+    return AllocationResult(
+        total=spec.total,
+        unit=spec.unit,
+        precision=spec.precision,
+        base_share=spec.base_share,
+        factors=tuple(factors),
+        allocations=tuple(allocations),
+        factor_pool=factor_pool,
+        bounded=bounded,
+    )

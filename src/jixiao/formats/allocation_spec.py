@@ -1,0 +1,351 @@
+"""The allocation spec: SPEC.yaml plus a CSV/XLSX recipients table → `AllocationSpec`.
+
+``recipients`` is either an inline list (``{name, code, values, floor, cap}``) or a path, relative
+to the spec file, to a table with one row per recipient: a ``name``/``名称`` column, optional
+``code``/``代码``, ``floor``/``保底`` and ``cap``/``上限`` columns, one column per factor named
+as in ``factors``, and optionally ``序号``/``备注`` (ignored). Every problem names the file, the
+line (for a table: the row as a spreadsheet shows it) and the field (for a table: the column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from pydantic import ValidationError
+
+from jixiao.core.allocation import (
+    AllocationError,
+    AllocationResult,
+    AllocationSpec,
+    allocate,
+    allocation_errors,
+)
+from jixiao.core.numbers import to_decimal
+from jixiao.formats.dossier_yaml import _clean_loc, _field, _message
+from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.yaml_loader import Lines, Loc, load_yaml
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+# Column roles besides the factors; headers compare case-insensitively.
+_ROLES = {
+    "name": ("name", "名称"),
+    "code": ("code", "代码", "编码"),
+    "floor": ("floor", "保底", "保底金额"),
+    "cap": ("cap", "上限", "上限金额"),
+}
+_IGNORED = ("序号", "备注")
+
+
+@dataclass
+class _Table:
+    """Where a table-sourced recipient and its cells came from."""
+
+    file: str
+    header_line: int
+    rows: list[int] = field(default_factory=list)  # spreadsheet row of each recipient
+    headers: dict[str, str] = field(default_factory=dict)  # role or factor name → header
+
+
+@dataclass
+class LoadedSpec:
+    """A validated spec and how to point back into its files."""
+
+    spec: AllocationSpec
+    file: str | None = None
+    lines: Lines = field(default_factory=Lines)
+    prefix: Loc = ()
+    table: _Table | None = None
+    overrides: dict[str, str] = field(default_factory=dict)  # field → command-line flag
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        return _locate(loc, message, self.file, self.lines, self.prefix, self.table, self.overrides)
+
+    def allocate(self) -> AllocationResult:
+        """Allocate; an infeasible spec raises InputError pointing into the files."""
+        try:
+            return allocate(self.spec)
+        except AllocationError as err:
+            raise InputError([self.problem(loc, msg) for loc, msg in err.errors]) from None
+
+
+def _locate(
+    loc: Loc,
+    message: str,
+    file: str | None,
+    lines: Lines,
+    prefix: Loc,
+    table: _Table | None,
+    overrides: dict[str, str],
+) -> Problem:
+    if loc and loc[0] in overrides:
+        return Problem(message, file="命令行", field=overrides[str(loc[0])])
+    if table is not None:
+        if loc[:1] == ("columns",) and len(loc) > 1:
+            column = table.headers.get(str(loc[1]), str(loc[1]))
+            return Problem(message, table.file, table.header_line, column)
+        if loc[:1] == ("recipients",):
+            if len(loc) == 1:
+                return Problem(message, table.file)
+            index = loc[1]
+            line = table.rows[index] if isinstance(index, int) else None
+            rest = loc[2:]
+            key = str(rest[1]) if rest[:1] == ("values",) and len(rest) > 1 else (
+                str(rest[0]) if rest else None
+            )
+            column = table.headers.get(key, key) if key else None
+            return Problem(message, table.file, line, column)
+    if loc[:1] == ("columns",):
+        loc = ("recipients",)
+    full = (*prefix, *loc)
+    return Problem(message, file, lines.line_of(full), _field(full) or None)
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    if err["type"] in ("decimal_parsing", "decimal_type"):
+        return f"应为数字（实际为「{err.get('input')}」）"
+    return _message(err)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as gbk:
+            raise InputError([Problem(
+                f"无法识别文件编码：按 UTF-8 解码在第 {utf8.start} 字节出错，"
+                f"按 GBK/GB18030 解码在第 {gbk.start} 字节出错；请另存为 UTF-8 编码的 CSV",
+                file=file,
+            )]) from None
+
+
+def _grid(path: Path) -> list[list[Any]]:
+    """The first sheet (or the CSV) as rows of cells; row r is spreadsheet row r + 1."""
+    file = str(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            return list(csv.reader(io.StringIO(_decode(path.read_bytes(), file), newline="")))
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except csv.Error as err:
+        raise InputError([Problem(f"CSV 格式错误：{err}", file=file)]) from None
+    except OSError as err:
+        raise InputError([Problem(f"无法读取：{err.strerror or err}", file=file)]) from None
+    except Exception as err:  # calamine raises its own types for broken workbooks
+        raise InputError([Problem(f"无法读取表格：{err}", file=file)]) from None
+
+
+def _text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell).strip()
+
+
+def _number(cell: Any) -> Any:
+    """A cell as Decimal when it is a number; anything else is left for validation to name."""
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, float):
+        return Decimal(int(cell)) if cell.is_integer() else Decimal(repr(cell))
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, str):
+        parsed = to_decimal(cell)
+        return cell.strip() if parsed is None else parsed
+    return cell
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+def read_recipients_table(
+    path: Path, factor_names: list[str] | None
+) -> tuple[list[dict[str, Any]], _Table]:
+    """Rows of a recipients table as plain recipient dicts, plus where each came from.
+
+    Structural problems (encoding, header, missing or extra columns) raise InputError; cell
+    values are left for validation, which then names their row and column.
+    """
+    file = str(path)
+    grid = _grid(path)
+    blank = [all(_text(c) == "" for c in row) for row in grid]
+    if all(blank):
+        raise InputError([Problem("表格为空", file=file)])
+    header_index = blank.index(False)
+    header = [_text(c) for c in grid[header_index]]
+    table = _Table(file, header_index + 1)
+    problems: list[Problem] = []
+
+    roles: dict[int, str] = {}  # column index → role or factor name
+    used: dict[str, int] = {}
+    for col, text in enumerate(header):
+        if not text:
+            if any(_text(row[col]) for row in grid[header_index + 1:] if col < len(row)):
+                problems.append(Problem("该列有数据但没有表头", file, table.header_line,
+                                        f"{_column_letter(col)} 列"))
+            continue
+        role = next((r for r, names in _ROLES.items() if text.lower() in names), None)
+        if role is None and text in _IGNORED:
+            continue
+        if role is None:
+            if factor_names is not None and text not in factor_names:
+                problems.append(Problem(
+                    f"多余的列「{text}」：factors 中没有这个因素（说明性内容请放在「备注」列）",
+                    file, table.header_line, text,
+                ))
+                continue
+            role = text
+        if role in used:
+            problems.append(Problem(f"列「{text}」重复", file, table.header_line, text))
+            continue
+        used[role] = col
+        roles[col] = role
+        table.headers[role] = text
+    if "name" not in used:
+        problems.append(Problem("缺少名称列（列名应为 name 或 名称）", file, table.header_line))
+    for name in factor_names or []:
+        if name not in used:
+            problems.append(Problem(f"缺少因素列「{name}」", file, table.header_line, name))
+    if problems:
+        raise InputError(problems)
+
+    rows: list[dict[str, Any]] = []
+    for r in range(header_index + 1, len(grid)):
+        if blank[r]:
+            continue
+        cells = grid[r]
+        item: dict[str, Any] = {"values": {}}
+        for col, role in roles.items():
+            cell = cells[col] if col < len(cells) else ""
+            if _text(cell) == "":
+                if role == "name":
+                    item["name"] = ""
+                continue
+            if role in ("name", "code"):
+                item[role] = _text(cell)
+            elif role in ("floor", "cap"):
+                item[role] = _number(cell)
+            else:
+                item["values"][role] = _number(cell)
+        rows.append(item)
+        table.rows.append(r + 1)
+    if not rows:
+        raise InputError([Problem("表格只有表头，没有对象", file, table.header_line)])
+    return rows, table
+
+
+# --- the spec --------------------------------------------------------------------------------
+
+
+def _factor_names(factors: Any) -> list[str] | None:
+    if not isinstance(factors, list):
+        return None
+    names = [f.get("name") for f in factors if isinstance(f, dict)]
+    if len(names) != len(factors) or not all(isinstance(n, str) and n.strip() for n in names):
+        return None
+    return [n.strip() for n in names]
+
+
+def parse_allocation_spec(
+    data: Any,
+    lines: Lines | None = None,
+    file: str | None = None,
+    base_dir: Path | None = None,
+    prefix: Loc = (),
+    overrides: dict[str, Any] | None = None,
+) -> LoadedSpec:
+    """Validate plain data (e.g. a YAML block at ``prefix`` in a dossier) as an allocation spec.
+
+    ``overrides`` maps a field (total, base_share) to (value, flag) pairs set on the command line.
+    """
+    lines = lines or Lines()
+    flags: dict[str, str] = {}
+    if not isinstance(data, dict):
+        line = lines.line_of(prefix) or 1
+        raise InputError([Problem("分配方案应为键值映射（total、factors …）", file, line)])
+    data = dict(data)
+    for key, (value, flag) in (overrides or {}).items():
+        data[key] = value
+        flags[key] = flag
+
+    table = None
+    recipients = data.get("recipients")
+    if isinstance(recipients, str):
+        table_path = Path(recipients)
+        if not table_path.is_absolute():
+            table_path = (base_dir or Path(".")) / table_path
+        where = (*prefix, "recipients")
+        if table_path.suffix.lower() not in TABLE_SUFFIXES:
+            raise InputError([Problem(
+                f"对象表格应为 .csv、.xlsx 或 .xls 文件，而不是 {recipients}",
+                file, lines.line_of(where), _field(where),
+            )])
+        if not table_path.is_file():
+            raise InputError([Problem(
+                f"找不到对象表格 {table_path}", file, lines.line_of(where), _field(where)
+            )])
+        data["recipients"], table = read_recipients_table(
+            table_path, _factor_names(data.get("factors"))
+        )
+
+    def located(loc: Loc, message: str) -> Problem:
+        return _locate(loc, message, file, lines, prefix, table, flags)
+
+    try:
+        spec = AllocationSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            located(_clean_loc(err["loc"]), _pydantic_message(err)) for err in exc.errors()
+        ]
+        raise InputError(problems) from None
+    errors = allocation_errors(spec)
+    if errors:
+        raise InputError([located(loc, msg) for loc, msg in errors])
+    return LoadedSpec(spec, file, lines, prefix, table, flags)
+
+
+def load_allocation_spec(
+    path: str | Path, *, total: Decimal | None = None, base_share: Decimal | None = None
+) -> LoadedSpec:
+    """Read SPEC.yaml (and its recipients table); flags override total and base share."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem("文件不存在", file=file)]) from None
+    except UnicodeDecodeError as err:
+        message = f"不是 UTF-8 编码的文本（第 {err.start} 字节）"
+        raise InputError([Problem(message, file=file)]) from None
+    except OSError as err:
+        raise InputError([Problem(f"无法读取：{err.strerror}", file=file)]) from None
+    data, lines = load_yaml(text, file=file)
+    overrides: dict[str, Any] = {}
+    if total is not None:
+        overrides["total"] = (total, "--total")
+    if base_share is not None:
+        overrides["base_share"] = (base_share, "--base-share")
+    return parse_allocation_spec(data, lines, file, path.parent, overrides=overrides)
+
+
+def read_allocation_spec(path: str | Path) -> AllocationSpec:
+    """Read SPEC.yaml into a validated `AllocationSpec`. Raises InputError naming file and line."""
+    return load_allocation_spec(path).spec
