@@ -8,6 +8,7 @@ from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation, EvaluationError, evaluate_dossier
 from jixiao.formats.dossier_yaml import read_dossier
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.form_xlsx import FORM_SUFFIXES, read_form
 from jixiao.formats.templates import resolve_bands, resolve_template
 
 # src/jixiao/examples links to the repository's examples/ (one copy; wheels get the files).
@@ -23,15 +24,10 @@ def evaluate(dossier: Dossier, file: str | None = None) -> Evaluation:
         raise InputError([Problem(err.message, file=file, field=err.where)]) from None
 
 
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-
-
 def read_input(path: str | Path) -> Dossier:
     """A dossier from a YAML file or from a filled 项目支出绩效自评表 (.xlsx / .xls)."""
     path = Path(path)
     if path.suffix.lower() in FORM_SUFFIXES:
-        from jixiao.formats.form_xlsx import read_form
-
         return read_form(path)
     return read_dossier(path)
 

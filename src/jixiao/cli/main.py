@@ -19,6 +19,7 @@ from rich.console import Console
 
 from jixiao import services
 from jixiao.cli.allocate import allocate_command
+from jixiao.cli.form import form_command, import_command
 from jixiao.cli.render import print_evaluation, print_findings
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
@@ -86,6 +87,8 @@ def check(
 
 
 app.command("allocate")(allocate_command)
+app.command("import")(import_command)
+app.command("form")(form_command)
 
 
 @app.command()

@@ -244,10 +244,11 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
                 f"权重模板「{template.name}」有一级指标「{item.name}」，档案中没有",
             )
         else:
+            # Offices may adjust a template's weights (the total stays 100): a warning.
             yield Comparison(
                 "template.weights", f"indicators/{item.name}",
                 f"一级指标「{item.name}」的分值（模板 {template.id}）", item.weight, root.weight,
-                unit="分",
+                unit="分", severity="warning",
             )
     names = {i.name for i in template.items}
     for root in card.indicators:

@@ -109,7 +109,8 @@ def read_dossier(path: str | Path) -> Dossier:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # never &id001 anchors: a dossier is written for people to read
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

@@ -1,0 +1,107 @@
+"""`jixiao import FORM.xlsx -o dossier.yaml` and `jixiao form DOSSIER.yaml -o FORM.xlsx`.
+
+The standard self-evaluation form (项目支出绩效自评表) both ways; the mapping is described in
+`jixiao.formats.form_xlsx`. These are plain typer-annotated functions: `main.py` registers
+them (``app.command("import")(import_command)``, ``app.command("form")(form_command)``).
+Exit codes as everywhere: 0 fine, 2 unusable input (every problem with file, row and cell).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from jixiao import services
+from jixiao.core.dossier import walk_indicators
+from jixiao.formats.dossier_yaml import dump_dossier, read_dossier
+from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.form_xlsx import FORM_SUFFIXES, read_form, write_form
+
+
+class ReverseConvention(StrEnum):
+    """How a reverse (≤) indicator that misses its target is scored (RULES §2)."""
+
+    linear = "linear"
+    ratio = "ratio"
+
+
+def _fail(problems: list[Problem]) -> typer.Exit:
+    """Print every problem of an unusable input; exit code 2."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err.print("[bold red]输入有误：[/]")
+    for problem in problems:
+        err.print(f"  {problem}", markup=False)
+    return typer.Exit(2)
+
+
+def _check_output(output: Path, force: bool) -> None:
+    if output.is_dir():
+        raise _fail([Problem("输出路径是一个目录，请给出文件名", file=str(output))])
+    if output.exists() and not force:
+        raise _fail([Problem("输出文件已存在；如需覆盖，请加 --force", file=str(output))])
+
+
+def import_command(
+    form: Annotated[
+        Path, typer.Argument(help="填好的自评表（.xlsx / .xls）", metavar="FORM.xlsx",
+                             show_default=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写出的资金档案（YAML）", show_default=False),
+    ],
+    reverse: Annotated[
+        ReverseConvention | None,
+        typer.Option(
+            "--reverse",
+            help="反向指标（≤）未达目标时的计分算法：linear=(1-(实际-目标)/目标)×分值，"
+                 "ratio=目标/实际×分值；缺省取表中注明的算法，否则 linear",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+) -> None:
+    """读入项目支出绩效自评表（按标签定位各栏），写成资金档案 YAML。"""
+    _check_output(output, force)
+    if form.suffix.lower() not in FORM_SUFFIXES:
+        known = "、".join(FORM_SUFFIXES)
+        raise _fail([Problem(f"自评表应为 {known} 文件", file=str(form))])
+    try:
+        dossier = read_form(form, reverse.value if reverse is not None else None)
+    except InputError as problem:
+        raise _fail(problem.problems) from None
+    header = f"# 由 jixiao import 自 {form.name} 读入；未在自评表中的内容（问题、整改等）请补充。\n"
+    try:
+        output.write_text(header + dump_dossier(dossier), encoding="utf-8")
+    except OSError as err:
+        raise _fail([Problem(f"无法写入：{err.strerror or err}", file=str(output))]) from None
+    leaves = sum(1 for ind, _, _ in walk_indicators(dossier.indicators) if not ind.children)
+    notice = Console(stderr=True, highlight=False, soft_wrap=True)
+    notice.print(f"已写入 {output}（{leaves} 个末级指标）", markup=False)
+    if dossier.scoring.reverse is not None:
+        notice.print(f"反向指标按 {dossier.scoring.reverse} 算法计分（见 scoring.reverse）",
+                     markup=False)
+
+
+def form_command(
+    dossier: Annotated[
+        Path, typer.Argument(help="资金档案（YAML）", metavar="DOSSIER.yaml", show_default=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写出的自评表（.xlsx）", show_default=False),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+) -> None:
+    """按资金档案填写项目支出绩效自评表（.xlsx）；档案未列的得分按规则计算填入。"""
+    _check_output(output, force)
+    if output.suffix.lower() != ".xlsx":
+        raise _fail([Problem("自评表只写 .xlsx 格式", file=str(output))])
+    try:
+        evaluation = services.evaluate(read_dossier(dossier), str(dossier))
+        write_form(evaluation, output)
+    except InputError as problem:
+        raise _fail(problem.problems) from None
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"已写入 {output}", markup=False)
+
