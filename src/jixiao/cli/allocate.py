@@ -12,11 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from jixiao.cli.common import input_failure
 from jixiao.core.allocation import AllocationResult
 from jixiao.core.numbers import fmt, places, to_decimal
 from jixiao.formats.allocation_spec import load_allocation_spec
 from jixiao.formats.allocation_xlsx import write_allocation_csv, write_allocation_xlsx
-from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.errors import InputError
 
 
 def _decimal(text: str) -> Decimal:
@@ -74,15 +75,6 @@ def _table(result: AllocationResult) -> Table:
     return table
 
 
-def _fail(problems: list[Problem]) -> typer.Exit:
-    """Print every problem (as `jixiao` does for any unusable input); exit code 2."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    err.print("[bold red]输入有误：[/]")
-    for problem in problems:
-        err.print(f"  {problem}", markup=False)
-    return typer.Exit(2)
-
-
 def allocate_command(
     spec: Annotated[
         Path, typer.Argument(help="分配方案 SPEC.yaml", metavar="SPEC.yaml", show_default=False)
@@ -109,7 +101,7 @@ def allocate_command(
         if csv is not None:
             write_allocation_csv(result, csv)
     except InputError as err:
-        raise _fail(err.problems) from None
+        raise input_failure(err.problems) from None
 
     if json_out:
         sys.stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")

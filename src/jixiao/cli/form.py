@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from jixiao import services
+from jixiao.cli.common import input_failure
 from jixiao.core.dossier import walk_indicators
 from jixiao.formats.dossier_yaml import dump_dossier, read_dossier
 from jixiao.formats.errors import InputError, Problem
@@ -29,20 +30,11 @@ class ReverseConvention(StrEnum):
     ratio = "ratio"
 
 
-def _fail(problems: list[Problem]) -> typer.Exit:
-    """Print every problem of an unusable input; exit code 2."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    err.print("[bold red]输入有误：[/]")
-    for problem in problems:
-        err.print(f"  {problem}", markup=False)
-    return typer.Exit(2)
-
-
 def _check_output(output: Path, force: bool) -> None:
     if output.is_dir():
-        raise _fail([Problem("输出路径是一个目录，请给出文件名", file=str(output))])
+        raise input_failure([Problem("输出路径是一个目录，请给出文件名", file=str(output))])
     if output.exists() and not force:
-        raise _fail([Problem("输出文件已存在；如需覆盖，请加 --force", file=str(output))])
+        raise input_failure([Problem("输出文件已存在；如需覆盖，请加 --force", file=str(output))])
 
 
 def import_command(
@@ -67,16 +59,17 @@ def import_command(
     _check_output(output, force)
     if form.suffix.lower() not in FORM_SUFFIXES:
         known = "、".join(FORM_SUFFIXES)
-        raise _fail([Problem(f"自评表应为 {known} 文件", file=str(form))])
+        raise input_failure([Problem(f"自评表应为 {known} 文件", file=str(form))])
     try:
         dossier = read_form(form, reverse.value if reverse is not None else None)
     except InputError as problem:
-        raise _fail(problem.problems) from None
+        raise input_failure(problem.problems) from None
     header = f"# 由 jixiao import 自 {form.name} 读入；未在自评表中的内容（问题、整改等）请补充。\n"
     try:
         output.write_text(header + dump_dossier(dossier), encoding="utf-8")
     except OSError as err:
-        raise _fail([Problem(f"无法写入：{err.strerror or err}", file=str(output))]) from None
+        problem = Problem(f"无法写入：{err.strerror or err}", file=str(output))
+        raise input_failure([problem]) from None
     leaves = sum(1 for ind, _, _ in walk_indicators(dossier.indicators) if not ind.children)
     notice = Console(stderr=True, highlight=False, soft_wrap=True)
     notice.print(f"已写入 {output}（{leaves} 个末级指标）", markup=False)
@@ -97,11 +90,11 @@ def form_command(
     """按资金档案填写项目支出绩效自评表（.xlsx）；档案未列的得分按规则计算填入。"""
     _check_output(output, force)
     if output.suffix.lower() != ".xlsx":
-        raise _fail([Problem("自评表只写 .xlsx 格式", file=str(output))])
+        raise input_failure([Problem("自评表只写 .xlsx 格式", file=str(output))])
     try:
         evaluation = services.evaluate(read_dossier(dossier), str(dossier))
         write_form(evaluation, output)
     except InputError as problem:
-        raise _fail(problem.problems) from None
+        raise input_failure(problem.problems) from None
     Console(stderr=True, highlight=False, soft_wrap=True).print(f"已写入 {output}", markup=False)
 

@@ -19,10 +19,12 @@ from rich.console import Console
 
 from jixiao import services
 from jixiao.cli.allocate import allocate_command
+from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.render import print_evaluation, print_findings
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
+from jixiao.core.evaluation import Evaluation
 from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import evaluation_dict
 
@@ -41,12 +43,12 @@ FileArg = Annotated[
 ]
 
 
-def fail_input(problem: InputError) -> None:
-    """Print every problem of an unusable input and exit 2."""
-    err.print("[bold red]输入有误：[/]", highlight=False)
-    for p in problem.problems:
-        err.print(f"  {p}", highlight=False, markup=False)
-    raise typer.Exit(2)
+def evaluate_or_exit(file: Path) -> Evaluation:
+    """Read and evaluate ``file``; an unusable input ends the command with exit code 2."""
+    try:
+        return services.evaluate_file(file)
+    except InputError as problem:
+        raise input_failure(problem.problems) from None
 
 
 def _json(data: object) -> None:
@@ -59,10 +61,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（见 README 的约定）")] = False,
 ) -> None:
     """评分并核对：打印表2-1、指标得分和核对发现。"""
-    try:
-        ev = services.evaluate_file(file)
-    except InputError as problem:
-        fail_input(problem)
+    ev = evaluate_or_exit(file)
     if as_json:
         _json(evaluation_dict(ev))
     else:
@@ -75,10 +74,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """只核对：有错误时退出码为 1，无法读取时为 2。"""
-    try:
-        ev = services.evaluate_file(file)
-    except InputError as problem:
-        fail_input(problem)
+    ev = evaluate_or_exit(file)
     if as_json:
         _json(evaluation_dict(ev)["findings"])
     else:
@@ -110,10 +106,7 @@ def demo(
 ) -> None:
     """对内置示例（2021年东西部协作财政援助资金）运行全流程，结果写入 ./jixiao-demo/。"""
     source = services.example_dossier()
-    try:
-        ev = services.evaluate_file(source)
-    except InputError as problem:
-        fail_input(problem)
+    ev = evaluate_or_exit(source)
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, out_dir / "dossier.yaml")
     (out_dir / "evaluation.json").write_text(

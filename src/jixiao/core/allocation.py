@@ -50,34 +50,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text
 from jixiao.core.numbers import fmt, fmt_natural, places
 
 Loc = tuple[str | int, ...]
 Category = Literal["客观因素", "政策因素", "绩效因素"]
 Direction = Literal["positive", "inverse"]
-MoneyUnit = Literal["元", "万元", "亿元"]
 
 EXACT_PLACES = 12  # decimal places shown for exact (unrounded) amounts and shares
 _DIRECTIONS = {"正向": "positive", "逆向": "inverse", "反向": "inverse"}
-
-
-def _number(value: object) -> object:
-    # Numbers arrive as Decimal (YAML loader, table readers); a bool is never a number.
-    if isinstance(value, bool):
-        raise ValueError("应为数字，而不是布尔值")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return value
 
 
 def _direction(value: object) -> object:
     return _DIRECTIONS.get(value, value) if isinstance(value, str) else value
 
 
-Number = Annotated[Decimal, BeforeValidator(_number), Field(allow_inf_nan=False)]
-NonNegative = Annotated[Number, Field(ge=0)]
 Share = Annotated[Number, Field(ge=0, le=1)]
-Text = Annotated[str, Field(min_length=1)]
 
 
 class _Model(BaseModel):

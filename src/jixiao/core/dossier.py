@@ -18,21 +18,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from jixiao.core.allocation import AllocationSpec, allocation_errors
+from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text, decimal_input
 from jixiao.core.numbers import to_decimal
-
-
-def _no_float_or_bool(value: object) -> object:
-    # YAML numbers arrive as Decimal (see formats.yaml_loader); a bool is never a number.
-    if isinstance(value, bool):
-        raise ValueError("应为数字，而不是布尔值")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return value
 
 
 def _percent(value: object) -> object:
     """Accept "97.74%" or 97.74 (both meaning 97.74 percent)."""
-    value = _no_float_or_bool(value)
+    value = decimal_input(value)
     if isinstance(value, str):
         text = value.strip().removesuffix("%").removesuffix("％")
         parsed = to_decimal(text)
@@ -42,8 +34,7 @@ def _percent(value: object) -> object:
     return value
 
 
-Number = Annotated[Decimal, BeforeValidator(_no_float_or_bool), Field(allow_inf_nan=False)]
-Amount = Annotated[Number, Field(ge=0, description="金额（以 fund.money_unit 计），不能为负")]
+Amount = Annotated[NonNegative, Field(description="金额（以 fund.money_unit 计），不能为负")]
 Weight = Annotated[Number, Field(ge=0, description="分值")]
 Percent = Annotated[
     Decimal,
@@ -54,7 +45,6 @@ Id = Annotated[
     str,
     Field(min_length=1, max_length=64, pattern=r"^[^\s/]+$", description="标识，不含空格和 /"),
 ]
-Text = Annotated[str, Field(min_length=1)]
 
 Direction = Literal[">=", "<=", "="]
 Method = Literal["quantitative", "qualitative", "deduction", "manual", "execution"]
@@ -77,7 +67,7 @@ class Fund(Model):
     department: str | None = Field(None, description="主管部门")
     implementer: str | None = Field(None, description="实施单位")
     legal_basis: list[Text] = Field(default_factory=list, description="依据文件")
-    money_unit: Literal["元", "万元", "亿元"] = Field("万元", description="本档案金额单位")
+    money_unit: MoneyUnit = Field("万元", description="本档案金额单位")
 
 
 class StatedTotals(Model):
