@@ -19,9 +19,13 @@ fi
 # System packages: what each job needs from Debian/Ubuntu.
 packages=()
 "$python" -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
+# CJK fonts for charts and PDFs; LibreOffice turns the Word report into PDF (and, in the
+# tests, recalculates the allocation sheet's formulas); poppler reads PDFs back in tests.
+fc-list 2>/dev/null | grep -q "Noto Serif CJK" || packages+=(fonts-noto-cjk)
+dpkg -s fonts-arphic-ukai >/dev/null 2>&1 || packages+=(fonts-arphic-ukai)
+command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 if [ "$job" = test ]; then
-  # LibreOffice recalculates the allocation sheet's formulas in the tests.
-  command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""

@@ -22,11 +22,13 @@ from jixiao.cli.allocate import allocate_command
 from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.render import print_evaluation, print_findings
+from jixiao.cli.report import print_result, report_command
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
 from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import evaluation_dict
+from jixiao.reports import FORMATS, write_reports
 
 app = typer.Typer(
     name="jixiao",
@@ -85,6 +87,7 @@ def check(
 app.command("allocate")(allocate_command)
 app.command("import")(import_command)
 app.command("form")(form_command)
+app.command("report")(report_command)
 
 
 @app.command()
@@ -104,7 +107,7 @@ def rules() -> None:
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("jixiao-demo"),
 ) -> None:
-    """对内置示例（2021年东西部协作财政援助资金）运行全流程，结果写入 ./jixiao-demo/。"""
+    """对内置示例（2021年东西部协作财政援助资金）运行全流程：评分、核对、报告。"""
     source = services.example_dossier()
     ev = evaluate_or_exit(source)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,6 +120,7 @@ def demo(
     print_evaluation(out, ev)
     written = "dossier.yaml、evaluation.json、evaluation.txt"
     out.print(f"\n已写入 {out_dir}/：{written}", highlight=False)
+    print_result(write_reports(ev, out_dir, set(FORMATS)), out_dir)
 
 
 def main() -> None:
