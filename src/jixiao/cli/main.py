@@ -18,7 +18,9 @@ import typer
 from rich.console import Console
 
 from jixiao import services
+from jixiao.audit.rules import AUDIT_RULES
 from jixiao.cli.allocate import allocate_command
+from jixiao.cli.audit import audit_command
 from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.render import print_evaluation, print_findings
@@ -88,6 +90,7 @@ app.command("allocate")(allocate_command)
 app.command("import")(import_command)
 app.command("form")(form_command)
 app.command("report")(report_command)
+app.command("audit")(audit_command)
 
 
 @app.command()
@@ -98,8 +101,8 @@ def schema() -> None:
 
 @app.command()
 def rules() -> None:
-    """列出内置核对规则。"""
-    for rule_id, text in RULES.items():
+    """列出内置核对规则（含报告审核规则）。"""
+    for rule_id, text in {**RULES, **AUDIT_RULES}.items():
         out.print(f"{rule_id:32} {text}", highlight=False)
 
 

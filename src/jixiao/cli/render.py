@@ -10,7 +10,7 @@ from jixiao.core.checks import Finding
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
 
-_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
 
 def table_2_1(ev: Evaluation) -> Table:
@@ -50,7 +50,7 @@ def finding_lines(findings: tuple[Finding, ...]) -> list[Text]:
     """One finding per line (readable in any terminal width, easy to grep)."""
     lines = []
     for f in findings:
-        label, style = _SEVERITY.get(f.severity, (f.severity, ""))
+        label, style = SEVERITY.get(f.severity, (f.severity, ""))
         line = Text()
         line.append(f"[{label}] ", style=style)
         line.append(f"{f.where}  ", style="bold")
@@ -68,7 +68,7 @@ def summary_line(ev: Evaluation) -> str:
         line += f"；报告所列 {fmt(stated.stated_total)}"
         if stated.stated_grade:
             line += f"，「{stated.stated_grade}」"
-    counts = "，".join(f"{_SEVERITY[s][0]} {ev.count(s)} 项" for s in ("error", "warning", "info"))
+    counts = "，".join(f"{SEVERITY[s][0]} {ev.count(s)} 项" for s in ("error", "warning", "info"))
     return f"{line}。核对：{counts}。"
 
 

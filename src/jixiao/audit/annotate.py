@@ -1,0 +1,62 @@
+"""`--annotate OUT.docx`: a copy of a Word report with each finding as a comment (批注).
+
+python-docx ≥ 1.2 writes comments (`Document.add_comment`). A finding on a paragraph is
+anchored to that paragraph's runs; one in a table to the first paragraph of its cell (or of
+the row's first cell). Paragraphs are found by the `source` index the reader recorded, so the
+annotated copy is the original file with comments added, nothing else changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.audit.audit import AuditResult
+from jixiao.audit.text import Document
+from jixiao.formats.errors import InputError, Problem
+
+_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def annotate_docx(doc: Document, result: AuditResult, source: Path, out: Path) -> int:
+    """Write ``out`` with one comment per finding; returns how many comments were placed."""
+    if doc.kind != "docx":
+        raise InputError([Problem("--annotate 只能用于 Word 报告（.docx）", file=str(source))])
+    import docx
+
+    word = docx.Document(str(source))
+    if not hasattr(word, "add_comment"):
+        raise InputError([Problem("写批注需要 python-docx 1.2 或更高版本", file=str(source))])
+    paragraphs = {p.index: p.source for p in doc.paragraphs}
+    tables = {t.index: t.source for t in doc.tables}
+    placed = 0
+    for f in result.findings:
+        target = None
+        loc = f.location
+        if "paragraph" in loc and paragraphs.get(loc["paragraph"]) is not None:
+            target = word.paragraphs[paragraphs[loc["paragraph"]]]
+        elif "table" in loc and tables.get(loc["table"]) is not None:
+            table = word.tables[tables[loc["table"]]]
+            row = table.rows[min(loc.get("row", 1), len(table.rows)) - 1]
+            cells = _distinct(row.cells)
+            cell = cells[min(loc.get("cell", 1), len(cells)) - 1]
+            target = cell.paragraphs[0]
+        if target is None:
+            continue
+        runs = target.runs or [target.add_run("")]
+        text = f"[{_LABEL.get(f.finding.severity, f.finding.severity)}] {f.finding.message}" \
+               f"（规则 {f.finding.rule}）"
+        word.add_comment(runs, text=text, author="jixiao", initials="JX")
+        placed += 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    word.save(str(out))
+    return placed
+
+
+def _distinct(cells: list) -> list:
+    seen: set[int] = set()
+    out = []
+    for c in cells:
+        if id(c._tc) not in seen:
+            seen.add(id(c._tc))
+            out.append(c)
+    return out

@@ -1,0 +1,138 @@
+"""Heading numbering: the four levels of a Chinese official report, and their sequences.
+
+Levels (公文 convention): 1 ``一、`` · 2 ``（一）`` · 3 ``1.`` (also ``1、`` / ``1．``) ·
+4 ``（1）``.
+Only paragraphs (never table cells) that *start* with a number mark are headings; "一是……"
+items are not headings (the scores extractor reads them).
+
+A level's sequence restarts under a new parent. Each heading is checked against the number
+expected at its level (last + 1, or 1 under a new parent):
+
+- it fits: fine;
+- it would open its level under the current parent but is not 1, and its number is exactly
+  what a shallower level expects next — a wrong style ("（3）" where "（三）" belongs):
+  finding, and the heading is taken at
+  the level it belongs to, so the headings after it are not reported again;
+- a style the document does not use for that level ("3、" in a report numbering that level
+  "1.") whose number is what a shallower level expects next: wrong style too;
+- otherwise a break ("（2）" followed by "（4）"): finding.
+
+The first heading of a level under a parent must be 1 (一); a document starting in the middle
+(an excerpt) is not reported: sequences are only checked after the first heading of level 1
+or 2 has been seen at a shallower level, or from the first heading of that level otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.audit.text import Document, Paragraph
+
+_CN = "零一二三四五六七八九十"
+_CN_NUM = r"[一二三四五六七八九十]{1,3}"
+
+_PATTERNS: tuple[tuple[int, str, re.Pattern[str]], ...] = (
+    (1, "一、", re.compile(rf"^({_CN_NUM})[、，]")),
+    (2, "（一）", re.compile(rf"^[（(]({_CN_NUM})[)）]")),
+    (4, "（1）", re.compile(r"^[（(](\d{1,2})[)）]")),
+    (3, "1.", re.compile(r"^(\d{1,2})[.．](?![\d])")),
+    (3, "1、", re.compile(r"^(\d{1,2})、")),
+)
+
+
+def cn_value(numeral: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (up to 99)."""
+    if not numeral or any(c not in _CN[1:] for c in numeral):
+        return None
+    if "十" not in numeral:
+        return _CN.index(numeral) if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    t = _CN.index(tens) if tens else 1
+    o = _CN.index(ones) if ones else 0
+    return t * 10 + o
+
+
+def cn_numeral(n: int) -> str:
+    if n <= 10:
+        return _CN[n] if n < 10 else "十"
+    tens, ones = divmod(n, 10)
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
+
+
+def label(level: int, n: int) -> str:
+    """How number ``n`` is written at ``level``: 三、 （三） 3. （3）."""
+    return {1: f"{cn_numeral(n)}、", 2: f"（{cn_numeral(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+@dataclass(frozen=True)
+class Heading:
+    paragraph: Paragraph
+    level: int
+    number: int
+    style: str  # 一、 （一） 1. 1、 （1）
+    mark: str  # the mark as written: "（3）"
+
+
+@dataclass(frozen=True)
+class HeadingIssue:
+    heading: Heading
+    expected: str  # the mark that belongs here
+    message: str
+
+
+def parse_heading(p: Paragraph) -> Heading | None:
+    text = p.text
+    for level, style, pattern in _PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        raw = m.group(1)
+        n = cn_value(raw) if level <= 2 else int(raw)
+        if not n:
+            return None
+        return Heading(p, level, n, style, m.group(0))
+    return None
+
+
+def headings(doc: Document) -> list[Heading]:
+    return [h for p in doc.paragraphs if (h := parse_heading(p)) is not None]
+
+
+def check_headings(doc: Document) -> Iterator[HeadingIssue]:
+    found = headings(doc)
+    # The style a document uses for level 3 ("1." or "1、"): the one most headings use.
+    usual = Counter(h.style for h in found if h.level == 3).most_common(1)
+    level3_style = usual[0][0] if usual else "1."
+    last: dict[int, int] = {}  # level → last number under the current parent
+    seen_levels: set[int] = set()
+    for h in found:
+        level = h.level
+        expected = last.get(level, 0) + 1
+        fits = h.number == expected
+        shallower = [lv for lv in range(1, level) if lv in seen_levels
+                     and h.number == last.get(lv, 0) + 1]
+        foreign_style = level == 3 and h.style != level3_style
+        starts = level not in last  # would be the first of its level under its parent
+        if shallower and ((not fits and starts) or foreign_style):
+            target = shallower[-1] if not fits else shallower[0]
+            yield HeadingIssue(
+                h, label(target, h.number),
+                f"标题编号“{h.mark}”层级有误：按上下文应为“{label(target, h.number)}”",
+            )
+            level = target
+        elif not fits and (level in seen_levels or _parent_seen(level, seen_levels)):
+            yield HeadingIssue(
+                h, label(level, expected),
+                f"标题编号不连续：此处应为“{label(level, expected)}”，实为“{h.mark}”",
+            )
+        last[level] = h.number
+        for deeper in range(level + 1, 5):
+            last.pop(deeper, None)
+        seen_levels.add(level)
+
+
+def _parent_seen(level: int, seen: set[int]) -> bool:
+    return any(lv < level for lv in seen)

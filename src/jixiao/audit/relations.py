@@ -1,0 +1,411 @@
+"""Relations between figures in prose, each turned into `Comparison`s for the judge.
+
+Every extractor reads one paragraph and only speaks when the construction is unambiguous;
+anything else is skipped, never guessed (a false alarm costs a finance officer's trust).
+
+- breakdowns: "（总额句）。其中：用于A x万元；用于B y万元……。" — the items are the parts of the
+  "其中" list split at "；", each with exactly one figure of the total's kind (and, for counts,
+  the same measure word: "16个县" vs "10个县"). The total is the figure of that kind in the
+  clause/sentence right before "其中"; when that sentence names several different amounts the
+  list may match any of them or their sum; a mismatch is only reported against the sum when
+  every amount is a "资金" source and none is a plan/actual/budget word. Comma lists after
+  "其中" are not read (too often mixed: "其中财政资金300万元，带动社会投资1000万元");
+- per-entity amounts: "A、B各400万元。其中A……x万元，y万元；B……z万元" — one "；" group per
+  entity, each group's amounts against 400; "A、B各400万元，共800万元" — 800 against n × 400;
+- completion rates: "计划……246名……908名，实际……381名……2466名，完成率分别为154.88%和271.59%"
+  — plan, actual and rates paired in order, only when the three lists have the same length
+  and plan/actual use the same unit;
+- budget rates (执行率, 到位率, 支付率, 支出率) against the one numerator and the one base in the
+  same sentence, found by the keyword closest before each amount;
+- change on last year: "X万元，较上年增加Y万元、增长Z%" → Z against Y ÷ (X − Y);
+- counts against lists: "N个……，即A、B、C" / "N个……（A、B、C）" / "分别是" — no "等" allowed;
+- unit conversions: a figure in 万 and one in the base unit linked by the same wording right
+  next to them ("99.23万农村劳动力实现就业" and "农村劳动力实现就业992358人"), only when the
+  wording picks out exactly one figure on each side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.audit.claims import Claim, Sentence, at_paragraph, clause_before, clip, sentences
+from jixiao.audit.figures import Figure, figures, finest, of_base
+from jixiao.audit.text import Document, Paragraph
+from jixiao.core.checks import Comparison
+from jixiao.core.numbers import HUNDRED, places, split_unit
+
+ZERO = Decimal(0)
+
+
+def _sum(values: list[Decimal]) -> Decimal:
+    return sum(values, ZERO)
+
+
+def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
+    yield from breakdowns(p)
+    yield from per_entity(p)
+    yield from completion_rates(p)
+    yield from budget_rates(p)
+    yield from changes(p)
+    yield from listed_counts(p)
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+_PLAN_WORDS = ("计划", "实际", "预算", "执行", "支出", "到位", "完成", "累计", "总", "合计", "共")
+_BREAK = re.compile(r"其中[：:，,]?")
+
+
+def _measure_word(text: str, fig: Figure) -> str:
+    return text[fig.end:fig.end + 1] if fig.base == "个" else ""
+
+
+def breakdowns(p: Paragraph) -> Iterator[Claim]:
+    text = p.text
+    for m in _BREAK.finditer(text):
+        list_end = text.find("。", m.end())
+        list_end = len(text) if list_end < 0 else list_end
+        body = text[m.end():list_end]
+        if "；" not in body and ";" not in body:
+            continue
+        items = [s for s in re.split(r"[；;]", body) if s.strip()]
+        if len(items) < 2 or re.search(r"各\d", body) or "其中" in body:
+            continue
+        for base in ("元", "个", "人"):
+            pre = _pre_with(text, m.start(), base)
+            if pre is None:
+                continue
+            pre_text, pre_start, totals = pre
+            quote = clip(text[pre_start:list_end + 1], 400)
+            parts: list[Figure] = []
+            for item in items:
+                found = of_base(figures(item), base)
+                if len(found) != 1:
+                    parts = []
+                    break
+                if base == "个" and _measure_word(item, found[0]) != _measure_word(
+                        pre_text, totals[0]):
+                    parts = []
+                    break
+                parts.append(found[0])
+            if not parts:
+                continue
+            unit = totals[0].unit
+            if any(f.unit != unit for f in parts) and base != "元":
+                continue
+            claim = _breakdown_claim(p, pre_text, totals, parts, unit, quote)
+            if claim is not None:
+                yield claim
+
+
+def _pre_with(text: str, at: int, base: str) -> tuple[str, int, list[Figure]] | None:
+    """The sentence the "其中" list draws on: its own start when "其中" is mid-sentence, else
+    the nearest sentence before it (same paragraph) that states a figure of that kind."""
+    head = text[:at].rstrip()
+    if head and not head.endswith(("。", "：", ":")):
+        start = head.rfind("。") + 1
+        segments = [(head[start:], start)]
+    else:
+        segments = [(s.text, s.start) for s in reversed(sentences(head))]
+    for seg, start in segments:
+        totals = [f for f in of_base(figures(seg), base) if not seg[:f.start].endswith("各")]
+        if totals:
+            return seg, start, totals
+        if len(segments) == 1:
+            break
+    return None
+
+
+def _breakdown_claim(
+    p: Paragraph, pre: str, totals: list[Figure], parts: list[Figure], unit: str, quote: str
+) -> Claim | None:
+    values = [f.scaled(unit) for f in parts]
+    listed = _sum(values)
+    distinct = sorted({f.scaled(unit) for f in totals})
+    candidates = [*distinct, _sum([f.scaled(unit) for f in totals])] if len(distinct) > 1 \
+        else distinct
+    at = finest([*values, *distinct])
+    match = next((c for c in candidates if _equal(c, listed, at)), None)
+    if match is not None:
+        expected = match
+        what = f"“其中”所列各项之和（应等于 {_plain(expected)}{unit}）"
+    elif len(distinct) == 1:
+        expected = distinct[0]
+        what = f"“其中”所列各项之和（应等于 {_plain(expected)}{unit}）"
+    else:
+        if not all(_is_source(pre, f) for f in totals):
+            return None
+        expected = _sum([f.scaled(unit) for f in totals])
+        shown = " + ".join(_plain(f.scaled(unit)) for f in totals)
+        what = f"“其中”所列各项之和（应等于 {shown} = {_plain(expected)}{unit}）"
+    return Claim(
+        Comparison("figure.parts", p.where, what, expected, listed, places=at, unit=unit),
+        quote, at_paragraph(p),
+    )
+
+
+def _is_source(pre: str, fig: Figure) -> bool:
+    clause = clause_before(pre, fig.start)
+    return "资金" in clause and not any(w in clause for w in _PLAN_WORDS)
+
+
+def _equal(a: Decimal, b: Decimal, at: int) -> bool:
+    q = Decimal(1).scaleb(-at)
+    return a.quantize(q) == b.quantize(q)
+
+
+def _plain(v: Decimal) -> str:
+    return f"{v.normalize():f}" if v == v.to_integral() else f"{v:f}"
+
+
+# --- per-entity amounts ("各") --------------------------------------------------------------
+
+_EACH = re.compile(r"([^，。；：,]*?)各(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)")
+_EACH_TOTAL = re.compile(
+    r"[^，。；]*[，,]\s*(?:共|合计|共计)(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)(?![^，。；]*各)")
+
+
+def per_entity(p: Paragraph) -> Iterator[Claim]:
+    text = p.text
+    for s in sentences(text):
+        for m in _EACH.finditer(s.text):
+            entities = _entities(m.group(1))
+            if entities < 2:
+                continue
+            each = Decimal(m.group(2))
+            unit = m.group(3)
+            rest = s.text[m.end():]
+            total = _EACH_TOTAL.match(rest)
+            if total and total.group(2) == unit:
+                stated = Decimal(total.group(1))
+                yield Claim(
+                    Comparison("figure.parts", p.where,
+                               f"{entities} 个单位各 {_plain(each)}{unit} 的合计",
+                               each * entities, stated, places=finest([each, stated]), unit=unit),
+                    clip(s.text), at_paragraph(p),
+                )
+        yield from _groups_after_each(p, s)
+
+
+def _entities(before: str) -> int:
+    """How many names "A、B" (or "A和B") lists right before 各; 0 when unclear."""
+    words = re.split(r"[、]", before)
+    if len(words) < 2:
+        parts = before.split("和")
+        return 2 if len(parts) == 2 and all(parts) else 0
+    return len(words)
+
+
+def _groups_after_each(p: Paragraph, s: Sentence) -> Iterator[Claim]:
+    """"A、B各400万元。其中A……；B……。": one "；" group per entity, against 400."""
+    text = p.text
+    matches = list(_EACH.finditer(s.text))
+    m = matches[-1] if matches else None
+    if m is None or _entities(m.group(1)) < 2:
+        return
+    end = s.start + len(s.text)
+    nxt = text[end:]
+    if not nxt.startswith("其中"):
+        return
+    list_end = nxt.find("。")
+    body = nxt[len("其中"):list_end if list_end >= 0 else len(nxt)].lstrip("：:，,")
+    groups = [g for g in re.split(r"[；;]", body) if g.strip()]
+    if len(groups) != _entities(m.group(1)) or re.search(r"各\d", body):
+        return
+    each = Decimal(m.group(2))
+    unit = m.group(3)
+    base, _ = split_unit(unit)
+    quote = clip(s.text + nxt[: (list_end + 1) if list_end >= 0 else len(nxt)], 400)
+    for k, group in enumerate(groups, start=1):
+        amounts = [f for f in figures(group) if f.base == base]
+        if len(amounts) < 1 or any(split_unit(f.unit)[0] != base for f in amounts):
+            return
+        values = [f.scaled(unit) for f in amounts]
+        name = re.split(r"[，,]|主要|用于|办公经费", group.strip(), maxsplit=1)[0][:16]
+        yield Claim(
+            Comparison("figure.parts", p.where,
+                       f"“其中”第 {k} 组（{name}）所列各项之和（应等于各 {_plain(each)}{unit}）",
+                       each, _sum(values), places=finest([each, *values]), unit=unit),
+            quote, at_paragraph(p),
+        )
+
+
+# --- completion rates -------------------------------------------------------------------------
+
+_RATES = re.compile(r"完成率(?:分别)?(?:为|是|达到|达)?")
+
+
+def completion_rates(p: Paragraph) -> Iterator[Claim]:
+    for s in sentences(p.text):
+        t = s.text
+        plan_at = t.find("计划")
+        actual_at = t.find("实际", plan_at + 2) if plan_at >= 0 else -1
+        rate_m = _RATES.search(t, actual_at + 2) if actual_at >= 0 else None
+        if rate_m is None:
+            continue
+        plan = [f for f in figures(t[plan_at:actual_at]) if f.base not in ("%", "分")]
+        actual = [f for f in figures(t[actual_at:rate_m.start()]) if f.base not in ("%", "分")]
+        rates = [f for f in figures(t[rate_m.end():]) if f.base == "%"]
+        k = len(plan)
+        if k == 0 or len(actual) != k or len(rates) < k:
+            continue
+        rates = rates[:k]
+        if any(a.base != b.base for a, b in zip(plan, actual, strict=True)):
+            continue
+        for a, b, r in zip(plan, actual, rates, strict=True):
+            if a.value == 0:
+                continue
+            computed = b.scaled(a.unit) * HUNDRED / a.value
+            yield Claim(
+                Comparison("plan_actual.rate", p.where,
+                           f"所列完成率（实际 {_plain(b.value)}{b.unit} ÷ 计划 "
+                           f"{_plain(a.value)}{a.unit}）", computed, r.value,
+                           places=places(r.value), unit="%"),
+                clip(t), at_paragraph(p),
+            )
+
+
+# --- budget rates -----------------------------------------------------------------------------
+
+_BUDGET_RATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    # keyword: (rule, numerator words, base words)
+    "执行率": ("budget.execution_rate", ("执行", "支出"), ("预算",)),
+    "到位率": ("budget.arrival_rate", ("到位",), ("预算", "计划", "应到位")),
+    "支出率": ("rate.payment", ("支出",), ("到位", "预算", "下达")),
+    "支付率": ("rate.payment", ("支付",), ("预算", "下达", "到位", "合同")),
+}
+_KEYWORDS = ("执行", "支出", "预算", "到位", "计划", "支付", "下达", "合同")
+
+
+def budget_rates(p: Paragraph) -> Iterator[Claim]:
+    for s in sentences(p.text):
+        t = s.text
+        for key, (rule, nums, bases) in _BUDGET_RATES.items():
+            km = re.search(key + r"(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)[%％]", t)
+            if km is None or "其中" in t[:km.start()]:
+                continue
+            money = [f for f in figures(t[:km.start()]) if f.base == "元"]
+            num, base = [], []
+            for f in money:
+                word = _nearest_keyword(clause_before(t, f.start))
+                if word in nums:
+                    num.append(f)
+                elif word in bases:
+                    base.append(f)
+            if len(num) != 1 or len(base) != 1 or base[0].value == 0:
+                continue
+            stated = Decimal(km.group(1))
+            computed = num[0].scaled(base[0].unit) * HUNDRED / base[0].value
+            yield Claim(
+                Comparison(rule, p.where, f"所列{key}（{_plain(num[0].value)}{num[0].unit} ÷ "
+                           f"{_plain(base[0].value)}{base[0].unit}）", computed, stated,
+                           places=places(stated), unit="%"),
+                clip(t), at_paragraph(p),
+            )
+
+
+def _nearest_keyword(clause: str) -> str | None:
+    best, at = None, -1
+    for word in _KEYWORDS:
+        i = clause.rfind(word)
+        if i > at:
+            best, at = word, i
+    if best == "到位" and clause.rfind("应到位") == at - 1:
+        return "应到位"
+    return best
+
+
+# --- change on last year ----------------------------------------------------------------------
+
+_CHANGE = re.compile(
+    r"(\d+(?:\.\d+)?)(万元|亿元|元|个|人|名|家|项)[，,]?\s*(?:比|较)上年(?:同期)?"
+    r"(增加|增长|减少|下降)(\d+(?:\.\d+)?)(万元|亿元|元|个|人|名|家|项)[，、,]?\s*"
+    r"(增长|下降|增幅为?|降幅为?)(\d+(?:\.\d+)?)[%％]")
+
+
+def changes(p: Paragraph) -> Iterator[Claim]:
+    for m in _CHANGE.finditer(p.text):
+        now, unit, direction, delta, delta_unit, _, pct = m.groups()
+        if unit != delta_unit:
+            continue
+        current, change = Decimal(now), Decimal(delta)
+        if direction in ("减少", "下降"):
+            change = -change
+        before = current - change
+        if before <= 0:
+            continue
+        stated = Decimal(pct)
+        yield Claim(
+            Comparison("change.rate", p.where,
+                       f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
+                       abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
+            clip(m.group(0)), at_paragraph(p),
+        )
+
+
+# --- counts against listed items --------------------------------------------------------------
+
+_LISTED = re.compile(
+    r"(\d+)(个|家|项|名|所|户)([^\d，。；：、（(]{0,12}?)"
+    r"(?:[，,]?(?:即|分别是|分别为)[：:]?|[：:]|[（(])"
+    r"([^。；：（()）\d]{2,400}?)(?=[。；）)]|$)")
+
+
+def listed_counts(p: Paragraph) -> Iterator[Claim]:
+    for m in _LISTED.finditer(p.text):
+        n, unit, noun, body = m.groups()
+        body = body.strip().rstrip("，,")
+        if "等" in body[-3:] or "、" not in body or "，" in body or "," in body:
+            continue
+        items = [i for i in body.split("、") if i.strip()]
+        if any(len(i) > 24 for i in items) or len(items) < 2:
+            continue
+        yield Claim(
+            Comparison("figure.items", p.where,
+                       f"所列个数（列举的{noun or '事项'}个数）", Decimal(len(items)),
+                       Decimal(n), places=0, unit=unit),
+            clip(m.group(0)), at_paragraph(p),
+        )
+
+
+# --- unit conversions -------------------------------------------------------------------------
+
+_PHRASE = re.compile(r"^[\u4e00-\u9fff]{5,}")
+
+
+def conversions(doc: Document) -> Iterator[Claim]:
+    """Link "X万<wording>" with "<wording>Y<unit>" when the wording picks out one each."""
+    scaled: list[tuple[Paragraph, Figure, str]] = []  # "99.23万农村劳动力实现就业"
+    plain: list[tuple[Paragraph, Figure, str]] = []  # "农村劳动力实现就业992358人"
+    for p in doc.paragraphs:
+        for f in figures(p.text):
+            if f.unit == "万":
+                m = _PHRASE.match(p.text[f.end:])
+                if m:
+                    scaled.append((p, f, m.group(0)))
+            elif f.unit in ("人", "元", "个", "名") and f.value == f.value.to_integral():
+                plain.append((p, f, clause_before(p.text, f.start)))
+    for p, f, wording in scaled:
+        key = wording[:12]
+        hits = [(q, g) for q, g, before in plain if before.endswith(key) and len(key) >= 5]
+        rivals = [1 for _, _, w in scaled if w[:12] == key]
+        if len(hits) != 1 or len(rivals) != 1:
+            continue
+        q, g = hits[0]
+        converted = g.value / Decimal(10000)
+        yield Claim(
+            Comparison("figure.same_as", p.where,
+                       f"“{_plain(f.value)}万{key}”（第 {q.index} 段 {_plain(g.value)}{g.unit} "
+                       f"换算为万{g.unit}）", converted, f.value, places=places(f.value),
+                       unit=f"万{g.unit}", severity="error"),
+            clip(_sentence_of(p.text, f.start)), at_paragraph(p),
+        )
+
+
+def _sentence_of(text: str, pos: int) -> str:
+    for s in sentences(text):
+        if s.start <= pos < s.start + len(s.text):
+            return s.text
+    return text

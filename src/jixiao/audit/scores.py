@@ -1,0 +1,189 @@
+"""Score statements along the numbered headings: weights, scores, rates, deductions, total.
+
+A scored node is a heading paragraph (see `headings`) or a "一是/二是……" item paragraph that
+states a weight: "指标分值20分" / "该指标分值13.30分" / "该指标4.50分", usually with
+"自评得分13分" and "得分率为97.74%", sometimes "扣0.30分". Its level is the heading level
+("一是" items sit below every heading level). Parent = the nearest scored node above it at a
+shallower level; an unscored heading closes the deeper scored nodes before it (a new section).
+
+Checks: a parent's 分值 against the sum of its children's 分值 and its 得分 against theirs
+(only when it has two or more scored children, all with scores); 得分 ≤ 分值;
+得分率 = 得分 ÷ 分值 at the places written; deductions (扣X分) = 分值 − 得分. The stated total
+("绩效自评得分为99.70分，绩效等级为“优”") against the top-level nodes when their 分值 add up
+to 100, and the grade against the bands (优 ≥ 90 ……, the bundled catalogue).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
+from jixiao.audit.headings import parse_heading
+from jixiao.audit.text import Document, Paragraph
+from jixiao.core.checks import Comparison, Finding
+from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.scoring import grade_for
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_WEIGHT = re.compile(r"(?:指标)?分值(?:为|是)?" + _NUM + r"分|该指标(?:为)?" + _NUM + r"分")
+_SCORE = re.compile(r"(?:自评)?得分(?:为|是)?" + _NUM + r"分")
+_RATE = re.compile(r"得分率(?:为|是|达)?" + _NUM + r"[%％]")
+_DEDUCT = re.compile(r"扣(?:除|减)?" + _NUM + r"分")
+_ITEM = re.compile(r"^[一二三四五六七八九十]是")
+_TOTAL = re.compile(r"(?:绩效)?(?:自评|评价|综合)?总?得分(?:为|是)?" + _NUM + r"分")
+_GRADE = re.compile(r"(?:绩效|评价|自评)?等级(?:为|是|评定为)?[“\"『「]?([优良中差])")
+_MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]|[一二三四五六七八九十]是)")
+ITEM_LEVEL = 5
+
+
+@dataclass
+class Node:
+    paragraph: Paragraph
+    level: int
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    rate: Decimal | None
+    deductions: list[Decimal]
+    quote: str
+    children: list[Node] = field(default_factory=list)
+
+
+def _name(text: str) -> str:
+    text = _MARK.sub("", text)
+    return re.split(r"[。，,；：]", text, maxsplit=1)[0][:20]
+
+
+def _node(p: Paragraph, level: int) -> Node | None:
+    w = _WEIGHT.search(p.text)
+    if w is None:
+        return None
+    weight = Decimal(w.group(1) or w.group(2))
+    after = p.text[w.end():]
+    s = _SCORE.search(after[:40])
+    r = _RATE.search(after[:80])
+    window = p.text
+    deductions = [Decimal(d) for d in _DEDUCT.findall(window)]
+    # Quote: the sentence with the weight (and the one with 扣分 when it is elsewhere).
+    quote = next((x.text for x in sentences(p.text)
+                  if x.start <= w.start() < x.start + len(x.text)), p.text)
+    return Node(p, level, _name(p.text), weight, Decimal(s.group(1)) if s else None,
+                Decimal(r.group(1)) if r else None, deductions, clip(quote))
+
+
+def score_tree(doc: Document) -> list[Node]:
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for p in doc.paragraphs:
+        h = parse_heading(p)
+        if h is not None:
+            level = h.level
+        elif _ITEM.match(p.text) and stack:
+            level = ITEM_LEVEL
+        else:
+            continue
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        node = _node(p, level)
+        if node is None:
+            if h is not None:
+                continue  # an unscored heading: deeper nodes were closed above
+            continue
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+    return roots
+
+
+def _walk(nodes: list[Node]) -> Iterator[Node]:
+    for n in nodes:
+        yield n
+        yield from _walk(n.children)
+
+
+def _finest(*values: Decimal) -> int:
+    return max(places(v) for v in values)
+
+
+def node_claims(roots: list[Node]) -> Iterator[Claim]:
+    for n in _walk(roots):
+        where = n.paragraph.where
+        loc = at_paragraph(n.paragraph)
+        name = n.name
+        if len(n.children) >= 2:
+            weights = [c.weight for c in n.children]
+            yield Claim(Comparison(
+                "weights.children_sum", where, f"「{name}」的下级指标分值之和", n.weight,
+                sum(weights, Decimal(0)), places=_finest(n.weight, *weights), unit="分"),
+                n.quote, loc)
+            scores = [c.score for c in n.children]
+            if n.score is not None and all(s is not None for s in scores):
+                known = [s for s in scores if s is not None]
+                yield Claim(Comparison(
+                    "scores.children_sum", where, f"「{name}」的下级指标所列得分之和", n.score,
+                    sum(known, Decimal(0)), places=_finest(n.score, *known), unit="分"),
+                    n.quote, loc)
+        if n.score is None:
+            continue
+        yield Claim(Comparison("score.within_weight", where, f"「{name}」的自评得分", n.weight,
+                               n.score, op="<=", unit="分"), n.quote, loc)
+        if n.rate is not None and n.weight > 0:
+            yield Claim(Comparison(
+                "rate.stated", where, f"「{name}」的得分率（{fmt(n.score)} ÷ {fmt(n.weight)}）",
+                n.score * HUNDRED / n.weight, n.rate, places=places(n.rate), unit="%"),
+                n.quote, loc)
+        if n.deductions:
+            total = sum(n.deductions, Decimal(0))
+            yield Claim(Comparison(
+                "deduction.balance", where, f"「{name}」的扣分合计（分值 − 自评得分）",
+                n.weight - n.score, total, places=_finest(n.weight, n.score, total), unit="分"),
+                n.quote, loc)
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    paragraph: Paragraph
+    score: Decimal
+    grade: str | None
+    quote: str
+
+
+def stated_totals(doc: Document) -> list[StatedTotal]:
+    found: list[StatedTotal] = []
+    for p in doc.paragraphs:
+        if _WEIGHT.search(p.text):
+            continue
+        for s in sentences(p.text):
+            g = _GRADE.search(s.text)
+            t = _TOTAL.search(s.text)
+            if t is None or (g is None and "总" not in t.group(0)):
+                continue
+            found.append(StatedTotal(p, Decimal(t.group(1)), g.group(1) if g else None,
+                                     clip(s.text)))
+    return found
+
+
+def total_claims(doc: Document, roots: list[Node], bands: list) -> Iterator[Claim]:
+    weights = sum((r.weight for r in roots), Decimal(0))
+    complete = len(roots) >= 2 and weights == 100 and all(r.score is not None for r in roots)
+    for t in stated_totals(doc):
+        where = t.paragraph.where
+        loc = at_paragraph(t.paragraph)
+        if complete:
+            parts = [r.score for r in roots if r.score is not None]
+            yield Claim(Comparison(
+                "total.stated", where, "所列总得分（各一级指标自评得分之和）",
+                sum(parts, Decimal(0)), t.score, places=_finest(t.score, *parts), unit="分"),
+                t.quote, loc)
+        if t.grade is not None and bands:
+            expected = grade_for(t.score, bands)
+            if expected != t.grade:
+                yield Claim(Finding(
+                    "grade.stated", "error", where, expected, t.grade,
+                    f"总得分 {fmt(t.score)} 分对应等级“{expected}”，报告所列为“{t.grade}”"),
+                    t.quote, loc)

@@ -1,0 +1,110 @@
+"""Tables: a 合计 / 总计 / 总得分 row against the column sums, 得分率 against 得分 ÷ 分值.
+
+Row 1 is the header. A total row is one whose first non-empty cell is 合计, 总计, 总得分 or
+总分; it may come first (表2-1) or last (表1-1). Rows are aligned to the right, because a
+total row's label usually spans the first columns ("合计" over 省区 and 帮扶市); columns are
+only summed when
+
+- every data row has the same number of cells (no ragged grid, no second header row),
+- the total cell and every data cell of that column hold one plain number,
+- the header of the column is not a rate (率, %), and
+- no row is a "其中" sub-row (nested sums are not guessed).
+
+Rates: a column headed 得分率 is checked row by row against the 得分 and 分值 columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.audit.claims import Claim, at_table
+from jixiao.audit.figures import finest, number_only
+from jixiao.audit.text import Table
+from jixiao.core.checks import Comparison
+from jixiao.core.numbers import HUNDRED, places
+
+_TOTAL_LABELS = ("合计", "总计", "总得分", "总分")
+
+
+def _label(row: tuple[str, ...]) -> str:
+    return next((c for c in row if c.strip()), "").replace(" ", "")
+
+
+def _title(t: Table) -> str:
+    cap = t.caption.strip()
+    return cap[:30] if cap.startswith("表") else f"表格 {t.index}"
+
+
+def table_claims(t: Table) -> Iterator[Claim]:
+    yield from _total_rows(t)
+    yield from _score_rates(t)
+
+
+def _total_rows(t: Table) -> Iterator[Claim]:
+    if len(t.rows) < 4:
+        return
+    header = t.rows[0]
+    body = list(enumerate(t.rows[1:], start=2))
+    totals = [(i, r) for i, r in body if _label(r) in _TOTAL_LABELS]
+    if len(totals) != 1:
+        return
+    total_at, total = totals[0]
+    data = [(i, r) for i, r in body if i != total_at]
+    if len(data) < 2 or any(_label(r).startswith("其中") for _, r in data):
+        return
+    width = len(data[0][1])
+    if any(len(r) != width for _, r in data) or len(header) != width or len(total) > width:
+        return
+    offset = width - len(total)
+    for k in range(1, len(total)):
+        col = k + offset
+        head = header[col]
+        stated = number_only(total[k])
+        if stated is None or "率" in head or "%" in head or "％" in head or "%" in total[k]:
+            continue
+        values = [number_only(r[col]) for _, r in data]
+        if any(v is None for v in values):
+            continue
+        known = [v for v in values if v is not None]
+        yield Claim(
+            Comparison("table.total", t.where(total_at, col + 1),
+                       f"{_title(t)}“{_label(total)}”行“{head}”列（各行之和）",
+                       sum(known, Decimal(0)), stated, places=finest([stated, *known])),
+            f"{_title(t)} {_label(total)}：{head} {total[k]}", at_table(t, total_at, col + 1),
+        )
+
+
+def _score_rates(t: Table) -> Iterator[Claim]:
+    header = [c.replace(" ", "") for c in t.rows[0]]
+    try:
+        w_col, s_col, r_col = header.index("分值"), header.index("得分"), header.index("得分率")
+    except ValueError:
+        return
+    for i, row in enumerate(t.rows[1:], start=2):
+        if len(row) != len(header):
+            continue
+        weight, score, rate = (number_only(row[c]) for c in (w_col, s_col, r_col))
+        if weight is None or score is None or rate is None or weight == 0:
+            continue
+        yield Claim(
+            Comparison("rate.stated", t.where(i, r_col + 1),
+                       f"{_title(t)}“{_label(row)}”的得分率（{score} ÷ {weight}）",
+                       score * HUNDRED / weight, rate, places=places(rate), unit="%"),
+            f"{_title(t)} {_label(row)}：分值 {row[w_col]}，得分 {row[s_col]}，"
+            f"得分率 {row[r_col]}", at_table(t, i, r_col + 1),
+        )
+
+
+def table_total_score(t: Table) -> tuple[Decimal, int] | None:
+    """The 总得分 of a score table (header 分值/得分) and its row, for the prose total."""
+    header = [c.replace(" ", "") for c in t.rows[0]]
+    if "得分" not in header or "分值" not in header:
+        return None
+    col = header.index("得分")
+    for i, row in enumerate(t.rows[1:], start=2):
+        if _label(row) in ("总得分", "总分", "合计") and len(row) == len(header):
+            value = number_only(row[col])
+            if value is not None:
+                return value, i
+    return None

@@ -1,0 +1,99 @@
+"""`jixiao audit REPORT [--json] [--annotate OUT.docx]`: check a finished report's arithmetic.
+
+The lead registers it: ``app.command("audit")(audit_command)``. Output like `jixiao check`:
+one line per finding (severity, where, message, then the quoted words); ``--json`` prints a
+list of findings in the `evaluate --json` shape plus ``quote`` and ``location``. Exit codes:
+0 no error (warnings and notes allowed), 1 at least one error, 2 the report cannot be read
+(or --annotate cannot be written). No traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from jixiao.audit.annotate import annotate_docx
+from jixiao.audit.audit import AuditResult, audit_document
+from jixiao.audit.text import FORM_SUFFIXES, read_document
+from jixiao.cli.common import input_failure
+from jixiao.cli.render import SEVERITY
+from jixiao.formats.errors import InputError, Problem
+
+_out = Console(soft_wrap=True, width=None, highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+
+def where_zh(location: dict[str, object]) -> str:
+    """第57段 / 表2 第7行第3格 / 自评表 indicators/…"""
+    if "paragraph" in location:
+        return f"第{location['paragraph']}段"
+    if "table" in location:
+        text = f"表格{location['table']}"
+        if "row" in location:
+            text += f" 第{location['row']}行"
+        if "cell" in location:
+            text += f"第{location['cell']}格"
+        return text
+    return str(location.get("form", ""))
+
+
+def print_audit(console: Console, result: AuditResult) -> None:
+    for f in result.findings:
+        label, style = SEVERITY.get(f.finding.severity, (f.finding.severity, ""))
+        line = Text()
+        line.append(f"{label}  ", style=style)
+        line.append(f"{where_zh(f.location)}  ")
+        line.append(f.finding.message)
+        line.append(f"  [{f.finding.rule}]", style="dim")
+        console.print(line)
+        if f.quote:
+            console.print(Text(f"      原文：{f.quote}", style="dim"))
+    summary = "、".join(f"{label} {result.count(s)} 项" for s, (label, _) in SEVERITY.items())
+    if result.findings:
+        console.print(f"共发现 {summary}（核对 {result.checked} 处）。")
+    else:
+        console.print(f"未发现问题（核对 {result.checked} 处）。")
+
+
+def audit_command(
+    report: Annotated[Path, typer.Argument(
+        help="自评报告：.docx、.txt、.md、.html、.pdf，或自评表 .xlsx", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（发现列表）")] = False,
+    annotate: Annotated[Path | None, typer.Option(
+        "--annotate", help="把每条发现作为批注写入 Word 副本（仅 .docx）", show_default=False,
+    )] = None,
+) -> None:
+    """核对已完成的自评报告中的数字：分项与合计、比率、得分、等级、换算和标题编号。"""
+    try:
+        if report.suffix.lower() in FORM_SUFFIXES:
+            from jixiao.audit.audit import audit_file
+
+            result = audit_file(report)
+            doc = None
+        else:
+            doc = read_document(report)
+            result = audit_document(doc)
+        if annotate is not None:
+            if doc is None or doc.kind != "docx":
+                raise InputError([Problem("--annotate 只能用于 Word 报告（.docx）",
+                                          file=str(report))])
+            annotate_docx(doc, result, report, annotate)
+    except InputError as problem:
+        raise input_failure(problem.problems) from None
+    except OSError as exc:
+        problem = Problem(f"无法读写文件：{exc.strerror or exc}", file=str(report))
+        raise input_failure([problem]) from None
+    if as_json:
+        data = [f.as_dict() for f in result.findings]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_audit(_out, result)
+        if annotate is not None:
+            _out.print(f"已写入批注副本：{annotate}", markup=False)
+    raise typer.Exit(1 if result.errors else 0)
