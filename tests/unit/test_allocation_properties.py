@@ -204,8 +204,13 @@ def test_floors_and_caps_hold_or_the_spec_is_refused(data):
     rows = data["recipients"]
     # Feasible exactly when the total lies between the sums at P′ = 0 and at P′ → ∞.
     least = sum(clamp(base, r.get("floor"), r.get("cap")) for r in rows)
-    most = [Fraction(r["cap"]) if r.get("cap") is not None else None if w else
-            clamp(base, r.get("floor"), None) for r, w in zip(rows, omega, strict=True)]
+    # What each recipient can reach as P′ grows: a zero factor share never lifts it above
+    # its clamped base; otherwise its cap, or without a cap no limit (None).
+    most = [
+        clamp(base, r.get("floor"), r.get("cap")) if not w
+        else Fraction(r["cap"]) if r.get("cap") is not None else None
+        for r, w in zip(rows, omega, strict=True)
+    ]
     feasible = least <= total and (None in most or sum(most) >= total)
     try:
         result = run(data)
