@@ -26,6 +26,8 @@ dpkg -s fonts-arphic-ukai >/dev/null 2>&1 || packages+=(fonts-arphic-ukai)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 if [ "$job" = test ]; then
   command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+  # The web tests drive Debian's Chromium through Playwright (never `playwright install`).
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
@@ -62,8 +64,16 @@ case "$job" in
   test)
     say "ruff check"
     .venv/bin/ruff check src tests benchmarks
-    say "pytest"
-    exec .venv/bin/pytest "$@"
+    say "pytest（SQLite）"
+    .venv/bin/pytest "$@"
+    # The web tests again on PostgreSQL when one is reachable (CI has it at 127.0.0.1:5432).
+    pg=${JIXIAO_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}
+    if .venv/bin/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$pg" 2>/dev/null; then
+      say "pytest tests/web（PostgreSQL: $pg）"
+      DATABASE_URL=$pg .venv/bin/pytest tests/web "$@"
+    else
+      say "PostgreSQL 不可用（$pg），网页测试只在 SQLite 上运行"
+    fi
     ;;
   *)
     say "用法: ./run.sh demo | ./run.sh test [pytest 参数]"

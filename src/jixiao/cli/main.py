@@ -25,6 +25,7 @@ from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.render import print_evaluation, print_findings
 from jixiao.cli.report import print_result, report_command
+from jixiao.cli.serve import serve_command
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
@@ -91,6 +92,7 @@ app.command("import")(import_command)
 app.command("form")(form_command)
 app.command("report")(report_command)
 app.command("audit")(audit_command)
+app.command("serve")(serve_command)
 
 
 @app.command()

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from jixiao.web import permissions as perm
+from jixiao.web.accounts.roles import ROLE_LABELS
+
+
+def roles(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    mss = perm.memberships(user)
+    labels = []
+    for ms in mss:
+        label = ROLE_LABELS.get(ms.role, ms.role)
+        labels.append(f"{label}（{ms.recipient.name}）" if ms.recipient else label)
+    return {"role_labels": labels, "can_import": perm.can_import(user),
+            "is_admin": perm.is_admin(user)}

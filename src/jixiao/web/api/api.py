@@ -1,0 +1,194 @@
+"""The JSON API (django-ninja): OpenAPI at /api/docs, session (with CSRF) or bearer-token
+auth, and the same predicates (`jixiao.web.permissions`) and use cases as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer, django_auth
+
+from jixiao.formats.evaluation_json import evaluation_dict
+from jixiao.web import permissions as perm
+from jixiao.web.accounts.models import ApiToken
+from jixiao.web.funds import usecases
+from jixiao.web.funds.access import evaluate, fund_for
+from jixiao.web.funds.codec import plain
+from jixiao.web.funds.models import Indicator, Project, Recipient, Submission
+from jixiao.web.funds.presenter import indicator_paths
+from jixiao.web.ledger import rules
+from jixiao.web.ledger.models import LedgerItem
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.objects.filter(digest=ApiToken.hash(token)).select_related("user")
+        item = found.first()
+        if item is None or not item.user.is_active:
+            return None
+        request.user = item.user
+        return item.user
+
+
+api = NinjaAPI(
+    title="jixiao 绩效管理 API", version="1", auth=[django_auth, TokenAuth()],
+    description="与网页相同的权限；金额、分值均为精确的十进制字符串。",
+    urls_namespace="api",
+)
+
+
+class Error(Schema):
+    detail: str
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "无权访问"}, status=403)
+
+
+@api.exception_handler(usecases.Conflict)
+def _conflict(request: HttpRequest, exc: usecases.Conflict) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(usecases.UseCaseError)
+def _refused(request: HttpRequest, exc: usecases.UseCaseError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=400)
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth if getattr(request, "auth", None) is not None else request.user
+
+
+@api.get("/funds", summary="可见的资金")
+def list_funds(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _user(request)
+    return [{"id": f.pk, "name": f.name, "year": f.year, "budget_unit": f.budget_unit,
+             "full_access": perm.can_view_fund(user, f)} for f in perm.visible_funds(user)]
+
+
+@api.get("/funds/{fund_id}", summary="资金的评价结果（evaluate --json 契约）")
+def get_fund(request: HttpRequest, fund_id: int) -> Any:
+    fund = fund_for(_user(request), fund_id)
+    ev, problem = evaluate(fund)
+    if ev is None:
+        return api.create_response(request, {"detail": problem}, status=422)
+    return {"id": fund.pk, **evaluation_dict(ev)}
+
+
+def _indicator(row: Indicator, path: str) -> dict[str, Any]:
+    data = {name: plain(getattr(row, name)) for name in usecases.INDICATOR_FIELDS}
+    return {"id": row.pk, "path": path, "name": row.name, "version": row.version, **data}
+
+
+@api.get("/funds/{fund_id}/indicators", summary="指标（可编辑字段与版本号）")
+def list_indicators(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
+    fund = fund_for(_user(request), fund_id)
+    return [_indicator(row, path) for path, row in indicator_paths(fund).items()]
+
+
+class IndicatorPatch(Schema):
+    version: int
+    changes: dict[str, Any]
+    reason: str = ""
+
+
+@api.patch("/indicators/{indicator_id}", summary="修改指标（须带版本号；冲突返回 409）",
+           response={200: dict, 400: Error, 403: Error, 409: Error})
+def patch_indicator(request: HttpRequest, indicator_id: int, body: IndicatorPatch) -> Any:
+    row = get_object_or_404(Indicator.objects.select_related("fund"), pk=indicator_id)
+    user = _user(request)
+    if not perm.can_view_fund(user, row.fund):
+        raise PermissionDenied
+    row = usecases.update_indicator(user, row.pk, body.version, body.changes, body.reason)
+    path = next(p for p, r in indicator_paths(row.fund).items() if r.pk == row.pk)
+    return _indicator(row, path)
+
+
+def _submission(sub: Submission | None) -> dict[str, Any] | None:
+    if sub is None:
+        return None
+    return {"id": sub.pk, "status": sub.status, "reason": sub.reason,
+            "updated": sub.updated.isoformat()}
+
+
+def _project(p: Project) -> dict[str, Any]:
+    return {"id": p.pk, "recipient": p.recipient_id, "name": p.name, "category": p.category,
+            "budget": plain(p.budget), "spent": plain(p.spent), "status": p.status,
+            "version": p.version}
+
+
+@api.get("/recipients/{recipient_id}", summary="单位（县、市、工作队）的数据与报送状态")
+def get_recipient(request: HttpRequest, recipient_id: int) -> dict[str, Any]:
+    r = get_object_or_404(Recipient.objects.select_related("fund"), pk=recipient_id)
+    if not perm.can_view_recipient(_user(request), r):
+        raise PermissionDenied
+    return {"id": r.pk, "fund": r.fund_id, "code": r.code, "name": r.name, "kind": r.kind,
+            "parent": r.parent_id, "submission": _submission(r.submissions.first()),
+            "projects": [_project(p) for p in r.projects.all()]}
+
+
+@api.get("/projects/{project_id}", summary="项目库中的一个项目")
+def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    p = get_object_or_404(Project.objects.select_related("recipient__fund"), pk=project_id)
+    if not perm.can_view_recipient(_user(request), p.recipient):
+        raise PermissionDenied
+    return _project(p)
+
+
+@api.get("/submissions/{submission_id}", summary="报送状态")
+def get_submission(request: HttpRequest, submission_id: int) -> Any:
+    sub = get_object_or_404(Submission.objects.select_related("recipient__fund"),
+                            pk=submission_id)
+    if not perm.can_view_recipient(_user(request), sub.recipient):
+        raise PermissionDenied
+    return _submission(sub)
+
+
+class Reason(Schema):
+    reason: str = ""
+
+
+@api.post("/submissions/{submission_id}/{action}", summary="报送、退回（须填原因）、审核、重新打开",
+          response={200: dict, 400: Error, 403: Error})
+def act_on_submission(request: HttpRequest, submission_id: int, action: str,
+                      body: Reason) -> Any:
+    sub = get_object_or_404(Submission.objects.select_related("recipient__fund"),
+                            pk=submission_id)
+    user = _user(request)
+    if not perm.can_view_recipient(user, sub.recipient):
+        raise PermissionDenied
+    operations = {
+        "submit": lambda: usecases.submit(user, sub.pk),
+        "return": lambda: usecases.return_with_reason(user, sub.pk, body.reason),
+        "approve": lambda: usecases.approve(user, sub.pk),
+        "reopen": lambda: usecases.reopen(user, sub.pk, body.reason),
+    }
+    if action not in operations:
+        return 400, {"detail": f"未知操作：{action}"}
+    return _submission(operations[action]())
+
+
+@api.get("/funds/{fund_id}/ledger", summary="整改台账（含按状态计数与逾期标志）")
+def get_ledger(request: HttpRequest, fund_id: int) -> dict[str, Any]:
+    fund = fund_for(_user(request), fund_id)
+    items: list[LedgerItem] = list(fund.ledger.all())
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "total": len(items),
+        "counts": rules.counts_by_status(items),
+        "items": [{
+            "id": i.pk, "number": i.number, "source": i.source, "problem": i.problem,
+            "amount": plain(i.amount), "rectified_amount": plain(i.rectified_amount),
+            "indicator": i.indicator, "deduction": plain(i.deduction),
+            "measures": i.measures, "responsible_unit": i.responsible_unit,
+            "deadline": plain(i.deadline), "status": i.status,
+            "closed_on": plain(i.closed_on), "has_evidence": bool(i.evidence),
+            "overdue": rules.is_overdue(i, today),
+        } for i in items],
+    }

@@ -1,0 +1,143 @@
+"""Downloads and uploads: reports, dossier export/import (YAML, 自评表 xlsx), allocation."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import escape_uri_path
+
+from jixiao.formats.dossier_yaml import dump_dossier, parse_dossier
+from jixiao.formats.errors import InputError
+from jixiao.formats.yaml_loader import load_yaml
+from jixiao.web import permissions as perm
+from jixiao.web import uploads
+from jixiao.web.funds import mapping, usecases
+from jixiao.web.funds.access import evaluate, fund_for
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+}
+
+
+def attachment(data: bytes, filename: str, kind: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _problems(err: InputError) -> str:
+    return "；".join(
+        (f"第{p.line}行 " if p.line else "") + (f"{p.field}：" if p.field else "") + p.message
+        for p in err.problems[:10]
+    )
+
+
+def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    if fmt not in ("docx", "pdf", "html", "xlsx"):
+        raise PermissionDenied
+    ev, problem = evaluate(fund)
+    if ev is None:
+        messages.error(request, f"无法生成报告：{problem}")
+        return redirect("funds:dashboard", pk)
+    try:
+        from jixiao.reports import FILE_NAMES, write_reports
+    except ImportError:
+        messages.error(request, "本版本尚未包含报告模块（jixiao.reports），暂不能下载报告。")
+        return redirect("funds:dashboard", pk)
+    with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
+        result = write_reports(ev, Path(tmp), {fmt}, include_checks=True)
+        path = result.written.get(fmt)
+        if path is None:
+            messages.error(request, "；".join(result.messages) or "报告未生成")
+            return redirect("funds:dashboard", pk)
+        data = path.read_bytes()
+    name = f"{fund.year}年{fund.name}-{Path(FILE_NAMES[fmt]).stem}.{fmt}"
+    return attachment(data, name, fmt)
+
+
+def export_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    text = dump_dossier(mapping.to_domain(fund))
+    return attachment(text.encode("utf-8"), f"{fund.year}-{fund.name}.yaml", "yaml")
+
+
+def export_form(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    try:
+        from jixiao.formats.form_xlsx import write_form
+    except ImportError:
+        messages.error(request, "本版本尚未包含自评表（xlsx）模块。")
+        return redirect("funds:dashboard", pk)
+    ev, problem = evaluate(fund)
+    if ev is None:
+        messages.error(request, problem)
+        return redirect("funds:dashboard", pk)
+    with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
+        path = Path(tmp) / "form.xlsx"
+        try:
+            write_form(ev, path)
+        except InputError as err:
+            messages.error(request, _problems(err))
+            return redirect("funds:dashboard", pk)
+        data = path.read_bytes()
+    return attachment(data, f"{fund.year}年{fund.name}-自评表.xlsx", "xlsx")
+
+
+def read_upload(upload: Any) -> Any:
+    """A Dossier from an uploaded YAML dossier or 自评表 xlsx."""
+    ext = uploads.check(upload, (".yaml", ".yml", ".xlsx"))
+    if ext == ".xlsx":
+        try:
+            from jixiao.formats.form_xlsx import read_form
+        except ImportError:
+            raise uploads.UploadRefused("本版本尚未包含自评表（xlsx）读取模块") from None
+        with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
+            path = Path(tmp) / "form.xlsx"
+            path.write_bytes(upload.read())
+            return read_form(path)
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise uploads.UploadRefused("YAML 文件应为 UTF-8 编码") from None
+    data, lines = load_yaml(text, file=upload.name)
+    return parse_dossier(data, lines, file=upload.name)
+
+
+def import_dossier(request: HttpRequest) -> HttpResponse:
+    if not perm.can_import(request.user):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            dossier = read_upload(request.FILES.get("file"))
+            fund = usecases.import_dossier(request.user, dossier, request.FILES["file"].name)
+        except uploads.UploadRefused as err:
+            error = err.message
+        except InputError as err:
+            error = _problems(err)
+        else:
+            messages.success(request, f"已导入：{fund}")
+            return redirect("funds:dashboard", fund.pk)
+    return render(request, "funds/import.html", {"error": error}, status=400 if error else 200)
+
+
+def allocation(request: HttpRequest) -> HttpResponse:
+    """The factor-method calculator: a spec in YAML (recipients inline) → the allocation."""
+    from jixiao.web.funds.allocation_page import calculate, example_spec
+
+    text = request.POST.get("spec") if request.method == "POST" else example_spec()
+    result, error = calculate(text or "") if request.method == "POST" else (None, "")
+    return render(request, "funds/allocation.html", {"spec": text, "result": result,
+                                                      "error": error})

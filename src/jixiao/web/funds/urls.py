@@ -1,0 +1,27 @@
+from django.urls import path
+
+from jixiao.web.audit.views import audit_log
+from jixiao.web.funds import files, views
+
+app_name = "funds"
+urlpatterns = [
+    path("", views.fund_list, name="list"),
+    path("import/", files.import_dossier, name="import"),
+    path("allocation/", files.allocation, name="allocation"),
+    path("funds/<int:pk>/", views.dashboard, name="dashboard"),
+    path("funds/<int:pk>/indicators/<int:ind>/edit/", views.indicator_edit,
+         name="indicator_edit"),
+    path("funds/<int:pk>/rows/<str:kind>/<int:row_pk>/", views.row_edit, name="row_edit"),
+    path("funds/<int:pk>/money/", views.money, name="money"),
+    path("funds/<int:pk>/plan-actual/", views.plan_actual, name="plan_actual"),
+    path("funds/<int:pk>/projects/", views.projects, name="projects"),
+    path("funds/<int:pk>/recipients/<int:rpk>/", views.recipient_page, name="recipient"),
+    path("funds/<int:pk>/submissions/", views.submissions, name="submissions"),
+    path("funds/<int:pk>/submissions/bulk-approve/", views.bulk_approve, name="bulk_approve"),
+    path("funds/<int:pk>/submissions/<int:sub_pk>/<str:action>/", views.submission_action,
+         name="submission_action"),
+    path("funds/<int:pk>/audit/", audit_log, name="audit"),
+    path("funds/<int:pk>/report.<str:fmt>", files.report, name="report"),
+    path("funds/<int:pk>/dossier.yaml", files.export_yaml, name="export_yaml"),
+    path("funds/<int:pk>/form.xlsx", files.export_form, name="export_form"),
+]

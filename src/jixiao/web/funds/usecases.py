@@ -1,0 +1,318 @@
+"""Business operations on a fund. Each checks permissions, keeps the dossier valid, and
+writes its audit entry in the same transaction. Views and the API call these, nothing else
+writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+
+from jixiao.core.dossier import Dossier
+from jixiao.formats.errors import InputError
+from jixiao.web import permissions as perm
+from jixiao.web.audit.log import record, snapshot
+from jixiao.web.fields import parse_decimal
+from jixiao.web.funds import mapping
+from jixiao.web.funds.models import (
+    Agreement,
+    Arrival,
+    Fund,
+    Indicator,
+    PlanActual,
+    Project,
+    Recipient,
+    Submission,
+    UseLine,
+)
+
+
+class UseCaseError(Exception):
+    """A refused operation, said in Chinese for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(UseCaseError):
+    """Someone else saved the same row first (optimistic locking)."""
+
+
+CONFLICT = "保存失败：他人已修改了这条数据。请刷新后在最新数据上重新修改。"
+
+INDICATOR_FIELDS = [
+    "weight", "method", "direction", "target", "actual", "unit", "level", "score", "reason",
+    "analysis", "evidence", "applicable",
+]
+CHOICES = {
+    "method": {"", "quantitative", "qualitative", "deduction", "manual", "execution"},
+    "direction": {"", ">=", "<=", "="},
+    "level": {"", "达成", "部分达成", "未达成"},
+}
+
+
+def _decimal(name: str, value: Any, required: bool) -> Decimal | None:
+    try:
+        number = parse_decimal(value)
+    except ValidationError as err:
+        raise UseCaseError(f"{name}：{err.messages[0]}") from None
+    if number is None and required:
+        raise UseCaseError(f"{name}：不能为空")
+    return number
+
+
+def _value_text(value: Any) -> tuple[str, bool]:
+    text = "" if value is None else str(value).strip()
+    if text == "":
+        return "", False
+    try:
+        number = parse_decimal(text)
+    except ValidationError:
+        return text, False
+    return (f"{number:f}", True) if number is not None else ("", False)
+
+
+def validated(fund: Fund) -> Dossier:
+    """The fund's dossier after a change; a change that breaks it is refused (rolled back)."""
+    try:
+        return mapping.to_domain(fund)
+    except InputError as err:
+        raise UseCaseError("；".join(
+            f"{p.field}：{p.message}" if p.field else p.message for p in err.problems
+        )) from None
+
+
+def locked(recipient: Recipient) -> bool:
+    """Submitted data is under review; approved data is locked until an admin reopens it."""
+    return Submission.objects.filter(
+        recipient=recipient, status__in=("submitted", "approved")
+    ).exists()
+
+
+# ---------------------------------------------------------------- indicators
+
+@transaction.atomic
+def update_indicator(
+    user: Any, indicator_id: int, version: int, changes: dict[str, Any], reason: str = ""
+) -> Indicator:
+    row = Indicator.objects.select_for_update().select_related("fund").get(pk=indicator_id)
+    if not perm.can_edit_fund(user, row.fund):
+        raise PermissionDenied
+    if row.version != version:
+        raise Conflict(CONFLICT)
+    before = snapshot(row, INDICATOR_FIELDS)
+    had_actual = row.actual != ""
+    for name, value in changes.items():
+        if name not in INDICATOR_FIELDS:
+            continue
+        if name in CHOICES:
+            text = (value or "").strip()
+            if text not in CHOICES[name]:
+                raise UseCaseError(f"{name}：不允许的取值 {text!r}")
+            setattr(row, name, text)
+        elif name == "weight":
+            row.weight = _decimal("分值", value, required=True)
+        elif name == "score":
+            row.score = _decimal("得分", value, required=False)
+        elif name in ("target", "actual"):
+            text, is_number = _value_text(value)
+            setattr(row, name, text)
+            setattr(row, f"{name}_is_number", is_number)
+        elif name == "applicable":
+            row.applicable = bool(value)
+        else:
+            setattr(row, name, (value or "").strip())
+    after = snapshot(row, INDICATOR_FIELDS)
+    if after == before:
+        return row
+    if after["target"] != before["target"] and had_actual and not reason.strip():
+        raise UseCaseError("已有实际完成值时修改年度指标值，须填写修改原因")
+    fields = {name: getattr(row, name) for name in INDICATOR_FIELDS}
+    fields.update(target_is_number=row.target_is_number, actual_is_number=row.actual_is_number)
+    updated = Indicator.objects.filter(pk=row.pk, version=version).update(
+        **fields, version=version + 1
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT)
+    row.version = version + 1
+    validated(row.fund)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    record(user, "indicator.update", row, fund=row.fund,
+           before={k: before[k] for k in changed}, after=changed, reason=reason.strip())
+    return row
+
+
+# ---------------------------------------------------------------- rows of one recipient
+
+ROW_FIELDS: dict[type[models.Model], dict[str, str]] = {
+    Agreement: {"amount": "decimal", "level": "text", "purpose": "text"},
+    Arrival: {"amount": "decimal", "date": "date", "document": "text"},
+    UseLine: {"amount": "decimal", "category": "text"},
+    PlanActual: {"plan": "decimal", "actual": "decimal", "name": "text", "unit": "text"},
+    Project: {"name": "text", "category": "text", "budget": "decimal", "spent": "decimal",
+              "status": "text"},
+}
+
+
+def _owner(row: models.Model) -> tuple[Fund, Recipient | None]:
+    if isinstance(row, UseLine):
+        return row.spending.fund, row.spending.recipient
+    if isinstance(row, PlanActual):
+        return row.fund, None
+    return row.fund, row.recipient  # type: ignore[attr-defined]
+
+
+def _check_row_access(user: Any, row: models.Model) -> None:
+    fund, recipient = _owner(row)
+    if recipient is None:
+        if not perm.can_edit_fund(user, fund):
+            raise PermissionDenied
+        return
+    if not perm.can_edit_recipient(user, recipient):
+        raise PermissionDenied
+    if locked(recipient):
+        raise UseCaseError(
+            f"{recipient.name}的数据已报送或已审核，已锁定；须退回或由管理员重新打开后再修改"
+        )
+
+
+def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        kind = kinds.get(name)
+        label = row._meta.get_field(name).verbose_name if kind else name
+        if kind == "decimal":
+            number = _decimal(str(label), value, required=True)
+            if number is not None and number < 0:
+                raise UseCaseError(f"{label}：不能为负数")
+            setattr(row, name, number)
+        elif kind == "date":
+            setattr(row, name, row._meta.get_field(name).to_python(value or None))
+        elif kind == "text":
+            setattr(row, name, (value or "").strip())
+    if isinstance(row, Project) and row.status not in {"planned", "building", "done"}:
+        raise UseCaseError("项目状态应为 未开工 / 在建 / 已完工")
+
+
+@transaction.atomic
+def update_row(
+    user: Any, model: type[models.Model], pk: int, version: int, changes: dict[str, Any]
+) -> models.Model:
+    """Money lines, plan-vs-actual measures and projects: one row, optimistic locking."""
+    kinds = ROW_FIELDS[model]
+    row = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    _check_row_access(user, row)
+    if row.version != version:
+        raise Conflict(CONFLICT)
+    before = snapshot(row, list(kinds))
+    _assign(row, kinds, {k: v for k, v in changes.items() if k in kinds})
+    after = snapshot(row, list(kinds))
+    if after == before:
+        return row
+    updated = model.objects.filter(pk=pk, version=version).update(  # type: ignore[attr-defined]
+        **{k: getattr(row, k) for k in kinds}, version=version + 1
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT)
+    row.version = version + 1
+    fund, _ = _owner(row)
+    if model is not Project:
+        validated(fund)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    record(user, f"{model._meta.model_name}.update", row, fund=fund,
+           before={k: before[k] for k in changed}, after=changed)
+    return row
+
+
+@transaction.atomic
+def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> Project:
+    row = Project(fund=recipient.fund, recipient=recipient, budget=Decimal(0), spent=Decimal(0))
+    _check_row_access(user, row)
+    _assign(row, ROW_FIELDS[Project], changes)
+    if not row.name or not row.category:
+        raise UseCaseError("项目名称和用途类别不能为空")
+    row.save()
+    record(user, "project.create", row, fund=row.fund,
+           after=snapshot(row, list(ROW_FIELDS[Project])), label=row.name)
+    return row
+
+
+# ---------------------------------------------------------------- workflow
+
+def _submission(pk: int) -> Submission:
+    return Submission.objects.select_for_update().select_related("fund", "recipient").get(pk=pk)
+
+
+def _move(user: Any, sub: Submission, action: str, status: str, reason: str = "") -> Submission:
+    before = {"status": sub.status, "reason": sub.reason}
+    sub.status, sub.reason, sub.updated_by = status, reason, user
+    sub.save()
+    record(user, action, sub, fund=sub.fund, before=before,
+           after={"status": status, "reason": reason}, reason=reason,
+           label=f"{sub.recipient.name} 报送")
+    return sub
+
+
+@transaction.atomic
+def submit(user: Any, pk: int) -> Submission:
+    sub = _submission(pk)
+    if not perm.can_submit(user, sub):
+        raise PermissionDenied
+    if sub.status not in ("draft", "returned"):
+        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，不能报送")
+    return _move(user, sub, "submission.submit", "submitted")
+
+
+@transaction.atomic
+def return_with_reason(user: Any, pk: int, reason: str) -> Submission:
+    sub = _submission(pk)
+    if not perm.can_review(user, sub):
+        raise PermissionDenied
+    if not reason.strip():
+        raise UseCaseError("退回须填写原因")
+    if sub.status != "submitted":
+        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，只有已报送的数据可以退回")
+    return _move(user, sub, "submission.return", "returned", reason.strip())
+
+
+@transaction.atomic
+def approve(user: Any, pk: int) -> Submission:
+    sub = _submission(pk)
+    if not perm.can_review(user, sub):
+        raise PermissionDenied
+    if sub.status != "submitted":
+        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，只有已报送的数据可以审核通过")
+    return _move(user, sub, "submission.approve", "approved")
+
+
+@transaction.atomic
+def bulk_approve(user: Any, pks: Iterable[int]) -> list[Submission]:
+    """Approve every listed submission, or none (one refusal stops the batch)."""
+    return [approve(user, pk) for pk in pks]
+
+
+@transaction.atomic
+def reopen(user: Any, pk: int, reason: str = "") -> Submission:
+    sub = _submission(pk)
+    if not perm.can_reopen(user, sub):
+        raise PermissionDenied
+    if sub.status != "approved":
+        raise UseCaseError("只有已审核的数据需要重新打开")
+    return _move(user, sub, "submission.reopen", "draft", reason.strip())
+
+
+# ---------------------------------------------------------------- import
+
+@transaction.atomic
+def import_dossier(user: Any, dossier: Dossier, source: str) -> Fund:
+    if not perm.can_import(user):
+        raise PermissionDenied
+    from jixiao.web.ledger.usecases import ledger_from_dossier
+
+    fund = mapping.load_dossier(dossier)
+    ledger_from_dossier(fund, dossier)
+    record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))
+    return fund

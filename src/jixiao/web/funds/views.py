@@ -1,0 +1,236 @@
+"""Fund pages: list, dashboard, data entry, workflow. Views only fetch, call a use case or
+the core, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixiao.web import permissions as perm
+from jixiao.web.funds import presenter, usecases
+from jixiao.web.funds.access import evaluate, fund_for, recipient_for
+from jixiao.web.funds.models import (
+    PROJECT_STATUS,
+    Agreement,
+    Arrival,
+    Indicator,
+    PlanActual,
+    Project,
+    Submission,
+    UseLine,
+)
+from jixiao.web.ledger import rules as ledger_rules
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def fund_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    rows = []
+    for fund in perm.visible_funds(user):
+        rows.append({
+            "fund": fund,
+            "full": perm.can_view_fund(user, fund),
+            "own": perm.own_recipients(user, fund),
+        })
+    return render(request, "funds/list.html", {"rows": rows})
+
+
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    ev, problem = evaluate(fund)
+    context: dict[str, Any] = {"fund": fund, "problem": problem,
+                               "can_edit": perm.can_edit_fund(request.user, fund)}
+    if ev is not None:
+        context.update(presenter.dashboard(fund, ev))
+    items = list(fund.ledger.all())
+    context["ledger_counts"] = ledger_rules.counts_by_status(items)
+    context["ledger_overdue"] = sum(
+        ledger_rules.is_overdue(i, timezone.localdate()) for i in items
+    )
+    return render(request, "funds/dashboard.html", context)
+
+
+def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
+    fund = fund_for(request.user, pk, edit=True)
+    row = get_object_or_404(Indicator, pk=ind, fund=fund)
+    error = ""
+    values: dict[str, Any] = {name: getattr(row, name) for name in usecases.INDICATOR_FIELDS}
+    version = row.version
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in usecases.INDICATOR_FIELDS}
+        values["applicable"] = request.POST.get("applicable") == "on"
+        if row.parent_id is None or row.children.exists():
+            values.pop("method", None)  # a parent's score rolls up
+        try:
+            version = int(request.POST.get("version", "0"))
+            usecases.update_indicator(
+                request.user, row.pk, version, values, request.POST.get("change_reason", "")
+            )
+        except (usecases.UseCaseError, ValueError) as err:
+            error = getattr(err, "message", "数据格式不正确")
+        else:
+            messages.success(request, f"已保存：{row.name}")
+            url = reverse("funds:dashboard", args=[fund.pk])
+            return _go(request, f"{url}?saved={row.pk}-{row.version + 1}#i{row.pk}")
+    context = {"fund": fund, "row": row, "values": values, "error": error, "version": version,
+               "is_leaf": not row.children.exists(), "methods": presenter.METHODS}
+    template = "funds/indicator_form.html"
+    if getattr(request, "htmx", False):
+        template = "funds/_indicator_form.html"
+    return render(request, template, context, status=409 if "他人" in error else 200)
+
+
+ROW_MODELS: dict[str, type[models.Model]] = {
+    "agreement": Agreement, "arrival": Arrival, "useline": UseLine, "planactual": PlanActual,
+    "project": Project,
+}
+
+
+@require_POST
+def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+    model = ROW_MODELS.get(kind)
+    if model is None:
+        raise PermissionDenied
+    fields = usecases.ROW_FIELDS[model]
+    changes = {k: request.POST[k] for k in fields if k in request.POST}
+    back = request.POST.get("next") or reverse("funds:dashboard", args=[pk])
+    if not back.startswith("/"):
+        back = "/"
+    try:
+        row = model.objects.get(pk=row_pk)  # type: ignore[attr-defined]
+        owner_fund, _ = usecases._owner(row)
+        if owner_fund.pk != pk:
+            raise model.DoesNotExist  # type: ignore[attr-defined]
+        usecases.update_row(request.user, model, row_pk, int(request.POST.get("version", 0)),
+                            changes)
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise PermissionDenied from None
+    except usecases.UseCaseError as err:
+        messages.error(request, err.message)
+    except ValueError:
+        messages.error(request, "数据格式不正确")
+    else:
+        messages.success(request, "已保存")
+    return _go(request, back)
+
+
+def money(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    spending = list(fund.spending.select_related("recipient").prefetch_related("uses"))
+    return render(request, "funds/money.html", {
+        "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
+        "agreements": fund.agreements.select_related("recipient"),
+        "arrivals": fund.arrivals.select_related("recipient"), "spending": spending,
+    })
+
+
+def plan_actual(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    return render(request, "funds/plan_actual.html", {
+        "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
+        "rows": fund.plan_actual.all(),
+    })
+
+
+def projects(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    return render(request, "funds/projects.html", {
+        "fund": fund, "projects": fund.projects.select_related("recipient"),
+        "statuses": PROJECT_STATUS,
+    })
+
+
+def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
+    recipient = recipient_for(request.user, pk, rpk)
+    fund = recipient.fund
+    user = request.user
+    sub = Submission.objects.filter(recipient=recipient).first()
+    can_edit = perm.can_edit_recipient(user, recipient) and not usecases.locked(recipient)
+    if request.method == "POST":
+        try:
+            usecases.create_project(user, recipient, {
+                k: request.POST.get(k, "") for k in ("name", "category", "budget", "spent",
+                                                      "status")
+            })
+        except usecases.UseCaseError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, "项目已添加")
+        return redirect("funds:recipient", pk, rpk)
+    children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
+    return render(request, "funds/recipient.html", {
+        "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
+        "can_submit": sub is not None and perm.can_submit(user, sub),
+        "can_review": sub is not None and perm.can_review(user, sub),
+        "can_reopen": sub is not None and perm.can_reopen(user, sub),
+        "projects": recipient.projects.all(), "statuses": PROJECT_STATUS,
+        "agreements": Agreement.objects.filter(recipient=recipient),
+        "arrivals": Arrival.objects.filter(recipient=recipient),
+        "uses": UseLine.objects.filter(spending__recipient=recipient),
+        "children": children,
+    })
+
+
+def submissions(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    rows = fund.submissions.select_related("recipient", "updated_by")
+    return render(request, "funds/submissions.html", {
+        "fund": fund, "rows": rows,
+        "can_review": perm.can_edit_fund(request.user, fund),
+        "is_admin": perm.is_admin(request.user),
+    })
+
+
+@require_POST
+def submission_action(request: HttpRequest, pk: int, sub_pk: int, action: str) -> HttpResponse:
+    sub = get_object_or_404(Submission.objects.select_related("recipient"), pk=sub_pk,
+                            fund_id=pk)
+    if not perm.can_view_recipient(request.user, sub.recipient):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")
+    operations = {
+        "submit": lambda: usecases.submit(request.user, sub.pk),
+        "return": lambda: usecases.return_with_reason(request.user, sub.pk, reason),
+        "approve": lambda: usecases.approve(request.user, sub.pk),
+        "reopen": lambda: usecases.reopen(request.user, sub.pk, reason),
+    }
+    if action not in operations:
+        raise PermissionDenied
+    try:
+        done = operations[action]()
+    except usecases.UseCaseError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"{done.recipient.name}：{done.get_status_display()}")
+    back = request.POST.get("next") or reverse("funds:submissions", args=[pk])
+    return redirect(back if back.startswith("/") else "/")
+
+
+@require_POST
+def bulk_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    fund_for(request.user, pk)
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    if not Submission.objects.filter(pk__in=ids, fund_id=pk).count() == len(ids):
+        raise PermissionDenied
+    try:
+        done = usecases.bulk_approve(request.user, ids)
+    except usecases.UseCaseError as err:
+        messages.error(request, f"批量审核未执行：{err.message}")
+    else:
+        messages.success(request, f"已审核通过 {len(done)} 项")
+    return redirect("funds:submissions", pk)

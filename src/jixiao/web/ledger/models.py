@@ -1,0 +1,41 @@
+# ruff: noqa: RUF012  (Django Meta options are class-level lists by design)
+"""The rectification ledger (问题整改台账, RULES.md §5)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from jixiao.web.fields import DecimalText
+
+SOURCE_CHOICES = [(s, s) for s in ("自评", "考核", "审计", "监控", "其他")]
+STATUS_CHOICES = [(s, s) for s in ("未整改", "整改中", "部分整改", "已整改", "已销号")]
+CLOSED = "已销号"
+
+
+class LedgerItem(models.Model):
+    fund = models.ForeignKey("funds.Fund", on_delete=models.CASCADE, related_name="ledger")
+    number = models.PositiveIntegerField("序号")
+    problem_code = models.CharField("问题编号", max_length=64, blank=True)
+    source = models.CharField("问题来源", max_length=8, choices=SOURCE_CHOICES, default="自评")
+    problem = models.TextField("问题描述")
+    amount = DecimalText("涉及金额", null=True, blank=True)
+    rectified_amount = DecimalText("已整改金额", null=True, blank=True)
+    indicator = models.CharField("关联指标", max_length=300, blank=True)
+    deduction = DecimalText("扣分", null=True, blank=True)
+    measures = models.TextField("整改措施", blank=True)
+    responsible_unit = models.CharField("责任单位", max_length=200, blank=True)
+    responsible_person = models.CharField("责任人", max_length=100, blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    progress = models.TextField("整改进展", blank=True)
+    status = models.CharField("状态", max_length=8, choices=STATUS_CHOICES, default="未整改")
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["fund", "number"], name="ledger_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.problem[:40]}"

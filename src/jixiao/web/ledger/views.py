@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixiao.web import permissions as perm
+from jixiao.web import safe_export, uploads
+from jixiao.web.funds.access import fund_for
+from jixiao.web.funds.files import attachment
+from jixiao.web.funds.usecases import UseCaseError
+from jixiao.web.ledger import rules, usecases
+from jixiao.web.ledger.models import STATUS_CHOICES, LedgerItem
+
+HEADER = ["序号", "问题来源", "问题描述", "涉及金额", "已整改金额", "未整改金额", "关联指标",
+          "扣分", "整改措施", "责任单位", "责任人", "整改时限", "整改进展", "状态", "销号日期",
+          "佐证材料", "是否逾期"]
+
+
+def _rows(items: list[LedgerItem]) -> list[list[object]]:
+    today = timezone.localdate()
+    return [[
+        i.number, i.source, i.problem, i.amount, i.rectified_amount,
+        rules.unrectified_amount(i), i.indicator, i.deduction, i.measures, i.responsible_unit,
+        i.responsible_person, i.deadline, i.progress, i.status, i.closed_on, i.evidence_name,
+        "是" if rules.is_overdue(i, today) else "否",
+    ] for i in items]
+
+
+def ledger_list(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    items = list(fund.ledger.all())
+    today = timezone.localdate()
+    for i in items:
+        i.overdue = rules.is_overdue(i, today)  # type: ignore[attr-defined]
+        i.unrectified = rules.unrectified_amount(i)  # type: ignore[attr-defined]
+    status = request.GET.get("status", "")
+    shown = [i for i in items if not status or i.status == status]
+    return render(request, "ledger/list.html", {
+        "fund": fund, "items": shown, "counts": rules.counts_by_status(items),
+        "total": len(items), "status": status,
+        "overdue": sum(1 for i in items if i.overdue),  # type: ignore[attr-defined]
+        "can_edit": perm.can_edit_fund(request.user, fund),
+    })
+
+
+def _item(request: HttpRequest, pk: int, item_pk: int) -> LedgerItem:
+    fund = fund_for(request.user, pk)
+    return get_object_or_404(LedgerItem, pk=item_pk, fund=fund)
+
+
+def ledger_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item(request, pk, item_pk)
+    can_edit = perm.can_edit_fund(request.user, item.fund)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        try:
+            usecases.update_item(request.user, item.pk, int(request.POST.get("version", 0)),
+                                 {k: request.POST.get(k, "") for k in usecases.EDIT_FIELDS})
+        except UseCaseError as err:
+            error = err.message
+        except ValueError:
+            error = "数据格式不正确"
+        else:
+            messages.success(request, "已保存")
+            return redirect("ledger:item", pk, item.pk)
+        item.refresh_from_db()
+    item.overdue = rules.is_overdue(item, timezone.localdate())  # type: ignore[attr-defined]
+    return render(request, "ledger/item.html", {
+        "fund": item.fund, "item": item, "can_edit": can_edit, "error": error,
+        "statuses": [s for s, _ in STATUS_CHOICES if s != rules.CLOSED],
+        "unrectified": rules.unrectified_amount(item),
+    })
+
+
+@require_POST
+def ledger_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item(request, pk, item_pk)
+    try:
+        upload = request.FILES.get("evidence")
+        uploads.check(upload, uploads.EVIDENCE)
+        usecases.attach_evidence(request.user, item.pk, upload)  # type: ignore[arg-type]
+    except (uploads.UploadRefused, UseCaseError) as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "佐证材料已上传")
+    return redirect("ledger:item", pk, item.pk)
+
+
+@require_POST
+def ledger_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item(request, pk, item_pk)
+    try:
+        usecases.close_item(request.user, item.pk)
+    except UseCaseError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "已销号")
+    return redirect("ledger:item", pk, item.pk)
+
+
+def ledger_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item(request, pk, item_pk)
+    if not item.evidence:
+        raise PermissionDenied
+    return FileResponse(item.evidence.open("rb"), as_attachment=True,
+                        filename=item.evidence_name or "evidence")
+
+
+def ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    fund = fund_for(request.user, pk)
+    rows = _rows(list(fund.ledger.all()))
+    name = f"{fund.year}年{fund.name}-整改台账"
+    if fmt == "csv":
+        response = attachment(safe_export.csv_bytes(HEADER, rows), f"{name}.csv", "csv")
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+    if fmt == "xlsx":
+        return attachment(safe_export.xlsx_bytes("整改台账", HEADER, rows), f"{name}.xlsx", "xlsx")
+    raise PermissionDenied

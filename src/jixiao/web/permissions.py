@@ -1,0 +1,125 @@
+"""Who may do what: declared predicates, used by pages and the API alike.
+
+Roles (accounts.roles): 省级管理员 everything; 预算单位 their funds; 帮扶市 their city and its
+counties (read) and their city's own rows (write); 县 and 工作队 their own recipient; 评审/审计
+read only. Approved data is locked for everyone until an admin reopens it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jixiao.web.accounts.models import Membership
+from jixiao.web.accounts.roles import ADMIN, CITY, REVIEWER, SCOPED, UNIT
+from jixiao.web.funds.models import Fund, Recipient, Submission
+
+
+def memberships(user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_jixiao_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("recipient"))
+        user._jixiao_memberships = cached
+    return cached
+
+
+def _fund_roles(user: Any, fund: Fund) -> set[str]:
+    return {
+        ms.role for ms in memberships(user)
+        if ms.role not in SCOPED and (ms.fund_id is None or ms.fund_id == fund.id)
+        and (ms.role != UNIT or ms.fund_id == fund.id)
+    }
+
+
+def is_admin(user: Any) -> bool:
+    return any(ms.role == ADMIN for ms in memberships(user))
+
+
+def visible_funds(user: Any) -> QuerySet[Fund]:
+    """Funds in the user's list: any membership that touches the fund."""
+    mss = memberships(user)
+    if any(ms.role in (ADMIN, REVIEWER) and ms.fund_id is None for ms in mss):
+        return Fund.objects.all()
+    ids = {ms.fund_id for ms in mss if ms.fund_id} | {
+        ms.recipient.fund_id for ms in mss if ms.recipient is not None
+    }
+    return Fund.objects.filter(id__in=ids)
+
+
+def can_view_fund(user: Any, fund: Fund) -> bool:
+    """The whole fund: dashboard, indicators, money, ledger, audit log, reports."""
+    return bool(_fund_roles(user, fund))
+
+
+def can_edit_fund(user: Any, fund: Fund) -> bool:
+    """Fund-level data entry: indicators, money lines, plan-vs-actual, ledger, import."""
+    return bool(_fund_roles(user, fund) & {ADMIN, UNIT})
+
+
+def scope(user: Any, fund: Fund) -> set[int]:
+    """Ids of the recipients whose pages the user may read."""
+    if can_view_fund(user, fund):
+        return set(fund.recipients.values_list("id", flat=True))
+    roots = [ms.recipient for ms in memberships(user)
+             if ms.role in SCOPED and ms.recipient is not None and ms.recipient.fund_id == fund.id]
+    if not roots:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for rid, parent in fund.recipients.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(rid)
+    out: set[int] = set()
+    for root in roots:
+        stack = [root.id]
+        while stack:
+            rid = stack.pop()
+            out.add(rid)
+            if root.kind == "city":  # a city sees its counties
+                stack.extend(children.get(rid, []))
+    return out
+
+
+def can_view_recipient(user: Any, recipient: Recipient) -> bool:
+    return recipient.id in scope(user, recipient.fund)
+
+
+def own_recipients(user: Any, fund: Fund) -> list[Recipient]:
+    return [ms.recipient for ms in memberships(user)
+            if ms.role in SCOPED and ms.recipient is not None and ms.recipient.fund_id == fund.id]
+
+
+def can_edit_recipient(user: Any, recipient: Recipient) -> bool:
+    """Rows that belong to one recipient (projects, its money lines): fund editors and the
+    recipient's own users."""
+    if can_edit_fund(user, recipient.fund):
+        return True
+    return any(r.id == recipient.id for r in own_recipients(user, recipient.fund))
+
+
+def can_submit(user: Any, submission: Submission) -> bool:
+    return can_edit_recipient(user, submission.recipient)
+
+
+def can_review(user: Any, submission: Submission) -> bool:
+    """Return or approve: fund editors, and a city for its counties."""
+    if can_edit_fund(user, submission.fund):
+        return True
+    recipient = submission.recipient
+    return any(
+        ms.role == CITY and ms.recipient is not None and recipient.parent_id == ms.recipient.id
+        for ms in memberships(user)
+    )
+
+
+def can_reopen(user: Any, submission: Submission) -> bool:
+    return is_admin(user)
+
+
+def can_view_audit(user: Any, fund: Fund) -> bool:
+    return can_view_fund(user, fund)
+
+
+def can_import(user: Any) -> bool:
+    return is_admin(user) or any(ms.role == UNIT for ms in memberships(user))

@@ -1,0 +1,59 @@
+"""Shared cast for the web tests: the example fund and one demo user per role."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="jixiao-test-"))
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("JIXIAO_CONN_MAX_AGE", "0")  # live-server threads must not hold connections
+
+import django
+
+django.setup()
+
+from jixiao.web.accounts.demo import DEMO_USERS  # noqa: E402
+
+PASSWORDS = {u.username: u.password for u in DEMO_USERS}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: Any) -> Any:
+    from jixiao.web.accounts.demo import load_demo
+
+    fund, _ = load_demo()
+    return fund
+
+
+@pytest.fixture
+def login(client: Any, demo: Any) -> Any:
+    from django.test import Client
+
+    def as_user(username: str) -> Client:
+        c = Client()
+        c.force_login(_user(username))
+        return c
+
+    return as_user
+
+
+def _user(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def user() -> Any:
+    return _user

@@ -1,0 +1,108 @@
+"""draft → submitted → returned (reason) → approved; locked until an admin reopens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.funds import usecases
+from jixiao.web.funds.models import Recipient, Submission
+
+
+def sub_of(demo: Any, code: str) -> Submission:
+    return Submission.objects.get(fund=demo, recipient__code=code)
+
+
+def test_county_submits_and_admin_returns_with_reason(demo: Any, user: Any) -> None:
+    s = sub_of(demo, "tiandeng")
+    assert s.status == "draft"
+    usecases.submit(user("tiandeng"), s.pk)
+    with pytest.raises(usecases.UseCaseError, match="原因"):
+        usecases.return_with_reason(user("admin"), s.pk, "  ")
+    usecases.return_with_reason(user("admin"), s.pk, "项目预算与到位数不符")
+    s.refresh_from_db()
+    assert (s.status, s.reason) == ("returned", "项目预算与到位数不符")
+    entry = AuditEntry.objects.get(action="submission.return")
+    assert entry.reason == "项目预算与到位数不符" and entry.username == "admin"
+    assert entry.before["status"] == "submitted" and entry.after["status"] == "returned"
+
+
+def test_county_cannot_approve_itself_or_touch_another(demo: Any, user: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    s = sub_of(demo, "tiandeng")
+    usecases.submit(user("tiandeng"), s.pk)
+    with pytest.raises(PermissionDenied):
+        usecases.approve(user("tiandeng"), s.pk)
+    with pytest.raises(PermissionDenied):
+        usecases.submit(user("tiandeng"), sub_of(demo, "longzhou").pk)
+
+
+def test_city_reviews_its_counties_only(demo: Any, user: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    mine, other = sub_of(demo, "tiandeng"), sub_of(demo, "anlong")
+    usecases.submit(user("tiandeng"), mine.pk)
+    usecases.submit(user("admin"), other.pk)
+    usecases.approve(user("jiangmen"), mine.pk)
+    with pytest.raises(PermissionDenied):
+        usecases.approve(user("jiangmen"), other.pk)
+
+
+def test_approved_data_is_locked_until_admin_reopens(demo: Any, user: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    county = Recipient.objects.get(fund=demo, code="tiandeng")
+    project = usecases.create_project(user("tiandeng"), county, {
+        "name": "天等县产业园", "category": "产业帮扶", "budget": "1200.50", "spent": "0",
+        "status": "building"})
+    s = sub_of(demo, "tiandeng")
+    usecases.submit(user("tiandeng"), s.pk)
+    usecases.approve(user("admin"), s.pk)
+    for who in ("tiandeng", "admin"):
+        with pytest.raises(usecases.UseCaseError, match="锁定"):
+            usecases.update_row(user(who), type(project), project.pk, project.version,
+                                {"spent": "10"})
+    with pytest.raises(PermissionDenied):
+        usecases.reopen(user("unit"), s.pk)
+    usecases.reopen(user("admin"), s.pk, "补充支出数据")
+    usecases.update_row(user("tiandeng"), type(project), project.pk, project.version,
+                        {"spent": "10"})
+    project.refresh_from_db()
+    assert str(project.spent) == "10"
+
+
+def test_bulk_approve_is_all_or_nothing(demo: Any, user: Any) -> None:
+    codes = ["tiandeng", "longzhou", "ningming"]
+    subs = [sub_of(demo, c) for c in codes]
+    for s in subs[:2]:
+        usecases.submit(user("admin"), s.pk)
+    with pytest.raises(usecases.UseCaseError):
+        usecases.bulk_approve(user("admin"), [s.pk for s in subs])  # ningming still draft
+    assert {sub_of(demo, c).status for c in codes[:2]} == {"submitted"}
+    done = usecases.bulk_approve(user("admin"), [s.pk for s in subs[:2]])
+    assert [d.status for d in done] == ["approved", "approved"]
+
+
+def test_bulk_approve_page(login: Any, demo: Any, user: Any) -> None:
+    subs = [sub_of(demo, c) for c in ("tiandeng", "longzhou")]
+    for s in subs:
+        usecases.submit(user("admin"), s.pk)
+    r = login("unit").post(f"/funds/{demo.pk}/submissions/bulk-approve/",
+                           {"ids": [s.pk for s in subs]})
+    assert r.status_code == 302
+    assert {sub_of(demo, c).status for c in ("tiandeng", "longzhou")} == {"approved"}
+
+
+def test_return_via_api_requires_reason(login: Any, demo: Any, user: Any) -> None:
+    s = sub_of(demo, "longzhou")
+    usecases.submit(user("longzhou"), s.pk)
+    c = login("admin")
+    r = c.post(f"/api/submissions/{s.pk}/return", {"reason": ""},
+               content_type="application/json")
+    assert r.status_code == 400 and "原因" in r.json()["detail"]
+    r = c.post(f"/api/submissions/{s.pk}/return", {"reason": "缺佐证"},
+               content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "returned"
