@@ -1,0 +1,336 @@
+"""Payment ledgers (支付台账) as domain rules: pure, no frames, no files.
+
+Vocabulary follows IATI / Fiscal Data Package: a ledger row is a transaction of type
+``commitment`` (承诺), ``disbursement`` (拨付) or ``expenditure`` (支出); a reversal (冲销) is a
+negative amount. *Executed* money (执行数, 支出) is the expenditure rows; disbursements (拨付) are
+money reaching a recipient (到位) and are compared with the dossier's arrivals; commitments are
+reported but never counted as executed. Keeping them apart means a ledger that holds both the
+province's transfer to a county and the county's payments never counts the money twice.
+
+What lives here: the ids of the ledger checks (`LEDGER_RULES`), the column mapping model, the
+monitoring thresholds and the red / yellow / green rule (`status_for`), and the builders that
+turn plain ledger totals (Decimal, in 元) and a `Dossier` into `Comparison`s for `judge`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jixiao.core.checks import Comparison
+from jixiao.core.dossier import Dossier, Recipient, walk_indicators, walk_recipients
+from jixiao.core.numbers import HUNDRED, convert, percent
+
+ZERO = Decimal(0)
+
+LEDGER_RULES: dict[str, str] = {
+    "ledger.duplicate_voucher": "凭证号不重复",
+    "ledger.outside_year": "支付日期在资金年度内",
+    "ledger.future_date": "支付日期不晚于今天",
+    "ledger.unknown_recipient": "收款单位在档案的单位清单中",
+    "ledger.unknown_category": "用途在档案的分用途支出类别中",
+    "ledger.unknown_project": "项目在项目库中",
+    "ledger.overspent_project": "项目支付不超过项目预算",
+    "ledger.orphan_reversal": "冲销（负数）有对应的原支付",
+    "ledger.spending": "台账支出合计等于档案所列该单位支出",
+    "ledger.spending_by_use": "台账分用途支出等于档案所列分用途支出",
+    "ledger.arrivals": "台账拨付合计等于档案所列到位数",
+    "ledger.budget_executed": "台账执行数等于档案所列全年执行数",
+}
+
+# Canonical columns and the headers accepted for each (the first is the canonical name).
+TransactionType = Literal["commitment", "disbursement", "expenditure"]
+EXECUTED_TYPES: tuple[TransactionType, ...] = ("expenditure",)
+TYPE_WORDS: dict[str, TransactionType] = {
+    "commitment": "commitment", "承诺": "commitment", "指标": "commitment",
+    "disbursement": "disbursement", "拨付": "disbursement", "拨款": "disbursement",
+    "expenditure": "expenditure", "支出": "expenditure", "支付": "expenditure",
+}
+TYPE_NAMES: dict[str, str] = {"commitment": "承诺", "disbursement": "拨付", "expenditure": "支出"}
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "voucher_id": ("voucher_id", "凭证号", "凭证编号", "支付凭证号"),
+    "date": ("date", "日期", "支付日期", "凭证日期"),
+    "fund": ("fund", "资金", "资金名称"),
+    "recipient": ("recipient", "单位", "县区", "收款单位", "县（区）"),
+    "project": ("project", "项目", "项目编码", "项目名称"),
+    "category": ("category", "用途", "资金用途"),
+    "amount": ("amount", "金额", "支付金额"),
+    "type": ("type", "类型", "交易类型"),
+    "original": ("original", "原凭证号", "冲销原凭证号"),
+}
+REQUIRED: tuple[str, ...] = ("voucher_id", "date", "recipient", "amount")
+COLUMN_NAMES: dict[str, str] = {
+    "voucher_id": "凭证号", "date": "日期", "fund": "资金", "recipient": "单位",
+    "project": "项目", "category": "用途", "amount": "金额", "type": "类型",
+    "original": "原凭证号",
+}
+PROJECT_HEADERS: dict[str, tuple[str, ...]] = {
+    "project": ("project", "项目", "项目编码", "项目名称"),
+    "budget": ("budget", "预算", "项目预算", "预算金额", "金额"),
+}
+
+
+class ColumnMapping(BaseModel):
+    """How a ledger file's headers map to the canonical columns; saved as YAML and reused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="规范列名 → 文件中的表头，如 amount: 实付金额"
+    )
+    unit: Literal["元", "万元"] = Field("元", description="台账金额单位")
+    sheet: str | None = Field(None, description="Excel 工作表名；缺省为第一个")
+
+    def resolve(self, headers: list[str]) -> tuple[dict[str, str], list[str]]:
+        """(canonical → header found, canonical columns required but missing)."""
+        present = {h.strip(): h for h in headers}
+        found: dict[str, str] = {}
+        for canonical, aliases in HEADERS.items():
+            wanted = (self.columns[canonical],) if canonical in self.columns else aliases
+            for name in wanted:
+                if name in present:
+                    found[canonical] = present[name]
+                    break
+        missing = [c for c in REQUIRED if c not in found]
+        return found, missing
+
+
+# --- monitoring (双监控) ----------------------------------------------------------------
+
+Status = Literal["red", "yellow", "green"]
+STATUS_NAMES: dict[str, str] = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+
+
+class Thresholds(BaseModel):
+    """Warning thresholds of budget-execution monitoring (目标比较法, 财预〔2019〕136号).
+
+    Defaults (a convention, recorded here): red when the executed share lags the elapsed share
+    of the year by more than ``red_gap`` points, or is below ``floor`` percent at or after
+    ``floor_from`` (MM-DD); yellow when it lags the elapsed share at all (more than
+    ``yellow_gap`` points); green otherwise.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    red_gap: Decimal = Field(
+        Decimal(20), ge=0, description="红灯：执行进度落后时间进度超过的百分点"
+    )
+    yellow_gap: Decimal = Field(Decimal(0), ge=0, description="黄灯：落后时间进度超过的百分点")
+    floor: Decimal = Field(Decimal(60), ge=0, le=100, description="红灯：低于该执行率（%）")
+    floor_from: str = Field(
+        "08-31", pattern=r"^\d\d-\d\d$", description="自该日（MM-DD）起适用 floor"
+    )
+
+
+def elapsed_share(checkpoint: dt.date) -> Decimal:
+    """Time elapsed in the year at the end of ``checkpoint``, in percent (07-31 → 58.08)."""
+    start = dt.date(checkpoint.year, 1, 1)
+    days = (dt.date(checkpoint.year + 1, 1, 1) - start).days
+    return Decimal((checkpoint - start).days + 1) * HUNDRED / days
+
+
+def status_for(progress: Decimal, elapsed: Decimal, checkpoint: dt.date, t: Thresholds) -> Status:
+    """Red / yellow / green for an executed share ``progress`` (%) at ``checkpoint``."""
+    month, day = (int(x) for x in t.floor_from.split("-"))
+    floor_applies = (checkpoint.month, checkpoint.day) >= (month, day)
+    if progress < elapsed - t.red_gap or (floor_applies and progress < t.floor):
+        return "red"
+    if progress < elapsed - t.yellow_gap:
+        return "yellow"
+    return "green"
+
+
+# --- recipients: ledger labels → dossier tree ---------------------------------------------
+
+
+def recipient_index(d: Dossier) -> dict[str, str]:
+    """Ledger label (id or name) → recipient id."""
+    index: dict[str, str] = {}
+    for node, _ in walk_recipients(d.recipients):
+        index.setdefault(node.name, node.id)
+        index[node.id] = node.id
+    return index
+
+
+def ancestors(d: Dossier) -> dict[str, list[str]]:
+    """Recipient id → itself and every ancestor id."""
+    out: dict[str, list[str]] = {}
+
+    def visit(nodes: list[Recipient], chain: list[str]) -> None:
+        for node in nodes:
+            here = [*chain, node.id]
+            out[node.id] = here
+            visit(node.children, here)
+
+    visit(d.recipients, [])
+    return out
+
+
+def roll_up(totals: Mapping[str, Decimal], d: Dossier) -> dict[str, Decimal]:
+    """Totals by ledger label → totals by recipient id, each counted in every ancestor."""
+    index, chains = recipient_index(d), ancestors(d)
+    out: dict[str, Decimal] = {}
+    for label, amount in totals.items():
+        rid = index.get(label)
+        for node in chains.get(rid, []) if rid else []:
+            out[node] = out.get(node, ZERO) + amount
+    return out
+
+
+def use_categories(d: Dossier) -> set[str]:
+    return {u.category for s in d.spending for u in s.by_use}
+
+
+def recipient_budgets(d: Dossier) -> dict[str, Decimal]:
+    """The year's budget per recipient id (dossier unit): agreements, or arrivals without;
+    each counted in its ancestors too."""
+    lines = [(a.recipient, a.amount) for a in d.agreements] or [
+        (a.recipient, a.amount) for a in d.arrivals
+    ]
+    chains = ancestors(d)
+    out: dict[str, Decimal] = {}
+    for rid, amount in lines:
+        for node in chains.get(rid, [rid]):
+            out[node] = out.get(node, ZERO) + amount
+    return out
+
+
+# --- ledger vs dossier -------------------------------------------------------------------
+
+
+def dossier_comparisons(
+    d: Dossier,
+    executed: Mapping[str, Decimal],
+    executed_by_use: Mapping[tuple[str, str], Decimal],
+    disbursed: Mapping[str, Decimal],
+    unit: str = "元",
+) -> Iterator[Comparison]:
+    """Ledger totals (by ledger recipient label, in ``unit``) against what the dossier states.
+
+    ``executed`` and ``disbursed`` are keyed by recipient label; ``executed_by_use`` by
+    (label, category). Labels are rolled up the recipient tree before comparing.
+    """
+    to = d.fund.money_unit
+
+    def conv(value: Decimal) -> Decimal:
+        return convert(value, unit, to)
+
+    spent = roll_up(executed, d)
+    names = {r.id: r.name for r, _ in walk_recipients(d.recipients)}
+    by_use: dict[str, dict[str, Decimal]] = {}
+    for (label, category), amount in executed_by_use.items():
+        by_use.setdefault(category, {})[label] = amount
+    rolled_use = {cat: roll_up(values, d) for cat, values in by_use.items()}
+    for n, s in enumerate(d.spending):
+        stated = s.stated_total if s.stated_total is not None else sum(
+            (u.amount for u in s.by_use), ZERO
+        )
+        name = names.get(s.recipient, s.recipient)
+        yield Comparison(
+            "ledger.spending", f"spending/{n}", f"台账中「{name}」的支出合计（{to}）",
+            stated, conv(spent.get(s.recipient, ZERO)), unit=to,
+        )
+        for k, use in enumerate(s.by_use):
+            actual = rolled_use.get(use.category, {}).get(s.recipient, ZERO)
+            yield Comparison(
+                "ledger.spending_by_use", f"spending/{n}/by_use/{k}",
+                f"台账中「{name}」用于「{use.category}」的支出", use.amount, conv(actual), unit=to,
+            )
+    if disbursed:
+        arrived: dict[str, Decimal] = {}
+        for a in d.arrivals:
+            arrived[a.recipient] = arrived.get(a.recipient, ZERO) + a.amount
+        got = roll_up(disbursed, d)
+        for rid, amount in arrived.items():
+            yield Comparison(
+                "ledger.arrivals", f"arrivals/{rid}",
+                f"台账中拨付「{names.get(rid, rid)}」的合计（{to}）", amount,
+                conv(got.get(rid, ZERO)), unit=to,
+            )
+    if d.budget is not None and executed:
+        total = sum(executed.values(), ZERO)
+        yield Comparison(
+            "ledger.budget_executed", "budget/executed", f"台账执行数合计（{to}）",
+            d.budget.executed, conv(total), unit=to, severity="warning",
+        )
+
+
+# --- execution against budgets -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExecutionRow:
+    """One recipient's budget and executed money (both in the dossier's unit)."""
+
+    recipient: str
+    name: str
+    budget: Decimal
+    executed: Decimal
+    rate: Decimal | None  # percent
+
+
+def execution_rows(
+    d: Dossier, executed: Mapping[str, Decimal], unit: str = "元"
+) -> list[ExecutionRow]:
+    """Execution rate per recipient that has a budget, in recipient-tree order."""
+    budgets = recipient_budgets(d)
+    spent = roll_up(executed, d)
+    rows = []
+    for node, _ in walk_recipients(d.recipients):
+        if node.id not in budgets:
+            continue
+        done = convert(spent.get(node.id, ZERO), unit, d.fund.money_unit)
+        rows.append(ExecutionRow(node.id, node.name, budgets[node.id], done,
+                                 percent(done, budgets[node.id])))
+    return rows
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    """Budget-execution monitoring of one recipient at a checkpoint."""
+
+    execution: ExecutionRow
+    elapsed: Decimal
+    status: Status
+
+
+def monitor_rows(
+    d: Dossier, executed: Mapping[str, Decimal], checkpoint: dt.date, t: Thresholds,
+    unit: str = "元",
+) -> list[MonitorRow]:
+    elapsed = elapsed_share(checkpoint)
+    return [
+        MonitorRow(row, elapsed, status_for(row.rate or ZERO, elapsed, checkpoint, t))
+        for row in execution_rows(d, executed, unit)
+    ]
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A quantitative indicator's completion as the dossier states it."""
+
+    path: str
+    target: Decimal
+    actual: Decimal
+    completion: Decimal | None  # percent; for ≤ indicators target ÷ actual
+
+
+def target_progress(d: Dossier) -> list[TargetProgress]:
+    out = []
+    for ind, path, _ in walk_indicators(d.indicators):
+        if ind.method != "quantitative" or not isinstance(ind.target, Decimal):
+            continue
+        if not isinstance(ind.actual, Decimal):
+            continue
+        if ind.direction == "<=":
+            rate = percent(ind.target, ind.actual) if ind.actual else HUNDRED
+        else:
+            rate = percent(ind.actual, ind.target)
+        out.append(TargetProgress(path, ind.target, ind.actual, rate))
+    return out

@@ -1,0 +1,426 @@
+"""Ledger files (CSV, XLSX, Parquet) → a DuckDB table of canonical columns, money in 分.
+
+Files are scanned by DuckDB (CSV, Parquet) or read by fastexcel into Arrow (XLSX); no row ever
+becomes a Python object. Each file becomes one table of
+
+    voucher_id, date, fund, recipient, project, category, fen BIGINT, type, original
+
+and the view ``ledger`` is their union. Amounts are parsed from text exactly: more places than
+the unit allows (2 for 元, 6 for 万元) or anything not a number is an error naming the row
+(file line, header = line 1) and the column, as is an unreadable date or an unknown type.
+Encodings: UTF-8 (with or without BOM) and GB18030; anything else is refused with a message.
+Only DuckDB's built-in readers are used (extensions download at run time and fail offline).
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+from pydantic import BaseModel
+
+from jixiao.core.ledger import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
+from jixiao.formats.errors import InputError, Problem
+
+ProgressFn = Callable[[int, int | None], None]
+"""``on_progress(done_rows, total_rows)``; total is exact for Parquet/XLSX, estimated for CSV."""
+
+SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+MAX_REPORTED = 10
+M = TypeVar("M", bound=BaseModel)
+_SAMPLE = 1 << 20
+
+
+def connect(memory_limit: str = "3GB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded memory (spilling to a temp dir beyond it)."""
+    con = duckdb.connect(":memory:")
+    spill = Path(tempfile.gettempdir()) / "jixiao-duckdb"
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    return con
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file registered in DuckDB as relation ``name``."""
+
+    path: Path
+    kind: str  # csv | xlsx | parquet
+    name: str
+    headers: list[str]
+    types: dict[str, str]
+    first_line: int  # file line (or row) of the first data row
+    total_rows: int | None
+
+
+def _fail(
+    path: Path, message: str, line: int | None = None, field: str | None = None
+) -> InputError:
+    return InputError([Problem(message, file=str(path), line=line, field=field)])
+
+
+# --- encodings -------------------------------------------------------------------------
+
+
+def _encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(_SAMPLE)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _fail(path, "文件是 UTF-16 编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise _fail(path, "无法识别文件编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+
+
+def _to_utf8(path: Path) -> Path:
+    """Transcode a GB18030 file to a temporary UTF-8 copy, in chunks."""
+    out = Path(tempfile.mkstemp(prefix="jixiao-", suffix=".csv")[1])
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    try:
+        with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(16 << 20):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as err:
+        out.unlink(missing_ok=True)
+        message = f"文件不是有效的 UTF-8 或 GB18030 编码（第 {err.start} 字节附近）"
+        raise _fail(path, message) from None
+    return out
+
+
+# --- registering a file ------------------------------------------------------------------
+
+
+def _estimate_rows(path: Path) -> int | None:
+    with path.open("rb") as fh:
+        head = fh.read(_SAMPLE)
+    lines = head.count(b"\n")
+    if not lines:
+        return None
+    return max(1, int(path.stat().st_size * lines / len(head)) - 1)
+
+
+def register(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, sheet: str | None = None
+) -> Source:
+    """Make ``path`` readable as relation ``name`` (a view or an Arrow table)."""
+    if not path.is_file():
+        raise _fail(path, "文件不存在")
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise _fail(path, "不支持的文件类型；台账应为 .csv、.xlsx 或 .parquet")
+    total: int | None = None
+    first = 2
+    try:
+        if kind == "csv":
+            encoding = _encoding(path)
+            readable = _to_utf8(path) if encoding == "gb18030" else path
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT * FROM read_csv("
+                f"{lit(readable.as_posix())}, header = true, all_varchar = true)"
+            )
+            total = _estimate_rows(path)
+        elif kind == "parquet":
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {q(name)} AS "
+                f"SELECT * FROM read_parquet({lit(path.as_posix())})"
+            )
+            total = con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0]  # type: ignore[index]
+            first = 1
+        else:
+            table = _read_xlsx(path, sheet)
+            con.register(name, table)
+            total = table.num_rows
+        described = con.execute(f"DESCRIBE SELECT * FROM {q(name)}").fetchall()
+    except duckdb.Error as err:
+        raise _fail(path, f"无法读取文件：{_first_line(err)}") from None
+    headers = [str(row[0]) for row in described]
+    types = {str(row[0]): str(row[1]) for row in described}
+    return Source(path, kind, name, headers, types, first, total)
+
+
+def _read_xlsx(path: Path, sheet: str | None):  # -> pyarrow.Table
+    import fastexcel
+    import pyarrow as pa
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
+        if sheet is not None and sheet not in names:
+            raise _fail(path, f"没有名为「{sheet}」的工作表（有：{'、'.join(names)}）")
+        batch = reader.load_sheet(sheet if sheet is not None else 0, dtypes="string").to_arrow()
+    except InputError:
+        raise
+    except Exception as err:  # fastexcel raises its own exception types
+        raise _fail(path, f"无法读取 Excel 文件：{_first_line(err)}") from None
+    return pa.Table.from_batches([batch])
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# --- normalizing -------------------------------------------------------------------------
+
+
+def _text(col: str | None) -> str:
+    return "NULL::VARCHAR" if col is None else f"NULLIF(trim(CAST({q(col)} AS VARCHAR)), '')"
+
+
+def _amount(col: str, sql_type: str, unit: str) -> str:
+    """Exact 分 (BIGINT), NULL when the value is not a number with at most the allowed places."""
+    decimals, scale = (2, 100) if unit == "元" else (6, 1_000_000)
+    if sql_type in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}:
+        return f"CAST({q(col)} AS BIGINT) * {scale}"
+    if sql_type.startswith("DECIMAL") and int(sql_type.rstrip(")").split(",")[1]) <= decimals:
+        return f"CAST({q(col)} * {scale} AS BIGINT)"
+    text = f"replace(trim(CAST({q(col)} AS VARCHAR)), ',', '')"
+    pattern = rf"[+-]?[0-9]+(\.[0-9]{{0,{decimals}}})?"
+    return (
+        f"CASE WHEN regexp_full_match({text}, '{pattern}') "
+        f"THEN CAST(CAST({text} AS DECIMAL(24,{decimals})) * {scale} AS BIGINT) END"
+    )
+
+
+def _date(col: str, sql_type: str) -> str:
+    if sql_type == "DATE":
+        return q(col)
+    if sql_type.startswith("TIMESTAMP"):
+        return f"CAST({q(col)} AS DATE)"
+    t = f"trim(CAST({q(col)} AS VARCHAR))"
+    return (
+        f"COALESCE(TRY_CAST({t} AS DATE), TRY_CAST(TRY_CAST({t} AS TIMESTAMP) AS DATE), "
+        f"TRY_CAST(try_strptime({t}, '%Y%m%d') AS DATE))"
+    )
+
+
+def _type(col: str | None) -> str:
+    if col is None:
+        return "'expenditure'"
+    cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in TYPE_WORDS.items())
+    return f"CASE lower(trim(CAST({q(col)} AS VARCHAR))) {cases} END"
+
+
+def _select(src: Source, found: dict[str, str], unit: str) -> dict[str, str]:
+    """Canonical column → SQL expression over the source."""
+    return {
+        "voucher_id": _text(found["voucher_id"]),
+        "date": _date(found["date"], src.types[found["date"]]),
+        "fund": _text(found.get("fund")),
+        "recipient": _text(found["recipient"]),
+        "project": _text(found.get("project")),
+        "category": _text(found.get("category")),
+        "fen": _amount(found["amount"], src.types[found["amount"]], unit),
+        "type": _type(found.get("type")),
+        "original": _text(found.get("original")),
+    }
+
+
+# Columns whose NULL means a bad value, and how to say it.
+_CHECKED = {
+    "voucher_id": ("voucher_id", "凭证号为空"),
+    "date": ("date", "日期为空或无法识别（应为 2021-03-01 这样的日期）"),
+    "recipient": ("recipient", "单位为空"),
+    "fen": ("amount", "金额不是数字，或小数位超过{places}位"),
+    "type": ("type", "类型应为 commitment / disbursement / expenditure（承诺 / 拨付 / 支出）"),
+}
+
+
+def _bad_rows(
+    con: duckdb.DuckDBPyConnection, src: Source, found: dict[str, str], exprs: dict[str, str],
+    unit: str,
+) -> list[Problem]:
+    """The first offending rows, in file order, each bad field a Problem."""
+    checked = [c for c in _CHECKED if c != "type" or "type" in found]
+    raw = {c: found[_CHECKED[c][0]] for c in checked}
+    cols = ", ".join(
+        f"{exprs[c]} IS NULL AS bad_{c}, CAST({q(raw[c])} AS VARCHAR) AS raw_{c}" for c in checked
+    )
+    where = " OR ".join(f"bad_{c}" for c in checked)
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        rows = con.execute(
+            f"SELECT * FROM (SELECT row_number() OVER () AS rn, {cols} FROM {q(src.name)}) "
+            f"WHERE {where} ORDER BY rn LIMIT {MAX_REPORTED}"
+        ).fetchall()
+        count = con.execute(
+            f"SELECT count(*) FROM (SELECT {cols} FROM {q(src.name)}) WHERE {where}"
+        ).fetchone()[0]  # type: ignore[index]
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    places = "2" if unit == "元" else "6"
+    problems: list[Problem] = []
+    for row in rows:
+        line = int(row[0]) + src.first_line - 1
+        for k, c in enumerate(checked):
+            if row[1 + 2 * k]:
+                value = row[2 + 2 * k]
+                message = _CHECKED[c][1].format(places=places)
+                if value not in (None, ""):
+                    message += f"：「{value}」"
+                problems.append(Problem(message, str(src.path), line, raw[c]))
+    if count > len(rows):
+        problems.append(Problem(f"共 {count} 行有误，以上列出前 {len(rows)} 行", str(src.path)))
+    return problems
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection, sql: str, total: int | None, on_progress: ProgressFn | None,
+    done_before: int,
+) -> None:
+    """Execute ``sql``, reporting DuckDB's progress through ``on_progress`` meanwhile."""
+    if on_progress is None:
+        con.execute(sql)
+        return
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(sql)
+        except BaseException as err:  # re-raised in the caller's thread
+            failure.append(err)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+        pct = con.query_progress()
+        if pct >= 0 and total:
+            on_progress(done_before + int(total * min(pct, 100.0) / 100), None)
+    if failure:
+        raise failure[0]
+
+
+def load_ledgers(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    on_progress: ProgressFn | None = None,
+) -> int:
+    """Load ledger files into the view ``ledger``; returns its row count.
+
+    Raises InputError naming file, row and column for missing columns and bad values.
+    """
+    mapping = mapping or ColumnMapping()
+    sources = [register(con, Path(p), f"src_{i}", mapping.sheet) for i, p in enumerate(paths)]
+    grand = sum(s.total_rows or 0 for s in sources) or None
+    problems: list[Problem] = []
+    done = 0
+    for i, src in enumerate(sources):
+        found, missing = mapping.resolve(src.headers)
+        if missing:
+            names = "、".join(f"{COLUMN_NAMES[c]}（{c}）" for c in missing)
+            problems.append(Problem(
+                f"缺少必需的列：{names}；文件中的列为：{'、'.join(src.headers)}", str(src.path),
+                line=1,
+            ))
+            continue
+        exprs = _select(src, found, mapping.unit)
+        body = ", ".join(f"{e} AS {c}" for c, e in exprs.items())
+        table = f"ledger_{i}"
+        # Parquet and Arrow are scanned in place (columnar, cheap to re-read); CSV is parsed once.
+        what = "TABLE" if src.kind == "csv" else "VIEW"
+        try:
+            _run(
+                con, f"CREATE OR REPLACE TEMP {what} {table} AS SELECT {body} FROM {q(src.name)}",
+                grand, on_progress and (lambda d, _t: on_progress(d, grand)), done,
+            )
+            nulls = " OR ".join(f"{c} IS NULL" for c in _CHECKED)
+            bad = con.execute(f"SELECT count(*) FROM {table} WHERE {nulls}").fetchone()[0]  # type: ignore[index]
+        except duckdb.Error as err:
+            problems.append(Problem(f"无法读取文件：{_first_line(err)}", str(src.path)))
+            continue
+        if bad:
+            problems.extend(_bad_rows(con, src, found, exprs, mapping.unit))
+        done += con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+        if on_progress:
+            on_progress(done, grand)
+    if problems:
+        raise InputError(problems)
+    union = " UNION ALL ".join(f"SELECT * FROM ledger_{i}" for i in range(len(sources)))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {union}")
+    return done
+
+
+def load_projects(con: duckdb.DuckDBPyConnection, path: Path, unit: str = "元") -> int:
+    """The project library (项目库) as table ``projects(project, budget_fen)``."""
+    src = register(con, Path(path), "src_projects")
+    present = {h.strip(): h for h in src.headers}
+    found = {
+        key: next((present[a] for a in aliases if a in present), None)
+        for key, aliases in PROJECT_HEADERS.items()
+    }
+    missing = [k for k, v in found.items() if v is None]
+    if missing:
+        labels = {"project": "项目（project）", "budget": "预算（budget）"}
+        names = "、".join(labels[k] for k in missing)
+        raise _fail(src.path, f"项目库缺少必需的列：{names}", line=1)
+    project, budget = found["project"], found["budget"]
+    assert project is not None and budget is not None
+    amount = _amount(budget, src.types[budget], unit)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE projects AS SELECT {_text(project)} AS project, "
+        f"{amount} AS budget_fen, row_number() OVER () AS rn, "
+        f"CAST({q(budget)} AS VARCHAR) AS raw FROM {q(src.name)}"
+    )
+    bad = con.execute(
+        f"SELECT rn, raw FROM projects WHERE budget_fen IS NULL OR project IS NULL "
+        f"ORDER BY rn LIMIT {MAX_REPORTED}"
+    ).fetchall()
+    if bad:
+        raise InputError([
+            Problem(f"项目为空，或预算不是金额：「{raw}」", str(src.path),
+                    int(rn) + src.first_line - 1, budget)
+            for rn, raw in bad
+        ])
+    return con.execute("SELECT count(*) FROM projects").fetchone()[0]  # type: ignore[index]
+
+
+def read_yaml_model(path: Path, model: type[M]) -> M:
+    """A small YAML file (column mapping, monitoring thresholds) as a pydantic model."""
+    from pydantic import ValidationError
+
+    from jixiao.formats.yaml_loader import load_yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise _fail(path, f"无法读取文件：{_first_line(err)}") from None
+    data, _lines = load_yaml(text, str(path))
+    try:
+        return model.model_validate(data or {})
+    except ValidationError as err:
+        raise InputError([
+            Problem(e["msg"], str(path), field=".".join(str(x) for x in e["loc"]))
+            for e in err.errors()
+        ]) from None

@@ -1,0 +1,100 @@
+"""`jixiao ledger summarize` and `jixiao monitor` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from jixiao.cli.ledger import ledger_app, monitor_command
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "east-west-2021" / "dossier.yaml"
+
+PAYMENTS = ROOT / "examples" / "ledgers" / "payments-2021.csv"
+PROJECTS = ROOT / "examples" / "ledgers" / "projects-2021.csv"
+
+app = typer.Typer()
+app.add_typer(ledger_app, name="ledger")
+app.command("monitor")(monitor_command)
+runner = CliRunner()
+
+
+def test_summarize_json_contract():
+    result = runner.invoke(app, [
+        "ledger", "summarize", str(PAYMENTS), "--dossier", str(EXAMPLE),
+        "--projects", str(PROJECTS), "--today", "2022-03-01", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rows"] == 13
+    assert set(data["totals"][0]) == {"fund", "recipient", "category", "amount"}
+    assert set(data["findings"][0]) == {"rule", "severity", "where", "expected", "actual",
+                                        "message"}
+    found = {f["rule"] for f in data["findings"]}
+    assert {"ledger.duplicate_voucher", "ledger.outside_year", "ledger.unknown_recipient",
+            "ledger.overspent_project", "ledger.orphan_reversal", "ledger.spending"} <= found
+
+
+def test_summarize_prints_tables():
+    result = runner.invoke(app, ["ledger", "summarize", str(PAYMENTS), "--today", "2022-03-01"])
+    assert result.exit_code == 0
+    assert "台账执行数汇总" in result.output and "凭证号「P2021-0006」出现 2 次" in result.output
+
+
+def test_a_bad_file_exits_2_naming_row_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("凭证号,日期,单位,金额\nV1,2021-01-01,天等县,abc\n", encoding="utf-8")
+    result = runner.invoke(app, ["ledger", "summarize", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.csv:2: 金额" in result.output
+
+
+def test_monitor_json_with_warnings():
+    result = runner.invoke(app, [
+        "monitor", str(EXAMPLE), str(PAYMENTS), "--date", "2021-07-31", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["date"] == "2021-07-31" and data["thresholds"]["red_gap"] == "20.00"
+    statuses = {r["recipient"]: r["status"] for r in data["recipients"]}
+    assert statuses["guangxi"] == "red"
+
+
+def test_monitor_table_and_threshold_options():
+    result = runner.invoke(app, [
+        "monitor", str(EXAMPLE), str(PAYMENTS), "--date", "2021-08-31", "--red-gap", "100",
+        "--floor", "0",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "黄灯" in result.output and "红灯" not in result.output.split("预警规则")[0]
+
+
+def _registered() -> bool:
+    from jixiao.cli.main import app as main_app
+
+    return any(g.name == "ledger" for g in main_app.registered_groups)
+
+
+@pytest.mark.skipif(not _registered(), reason="the lead registers ledger_app in cli/main.py")
+def test_python_m_jixiao_ledger_summarize():
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao", "ledger", "summarize", str(PAYMENTS), "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"] == 13
+
+
+@pytest.mark.skipif(not _registered(), reason="the lead registers monitor in cli/main.py")
+def test_python_m_jixiao_monitor():
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao", "monitor", str(EXAMPLE), str(PAYMENTS), "--date",
+         "2021-07-31", "--json"], capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr

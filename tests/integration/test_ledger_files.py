@@ -1,0 +1,112 @@
+"""Ledger files: CSV (UTF-8, BOM, GB18030), XLSX, Parquet; bad files named by row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import xlsxwriter
+
+from jixiao.core.ledger import ColumnMapping
+from jixiao.formats.errors import InputError
+from jixiao.formats.ledger_files import connect, load_ledgers
+
+HEADER = "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
+ROWS = (
+    "V1,2021-03-01,东西部协作,天等县,TD-1,产业帮扶,100.50,支出\n"
+    "V2,2021/04/02,东西部协作,龙州县,LZ-1,就业帮扶,20,拨付\n"
+)
+
+
+def load(path: Path, mapping: ColumnMapping | None = None) -> list[tuple]:
+    con = connect()
+    load_ledgers(con, [path], mapping)
+    sql = "SELECT voucher_id, date, recipient, fen, type FROM ledger ORDER BY 1"
+    return con.execute(sql).fetchall()
+
+
+def problems(path: Path, mapping: ColumnMapping | None = None):
+    with pytest.raises(InputError) as err:
+        load(path, mapping)
+    return err.value.problems
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_each_accepted_encoding(tmp_path, encoding):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS, encoding=encoding)
+    rows = load(path)
+    assert [r[3] for r in rows] == [10050, 2000]  # exact 分
+    assert [r[4] for r in rows] == ["expenditure", "disbursement"]
+    assert str(rows[1][1]) == "2021-04-02"
+
+
+def test_other_encodings_are_refused_clearly(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS, encoding="utf-16")
+    assert "UTF-16" in problems(path)[0].message
+
+
+def test_missing_columns_are_named(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("凭证号,单位\nV1,天等县\n", encoding="utf-8")
+    [p] = problems(path)
+    assert "日期（date）" in p.message and "金额（amount）" in p.message and p.line == 1
+
+
+def test_text_in_the_amount_column_names_row_and_column(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS + "V3,2021-05-01,x,天等县,,,一百元,支出\n", encoding="utf-8")
+    [p] = problems(path)
+    assert (p.line, p.field) == (4, "金额") and "一百元" in p.message
+
+
+def test_more_than_two_decimal_places_is_an_error(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1.005,支出\n", encoding="utf-8")
+    [p] = problems(path)
+    assert (p.line, p.field) == (2, "金额")
+
+
+def test_bad_dates_and_types_are_errors(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "V1,三月一日,x,天等县,,,1,借款\n", encoding="utf-8")
+    fields = {p.field for p in problems(path)}
+    assert fields == {"日期", "类型"}
+
+
+def test_a_saved_mapping_reads_another_layout_in_wan_yuan(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("单据号,支付日期,收款单位,实付金额\nA1,2021-03-01,天等县,1.234567\n")
+    mapping = ColumnMapping(columns={"voucher_id": "单据号", "amount": "实付金额"}, unit="万元")
+    [row] = load(path, mapping)
+    assert row[0] == "A1" and row[3] == 1234567  # 1.234567 万元 = 12345.67 元
+    assert row[4] == "expenditure"  # no type column: expenditure
+
+
+def test_xlsx_with_real_dates_and_numbers(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "p.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("台账")
+    ws.write_row(0, 0, ["凭证号", "日期", "单位", "金额"])
+    ws.write_row(1, 0, ["V1"])
+    ws.write_datetime(1, 1, dt.datetime(2021, 3, 1), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write(1, 2, "天等县")
+    ws.write_number(1, 3, 12.34)
+    ws.write_row(2, 0, ["V2", "2021-04-01", "龙州县", "abc"])
+    wb.close()
+    [p] = problems(path)
+    assert (p.line, p.field) == (3, "金额")
+
+
+def test_parquet_with_decimal_amounts(tmp_path):
+    path = tmp_path / "p.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'V1' AS voucher_id, DATE '2021-03-01' AS date, '天等县' AS recipient, "
+        f"CAST(7.25 AS DECIMAL(18,2)) AS amount) TO '{path}' (FORMAT parquet)"
+    )
+    [row] = load(path)
+    assert row[3] == 725
