@@ -31,7 +31,7 @@ from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.ledger import LEDGER_RULES
-from jixiao.formats.errors import InputError
+from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.reports import FORMATS, write_reports
 
@@ -120,7 +120,11 @@ def demo(
     """对内置示例（2021年东西部协作财政援助资金）运行全流程：评分、核对、报告。"""
     source = services.example_dossier()
     ev = evaluate_or_exit(source)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = Problem(f"无法建立输出目录：{exc.strerror or exc}", file=str(out_dir))
+        raise input_failure([problem]) from None
     shutil.copyfile(source, out_dir / "dossier.yaml")
     (out_dir / "evaluation.json").write_text(
         json.dumps(evaluation_dict(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

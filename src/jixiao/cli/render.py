@@ -9,6 +9,7 @@ from rich.text import Text
 from jixiao.core.checks import Finding
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
+from jixiao.core.scoring import IndicatorScore
 
 SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
@@ -22,12 +23,50 @@ def table_2_1(ev: Evaluation) -> Table:
     table.add_row("总得分", fmt_natural(card.template.total), fmt(card.score), f"{fmt(card.rate)}%",
                   style="bold")
     for node in card.indicators:
-        table.add_row(node.name, fmt_natural(node.weight), fmt(node.score), f"{fmt(node.rate)}%")
+        if node.applicable:
+            table.add_row(node.name, _weight(node), fmt(node.score), f"{fmt(node.rate)}%")
+        else:
+            table.add_row(node.name, fmt_natural(node.weight), "不适用", "—", style="dim")
+    if card.rescaled:
+        table.caption = (
+            f"有不适用的指标：适用指标分值合计 {fmt_natural(card.applicable_weight)}，"
+            f"得分 {fmt(card.raw_score)}，按 {fmt_natural(card.template.total)} 分折算为 "
+            f"{fmt(card.score)}"
+        )
     return table
+
+
+def _weight(node: IndicatorScore) -> str:
+    """The weight, and the weight that counts when indicators below it are not applicable."""
+    if node.effective_weight == node.weight:
+        return fmt_natural(node.weight)
+    return f"{fmt_natural(node.weight)}（计 {fmt_natural(node.effective_weight)}）"
+
+
+def conventions_line(ev: Evaluation) -> str | None:
+    """The scoring conventions in force, when the dossier has indicators they affect."""
+    leaves = [n.source for n in ev.scorecard.walk() if n.source is not None and not n.children]
+    words = []
+    reverse = [s for s in leaves if s.method == "quantitative" and s.direction == "<="]
+    if reverse:
+        used = {s.reverse_convention or ev.dossier.scoring.reverse for s in reverse}
+        names = {
+            "linear": "线性（超出部分按比例扣分，超出一倍得 0 分）",
+            "ratio": "比值（目标值 ÷ 实际值）",
+        }
+        words.append("反向指标按" + "、".join(names.get(u or "", str(u)) for u in sorted(used))
+                     + "计分")
+    if any(s.method == "quantitative" and s.direction == "=" for s in leaves):
+        equal = {"zero": "不相等得 0 分", "proportional": "按偏离比例扣分"}
+        words.append("等于型指标" + equal[ev.dossier.scoring.equal])
+    return "计分口径：" + "；".join(words) + "。" if words else None
 
 
 def indicator_tree(ev: Evaluation) -> Table:
     table = Table(title="指标得分（计算值 / 报告所列）", title_justify="left")
+    conventions = conventions_line(ev)
+    if conventions:
+        table.caption = conventions
     for header in ("指标", "分值", "得分", "所列得分", "得分率", "评分方法"):
         table.add_column(header, justify="left" if header in ("指标", "评分方法") else "right")
     methods = {
@@ -38,9 +77,11 @@ def indicator_tree(ev: Evaluation) -> Table:
         stated = fmt(node.stated_score) if node.stated_score is not None else "—"
         differs = node.stated_score is not None and fmt(node.stated_score) != fmt(node.score)
         table.add_row(
-            "  " * (node.level - 1) + node.name, fmt_natural(node.weight), fmt(node.score),
+            "  " * (node.level - 1) + node.name, _weight(node),
+            fmt(node.score) if node.applicable else "不适用",
             Text(stated, style="bold red" if differs else ""),
-            f"{fmt(node.rate)}%", methods.get(node.method, node.method or ""),
+            f"{fmt(node.rate)}%" if node.applicable else "—",
+            methods.get(node.method, node.method or ""),
             style="" if node.applicable else "dim",
         )
     return table

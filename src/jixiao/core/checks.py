@@ -109,13 +109,15 @@ def judge(c: Comparison) -> Finding | None:
     """The one place a comparison becomes a finding (or not)."""
     if c.expected is None or c.actual is None:
         return None
-    shown_expected = fmt(c.expected, c.places)
-    shown_actual = fmt(c.actual, c.places)
     if c.op != "==":
+        shown_places = max(c.places, places(c.expected), places(c.actual))
+        shown_expected, shown_actual = fmt(c.expected, shown_places), fmt(c.actual, shown_places)
         if _OPS[c.op](c.actual, c.expected):
             return None
         message = f"{c.what}：{shown_actual}{c.unit}，{_OP_WORDS[c.op]} {shown_expected}{c.unit}"
         return Finding(c.rule, c.severity, c.where, c.expected, c.actual, message)
+    shown_expected = fmt(c.expected, c.places)
+    shown_actual = fmt(c.actual, c.places)
     if round_half_up(c.actual, c.places) == round_half_up(c.expected, c.places):
         return None
     diff = c.actual - c.expected
@@ -194,7 +196,11 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
     deducted = _sum(d.points for d in source.deductions)
-    if stated_or_computed < node.weight and not source.reason and not source.deductions:
+    needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself
+    if (
+        needs_reason and stated_or_computed < node.weight
+        and not source.reason and not source.deductions
+    ):
         yield Finding(
             "score.reason", "error", where, str(node.weight), str(stated_or_computed),
             f"「{name}」未得满分（{fmt(stated_or_computed)}/{fmt(node.weight)}），但没有扣分理由",
@@ -216,10 +222,10 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
             rate = source.score * HUNDRED / source.weight
             top_ok = rate <= high if source.level == "达成" else rate < high
             if not (low <= rate and top_ok):
+                band = f"[{low}%, {high}%{']' if source.level == '达成' else ')'}"
                 yield Finding(
-                    "qualitative.band", "error", where, f"{low}%–{high}%", f"{fmt(rate)}%",
-                    f"「{name}」评为「{source.level}」，得分率应在 {low}%–{high}%，"
-                    f"实为 {fmt(rate)}%",
+                    "qualitative.band", "error", where, band, f"{fmt(rate)}%",
+                    f"「{name}」评为「{source.level}」，得分率应在 {band} 内，实为 {fmt(rate)}%",
                 )
     if (
         node.method == "quantitative" and source.direction == ">=" and node.completion is not None
@@ -275,15 +281,16 @@ def stated_total_checks(
             places=max(2, places(ev.stated_rate)), unit="%",
         )
     if ev.stated_grade is not None:
-        basis = ev.stated_total if ev.stated_total is not None else card.score
-        expected = grade_for(basis, bands)
+        # Grade the figure as displayed (2 places, half-up), as a reader of the report would.
+        shown = round_half_up(ev.stated_total if ev.stated_total is not None else card.score, 2)
+        expected = grade_for(shown, bands)
         if expected != ev.stated_grade:
             yield Finding(
                 "grade.stated", "error", "total", expected, ev.stated_grade,
-                f"总得分 {fmt(basis)} 对应等级「{expected}」，报告所列为「{ev.stated_grade}」",
+                f"所列总得分 {fmt(shown)} 对应等级「{expected}」，报告所列为「{ev.stated_grade}」",
             )
         computed = grade_for(card.score, bands)
-        if computed != expected:
+        if computed != ev.stated_grade and computed != expected:
             yield Finding(
                 "grade.stated", "error", "total", computed, ev.stated_grade,
                 f"按计算总得分 {fmt(card.score)}，等级应为「{computed}」，"

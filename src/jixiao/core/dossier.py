@@ -15,10 +15,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from jixiao.core.allocation import AllocationSpec, allocation_errors
-from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text, decimal_input
+from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text, bounded, decimal_input
 from jixiao.core.numbers import to_decimal
 
 
@@ -40,6 +40,7 @@ Percent = Annotated[
     Decimal,
     BeforeValidator(_percent),
     Field(allow_inf_nan=False, description="百分数：97.74% 或 97.74"),
+    AfterValidator(bounded),
 ]
 Id = Annotated[
     str,
@@ -230,8 +231,8 @@ class Indicator(Model):
             for name in ("target", "actual"):
                 if not isinstance(getattr(self, name), Decimal):
                     raise ValueError(f"定量指标的 {name} 应为数字")
-            if self.target == 0 and self.direction != "=":
-                raise ValueError("定量指标的 target 不能为 0")
+            if self.direction != "=" and isinstance(self.target, Decimal) and self.target <= 0:
+                raise ValueError("正向、反向定量指标的 target 应大于 0（完成率以目标值为分母）")
         if self.method == "qualitative" and self.level is None:
             raise ValueError("定性指标须设 level：达成 / 部分达成 / 未达成")
         if self.method == "qualitative" and self.level != "达成" and self.score is None:
@@ -336,9 +337,9 @@ class CustomRule(Model):
 
     id: Id
     description: Text
-    left: Text
+    left: Annotated[Text, Field(max_length=2000)]
     op: Literal["==", "!=", "<", "<=", ">", ">="]
-    right: Text
+    right: Annotated[Text, Field(max_length=2000)]
     severity: Severity = "error"
     places: int | None = Field(None, ge=0, le=8, description="比较精度（小数位）")
     missing: Literal["skip_if_any", "skip_if_all", "zero"] = "skip_if_any"
@@ -352,7 +353,9 @@ class Dossier(Model):
     template: Id | WeightTemplate = Field(
         "mof-2020", description="权重模板：内置 mof-2020 / guangdong-2022 / sichuan，或自定义"
     )
-    grade_bands: list[GradeBand] | None = Field(None, description="等级区间；缺省 优90/良80/中60")
+    grade_bands: list[GradeBand] | None = Field(
+        None, min_length=1, description="等级区间；缺省 优≥90、良≥80、中≥60、差≥0"
+    )
     scoring: ScoringConventions = Field(default_factory=ScoringConventions)
     narrative: dict[str, str] = Field(default_factory=dict, description="叙述段落（概要）")
     goal: OverallGoal | None = Field(None, description="年度总体目标")
@@ -373,6 +376,15 @@ class Dossier(Model):
 
 
 Loc = tuple[str | int, ...]
+
+
+def _bands_reach_zero(d: Dossier) -> list[tuple[Loc, str]]:
+    if d.grade_bands and min(b.min for b in d.grade_bands) > 0:
+        lowest = min(b.min for b in d.grade_bands)
+        message = (f"等级区间须覆盖 0 分：最低一档从 {lowest} 分起，低于它的得分没有等级"
+                   "（如加上 {grade: 差, min: 0}）")
+        return [(("grade_bands",), message)]
+    return []
 
 
 def walk_recipients(
@@ -405,7 +417,7 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
 
     Returns (location, message) pairs; empty when the dossier hangs together.
     """
-    errors: list[tuple[Loc, str]] = []
+    errors: list[tuple[Loc, str]] = _bands_reach_zero(d)
 
     def unique(items: list[tuple[str, Loc]], what: str) -> set[str]:
         seen: set[str] = set()

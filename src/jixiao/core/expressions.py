@@ -117,7 +117,10 @@ def parse(text: str) -> Expr:
             return node
         raise ExpressionError(f"此处不应出现 {value!r}")
 
-    node = expr()
+    try:
+        node = expr()
+    except RecursionError:
+        raise ExpressionError("括号嵌套过深") from None
     if pos != len(tokens):
         raise ExpressionError(f"多余的内容：{tokens[pos][1]!r}")
     return node
@@ -169,5 +172,5 @@ def evaluate(node: Expr, facts: Mapping[str, Decimal | None], missing_as_zero: b
         if node.op == "*":
             return left * right
         return left / right
-    except (DivisionByZero, InvalidOperation):
+    except (DivisionByZero, InvalidOperation, ArithmeticError):
         return None

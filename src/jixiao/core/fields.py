@@ -10,7 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+
+LIMIT = Decimal(10) ** 15  # 千万亿: beyond any fund, and well inside exact Decimal arithmetic
+MAX_PLACES = 28  # a ratio or an Excel float carries many; more is not a figure
 
 
 def decimal_input(value: object) -> object:
@@ -21,7 +24,19 @@ def decimal_input(value: object) -> object:
     return value
 
 
-Number = Annotated[Decimal, BeforeValidator(decimal_input), Field(allow_inf_nan=False)]
+def bounded(value: Decimal) -> Decimal:
+    """Refuse figures no fund has, so every later computation stays exact."""
+    if abs(value) >= LIMIT:
+        raise ValueError(f"数值过大（绝对值应小于 10^15），实际为 {value:E}")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        raise ValueError(f"小数位过多（最多 {MAX_PLACES} 位）")
+    return value + 0 if value == 0 else value  # -0 becomes 0
+
+
+Number = Annotated[
+    Decimal, BeforeValidator(decimal_input), Field(allow_inf_nan=False), AfterValidator(bounded)
+]
 NonNegative = Annotated[Number, Field(ge=0)]
 Text = Annotated[str, Field(min_length=1)]
 MoneyUnit = Literal["元", "万元", "亿元"]

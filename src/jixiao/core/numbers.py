@@ -8,7 +8,7 @@ the checks know the precision a report claims.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 HUNDRED = Decimal(100)
 
@@ -29,8 +29,11 @@ def step(n_places: int) -> Decimal:
 
 
 def round_half_up(value: Decimal, n_places: int = 2) -> Decimal:
-    """四舍五入 to ``n_places`` decimals (never banker's rounding)."""
-    return value.quantize(step(n_places), rounding=ROUND_HALF_UP)
+    """四舍五入 to ``n_places`` decimals (never banker's rounding); -0 shows as 0."""
+    with localcontext() as ctx:
+        ctx.prec = 80  # room for any product of bounded inputs
+        rounded = value.quantize(step(n_places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:

@@ -51,7 +51,7 @@ class IndicatorScore:
     def effective_weight(self) -> Decimal:
         """The weight that counts: the stated weight, unless some indicator below is not
         applicable, in which case the applicable children's weights."""
-        if all(n.applicable for n in self.walk()):
+        if not self.children or all(n.applicable for n in self.walk()):
             return self.weight
         return sum((c.effective_weight for c in self.children if c.applicable), ZERO)
 
@@ -113,7 +113,7 @@ def quantitative_score(
     """Exact score of a quantitative indicator (RULES §2), between 0 and the weight."""
     if direction == ">=":
         if target <= 0:
-            raise ScoringError("正向指标的目标值应大于 0")
+            raise ScoringError("正向指标的目标值应大于 0")  # the dossier validation refuses it
         return _clamp(actual / target * weight, weight)
     if direction == "<=":
         if actual <= target:
@@ -172,7 +172,8 @@ def _leaf_score(
             raise ScoringError(f"指标「{ind.name}」按预算执行率计分，但档案没有 budget")
         rate = execution_rate(budget)
         if rate is None:
-            raise ScoringError(f"指标「{ind.name}」的执行率分母为空")
+            basis = "全年预算数" if budget.basis == "annual" else "到位数"
+            raise ScoringError(f"指标「{ind.name}」按执行率计分，但{basis}为空或为 0")
         notes.append("得分 = min(执行率, 100%) × 分值")
         return _clamp(min(rate, HUNDRED) / HUNDRED * w, w), rate, notes
     raise ScoringError(f"未知的评分方法 {ind.method}")
@@ -193,7 +194,10 @@ def score_indicator(
     if ind.children:
         children = tuple(score_indicator(c, conv, budget, path, level + 1) for c in ind.children)
         total = sum((c.score for c in children if c.applicable), ZERO)
-        return IndicatorScore(score=total, method=None, children=children, **common)
+        notes = ()
+        if total > ind.weight:  # children overshoot (flagged by weights.children_sum)
+            total, notes = ind.weight, ("下级得分合计超过分值，按分值计",)
+        return IndicatorScore(score=total, method=None, children=children, notes=notes, **common)
     exact, completion, notes = _leaf_score(ind, conv, budget)
     return IndicatorScore(
         score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,

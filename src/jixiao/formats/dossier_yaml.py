@@ -33,6 +33,8 @@ _MESSAGES = {
     "string_too_short": "不能为空",
     "too_short": "不能为空列表",
     "string_pattern_mismatch": "标识不能含空格或 /",
+    "finite_number": "数值超出范围",
+    "string_too_long": "文字过长",
 }
 
 

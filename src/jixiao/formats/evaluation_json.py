@@ -41,7 +41,10 @@ def _indicator(node: IndicatorScore) -> dict[str, Any]:
         "stated_score": _value(node.stated_score), "rate": _num(node.rate),
         "stated_rate": _value(node.stated_rate), "method": node.method,
         "applicable": node.applicable,
+        "effective_weight": fmt_natural(node.effective_weight),
         "completion": _num(node.completion),
+        "reverse_convention": node.source.reverse_convention if node.source else None,
+        "notes": list(node.notes),
     }
 
 
@@ -64,6 +67,10 @@ def evaluation_dict(ev: Evaluation) -> dict[str, Any]:
             "grade": card.grade,
             "stated_grade": d.evaluation.stated_grade,
             "rescaled": card.rescaled,
+        },
+        "conventions": {
+            "reverse": d.scoring.reverse, "equal": d.scoring.equal,
+            "explain_over": _value(d.scoring.explain_over),
         },
         "indicators": [_indicator(n) for n in card.walk()],
         "findings": [finding_dict(f) for f in ev.findings],
