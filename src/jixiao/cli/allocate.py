@@ -14,7 +14,7 @@ from rich.table import Table
 
 from jixiao.cli.common import input_failure
 from jixiao.core.allocation import AllocationResult
-from jixiao.core.numbers import fmt, places, to_decimal
+from jixiao.core.numbers import fmt, places, round_half_up, to_decimal
 from jixiao.formats.allocation_spec import load_allocation_spec
 from jixiao.formats.allocation_xlsx import write_allocation_csv, write_allocation_xlsx
 from jixiao.formats.errors import InputError
@@ -58,15 +58,16 @@ def _table(result: AllocationResult) -> Table:
         table.add_column(label, justify="right")
     for name in names:
         table.add_column(f"占比：{name}", justify="right")
-    for a in result.allocations:
+    # Shown so that every row adds up: 基数 rounded, 因素分配 = 分配金额 − shown 基数.
+    bases = [round_half_up(a.base, n_places) for a in result.allocations]
+    for a, shown_base in zip(result.allocations, bases, strict=True):
         table.add_row(
-            a.name, fmt(a.base, n_places), fmt(a.factor_amount, n_places),
+            a.name, fmt(shown_base, n_places), fmt(a.amount - shown_base, n_places),
             fmt(a.amount, n_places), *(_percent(a.shares[name]) for name in names),
         )
-    allocs = result.allocations
-    base = sum((a.base for a in allocs), Decimal(0))
-    factor = sum((a.factor_amount for a in allocs), Decimal(0))
-    amount = sum((a.amount for a in allocs), Decimal(0))
+    amount = sum((a.amount for a in result.allocations), Decimal(0))
+    base = sum(bases, Decimal(0))
+    factor = amount - base
     table.add_section()
     table.add_row(
         "合计", fmt(base, n_places), fmt(factor, n_places), fmt(amount, n_places),
