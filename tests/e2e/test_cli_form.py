@@ -107,6 +107,11 @@ def test_reverse_convention_is_recorded(tmp_path: Path) -> None:
     assert read_dossier(out).scoring.reverse == "ratio"
     code, output = run("import", str(path), "-o", str(out), "--reverse", "half")
     assert code == 2
+    # Chosen by default (no note on the form, no --reverse): recorded, and said to be a default.
+    code, output = run("import", str(path), "-o", str(out), "--force")
+    assert code == 0, output
+    assert read_dossier(out).scoring.reverse == "linear"
+    assert "表中未注明，默认" in output and "--reverse" in output
 
 
 def test_a_bad_form_exits_2_with_the_cell_and_no_traceback(tmp_path: Path) -> None:

@@ -238,7 +238,7 @@ def test_computed_values_fill_what_the_dossier_does_not_state(tmp_path: Path) ->
     }
     d = Dossier.model_validate(data)
     path = tmp_path / "form.xlsx"
-    write_form(d, path)  # a dossier, not an evaluation: jixiao evaluates it itself
+    write_form(services.evaluate(d), path)
     rows, _ = grid(path)
     cells = {str(c) for row in rows for c in row}
     assert "90.00%" in cells and any("jixiao 按评分规则计算" in c for c in cells)
@@ -256,7 +256,7 @@ def test_arrived_basis_and_arrival_rate_round_trip(tmp_path: Path) -> None:
                                "stated_arrival_rate": "80%"}}
     d = Dossier.model_validate(data)
     path = tmp_path / "form.xlsx"
-    write_form(d, path)
+    write_form(services.evaluate(d), path)
     b = read_form(path).budget
     assert b is not None
     assert (b.annual, b.arrived, b.executed, b.basis) == (D(100), D(80), D(80), "arrived")
@@ -269,7 +269,7 @@ def test_a_tree_deeper_than_the_form_is_refused(tmp_path: Path) -> None:
             {"name": "三", "weight": "100", "children": [
                 {"name": "四", "weight": "100", "method": "manual", "score": "100"}]}]}]}]}
     with pytest.raises(InputError) as caught:
-        write_form(Dossier.model_validate(data), tmp_path / "deep.xlsx")
+        write_form(services.evaluate(Dossier.model_validate(data)), tmp_path / "deep.xlsx")
     assert "第四级" in str(caught.value)
 
 

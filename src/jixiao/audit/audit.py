@@ -6,13 +6,20 @@ a dossier's: equal after 四舍五入 at the written places → nothing; off by 
 last place → warning; further → error. Each `AuditFinding` keeps the engine's `Finding`
 (same JSON shape as `evaluate --json` findings) plus the quoted words and their location.
 
-A self-evaluation form (.xlsx/.xls) is not prose: `audit_file` runs the normal dossier
-evaluation on it (`jixiao.services.evaluate_file`) and returns its findings unquoted.
+jixiao's own 数据核对 appendix ("附件 / 数据核对情况", which quotes the recomputed figures next to
+the stated ones on purpose) is jixiao's annex, not the budget unit's statement: it is left out
+before the extractors run (`without_checks_appendix`).
+
+A self-evaluation form (.xlsx/.xls) is not prose: `audit_file` runs the dossier evaluation it
+is given (`evaluate_form`, which the CLI supplies from `jixiao.services`; this adapter does not
+import the entry-point layer) and returns its findings unquoted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +28,11 @@ from jixiao.audit.headings import check_headings
 from jixiao.audit.relations import conversions, paragraph_claims
 from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
 from jixiao.audit.tables import table_claims, table_total_score
-from jixiao.audit.text import FORM_SUFFIXES, Document, read_document
+from jixiao.audit.text import FORM_SUFFIXES, Document, Paragraph, read_document
 from jixiao.core.checks import Comparison, Finding, judge
+from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import places
+from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.evaluation_json import finding_dict
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -59,7 +68,43 @@ def _bands() -> list[Any]:
     return list(catalogue().grade_bands)
 
 
+# The appendix jixiao's report writer adds: "附件" (or 附件1) then its title on the next line.
+_APPENDIX_MARK = re.compile(r"附件\s*\d*[：:]?")
+_APPENDIX_TITLE = "数据核对情况"
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def without_checks_appendix(doc: Document) -> Document:
+    """The document without jixiao's 数据核对 appendix (from its "附件" line to the end).
+
+    The appendix restates the engine's recomputed total next to the stated one and lists
+    every finding: auditing it would report jixiao's own cross-checks as the report's slips.
+    Paragraph and table numbers are kept, so locations still point into the original.
+    """
+    blocks = doc.blocks
+
+    def text_at(i: int) -> str:
+        block = blocks[i] if 0 <= i < len(blocks) else None
+        return _bare(block.text) if isinstance(block, Paragraph) else ""
+
+    for i in range(len(blocks)):
+        text = text_at(i)
+        if text == _APPENDIX_TITLE and _APPENDIX_MARK.fullmatch(text_at(i - 1)):
+            return replace(doc, blocks=blocks[:i - 1])
+        mark = _APPENDIX_MARK.match(text)
+        if mark and mark.end() > 0 and text[mark.end():] == _APPENDIX_TITLE \
+                and "重新计算" in text_at(i + 1) + text_at(i + 2):
+            # "附件 数据核对情况" on one line (as a PDF's text may give it), then the annex;
+            # the same words in the body's list of attachments are followed by the signature.
+            return replace(doc, blocks=blocks[:i])
+    return doc
+
+
 def claims(doc: Document) -> list[Claim]:
+    doc = without_checks_appendix(doc)
     out: list[Claim] = []
     for p in doc.paragraphs:
         out.extend(paragraph_claims(p))
@@ -88,10 +133,22 @@ def _prose_vs_table_total(doc: Document) -> list[Claim]:
     for s in stated_totals(doc):
         out.append(Claim(Comparison(
             "total.stated", s.paragraph.where,
-            f"所列总得分（{table.caption[:12] or '得分表'}“总得分”）", value, s.score,
+            f"所列总得分（{_caption(table.caption)}“总得分”）", value, s.score,
             places=max(places(value), places(s.score)), unit="分"), s.quote,
             at_paragraph(s.paragraph)))
     return out
+
+
+def _caption(caption: str, limit: int = 30) -> str:
+    """A table's caption, whole; a long one up to the last break within ``limit``."""
+    caption = caption.strip()
+    if not caption:
+        return "得分表"
+    if len(caption) <= limit:
+        return caption
+    head = caption[:limit]
+    cut = max(head.rfind(c) for c in " 　，、（(")
+    return (head[:cut] if cut > 0 else head).rstrip() + "…"
 
 
 def audit_document(doc: Document) -> AuditResult:
@@ -123,13 +180,17 @@ def audit_text(text: str) -> AuditResult:
     return audit_document(parse_text(text))
 
 
-def audit_file(path: str | Path) -> AuditResult:
-    """Read and audit a report; a self-evaluation form gets the dossier evaluation instead."""
+def audit_file(
+    path: str | Path, evaluate_form: Callable[[Path], Evaluation] | None = None
+) -> AuditResult:
+    """Read and audit a report; a self-evaluation form gets ``evaluate_form`` (the dossier
+    evaluation, e.g. ``jixiao.services.evaluate_file``) instead."""
     path = Path(path)
     if path.suffix.lower() in FORM_SUFFIXES:
-        from jixiao import services
-
-        ev = services.evaluate_file(path)
+        if evaluate_form is None:
+            raise InputError([Problem("自评表（Excel）请用 jixiao audit 或 jixiao check 核对",
+                                      file=str(path))])
+        ev = evaluate_form(path)
         return AuditResult(
             [AuditFinding(f, "", {"form": f.where}) for f in ev.findings], str(path),
             checked=len(ev.findings))

@@ -24,17 +24,22 @@ from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
 from jixiao.audit.headings import parse_heading
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison, Finding
-from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
 from jixiao.core.scoring import grade_for
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _WEIGHT = re.compile(r"(?:指标)?分值(?:为|是)?" + _NUM + r"分|该指标(?:为)?" + _NUM + r"分")
 _SCORE = re.compile(r"(?:自评)?得分(?:为|是)?" + _NUM + r"分")
 _RATE = re.compile(r"得分率(?:为|是|达)?" + _NUM + r"[%％]")
+# "（其中不适用指标25分不计，按25分计算得分率）": the rate's base is the applicable weight.
+_RATE_BASE = re.compile(r"按" + _NUM + r"分计算得分率")
 _DEDUCT = re.compile(r"扣(?:除|减)?" + _NUM + r"分")
 _ITEM = re.compile(r"^[一二三四五六七八九十]是")
 _TOTAL = re.compile(r"(?:绩效)?(?:自评|评价|综合)?总?得分(?:为|是)?" + _NUM + r"分")
 _GRADE = re.compile(r"(?:绩效|评价|自评)?等级(?:为|是|评定为)?[“\"『「]?([优良中差])")
+# A sentence announcing a recomputation ("按评分规则重新计算，总得分为…") is a cross-check of
+# the total, not the total the report states.
+_RECOMPUTED = re.compile(r"重新计算|重算|按评分规则")
 _MARK = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.．、]|[一二三四五六七八九十]是)")
 ITEM_LEVEL = 5
 
@@ -50,6 +55,7 @@ class Node:
     deductions: list[Decimal]
     quote: str
     children: list[Node] = field(default_factory=list)
+    rate_base: Decimal | None = None  # the weight the rate is on, when the text says so
 
 
 def _name(text: str) -> str:
@@ -70,8 +76,10 @@ def _node(p: Paragraph, level: int) -> Node | None:
     # Quote: the sentence with the weight (and the one with 扣分 when it is elsewhere).
     quote = next((x.text for x in sentences(p.text)
                   if x.start <= w.start() < x.start + len(x.text)), p.text)
+    base = _RATE_BASE.search(after)
     return Node(p, level, _name(p.text), weight, Decimal(s.group(1)) if s else None,
-                Decimal(r.group(1)) if r else None, deductions, clip(quote))
+                Decimal(r.group(1)) if r else None, deductions, clip(quote),
+                rate_base=Decimal(base.group(1)) if base else None)
 
 
 def score_tree(doc: Document) -> list[Node]:
@@ -132,10 +140,11 @@ def node_claims(roots: list[Node]) -> Iterator[Claim]:
             continue
         yield Claim(Comparison("score.within_weight", where, f"「{name}」的自评得分", n.weight,
                                n.score, op="<=", unit="分"), n.quote, loc)
-        if n.rate is not None and n.weight > 0:
+        base = n.rate_base if n.rate_base is not None else n.weight
+        if n.rate is not None and base > 0:
             yield Claim(Comparison(
-                "rate.stated", where, f"「{name}」的得分率（{fmt(n.score)} ÷ {fmt(n.weight)}）",
-                n.score * HUNDRED / n.weight, n.rate, places=places(n.rate), unit="%"),
+                "rate.stated", where, f"「{name}」的得分率（{fmt(n.score)} ÷ {fmt(base)}）",
+                n.score * HUNDRED / base, n.rate, places=places(n.rate), unit="%"),
                 n.quote, loc)
         if n.deductions:
             total = sum(n.deductions, Decimal(0))
@@ -159,6 +168,8 @@ def stated_totals(doc: Document) -> list[StatedTotal]:
         if _WEIGHT.search(p.text):
             continue
         for s in sentences(p.text):
+            if _RECOMPUTED.search(s.text):
+                continue  # "按评分规则重新计算，总得分为…": a cross-check, not the stated total
             g = _GRADE.search(s.text)
             t = _TOTAL.search(s.text)
             if t is None or (g is None and "总" not in t.group(0)):
@@ -181,9 +192,12 @@ def total_claims(doc: Document, roots: list[Node], bands: list) -> Iterator[Clai
                 sum(parts, Decimal(0)), t.score, places=_finest(t.score, *parts), unit="分"),
                 t.quote, loc)
         if t.grade is not None and bands:
-            expected = grade_for(t.score, bands)
+            # Grade the figure as displayed (四舍五入 to 2 places), so the message's number
+            # and its grade agree: 89.995 shows as 90.00 and is 优.
+            shown = round_half_up(t.score, 2)
+            expected = grade_for(shown, bands)
             if expected != t.grade:
                 yield Claim(Finding(
                     "grade.stated", "error", where, expected, t.grade,
-                    f"总得分 {fmt(t.score)} 分对应等级“{expected}”，报告所列为“{t.grade}”"),
+                    f"总得分 {fmt(shown)} 分对应等级“{expected}”，报告所列为“{t.grade}”"),
                     t.quote, loc)

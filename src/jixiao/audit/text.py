@@ -416,8 +416,18 @@ def read_document(path: str | Path) -> Document:
     """Read a report by its suffix. Unreadable input raises `InputError` (never a traceback)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError([Problem("这是一个目录，请给出报告文件", file=str(path))])
     if not path.is_file():
         raise InputError([Problem("文件不存在", file=str(path))])
+    doc = _read_by_suffix(path, suffix)
+    if not doc.blocks:
+        raise InputError([Problem(
+            "文件中没有找到文字（扫描件或空文档无法核对）", file=str(path))])
+    return doc
+
+
+def _read_by_suffix(path: Path, suffix: str) -> Document:
     if suffix in DOCX_SUFFIXES:
         return read_docx(path)
     if suffix in PDF_SUFFIXES:

@@ -72,9 +72,10 @@ def audit_command(
     """核对已完成的自评报告中的数字：分项与合计、比率、得分、等级、换算和标题编号。"""
     try:
         if report.suffix.lower() in FORM_SUFFIXES:
+            from jixiao import services
             from jixiao.audit.audit import audit_file
 
-            result = audit_file(report)
+            result = audit_file(report, services.evaluate_file)
             doc = None
         else:
             doc = read_document(report)

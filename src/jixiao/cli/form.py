@@ -20,7 +20,7 @@ from jixiao.cli.common import input_failure
 from jixiao.core.dossier import walk_indicators
 from jixiao.formats.dossier_yaml import dump_dossier, read_dossier
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.form_xlsx import FORM_SUFFIXES, read_form, write_form
+from jixiao.formats.form_xlsx import FORM_SUFFIXES, form_reverse_note, read_form, write_form
 
 
 class ReverseConvention(StrEnum):
@@ -74,7 +74,13 @@ def import_command(
     notice = Console(stderr=True, highlight=False, soft_wrap=True)
     notice.print(f"已写入 {output}（{leaves} 个末级指标）", markup=False)
     if dossier.scoring.reverse is not None:
-        notice.print(f"反向指标按 {dossier.scoring.reverse} 算法计分（见 scoring.reverse）",
+        if reverse is not None:
+            how = "按 --reverse 指定"
+        elif form_reverse_note(form) is not None:
+            how = "按表中注明"
+        else:
+            how = "表中未注明，默认；如表中另有算法，请用 --reverse 指定或修改 scoring.reverse"
+        notice.print(f"反向指标按 {dossier.scoring.reverse} 算法计分（{how}；见 scoring.reverse）",
                      markup=False)
 
 

@@ -53,7 +53,7 @@ def report_command(
         wanted = parse_formats(formats)
         ev = services.evaluate_file(file)
         result = write_reports(ev, out, wanted, include_checks=not no_checks,
-                               templates_dir=templates)
+                               templates_dir=templates, source=str(file))
     except InputError as problem:
         raise input_failure(problem.problems) from None
     print_result(result, out)

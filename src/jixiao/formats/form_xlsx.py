@@ -1,6 +1,8 @@
 """The standard self-evaluation form (项目支出绩效自评表, 财预〔2020〕10号 附件1) ⇄ `Dossier`.
 
-`write_form` writes the form from a dossier (or an `Evaluation`); `read_form` reads a filled
+`write_form` writes the form from an `Evaluation` (evaluate the dossier first, through
+`jixiao.services`, which turns engine errors into input problems); `check_form_fits` says
+beforehand whether a dossier's indicator tree fits the form; `read_form` reads a filled
 form back (.xlsx, .xlsm and the older .xls) into a dossier, so `check` and `evaluate` apply
 to it like to any dossier.
 
@@ -115,8 +117,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from jixiao.core.dossier import Budget, Dossier, Indicator
-from jixiao.core.evaluation import Evaluation, EvaluationError, evaluate_dossier
+from jixiao.core.dossier import Budget, Dossier, GradeBand, Indicator
+from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import (
     HUNDRED,
     MONEY_UNITS,
@@ -124,12 +126,13 @@ from jixiao.core.numbers import (
     convert,
     fmt,
     places,
+    round_half_up,
     to_decimal,
 )
-from jixiao.core.scoring import Scorecard, execution_rate
+from jixiao.core.scoring import SCORE_PLACES, Scorecard, execution_rate, grade_for
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.templates import catalogue, resolve_bands, resolve_template
+from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
 
 FORM_SUFFIXES = (".xlsx", ".xls", ".xlsm")
@@ -990,6 +993,14 @@ def _form_grid(path: Path) -> tuple[_Grid, int, dict[str, int]]:
     )])
 
 
+def form_reverse_note(path: str | Path) -> Reverse | None:
+    """The reverse-indicator convention the form itself notes ("反向指标 … linear"), if any:
+    without it (and without a chosen one) `read_form` falls back to linear, and the caller
+    should say so."""
+    grid, header_row, roles = _form_grid(Path(path))
+    return _Reader(grid, header_row, roles).reverse_note()
+
+
 def read_form(path: str | Path, reverse: Reverse | None = None) -> Dossier:
     """Read a filled 项目支出绩效自评表 (.xlsx/.xls/.xlsm) into a dossier.
 
@@ -1067,8 +1078,9 @@ class _Leafline:
 
 
 class _Writer:
-    def __init__(self, wb: xlsxwriter.Workbook, d: Dossier, card: Scorecard | None) -> None:
-        self.wb, self.d, self.card = wb, d, card
+    def __init__(self, wb: xlsxwriter.Workbook, d: Dossier, card: Scorecard,
+                 bands: list[GradeBand]) -> None:
+        self.wb, self.d, self.card, self.bands = wb, d, card, bands
         self.ws = wb.add_worksheet("项目支出绩效自评表")
         self.formats: dict[tuple[Any, ...], Any] = {}
         self.row = 0
@@ -1182,7 +1194,7 @@ class _Writer:
             if b.stated_execution_rate is not None:
                 out["执行率"] = (f"{b.stated_execution_rate:f}%", False)
             else:
-                rate = execution_rate(b)
+                rate = self.execution_completion(execution)
                 out["执行率"] = (f"{fmt(rate)}%" if rate is not None else None, True)
             if b.stated_arrival_rate is not None:
                 out["到位率"] = (f"{b.stated_arrival_rate:f}%", False)
@@ -1190,6 +1202,14 @@ class _Writer:
             out["分值"] = (execution.weight, False)
             out["得分"] = self.score_of(execution, execution.name)
         return out
+
+    def execution_completion(self, execution: Indicator | None) -> Decimal | None:
+        """The engine's 执行率: the execution leaf's completion in the evaluation; without
+        such a leaf the engine scored none, so the rate on the budget's stated basis."""
+        node = self.card.find(execution.name) if execution is not None else None
+        if node is not None and node.completion is not None:
+            return node.completion
+        return execution_rate(self.d.budget) if self.d.budget is not None else None
 
     def score_of(self, ind: Indicator, path: str) -> tuple[object, bool]:
         if not ind.applicable:
@@ -1266,8 +1286,11 @@ class _Writer:
         self.put(r, 8, r, self.last, "")
         grade = d.evaluation.stated_grade
         computed = grade is None
-        if grade is None and self.card is not None:
-            grade = self.card.grade
+        if grade is None:
+            # The grade of the total shown above it, not of a different computed one.
+            shown = d.evaluation.stated_total
+            grade = (self.card.grade if shown is None
+                     else grade_for(round_half_up(shown, SCORE_PLACES), self.bands))
         self.put(r + 1, 0, r + 1, 5, "自评等级", "label")
         self.put(r + 1, 6, r + 1, self.last, grade or "", computed=computed)
         self.row = r + 2
@@ -1409,30 +1432,36 @@ def _annotated(lines: list[_Leafline], d: Dossier) -> list[_Leafline]:
     return out
 
 
-def _evaluate(d: Dossier) -> Scorecard | None:
+def check_form_fits(d: Dossier, file: str | None = None) -> None:
+    """Raise InputError (naming ``file``) when the indicator tree cannot be written on the
+    form, which has three levels; call it before writing anything else."""
     try:
-        return evaluate_dossier(d, resolve_template(d), resolve_bands(d)).scorecard
-    except (EvaluationError, InputError):
-        return None
+        _leaflines(d, _execution_leaf(d))
+    except InputError as err:
+        raise InputError([
+            Problem(p.message, file=file or p.file, line=p.line, field=p.field)
+            for p in err.problems
+        ]) from None
 
 
-def write_form(source: Evaluation | Dossier, path: str | Path) -> None:
-    """Write the standard 项目支出绩效自评表 for a dossier (or an evaluation of one).
+def write_form(evaluation: Evaluation, path: str | Path) -> None:
+    """Write the standard 项目支出绩效自评表 for an evaluated dossier.
 
-    Stated values are shown where the dossier states them, computed ones (grey italic)
-    elsewhere; see the module docstring. Raises InputError when the tree is deeper than the
-    form's three levels or the file cannot be written.
+    Stated values are shown where the dossier states them, computed ones (grey italic, read
+    from the evaluation: scores, the execution leaf's 执行率) elsewhere; see the module
+    docstring. Raises InputError when the tree is deeper than the form's three levels or the
+    file cannot be written.
     """
-    if isinstance(source, Evaluation):
-        d, card = source.dossier, source.scorecard
-    else:
-        d, card = source, _evaluate(source)
+    if not isinstance(evaluation, Evaluation):
+        raise TypeError("write_form takes an Evaluation: evaluate the dossier first "
+                        "(jixiao.services.evaluate)")
+    d, card = evaluation.dossier, evaluation.scorecard
     execution = _execution_leaf(d)
     lines = _annotated(_leaflines(d, execution), d)
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
     wb = xlsxwriter.Workbook(str(path), options)
-    writer = _Writer(wb, d, card)
+    writer = _Writer(wb, d, card, list(evaluation.bands))
     writer.header()
     writer.budget(execution)
     writer.goal()

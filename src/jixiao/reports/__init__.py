@@ -58,18 +58,61 @@ def write_reports(
     formats: Iterable[str],
     include_checks: bool = True,
     templates_dir: Path | None = None,
+    source: str | None = None,
 ) -> ReportResult:
     """Write the requested formats into ``out_dir``; a missing PDF tool never stops the rest.
 
     ``templates_dir`` replaces the bundled wording (``wording.zh.yaml``) and, when it holds
-    one, the HTML page template (``report.html.j2``).
+    one, the HTML page template (``report.html.j2``). ``source`` names the input in problems.
+
+    What cannot be written is known before anything is: an indicator tree deeper than the
+    自评表's three levels skips the xlsx (with a message) and the other formats are still
+    written; asked for the xlsx alone, it is an InputError naming ``source``. An output path
+    that is not a directory (or cannot be written) is an InputError naming it, listing the
+    files already written, if any.
     """
     wanted = set(formats)
     unknown = wanted - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report formats: {sorted(unknown)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = ReportResult()
+    if "xlsx" in wanted:
+        skipped = _form_does_not_fit(evaluation, source)
+        if skipped is not None:
+            if wanted == {"xlsx"}:
+                raise skipped
+            wanted.discard("xlsx")
+            result.messages.append(
+                "自评表（xlsx）未生成：" + "；".join(p.message for p in skipped.problems)
+                + "；其他格式已照常写出。"
+            )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _write_all(evaluation, out_dir, wanted, include_checks, templates_dir, result)
+    except OSError as err:
+        reason = "输出路径不是目录" if not out_dir.is_dir() else "无法写入"
+        written = "；已写入：" + "、".join(str(p) for p in result.paths) if result.written else ""
+        detail = f"（{err.strerror}）" if err.strerror and reason == "无法写入" else ""
+        raise InputError([Problem(
+            f"{reason}{detail}{written}", file=str(err.filename or out_dir), field="--out"
+        )]) from None
+    return result
+
+
+def _form_does_not_fit(evaluation: Evaluation, source: str | None) -> InputError | None:
+    try:
+        from jixiao.formats.form_xlsx import check_form_fits
+    except ImportError:
+        return None
+    try:
+        check_form_fits(evaluation.dossier, source)
+    except InputError as err:
+        return err
+    return None
+
+
+def _write_all(evaluation: Evaluation, out_dir: Path, wanted: set[str], include_checks: bool,
+               templates_dir: Path | None, result: ReportResult) -> None:
 
     if wanted & {"docx", "pdf", "html"}:
         from jixiao.reports import charts
@@ -91,7 +134,6 @@ def write_reports(
             )
     if "xlsx" in wanted:
         _xlsx(evaluation, out_dir / FILE_NAMES["xlsx"], result)
-    return result
 
 
 def _docx_and_pdf(report: Report, images: dict[str, bytes | None], out_dir: Path,

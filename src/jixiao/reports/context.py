@@ -5,6 +5,14 @@ stated score, that score is shown; otherwise the engine's computed score. Derive
 sentences (得分率 = shown score ÷ weight, 合计 rows, shares, completion rates) are computed
 here from the shown values, never typed. Differences between stated and recomputed values are
 listed in the 数据核对 appendix, not silently corrected.
+
+The total and the grade follow the same rule. A stated total is shown as written; otherwise the
+total is the sum of the shown first-level scores (rescaled to the template total when some
+indicators were not applicable), so 表2-1 always adds up. A stated grade is shown as written;
+otherwise the grade is *derived from the shown total* (the dossier's grade bands, the total
+rounded half-up to 2 places first): grading the figure the reader sees is display logic, so
+the report never pairs a stated total with the grade of a different, computed one. The
+appendix says which of the two was stated and which derived.
 """
 
 from __future__ import annotations
@@ -14,8 +22,9 @@ from decimal import Decimal
 
 from jixiao.core.dossier import Dossier, Recipient, walk_recipients
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.numbers import percent
-from jixiao.core.scoring import IndicatorScore
+from jixiao.core.numbers import percent, round_half_up
+from jixiao.core.scoring import SCORE_PLACES, IndicatorScore, grade_for
+from jixiao.formats.templates import resolve_bands
 from jixiao.reports import display
 from jixiao.reports.wording import Wording
 
@@ -72,17 +81,35 @@ class Context:
         return display.rate(percent(self.score(node).value, node.effective_weight))
 
     def total(self) -> Shown:
+        """The stated total, else the sum of the shown first-level scores (rescaled to the
+        template total when indicators were dropped, as the engine does)."""
         stated = self.d.evaluation.stated_total
         if stated is not None:
             return Shown(stated, display.as_written(stated))
         card = self.ev.scorecard
-        return Shown(card.score, display.computed(card.score))
+        raw = sum((self.score(n).value for n in card.indicators if n.applicable), Decimal(0))
+        if card.rescaled:
+            raw = round_half_up(raw * card.template.total / card.applicable_weight, SCORE_PLACES)
+        return Shown(raw, display.computed(raw))
+
+    @property
+    def total_stated(self) -> bool:
+        return self.d.evaluation.stated_total is not None
+
+    @property
+    def grade_stated(self) -> bool:
+        return bool(self.d.evaluation.stated_grade)
 
     def total_rate(self) -> str:
         return display.rate(percent(self.total().value, self.ev.scorecard.template.total))
 
     def grade(self) -> str:
-        return self.d.evaluation.stated_grade or self.ev.scorecard.grade
+        """The stated grade, else the grade of the total the report shows (not the computed
+        total, which may differ: that difference belongs to the appendix)."""
+        if self.d.evaluation.stated_grade:
+            return self.d.evaluation.stated_grade
+        shown = round_half_up(self.total().value, SCORE_PLACES)
+        return grade_for(shown, resolve_bands(self.d))
 
     # --- money ----------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ def appendix(ctx: Context) -> Appendix:
     blocks.append(Paragraph(w.say(
         "appendix_total", computed=display.computed(card.score), computed_grade=card.grade,
         stated=ctx.total().text, stated_grade=ctx.grade(),
+        total_stated=ctx.total_stated, grade_stated=ctx.grade_stated, rescaled=card.rescaled,
     )))
     if ev.findings:
         blocks.append(Paragraph(w.say(

@@ -16,6 +16,14 @@ from jixiao.reports.structure import Block, Chart, Column, Paragraph, Section, S
 # "（见 figures econ-*）" in an indicator's evidence: list those figures from the dossier.
 _SHORT_NAME = 10  # longer child names are not listed in the parent's sentence
 _FIGURE_REF = re.compile(r"[（(]见\s*figures\s+([^）)]+)[）)]")
+_NOT_APPLICABLE = "不适用"
+# How each reverse-indicator convention (RULES §2) is named and computed, for the report.
+_REVERSE = {
+    "linear": (
+        "线性扣减", "得分 =〔1 −（实际值 − 目标值）÷ 目标值〕× 分值，实际值达到目标值2倍时为0",
+    ),
+    "ratio": ("比值", "得分 = 目标值 ÷ 实际值 × 分值"),
+}
 
 
 def evaluation_section(ctx: Context) -> Section:
@@ -51,7 +59,7 @@ def score_rows(ctx: Context) -> list[tuple[str, ...]]:
     )]
     for node in card.indicators:
         if not node.applicable:
-            rows.append((node.name, display.as_written(node.weight), "—", "—"))
+            rows.append((node.name, display.as_written(node.weight), _NOT_APPLICABLE, "—"))
             continue
         rows.append((
             node.name, display.as_written(node.weight), ctx.score(node).text,
@@ -85,6 +93,16 @@ def _score_blocks(ctx: Context) -> tuple[Block, ...]:
         unit=w.label("chart_unit_score"), horizontal=False,
     )
     blocks: list[Block] = [Paragraph(summary), table]
+    effective = [
+        w.say("score_effective_item", **_effective_values(n), name=n.name,
+              weight=display.as_written(n.weight))
+        for n in card.indicators if n.applicable and n.effective_weight != n.weight
+    ]
+    if effective:
+        blocks.append(Paragraph(w.say("score_effective", items="；".join(effective))))
+    reverse = _reverse_sentence(ctx)
+    if reverse:
+        blocks.append(Paragraph(reverse))
     if card.rescaled:
         dropped = [n.name for n in card.walk() if not n.applicable]
         blocks.append(Paragraph(w.say(
@@ -94,6 +112,39 @@ def _score_blocks(ctx: Context) -> tuple[Block, ...]:
         )))
     blocks.append(chart)
     return tuple(blocks)
+
+
+def _effective_values(node: IndicatorScore) -> dict[str, str]:
+    """The weight left out and the weight that counts, when some indicator below does not
+    apply (the 得分率 is on the latter); empty strings otherwise."""
+    if not node.applicable or node.effective_weight == node.weight:
+        return {"effective": "", "excluded": ""}
+    return {
+        "effective": display.as_written(node.effective_weight),
+        "excluded": display.as_written(node.weight - node.effective_weight),
+    }
+
+
+def _reverse_sentence(ctx: Context) -> str:
+    """How reverse (≤) indicators were scored, when there are any: a convention is a choice
+    (RULES §2), so the report says which one."""
+    used: list[str] = []
+    for node in ctx.ev.scorecard.walk():
+        ind = node.source
+        if ind is None or not node.applicable or node.children:
+            continue
+        if ind.method != "quantitative" or ind.direction != "<=":
+            continue
+        convention = ind.reverse_convention or ctx.d.scoring.reverse
+        if convention in _REVERSE and convention not in used:
+            used.append(convention)
+    if not used:
+        return ""
+    return ctx.w.say(
+        "reverse_convention",
+        convention="、".join(_REVERSE[c][0] for c in used),
+        formula="；".join(_REVERSE[c][1] for c in used),
+    )
 
 
 # --- 绩效评价指标分析 ---------------------------------------------------------------------
@@ -123,6 +174,7 @@ def indicator_text(ctx: Context, node: IndicatorScore) -> str:
     shown = ctx.score(node)
     values = dict(weight=display.as_written(node.weight), score=shown.text, rate=ctx.rate(node))
     if node.children:
+        values.update(_effective_values(node))
         names = [c.name for c in node.children if c.applicable]
         short = len(names) > 1 and all(len(n) <= _SHORT_NAME for n in names)
         return w.say(
@@ -209,17 +261,21 @@ def _spending_blocks(ctx: Context) -> tuple[Block, ...]:
     blocks: list[Block] = []
     if d.budget is not None:
         b = d.budget
-        rate = b.stated_execution_rate
-        if rate is None:
-            rate = execution_rate(b)
+        # The rate's denominator, with its own label: never the annual budget called 到位.
+        if b.basis == "arrived":
+            base_label, base = w.label("budget_arrived"), b.arrived
+        else:
+            base_label, base = w.label("budget_annual"), b.annual
         date = (
             display.cn_date(d.fund.base_date.year, d.fund.base_date.month, d.fund.base_date.day)
             if d.fund.base_date else f"{d.fund.year}年底"
         )
+        extra = {"arrived": ctx.money(b.arrived)} if b.basis == "arrived" else {}
         blocks.append(Paragraph(w.say(
             "funds_spent", date=date, fund=f"{d.fund.year}年{ctx.fund}",
-            arrived=ctx.money(b.arrived if b.arrived is not None else b.annual),
-            executed=ctx.money(b.executed), unit=ctx.unit, rate=display.rate(rate),
+            base_label=base_label, base=ctx.money(base) if base is not None else "—",
+            executed=ctx.money(b.executed), unit=ctx.unit,
+            rate=display.rate(execution_rate(b)), **extra,
         )))
     for s in d.spending:
         sources = [f"{x.label}{ctx.money(x.amount)}{ctx.unit}" for x in s.sources]

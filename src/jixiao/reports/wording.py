@@ -44,10 +44,15 @@ class Wording:
         """The sentence ``key`` with ``values`` filled in."""
         template = self._compiled.get(key)
         if template is None:
-            if key not in self.sentences:
+            text = self.sentences.get(key)
+            if text is None and self.source.parent != DEFAULT_DIR:
+                # A wording file written for an earlier version: sentences added since then
+                # come from the bundled wording.
+                text = load_wording().sentences.get(key)
+            if text is None:
                 raise self._problem(f"缺少句子模板 sentences.{key}")
             try:
-                template = self._env.from_string(str(self.sentences[key]))
+                template = self._env.from_string(str(text))
             except TemplateError as err:
                 raise self._problem(f"sentences.{key} 的模板写法有误：{err}") from None
             self._compiled[key] = template
@@ -62,6 +67,8 @@ class Wording:
 
     def label(self, key: str, **values: object) -> str:
         value = self.labels.get(key)
+        if value is None and self.source.parent != DEFAULT_DIR:
+            value = load_wording().labels.get(key)  # added since the file was written
         if not isinstance(value, str):
             raise self._problem(f"缺少文字 labels.{key}")
         return self._fill(value, key, values)
