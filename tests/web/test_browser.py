@@ -42,7 +42,8 @@ def demo_fund(transactional_db: Any) -> Any:
 
 
 def log_in(browser: Any, live_server: Any, username: str) -> Any:
-    page = browser.new_page(accept_downloads=True)
+    # The workspace is Chinese by default, but follows Accept-Language: ask for Chinese.
+    page = browser.new_page(accept_downloads=True, locale="zh-CN")
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORDS[username])

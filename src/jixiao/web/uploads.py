@@ -15,6 +15,7 @@ SIGNATURES = {
     ".xlsx": (ZIP,),
     ".zip": (ZIP,),
     ".ofd": (ZIP,),
+    ".parquet": (b"PAR1",),
 }
 EVIDENCE = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".zip", ".ofd")
 

@@ -1,10 +1,13 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from jixiao.web.api.api import api
 
 urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch works before login too (the login page has it).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
     path("funds/<int:pk>/ledger/", include("jixiao.web.ledger.urls")),
     path("", include("jixiao.web.funds.urls")),

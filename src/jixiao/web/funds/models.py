@@ -195,3 +195,36 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fund", "recipient"], name="one_submission")
         ]
+
+
+IMPORT_STATUS = [
+    ("pending", "等待处理"), ("running", "处理中"), ("done", "已完成"), ("failed", "失败"),
+]
+
+
+class LedgerImport(models.Model):
+    """One upload of a payments ledger (支付台账) and its progress; when done, ``result`` holds
+    the summary the reader computed (`jixiao.ledger.summarize`), serialized once and shown as is.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="ledger_imports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filename = models.CharField("文件名", max_length=255)
+    stored = models.CharField(max_length=500, blank=True)  # path of the upload while it runs
+    status = models.CharField("状态", max_length=16, choices=IMPORT_STATUS, default="pending")
+    done_rows = models.PositiveBigIntegerField(default=0)
+    total_rows = models.PositiveBigIntegerField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    errors = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "台账导入"
+
+    def __str__(self) -> str:
+        return self.filename

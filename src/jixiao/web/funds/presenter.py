@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.numbers import fmt_natural
+from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web.funds.models import Fund, Indicator
 
@@ -16,6 +16,7 @@ METHODS = {
     "execution": "预算执行",
 }
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+TYPE_LABELS = {"commitment": "承诺", "disbursement": "拨付", "expenditure": "支出"}
 
 
 def _text(value: Decimal | str | None) -> str:
@@ -116,3 +117,30 @@ def charts(fund: Fund, ev: Evaluation, data: dict[str, Any]) -> dict[str, Any]:
                    "weights": [i["weight"] for i in leaves],
                    "scores": [i["score"] for i in leaves]},
     }
+
+
+def ledger_execution(job: Any) -> dict[str, Any] | None:
+    """The dashboard's 台账执行情况 from a finished import's stored summary (formatting only)."""
+    if job is None or not job.result:
+        return None
+    data = job.result
+    return {
+        "job": job,
+        "rows": data["rows"],
+        "unit": data.get("execution_unit", ""),
+        "totals": [{**t, "amount": fmt(Decimal(t["amount"]))} for t in data["totals"]],
+        "by_type": [
+            {"type": TYPE_LABELS.get(k, k), "amount": fmt(Decimal(v))}
+            for k, v in data["by_type"].items()
+        ],
+        "execution": [
+            {**r, "budget": fmt(Decimal(r["budget"])), "executed": fmt(Decimal(r["executed"])),
+             "rate": fmt(Decimal(r["rate"])) if r["rate"] is not None else "—"}
+            for r in data["execution"]
+        ],
+        "findings": [
+            {**f, "severity_label": SEVERITY.get(f["severity"], f["severity"])}
+            for f in data["findings"]
+        ],
+    }
+

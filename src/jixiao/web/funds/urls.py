@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jixiao.web.audit.views import audit_log
-from jixiao.web.funds import files, views
+from jixiao.web.funds import files, ledger_import_page, views
 
 app_name = "funds"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("funds/<int:pk>/indicators/<int:ind>/edit/", views.indicator_edit,
          name="indicator_edit"),
     path("funds/<int:pk>/rows/<str:kind>/<int:row_pk>/", views.row_edit, name="row_edit"),
+    path("funds/<int:pk>/rows/<str:kind>/add/", views.row_add, name="row_add"),
+    path("funds/<int:pk>/rows/<str:kind>/<int:row_pk>/delete/", views.row_delete,
+         name="row_delete"),
     path("funds/<int:pk>/money/", views.money, name="money"),
     path("funds/<int:pk>/plan-actual/", views.plan_actual, name="plan_actual"),
     path("funds/<int:pk>/projects/", views.projects, name="projects"),
@@ -20,6 +23,11 @@ urlpatterns = [
     path("funds/<int:pk>/submissions/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("funds/<int:pk>/submissions/<int:sub_pk>/<str:action>/", views.submission_action,
          name="submission_action"),
+    path("funds/<int:pk>/ledger-import/", ledger_import_page.upload, name="ledger_import"),
+    path("funds/<int:pk>/ledger-import/<int:job_pk>/", ledger_import_page.job_page,
+         name="ledger_import_job"),
+    path("funds/<int:pk>/ledger-import/<int:job_pk>/progress/", ledger_import_page.progress,
+         name="ledger_import_progress"),
     path("funds/<int:pk>/audit/", audit_log, name="audit"),
     path("funds/<int:pk>/report.<str:fmt>", files.report, name="report"),
     path("funds/<int:pk>/dossier.yaml", files.export_yaml, name="export_yaml"),

@@ -25,6 +25,7 @@ from jixiao.web.funds.models import (
     PlanActual,
     Project,
     Recipient,
+    Spending,
     Submission,
     UseLine,
 )
@@ -238,6 +239,95 @@ def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> 
     record(user, "project.create", row, fund=row.fund,
            after=snapshot(row, list(ROW_FIELDS[Project])), label=row.name)
     return row
+
+
+CREATABLE: dict[type[models.Model], tuple[str, ...]] = {
+    Agreement: ("level", "amount"),
+    Arrival: ("amount",),
+    UseLine: ("category", "amount"),
+    Project: ("name", "category", "budget"),
+}
+ROW_LABELS: dict[type[models.Model], str] = {
+    Agreement: "协议数", Arrival: "资金到位", UseLine: "分用途支出", Project: "项目",
+}
+REQUIRED_LABELS = {"level": "承担层级", "amount": "金额", "category": "用途", "name": "项目名称",
+                   "budget": "预算"}
+
+
+def _next_position(queryset: Any) -> int:
+    last = queryset.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _new_row(model: type[models.Model], recipient: Recipient) -> models.Model:
+    """An unsaved row of ``model`` for ``recipient`` (its 分用途支出 block is found or made)."""
+    fund = recipient.fund
+    if model is UseLine:
+        spending = Spending.objects.filter(fund=fund, recipient=recipient).first()
+        if spending is None:
+            codes = set(fund.spending.values_list("code", flat=True))
+            code, n = f"{recipient.code}-spending", 1
+            while code in codes:
+                n += 1
+                code = f"{recipient.code}-spending-{n}"
+            spending = Spending(fund=fund, recipient=recipient, code=code,
+                                position=_next_position(fund.spending))
+        return UseLine(spending=spending, amount=Decimal(0))
+    if model is Project:
+        return Project(fund=fund, recipient=recipient, budget=Decimal(0), spent=Decimal(0))
+    related = fund.agreements if model is Agreement else fund.arrivals
+    return model(fund=fund, recipient=recipient, amount=Decimal(0),  # type: ignore[call-arg]
+                 position=_next_position(related))
+
+
+@transaction.atomic
+def create_row(
+    user: Any, model: type[models.Model], recipient: Recipient, changes: dict[str, Any]
+) -> models.Model:
+    """Add a money line (agreement, arrival, spending by use) or a project for a recipient:
+    same permissions and workflow lock as editing; the dossier must stay valid."""
+    if model not in CREATABLE:
+        raise PermissionDenied
+    kinds = ROW_FIELDS[model]
+    row = _new_row(model, recipient)
+    _check_row_access(user, row)
+    missing = [REQUIRED_LABELS[k] for k in CREATABLE[model] if not str(changes.get(k, "")).strip()]
+    if missing:
+        raise UseCaseError(f"{'、'.join(missing)}不能为空")
+    _assign(row, kinds, {k: v for k, v in changes.items() if k in kinds})
+    if isinstance(row, UseLine):
+        if row.spending.pk is None:
+            row.spending.save()
+        row.position = _next_position(row.spending.uses)
+    row.save()
+    fund, _ = _owner(row)
+    if model is not Project:
+        validated(fund)
+    name = model._meta.model_name
+    record(user, f"{name}.create", row, fund=fund, after=snapshot(row, list(kinds)),
+           label=f"{recipient.name} {ROW_LABELS[model]}")
+    return row
+
+
+@transaction.atomic
+def delete_row(user: Any, model: type[models.Model], pk: int, version: int) -> None:
+    """Delete one money line or project; optimistic locking, workflow lock, audit entry."""
+    if model not in CREATABLE:
+        raise PermissionDenied
+    kinds = ROW_FIELDS[model]
+    row = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    _check_row_access(user, row)
+    if row.version != version:
+        raise Conflict(CONFLICT)
+    fund, recipient = _owner(row)
+    before = snapshot(row, list(kinds))
+    label = f"{recipient.name if recipient else fund} {ROW_LABELS[model]}"
+    if model.objects.filter(pk=pk, version=version).delete()[0] != 1:  # type: ignore[attr-defined]
+        raise Conflict(CONFLICT)
+    if model is not Project:
+        validated(fund)
+    record(user, f"{model._meta.model_name}.delete", row, fund=fund, before=before,
+           label=label)
 
 
 # ---------------------------------------------------------------- workflow

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jixiao.web import permissions as perm
-from jixiao.web.funds import presenter, usecases
+from jixiao.web.funds import ledger_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -24,6 +24,7 @@ from jixiao.web.funds.models import (
     Indicator,
     PlanActual,
     Project,
+    Recipient,
     Submission,
     UseLine,
 )
@@ -62,6 +63,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context["ledger_overdue"] = sum(
         ledger_rules.is_overdue(i, timezone.localdate()) for i in items
     )
+    context["ledger_execution"] = presenter.ledger_execution(ledger_import.latest_done(fund))
     return render(request, "funds/dashboard.html", context)
 
 
@@ -95,6 +97,7 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
     return render(request, template, context, status=409 if "他人" in error else 200)
 
 
+AGREEMENT_LEVELS = ("中央", "省级", "市级", "县级", "其他")
 ROW_MODELS: dict[str, type[models.Model]] = {
     "agreement": Agreement, "arrival": Arrival, "useline": UseLine, "planactual": PlanActual,
     "project": Project,
@@ -129,6 +132,58 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     return _go(request, back)
 
 
+def _back(request: HttpRequest, pk: int) -> str:
+    back = request.POST.get("next") or reverse("funds:money", args=[pk])
+    return back if back.startswith("/") and not back.startswith("//") else "/"
+
+
+@require_POST
+def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Add a money line or a project for one recipient of the fund."""
+    model = ROW_MODELS.get(kind)
+    if model is None or model not in usecases.CREATABLE:
+        raise PermissionDenied
+    rid = request.POST.get("recipient", "")
+    recipient = Recipient.objects.select_related("fund").filter(
+        pk=int(rid) if rid.isdigit() else 0, fund_id=pk
+    ).first()
+    if recipient is None or not perm.can_view_recipient(request.user, recipient):
+        raise PermissionDenied
+    fields = usecases.ROW_FIELDS[model]
+    try:
+        usecases.create_row(request.user, model, recipient,
+                            {k: request.POST[k] for k in fields if k in request.POST})
+    except usecases.UseCaseError as err:
+        messages.error(request, err.message)
+    except ValueError:
+        messages.error(request, "数据格式不正确")
+    else:
+        messages.success(request, "已添加")
+    return _go(request, _back(request, pk))
+
+
+@require_POST
+def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+    model = ROW_MODELS.get(kind)
+    if model is None or model not in usecases.CREATABLE:
+        raise PermissionDenied
+    try:
+        row = model.objects.get(pk=row_pk)  # type: ignore[attr-defined]
+        owner_fund, _ = usecases._owner(row)
+        if owner_fund.pk != pk:
+            raise model.DoesNotExist  # type: ignore[attr-defined]
+        usecases.delete_row(request.user, model, row_pk, int(request.POST.get("version", 0)))
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise PermissionDenied from None
+    except usecases.UseCaseError as err:
+        messages.error(request, err.message)
+    except ValueError:
+        messages.error(request, "数据格式不正确")
+    else:
+        messages.success(request, "已删除")
+    return _go(request, _back(request, pk))
+
+
 def money(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     spending = list(fund.spending.select_related("recipient").prefetch_related("uses"))
@@ -136,6 +191,7 @@ def money(request: HttpRequest, pk: int) -> HttpResponse:
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
         "agreements": fund.agreements.select_related("recipient"),
         "arrivals": fund.arrivals.select_related("recipient"), "spending": spending,
+        "recipients": fund.recipients.all(), "levels": AGREEMENT_LEVELS,
     })
 
 

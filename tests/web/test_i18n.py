@@ -1,0 +1,55 @@
+"""Simplified Chinese by default; English through Django i18n (Accept-Language or the switch)."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+from typing import Any
+
+import jixiao.web
+
+LOCALE = Path(jixiao.web.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+
+
+def test_chinese_is_the_default(login: Any) -> None:
+    page = login("unit").get("/").content.decode()
+    assert "<h1>资金</h1>" in page and 'lang="zh-hans"' in page
+
+
+def test_accept_language_en_shows_english(login: Any) -> None:
+    page = login("unit").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Funds</h1>" in page and "Fund name" in page and 'lang="en"' in page
+
+
+def test_the_switch_remembers_english_and_back(login: Any, demo: Any) -> None:
+    c = login("unit")
+    r = c.post("/i18n/setlang/", {"language": "en", "next": f"/funds/{demo.pk}/"})
+    assert r.status_code == 302 and r["Location"] == f"/funds/{demo.pk}/"
+    page = c.get(f"/funds/{demo.pk}/").content.decode()
+    assert "Self-assessed score" in page and "Overview" in page
+    c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "<h1>资金</h1>" in c.get("/").content.decode()
+
+
+def test_the_login_page_has_the_switch(client: Any, db: Any) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert 'action="/i18n/setlang/"' in page
+    r = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert r.status_code == 302
+    assert "Sign in" in client.get("/accounts/login/").content.decode()
+
+
+def test_every_message_is_translated_and_compiled() -> None:
+    po = (LOCALE / "django.po").read_text(encoding="utf-8")
+    entries = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
+    assert entries and all(msgstr for _, msgstr in entries)
+    assert "#, fuzzy" not in po
+    with (LOCALE / "django.mo").open("rb") as fh:  # compiled, and compiled from this .po
+        compiled = gettext.GNUTranslations(fh)
+    for msgid, msgstr in entries:
+        assert compiled.gettext(_unescape(msgid)) == _unescape(msgstr)
+
+
+def _unescape(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")

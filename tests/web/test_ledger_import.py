@@ -1,0 +1,107 @@
+"""Importing a payments ledger: background run with progress, the dashboard's 台账执行情况 from
+the same summary, located errors for a bad file, permissions and audit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.funds.models import LedgerImport
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ledgers"
+BAD = (
+    "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
+    "P1,2021-06-10,东西部协作财政援助资金,天等县,TD-001,产业帮扶,120.00,支出\n"
+    "P2,2021-06-11,东西部协作财政援助资金,天等县,TD-001,产业帮扶,十二元,支出\n"
+).encode()
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def _wait(client: Any, fund: Any, job: LedgerImport) -> str:
+    """Poll the progress partial as htmx does until the job ends."""
+    url = f"/funds/{fund.pk}/ledger-import/{job.pk}/progress/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        if 'hx-trigger="every 1s"' not in page:
+            return page
+        assert "<progress" in page
+        time.sleep(0.2)
+    raise AssertionError("the import did not finish")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_runs_in_the_background_and_feeds_the_dashboard(login: Any, demo: Any) -> None:
+    c = login("unit")
+    assert 'id="ledger-import-link"' in c.get(f"/funds/{demo.pk}/").content.decode()
+    content = (EXAMPLES / "payments-2021.csv").read_bytes()
+    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("payments.csv", content)})
+    assert r.status_code == 302
+    job = LedgerImport.objects.get()
+    assert r["Location"] == f"/funds/{demo.pk}/ledger-import/{job.pk}/"
+    page = c.get(r["Location"]).content.decode()
+    assert 'id="import-progress"' in page
+    done = _wait(c, demo, job)
+    assert 'data-status="done"' in done and "查看台账执行情况" in done
+    job.refresh_from_db()
+    assert job.stored == "" and job.result is not None
+    dashboard = c.get(f"/funds/{demo.pk}/").content.decode()
+    assert "台账执行情况" in dashboard and 'id="ledger-totals"' in dashboard
+    first = job.result["totals"][0]
+    assert first["amount"] in dashboard.replace(",", "")  # the stored figure, shown as is
+    # 天等县 产业帮扶: the summary's own total (exact decimal text, never a float)
+    td = [t for t in job.result["totals"] if t["recipient"] == "天等县"]
+    assert td and all("." in t["amount"] for t in td)
+    assert "凭证号「" in dashboard  # a ledger finding (the sample has a duplicate voucher)
+    actions = list(AuditEntry.objects.filter(object_type="ledgerimport")
+                   .values_list("action", flat=True).order_by("id"))
+    assert actions == ["ledger_import.start", "ledger_import.done"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_ledger_shows_located_errors(login: Any, demo: Any) -> None:
+    c = login("unit")
+    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("bad.csv", BAD)})
+    job = LedgerImport.objects.get()
+    page = _wait(c, demo, job)
+    assert 'data-status="failed"' in page and 'id="import-errors"' in page, page
+    assert "bad.csv 第 3 行 “金额”列" in page and "十二元" in page, page
+    assert "Traceback" not in page and "ledger-imports" not in page
+    assert r.status_code == 302
+    assert AuditEntry.objects.filter(action="ledger_import.failed").count() == 1
+    assert "尚未导入支付台账" in c.get(f"/funds/{demo.pk}/").content.decode()
+
+
+def test_wrong_file_type_is_refused_on_the_form(login: Any, demo: Any) -> None:
+    c = login("unit")
+    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("x.exe", b"MZ")})
+    assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
+    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("x.xlsx", b"not a zip")})
+    assert r.status_code == 400 and "不符" in r.content.decode()
+    assert not LedgerImport.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["tiandeng", "longzhou", "jiangmen", "yuegui", "reviewer"])
+def test_only_money_editors_may_import(login: Any, demo: Any, username: str) -> None:
+    c = login(username)
+    content = (EXAMPLES / "payments-2021.csv").read_bytes()
+    assert c.get(f"/funds/{demo.pk}/ledger-import/").status_code == 403
+    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("p.csv", content)})
+    assert r.status_code == 403
+    assert not LedgerImport.objects.exists()
+
+
+def test_counties_cannot_see_the_funds_import_jobs(login: Any, demo: Any, user: Any) -> None:
+    job = LedgerImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
+    for username in ("tiandeng", "longzhou"):
+        c = login(username)
+        assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/").status_code == 403
+        assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/progress/").status_code == 403
