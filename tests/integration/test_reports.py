@@ -255,7 +255,7 @@ def test_a_sparse_fund_gets_a_report_without_empty_or_skipped_headings(tmp_path)
     result = write_reports(ev, tmp_path, {"docx", "html"})
     rows = docx_table(Document(str(result.written["docx"])), "表2-1")
     assert rows[1][:3] == ["总得分", "100", "92.91"]
-    assert rows[-1] == ["满意度指标", "10", "—", "—"]
+    assert rows[-1] == ["满意度指标", "10", "不适用", "—"]
 
 
 # --- docx -----------------------------------------------------------------------------
