@@ -110,3 +110,46 @@ def test_parquet_with_decimal_amounts(tmp_path):
     )
     [row] = load(path)
     assert row[3] == 725
+
+
+def test_xlsx_and_csv_together_with_type_words_in_any_form(tmp_path):
+    """XLSX is normalized into a table like CSV; the two union into one ledger. Canonical
+    type words take a fast path; padded, capitalized and Chinese words still map."""
+    xlsx = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(xlsx)
+    ws = wb.add_worksheet("台账")
+    ws.write_row(0, 0, ["凭证号", "日期", "单位", "金额", "类型"])
+    ws.write_row(1, 0, ["X1", "2021-03-01", "天等县", "12.34", " Expenditure "])
+    ws.write_row(2, 0, ["X2", "2021-03-02", "天等县", "-0.01", "disbursement"])
+    wb.close()
+    csv = tmp_path / "b.csv"
+    csv.write_text(HEADER + ROWS + "V3,2021-05-01,x,天等县,,,1,　承诺\n", encoding="utf-8")
+    con = connect()
+    assert load_ledgers(con, [xlsx, csv]) == 5
+    rows = con.execute("SELECT voucher_id, fen, CAST(type AS VARCHAR) FROM ledger ORDER BY 1")
+    assert rows.fetchall() == [
+        ("V1", 10050, "expenditure"), ("V2", 2000, "disbursement"), ("V3", 100, "commitment"),
+        ("X1", 1234, "expenditure"), ("X2", -1, "disbursement"),
+    ]
+    by_type = dict(con.execute("SELECT type, sum(fen) FROM ledger GROUP BY type").fetchall())
+    assert by_type == {"expenditure": 11284, "disbursement": 1999, "commitment": 100}
+
+
+@pytest.mark.parametrize(("text", "fen"), [
+    ("12.3", 1230), ("-0.01", -1), ("+3.", 300), ("0012.30", 1230),
+    ("99999999999999.99", 9999999999999999),  # the largest the fast path takes
+    ("999999999999999.99", 99999999999999999),  # one digit more: the general path, same result
+    ('" 1,234.56 "', 123456),  # blanks and thousands separators: the general path
+])
+def test_amounts_are_exact_on_the_fast_and_the_general_path(tmp_path, text, fen):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + f"V1,2021-03-01,x,天等县,,,{text},支出\n", encoding="utf-8")
+    assert load(path)[0][3] == fen
+
+
+@pytest.mark.parametrize("text", ["1.005", "1e3", ".5", "99999999999999.999"])
+def test_amounts_with_extra_places_or_odd_forms_are_errors_not_rounded(tmp_path, text):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + f"V1,2021-03-01,x,天等县,,,{text},支出\n", encoding="utf-8")
+    [p] = problems(path)
+    assert (p.line, p.field) == (2, "金额") and text in p.message

@@ -203,10 +203,17 @@ def _amount(col: str, sql_type: str, unit: str) -> str:
         return f"CAST({q(col)} AS BIGINT) * {scale}"
     if sql_type.startswith("DECIMAL") and int(sql_type.rstrip(")").split(",")[1]) <= decimals:
         return f"CAST({q(col)} * {scale} AS BIGINT)"
-    text = f"replace(trim(CAST({q(col)} AS VARCHAR)), ',', '')"
+    raw = f"CAST({q(col)} AS VARCHAR)"
+    text = f"replace(trim({raw}), ',', '')"
     pattern = rf"[+-]?[0-9]+(\.[0-9]{{0,{decimals}}})?"
+    # Fast path: a plain number (no blanks, no thousands separators) whose 分 fit a 64-bit
+    # DECIMAL(18, places) is cast as is (no string copies, no 128-bit arithmetic); everything
+    # else takes the general path. Both accept only up to the allowed places: nothing is rounded.
+    short = rf"[+-]?[0-9]{{1,{18 - 2 * decimals}}}(\.[0-9]{{0,{decimals}}})?"
     return (
-        f"CASE WHEN regexp_full_match({text}, '{pattern}') "
+        f"CASE WHEN regexp_full_match({raw}, '{short}') "
+        f"THEN CAST(CAST({raw} AS DECIMAL(18,{decimals})) * {scale} AS BIGINT) "
+        f"WHEN regexp_full_match({text}, '{pattern}') "
         f"THEN CAST(CAST({text} AS DECIMAL(24,{decimals})) * {scale} AS BIGINT) END"
     )
 
@@ -223,11 +230,24 @@ def _date(col: str, sql_type: str) -> str:
     )
 
 
+TYPE_ENUM = "ENUM(" + ", ".join(lit(t) for t in dict.fromkeys(TYPE_WORDS.values())) + ")"
+
+
 def _type(col: str | None) -> str:
+    """The transaction type as a small ENUM (1 byte a row instead of a string).
+
+    Canonical words pass straight through; anything else goes through the full word list
+    (trimmed, lower-cased, Chinese synonyms) and is NULL — an error — when unknown.
+    """
     if col is None:
-        return "'expenditure'"
+        return f"CAST('expenditure' AS {TYPE_ENUM})"
+    raw = f"CAST({q(col)} AS VARCHAR)"
+    canonical = ", ".join(lit(t) for t in dict.fromkeys(TYPE_WORDS.values()))
     cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in TYPE_WORDS.items())
-    return f"CASE lower(trim(CAST({q(col)} AS VARCHAR))) {cases} END"
+    return (
+        f"CAST(CASE WHEN {raw} IN ({canonical}) THEN {raw} "
+        f"ELSE CASE lower(trim({raw})) {cases} END END AS {TYPE_ENUM})"
+    )
 
 
 def _select(src: Source, found: dict[str, str], unit: str) -> dict[str, str]:
@@ -347,21 +367,26 @@ def load_ledgers(
         exprs = _select(src, found, mapping.unit)
         body = ", ".join(f"{e} AS {c}" for c, e in exprs.items())
         table = f"ledger_{i}"
-        # Parquet and Arrow are scanned in place (columnar, cheap to re-read); CSV is parsed once.
-        what = "TABLE" if src.kind == "csv" else "VIEW"
+        # Parquet is scanned in place (columnar, cheap to re-read). CSV and XLSX (all text) are
+        # normalized once into a table: every later check would otherwise re-parse the text.
+        what = "VIEW" if src.kind == "parquet" else "TABLE"
         try:
             _run(
                 con, f"CREATE OR REPLACE TEMP {what} {table} AS SELECT {body} FROM {q(src.name)}",
                 grand, on_progress and (lambda d, _t: on_progress(d, grand)), done,
             )
             nulls = " OR ".join(f"{c} IS NULL" for c in _CHECKED)
-            bad = con.execute(f"SELECT count(*) FROM {table} WHERE {nulls}").fetchone()[0]  # type: ignore[index]
+            rows, bad = con.execute(
+                f"SELECT count(*), count(*) FILTER ({nulls}) FROM {table}"
+            ).fetchall()[0]
         except duckdb.Error as err:
             problems.append(Problem(f"无法读取文件：{_first_line(err)}", str(src.path)))
             continue
         if bad:
             problems.extend(_bad_rows(con, src, found, exprs, mapping.unit))
-        done += con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+        if src.kind == "xlsx":
+            con.unregister(src.name)  # the Arrow copy is no longer needed
+        done += rows
         if on_progress:
             on_progress(done, grand)
     if problems:
