@@ -27,7 +27,7 @@ from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
 from jixiao.audit.relations import conversions, paragraph_claims
 from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
-from jixiao.audit.tables import table_claims, table_total_score
+from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
 from jixiao.audit.text import FORM_SUFFIXES, Document, Paragraph, read_document
 from jixiao.core.checks import Comparison, Finding, judge
 from jixiao.core.evaluation import Evaluation
@@ -111,9 +111,12 @@ def claims(doc: Document) -> list[Claim]:
     out.extend(conversions(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))
-    out.extend(total_claims(doc, roots, _bands()))
+    # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.
+    rescaled = any(RESCALED.search(p.text) for p in doc.paragraphs)
+    out.extend(total_claims(doc, roots, _bands(), rescaled))
+    bases = declared_bases(p.text for p in doc.paragraphs)
     for t in doc.tables:
-        out.extend(table_claims(t))
+        out.extend(table_claims(t, bases, rescaled))
     out.extend(_prose_vs_table_total(doc))
     for issue in check_headings(doc):
         p = issue.heading.paragraph

@@ -179,9 +179,13 @@ def stated_totals(doc: Document) -> list[StatedTotal]:
     return found
 
 
-def total_claims(doc: Document, roots: list[Node], bands: list) -> Iterator[Claim]:
+def total_claims(
+    doc: Document, roots: list[Node], bands: list, rescaled: bool = False
+) -> Iterator[Claim]:
+    """The stated total against its parts (unless the text says it was rescaled) and bands."""
     weights = sum((r.weight for r in roots), Decimal(0))
     complete = len(roots) >= 2 and weights == 100 and all(r.score is not None for r in roots)
+    complete = complete and not rescaled
     for t in stated_totals(doc):
         where = t.paragraph.where
         loc = at_paragraph(t.paragraph)

@@ -10,12 +10,15 @@ only summed when
 - the header of the column is not a rate (率, %), and
 - no row is a "其中" sub-row (nested sums are not guessed).
 
-Rates: a column headed 得分率 is checked row by row against the 得分 and 分值 columns.
+Rates: a column headed 得分率 is checked row by row against the 得分 and 分值 columns, or
+against the weight the text says a row's rate is computed on ("“产出指标”……按25分计算", as
+when indicators below it do not apply).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from jixiao.audit.claims import Claim, at_table
@@ -25,6 +28,13 @@ from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places
 
 _TOTAL_LABELS = ("合计", "总计", "总得分", "总分")
+RESCALED = re.compile(r"折算为\s*(?:\d+\s*分制|百分制)")
+_DECLARED_BASE = re.compile(r"“([^”]{1,30})”[^。；“]{0,40}?按(\d+(?:\.\d+)?)分计算")
+
+
+def declared_bases(texts: Iterator[str]) -> dict[str, Decimal]:
+    """Indicator name → the weight its rate is declared to be computed on."""
+    return {m.group(1): Decimal(m.group(2)) for t in texts for m in _DECLARED_BASE.finditer(t)}
 
 
 def _label(row: tuple[str, ...]) -> str:
@@ -36,9 +46,15 @@ def _title(t: Table) -> str:
     return cap[:30] if cap.startswith("表") else f"表格 {t.index}"
 
 
-def table_claims(t: Table) -> Iterator[Claim]:
-    yield from _total_rows(t)
-    yield from _score_rates(t)
+def table_claims(
+    t: Table, bases: Mapping[str, Decimal] | None = None, rescaled: bool = False
+) -> Iterator[Claim]:
+    """Total rows and score rates; a score table's total is not summed when the text says the
+    total was rescaled (折算) from the applicable weights."""
+    header = [c.replace(" ", "") for c in t.rows[0]] if t.rows else []
+    if not (rescaled and "分值" in header and "得分" in header):
+        yield from _total_rows(t)
+    yield from _score_rates(t, bases or {})
 
 
 def _total_rows(t: Table) -> Iterator[Claim]:
@@ -75,7 +91,7 @@ def _total_rows(t: Table) -> Iterator[Claim]:
         )
 
 
-def _score_rates(t: Table) -> Iterator[Claim]:
+def _score_rates(t: Table, bases: Mapping[str, Decimal]) -> Iterator[Claim]:
     header = [c.replace(" ", "") for c in t.rows[0]]
     try:
         w_col, s_col, r_col = header.index("分值"), header.index("得分"), header.index("得分率")
@@ -85,6 +101,7 @@ def _score_rates(t: Table) -> Iterator[Claim]:
         if len(row) != len(header):
             continue
         weight, score, rate = (number_only(row[c]) for c in (w_col, s_col, r_col))
+        weight = bases.get(_label(row), weight)
         if weight is None or score is None or rate is None or weight == 0:
             continue
         yield Claim(
