@@ -108,3 +108,16 @@ def test_findings_have_the_evaluate_json_shape_plus_quote_and_location() -> None
                          "location"}
     assert data["expected"] == "1200" and data["actual"] == "1100"
     assert data["where"] == "paragraph 1"
+
+
+def test_counts_by_phase_must_add_up_to_the_total() -> None:
+    text = "本年度实施项目15个，年初安排8个，年中增加8个。"
+    (finding,) = audit_text(text).findings
+    assert finding.finding.rule == "figure.parts" and finding.finding.severity == "error"
+    assert (finding.finding.expected, finding.finding.actual) == (15, 16)
+
+
+def test_counts_by_phase_that_add_up_or_lack_a_total_give_nothing() -> None:
+    assert audit_text("全年共实施项目15个。年初安排项目8个，年中增加项目7个。").findings == []
+    assert audit_text("年初安排8个项目，年中增加8个。").findings == []
+    assert audit_text("新建渠道15个，年初计划维修8个。").findings == []

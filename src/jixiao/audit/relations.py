@@ -19,6 +19,9 @@ anything else is skipped, never guessed (a false alarm costs a finance officer's
   same sentence, found by the keyword closest before each amount;
 - change on last year: "X万元，较上年增加Y万元、增长Z%" → Z against Y ÷ (X − Y);
 - counts against lists: "N个……，即A、B、C" / "N个……（A、B、C）" / "分别是" — no "等" allowed;
+- counts by phase: "实施项目15个……年初8个……年中增加8个" — the figures a phase word introduces
+  (年初 first, then 年中 / 年底 / 下半年 …) against the nearest earlier figure of the same unit
+  whose clause carries a total word (实施, 共, 合计, 全年);
 - unit conversions: a figure in 万 and one in the base unit linked by the same wording right
   next to them ("99.23万农村劳动力实现就业" and "农村劳动力实现就业992358人"), only when the
   wording picks out exactly one figure on each side.
@@ -50,6 +53,7 @@ def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from budget_rates(p)
     yield from changes(p)
     yield from listed_counts(p)
+    yield from phased_counts(p)
 
 
 # --- breakdowns ------------------------------------------------------------------------------
@@ -368,6 +372,45 @@ def listed_counts(p: Paragraph) -> Iterator[Claim]:
                        Decimal(n), places=0, unit=unit),
             clip(m.group(0)), at_paragraph(p),
         )
+
+
+_FIRST_PHASE = ("年初",)
+_LATER_PHASES = ("年中", "年底", "年末", "下半年", "四季度", "年内")
+_TOTAL_WORDS = ("实施", "共", "合计", "全年", "累计", "总计")
+_COUNT_UNITS = ("个", "项", "家", "件", "户")
+
+
+def phased_counts(p: Paragraph) -> Iterator[Claim]:
+    counts = [f for f in figures(p.text) if f.unit in _COUNT_UNITS]
+    parts: list[Figure] = []
+    for f in counts:
+        clause = clause_before(p.text, f.start)
+        phase = [w for w in (*_FIRST_PHASE, *_LATER_PHASES) if w in clause]
+        if len(phase) == 1 and (parts or phase[0] in _FIRST_PHASE):
+            if parts and parts[0].unit != f.unit:
+                return
+            parts.append(f)
+        elif parts:
+            break  # the run of phase figures has ended
+    if len(parts) < 2 or not any(w in clause_before(p.text, parts[-1].start)
+                                 for w in _LATER_PHASES):
+        return
+    earlier = [
+        f for f in counts
+        if f.end <= parts[0].start and f.unit == parts[0].unit
+        and any(w in clause_before(p.text, f.start) for w in _TOTAL_WORDS)
+        and not any(w in clause_before(p.text, f.start) for w in (*_FIRST_PHASE, *_LATER_PHASES))
+    ]
+    if not earlier:
+        return
+    total = earlier[-1]
+    values = [f.value for f in parts]
+    quote = p.text[max(0, total.start - 20):parts[-1].end]
+    yield Claim(
+        Comparison("figure.parts", p.where, "各阶段个数之和（年初 + 其后增加）", total.value,
+                   _sum(values), places=0, unit=total.unit),
+        clip(quote), at_paragraph(p),
+    )
 
 
 # --- unit conversions -------------------------------------------------------------------------
