@@ -30,6 +30,13 @@ def browser() -> Any:
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
+        # While playwright's event loop is set, Django's per-thread connections live in a
+        # context variable (asgiref), apart from the thread's own: code run in the test made a
+        # second connection that test-database teardown would not close ("database test_test
+        # is being accessed by other users" on PostgreSQL). Close it in that same context.
+        from django.db import connections
+
+        connections.close_all()
         b.close()
 
 

@@ -53,3 +53,21 @@ def test_every_message_is_translated_and_compiled() -> None:
 
 def _unescape(text: str) -> str:
     return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def test_python_side_labels_and_messages_follow_the_language(login: Any, demo: Any) -> None:
+    c = login("admin")
+    page = c.get(f"/funds/{demo.pk}/submissions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Provincial administrator" in page  # role label (header)
+    assert "Draft" in page and "草稿" not in page  # workflow status label
+    ledger = c.get(f"/funds/{demo.pk}/ledger/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Not rectified" in ledger or "Rectified" in ledger  # ledger status label
+    from django.contrib.auth import get_user_model
+
+    target = get_user_model().objects.get(username="reviewer")
+    r = c.post("/accounts/users/", {"user": target.pk, "action": "add", "role": "county",
+                                    "fund": demo.pk, "recipient": "jiangmen"},
+               HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "is not a County" in r.content.decode()  # a use-case message, role label in English
+    zh = c.get(f"/funds/{demo.pk}/submissions/").content.decode()
+    assert "省级管理员" in zh and "草稿" in zh

@@ -105,3 +105,64 @@ def test_counties_cannot_see_the_funds_import_jobs(login: Any, demo: Any, user: 
         c = login(username)
         assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/").status_code == 403
         assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/progress/").status_code == 403
+
+
+def _stuck(fund: Any, user: Any, **fields: Any) -> LedgerImport:
+    job = LedgerImport.objects.create(fund=fund, user=user("unit"), filename="stuck.csv",
+                                      status="running", **fields)
+    return job
+
+
+def test_a_job_without_progress_for_30_minutes_is_failed_when_the_page_loads(
+        login: Any, demo: Any, user: Any, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stored = tmp_path / "upload.csv"
+    stored.write_text("x")
+    job = _stuck(demo, user, stored=str(stored))
+    recent = _stuck(demo, user)
+    LedgerImport.objects.filter(pk=job.pk).update(
+        updated=timezone.now() - timedelta(minutes=31))
+    page = login("unit").get(f"/funds/{demo.pk}/ledger-import/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "请重新上传" in job.errors[0]["message"]
+    assert "请重新上传" in page and 'hx-trigger="every 1s"' not in page
+    assert not stored.exists()
+    recent.refresh_from_db()
+    assert recent.status == "running"  # no worker recorded, recent: left alone
+    entry = AuditEntry.objects.get(action="ledger_import.failed")
+    assert entry.object_id == str(job.pk)
+
+
+def test_a_job_whose_process_is_gone_is_failed_when_the_dashboard_loads(
+        login: Any, demo: Any, user: Any) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = _stuck(demo, user, worker=f"{socket.gethostname()}:{proc.stdout.strip()}")
+    alive_elsewhere = _stuck(demo, user, worker="another-host:1")
+    assert login("unit").get(f"/funds/{demo.pk}/").status_code == 200
+    dead.refresh_from_db()
+    alive_elsewhere.refresh_from_db()
+    assert dead.status == "failed"
+    assert alive_elsewhere.status == "running"  # another host: only the timeout applies
+
+
+def test_a_job_of_this_process_without_its_thread_is_failed(demo: Any, user: Any) -> None:
+    from jixiao.web.funds import ledger_import
+
+    job = _stuck(demo, user, worker=ledger_import.worker_id())
+    ledger_import._ACTIVE.add(job.pk)
+    try:
+        assert ledger_import.fail_stale() == 0  # its thread still runs
+    finally:
+        ledger_import._ACTIVE.discard(job.pk)
+    assert ledger_import.fail_stale() == 1
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert ledger_import.fail_stale() == 0  # finished jobs are never touched again

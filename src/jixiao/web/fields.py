@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -20,14 +21,14 @@ def parse_decimal(value: Any) -> Decimal | None:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool | float):
-        raise ValidationError("应为十进制数字（不接受浮点数或布尔值）")
+        raise ValidationError(gettext("应为十进制数字（不接受浮点数或布尔值）"))
     else:
         try:
             result = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
             raise ValidationError(f"应为数字，而不是 {value!r}") from None
     if not result.is_finite():
-        raise ValidationError("应为有限的数字")
+        raise ValidationError(gettext("应为有限的数字"))
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 ZIP = b"PK\x03\x04"
 SIGNATURES = {
@@ -29,19 +30,20 @@ class UploadRefused(Exception):
 def check(upload: UploadedFile | None, allowed: tuple[str, ...]) -> str:
     """The file's (lower-case) extension once it passes; else UploadRefused in Chinese."""
     if upload is None:
-        raise UploadRefused("请选择文件")
+        raise UploadRefused(gettext("请选择文件"))
     name = (upload.name or "").lower()
     ext = name[name.rfind("."):] if "." in name else ""
     if ext not in allowed:
-        raise UploadRefused(f"不支持的文件类型{ext or ''}；允许：{'、'.join(allowed)}")
+        raise UploadRefused(gettext("不支持的文件类型%(ext)s；允许：%(allowed)s")
+                            % {"ext": ext or "", "allowed": "、".join(allowed)})
     limit = settings.JIXIAO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise UploadRefused(f"文件过大（上限 {limit // (1024 * 1024)} MB）")
+        raise UploadRefused(gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)})
     head = upload.read(8)
     upload.seek(0)
     signatures = SIGNATURES.get(ext)
     if signatures and not any(head.startswith(s) for s in signatures):
-        raise UploadRefused(f"文件内容与扩展名{ext}不符")
+        raise UploadRefused(gettext("文件内容与扩展名%(ext)s不符") % {"ext": ext})
     if ext in (".yaml", ".yml") and b"\x00" in head:
-        raise UploadRefused("YAML 文件应为 UTF-8 文本")
+        raise UploadRefused(gettext("YAML 文件应为 UTF-8 文本"))
     return ext

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy
 
 from jixiao.web.accounts import lockout
 
-LOCKED = "登录失败次数过多，该账号已临时锁定，请稍后再试或联系管理员。"
+LOCKED = gettext_lazy("登录失败次数过多，该账号已临时锁定，请稍后再试或联系管理员。")
 
 
 class LoginForm(AuthenticationForm):

@@ -7,5 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("users/", views.users, name="users"),
     path("password/", views.PasswordChangeView.as_view(), name="password"),
 ]

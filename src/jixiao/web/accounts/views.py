@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
+from jixiao.web import permissions as perm
+from jixiao.web.accounts import usecases
 from jixiao.web.accounts.forms import LoginForm
+from jixiao.web.accounts.models import Membership
+from jixiao.web.accounts.roles import ROLE_CHOICES
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.funds.models import Fund
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -17,3 +32,42 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password.html"
     success_url = "/"
+
+
+def _admin_only(user: Any) -> None:
+    if not perm.is_admin(user):
+        raise PermissionDenied
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    """用户管理 (省级管理员 only): every user with their roles; add a role, (de)activate."""
+    _admin_only(request.user)
+    user_model = get_user_model()
+    if request.method == "POST":
+        target = get_object_or_404(user_model, pk=request.POST.get("user"))
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                ms = usecases.add_membership(request.user, target, request.POST.get("role", ""),
+                                             request.POST.get("fund"),
+                                             request.POST.get("recipient"))
+                messages.success(request, _("已为 %(user)s 增加角色：%(role)s")
+                                 % {"user": target.username, "role": ms.get_role_display()})
+            elif action in ("deactivate", "activate"):
+                usecases.set_active(request.user, target, action == "activate")
+                messages.success(request, (_("已停用：%(user)s") if action == "deactivate"
+                                           else _("已启用：%(user)s")) % {"user": target.username})
+            else:
+                return HttpResponse(status=400)
+        except usecases.AccountRefused as err:
+            messages.error(request, err.message)
+        return redirect("accounts:users")
+    people = user_model.objects.order_by("username").prefetch_related(
+        Prefetch("memberships",
+                 queryset=Membership.objects.select_related("fund", "recipient__fund")))
+    recent = AuditEntry.objects.filter(
+        action__in=["user.create", "user.deactivate", "user.activate", "membership.create"]
+    )[:20]
+    return render(request, "accounts/users.html", {
+        "people": people, "roles": ROLE_CHOICES, "funds": Fund.objects.all(), "recent": recent,
+    })

@@ -3,18 +3,29 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from jixiao.web import permissions as perm
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.access import fund_for
 
 ACTIONS = {
-    "indicator.update": "修改指标", "submission.submit": "报送", "submission.return": "退回",
-    "submission.approve": "审核通过", "submission.reopen": "重新打开", "ledger.update": "修改台账",
-    "ledger.evidence": "上传佐证", "ledger.close": "销号", "fund.import": "导入档案",
-    "project.create": "新增项目", "project.update": "修改项目", "agreement.update": "修改协议数",
-    "arrival.update": "修改到位资金", "useline.update": "修改分用途支出",
-    "planactual.update": "修改计划完成",
+    "indicator.update": gettext_lazy("修改指标"),
+    "submission.submit": gettext_lazy("报送"),
+    "submission.return": gettext_lazy("退回"),
+    "submission.approve": gettext_lazy("审核通过"),
+    "submission.reopen": gettext_lazy("重新打开"),
+    "ledger.update": gettext_lazy("修改台账"),
+    "ledger.evidence": gettext_lazy("上传佐证"),
+    "ledger.close": gettext_lazy("销号"),
+    "fund.import": gettext_lazy("导入档案"),
+    "project.create": gettext_lazy("新增项目"),
+    "project.update": gettext_lazy("修改项目"),
+    "agreement.update": gettext_lazy("修改协议数"),
+    "arrival.update": gettext_lazy("修改到位资金"),
+    "useline.update": gettext_lazy("修改分用途支出"),
+    "planactual.update": gettext_lazy("修改计划完成"),
+    "membership.create": gettext_lazy("增加角色"),
 }
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext
 
 from jixiao.formats.dossier_yaml import dump_dossier, parse_dossier
 from jixiao.formats.errors import InputError
@@ -49,18 +50,19 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise PermissionDenied
     ev, problem = evaluate(fund)
     if ev is None:
-        messages.error(request, f"无法生成报告：{problem}")
+        messages.error(request, gettext("无法生成报告：%(why)s") % {"why": problem})
         return redirect("funds:dashboard", pk)
     try:
         from jixiao.reports import FILE_NAMES, write_reports
     except ImportError:
-        messages.error(request, "本版本尚未包含报告模块（jixiao.reports），暂不能下载报告。")
+        messages.error(request,
+                       gettext("本版本尚未包含报告模块（jixiao.reports），暂不能下载报告。"))
         return redirect("funds:dashboard", pk)
     with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
         result = write_reports(ev, Path(tmp), {fmt}, include_checks=True)
         path = result.written.get(fmt)
         if path is None:
-            messages.error(request, "；".join(result.messages) or "报告未生成")
+            messages.error(request, "；".join(result.messages) or gettext("报告未生成"))
             return redirect("funds:dashboard", pk)
         data = path.read_bytes()
     name = f"{fund.year}年{fund.name}-{Path(FILE_NAMES[fmt]).stem}.{fmt}"
@@ -78,7 +80,7 @@ def export_form(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         from jixiao.formats.form_xlsx import write_form
     except ImportError:
-        messages.error(request, "本版本尚未包含自评表（xlsx）模块。")
+        messages.error(request, gettext("本版本尚未包含自评表（xlsx）模块。"))
         return redirect("funds:dashboard", pk)
     ev, problem = evaluate(fund)
     if ev is None:
@@ -102,7 +104,7 @@ def read_upload(upload: Any) -> Any:
         try:
             from jixiao.formats.form_xlsx import read_form
         except ImportError:
-            raise uploads.UploadRefused("本版本尚未包含自评表（xlsx）读取模块") from None
+            raise uploads.UploadRefused(gettext("本版本尚未包含自评表（xlsx）读取模块")) from None
         with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
             path = Path(tmp) / "form.xlsx"
             path.write_bytes(upload.read())
@@ -110,7 +112,7 @@ def read_upload(upload: Any) -> Any:
     try:
         text = upload.read().decode("utf-8")
     except UnicodeDecodeError:
-        raise uploads.UploadRefused("YAML 文件应为 UTF-8 编码") from None
+        raise uploads.UploadRefused(gettext("YAML 文件应为 UTF-8 编码")) from None
     data, lines = load_yaml(text, file=upload.name)
     return parse_dossier(data, lines, file=upload.name)
 
@@ -128,7 +130,7 @@ def import_dossier(request: HttpRequest) -> HttpResponse:
         except InputError as err:
             error = _problems(err)
         else:
-            messages.success(request, f"已导入：{fund}")
+            messages.success(request, gettext("已导入：%(fund)s") % {"fund": fund})
             return redirect("funds:dashboard", fund.pk)
     return render(request, "funds/import.html", {"error": error}, status=400 if error else 200)
 

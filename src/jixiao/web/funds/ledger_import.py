@@ -9,9 +9,12 @@ The summary is computed in exactly one place (the reader/summarizer); the web st
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.utils import timezone
 
 from jixiao.formats.errors import InputError, Problem
 from jixiao.web import permissions as perm
@@ -33,6 +37,9 @@ log = logging.getLogger(__name__)
 ALLOWED = (".csv", ".xlsx", ".parquet")
 PROGRESS_EVERY = 0.3  # seconds between progress writes
 INTERNAL = "处理台账时发生内部错误，请联系管理员（详情已记入服务器日志）"
+STALE_AFTER = timedelta(minutes=30)  # no progress for this long: the job is given up
+STALE = "导入已中断：处理进程已结束或长时间没有进展（例如服务重启），请重新上传文件"
+_ACTIVE: set[int] = set()  # ids of the jobs whose thread runs in this process
 
 
 class ImportRefused(Exception):
@@ -81,6 +88,7 @@ def launch(job_id: int) -> None:
     if getattr(settings, "JIXIAO_LEDGER_IMPORT_INLINE", False):
         run_import(job_id)
         return
+    _ACTIVE.add(job_id)
     threading.Thread(target=_thread, args=(job_id,), daemon=True,
                      name=f"ledger-import-{job_id}").start()
 
@@ -89,7 +97,67 @@ def _thread(job_id: int) -> None:
     try:
         run_import(job_id)
     finally:
+        _ACTIVE.discard(job_id)
         connection.close()  # this thread's own connection
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_gone(worker: str) -> bool:
+    """The job's process (``host:pid``) has ended: only decidable on the same host."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False  # this process: `_ACTIVE` decides
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by someone else
+        return False
+    return False
+
+
+def is_stale(job: LedgerImport, now: datetime | None = None) -> bool:
+    """A pending/running job that will never finish: no progress for `STALE_AFTER`, its
+    process has ended, or it ran in this process and its thread is gone."""
+    if job.status not in ("pending", "running"):
+        return False
+    now = now or timezone.now()
+    if job.updated < now - STALE_AFTER:
+        return True
+    if job.status != "running" or not job.worker:
+        return False
+    if job.worker == worker_id():
+        return job.pk not in _ACTIVE
+    return _process_gone(job.worker)
+
+
+def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
+    """Mark stale jobs as failed (with a message saying to upload again); return how many.
+
+    Called when the import pages or the dashboard load (and usable at server start).
+    """
+    jobs = LedgerImport.objects.filter(status__in=("pending", "running")).select_related(
+        "fund", "user")
+    if fund is not None:
+        jobs = jobs.filter(fund=fund)
+    count = 0
+    for job in jobs:
+        if is_stale(job, now):
+            with transaction.atomic():
+                claimed = LedgerImport.objects.filter(
+                    pk=job.pk, status=job.status, updated=job.updated).update(status="failed")
+                if not claimed:
+                    continue  # it moved on meanwhile
+                if job.stored:
+                    Path(job.stored).unlink(missing_ok=True)
+                _finish(job, "failed", errors=[{"message": STALE}])
+            count += 1
+    return count
 
 
 def run_import(job_id: int) -> None:
@@ -106,12 +174,13 @@ def run_import(job_id: int) -> None:
         if now - last < PROGRESS_EVERY:
             return
         last = now
-        fields: dict[str, Any] = {"done_rows": max(done, 0)}
+        fields: dict[str, Any] = {"done_rows": max(done, 0), "updated": timezone.now()}
         if total:
             fields["total_rows"] = total
         LedgerImport.objects.filter(pk=job_id).update(**fields)
 
-    LedgerImport.objects.filter(pk=job_id).update(status="running")
+    LedgerImport.objects.filter(pk=job_id).update(status="running", worker=worker_id(),
+                                                  updated=timezone.now())
     try:
         try:
             dossier = mapping.to_domain(job.fund)

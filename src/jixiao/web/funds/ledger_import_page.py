@@ -14,6 +14,8 @@ from jixiao.web.funds.models import Fund, LedgerImport
 
 
 def _context(fund: Fund, job: LedgerImport | None = None, error: str = "") -> dict[str, Any]:
+    if ledger_import.fail_stale(fund) and job is not None:
+        job.refresh_from_db()
     return {
         "fund": fund, "job": job, "error": error,
         "active": job is not None and job.status in ("pending", "running"),

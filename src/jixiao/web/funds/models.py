@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from jixiao.web.fields import DecimalText
 
 KIND_CHOICES = [
-    ("province", "省"), ("city", "帮扶市"), ("county", "县"), ("work_team", "工作队"),
-    ("unit", "单位"),
+    ("province", gettext_lazy("省")), ("city", gettext_lazy("帮扶市")),
+    ("county", gettext_lazy("县")), ("work_team", gettext_lazy("工作队")),
+    ("unit", gettext_lazy("单位")),
 ]
 
 
@@ -151,7 +153,10 @@ class PlanActual(models.Model):
         ordering = ["position"]
 
 
-PROJECT_STATUS = [("planned", "未开工"), ("building", "在建"), ("done", "已完工")]
+PROJECT_STATUS = [
+    ("planned", gettext_lazy("未开工")), ("building", gettext_lazy("在建")),
+    ("done", gettext_lazy("已完工")),
+]
 
 
 class Project(models.Model):
@@ -171,7 +176,8 @@ class Project(models.Model):
 
 
 STATUS_CHOICES = [
-    ("draft", "草稿"), ("submitted", "已报送"), ("returned", "已退回"), ("approved", "已审核"),
+    ("draft", gettext_lazy("草稿")), ("submitted", gettext_lazy("已报送")),
+    ("returned", gettext_lazy("已退回")), ("approved", gettext_lazy("已审核")),
 ]
 
 
@@ -198,7 +204,8 @@ class Submission(models.Model):
 
 
 IMPORT_STATUS = [
-    ("pending", "等待处理"), ("running", "处理中"), ("done", "已完成"), ("failed", "失败"),
+    ("pending", gettext_lazy("等待处理")), ("running", gettext_lazy("处理中")),
+    ("done", gettext_lazy("已完成")), ("failed", gettext_lazy("失败")),
 ]
 
 
@@ -214,6 +221,7 @@ class LedgerImport(models.Model):
     )
     filename = models.CharField("文件名", max_length=255)
     stored = models.CharField(max_length=500, blank=True)  # path of the upload while it runs
+    worker = models.CharField(max_length=200, blank=True)  # "host:pid" of the running process
     status = models.CharField("状态", max_length=16, choices=IMPORT_STATUS, default="pending")
     done_rows = models.PositiveBigIntegerField(default=0)
     total_rows = models.PositiveBigIntegerField(null=True, blank=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from jixiao.core.dossier import Dossier
 from jixiao.formats.errors import InputError
@@ -35,15 +36,15 @@ class UseCaseError(Exception):
     """A refused operation, said in Chinese for the user."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)  # a lazy message is rendered in the active language
 
 
 class Conflict(UseCaseError):
     """Someone else saved the same row first (optimistic locking)."""
 
 
-CONFLICT = "保存失败：他人已修改了这条数据。请刷新后在最新数据上重新修改。"
+CONFLICT = gettext_lazy("保存失败：他人已修改了这条数据。请刷新后在最新数据上重新修改。")
 
 INDICATOR_FIELDS = [
     "weight", "method", "direction", "target", "actual", "unit", "level", "score", "reason",
@@ -131,7 +132,7 @@ def update_indicator(
     if after == before:
         return row
     if after["target"] != before["target"] and had_actual and not reason.strip():
-        raise UseCaseError("已有实际完成值时修改年度指标值，须填写修改原因")
+        raise UseCaseError(gettext("已有实际完成值时修改年度指标值，须填写修改原因"))
     fields = {name: getattr(row, name) for name in INDICATOR_FIELDS}
     fields.update(target_is_number=row.target_is_number, actual_is_number=row.actual_is_number)
     updated = Indicator.objects.filter(pk=row.pk, version=version).update(
@@ -195,7 +196,7 @@ def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -
         elif kind == "text":
             setattr(row, name, (value or "").strip())
     if isinstance(row, Project) and row.status not in {"planned", "building", "done"}:
-        raise UseCaseError("项目状态应为 未开工 / 在建 / 已完工")
+        raise UseCaseError(gettext("项目状态应为 未开工 / 在建 / 已完工"))
 
 
 @transaction.atomic
@@ -234,7 +235,7 @@ def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> 
     _check_row_access(user, row)
     _assign(row, ROW_FIELDS[Project], changes)
     if not row.name or not row.category:
-        raise UseCaseError("项目名称和用途类别不能为空")
+        raise UseCaseError(gettext("项目名称和用途类别不能为空"))
     row.save()
     record(user, "project.create", row, fund=row.fund,
            after=snapshot(row, list(ROW_FIELDS[Project])), label=row.name)
@@ -362,7 +363,7 @@ def return_with_reason(user: Any, pk: int, reason: str) -> Submission:
     if not perm.can_review(user, sub):
         raise PermissionDenied
     if not reason.strip():
-        raise UseCaseError("退回须填写原因")
+        raise UseCaseError(gettext("退回须填写原因"))
     if sub.status != "submitted":
         raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，只有已报送的数据可以退回")
     return _move(user, sub, "submission.return", "returned", reason.strip())
@@ -390,7 +391,7 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
     if not perm.can_reopen(user, sub):
         raise PermissionDenied
     if sub.status != "approved":
-        raise UseCaseError("只有已审核的数据需要重新打开")
+        raise UseCaseError(gettext("只有已审核的数据需要重新打开"))
     return _move(user, sub, "submission.reopen", "draft", reason.strip())
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jixiao.web import permissions as perm
@@ -63,6 +64,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context["ledger_overdue"] = sum(
         ledger_rules.is_overdue(i, timezone.localdate()) for i in items
     )
+    ledger_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
     context["ledger_execution"] = presenter.ledger_execution(ledger_import.latest_done(fund))
     return render(request, "funds/dashboard.html", context)
 
@@ -86,7 +88,7 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
         except (usecases.UseCaseError, ValueError) as err:
             error = getattr(err, "message", "数据格式不正确")
         else:
-            messages.success(request, f"已保存：{row.name}")
+            messages.success(request, gettext("已保存：%(name)s") % {"name": row.name})
             url = reverse("funds:dashboard", args=[fund.pk])
             return _go(request, f"{url}?saved={row.pk}-{row.version + 1}#i{row.pk}")
     context = {"fund": fund, "row": row, "values": values, "error": error, "version": version,
@@ -126,9 +128,9 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     except usecases.UseCaseError as err:
         messages.error(request, err.message)
     except ValueError:
-        messages.error(request, "数据格式不正确")
+        messages.error(request, gettext("数据格式不正确"))
     else:
-        messages.success(request, "已保存")
+        messages.success(request, gettext("已保存"))
     return _go(request, back)
 
 
@@ -156,9 +158,9 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except usecases.UseCaseError as err:
         messages.error(request, err.message)
     except ValueError:
-        messages.error(request, "数据格式不正确")
+        messages.error(request, gettext("数据格式不正确"))
     else:
-        messages.success(request, "已添加")
+        messages.success(request, gettext("已添加"))
     return _go(request, _back(request, pk))
 
 
@@ -178,9 +180,9 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
     except usecases.UseCaseError as err:
         messages.error(request, err.message)
     except ValueError:
-        messages.error(request, "数据格式不正确")
+        messages.error(request, gettext("数据格式不正确"))
     else:
-        messages.success(request, "已删除")
+        messages.success(request, gettext("已删除"))
     return _go(request, _back(request, pk))
 
 
@@ -226,7 +228,7 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
         except usecases.UseCaseError as err:
             messages.error(request, err.message)
         else:
-            messages.success(request, "项目已添加")
+            messages.success(request, gettext("项目已添加"))
         return redirect("funds:recipient", pk, rpk)
     children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
     return render(request, "funds/recipient.html", {
@@ -286,7 +288,7 @@ def bulk_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         done = usecases.bulk_approve(request.user, ids)
     except usecases.UseCaseError as err:
-        messages.error(request, f"批量审核未执行：{err.message}")
+        messages.error(request, gettext("批量审核未执行：%(why)s") % {"why": err.message})
     else:
-        messages.success(request, f"已审核通过 {len(done)} 项")
+        messages.success(request, gettext("已审核通过 %(n)d 项") % {"n": len(done)})
     return redirect("funds:submissions", pk)

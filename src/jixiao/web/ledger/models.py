@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from jixiao.web.fields import DecimalText
 
-SOURCE_CHOICES = [(s, s) for s in ("自评", "考核", "审计", "监控", "其他")]
-STATUS_CHOICES = [(s, s) for s in ("未整改", "整改中", "部分整改", "已整改", "已销号")]
+# The stored values are the Chinese words themselves; the labels are translated.
+SOURCE_CHOICES = [
+    ("自评", gettext_lazy("自评")), ("考核", gettext_lazy("考核")), ("审计", gettext_lazy("审计")),
+    ("监控", gettext_lazy("监控")), ("其他", gettext_lazy("其他")),
+]
+STATUS_CHOICES = [
+    ("未整改", gettext_lazy("未整改")), ("整改中", gettext_lazy("整改中")),
+    ("部分整改", gettext_lazy("部分整改")), ("已整改", gettext_lazy("已整改")),
+    ("已销号", gettext_lazy("已销号")),
+]
 CLOSED = "已销号"
 
 

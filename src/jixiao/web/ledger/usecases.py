@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jixiao.core.dossier import Dossier, walk_indicators
 from jixiao.web import permissions as perm
@@ -54,7 +55,7 @@ def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> Le
     if item.version != version:
         raise Conflict(CONFLICT)
     if item.status == CLOSED:
-        raise UseCaseError("已销号的问题不能再修改")
+        raise UseCaseError(gettext("已销号的问题不能再修改"))
     before = snapshot(item, EDIT_FIELDS)
     for name, value in changes.items():
         if name not in EDIT_FIELDS:
@@ -67,12 +68,12 @@ def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> Le
         else:
             setattr(item, name, (value or "").strip())
     if item.status not in STATUSES:
-        raise UseCaseError("状态取值不正确")
+        raise UseCaseError(gettext("状态取值不正确"))
     if item.status == CLOSED:
-        raise UseCaseError("销号请使用“销号”操作（须先上传佐证材料）")
+        raise UseCaseError(gettext("销号请使用“销号”操作（须先上传佐证材料）"))
     if (item.amount is not None and item.rectified_amount is not None
             and not Decimal(0) <= item.rectified_amount <= item.amount):
-        raise UseCaseError("已整改金额应在 0 与涉及金额之间")
+        raise UseCaseError(gettext("已整改金额应在 0 与涉及金额之间"))
     after = snapshot(item, EDIT_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
@@ -90,7 +91,7 @@ def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> LedgerItem:
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
-        raise UseCaseError("已销号的问题不能再修改")
+        raise UseCaseError(gettext("已销号的问题不能再修改"))
     before = {"evidence": item.evidence_name}
     item.evidence.save(upload.name or "evidence", upload, save=False)
     item.evidence_name = (upload.name or "evidence")[:200]
@@ -108,9 +109,9 @@ def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> LedgerIt
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
-        raise UseCaseError("该问题已销号")
+        raise UseCaseError(gettext("该问题已销号"))
     if not item.evidence:
-        raise UseCaseError("销号须先上传佐证材料")
+        raise UseCaseError(gettext("销号须先上传佐证材料"))
     before = {"status": item.status, "closed_on": None}
     item.status = CLOSED
     item.closed_on = closed_on or timezone.localdate()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jixiao.web import permissions as perm
@@ -67,7 +68,7 @@ def ledger_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         except ValueError:
             error = "数据格式不正确"
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect("ledger:item", pk, item.pk)
         item.refresh_from_db()
     item.overdue = rules.is_overdue(item, timezone.localdate())  # type: ignore[attr-defined]
@@ -88,7 +89,7 @@ def ledger_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     except (uploads.UploadRefused, UseCaseError) as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, "佐证材料已上传")
+        messages.success(request, gettext("佐证材料已上传"))
     return redirect("ledger:item", pk, item.pk)
 
 
@@ -100,7 +101,7 @@ def ledger_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     except UseCaseError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, "已销号")
+        messages.success(request, gettext("已销号"))
     return redirect("ledger:item", pk, item.pk)
 
 
