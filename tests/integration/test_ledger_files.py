@@ -153,3 +153,56 @@ def test_amounts_with_extra_places_or_odd_forms_are_errors_not_rounded(tmp_path,
     path.write_text(HEADER + f"V1,2021-03-01,x,天等县,,,{text},支出\n", encoding="utf-8")
     [p] = problems(path)
     assert (p.line, p.field) == (2, "金额") and text in p.message
+
+
+# Dates: CSV files are first read with the date column typed (strict %Y-%m-%d, cheap); any value
+# that read refuses sends the whole file through the all-text path. Both must agree everywhere.
+_DATES = [
+    "2021-03-01", "2021-3-1", " 2021-03-01", "2021-03-01 ", '"2021-03-01"', "\t2021-03-01",
+    "21-03-01", "0001-01-01", "20210301", "2021/03/01", "2021-03-01 10:00:00",
+    "2021-03-01T00:00:00", "2021-03-01\u3000", "02021-03-01",
+]
+_BAD_DATES = [
+    "2021-02-30", "01/03/2021", "2021.03.01", "+2021-03-01", "2021-03-01 BC", "2021-13-01",
+    "2021-03-01x", "三月一日",
+]
+
+
+def _text_path_date(con: duckdb.DuckDBPyConnection, text: str):
+    from jixiao.formats.ledger_files import _date
+    return con.execute(f"SELECT {_date('d', 'VARCHAR')} FROM (SELECT ? AS d)", [text]).fetchone()[0]
+
+
+@pytest.mark.parametrize("text", _DATES + _BAD_DATES)
+def test_csv_dates_equal_the_text_path_whichever_read_is_used(tmp_path, text):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + ROWS.splitlines(keepends=True)[0]
+                    + f"V9,{text},x,天等县,,,1,支出\n", encoding="utf-8")
+    expected = _text_path_date(duckdb.connect(), text.strip('"'))
+    if expected is None:
+        [p] = problems(path)
+        assert (p.line, p.field) == (3, "日期")
+    else:
+        assert load(path)[1][1] == expected
+
+
+def test_a_clean_csv_takes_the_typed_read_and_a_refused_date_the_text_path(tmp_path):
+    from jixiao.formats import ledger_files as lf
+
+    clean = tmp_path / "clean.csv"
+    clean.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,支出\nV2,,x,天等县,,,1,支出\n",
+                     encoding="utf-8")
+    con = connect()
+    src = lf.register(con, clean, "s")
+    found, _ = ColumnMapping().resolve(src.headers)
+    typed = lf._typed_csv(src, found)
+    assert typed is not None
+    relation, _types = typed
+    assert con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0] == 2
+    # An empty date is NULL on both paths, so it is still a bad row with row and column.
+    [p] = problems(clean)
+    assert (p.line, p.field) == (3, "日期")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,支出\nV2,20210302,x,天等县,,,2,支出\n",
+                     encoding="utf-8")
+    assert [str(r[1]) for r in load(mixed)] == ["2021-03-01", "2021-03-02"]
