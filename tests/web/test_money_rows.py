@@ -133,3 +133,22 @@ def test_pages_refuse_outsiders_and_locked_rows(login: Any, demo: Any) -> None:
     resp = admin.post(f"/funds/{demo.pk}/rows/agreement/{row.pk}/delete/",
                       {"version": row.version}, follow=True)
     assert "已锁定" in resp.content.decode() and Agreement.objects.filter(pk=row.pk).exists()
+
+
+def test_row_pages_never_redirect_off_site_and_refuse_foreign_or_malformed_rows(
+    demo: Any, login: Any
+) -> None:
+    client = login("unit")
+    row = Agreement.objects.filter(recipient__fund=demo).first()
+    assert row is not None
+    url = f"/funds/{demo.pk}/rows/agreement/{row.pk}/"
+    for target in ("//evil.example/x", "https://evil.example/"):
+        response = client.post(url, {"amount": str(row.amount), "version": row.version,
+                                     "next": target})
+        assert response.status_code == 302 and response["Location"] == "/"
+    # A malformed version is a form message, not a server error.
+    response = client.post(url, {"amount": "1", "version": "x", "next": "/"})
+    assert response.status_code == 302
+    # An id that does not exist or belongs to no row of this fund: 403, like a foreign one.
+    assert client.post(f"/funds/{demo.pk}/rows/agreement/999999/", {}).status_code == 403
+    assert client.post(f"/funds/{demo.pk}/rows/agreement/999999/delete/", {}).status_code == 403

@@ -3,10 +3,11 @@ the core, and render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -106,37 +107,51 @@ ROW_MODELS: dict[str, type[models.Model]] = {
 }
 
 
-@require_POST
-def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
-    model = ROW_MODELS.get(kind)
-    if model is None:
+def _back(request: HttpRequest, default: str) -> str:
+    """Where to return: the posted ``next`` when it is a local path (never //host), else
+    ``default``."""
+    back = request.POST.get("next") or default
+    return back if back.startswith("/") and not back.startswith("//") else "/"
+
+
+def _check_row_in_fund(model: Any, row_pk: int, pk: int) -> None:
+    """403 unless the row exists and belongs to this fund, so ids cannot be probed."""
+    row = model.objects.filter(pk=row_pk).first()
+    if row is None or usecases._owner(row)[0].pk != pk:
         raise PermissionDenied
-    fields = usecases.ROW_FIELDS[model]
-    changes = {k: request.POST[k] for k in fields if k in request.POST}
-    back = request.POST.get("next") or reverse("funds:dashboard", args=[pk])
-    if not back.startswith("/"):
-        back = "/"
+
+
+def _apply(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Run a use case; a refusal or bad input becomes a message on the page."""
     try:
-        row = model.objects.get(pk=row_pk)  # type: ignore[attr-defined]
-        owner_fund, _ = usecases._owner(row)
-        if owner_fund.pk != pk:
-            raise model.DoesNotExist  # type: ignore[attr-defined]
-        usecases.update_row(request.user, model, row_pk, int(request.POST.get("version", 0)),
-                            changes)
-    except model.DoesNotExist:  # type: ignore[attr-defined]
+        action()
+    except ObjectDoesNotExist:  # removed meanwhile: the same answer as a foreign id
         raise PermissionDenied from None
     except usecases.UseCaseError as err:
         messages.error(request, err.message)
     except ValueError:
         messages.error(request, gettext("数据格式不正确"))
     else:
-        messages.success(request, gettext("已保存"))
-    return _go(request, back)
+        messages.success(request, done)
 
 
-def _back(request: HttpRequest, pk: int) -> str:
-    back = request.POST.get("next") or reverse("funds:money", args=[pk])
-    return back if back.startswith("/") and not back.startswith("//") else "/"
+def _version(request: HttpRequest) -> int:
+    return int(request.POST.get("version") or 0)  # ValueError → "数据格式不正确"
+
+
+def _posted(request: HttpRequest, model: Any) -> dict[str, str]:
+    return {k: request.POST[k] for k in usecases.ROW_FIELDS[model] if k in request.POST}
+
+
+@require_POST
+def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+    model = ROW_MODELS.get(kind)
+    if model is None:
+        raise PermissionDenied
+    _check_row_in_fund(model, row_pk, pk)
+    _apply(request, lambda: usecases.update_row(request.user, model, row_pk, _version(request),
+                                                _posted(request, model)), gettext("已保存"))
+    return _go(request, _back(request, reverse("funds:dashboard", args=[pk])))
 
 
 @require_POST
@@ -151,17 +166,9 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ).first()
     if recipient is None or not perm.can_view_recipient(request.user, recipient):
         raise PermissionDenied
-    fields = usecases.ROW_FIELDS[model]
-    try:
-        usecases.create_row(request.user, model, recipient,
-                            {k: request.POST[k] for k in fields if k in request.POST})
-    except usecases.UseCaseError as err:
-        messages.error(request, err.message)
-    except ValueError:
-        messages.error(request, gettext("数据格式不正确"))
-    else:
-        messages.success(request, gettext("已添加"))
-    return _go(request, _back(request, pk))
+    _apply(request, lambda: usecases.create_row(request.user, model, recipient,
+                                                _posted(request, model)), gettext("已添加"))
+    return _go(request, _back(request, reverse("funds:money", args=[pk])))
 
 
 @require_POST
@@ -169,21 +176,10 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
     model = ROW_MODELS.get(kind)
     if model is None or model not in usecases.CREATABLE:
         raise PermissionDenied
-    try:
-        row = model.objects.get(pk=row_pk)  # type: ignore[attr-defined]
-        owner_fund, _ = usecases._owner(row)
-        if owner_fund.pk != pk:
-            raise model.DoesNotExist  # type: ignore[attr-defined]
-        usecases.delete_row(request.user, model, row_pk, int(request.POST.get("version", 0)))
-    except model.DoesNotExist:  # type: ignore[attr-defined]
-        raise PermissionDenied from None
-    except usecases.UseCaseError as err:
-        messages.error(request, err.message)
-    except ValueError:
-        messages.error(request, gettext("数据格式不正确"))
-    else:
-        messages.success(request, gettext("已删除"))
-    return _go(request, _back(request, pk))
+    _check_row_in_fund(model, row_pk, pk)
+    _apply(request, lambda: usecases.delete_row(request.user, model, row_pk, _version(request)),
+           gettext("已删除"))
+    return _go(request, _back(request, reverse("funds:money", args=[pk])))
 
 
 def money(request: HttpRequest, pk: int) -> HttpResponse:
