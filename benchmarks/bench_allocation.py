@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import random
 import tempfile
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from timing import REPEAT, best
+
 from jixiao.core.allocation import AllocationSpec, allocate
 from jixiao.formats.allocation_xlsx import write_allocation_xlsx
 
-N, K, REPEAT = 3000, 10, 5
+N, K = 3000, 10
 
 
 def spec_data(n_inverse: int, bounds: bool, seed: int = 2021) -> dict[str, Any]:
@@ -42,15 +42,6 @@ def spec_data(n_inverse: int, bounds: bool, seed: int = 2021) -> dict[str, Any]:
         recipients.append(row)
     return {"total": Decimal("100000000.00"), "base_share": Decimal("0.8"),
             "factors": factors, "recipients": recipients}
-
-
-def best(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, Any]:
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
 
 
 def main() -> None:

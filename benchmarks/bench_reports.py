@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from timing import REPEAT, best
 
 START = time.perf_counter()
 
 from jixiao import services  # noqa: E402
 from jixiao.reports import write_reports  # noqa: E402
 
-REPEAT = 5
 FORMATS = {"docx", "html", "xlsx"}
-
-
-def best(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[float, Any]:
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
 
 
 def stages(ev: Any, out: Path) -> list[tuple[str, float]]:
