@@ -7,8 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jixiao.core.ledger import ColumnMapping
+from jixiao.formats import ledger_csv
 from jixiao.formats.errors import InputError
 from jixiao.formats.ledger_files import connect, load_ledgers
 
@@ -187,18 +190,15 @@ def test_csv_dates_equal_the_text_path_whichever_read_is_used(tmp_path, text):
 
 
 def test_a_clean_csv_takes_the_typed_read_and_a_refused_date_the_text_path(tmp_path):
-    from jixiao.formats import ledger_files as lf
-
+    headers = HEADER.strip().split(",")
+    found, _ = ColumnMapping().resolve(headers)
     clean = tmp_path / "clean.csv"
-    clean.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,支出\nV2,,x,天等县,,,1,支出\n",
+    clean.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\nV2,,x,天等县,,,1,支出\n",
                      encoding="utf-8")
-    con = connect()
-    src = lf.register(con, clean, "s")
-    found, _ = ColumnMapping().resolve(src.headers)
-    typed = lf._typed_csv(src, found)
-    assert typed is not None
-    relation, _types = typed
-    assert con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0] == 2
+    typed = ledger_csv.typed_columns(clean, headers, found)
+    assert typed["日期"] == "DATE"
+    assert typed["资金"] == "ENUM('x')" and typed["单位"] == "ENUM('天等县')"
+    assert "类型" not in typed  # 支出 is not a canonical word: the type column is read as text
     # An empty date is NULL on both paths, so it is still a bad row with row and column.
     [p] = problems(clean)
     assert (p.line, p.field) == (3, "日期")
@@ -206,3 +206,120 @@ def test_a_clean_csv_takes_the_typed_read_and_a_refused_date_the_text_path(tmp_p
     mixed.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,支出\nV2,20210302,x,天等县,,,2,支出\n",
                      encoding="utf-8")
     assert [str(r[1]) for r in load(mixed)] == ["2021-03-01", "2021-03-02"]
+
+
+# Text columns: the typed read keeps fund, recipient and category as ENUMs of the values a
+# sample shows (only trimmed, non-empty ones) and the type column as the canonical words. Any
+# file must give exactly what the all-text read gives, whichever read ends up being used.
+def _everything(path: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> list[tuple]:
+    con = connect()
+    if monkeypatch is None:
+        load_ledgers(con, [path])
+    else:  # the all-text read, for comparison
+        with monkeypatch.context() as m:
+            m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+            load_ledgers(con, [path])
+    return con.execute("SELECT * FROM ledger ORDER BY voucher_id").fetchall()
+
+
+def _stored_types(path: Path) -> dict[str, str]:
+    con = connect()
+    load_ledgers(con, [path])
+    return {r[0]: r[1] for r in con.execute("DESCRIBE ledger_0").fetchall()}
+
+
+TYPE_CHOICES = ["expenditure", "disbursement", "支出", " expenditure", "Expenditure"]
+_TEXTS = [
+    "产业帮扶", " 产业帮扶", "产业帮扶 ", '"产业帮扶"', '" 产业帮扶 "', "产业帮扶\u3000",
+    "\u3000产业帮扶", "产业\u00a0帮扶", "\t产业帮扶", "产业帮扶\u00a0", '""', "", "O'Brien",
+    '"a,b"', "Expenditure",
+]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_text_columns_equal_the_text_path_whichever_read_is_used(tmp_path, monkeypatch, text):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "V1,2021-03-01,x,天等县,,产业帮扶,1,expenditure\n"
+                    + f"V2,2021-03-02,{text},天等县,,{text},2,expenditure\n", encoding="utf-8")
+    rows = _everything(path)
+    assert rows == _everything(path, monkeypatch)
+    assert all(isinstance(v, str) or v is None for r in rows for v in (r[2], r[5]))
+
+
+def test_a_blank_recipient_is_still_a_bad_row_on_the_typed_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\n"
+                    "V2,2021-03-01,x,  ,,,1,expenditure\n", encoding="utf-8")
+    [p] = problems(path)
+    assert (p.line, p.field) == (3, "单位")
+
+
+@pytest.mark.parametrize("odd", ["就业帮扶", " 产业帮扶", "产业帮扶\u3000", '"产业帮扶"', ""])
+def test_a_value_the_sample_missed_retries_without_that_column_only(tmp_path, monkeypatch, odd):
+    """A large file is sampled in chunks; a value outside the sample fails the typed read on
+    that column, which is then read as text while the other columns stay typed."""
+    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
+    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
+    lines = [f"V{i:04d},2021-03-01,东西部协作,县{i % 3},,产业帮扶,1.5,expenditure\n"
+             for i in range(400)]
+    lines[150] = f"V0150,2021-03-01,东西部协作,县1,,{odd},1.5,expenditure\n"
+    lines[350] = "V0350,2021-03-01,东西部协作,县1,,产业帮扶,1.5,支出\n"
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    headers = HEADER.strip().split(",")
+    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0])
+    assert planned["用途"] == "ENUM('产业帮扶')" and planned["类型"] == ledger_csv.TYPE_ENUM
+    stored = _stored_types(path)
+    # Quoted or empty, the value still converts; anything else sends the column to text.
+    converts = odd.strip('"') in ("", "产业帮扶")
+    assert stored["category"] == ("ENUM('产业帮扶')" if converts else "VARCHAR")
+    assert stored["fund"] == "ENUM('东西部协作')" and stored["date"] == "DATE"
+    rows = _everything(path)
+    assert rows == _everything(path, monkeypatch)
+    assert {r[5] for r in rows} == {"产业帮扶", odd.strip(' "\u3000') or None}
+    assert {r[7] for r in rows} == {"expenditure"}
+
+
+_CELL = st.text(alphabet=st.sampled_from(["甲", "乙", "a", " ", "\u3000", "\u00a0", ",", '"']),
+                max_size=4)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.tuples(_CELL, _CELL, st.sampled_from(TYPE_CHOICES)), min_size=1,
+                      max_size=60))
+def test_property_any_text_reads_the_same_typed_or_not(tmp_path_factory, monkeypatch, cells):
+    monkeypatch.setattr(ledger_csv, "CHUNKS", 3)
+    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 200)
+    path = tmp_path_factory.mktemp("p") / "p.csv"
+
+    def cell(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    body = "".join(
+        f"V{i:03d},2021-03-01,{cell(fund)},天等县,,{cell(category)},1,{kind}\n"
+        for i, (fund, category, kind) in enumerate(cells)
+    )
+    path.write_text(HEADER + body, encoding="utf-8")
+    assert _everything(path) == _everything(path, monkeypatch)
+
+
+def test_a_file_sorted_by_a_column_does_not_type_it_from_the_sample(tmp_path, monkeypatch):
+    """Values confined to one sampled chunk suggest unseen ones: that column stays text."""
+    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
+    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
+    lines = [f"V{i:04d},2021-03-01,东西部协作,县{i // 10:03d},,产业帮扶,1.5,expenditure\n"
+             for i in range(400)]
+    path = tmp_path / "sorted.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    headers = HEADER.strip().split(",")
+    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0])
+    assert "单位" not in planned and "资金" in planned and "用途" in planned
+    assert _everything(path) == _everything(path, monkeypatch)
+
+
+def test_a_ragged_row_is_reported_by_the_text_read(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\nV2,2021-03-01,x\n",
+                    encoding="utf-8")
+    assert problems(path)

@@ -19,6 +19,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +27,9 @@ import duckdb
 from pydantic import BaseModel
 
 from jixiao.core.ledger import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
+from jixiao.formats import ledger_csv
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.ledger_csv import TYPE_ENUM
 
 ProgressFn = Callable[[int, int | None], None]
 """``on_progress(done_rows, total_rows)``; total is exact for Parquet/XLSX, estimated for CSV."""
@@ -37,6 +40,9 @@ SUFFIXES = {
     ".parquet": "parquet", ".pq": "parquet",
 }
 MAX_REPORTED = 10
+COLUMNS = (
+    "voucher_id", "date", "fund", "recipient", "project", "category", "fen", "type", "original",
+)
 M = TypeVar("M", bound=BaseModel)
 _SAMPLE = 1 << 20
 
@@ -194,8 +200,12 @@ def _first_line(err: Exception) -> str:
 # --- normalizing -------------------------------------------------------------------------
 
 
-def _text(col: str | None) -> str:
-    return "NULL::VARCHAR" if col is None else f"NULLIF(trim(CAST({q(col)} AS VARCHAR)), '')"
+def _text(col: str | None, sql_type: str = "VARCHAR") -> str:
+    if col is None:
+        return "NULL::VARCHAR"
+    if sql_type.startswith("ENUM"):
+        return q(col)  # a typed CSV read: the ENUM holds only trimmed, non-empty values
+    return f"NULLIF(trim(CAST({q(col)} AS VARCHAR)), '')"
 
 
 def _amount(col: str, sql_type: str, unit: str) -> str:
@@ -232,10 +242,7 @@ def _date(col: str, sql_type: str) -> str:
     )
 
 
-TYPE_ENUM = "ENUM(" + ", ".join(lit(t) for t in dict.fromkeys(TYPE_WORDS.values())) + ")"
-
-
-def _type(col: str | None) -> str:
+def _type(col: str | None, sql_type: str = "VARCHAR") -> str:
     """The transaction type as a small ENUM (1 byte a row instead of a string).
 
     Canonical words pass straight through; anything else goes through the full word list
@@ -243,6 +250,8 @@ def _type(col: str | None) -> str:
     """
     if col is None:
         return f"CAST('expenditure' AS {TYPE_ENUM})"
+    if sql_type == TYPE_ENUM:
+        return q(col)  # a typed CSV read of canonical words
     raw = f"CAST({q(col)} AS VARCHAR)"
     canonical = ", ".join(lit(t) for t in dict.fromkeys(TYPE_WORDS.values()))
     cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in TYPE_WORDS.items())
@@ -257,16 +266,21 @@ def _select(
 ) -> dict[str, str]:
     """Canonical column → SQL expression over the source (or a read of it with ``types``)."""
     types = types or src.types
+
+    def text(c: str) -> str:
+        col = found.get(c)
+        return _text(col, types[col] if col else "VARCHAR")
+
     return {
-        "voucher_id": _text(found["voucher_id"]),
+        "voucher_id": text("voucher_id"),
         "date": _date(found["date"], types[found["date"]]),
-        "fund": _text(found.get("fund")),
-        "recipient": _text(found["recipient"]),
-        "project": _text(found.get("project")),
-        "category": _text(found.get("category")),
+        "fund": text("fund"),
+        "recipient": text("recipient"),
+        "project": text("project"),
+        "category": text("category"),
         "fen": _amount(found["amount"], src.types[found["amount"]], unit),
-        "type": _type(found.get("type")),
-        "original": _text(found.get("original")),
+        "type": _type(found.get("type"), types.get(found.get("type") or "", "VARCHAR")),
+        "original": text("original"),
     }
 
 
@@ -318,26 +332,30 @@ def _bad_rows(
     return problems
 
 
-def _typed_csv(src: Source, found: dict[str, str]) -> tuple[str, dict[str, str]] | None:
-    """A read of the CSV with the date column typed as DATE (strict ``%Y-%m-%d``), or None.
+def _load_typed_csv(
+    src: Source, found: dict[str, str], unit: str, table: str, run: Callable[[str], None],
+) -> bool:
+    """Load ``table`` through a typed read of the CSV (see `ledger_csv`); False if none worked.
 
-    DuckDB's reader parses ISO dates while scanning, much cheaper than text → DATE afterwards.
-    It fails on any value the text path might read differently (``20210301``, ``2021/03/01``,
-    timestamps, impossible dates...); the caller then uses the all-text read, whose bad values
-    are reported with row and column as before. Where it succeeds its dates equal the text
-    path's (checked value by value in the tests); empty values are NULL in both.
+    Each refused value drops its column's typing and the read is retried; an error that names
+    no typed column (a ragged row, say) leaves the file to the all-text read and its messages.
     """
-    if src.kind != "csv" or src.readable is None or len(set(src.headers)) != len(src.headers):
-        return None
-    date = found["date"]
-    columns = ", ".join(
-        f"{lit(h)}: {lit('DATE' if h == date else 'VARCHAR')}" for h in src.headers
-    )
-    relation = (
-        f"read_csv({lit(src.readable.as_posix())}, header = true, columns = {{{columns}}}, "
-        f"dateformat = '%Y-%m-%d')"
-    )
-    return relation, {h: ("DATE" if h == date else "VARCHAR") for h in src.headers}
+    if src.readable is None:
+        return False
+    typed = ledger_csv.typed_columns(src.readable, src.headers, found)
+    while typed:
+        types = {h: typed.get(h, "VARCHAR") for h in src.headers}
+        body = ", ".join(f"{e} AS {c}" for c, e in _select(src, found, unit, types).items())
+        try:
+            run(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {body} "
+                f"FROM {ledger_csv.relation(src.readable, src.headers, typed)}")
+            return True
+        except duckdb.Error as err:
+            column = ledger_csv.failed_column(str(err))
+            if column not in typed:
+                return False
+            del typed[column]
+    return False
 
 
 def _run(
@@ -399,25 +417,10 @@ def load_ledgers(
         what = "VIEW" if src.kind == "parquet" else "TABLE"
         progress = on_progress and (lambda d, _t: on_progress(d, grand))
         try:
-            typed = _typed_csv(src, found)
-            loaded = False
-            if typed is not None:
-                relation, types = typed
-                fast = ", ".join(
-                    f"{e} AS {c}" for c, e in _select(src, found, mapping.unit, types).items()
-                )
-                try:
-                    _run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {fast} "
-                         f"FROM {relation}", grand, progress, done)
-                    loaded = True
-                except duckdb.Error:
-                    pass  # a date the strict reader refuses: read all columns as text instead
+            run = partial(_run, con, total=grand, on_progress=progress, done_before=done)
+            loaded = src.kind == "csv" and _load_typed_csv(src, found, mapping.unit, table, run)
             if not loaded:
-                _run(
-                    con,
-                    f"CREATE OR REPLACE TEMP {what} {table} AS SELECT {body} FROM {q(src.name)}",
-                    grand, progress, done,
-                )
+                run(f"CREATE OR REPLACE TEMP {what} {table} AS SELECT {body} FROM {q(src.name)}")
             nulls = " OR ".join(f"{c} IS NULL" for c in _CHECKED)
             rows, bad = con.execute(
                 f"SELECT count(*), count(*) FILTER ({nulls}) FROM {table}"
@@ -434,7 +437,11 @@ def load_ledgers(
             on_progress(done, grand)
     if problems:
         raise InputError(problems)
-    union = " UNION ALL ".join(f"SELECT * FROM ledger_{i}" for i in range(len(sources)))
+    # Typed CSV reads keep fund, recipient and category as ENUMs; the view shows text.
+    cols = ", ".join(
+        c if c in ("date", "fen", "type") else f"CAST({c} AS VARCHAR) AS {c}" for c in COLUMNS
+    )
+    union = " UNION ALL ".join(f"SELECT {cols} FROM ledger_{i}" for i in range(len(sources)))
     con.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {union}")
     return done
 

@@ -1,0 +1,136 @@
+"""CSV ledgers: a typed read that spares the per-row text work, and how it falls back.
+
+Reading every column as text and then trimming and parsing it row by row is always right but
+costs per row; on 10M rows the long Chinese fund and category names alone are ~1 GB of string
+copies. So a CSV is first read with some columns typed by DuckDB's reader:
+
+* the date column as DATE with a strict ``%Y-%m-%d``;
+* the low-cardinality text columns (fund, recipient, category) as an ENUM of the values a
+  sample of the file shows, when each of those values is already trimmed and not empty;
+* the type column as the type ENUM when the sample holds only the canonical words.
+
+A value the typed read does not accept (another date form, a value outside the ENUM, a padded
+or a Chinese type word) fails the read with its column named; that column is then read as text
+and the read retried, down to the all-text read. A value the typed read does accept is exactly
+what the text path makes of it (the ENUM holds only trimmed, non-empty values; empty fields are
+NULL on both), so results never depend on the sample: only speed does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from jixiao.core.ledger import TYPE_WORDS
+
+CANONICAL_TYPES = tuple(dict.fromkeys(TYPE_WORDS.values()))
+TYPE_ENUM = "ENUM(" + ", ".join("'" + t + "'" for t in CANONICAL_TYPES) + ")"
+DICTIONARY_COLUMNS = ("fund", "recipient", "category")
+MAX_VALUES = 4096  # more distinct values than this: not worth an ENUM
+CHUNKS = 32
+CHUNK_BYTES = 128 << 10
+_DELIMITERS = (",", "\t", ";", "|")
+_FAILED = re.compile(r'Error when converting column "(.*?)"\.')
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def enum_type(values: Iterable[str]) -> str:
+    return "ENUM(" + ", ".join(_lit(v) for v in values) + ")"
+
+
+def failed_column(message: str) -> str | None:
+    """The column a typed CSV read refused a value of, from DuckDB's error message."""
+    found = _FAILED.search(message)
+    return found.group(1) if found else None
+
+
+def _delimiter(first_line: str, headers: list[str]) -> str | None:
+    for d in _DELIMITERS:
+        if next(csv.reader([first_line], delimiter=d), []) == headers:
+            return d
+    return None
+
+
+def _chunks(path: Path) -> tuple[list[str], bool]:
+    """Whole lines of text from evenly spaced chunks of the file (header line dropped), and
+    whether they are the whole file."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        if size <= CHUNKS * CHUNK_BYTES:
+            data = fh.read()
+            body = data.split(b"\n", 1)[1] if b"\n" in data else b""
+            return [body.decode("utf-8", errors="replace")], True
+        out: list[str] = []
+        step = size // CHUNKS
+        for k in range(CHUNKS):
+            fh.seek(k * step)
+            data = fh.read(CHUNK_BYTES)
+            start = data.find(b"\n") + 1  # drop the partial first line (chunk 0: the header)
+            end = data.rfind(b"\n") + 1
+            if 0 < start < end:
+                out.append(data[start:end].decode("utf-8", errors="replace"))
+        return out, False
+
+
+def sample(path: Path, headers: list[str], columns: list[str]) -> dict[str, list[str]]:
+    """For each of ``columns`` that looks low-cardinality, the values a sample of the file holds.
+
+    A column is left out when it has more than MAX_VALUES values, or (for a large file, sampled
+    in chunks) when some value turns up in one chunk only: then values the sample missed are
+    likely (a file sorted by that column, say) and a typed read would probably fail.
+    """
+    with path.open("rb") as fh:
+        first = fh.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    delimiter = _delimiter(first, headers)
+    if delimiter is None or not columns:
+        return {}
+    index = {c: headers.index(c) for c in columns}
+    seen: dict[str, dict[str, set[int]]] = {c: {} for c in columns}
+    chunks, whole = _chunks(path)
+    for k, text in enumerate(chunks):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(row) != len(headers):
+                continue
+            for c, i in index.items():
+                if row[i]:
+                    seen[c].setdefault(row[i], set()).add(k)
+    out: dict[str, list[str]] = {}
+    for c, values in seen.items():
+        if not values or len(values) > MAX_VALUES:
+            continue
+        if not whole and (len(chunks) < 2 or any(len(ks) < 2 for ks in values.values())):
+            continue
+        out[c] = sorted(values)
+    return out
+
+
+def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict[str, str]:
+    """Header → SQL type for the columns worth a typed read (the rest are read as text)."""
+    if len(set(headers)) != len(headers):
+        return {}
+    plan = {found["date"]: "DATE"}
+    wanted = {found[c]: c for c in (*DICTIONARY_COLUMNS, "type") if found.get(c)}
+    for header, values in sample(path, headers, list(wanted)).items():
+        if wanted[header] == "type":
+            if set(values) <= set(CANONICAL_TYPES):
+                plan[header] = TYPE_ENUM
+        elif all(v == v.strip() for v in values):
+            # Python's strip removes every character DuckDB's trim does (and more), so these
+            # values are exactly what the text path would make of them.
+            plan[header] = enum_type(values)
+    return plan
+
+
+def relation(path: Path, headers: list[str], typed: dict[str, str]) -> str:
+    """A ``read_csv`` of ``path`` with ``typed`` columns typed and every other column text."""
+    columns = ", ".join(f"{_lit(h)}: {_lit(typed.get(h, 'VARCHAR'))}" for h in headers)
+    return (
+        f"read_csv({_lit(path.as_posix())}, header = true, columns = {{{columns}}}, "
+        f"dateformat = '%Y-%m-%d')"
+    )
