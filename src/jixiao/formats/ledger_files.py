@@ -54,6 +54,11 @@ def connect(memory_limit: str = "3GB") -> duckdb.DuckDBPyConnection:
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB sizes its hash-aggregate partitions by thread count; with the 2 threads of a
+    # 2-core machine, grouping 10M distinct voucher ids took 0.8 s, with 3 it took 0.5 s (and
+    # less CPU); nothing else got slower. Machines with more cores keep DuckDB's default.
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]  # type: ignore[index]
+    con.execute(f"SET threads = {max(int(threads), 3)}")
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
     return con
