@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,27 @@ def test_python_m_jixiao_monitor():
          "2021-07-31", "--json"], capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_bench_measures_both_sides_on_every_format_and_they_agree(tmp_path):
+    """`jixiao bench` on small synthetic ledgers: each format is generated, summarized by
+    jixiao and by pandas (each in its own process, alternately, twice), and both find the
+    same number of fund × recipient × category × month groups."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "jixiao", "bench", "--rows", "3000", "--xlsx-rows", "400",
+         "--formats", "csv,parquet,xlsx", "--repeat", "2", "--cache", str(tmp_path)],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "1000"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "各测 2 次取中位数" in out
+    for kind, rows in (("csv", "3,000"), ("parquet", "3,000"), ("xlsx", "400")):
+        [line] = [x for x in out.splitlines() if x.startswith(f"  {kind} {rows}:")]
+        ours, base = line.split("；pandas ")
+        assert _field(ours, "groups") == _field(base, "groups") > 0
+        assert "range" in ours and "range" in base
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".parquet", ".xlsx"]
+
+
+def _field(text: str, name: str) -> int:
+    return int(text.split(f"'{name}': ")[1].split(",")[0])

@@ -309,10 +309,13 @@ def bench_command(
     formats: Annotated[str, typer.Option(help="格式：csv,parquet,xlsx")] = "parquet,csv,xlsx",
     cache: Annotated[Path | None, typer.Option(help="生成数据的缓存目录")] = None,
     baseline: Annotated[bool, typer.Option(help="同时运行 pandas 基线")] = True,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="每种台账各测几次（jixiao 与 pandas 交替），取中位数")
+    ] = 1,
 ) -> None:
     """生成合成台账，测量汇总与核对的端到端耗时和内存，并与 pandas（+openpyxl）对比。"""
     from jixiao.ledger.bench import run_bench
 
     sizes = [int(x.replace("_", "")) for x in rows.split(",") if x.strip()]
     kinds = [k.strip() for k in formats.split(",") if k.strip()]
-    run_bench(out, sizes, xlsx_rows, kinds, cache, baseline)
+    run_bench(out, sizes, xlsx_rows, kinds, cache, baseline, repeat)

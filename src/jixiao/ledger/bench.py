@@ -212,14 +212,29 @@ def machine() -> str:
             f"Python {platform.python_version()}，负载（1/5/15 分钟）{load}")
 
 
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median wall time; its spread and the highest peak memory beside it."""
+    ranked = sorted(runs, key=lambda r: r["seconds"])
+    result = dict(ranked[(len(ranked) - 1) // 2])
+    if len(runs) > 1:
+        result["range"] = f"{ranked[0]['seconds']:.2f}–{ranked[-1]['seconds']:.2f}"  # type: ignore[assignment]
+    result["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    return result
+
+
 def run_bench(out: Console, sizes: list[int], xlsx_rows: int, kinds: list[str],
-              cache: Path | None, baseline: bool) -> None:
+              cache: Path | None, baseline: bool, repeat: int = 1) -> None:
+    """Measure each ledger ``repeat`` times per contender, alternating jixiao and pandas so
+    both meet the same machine state; the median run of each is reported."""
     cache = cache or Path(tempfile.gettempdir()) / "jixiao-bench"
     out.print(f"机器：{machine()}")
     plan = [(k, n) for k in kinds if k != "xlsx" for n in sizes]
     if "xlsx" in kinds:
         plan.append(("xlsx", min(xlsx_rows, 1_048_575)))
-    table = Table(title="台账汇总与核对：端到端耗时（秒）与峰值内存（MB）", title_justify="left")
+    title = "台账汇总与核对：端到端耗时（秒）与峰值内存（MB）"
+    if repeat > 1:
+        title += f"，各测 {repeat} 次取中位数"
+    table = Table(title=title, title_justify="left")
     for h in ("格式", "行数", "jixiao 秒", "jixiao MB", "pandas 秒", "pandas MB", "倍数"):
         table.add_column(h, justify="left" if h == "格式" else "right")
     for kind, n in plan:
@@ -227,10 +242,14 @@ def run_bench(out: Console, sizes: list[int], xlsx_rows: int, kinds: list[str],
         path = generate(kind, n, cache)
         out.print(f"数据 {path}（{path.stat().st_size / 1e6:.0f} MB，"
                   f"生成/缓存 {time.perf_counter() - started:.1f} 秒）")
-        ours = measure("ours", path)
+        runs: dict[str, list[dict[str, float]]] = {"ours": [], "pandas": []}
+        for _ in range(repeat):
+            for engine in ("ours", "pandas") if baseline else ("ours",):
+                runs[engine].append(measure(engine, path))
+        ours = _median(runs["ours"])
         row = [kind, f"{n:,}", f"{ours['seconds']:.2f}", str(ours["peak_rss_mb"])]
         if baseline:
-            base = measure("pandas", path)
+            base = _median(runs["pandas"])
             ratio = base["seconds"] / ours["seconds"]
             row += [f"{base['seconds']:.2f}", str(base["peak_rss_mb"]), f"{ratio:.1f}×"]
         else:
