@@ -72,6 +72,13 @@ def test_reversal_without_an_original(tmp_path):
     assert rules(tmp_path, GOOD + early) == ["ledger.orphan_reversal"]
 
 
+def test_reversals_without_a_project_match_payments_without_one(tmp_path):
+    paid = "V1,2021-03-01,协作,天等县,,产业帮扶,100.00,支出\n"
+    reversed_ = "V2,2021-03-02,协作,天等县,,产业帮扶,-10.00,支出\n"
+    assert rules(tmp_path, paid + reversed_) == []
+    assert rules(tmp_path, GOOD + reversed_) == ["ledger.orphan_reversal"]
+
+
 def test_reversal_naming_its_original_voucher(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text(

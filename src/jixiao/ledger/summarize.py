@@ -312,10 +312,13 @@ def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
            "coalesce(category, '') AS category, type")
     grouped, n_grp = _bounded(
         con,
-        f"WITH neg AS (SELECT hash(fund, recipient, project, category, type) AS h FROM rows "
+        "WITH neg AS (SELECT coalesce(project, '') AS p, "
+        "hash(fund, recipient, project, category, type) AS h FROM rows "
         "WHERE fen < 0 AND original IS NULL), "
-        f"k AS (SELECT {key}, fen, date FROM rows "
-        "WHERE hash(fund, recipient, project, category, type) IN (SELECT h FROM neg)) "
+        # The project test is cheap and selective; the full key's hash then decides.
+        f"k AS (SELECT {key}, fen, date FROM rows WHERE coalesce(project, '') IN "
+        "(SELECT p FROM neg) AND hash(fund, recipient, project, category, type) IN "
+        "(SELECT h FROM neg)) "
         "SELECT recipient, project, category, type, "
         "sum(fen) FILTER (fen < 0) AS reversed, coalesce(sum(fen) FILTER (fen > 0), 0) AS paid "
         "FROM k GROUP BY ALL HAVING reversed IS NOT NULL AND ("
