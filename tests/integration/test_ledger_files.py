@@ -323,3 +323,33 @@ def test_a_ragged_row_is_reported_by_the_text_read(tmp_path):
     path.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\nV2,2021-03-01,x\n",
                     encoding="utf-8")
     assert problems(path)
+
+
+def test_summaries_are_the_same_whether_text_columns_load_as_enums_or_text(tmp_path, monkeypatch):
+    """One file's typed read keeps ENUMs in the ledger view; totals, their order and every
+    finding must equal those of the all-text read."""
+    import datetime as dt
+
+    from jixiao.ledger.summarize import Options, summarize
+
+    rows = [
+        "V3,2021-05-01,乙资金,龙州县,P2,就业帮扶,30.00,expenditure",
+        "V1,2021-03-01,甲资金,天等县,P1,产业帮扶,100.50,expenditure",
+        "V2,2021-03-02,甲资金,天等县,P1,产业帮扶,-10.00,expenditure",
+        "V2,2021-04-02,甲资金,Zhou县,,其他,-5.00,expenditure",
+        "V4,2022-01-02,乙资金,龙州县,P2,,7.00,disbursement",
+        "V5,2021-06-02,,天等县,P3,产业帮扶,1.00,commitment",
+    ]
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    options = Options(year=2021, today=dt.date(2022, 3, 1))
+    typed = summarize([path], options)
+    assert _stored_types(path)["recipient"].startswith("ENUM")
+    with monkeypatch.context() as m:
+        m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+        text = summarize([path], options)
+    assert typed.totals == text.totals and typed.by_month == text.by_month
+    assert typed.by_type == text.by_type
+    assert typed.findings == text.findings
+    assert {f.rule for f in typed.findings} >= {
+        "ledger.duplicate_voucher", "ledger.outside_year", "ledger.orphan_reversal"}

@@ -442,8 +442,10 @@ def load_ledgers(
             on_progress(done, grand)
     if problems:
         raise InputError(problems)
-    # Typed CSV reads keep fund, recipient and category as ENUMs; the view shows text.
-    cols = ", ".join(
+    # Typed CSV reads keep fund, recipient and category as ENUMs. One file's view keeps them:
+    # grouping by a 1-byte ENUM is cheaper, and an ENUM compares, coalesces and (its values
+    # being sorted) orders as its text does. Several files' ENUMs differ, so their union is text.
+    cols = "*" if len(sources) == 1 else ", ".join(
         c if c in ("date", "fen", "type") else f"CAST({c} AS VARCHAR) AS {c}" for c in COLUMNS
     )
     union = " UNION ALL ".join(f"SELECT {cols} FROM ledger_{i}" for i in range(len(sources)))

@@ -115,10 +115,14 @@ def summarize(
 
 def _summarize(con: duckdb.DuckDBPyConnection, n: int, options: Options) -> LedgerSummary:
     d = options.dossier
+    # Grouped first, named after: text columns are never '' (blanks load as NULL), so
+    # coalescing NULL to '' afterwards merges no groups.
     con.execute(
-        "CREATE TEMP TABLE monthly AS SELECT coalesce(fund, '') AS fund, recipient, "
-        "coalesce(category, '') AS category, year(date) * 100 + month(date) AS ym, type, "
-        "sum(fen) AS fen FROM rows GROUP BY ALL"
+        "CREATE TEMP TABLE monthly AS SELECT coalesce(CAST(fund AS VARCHAR), '') AS fund, "
+        "CAST(recipient AS VARCHAR) AS recipient, "
+        "coalesce(CAST(category AS VARCHAR), '') AS category, ym, type, fen FROM ("
+        "SELECT fund, recipient, category, year(date) * 100 + month(date) AS ym, type, "
+        "sum(fen) AS fen FROM rows GROUP BY ALL)"
     )
     con.execute(
         "ALTER TABLE monthly ADD COLUMN month VARCHAR DEFAULT NULL; "
