@@ -166,3 +166,68 @@ def test_a_job_of_this_process_without_its_thread_is_failed(demo: Any, user: Any
     job.refresh_from_db()
     assert job.status == "failed"
     assert ledger_import.fail_stale() == 0  # finished jobs are never touched again
+
+
+# --- the same through the JSON API -------------------------------------------------------------
+
+
+def _api_wait(c: Any, job_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        data = c.get(f"/api/ledger-imports/{job_id}").json()
+        if data["status"] in ("done", "failed"):
+            return data
+        assert data["result"] is None
+        time.sleep(0.2)
+    raise AssertionError("the import did not finish")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_imports_a_ledger_and_returns_the_summary(login: Any, demo: Any) -> None:
+    c = login("unit")
+    content = (EXAMPLES / "payments-2021.csv").read_bytes()
+    r = c.post(f"/api/funds/{demo.pk}/ledger-imports",
+               {"file": _upload("payments.csv", content)})
+    assert r.status_code == 202, r.content
+    job = r.json()
+    assert job["status"] == "pending" and job["filename"] == "payments.csv"
+    data = _api_wait(c, job["id"])
+    assert data["status"] == "done" and data["errors"] == []
+    result = data["result"]
+    assert result["rows"] == data["done_rows"] == 13
+    assert set(result["totals"][0]) == {"fund", "recipient", "category", "amount"}
+    assert any(f["rule"] == "ledger.duplicate_voucher" for f in result["findings"])
+    # The same stored summary the dashboard shows.
+    assert LedgerImport.objects.get(pk=job["id"]).result == result
+    listed = c.get(f"/api/funds/{demo.pk}/ledger-imports").json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_reports_a_bad_ledger_with_row_and_column(login: Any, demo: Any) -> None:
+    c = login("unit")
+    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {"file": _upload("bad.csv", BAD)})
+    data = _api_wait(c, r.json()["id"])
+    assert data["status"] == "failed" and data["result"] is None
+    [error] = data["errors"]
+    assert (error["file"], error["line"], error["field"]) == ("bad.csv", 3, "金额")
+    assert "十二元" in error["message"]
+
+
+def test_the_api_refuses_bad_uploads_and_other_roles(login: Any, demo: Any, user: Any) -> None:
+    c = login("unit")
+    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {"file": _upload("x.exe", b"MZ")})
+    assert r.status_code == 400 and "不支持的文件类型" in r.json()["detail"]
+    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {})
+    assert r.status_code == 400 and r.json()["detail"]
+    assert not LedgerImport.objects.exists()
+    job = LedgerImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
+    content = (EXAMPLES / "payments-2021.csv").read_bytes()
+    for username in ("tiandeng", "reviewer"):
+        county = login(username)
+        r = county.post(f"/api/funds/{demo.pk}/ledger-imports",
+                        {"file": _upload("p.csv", content)})
+        assert r.status_code == 403
+        assert county.get(f"/api/ledger-imports/{job.pk}").status_code == 403
+        assert county.get(f"/api/funds/{demo.pk}/ledger-imports").status_code == 403
+    assert LedgerImport.objects.count() == 1

@@ -106,3 +106,5 @@ def test_return_via_api_requires_reason(login: Any, demo: Any, user: Any) -> Non
     r = c.post(f"/api/submissions/{s.pk}/return", {"reason": "缺佐证"},
                content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "returned"
+    r = c.post(f"/api/submissions/{s.pk}/archive", {}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["detail"] == "未知操作：archive"

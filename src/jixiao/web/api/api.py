@@ -8,16 +8,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import File, NinjaAPI, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import ApiToken
-from jixiao.web.funds import usecases
+from jixiao.web.funds import ledger_import, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
-from jixiao.web.funds.models import Indicator, Project, Recipient, Submission
+from jixiao.web.funds.models import Indicator, LedgerImport, Project, Recipient, Submission
 from jixiao.web.funds.presenter import indicator_paths
 from jixiao.web.ledger import rules
 from jixiao.web.ledger.models import LedgerItem
@@ -168,7 +169,7 @@ def act_on_submission(request: HttpRequest, submission_id: int, action: str,
         "reopen": lambda: usecases.reopen(user, sub.pk, body.reason),
     }
     if action not in operations:
-        return 400, {"detail": f"未知操作：{action}"}
+        return Status(400, {"detail": f"未知操作：{action}"})
     return _submission(operations[action]())
 
 
@@ -192,3 +193,49 @@ def get_ledger(request: HttpRequest, fund_id: int) -> dict[str, Any]:
             "overdue": rules.is_overdue(i, today),
         } for i in items],
     }
+
+
+# --- payment ledgers (支付台账): the import page's upload, job page and progress -------------
+
+
+def _import_job(job: LedgerImport) -> dict[str, Any]:
+    """A ledger import: status and progress; when done, the summary in the shape of
+    ``jixiao ledger summarize --json`` (plus by_type and execution); when failed, the errors
+    with file, line and column."""
+    return {
+        "id": job.pk, "fund": job.fund_id, "filename": job.filename, "status": job.status,
+        "done_rows": job.done_rows, "total_rows": job.total_rows,
+        "created": job.created.isoformat(), "updated": job.updated.isoformat(),
+        "result": job.result if job.status == "done" else None,
+        "errors": job.errors if job.status == "failed" else [],
+    }
+
+
+@api.post("/funds/{fund_id}/ledger-imports",
+          summary="上传支付台账（CSV/XLSX/Parquet），在后台汇总与核对；返回导入任务",
+          response={202: dict, 400: Error, 403: Error})
+def start_ledger_import(request: HttpRequest, fund_id: int,
+                        file: UploadedFile | None = File(None)) -> Any:  # noqa: B008
+    user = _user(request)
+    fund = fund_for(user, fund_id, edit=True)
+    try:
+        job = ledger_import.start_import(user, fund, file)
+    except ledger_import.ImportRefused as err:
+        return Status(400, {"detail": err.message})
+    return Status(202, _import_job(job))
+
+
+@api.get("/funds/{fund_id}/ledger-imports", summary="最近的支付台账导入任务")
+def list_ledger_imports(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
+    fund = fund_for(_user(request), fund_id, edit=True)
+    ledger_import.fail_stale(fund)
+    return [_import_job(job) for job in fund.ledger_imports.all()[:20]]
+
+
+@api.get("/ledger-imports/{job_id}", summary="支付台账导入任务的进度与结果（轮询至完成或失败）")
+def get_ledger_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    job = get_object_or_404(LedgerImport.objects.select_related("fund"), pk=job_id)
+    fund_for(_user(request), job.fund_id, edit=True)
+    if ledger_import.fail_stale(job.fund):
+        job.refresh_from_db()
+    return _import_job(job)
