@@ -113,3 +113,16 @@ def test_inverse_factors_and_bounds_recalculate_too(tmp_path):
     assert result.bounded and result.factor_pool != D("12345.67") * D("0.7")
     assert result.allocations[0].exact_fraction() == Fraction(1200)
     check(spec, result, tmp_path)
+
+
+def test_a_zero_weight_factor_with_an_all_zero_column_recalculates(tmp_path):
+    spec = AllocationSpec.model_validate({
+        "total": D("1000"), "base_share": D("0.2"),
+        "factors": [
+            {"name": "人口", "weight": D("1"), "category": "客观因素"},
+            {"name": "绩效", "weight": D("0"), "category": "绩效因素"},
+        ],
+        "recipients": [{"name": f"县{i}", "values": {"人口": D(10 + i), "绩效": D(0)}}
+                       for i in range(4)],
+    })
+    check(spec, allocate(spec), tmp_path)

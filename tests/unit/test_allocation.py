@@ -209,6 +209,17 @@ def test_positive_column_summing_to_zero():
     assert errors_of(spec([0, 0])) == {("columns", "x"): message}
 
 
+def test_a_zero_weight_factor_may_sum_to_zero_and_changes_nothing():
+    factors = [{"name": "x", "weight": D(1), "category": "客观因素"},
+               {"name": "z", "weight": D(0), "category": "客观因素"}]
+    rows = [{"values": {"x": D(1), "z": D(0)}}, {"values": {"x": D(3), "z": D(0)}}]
+    result = allocate(spec(rows, factors))
+    assert [a.amount for a in result.allocations] == [D("25.00"), D("75.00")]
+    assert [a.shares["z"] for a in result.allocations] == [D(0), D(0)]
+    without = allocate(spec([1, 3]))
+    assert [a.exact for a in result.allocations] == [a.exact for a in without.allocations]
+
+
 def test_total_must_be_a_whole_number_of_precision_units():
     errors = errors_of(spec([1, 2], total="100.005"))
     assert "不是取整精度 0.01 的整数倍" in errors[("total",)]

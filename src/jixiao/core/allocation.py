@@ -204,7 +204,9 @@ def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
 
     for f in spec.factors:
         values = [r.values.get(f.name) for r in spec.recipients]
-        if f.direction == "positive" and all(v is not None for v in values) and not any(values):
+        # A zero-weight factor contributes nothing, so its column may well sum to 0.
+        if (f.direction == "positive" and f.weight != 0 and all(v is not None for v in values)
+                and not any(values)):
             message = f"因素「{f.name}」各对象数值合计为 0，无法计算占比"
             errors.append((("columns", f.name), message))
     floors = sum((r.floor for r in spec.recipients if r.floor is not None), Decimal(0))
@@ -255,7 +257,7 @@ def _column(values: list[Decimal], inverse: bool) -> _Column:
 
 def _weighted(weights: list[Fraction], columns: list[_Column], n: int) -> tuple[list[int], int]:
     """(N_i, D) with Σ_k w_k · y_ik / S_k = N_i / D exactly."""
-    coefs = [w / c.total for w, c in zip(weights, columns, strict=True)]
+    coefs = [w / c.total if w else Fraction(0) for w, c in zip(weights, columns, strict=True)]
     pos = [(k, c) for k, c in enumerate(columns) if c.lcm is None]
     inv = [(k, c) for k, c in enumerate(columns) if c.lcm is not None]
     den_pos = math.lcm(*(coefs[k].denominator for k, _ in pos)) if pos else 1
@@ -290,7 +292,10 @@ def _ratio_decimal(num: int, den: int, n_places: int = EXACT_PLACES) -> Decimal:
 
 
 def _shares(column: _Column) -> list[Decimal]:
-    """Normalized shares y_i / S, rounded half-up to EXACT_PLACES."""
+    """Normalized shares y_i / S, rounded half-up to EXACT_PLACES (0 for an all-zero column,
+    which only a zero-weight factor may have)."""
+    if column.total == 0:
+        return [Decimal(0)] * len(column.x)
     if column.lcm is None:
         return [_ratio_decimal(x, column.total) for x in column.x]
     # floor(floor(a / b) / c) = floor(a / (b·c)): one big division, then small ones.

@@ -147,7 +147,8 @@ def write_allocation_xlsx(
         for k, f in enumerate(factors):
             col = recip_col.get(k, c_values + k)
             ref, total = xl_rowcol_to_cell(row, col), f"{xl_col_to_name(col)}${sum_row}"
-            ws.write_formula(row, c_shares + k, f"={ref}/{total}", share_fmt,
+            # IF: only a zero-weight factor may have an all-zero column (its shares are 0).
+            ws.write_formula(row, c_shares + k, f"=IF({total}=0,0,{ref}/{total})", share_fmt,
                              cached(a.shares[f.name]))
         shares = f"{xl_col_to_name(c_shares)}{er}:{xl_col_to_name(c_shares + k_count - 1)}{er}"
         ws.write_formula(row, c_weighted, f"=SUMPRODUCT({weights},{shares})", share_fmt,
