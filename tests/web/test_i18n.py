@@ -71,3 +71,23 @@ def test_python_side_labels_and_messages_follow_the_language(login: Any, demo: A
     assert "is not a County" in r.content.decode()  # a use-case message, role label in English
     zh = c.get(f"/funds/{demo.pk}/submissions/").content.decode()
     assert "省级管理员" in zh and "草稿" in zh
+
+
+def test_status_choices_and_audit_actions_follow_the_language(login: Any, demo: Any) -> None:
+    c = login("admin")
+    item = demo.ledger.exclude(status="已销号").first()
+    page = c.get(f"/funds/{demo.pk}/ledger/{item.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="未整改"' in page and ">Not rectified</option>" in page
+    assert ">未整改</option>" not in page
+    from jixiao.web.accounts import usecases
+
+    usecases.create_user(_admin(), "newcomer", "reviewer", password="Str0ng-Passw0rd!x")
+    users = c.get("/accounts/users/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Create user" in users and "user.create" not in users
+    assert "新建用户" in c.get("/accounts/users/").content.decode()
+
+
+def _admin() -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="admin")

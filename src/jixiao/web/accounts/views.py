@@ -18,6 +18,7 @@ from jixiao.web.accounts import usecases
 from jixiao.web.accounts.forms import LoginForm
 from jixiao.web.accounts.models import Membership
 from jixiao.web.accounts.roles import ROLE_CHOICES
+from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund
 
@@ -68,6 +69,8 @@ def users(request: HttpRequest) -> HttpResponse:
     recent = AuditEntry.objects.filter(
         action__in=["user.create", "user.deactivate", "user.activate", "membership.create"]
     )[:20]
+    for e in recent:
+        e.action_label = action_label(e.action)  # type: ignore[attr-defined]
     return render(request, "accounts/users.html", {
         "people": people, "roles": ROLE_CHOICES, "funds": Fund.objects.all(), "recent": recent,
     })
