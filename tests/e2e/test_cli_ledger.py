@@ -34,6 +34,7 @@ def test_summarize_json_contract():
     data = json.loads(result.stdout)
     assert data["rows"] == 13
     assert set(data["totals"][0]) == {"fund", "recipient", "category", "amount"}
+    assert data["by_function_code"] == data["by_economic_code"] == {}  # no such columns here
     assert set(data["findings"][0]) == {"rule", "severity", "where", "expected", "actual",
                                         "message"}
     found = {f["rule"] for f in data["findings"]}

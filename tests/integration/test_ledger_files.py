@@ -353,3 +353,30 @@ def test_summaries_are_the_same_whether_text_columns_load_as_enums_or_text(tmp_p
     assert typed.findings == text.findings
     assert {f.rule for f in typed.findings} >= {
         "ledger.duplicate_voucher", "ledger.outside_year", "ledger.orphan_reversal"}
+
+
+def test_classification_codes_are_read_and_totalled(tmp_path, monkeypatch):
+    """功能分类 / 经济分类 codes ride along with each payment; executed totals by code are exact
+    and the same whether the codes load as ENUMs or as text (one code here is padded)."""
+    import datetime as dt
+
+    from jixiao.ledger.summarize import Options, summarize
+
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "凭证号,日期,单位,金额,类型,功能分类科目,经济分类科目\n"
+        "V1,2021-03-01,天等县,100.10,支出,2130504,30201\n"
+        "V2,2021-03-02,天等县,0.20,支出, 2130504,30201\n"
+        "V3,2021-03-03,龙州县,5.00,支出,2130599,\n"
+        "V4,2021-03-04,龙州县,7.00,拨付,2130599,31005\n",
+        encoding="utf-8",
+    )
+    options = Options(year=2021, today=dt.date(2022, 3, 1))
+    typed = summarize([path], options)
+    assert typed.by_function_code == {"2130504": 10030, "2130599": 500}
+    assert typed.by_economic_code == {"30201": 10030}  # disbursements are not executed spending
+    with monkeypatch.context() as m:
+        m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+        text = summarize([path], options)
+    assert (text.by_function_code, text.by_economic_code) == (
+        typed.by_function_code, typed.by_economic_code)

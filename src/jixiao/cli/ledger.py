@@ -139,6 +139,11 @@ def summarize_command(
         f"{name} {_yuan(s.by_type.get(k, 0))}元"
         for k, name in (("commitment", "承诺"), ("disbursement", "拨付"), ("expenditure", "支出"))
     ))
+    by_code = (("功能分类科目", s.by_function_code), ("经济分类科目", s.by_economic_code))
+    for title, codes in by_code:
+        if codes:
+            out.print(f"按{title}（支出，元）：" + "；".join(
+                f"{code} {_yuan(fen)}" for code, fen in codes.items()))
     if s.execution:
         out.print(_execution_table(s.execution, d))
     _print_findings(s.findings)
@@ -153,6 +158,8 @@ def summary_dict(s: Any, by_month: bool = False) -> dict[str, Any]:
              "amount": _yuan(t.fen)} for t in s.totals
         ],
         "by_type": {k: _yuan(v) for k, v in sorted(s.by_type.items())},
+        "by_function_code": {k: _yuan(v) for k, v in s.by_function_code.items()},
+        "by_economic_code": {k: _yuan(v) for k, v in s.by_economic_code.items()},
         "execution": [
             {"recipient": r.recipient, "name": r.name, "budget": fmt(r.budget),
              "executed": fmt(r.executed), "rate": None if r.rate is None else fmt(r.rate)}

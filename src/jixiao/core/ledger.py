@@ -63,12 +63,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "amount": ("amount", "金额", "支付金额"),
     "type": ("type", "类型", "交易类型"),
     "original": ("original", "原凭证号", "冲销原凭证号"),
+    # 政府收支分类科目: the functional (类款项) and the economic classification of the payment.
+    "function_code": ("function_code", "功能分类", "功能分类科目", "功能科目", "支出功能分类科目"),
+    "economic_code": ("economic_code", "经济分类", "经济分类科目", "经济科目", "支出经济分类科目",
+                      "部门支出经济分类科目", "政府支出经济分类科目"),
 }
 REQUIRED: tuple[str, ...] = ("voucher_id", "date", "recipient", "amount")
 COLUMN_NAMES: dict[str, str] = {
     "voucher_id": "凭证号", "date": "日期", "fund": "资金", "recipient": "单位",
     "project": "项目", "category": "用途", "amount": "金额", "type": "类型",
-    "original": "原凭证号",
+    "original": "原凭证号", "function_code": "功能分类科目", "economic_code": "经济分类科目",
 }
 PROJECT_HEADERS: dict[str, tuple[str, ...]] = {
     "project": ("project", "项目", "项目编码", "项目名称"),

@@ -5,8 +5,8 @@ costs per row; on 10M rows the long Chinese fund and category names alone are ~1
 copies. So a CSV is first read with some columns typed by DuckDB's reader:
 
 * the date column as DATE with a strict ``%Y-%m-%d``;
-* the low-cardinality text columns (fund, recipient, category) as an ENUM of the values a
-  sample of the file shows, when each of those values is already trimmed and not empty;
+* the low-cardinality text columns (fund, recipient, category, classification codes) as an
+  ENUM of the values a sample of the file shows, when each is already trimmed and not empty;
 * the type column as the type ENUM when the sample holds only the canonical words.
 
 A value the typed read does not accept (another date form, a value outside the ENUM, a padded
@@ -28,7 +28,7 @@ from jixiao.core.ledger import TYPE_WORDS
 
 CANONICAL_TYPES = tuple(dict.fromkeys(TYPE_WORDS.values()))
 TYPE_ENUM = "ENUM(" + ", ".join("'" + t + "'" for t in CANONICAL_TYPES) + ")"
-DICTIONARY_COLUMNS = ("fund", "recipient", "category")
+DICTIONARY_COLUMNS = ("fund", "recipient", "category", "function_code", "economic_code")
 MAX_VALUES = 4096  # more distinct values than this: not worth an ENUM
 CHUNKS = 32
 CHUNK_BYTES = 128 << 10

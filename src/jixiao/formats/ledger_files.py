@@ -3,7 +3,8 @@
 Files are scanned by DuckDB (CSV, Parquet) or read by fastexcel into Arrow (XLSX); no row ever
 becomes a Python object. Each file becomes one table of
 
-    voucher_id, date, fund, recipient, project, category, fen BIGINT, type, original
+    voucher_id, date, fund, recipient, project, category, fen BIGINT, type, original,
+    function_code, economic_code
 
 and the view ``ledger`` is their union. Amounts are parsed from text exactly: more places than
 the unit allows (2 for 元, 6 for 万元) or anything not a number is an error naming the row
@@ -42,6 +43,7 @@ SUFFIXES = {
 MAX_REPORTED = 10
 COLUMNS = (
     "voucher_id", "date", "fund", "recipient", "project", "category", "fen", "type", "original",
+    "function_code", "economic_code",
 )
 M = TypeVar("M", bound=BaseModel)
 _SAMPLE = 1 << 20
@@ -286,6 +288,8 @@ def _select(
         "fen": _amount(found["amount"], src.types[found["amount"]], unit),
         "type": _type(found.get("type"), types.get(found.get("type") or "", "VARCHAR")),
         "original": text("original"),
+        "function_code": text("function_code"),
+        "economic_code": text("economic_code"),
     }
 
 
@@ -442,7 +446,7 @@ def load_ledgers(
             on_progress(done, grand)
     if problems:
         raise InputError(problems)
-    # Typed CSV reads keep fund, recipient and category as ENUMs. One file's view keeps them:
+    # Typed CSV reads keep low-cardinality text columns as ENUMs. One file's view keeps them:
     # grouping by a 1-byte ENUM is cheaper, and an ENUM compares, coalesces and (its values
     # being sorted) orders as its text does. Several files' ENUMs differ, so their union is text.
     cols = "*" if len(sources) == 1 else ", ".join(

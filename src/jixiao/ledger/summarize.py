@@ -62,6 +62,9 @@ class LedgerSummary:
     by_type: dict[str, int]  # fen per transaction type
     findings: list[Finding] = field(default_factory=list)
     execution: list[ExecutionRow] = field(default_factory=list)
+    # Executed 分 by 功能分类 / 经济分类 code (rows without a code are left out).
+    by_function_code: dict[str, int] = field(default_factory=dict)
+    by_economic_code: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def _summarize(con: duckdb.DuckDBPyConnection, n: int, options: Options) -> Ledg
     ]
     by_type = dict(con.execute("SELECT type, sum(fen) FROM monthly GROUP BY type").fetchall())
     summary = LedgerSummary(n, totals, by_month, {k: int(v) for k, v in by_type.items()})
+    summary.by_function_code = _by_code(con, "function_code")
+    summary.by_economic_code = _by_code(con, "economic_code")
     summary.findings.extend(row_checks(con, options))
     if d is not None:
         executed: dict[str, Decimal] = {}
@@ -161,6 +166,14 @@ def _summarize(con: duckdb.DuckDBPyConnection, n: int, options: Options) -> Ledg
                 summary.findings.append(finding)
         summary.execution = execution_rows(d, executed, unit="元")
     return summary
+
+
+def _by_code(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
+    rows = con.execute(
+        f"SELECT CAST({column} AS VARCHAR), sum(fen) FROM rows WHERE {EXECUTED} "
+        f"AND {column} IS NOT NULL GROUP BY ALL ORDER BY 1"
+    ).fetchall()
+    return {code: int(fen) for code, fen in rows}
 
 
 # --- checks ------------------------------------------------------------------------------

@@ -233,6 +233,8 @@ def summary_dict(summary: Any) -> dict[str, Any]:
              "amount": f"{yuan(t.fen):f}"} for t in summary.totals
         ],
         "by_type": {k: f"{yuan(v):f}" for k, v in sorted(summary.by_type.items())},
+        "by_function_code": {k: f"{yuan(v):f}" for k, v in summary.by_function_code.items()},
+        "by_economic_code": {k: f"{yuan(v):f}" for k, v in summary.by_economic_code.items()},
         "execution": [
             {"recipient": r.recipient, "name": r.name, "budget": f"{r.budget:f}",
              "executed": f"{r.executed:f}", "rate": None if r.rate is None else f"{r.rate:f}"}
