@@ -289,7 +289,7 @@ def test_xlsx_holds_live_formulas_and_cached_values(tmp_path):
     write_allocation_xlsx(loaded.spec, result, tmp_path / "gx.xlsx")
     with zipfile.ZipFile(tmp_path / "gx.xlsx") as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    for formula in ("COUNTA($B$17:$B$26)", "B6*B5/B7", "(1-B6)*B5", "D17/D$27",
+    for formula in ("COUNTA($B$17:$B$26)", "B6*B5/B7", "(1-B6)*B5", "IF(D$27=0,0,D17/D$27)",
                     "SUMPRODUCT($D$15:$F$15,G17:I17)", "$B$10*J17", "K17+L17", "SUM(M17:M26)"):
         assert f"<f>{formula}</f>" in sheet
     grid = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "gx.xlsx")) \
