@@ -380,3 +380,54 @@ def test_classification_codes_are_read_and_totalled(tmp_path, monkeypatch):
         text = summarize([path], options)
     assert (text.by_function_code, text.by_economic_code) == (
         typed.by_function_code, typed.by_economic_code)
+
+
+# Files that once made the two reads disagree or the sampler crash (found in review).
+
+
+def test_bare_cr_lines_and_a_stray_quote_load_without_the_sample(tmp_path, monkeypatch):
+    mac = tmp_path / "mac.csv"  # Excel for Mac's "CSV (Macintosh)": bare CR line ends
+    mac.write_text((HEADER + "V1,2021-03-01,x,天等县,,产业,1,expenditure\n").replace("\n", "\r"),
+                   encoding="utf-8")
+    assert len(_everything(mac)) == 1 and _everything(mac) == _everything(mac, monkeypatch)
+    body = [f"V{i},2021-03-01,x,天等县,,产业帮扶,1,expenditure" for i in range(5000)]
+    body[1] = 'V1,2021-03-01,x,天等县,,"产业帮扶,1,expenditure'  # an unclosed quote, 200 KB file
+    stray = tmp_path / "stray.csv"
+    stray.write_text(HEADER + "\n".join(body) + "\n", encoding="utf-8")
+    assert len(_everything(stray)) == 5000
+    assert _everything(stray) == _everything(stray, monkeypatch)
+
+
+def test_a_refused_value_drops_its_own_column_even_after_an_unused_one(tmp_path, monkeypatch):
+    """DuckDB may name the wrong column when unused columns come first; the type decides."""
+    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
+    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
+    lines = [f"{i},V{i:04d},2021-03-01,东西部协作,县{i % 3},,产业帮扶,1.5,expenditure\n"
+             for i in range(400)]
+    lines[150] = "150,V0150,2021-03-01,东西部协作,县1,,就业帮扶,1.5,expenditure\n"
+    path = tmp_path / "numbered.csv"
+    path.write_text("序号," + HEADER + "".join(lines), encoding="utf-8")
+    stored = _stored_types(path)
+    assert stored["category"] == "VARCHAR"
+    assert stored["fund"].startswith("ENUM") and stored["recipient"].startswith("ENUM")
+    assert _everything(path) == _everything(path, monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    '凭证号,日期,单位,项目,金额\nV1,2021-03-01,天等县,"\\1",1\n',  # a backslash in quotes
+    "凭证号,日期,备注,单位,金额\nV1,2021-03-01, #补录,天等县,1\nV2,2021-03-02,,龙州县,2\n",
+])
+def test_both_reads_share_one_dialect(tmp_path, monkeypatch, text):
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    rows = _everything(path)
+    assert rows == _everything(path, monkeypatch)
+    assert len(rows) == text.count("\n") - 1  # "#" never starts a comment: no row is dropped
+
+
+def test_a_row_missing_required_values_behind_a_hash_is_reported(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("凭证号,日期,备注,单位,金额,项目\nV1,2021-03-01, #补录,,,\n"
+                    "V2,2021-03-02,,龙州县,2,\n", encoding="utf-8")
+    fields = {(p.line, p.field) for p in problems(path)}
+    assert fields == {(2, "单位"), (2, "金额")}

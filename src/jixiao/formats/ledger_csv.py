@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
+
 from jixiao.core.ledger import TYPE_WORDS
 
 CANONICAL_TYPES = tuple(dict.fromkeys(TYPE_WORDS.values()))
@@ -44,10 +46,46 @@ def enum_type(values: Iterable[str]) -> str:
     return "ENUM(" + ", ".join(_lit(v) for v in values) + ")"
 
 
-def failed_column(message: str) -> str | None:
-    """The column a typed CSV read refused a value of, from DuckDB's error message."""
+def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """The file's dialect, sniffed once, as ``read_csv`` options for both reads.
+
+    Left to sniff on its own, the typed read (given column types) could choose another escape
+    character than the all-text read and so read other values. Comment characters are never
+    taken: a sniffer that took "#" in a value for a comment would silently drop that row.
+    """
+    delim, quote, escape, skip = con.execute(
+        f"SELECT Delimiter, Quote, Escape, SkipRows FROM sniff_csv({_lit(path.as_posix())}, "
+        "header = true, comment = '')"
+    ).fetchone()  # type: ignore[misc]
+
+    def option(value: str) -> str:
+        return _lit("" if value == "(empty)" else value)
+
+    return (f"delim = {option(delim)}, quote = {option(quote)}, escape = {option(escape)}, "
+            f"comment = '', skip = {int(skip)}")
+
+
+def failed_columns(message: str, typed: dict[str, str]) -> list[str]:
+    """The typed column(s) a read refused a value of, from DuckDB's error message.
+
+    The message names a column and the type it could not convert to. The name can be wrong
+    (DuckDB counts only the columns the query reads, then looks the position up among all of
+    the file's), so the type decides: the named column if it has that type, else every typed
+    column of that type.
+    """
     found = _FAILED.search(message)
-    return found.group(1) if found else None
+    named = found.group(1) if found else None
+    target = None
+    for line in message.splitlines():
+        if "Could not convert string" in line and "\" to '" in line:
+            target = line.rsplit("\" to '", 1)[1].rstrip().removesuffix("'")
+            break
+    same = [h for h, t in typed.items() if t == target]
+    if named in same:
+        return [named]  # type: ignore[list-item]
+    if same:
+        return same
+    return [named] if named in typed else []  # type: ignore[list-item]
 
 
 def _delimiter(first_line: str, headers: list[str]) -> str | None:
@@ -115,8 +153,14 @@ def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict
     if len(set(headers)) != len(headers):
         return {}
     plan = {found["date"]: "DATE"}
-    wanted = {found[c]: c for c in (*DICTIONARY_COLUMNS, "type") if found.get(c)}
-    for header, values in sample(path, headers, list(wanted)).items():
+    uses = [found[c] for c in found]
+    wanted = {found[c]: c for c in (*DICTIONARY_COLUMNS, "type")
+              if found.get(c) and uses.count(found[c]) == 1}
+    try:
+        sampled = sample(path, headers, list(wanted))
+    except (csv.Error, OSError, ValueError):
+        sampled = {}  # a file the sample cannot parse (bare CR lines, a stray quote): no ENUMs
+    for header, values in sampled.items():
         if wanted[header] == "type":
             if set(values) <= set(CANONICAL_TYPES):
                 plan[header] = TYPE_ENUM
@@ -127,10 +171,11 @@ def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict
     return plan
 
 
-def relation(path: Path, headers: list[str], typed: dict[str, str]) -> str:
-    """A ``read_csv`` of ``path`` with ``typed`` columns typed and every other column text."""
+def relation(path: Path, headers: list[str], typed: dict[str, str], dialect: str) -> str:
+    """A ``read_csv`` of ``path`` with ``typed`` columns typed and every other column text,
+    in the ``dialect`` the all-text read uses (`sniff_dialect`)."""
     columns = ", ".join(f"{_lit(h)}: {_lit(typed.get(h, 'VARCHAR'))}" for h in headers)
     return (
         f"read_csv({_lit(path.as_posix())}, header = true, columns = {{{columns}}}, "
-        f"dateformat = '%Y-%m-%d')"
+        f"dateformat = '%Y-%m-%d', {dialect})"
     )

@@ -88,6 +88,7 @@ class Source:
     first_line: int  # file line (or row) of the first data row
     total_rows: int | None
     readable: Path | None = None  # CSV: the UTF-8 file DuckDB reads (a transcoded copy or path)
+    dialect: str = ""  # CSV: read_csv options shared by every read of the file
 
 
 def _fail(
@@ -155,13 +156,15 @@ def register(
     total: int | None = None
     first = 2
     readable: Path | None = None
+    dialect = ""
     try:
         if kind == "csv":
             encoding = _encoding(path)
             readable = _to_utf8(path) if encoding == "gb18030" else path
+            dialect = ledger_csv.sniff_dialect(con, readable)
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT * FROM read_csv("
-                f"{lit(readable.as_posix())}, header = true, all_varchar = true)"
+                f"{lit(readable.as_posix())}, header = true, all_varchar = true, {dialect})"
             )
             total = _estimate_rows(path)
         elif kind == "parquet":
@@ -180,7 +183,7 @@ def register(
         raise _fail(path, f"无法读取文件：{_first_line(err)}") from None
     headers = [str(row[0]) for row in described]
     types = {str(row[0]): str(row[1]) for row in described}
-    return Source(path, kind, name, headers, types, first, total, readable)
+    return Source(path, kind, name, headers, types, first, total, readable, dialect)
 
 
 def _read_xlsx(path: Path, sheet: str | None):  # -> pyarrow.Table
@@ -357,13 +360,14 @@ def _load_typed_csv(
         body = ", ".join(f"{e} AS {c}" for c, e in _select(src, found, unit, types).items())
         try:
             run(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {body} "
-                f"FROM {ledger_csv.relation(src.readable, src.headers, typed)}")
+                f"FROM {ledger_csv.relation(src.readable, src.headers, typed, src.dialect)}")
             return True
         except duckdb.Error as err:
-            column = ledger_csv.failed_column(str(err))
-            if column not in typed:
+            columns = ledger_csv.failed_columns(str(err), typed)
+            if not columns:
                 return False
-            del typed[column]
+            for column in columns:
+                del typed[column]
     return False
 
 
@@ -438,7 +442,11 @@ def load_ledgers(
             problems.append(Problem(f"无法读取文件：{_first_line(err)}", str(src.path)))
             continue
         if bad:
-            problems.extend(_bad_rows(con, src, found, exprs, mapping.unit))
+            located = _bad_rows(con, src, found, exprs, mapping.unit)
+            # Both reads share one dialect, so they agree on rows; should they ever not, the
+            # file is still refused rather than loaded with empty required values.
+            unlocated = Problem(f"共 {bad} 行数据有误，无法定位到行", str(src.path))
+            problems.extend(located or [unlocated])
         if src.kind == "xlsx":
             con.unregister(src.name)  # the Arrow copy is no longer needed
         done += rows
