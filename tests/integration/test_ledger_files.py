@@ -228,6 +228,13 @@ def _stored_types(path: Path) -> dict[str, str]:
     return {r[0]: r[1] for r in con.execute("DESCRIBE ledger_0").fetchall()}
 
 
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sample small files the way large ones are: 4 chunks of 400 bytes."""
+    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
+    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
+
+
 TYPE_CHOICES = ["expenditure", "disbursement", "支出", " expenditure", "Expenditure"]
 _TEXTS = [
     "产业帮扶", " 产业帮扶", "产业帮扶 ", '"产业帮扶"', '" 产业帮扶 "', "产业帮扶\u3000",
@@ -255,11 +262,10 @@ def test_a_blank_recipient_is_still_a_bad_row_on_the_typed_read(tmp_path):
 
 
 @pytest.mark.parametrize("odd", ["就业帮扶", " 产业帮扶", "产业帮扶\u3000", '"产业帮扶"', ""])
+@pytest.mark.usefixtures("small_chunks")
 def test_a_value_the_sample_missed_retries_without_that_column_only(tmp_path, monkeypatch, odd):
     """A large file is sampled in chunks; a value outside the sample fails the typed read on
     that column, which is then read as text while the other columns stay typed."""
-    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
-    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
     lines = [f"V{i:04d},2021-03-01,东西部协作,县{i % 3},,产业帮扶,1.5,expenditure\n"
              for i in range(400)]
     lines[150] = f"V0150,2021-03-01,东西部协作,县1,,{odd},1.5,expenditure\n"
@@ -304,10 +310,9 @@ def test_property_any_text_reads_the_same_typed_or_not(tmp_path_factory, monkeyp
     assert _everything(path) == _everything(path, monkeypatch)
 
 
+@pytest.mark.usefixtures("small_chunks")
 def test_a_file_sorted_by_a_column_does_not_type_it_from_the_sample(tmp_path, monkeypatch):
     """Values confined to one sampled chunk suggest unseen ones: that column stays text."""
-    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
-    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
     lines = [f"V{i:04d},2021-03-01,东西部协作,县{i // 10:03d},,产业帮扶,1.5,expenditure\n"
              for i in range(400)]
     path = tmp_path / "sorted.csv"
@@ -398,10 +403,9 @@ def test_bare_cr_lines_and_a_stray_quote_load_without_the_sample(tmp_path, monke
     assert _everything(stray) == _everything(stray, monkeypatch)
 
 
+@pytest.mark.usefixtures("small_chunks")
 def test_a_refused_value_drops_its_own_column_even_after_an_unused_one(tmp_path, monkeypatch):
     """DuckDB may name the wrong column when unused columns come first; the type decides."""
-    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
-    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
     lines = [f"{i},V{i:04d},2021-03-01,东西部协作,县{i % 3},,产业帮扶,1.5,expenditure\n"
              for i in range(400)]
     lines[150] = "150,V0150,2021-03-01,东西部协作,县1,,就业帮扶,1.5,expenditure\n"
