@@ -195,7 +195,7 @@ def test_a_clean_csv_takes_the_typed_read_and_a_refused_date_the_text_path(tmp_p
     clean = tmp_path / "clean.csv"
     clean.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\nV2,,x,天等县,,,1,支出\n",
                      encoding="utf-8")
-    typed = ledger_csv.typed_columns(clean, headers, found)
+    typed = ledger_csv.typed_columns(clean, headers, found, _dialect(clean))
     assert typed["日期"] == "DATE"
     assert typed["资金"] == "ENUM('x')" and typed["单位"] == "ENUM('天等县')"
     assert "类型" not in typed  # 支出 is not a canonical word: the type column is read as text
@@ -220,6 +220,10 @@ def _everything(path: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> li
             m.setattr(ledger_csv, "typed_columns", lambda *_: {})
             load_ledgers(con, [path])
     return con.execute("SELECT * FROM ledger ORDER BY voucher_id").fetchall()
+
+
+def _dialect(path: Path) -> ledger_csv.Dialect:
+    return ledger_csv.Dialect.sniff(duckdb.connect(), path)
 
 
 def _stored_types(path: Path) -> dict[str, str]:
@@ -273,7 +277,8 @@ def test_a_value_the_sample_missed_retries_without_that_column_only(tmp_path, mo
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     headers = HEADER.strip().split(",")
-    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0])
+    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
+                                       _dialect(path))
     assert planned["用途"] == "ENUM('产业帮扶')" and planned["类型"] == ledger_csv.TYPE_ENUM
     stored = _stored_types(path)
     # Quoted or empty, the value still converts; anything else sends the column to text.
@@ -318,7 +323,8 @@ def test_a_file_sorted_by_a_column_does_not_type_it_from_the_sample(tmp_path, mo
     path = tmp_path / "sorted.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     headers = HEADER.strip().split(",")
-    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0])
+    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
+                                       _dialect(path))
     assert "单位" not in planned and "资金" in planned and "用途" in planned
     assert _everything(path) == _everything(path, monkeypatch)
 
@@ -435,3 +441,13 @@ def test_a_row_missing_required_values_behind_a_hash_is_reported(tmp_path):
                     "V2,2021-03-02,,龙州县,2,\n", encoding="utf-8")
     fields = {(p.line, p.field) for p in problems(path)}
     assert fields == {(2, "单位"), (2, "金额")}
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_the_sample_reads_the_sniffed_delimiter(tmp_path, monkeypatch, delimiter):
+    path = tmp_path / "p.csv"
+    rows = [HEADER.strip(), "V1,2021-03-01,甲资金,天等县,,产业帮扶,1,expenditure",
+            'V2,2021-03-02,乙资金,龙州县,,"就业,帮扶",2,expenditure']
+    path.write_text("\n".join(r.replace(",", delimiter) for r in rows) + "\n", encoding="utf-8")
+    assert _stored_types(path)["fund"] == "ENUM('乙资金', '甲资金')"
+    assert _everything(path) == _everything(path, monkeypatch)

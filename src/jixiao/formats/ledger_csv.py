@@ -21,7 +21,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -34,35 +35,58 @@ DICTIONARY_COLUMNS = ("fund", "recipient", "category", "function_code", "economi
 MAX_VALUES = 4096  # more distinct values than this: not worth an ENUM
 CHUNKS = 32
 CHUNK_BYTES = 128 << 10
-_DELIMITERS = (",", "\t", ";", "|")
 _FAILED = re.compile(r'Error when converting column "(.*?)"\.')
 
 
-def _lit(text: str) -> str:
+def lit(text: str) -> str:
+    """A quoted SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def enum_type(values: Iterable[str]) -> str:
-    return "ENUM(" + ", ".join(_lit(v) for v in values) + ")"
+    return "ENUM(" + ", ".join(lit(v) for v in values) + ")"
 
 
-def sniff_dialect(con: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """The file's dialect, sniffed once, as ``read_csv`` options for both reads.
+@dataclass(frozen=True)
+class Dialect:
+    """A CSV file's dialect, sniffed once and used by every read of it (and the sample).
 
     Left to sniff on its own, the typed read (given column types) could choose another escape
     character than the all-text read and so read other values. Comment characters are never
     taken: a sniffer that took "#" in a value for a comment would silently drop that row.
     """
-    delim, quote, escape, skip = con.execute(
-        f"SELECT Delimiter, Quote, Escape, SkipRows FROM sniff_csv({_lit(path.as_posix())}, "
-        "header = true, comment = '')"
-    ).fetchone()  # type: ignore[misc]
 
-    def option(value: str) -> str:
-        return _lit("" if value == "(empty)" else value)
+    delim: str
+    quote: str  # "" = no quoting
+    escape: str
+    skip: int
 
-    return (f"delim = {option(delim)}, quote = {option(quote)}, escape = {option(escape)}, "
-            f"comment = '', skip = {int(skip)}")
+    @classmethod
+    def sniff(cls, con: duckdb.DuckDBPyConnection, path: Path) -> Dialect:
+        delim, quote, escape, skip = con.execute(
+            f"SELECT Delimiter, Quote, Escape, SkipRows FROM sniff_csv({lit(path.as_posix())}, "
+            "header = true, comment = '')"
+        ).fetchone()  # type: ignore[misc]
+
+        def value(v: str) -> str:
+            return "" if v == "(empty)" else v
+
+        return cls(delim, value(quote), value(escape), int(skip))
+
+    def options(self) -> str:
+        """The dialect as ``read_csv`` options."""
+        return (f"delim = {lit(self.delim)}, quote = {lit(self.quote)}, "
+                f"escape = {lit(self.escape)}, comment = '', skip = {self.skip}")
+
+    def reader(self, text: str) -> Iterator[list[str]]:
+        """Python's csv reader over ``text`` in this dialect (a single-character delimiter)."""
+        if not self.quote:
+            return csv.reader(io.StringIO(text, newline=""), delimiter=self.delim,
+                              quoting=csv.QUOTE_NONE)
+        doubled = self.escape == self.quote
+        return csv.reader(io.StringIO(text, newline=""), delimiter=self.delim,
+                          quotechar=self.quote, doublequote=doubled,
+                          escapechar=None if doubled or not self.escape else self.escape)
 
 
 def failed_columns(message: str, typed: dict[str, str]) -> list[str]:
@@ -88,13 +112,6 @@ def failed_columns(message: str, typed: dict[str, str]) -> list[str]:
     return [named] if named in typed else []  # type: ignore[list-item]
 
 
-def _delimiter(first_line: str, headers: list[str]) -> str | None:
-    for d in _DELIMITERS:
-        if next(csv.reader([first_line], delimiter=d), []) == headers:
-            return d
-    return None
-
-
 def _chunks(path: Path) -> tuple[list[str], bool]:
     """Whole lines of text from evenly spaced chunks of the file (header line dropped), and
     whether they are the whole file."""
@@ -116,23 +133,26 @@ def _chunks(path: Path) -> tuple[list[str], bool]:
         return out, False
 
 
-def sample(path: Path, headers: list[str], columns: list[str]) -> dict[str, list[str]]:
+def sample(
+    path: Path, headers: list[str], columns: list[str], dialect: Dialect,
+) -> dict[str, list[str]]:
     """For each of ``columns`` that looks low-cardinality, the values a sample of the file holds.
 
     A column is left out when it has more than MAX_VALUES values, or (for a large file, sampled
     in chunks) when some value turns up in one chunk only: then values the sample missed are
     likely (a file sorted by that column, say) and a typed read would probably fail.
     """
+    if len(dialect.delim) != 1 or dialect.skip or not columns:
+        return {}  # Python's csv takes one-character delimiters; skipped title lines: no sample
     with path.open("rb") as fh:
         first = fh.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    delimiter = _delimiter(first, headers)
-    if delimiter is None or not columns:
+    if next(dialect.reader(first), []) != headers:
         return {}
     index = {c: headers.index(c) for c in columns}
     seen: dict[str, dict[str, set[int]]] = {c: {} for c in columns}
     chunks, whole = _chunks(path)
     for k, text in enumerate(chunks):
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in dialect.reader(text):
             if len(row) != len(headers):
                 continue
             for c, i in index.items():
@@ -148,7 +168,9 @@ def sample(path: Path, headers: list[str], columns: list[str]) -> dict[str, list
     return out
 
 
-def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict[str, str]:
+def typed_columns(
+    path: Path, headers: list[str], found: dict[str, str], dialect: Dialect,
+) -> dict[str, str]:
     """Header → SQL type for the columns worth a typed read (the rest are read as text)."""
     if len(set(headers)) != len(headers):
         return {}
@@ -157,7 +179,7 @@ def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict
     wanted = {found[c]: c for c in (*DICTIONARY_COLUMNS, "type")
               if found.get(c) and uses.count(found[c]) == 1}
     try:
-        sampled = sample(path, headers, list(wanted))
+        sampled = sample(path, headers, list(wanted), dialect)
     except (csv.Error, OSError, ValueError):
         sampled = {}  # a file the sample cannot parse (bare CR lines, a stray quote): no ENUMs
     for header, values in sampled.items():
@@ -171,11 +193,11 @@ def typed_columns(path: Path, headers: list[str], found: dict[str, str]) -> dict
     return plan
 
 
-def relation(path: Path, headers: list[str], typed: dict[str, str], dialect: str) -> str:
+def relation(path: Path, headers: list[str], typed: dict[str, str], dialect: Dialect) -> str:
     """A ``read_csv`` of ``path`` with ``typed`` columns typed and every other column text,
-    in the ``dialect`` the all-text read uses (`sniff_dialect`)."""
-    columns = ", ".join(f"{_lit(h)}: {_lit(typed.get(h, 'VARCHAR'))}" for h in headers)
+    in the ``dialect`` the all-text read uses."""
+    columns = ", ".join(f"{lit(h)}: {lit(typed.get(h, 'VARCHAR'))}" for h in headers)
     return (
-        f"read_csv({_lit(path.as_posix())}, header = true, columns = {{{columns}}}, "
-        f"dateformat = '%Y-%m-%d', {dialect})"
+        f"read_csv({lit(path.as_posix())}, header = true, columns = {{{columns}}}, "
+        f"dateformat = '%Y-%m-%d', {dialect.options()})"
     )

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from jixiao.core.ledger import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
 from jixiao.formats import ledger_csv
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.ledger_csv import TYPE_ENUM
+from jixiao.formats.ledger_csv import TYPE_ENUM, Dialect, lit
 
 ProgressFn = Callable[[int, int | None], None]
 """``on_progress(done_rows, total_rows)``; total is exact for Parquet/XLSX, estimated for CSV."""
@@ -71,11 +71,6 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def lit(text: str) -> str:
-    """A quoted SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 @dataclass(frozen=True)
 class Source:
     """A file registered in DuckDB as relation ``name``."""
@@ -88,7 +83,7 @@ class Source:
     first_line: int  # file line (or row) of the first data row
     total_rows: int | None
     readable: Path | None = None  # CSV: the UTF-8 file DuckDB reads (a transcoded copy or path)
-    dialect: str = ""  # CSV: read_csv options shared by every read of the file
+    dialect: Dialect | None = None  # CSV: shared by every read of the file
 
 
 def _fail(
@@ -156,15 +151,16 @@ def register(
     total: int | None = None
     first = 2
     readable: Path | None = None
-    dialect = ""
+    dialect: Dialect | None = None
     try:
         if kind == "csv":
             encoding = _encoding(path)
             readable = _to_utf8(path) if encoding == "gb18030" else path
-            dialect = ledger_csv.sniff_dialect(con, readable)
+            dialect = Dialect.sniff(con, readable)
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT * FROM read_csv("
-                f"{lit(readable.as_posix())}, header = true, all_varchar = true, {dialect})"
+                f"{lit(readable.as_posix())}, header = true, all_varchar = true, "
+                f"{dialect.options()})"
             )
             total = _estimate_rows(path)
         elif kind == "parquet":
@@ -352,9 +348,9 @@ def _load_typed_csv(
     Each refused value drops its column's typing and the read is retried; an error that names
     no typed column (a ragged row, say) leaves the file to the all-text read and its messages.
     """
-    if src.readable is None:
+    if src.readable is None or src.dialect is None:
         return False
-    typed = ledger_csv.typed_columns(src.readable, src.headers, found)
+    typed = ledger_csv.typed_columns(src.readable, src.headers, found, src.dialect)
     while typed:
         types = {h: typed.get(h, "VARCHAR") for h in src.headers}
         body = ", ".join(f"{e} AS {c}" for c, e in _select(src, found, unit, types).items())
