@@ -62,7 +62,7 @@ def log_in(browser: Any, live_server: Any, username: str) -> Any:
 def test_the_done_when_walk(browser: Any, live_server: Any, demo_fund: Any,
                             tmp_path: Path) -> None:
     from jixiao.web.funds.models import Indicator, Recipient, Submission
-    from jixiao.web.ledger.models import LedgerItem
+    from jixiao.web.rectification.models import RectificationItem
 
     fund = demo_fund
     # login; open the fund
@@ -98,10 +98,10 @@ def test_the_done_when_walk(browser: Any, live_server: Any, demo_fund: Any,
     assert page.locator("#audit td.reason", has_text="项目库缺少支出佐证").count() == 1
 
     # close a ledger item with evidence
-    item = LedgerItem.objects.filter(fund=fund).first()
+    item = RectificationItem.objects.filter(fund=fund).first()
     evidence = tmp_path / "整改佐证.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% evidence\n")
-    page.goto(f"{live_server.url}/funds/{fund.pk}/ledger/{item.pk}/")
+    page.goto(f"{live_server.url}/funds/{fund.pk}/rectification/{item.pk}/")
     page.set_input_files("#evidence-file", str(evidence))
     page.click("#upload-evidence")
     page.wait_for_selector("#evidence-link")

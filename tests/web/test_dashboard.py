@@ -80,7 +80,7 @@ def test_invalid_edit_is_refused_in_chinese(login: Any, demo: Any) -> None:
 
 def test_the_pages_render(login: Any, demo: Any) -> None:
     c = login("admin")
-    for path in ("money/", "projects/", "plan-actual/", "submissions/", "ledger/", "audit/"):
+    for path in ("money/", "projects/", "plan-actual/", "submissions/", "rectification/", "audit/"):
         assert c.get(f"/funds/{demo.pk}/{path}").status_code == 200, path
     assert c.get("/allocation/").status_code == 200
     assert c.get("/import/").status_code == 200

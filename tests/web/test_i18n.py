@@ -60,7 +60,7 @@ def test_python_side_labels_and_messages_follow_the_language(login: Any, demo: A
     page = c.get(f"/funds/{demo.pk}/submissions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Provincial administrator" in page  # role label (header)
     assert "Draft" in page and "草稿" not in page  # workflow status label
-    ledger = c.get(f"/funds/{demo.pk}/ledger/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    ledger = c.get(f"/funds/{demo.pk}/rectification/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Not rectified" in ledger or "Rectified" in ledger  # ledger status label
     from django.contrib.auth import get_user_model
 
@@ -75,8 +75,9 @@ def test_python_side_labels_and_messages_follow_the_language(login: Any, demo: A
 
 def test_status_choices_and_audit_actions_follow_the_language(login: Any, demo: Any) -> None:
     c = login("admin")
-    item = demo.ledger.exclude(status="已销号").first()
-    page = c.get(f"/funds/{demo.pk}/ledger/{item.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    item = demo.rectification_items.exclude(status="已销号").first()
+    url = f"/funds/{demo.pk}/rectification/{item.pk}/"
+    page = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<option value="未整改"' in page and ">Not rectified</option>" in page
     assert ">未整改</option>" not in page
     from jixiao.web.accounts import usecases

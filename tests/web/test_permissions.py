@@ -8,7 +8,7 @@ import pytest
 
 from jixiao.web.funds.models import Project, Recipient
 
-FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/", "ledger/", "audit/"]
+FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/", "rectification/", "audit/"]
 
 # role → may read the whole fund
 FULL = {"admin": True, "unit": True, "reviewer": True, "jiangmen": False, "tiandeng": False,

@@ -12,7 +12,7 @@ from django.test import Client
 
 from jixiao.web.accounts.demo import DEMO_USERS
 from jixiao.web.funds.models import Fund, Indicator
-from jixiao.web.ledger.models import LedgerItem
+from jixiao.web.rectification.models import RectificationItem
 from jixiao.web.safe_export import cell, csv_bytes, xlsx_bytes
 
 PASSWORDS = {u.username: u.password for u in DEMO_USERS}
@@ -63,9 +63,9 @@ def test_session_expires(settings: Any) -> None:
 
 
 def test_upload_type_and_size_limits(login: Any, demo: Any, settings: Any) -> None:
-    item = LedgerItem.objects.filter(fund=demo).first()
+    item = RectificationItem.objects.filter(fund=demo).first()
     c = login("admin")
-    url = f"/funds/{demo.pk}/ledger/{item.pk}/evidence/"
+    url = f"/funds/{demo.pk}/rectification/{item.pk}/evidence/"
     c.post(url, {"evidence": SimpleUploadedFile("x.exe", b"MZ...")})
     c.post(url, {"evidence": SimpleUploadedFile("fake.pdf", b"<html>not a pdf")})
     settings.JIXIAO_MAX_UPLOAD_BYTES = 100
@@ -99,12 +99,13 @@ def test_exports_are_formula_injection_safe(login: Any, demo: Any, user: Any) ->
 
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode()
     assert "'=1+1" in sheet and "<f>" not in sheet
-    from jixiao.web.ledger import usecases
+    from jixiao.web.rectification import usecases
 
-    item = LedgerItem.objects.filter(fund=demo).first()
+    item = RectificationItem.objects.filter(fund=demo).first()
     usecases.update_item(user("admin"), item.pk, item.version,
                          {"responsible_unit": "=cmd|'/c calc'!A1"})
-    body = login("admin").get(f"/funds/{demo.pk}/ledger/export.csv").content.decode("utf-8-sig")
+    url = f"/funds/{demo.pk}/rectification/export.csv"
+    body = login("admin").get(url).content.decode("utf-8-sig")
     assert "'=cmd" in body
 
 

@@ -23,14 +23,14 @@ from jixiao.cli.allocate import allocate_command
 from jixiao.cli.audit import audit_command
 from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
-from jixiao.cli.ledger import bench_command, ledger_app, monitor_command
+from jixiao.cli.payments import bench_command, monitor_command, payments_app
 from jixiao.cli.render import print_evaluation, print_findings
 from jixiao.cli.report import print_result, report_command
 from jixiao.cli.serve import serve_command
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.ledger import LEDGER_RULES
+from jixiao.core.payments import PAYMENT_RULES
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.reports import FORMATS, write_reports
@@ -95,7 +95,7 @@ app.command("form")(form_command)
 app.command("report")(report_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve_command)
-app.add_typer(ledger_app, name="ledger")
+app.add_typer(payments_app, name="ledger")
 app.command("monitor")(monitor_command)
 app.command("bench")(bench_command)
 
@@ -109,7 +109,7 @@ def schema() -> None:
 @app.command()
 def rules() -> None:
     """列出内置核对规则（含台账核对和报告审核规则）。"""
-    for rule_id, text in {**RULES, **LEDGER_RULES, **AUDIT_RULES}.items():
+    for rule_id, text in {**RULES, **PAYMENT_RULES, **AUDIT_RULES}.items():
         out.print(f"{rule_id:32} {text}", highlight=False)
 
 

@@ -37,7 +37,7 @@ def prepare(demo: bool) -> list[tuple[str, str, str]]:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from jixiao.web.funds.ledger_import import fail_stale
+    from jixiao.web.funds.payment_import import fail_stale
 
     fail_stale()  # imports cut off by the last shutdown are failed, not left "running"
     if not demo:

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "jixiao.web.accounts",
     "jixiao.web.funds",
-    "jixiao.web.ledger",
+    "jixiao.web.rectification",
     "jixiao.web.audit",
     "jixiao.web.api",
 ]

@@ -14,7 +14,7 @@ from jixiao.web.accounts.models import Membership
 from jixiao.web.accounts.roles import ADMIN, CITY, COUNTY, REVIEWER, TEAM, UNIT
 from jixiao.web.funds.mapping import load_dossier
 from jixiao.web.funds.models import Fund
-from jixiao.web.ledger.usecases import ledger_from_dossier
+from jixiao.web.rectification.usecases import rectification_from_dossier
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def load_demo() -> tuple[Fund, tuple[DemoUser, ...]]:
     fund = Fund.objects.filter(name=dossier.fund.name, year=dossier.fund.year).first()
     if fund is None:
         fund = load_dossier(dossier)
-        ledger_from_dossier(fund, dossier)
+        rectification_from_dossier(fund, dossier)
     user_model = get_user_model()
     for demo in DEMO_USERS:
         user, _ = user_model.objects.get_or_create(username=demo.username)

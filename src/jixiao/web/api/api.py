@@ -15,13 +15,13 @@ from ninja.security import HttpBearer, django_auth
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import ApiToken
-from jixiao.web.funds import ledger_import, usecases
+from jixiao.web.funds import payment_import, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
-from jixiao.web.funds.models import Indicator, LedgerImport, Project, Recipient, Submission
+from jixiao.web.funds.models import Indicator, PaymentImport, Project, Recipient, Submission
 from jixiao.web.funds.presenter import indicator_paths
-from jixiao.web.ledger import rules
-from jixiao.web.ledger.models import LedgerItem
+from jixiao.web.rectification import rules
+from jixiao.web.rectification.models import RectificationItem
 
 
 class TokenAuth(HttpBearer):
@@ -173,10 +173,10 @@ def act_on_submission(request: HttpRequest, submission_id: int, action: str,
     return _submission(operations[action]())
 
 
-@api.get("/funds/{fund_id}/ledger", summary="整改台账（含按状态计数与逾期标志）")
-def get_ledger(request: HttpRequest, fund_id: int) -> dict[str, Any]:
+@api.get("/funds/{fund_id}/rectification", summary="整改台账（含按状态计数与逾期标志）")
+def get_rectification(request: HttpRequest, fund_id: int) -> dict[str, Any]:
     fund = fund_for(_user(request), fund_id)
-    items: list[LedgerItem] = list(fund.ledger.all())
+    items: list[RectificationItem] = list(fund.rectification_items.all())
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -198,7 +198,7 @@ def get_ledger(request: HttpRequest, fund_id: int) -> dict[str, Any]:
 # --- payment ledgers (支付台账): the import page's upload, job page and progress -------------
 
 
-def _import_job(job: LedgerImport) -> dict[str, Any]:
+def _import_job(job: PaymentImport) -> dict[str, Any]:
     """A ledger import: status and progress; when done, the summary in the shape of
     ``jixiao ledger summarize --json`` (plus by_type and execution); when failed, the errors
     with file, line and column."""
@@ -211,31 +211,31 @@ def _import_job(job: LedgerImport) -> dict[str, Any]:
     }
 
 
-@api.post("/funds/{fund_id}/ledger-imports",
+@api.post("/funds/{fund_id}/payment-imports",
           summary="上传支付台账（CSV/XLSX/Parquet），在后台汇总与核对；返回导入任务",
           response={202: dict, 400: Error, 403: Error})
-def start_ledger_import(request: HttpRequest, fund_id: int,
+def start_payment_import(request: HttpRequest, fund_id: int,
                         file: UploadedFile | None = File(None)) -> Any:  # noqa: B008
     user = _user(request)
     fund = fund_for(user, fund_id, edit=True)
     try:
-        job = ledger_import.start_import(user, fund, file)
-    except ledger_import.ImportRefused as err:
+        job = payment_import.start_import(user, fund, file)
+    except payment_import.ImportRefused as err:
         return Status(400, {"detail": err.message})
     return Status(202, _import_job(job))
 
 
-@api.get("/funds/{fund_id}/ledger-imports", summary="最近的支付台账导入任务")
-def list_ledger_imports(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
+@api.get("/funds/{fund_id}/payment-imports", summary="最近的支付台账导入任务")
+def list_payment_imports(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
     fund = fund_for(_user(request), fund_id, edit=True)
-    ledger_import.fail_stale(fund)
-    return [_import_job(job) for job in fund.ledger_imports.all()[:20]]
+    payment_import.fail_stale(fund)
+    return [_import_job(job) for job in fund.payment_imports.all()[:20]]
 
 
-@api.get("/ledger-imports/{job_id}", summary="支付台账导入任务的进度与结果（轮询至完成或失败）")
-def get_ledger_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    job = get_object_or_404(LedgerImport.objects.select_related("fund"), pk=job_id)
+@api.get("/payment-imports/{job_id}", summary="支付台账导入任务的进度与结果（轮询至完成或失败）")
+def get_payment_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    job = get_object_or_404(PaymentImport.objects.select_related("fund"), pk=job_id)
     fund_for(_user(request), job.fund_id, edit=True)
-    if ledger_import.fail_stale(job.fund):
+    if payment_import.fail_stale(job.fund):
         job.refresh_from_db()
     return _import_job(job)

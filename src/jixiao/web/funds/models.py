@@ -209,12 +209,12 @@ IMPORT_STATUS = [
 ]
 
 
-class LedgerImport(models.Model):
+class PaymentImport(models.Model):
     """One upload of a payments ledger (支付台账) and its progress; when done, ``result`` holds
-    the summary the reader computed (`jixiao.ledger.summarize`), serialized once and shown as is.
+    the summary the reader computed (`jixiao.payments.summarize`), serialized once and shown as is.
     """
 
-    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="ledger_imports")
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="payment_imports")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

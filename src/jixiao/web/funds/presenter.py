@@ -119,7 +119,7 @@ def charts(fund: Fund, ev: Evaluation, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ledger_execution(job: Any) -> dict[str, Any] | None:
+def payment_execution(job: Any) -> dict[str, Any] | None:
     """The dashboard's 台账执行情况 from a finished import's stored summary (formatting only)."""
     if job is None or not job.result:
         return None

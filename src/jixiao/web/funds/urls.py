@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jixiao.web.audit.views import audit_log
-from jixiao.web.funds import files, ledger_import_page, views
+from jixiao.web.funds import files, payment_import_page, views
 
 app_name = "funds"
 urlpatterns = [
@@ -23,11 +23,11 @@ urlpatterns = [
     path("funds/<int:pk>/submissions/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("funds/<int:pk>/submissions/<int:sub_pk>/<str:action>/", views.submission_action,
          name="submission_action"),
-    path("funds/<int:pk>/ledger-import/", ledger_import_page.upload, name="ledger_import"),
-    path("funds/<int:pk>/ledger-import/<int:job_pk>/", ledger_import_page.job_page,
-         name="ledger_import_job"),
-    path("funds/<int:pk>/ledger-import/<int:job_pk>/progress/", ledger_import_page.progress,
-         name="ledger_import_progress"),
+    path("funds/<int:pk>/payment-import/", payment_import_page.upload, name="payment_import"),
+    path("funds/<int:pk>/payment-import/<int:job_pk>/", payment_import_page.job_page,
+         name="payment_import_job"),
+    path("funds/<int:pk>/payment-import/<int:job_pk>/progress/", payment_import_page.progress,
+         name="payment_import_progress"),
     path("funds/<int:pk>/audit/", audit_log, name="audit"),
     path("funds/<int:pk>/report.<str:fmt>", files.report, name="report"),
     path("funds/<int:pk>/dossier.yaml", files.export_yaml, name="export_yaml"),

@@ -401,9 +401,9 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
 def import_dossier(user: Any, dossier: Dossier, source: str) -> Fund:
     if not perm.can_import(user):
         raise PermissionDenied
-    from jixiao.web.ledger.usecases import ledger_from_dossier
+    from jixiao.web.rectification.usecases import rectification_from_dossier
 
     fund = mapping.load_dossier(dossier)
-    ledger_from_dossier(fund, dossier)
+    rectification_from_dossier(fund, dossier)
     record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))
     return fund

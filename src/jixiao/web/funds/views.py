@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jixiao.web import permissions as perm
-from jixiao.web.funds import ledger_import, presenter, usecases
+from jixiao.web.funds import payment_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -30,7 +30,7 @@ from jixiao.web.funds.models import (
     Submission,
     UseLine,
 )
-from jixiao.web.ledger import rules as ledger_rules
+from jixiao.web.rectification import rules as rectification_rules
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -60,13 +60,13 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
                                "can_edit": perm.can_edit_fund(request.user, fund)}
     if ev is not None:
         context.update(presenter.dashboard(fund, ev))
-    items = list(fund.ledger.all())
-    context["ledger_counts"] = ledger_rules.counts_by_status(items)
-    context["ledger_overdue"] = sum(
-        ledger_rules.is_overdue(i, timezone.localdate()) for i in items
+    items = list(fund.rectification_items.all())
+    context["rectification_counts"] = rectification_rules.counts_by_status(items)
+    context["rectification_overdue"] = sum(
+        rectification_rules.is_overdue(i, timezone.localdate()) for i in items
     )
-    ledger_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
-    context["ledger_execution"] = presenter.ledger_execution(ledger_import.latest_done(fund))
+    payment_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
+    context["payment_execution"] = presenter.payment_execution(payment_import.latest_done(fund))
     return render(request, "funds/dashboard.html", context)
 
 

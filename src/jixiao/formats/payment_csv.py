@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from jixiao.core.ledger import TYPE_WORDS
+from jixiao.core.payments import TYPE_WORDS
 
 CANONICAL_TYPES = tuple(dict.fromkeys(TYPE_WORDS.values()))
 TYPE_ENUM = "ENUM(" + ", ".join("'" + t + "'" for t in CANONICAL_TYPES) + ")"

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from jixiao.cli.ledger import ledger_app, monitor_command
+from jixiao.cli.payments import payments_app, monitor_command
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "east-west-2021" / "dossier.yaml"
@@ -20,7 +20,7 @@ PAYMENTS = ROOT / "examples" / "ledgers" / "payments-2021.csv"
 PROJECTS = ROOT / "examples" / "ledgers" / "projects-2021.csv"
 
 app = typer.Typer()
-app.add_typer(ledger_app, name="ledger")
+app.add_typer(payments_app, name="ledger")
 app.command("monitor")(monitor_command)
 runner = CliRunner()
 

@@ -27,10 +27,10 @@ from typing import TypeVar
 import duckdb
 from pydantic import BaseModel
 
-from jixiao.core.ledger import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
-from jixiao.formats import ledger_csv
+from jixiao.core.payments import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
+from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.ledger_csv import TYPE_ENUM, Dialect, lit
+from jixiao.formats.payment_csv import TYPE_ENUM, Dialect, lit
 
 ProgressFn = Callable[[int, int | None], None]
 """``on_progress(done_rows, total_rows)``; total is exact for Parquet/XLSX, estimated for CSV."""
@@ -343,23 +343,23 @@ def _bad_rows(
 def _load_typed_csv(
     src: Source, found: dict[str, str], unit: str, table: str, run: Callable[[str], None],
 ) -> bool:
-    """Load ``table`` through a typed read of the CSV (see `ledger_csv`); False if none worked.
+    """Load ``table`` through a typed read of the CSV (see `payment_csv`); False if none worked.
 
     Each refused value drops its column's typing and the read is retried; an error that names
     no typed column (a ragged row, say) leaves the file to the all-text read and its messages.
     """
     if src.readable is None or src.dialect is None:
         return False
-    typed = ledger_csv.typed_columns(src.readable, src.headers, found, src.dialect)
+    typed = payment_csv.typed_columns(src.readable, src.headers, found, src.dialect)
     while typed:
         types = {h: typed.get(h, "VARCHAR") for h in src.headers}
         body = ", ".join(f"{e} AS {c}" for c, e in _select(src, found, unit, types).items())
         try:
             run(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {body} "
-                f"FROM {ledger_csv.relation(src.readable, src.headers, typed, src.dialect)}")
+                f"FROM {payment_csv.relation(src.readable, src.headers, typed, src.dialect)}")
             return True
         except duckdb.Error as err:
-            columns = ledger_csv.failed_columns(str(err), typed)
+            columns = payment_csv.failed_columns(str(err), typed)
             if not columns:
                 return False
             for column in columns:

@@ -17,8 +17,8 @@ from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
 from jixiao.web.funds.models import Fund
 from jixiao.web.funds.usecases import CONFLICT, Conflict, UseCaseError, _decimal
-from jixiao.web.ledger.models import LedgerItem
-from jixiao.web.ledger.rules import CLOSED, STATUSES
+from jixiao.web.rectification.models import RectificationItem
+from jixiao.web.rectification.rules import CLOSED, STATUSES
 
 EDIT_FIELDS = [
     "source", "problem", "amount", "rectified_amount", "indicator", "measures",
@@ -26,7 +26,7 @@ EDIT_FIELDS = [
 ]
 
 
-def ledger_from_dossier(fund: Fund, d: Dossier) -> list[LedgerItem]:
+def rectification_from_dossier(fund: Fund, d: Dossier) -> list[RectificationItem]:
     """One ledger row per problem: its deduction, linked indicator and improvement measures."""
     deductions: dict[str, tuple[str, Decimal]] = {}
     for ind, path, _ in walk_indicators(d.indicators):
@@ -38,7 +38,7 @@ def ledger_from_dossier(fund: Fund, d: Dossier) -> list[LedgerItem]:
         measures = [m.title + (f"：{m.summary}" if m.summary else "")
                     for m in d.improvements if p.id in m.problems]
         path, points = deductions.get(p.id, (p.indicator or "", None))
-        rows.append(LedgerItem.objects.create(
+        rows.append(RectificationItem.objects.create(
             fund=fund, number=n, problem_code=p.id, source=p.source,
             problem=p.title + (f"\n{p.detail}" if p.detail else ""), amount=p.amount,
             indicator=path, deduction=points, measures="\n".join(measures),
@@ -48,8 +48,8 @@ def ledger_from_dossier(fund: Fund, d: Dossier) -> list[LedgerItem]:
 
 
 @transaction.atomic
-def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> LedgerItem:
-    item = LedgerItem.objects.select_for_update().select_related("fund").get(pk=pk)
+def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> RectificationItem:
+    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.version != version:
@@ -80,14 +80,14 @@ def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> Le
         return item
     item.version = version + 1
     item.save()
-    record(user, "ledger.update", item, fund=item.fund,
+    record(user, "rectification.update", item, fund=item.fund,
            before={k: before[k] for k in changed}, after=changed)
     return item
 
 
 @transaction.atomic
-def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> LedgerItem:
-    item = LedgerItem.objects.select_for_update().select_related("fund").get(pk=pk)
+def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> RectificationItem:
+    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
@@ -97,15 +97,15 @@ def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> LedgerItem:
     item.evidence_name = (upload.name or "evidence")[:200]
     item.version += 1
     item.save()
-    record(user, "ledger.evidence", item, fund=item.fund, before=before,
+    record(user, "rectification.evidence", item, fund=item.fund, before=before,
            after={"evidence": item.evidence_name})
     return item
 
 
 @transaction.atomic
-def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> LedgerItem:
+def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> RectificationItem:
     """销号: only with evidence on file."""
-    item = LedgerItem.objects.select_for_update().select_related("fund").get(pk=pk)
+    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
@@ -117,6 +117,6 @@ def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> LedgerIt
     item.closed_on = closed_on or timezone.localdate()
     item.version += 1
     item.save()
-    record(user, "ledger.close", item, fund=item.fund, before=before,
+    record(user, "rectification.close", item, fund=item.fund, before=before,
            after={"status": CLOSED, "closed_on": item.closed_on.isoformat()})
     return item

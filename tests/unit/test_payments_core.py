@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.core.checks import judge
-from jixiao.core.ledger import (
+from jixiao.core.payments import (
     ColumnMapping,
     Thresholds,
     dossier_comparisons,

@@ -1,6 +1,6 @@
 """`jixiao ledger summarize`, `jixiao monitor` and `jixiao bench`: payment ledgers at scale.
 
-Registered by the main app as ``app.add_typer(ledger_app, name="ledger")``,
+Registered by the main app as ``app.add_typer(payments_app, name="ledger")``,
 ``app.command("monitor")(monitor_command)`` and ``app.command("bench")(bench_command)``.
 """
 
@@ -25,7 +25,8 @@ from jixiao import services
 from jixiao.cli.common import input_failure
 from jixiao.cli.render import finding_lines
 from jixiao.core.dossier import Dossier
-from jixiao.core.ledger import (
+from jixiao.core.numbers import fmt
+from jixiao.core.payments import (
     STATUS_NAMES,
     ColumnMapping,
     ExecutionRow,
@@ -34,12 +35,11 @@ from jixiao.core.ledger import (
     monitor_rows,
     target_progress,
 )
-from jixiao.core.numbers import fmt
 from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import finding_dict
-from jixiao.formats.ledger_files import ProgressFn, read_yaml_model
+from jixiao.formats.payment_files import ProgressFn, read_yaml_model
 
-ledger_app = typer.Typer(
+payments_app = typer.Typer(
     help="支付台账：汇总、核对、与档案比对。", no_args_is_help=True, add_completion=False,
 )
 out = Console(soft_wrap=False, width=None)
@@ -98,7 +98,7 @@ def _yuan(fen: int) -> str:
     return fmt(Decimal(fen).scaleb(-2))
 
 
-@ledger_app.command("summarize")
+@payments_app.command("summarize")
 def summarize_command(
     ledgers: LedgersArg,
     dossier: DossierOpt = None,
@@ -115,7 +115,7 @@ def summarize_command(
     as_json: JsonOpt = False,
 ) -> None:
     """按 资金 × 单位 × 用途（× 月份）汇总执行数，核对台账，并可与档案比对。"""
-    from jixiao.ledger.summarize import Options, summarize
+    from jixiao.payments.summarize import Options, summarize
 
     d, m = _load(dossier, mapping)
     options = Options(d, projects, m, year, _date(today), fund)
@@ -220,7 +220,7 @@ def monitor_command(
     as_json: JsonOpt = False,
 ) -> None:
     """双监控：截至监控时点，各单位预算执行进度对比时间进度，红黄绿灯预警。"""
-    from jixiao.ledger.summarize import Options, executed_by, open_ledger
+    from jixiao.payments.summarize import Options, executed_by, open_ledger
 
     checkpoint = _date(date)
     assert checkpoint is not None
@@ -321,7 +321,7 @@ def bench_command(
     ] = 1,
 ) -> None:
     """生成合成台账，测量汇总与核对的端到端耗时和内存，并与 pandas（+openpyxl）对比。"""
-    from jixiao.ledger.bench import run_bench
+    from jixiao.payments.bench import run_bench
 
     sizes = [int(x.replace("_", "")) for x in rows.split(",") if x.strip()]
     kinds = [k.strip() for k in formats.split(",") if k.strip()]

@@ -10,10 +10,10 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.core.ledger import ColumnMapping
-from jixiao.formats import ledger_csv
+from jixiao.core.payments import ColumnMapping
+from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError
-from jixiao.formats.ledger_files import connect, load_ledgers
+from jixiao.formats.payment_files import connect, load_ledgers
 
 HEADER = "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
 ROWS = (
@@ -172,7 +172,7 @@ _BAD_DATES = [
 
 
 def _text_path_date(con: duckdb.DuckDBPyConnection, text: str):
-    from jixiao.formats.ledger_files import _date
+    from jixiao.formats.payment_files import _date
     return con.execute(f"SELECT {_date('d', 'VARCHAR')} FROM (SELECT ? AS d)", [text]).fetchone()[0]
 
 
@@ -195,7 +195,7 @@ def test_a_clean_csv_takes_the_typed_read_and_a_refused_date_the_text_path(tmp_p
     clean = tmp_path / "clean.csv"
     clean.write_text(HEADER + "V1,2021-03-01,x,天等县,,,1,expenditure\nV2,,x,天等县,,,1,支出\n",
                      encoding="utf-8")
-    typed = ledger_csv.typed_columns(clean, headers, found, _dialect(clean))
+    typed = payment_csv.typed_columns(clean, headers, found, _dialect(clean))
     assert typed["日期"] == "DATE"
     assert typed["资金"] == "ENUM('x')" and typed["单位"] == "ENUM('天等县')"
     assert "类型" not in typed  # 支出 is not a canonical word: the type column is read as text
@@ -217,13 +217,13 @@ def _everything(path: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> li
         load_ledgers(con, [path])
     else:  # the all-text read, for comparison
         with monkeypatch.context() as m:
-            m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+            m.setattr(payment_csv, "typed_columns", lambda *_: {})
             load_ledgers(con, [path])
     return con.execute("SELECT * FROM ledger ORDER BY voucher_id").fetchall()
 
 
-def _dialect(path: Path) -> ledger_csv.Dialect:
-    return ledger_csv.Dialect.sniff(duckdb.connect(), path)
+def _dialect(path: Path) -> payment_csv.Dialect:
+    return payment_csv.Dialect.sniff(duckdb.connect(), path)
 
 
 def _stored_types(path: Path) -> dict[str, str]:
@@ -235,8 +235,8 @@ def _stored_types(path: Path) -> dict[str, str]:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sample small files the way large ones are: 4 chunks of 400 bytes."""
-    monkeypatch.setattr(ledger_csv, "CHUNKS", 4)
-    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 400)
+    monkeypatch.setattr(payment_csv, "CHUNKS", 4)
+    monkeypatch.setattr(payment_csv, "CHUNK_BYTES", 400)
 
 
 TYPE_CHOICES = ["expenditure", "disbursement", "支出", " expenditure", "Expenditure"]
@@ -277,9 +277,9 @@ def test_a_value_the_sample_missed_retries_without_that_column_only(tmp_path, mo
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     headers = HEADER.strip().split(",")
-    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
+    planned = payment_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
                                        _dialect(path))
-    assert planned["用途"] == "ENUM('产业帮扶')" and planned["类型"] == ledger_csv.TYPE_ENUM
+    assert planned["用途"] == "ENUM('产业帮扶')" and planned["类型"] == payment_csv.TYPE_ENUM
     stored = _stored_types(path)
     # Quoted or empty, the value still converts; anything else sends the column to text.
     converts = odd.strip('"') in ("", "产业帮扶")
@@ -300,8 +300,8 @@ _CELL = st.text(alphabet=st.sampled_from(["甲", "乙", "a", " ", "\u3000", "\u0
 @given(cells=st.lists(st.tuples(_CELL, _CELL, st.sampled_from(TYPE_CHOICES)), min_size=1,
                       max_size=60))
 def test_property_any_text_reads_the_same_typed_or_not(tmp_path_factory, monkeypatch, cells):
-    monkeypatch.setattr(ledger_csv, "CHUNKS", 3)
-    monkeypatch.setattr(ledger_csv, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(payment_csv, "CHUNKS", 3)
+    monkeypatch.setattr(payment_csv, "CHUNK_BYTES", 200)
     path = tmp_path_factory.mktemp("p") / "p.csv"
 
     def cell(text: str) -> str:
@@ -323,7 +323,7 @@ def test_a_file_sorted_by_a_column_does_not_type_it_from_the_sample(tmp_path, mo
     path = tmp_path / "sorted.csv"
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     headers = HEADER.strip().split(",")
-    planned = ledger_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
+    planned = payment_csv.typed_columns(path, headers, ColumnMapping().resolve(headers)[0],
                                        _dialect(path))
     assert "单位" not in planned and "资金" in planned and "用途" in planned
     assert _everything(path) == _everything(path, monkeypatch)
@@ -341,7 +341,7 @@ def test_summaries_are_the_same_whether_text_columns_load_as_enums_or_text(tmp_p
     finding must equal those of the all-text read."""
     import datetime as dt
 
-    from jixiao.ledger.summarize import Options, summarize
+    from jixiao.payments.summarize import Options, summarize
 
     rows = [
         "V3,2021-05-01,乙资金,龙州县,P2,就业帮扶,30.00,expenditure",
@@ -357,7 +357,7 @@ def test_summaries_are_the_same_whether_text_columns_load_as_enums_or_text(tmp_p
     typed = summarize([path], options)
     assert _stored_types(path)["recipient"].startswith("ENUM")
     with monkeypatch.context() as m:
-        m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+        m.setattr(payment_csv, "typed_columns", lambda *_: {})
         text = summarize([path], options)
     assert typed.totals == text.totals and typed.by_month == text.by_month
     assert typed.by_type == text.by_type
@@ -371,7 +371,7 @@ def test_classification_codes_are_read_and_totalled(tmp_path, monkeypatch):
     and the same whether the codes load as ENUMs or as text (one code here is padded)."""
     import datetime as dt
 
-    from jixiao.ledger.summarize import Options, summarize
+    from jixiao.payments.summarize import Options, summarize
 
     path = tmp_path / "p.csv"
     path.write_text(
@@ -387,7 +387,7 @@ def test_classification_codes_are_read_and_totalled(tmp_path, monkeypatch):
     assert typed.by_function_code == {"2130504": 10030, "2130599": 500}
     assert typed.by_economic_code == {"30201": 10030}  # disbursements are not executed spending
     with monkeypatch.context() as m:
-        m.setattr(ledger_csv, "typed_columns", lambda *_: {})
+        m.setattr(payment_csv, "typed_columns", lambda *_: {})
         text = summarize([path], options)
     assert (text.by_function_code, text.by_economic_code) == (
         typed.by_function_code, typed.by_economic_code)

@@ -1,6 +1,6 @@
 """Importing a payments ledger (支付台账) into a fund: upload, a background run of the ledger
-reader and summarizer (`jixiao.ledger.summarize`) with its progress stored in the
-`LedgerImport` row, and the summary serialized once for the dashboard.
+reader and summarizer (`jixiao.payments.summarize`) with its progress stored in the
+`PaymentImport` row, and the summary serialized once for the dashboard.
 
 The summary is computed in exactly one place (the reader/summarizer); the web stores its output
 (amounts as exact decimal text in 元) and only formats it for display.
@@ -30,7 +30,7 @@ from jixiao.web import permissions as perm
 from jixiao.web import uploads
 from jixiao.web.audit.log import record
 from jixiao.web.funds import mapping
-from jixiao.web.funds.models import Fund, LedgerImport
+from jixiao.web.funds.models import Fund, PaymentImport
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,13 @@ class ImportRefused(Exception):
 
 
 def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "ledger-imports"
+    folder = Path(settings.MEDIA_ROOT) / "payment-imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 @transaction.atomic
-def start_import(user: Any, fund: Fund, upload: UploadedFile | None) -> LedgerImport:
+def start_import(user: Any, fund: Fund, upload: UploadedFile | None) -> PaymentImport:
     """Check and store the upload, record it, and run it in the background after commit.
 
     Permission: the same as the fund's money data entry (`can_edit_fund`).
@@ -73,11 +73,11 @@ def start_import(user: Any, fund: Fund, upload: UploadedFile | None) -> LedgerIm
     with target.open("wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    job = LedgerImport.objects.create(
+    job = PaymentImport.objects.create(
         fund=fund, user=user if getattr(user, "is_authenticated", False) else None,
         filename=(upload.name or f"ledger{ext}")[-255:], stored=str(target),
     )
-    record(user, "ledger_import.start", job, fund=fund, after={"filename": job.filename},
+    record(user, "payment_import.start", job, fund=fund, after={"filename": job.filename},
            label=job.filename)
     transaction.on_commit(lambda: launch(job.pk))
     return job
@@ -85,12 +85,12 @@ def start_import(user: Any, fund: Fund, upload: UploadedFile | None) -> LedgerIm
 
 def launch(job_id: int) -> None:
     """Run the import in a daemon thread (the request returns at once)."""
-    if getattr(settings, "JIXIAO_LEDGER_IMPORT_INLINE", False):
+    if getattr(settings, "JIXIAO_PAYMENT_IMPORT_INLINE", False):
         run_import(job_id)
         return
     _ACTIVE.add(job_id)
     threading.Thread(target=_thread, args=(job_id,), daemon=True,
-                     name=f"ledger-import-{job_id}").start()
+                     name=f"payment-import-{job_id}").start()
 
 
 def _thread(job_id: int) -> None:
@@ -121,7 +121,7 @@ def _process_gone(worker: str) -> bool:
     return False
 
 
-def is_stale(job: LedgerImport, now: datetime | None = None) -> bool:
+def is_stale(job: PaymentImport, now: datetime | None = None) -> bool:
     """A pending/running job that will never finish: no progress for `STALE_AFTER`, its
     process has ended, or it ran in this process and its thread is gone."""
     if job.status not in ("pending", "running"):
@@ -141,7 +141,7 @@ def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
 
     Called when the import pages or the dashboard load (and usable at server start).
     """
-    jobs = LedgerImport.objects.filter(status__in=("pending", "running")).select_related(
+    jobs = PaymentImport.objects.filter(status__in=("pending", "running")).select_related(
         "fund", "user")
     if fund is not None:
         jobs = jobs.filter(fund=fund)
@@ -149,7 +149,7 @@ def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
     for job in jobs:
         if is_stale(job, now):
             with transaction.atomic():
-                claimed = LedgerImport.objects.filter(
+                claimed = PaymentImport.objects.filter(
                     pk=job.pk, status=job.status, updated=job.updated).update(status="failed")
                 if not claimed:
                     continue  # it moved on meanwhile
@@ -162,9 +162,9 @@ def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
 
 def run_import(job_id: int) -> None:
     """Read and summarize the stored file; store progress, then the summary or the errors."""
-    from jixiao.ledger.summarize import Options, summarize
+    from jixiao.payments.summarize import Options, summarize
 
-    job = LedgerImport.objects.select_related("fund", "user").get(pk=job_id)
+    job = PaymentImport.objects.select_related("fund", "user").get(pk=job_id)
     path = Path(job.stored)
     last = 0.0
 
@@ -177,9 +177,9 @@ def run_import(job_id: int) -> None:
         fields: dict[str, Any] = {"done_rows": max(done, 0), "updated": timezone.now()}
         if total:
             fields["total_rows"] = total
-        LedgerImport.objects.filter(pk=job_id).update(**fields)
+        PaymentImport.objects.filter(pk=job_id).update(**fields)
 
-    LedgerImport.objects.filter(pk=job_id).update(status="running", worker=worker_id(),
+    PaymentImport.objects.filter(pk=job_id).update(status="running", worker=worker_id(),
                                                   updated=timezone.now())
     try:
         try:
@@ -201,7 +201,7 @@ def run_import(job_id: int) -> None:
 
 
 @transaction.atomic
-def _finish(job: LedgerImport, status: str, *, result: dict[str, Any] | None = None,
+def _finish(job: PaymentImport, status: str, *, result: dict[str, Any] | None = None,
             errors: list[dict[str, Any]] | None = None) -> None:
     job.status, job.result, job.errors, job.stored = status, result, errors or [], ""
     if result is not None:
@@ -212,7 +212,7 @@ def _finish(job: LedgerImport, status: str, *, result: dict[str, Any] | None = N
         after.update(rows=result["rows"], findings=len(result["findings"]))
     else:
         after["errors"] = len(job.errors)
-    record(job.user, f"ledger_import.{status}", job, fund=job.fund, after=after,
+    record(job.user, f"payment_import.{status}", job, fund=job.fund, after=after,
            label=job.filename)
 
 
@@ -224,7 +224,7 @@ def _problem(p: Problem, stored: Path, filename: str) -> dict[str, Any]:
 
 def summary_dict(summary: Any) -> dict[str, Any]:
     """The summary as stored: amounts in 元 as exact decimal text (never a float)."""
-    from jixiao.ledger.summarize import yuan
+    from jixiao.payments.summarize import yuan
 
     return {
         "rows": summary.rows,
@@ -252,5 +252,5 @@ def _text(value: Decimal | str | None) -> str | None:
     return f"{value:f}" if isinstance(value, Decimal) else value
 
 
-def latest_done(fund: Fund) -> LedgerImport | None:
-    return fund.ledger_imports.filter(status="done").first()
+def latest_done(fund: Fund) -> PaymentImport | None:
+    return fund.payment_imports.filter(status="done").first()

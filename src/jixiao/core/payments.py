@@ -7,7 +7,7 @@ money reaching a recipient (到位) and are compared with the dossier's arrivals
 reported but never counted as executed. Keeping them apart means a ledger that holds both the
 province's transfer to a county and the county's payments never counts the money twice.
 
-What lives here: the ids of the ledger checks (`LEDGER_RULES`), the column mapping model, the
+What lives here: the ids of the ledger checks (`PAYMENT_RULES`), the column mapping model, the
 monitoring thresholds and the red / yellow / green rule (`status_for`), and the builders that
 turn plain ledger totals (Decimal, in 元) and a `Dossier` into `Comparison`s for `judge`.
 """
@@ -28,7 +28,7 @@ from jixiao.core.numbers import HUNDRED, convert, percent
 
 ZERO = Decimal(0)
 
-LEDGER_RULES: dict[str, str] = {
+PAYMENT_RULES: dict[str, str] = {
     "ledger.duplicate_voucher": "凭证号不重复",
     "ledger.outside_year": "支付日期在资金年度内",
     "ledger.future_date": "支付日期不晚于今天",

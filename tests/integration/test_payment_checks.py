@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.ledger.summarize import Options, summarize
+from jixiao.payments.summarize import Options, summarize
 from jixiao.services import read_input
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,8 +21,10 @@ STATUS_CHOICES = [
 CLOSED = "已销号"
 
 
-class LedgerItem(models.Model):
-    fund = models.ForeignKey("funds.Fund", on_delete=models.CASCADE, related_name="ledger")
+class RectificationItem(models.Model):
+    fund = models.ForeignKey(
+        "funds.Fund", on_delete=models.CASCADE, related_name="rectification_items"
+    )
     number = models.PositiveIntegerField("序号")
     problem_code = models.CharField("问题编号", max_length=64, blank=True)
     source = models.CharField("问题来源", max_length=8, choices=SOURCE_CHOICES, default="自评")
@@ -44,7 +46,9 @@ class LedgerItem(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["fund", "number"], name="ledger_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="rectification_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.problem[:40]}"

@@ -13,15 +13,15 @@ from jixiao.web import safe_export, uploads
 from jixiao.web.funds.access import fund_for
 from jixiao.web.funds.files import attachment
 from jixiao.web.funds.usecases import UseCaseError
-from jixiao.web.ledger import rules, usecases
-from jixiao.web.ledger.models import STATUS_CHOICES, LedgerItem
+from jixiao.web.rectification import rules, usecases
+from jixiao.web.rectification.models import STATUS_CHOICES, RectificationItem
 
 HEADER = ["序号", "问题来源", "问题描述", "涉及金额", "已整改金额", "未整改金额", "关联指标",
           "扣分", "整改措施", "责任单位", "责任人", "整改时限", "整改进展", "状态", "销号日期",
           "佐证材料", "是否逾期"]
 
 
-def _rows(items: list[LedgerItem]) -> list[list[object]]:
+def _rows(items: list[RectificationItem]) -> list[list[object]]:
     today = timezone.localdate()
     return [[
         i.number, i.source, i.problem, i.amount, i.rectified_amount,
@@ -31,16 +31,16 @@ def _rows(items: list[LedgerItem]) -> list[list[object]]:
     ] for i in items]
 
 
-def ledger_list(request: HttpRequest, pk: int) -> HttpResponse:
+def item_list(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    items = list(fund.ledger.all())
+    items = list(fund.rectification_items.all())
     today = timezone.localdate()
     for i in items:
         i.overdue = rules.is_overdue(i, today)  # type: ignore[attr-defined]
         i.unrectified = rules.unrectified_amount(i)  # type: ignore[attr-defined]
     status = request.GET.get("status", "")
     shown = [i for i in items if not status or i.status == status]
-    return render(request, "ledger/list.html", {
+    return render(request, "rectification/list.html", {
         "fund": fund, "items": shown, "counts": rules.counts_by_status(items),
         "total": len(items), "status": status,
         "overdue": sum(1 for i in items if i.overdue),  # type: ignore[attr-defined]
@@ -48,12 +48,12 @@ def ledger_list(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> LedgerItem:
+def _item(request: HttpRequest, pk: int, item_pk: int) -> RectificationItem:
     fund = fund_for(request.user, pk)
-    return get_object_or_404(LedgerItem, pk=item_pk, fund=fund)
+    return get_object_or_404(RectificationItem, pk=item_pk, fund=fund)
 
 
-def ledger_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     can_edit = perm.can_edit_fund(request.user, item.fund)
     error = ""
@@ -69,10 +69,10 @@ def ledger_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             error = "数据格式不正确"
         else:
             messages.success(request, gettext("已保存"))
-            return redirect("ledger:item", pk, item.pk)
+            return redirect("rectification:item", pk, item.pk)
         item.refresh_from_db()
     item.overdue = rules.is_overdue(item, timezone.localdate())  # type: ignore[attr-defined]
-    return render(request, "ledger/item.html", {
+    return render(request, "rectification/item.html", {
         "fund": item.fund, "item": item, "can_edit": can_edit, "error": error,
         "statuses": [s for s, _ in STATUS_CHOICES if s != rules.CLOSED],
         "unrectified": rules.unrectified_amount(item),
@@ -80,7 +80,7 @@ def ledger_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_POST
-def ledger_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     try:
         upload = request.FILES.get("evidence")
@@ -90,11 +90,11 @@ def ledger_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
         messages.error(request, err.message)
     else:
         messages.success(request, gettext("佐证材料已上传"))
-    return redirect("ledger:item", pk, item.pk)
+    return redirect("rectification:item", pk, item.pk)
 
 
 @require_POST
-def ledger_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     try:
         usecases.close_item(request.user, item.pk)
@@ -102,10 +102,10 @@ def ledger_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         messages.error(request, err.message)
     else:
         messages.success(request, gettext("已销号"))
-    return redirect("ledger:item", pk, item.pk)
+    return redirect("rectification:item", pk, item.pk)
 
 
-def ledger_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     if not item.evidence:
         raise PermissionDenied
@@ -113,9 +113,9 @@ def ledger_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> Htt
                         filename=item.evidence_name or "evidence")
 
 
-def ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def item_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    rows = _rows(list(fund.ledger.all()))
+    rows = _rows(list(fund.rectification_items.all()))
     name = f"{fund.year}年{fund.name}-整改台账"
     if fmt == "csv":
         response = attachment(safe_export.csv_bytes(HEADER, rows), f"{name}.csv", "csv")

@@ -2,7 +2,7 @@
 
 Every query returns aggregates or at most ``MAX_REPORTED`` offending rows, so a 10M-row ledger
 never becomes 10M Python objects. Ledger-vs-dossier comparisons are built in the pure core
-(`jixiao.core.ledger`) from plain totals and judged by the one `judge`.
+(`jixiao.core.payments`) from plain totals and judged by the one `judge`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import duckdb
 
 from jixiao.core.checks import Finding, judge
 from jixiao.core.dossier import Dossier
-from jixiao.core.ledger import (
+from jixiao.core.numbers import fmt
+from jixiao.core.payments import (
     EXECUTED_TYPES,
-    LEDGER_RULES,
+    PAYMENT_RULES,
     ColumnMapping,
     ExecutionRow,
     dossier_comparisons,
@@ -27,8 +28,7 @@ from jixiao.core.ledger import (
     recipient_index,
     use_categories,
 )
-from jixiao.core.numbers import fmt
-from jixiao.formats.ledger_files import (
+from jixiao.formats.payment_files import (
     MAX_REPORTED,
     ProgressFn,
     connect,
@@ -351,7 +351,7 @@ def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     return out + _more(rule, n_ref + n_grp, len(referenced) + len(grouped), "笔冲销")
 
 
-assert all(r in LEDGER_RULES for r in (
+assert all(r in PAYMENT_RULES for r in (
     "ledger.duplicate_voucher", "ledger.outside_year", "ledger.future_date",
     "ledger.unknown_recipient", "ledger.unknown_category", "ledger.unknown_project",
     "ledger.overspent_project", "ledger.orphan_reversal",

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.web.audit.models import AuditEntry
-from jixiao.web.funds.models import LedgerImport
+from jixiao.web.funds.models import PaymentImport
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ledgers"
 BAD = (
@@ -25,9 +25,9 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def _wait(client: Any, fund: Any, job: LedgerImport) -> str:
+def _wait(client: Any, fund: Any, job: PaymentImport) -> str:
     """Poll the progress partial as htmx does until the job ends."""
-    url = f"/funds/{fund.pk}/ledger-import/{job.pk}/progress/"
+    url = f"/funds/{fund.pk}/payment-import/{job.pk}/progress/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         page = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -41,12 +41,12 @@ def _wait(client: Any, fund: Any, job: LedgerImport) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_import_runs_in_the_background_and_feeds_the_dashboard(login: Any, demo: Any) -> None:
     c = login("unit")
-    assert 'id="ledger-import-link"' in c.get(f"/funds/{demo.pk}/").content.decode()
+    assert 'id="payment-import-link"' in c.get(f"/funds/{demo.pk}/").content.decode()
     content = (EXAMPLES / "payments-2021.csv").read_bytes()
-    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("payments.csv", content)})
+    r = c.post(f"/funds/{demo.pk}/payment-import/", {"file": _upload("payments.csv", content)})
     assert r.status_code == 302
-    job = LedgerImport.objects.get()
-    assert r["Location"] == f"/funds/{demo.pk}/ledger-import/{job.pk}/"
+    job = PaymentImport.objects.get()
+    assert r["Location"] == f"/funds/{demo.pk}/payment-import/{job.pk}/"
     page = c.get(r["Location"]).content.decode()
     assert 'id="import-progress"' in page
     done = _wait(c, demo, job)
@@ -54,61 +54,61 @@ def test_import_runs_in_the_background_and_feeds_the_dashboard(login: Any, demo:
     job.refresh_from_db()
     assert job.stored == "" and job.result is not None
     dashboard = c.get(f"/funds/{demo.pk}/").content.decode()
-    assert "台账执行情况" in dashboard and 'id="ledger-totals"' in dashboard
+    assert "台账执行情况" in dashboard and 'id="payment-totals"' in dashboard
     first = job.result["totals"][0]
     assert first["amount"] in dashboard.replace(",", "")  # the stored figure, shown as is
     # 天等县 产业帮扶: the summary's own total (exact decimal text, never a float)
     td = [t for t in job.result["totals"] if t["recipient"] == "天等县"]
     assert td and all("." in t["amount"] for t in td)
     assert "凭证号「" in dashboard  # a ledger finding (the sample has a duplicate voucher)
-    actions = list(AuditEntry.objects.filter(object_type="ledgerimport")
+    actions = list(AuditEntry.objects.filter(object_type="paymentimport")
                    .values_list("action", flat=True).order_by("id"))
-    assert actions == ["ledger_import.start", "ledger_import.done"]
+    assert actions == ["payment_import.start", "payment_import.done"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_ledger_shows_located_errors(login: Any, demo: Any) -> None:
     c = login("unit")
-    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("bad.csv", BAD)})
-    job = LedgerImport.objects.get()
+    r = c.post(f"/funds/{demo.pk}/payment-import/", {"file": _upload("bad.csv", BAD)})
+    job = PaymentImport.objects.get()
     page = _wait(c, demo, job)
     assert 'data-status="failed"' in page and 'id="import-errors"' in page, page
     assert "bad.csv 第 3 行 “金额”列" in page and "十二元" in page, page
-    assert "Traceback" not in page and "ledger-imports" not in page
+    assert "Traceback" not in page and "payment-imports" not in page
     assert r.status_code == 302
-    assert AuditEntry.objects.filter(action="ledger_import.failed").count() == 1
+    assert AuditEntry.objects.filter(action="payment_import.failed").count() == 1
     assert "尚未导入支付台账" in c.get(f"/funds/{demo.pk}/").content.decode()
 
 
 def test_wrong_file_type_is_refused_on_the_form(login: Any, demo: Any) -> None:
     c = login("unit")
-    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("x.exe", b"MZ")})
+    r = c.post(f"/funds/{demo.pk}/payment-import/", {"file": _upload("x.exe", b"MZ")})
     assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
-    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("x.xlsx", b"not a zip")})
+    r = c.post(f"/funds/{demo.pk}/payment-import/", {"file": _upload("x.xlsx", b"not a zip")})
     assert r.status_code == 400 and "不符" in r.content.decode()
-    assert not LedgerImport.objects.exists()
+    assert not PaymentImport.objects.exists()
 
 
 @pytest.mark.parametrize("username", ["tiandeng", "longzhou", "jiangmen", "yuegui", "reviewer"])
 def test_only_money_editors_may_import(login: Any, demo: Any, username: str) -> None:
     c = login(username)
     content = (EXAMPLES / "payments-2021.csv").read_bytes()
-    assert c.get(f"/funds/{demo.pk}/ledger-import/").status_code == 403
-    r = c.post(f"/funds/{demo.pk}/ledger-import/", {"file": _upload("p.csv", content)})
+    assert c.get(f"/funds/{demo.pk}/payment-import/").status_code == 403
+    r = c.post(f"/funds/{demo.pk}/payment-import/", {"file": _upload("p.csv", content)})
     assert r.status_code == 403
-    assert not LedgerImport.objects.exists()
+    assert not PaymentImport.objects.exists()
 
 
 def test_counties_cannot_see_the_funds_import_jobs(login: Any, demo: Any, user: Any) -> None:
-    job = LedgerImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
+    job = PaymentImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
     for username in ("tiandeng", "longzhou"):
         c = login(username)
-        assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/").status_code == 403
-        assert c.get(f"/funds/{demo.pk}/ledger-import/{job.pk}/progress/").status_code == 403
+        assert c.get(f"/funds/{demo.pk}/payment-import/{job.pk}/").status_code == 403
+        assert c.get(f"/funds/{demo.pk}/payment-import/{job.pk}/progress/").status_code == 403
 
 
-def _stuck(fund: Any, user: Any, **fields: Any) -> LedgerImport:
-    job = LedgerImport.objects.create(fund=fund, user=user("unit"), filename="stuck.csv",
+def _stuck(fund: Any, user: Any, **fields: Any) -> PaymentImport:
+    job = PaymentImport.objects.create(fund=fund, user=user("unit"), filename="stuck.csv",
                                       status="running", **fields)
     return job
 
@@ -123,16 +123,16 @@ def test_a_job_without_progress_for_30_minutes_is_failed_when_the_page_loads(
     stored.write_text("x")
     job = _stuck(demo, user, stored=str(stored))
     recent = _stuck(demo, user)
-    LedgerImport.objects.filter(pk=job.pk).update(
+    PaymentImport.objects.filter(pk=job.pk).update(
         updated=timezone.now() - timedelta(minutes=31))
-    page = login("unit").get(f"/funds/{demo.pk}/ledger-import/{job.pk}/").content.decode()
+    page = login("unit").get(f"/funds/{demo.pk}/payment-import/{job.pk}/").content.decode()
     job.refresh_from_db()
     assert job.status == "failed" and "请重新上传" in job.errors[0]["message"]
     assert "请重新上传" in page and 'hx-trigger="every 1s"' not in page
     assert not stored.exists()
     recent.refresh_from_db()
     assert recent.status == "running"  # no worker recorded, recent: left alone
-    entry = AuditEntry.objects.get(action="ledger_import.failed")
+    entry = AuditEntry.objects.get(action="payment_import.failed")
     assert entry.object_id == str(job.pk)
 
 
@@ -154,18 +154,18 @@ def test_a_job_whose_process_is_gone_is_failed_when_the_dashboard_loads(
 
 
 def test_a_job_of_this_process_without_its_thread_is_failed(demo: Any, user: Any) -> None:
-    from jixiao.web.funds import ledger_import
+    from jixiao.web.funds import payment_import
 
-    job = _stuck(demo, user, worker=ledger_import.worker_id())
-    ledger_import._ACTIVE.add(job.pk)
+    job = _stuck(demo, user, worker=payment_import.worker_id())
+    payment_import._ACTIVE.add(job.pk)
     try:
-        assert ledger_import.fail_stale() == 0  # its thread still runs
+        assert payment_import.fail_stale() == 0  # its thread still runs
     finally:
-        ledger_import._ACTIVE.discard(job.pk)
-    assert ledger_import.fail_stale() == 1
+        payment_import._ACTIVE.discard(job.pk)
+    assert payment_import.fail_stale() == 1
     job.refresh_from_db()
     assert job.status == "failed"
-    assert ledger_import.fail_stale() == 0  # finished jobs are never touched again
+    assert payment_import.fail_stale() == 0  # finished jobs are never touched again
 
 
 # --- the same through the JSON API -------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_a_job_of_this_process_without_its_thread_is_failed(demo: Any, user: Any
 def _api_wait(c: Any, job_id: int) -> dict[str, Any]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        data = c.get(f"/api/ledger-imports/{job_id}").json()
+        data = c.get(f"/api/payment-imports/{job_id}").json()
         if data["status"] in ("done", "failed"):
             return data
         assert data["result"] is None
@@ -186,7 +186,7 @@ def _api_wait(c: Any, job_id: int) -> dict[str, Any]:
 def test_the_api_imports_a_ledger_and_returns_the_summary(login: Any, demo: Any) -> None:
     c = login("unit")
     content = (EXAMPLES / "payments-2021.csv").read_bytes()
-    r = c.post(f"/api/funds/{demo.pk}/ledger-imports",
+    r = c.post(f"/api/funds/{demo.pk}/payment-imports",
                {"file": _upload("payments.csv", content)})
     assert r.status_code == 202, r.content
     job = r.json()
@@ -198,15 +198,15 @@ def test_the_api_imports_a_ledger_and_returns_the_summary(login: Any, demo: Any)
     assert set(result["totals"][0]) == {"fund", "recipient", "category", "amount"}
     assert any(f["rule"] == "ledger.duplicate_voucher" for f in result["findings"])
     # The same stored summary the dashboard shows.
-    assert LedgerImport.objects.get(pk=job["id"]).result == result
-    listed = c.get(f"/api/funds/{demo.pk}/ledger-imports").json()
+    assert PaymentImport.objects.get(pk=job["id"]).result == result
+    listed = c.get(f"/api/funds/{demo.pk}/payment-imports").json()
     assert [j["id"] for j in listed] == [job["id"]]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_api_reports_a_bad_ledger_with_row_and_column(login: Any, demo: Any) -> None:
     c = login("unit")
-    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {"file": _upload("bad.csv", BAD)})
+    r = c.post(f"/api/funds/{demo.pk}/payment-imports", {"file": _upload("bad.csv", BAD)})
     data = _api_wait(c, r.json()["id"])
     assert data["status"] == "failed" and data["result"] is None
     [error] = data["errors"]
@@ -216,18 +216,18 @@ def test_the_api_reports_a_bad_ledger_with_row_and_column(login: Any, demo: Any)
 
 def test_the_api_refuses_bad_uploads_and_other_roles(login: Any, demo: Any, user: Any) -> None:
     c = login("unit")
-    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {"file": _upload("x.exe", b"MZ")})
+    r = c.post(f"/api/funds/{demo.pk}/payment-imports", {"file": _upload("x.exe", b"MZ")})
     assert r.status_code == 400 and "不支持的文件类型" in r.json()["detail"]
-    r = c.post(f"/api/funds/{demo.pk}/ledger-imports", {})
+    r = c.post(f"/api/funds/{demo.pk}/payment-imports", {})
     assert r.status_code == 400 and r.json()["detail"]
-    assert not LedgerImport.objects.exists()
-    job = LedgerImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
+    assert not PaymentImport.objects.exists()
+    job = PaymentImport.objects.create(fund=demo, user=user("unit"), filename="p.csv")
     content = (EXAMPLES / "payments-2021.csv").read_bytes()
     for username in ("tiandeng", "reviewer"):
         county = login(username)
-        r = county.post(f"/api/funds/{demo.pk}/ledger-imports",
+        r = county.post(f"/api/funds/{demo.pk}/payment-imports",
                         {"file": _upload("p.csv", content)})
         assert r.status_code == 403
-        assert county.get(f"/api/ledger-imports/{job.pk}").status_code == 403
-        assert county.get(f"/api/funds/{demo.pk}/ledger-imports").status_code == 403
-    assert LedgerImport.objects.count() == 1
+        assert county.get(f"/api/payment-imports/{job.pk}").status_code == 403
+        assert county.get(f"/api/funds/{demo.pk}/payment-imports").status_code == 403
+    assert PaymentImport.objects.count() == 1

@@ -1,0 +1,48 @@
+"""Pages for importing a payments ledger: the upload form, the job page and its progress
+partial (polled by htmx every second)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from jixiao.web.funds import payment_import
+from jixiao.web.funds.access import fund_for
+from jixiao.web.funds.models import Fund, PaymentImport
+
+
+def _context(fund: Fund, job: PaymentImport | None = None, error: str = "") -> dict[str, Any]:
+    if payment_import.fail_stale(fund) and job is not None:
+        job.refresh_from_db()
+    return {
+        "fund": fund, "job": job, "error": error,
+        "active": job is not None and job.status in ("pending", "running"),
+        "history": fund.payment_imports.select_related("user")[:10],
+        "allowed": "、".join(payment_import.ALLOWED),
+    }
+
+
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk, edit=True)
+    if request.method == "POST":
+        try:
+            job = payment_import.start_import(request.user, fund, request.FILES.get("file"))
+        except payment_import.ImportRefused as err:
+            return render(request, "funds/payment_import.html", _context(fund, error=err.message),
+                          status=400)
+        return redirect("funds:payment_import_job", pk, job.pk)
+    return render(request, "funds/payment_import.html", _context(fund))
+
+
+def job_page(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk, edit=True)
+    job = get_object_or_404(PaymentImport, pk=job_pk, fund=fund)
+    return render(request, "funds/payment_import.html", _context(fund, job))
+
+
+def progress(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    fund = fund_for(request.user, pk, edit=True)
+    job = get_object_or_404(PaymentImport, pk=job_pk, fund=fund)
+    return render(request, "funds/_payment_import_progress.html", _context(fund, job))
