@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up jixiao on a fresh Debian/Ubuntu machine (Python 3.11+) and run one job:
 #   ./run.sh demo    set up, then run the main job on the bundled example fund
-#   ./run.sh test    set up with the development tools, then lint and run every test
+#   ./run.sh test    set up with the development tools, then lint, type-check and run every test
 # Extra arguments go to the job (e.g. ./run.sh test -k scoring). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,6 +64,8 @@ case "$job" in
   test)
     say "ruff check"
     .venv/bin/ruff check src tests benchmarks
+    say "mypy"
+    .venv/bin/mypy src/jixiao
     say "pytest（SQLite）"
     .venv/bin/pytest "$@"
     # The web tests again on PostgreSQL when one is reachable (CI has it at 127.0.0.1:5432).
