@@ -9,10 +9,14 @@ annotated copy is the original file with comments added, nothing else changed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.audit.audit import AuditResult
 from jixiao.audit.text import Document
 from jixiao.formats.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from docx.table import _Cell
 
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -26,15 +30,15 @@ def annotate_docx(doc: Document, result: AuditResult, source: Path, out: Path) -
     word = docx.Document(str(source))
     if not hasattr(word, "add_comment"):
         raise InputError([Problem("写批注需要 python-docx 1.2 或更高版本", file=str(source))])
-    paragraphs = {p.index: p.source for p in doc.paragraphs}
-    tables = {t.index: t.source for t in doc.tables}
+    paragraphs = {p.index: p.source for p in doc.paragraphs if p.source is not None}
+    tables = {t.index: t.source for t in doc.tables if t.source is not None}
     placed = 0
     for f in result.findings:
         target = None
         loc = f.location
-        if "paragraph" in loc and paragraphs.get(loc["paragraph"]) is not None:
+        if "paragraph" in loc and loc["paragraph"] in paragraphs:
             target = word.paragraphs[paragraphs[loc["paragraph"]]]
-        elif "table" in loc and tables.get(loc["table"]) is not None:
+        elif "table" in loc and loc["table"] in tables:
             table = word.tables[tables[loc["table"]]]
             row = table.rows[min(loc.get("row", 1), len(table.rows)) - 1]
             cells = _distinct(row.cells)
@@ -52,9 +56,9 @@ def annotate_docx(doc: Document, result: AuditResult, source: Path, out: Path) -
     return placed
 
 
-def _distinct(cells: list) -> list:
+def _distinct(cells: list[_Cell]) -> list[_Cell]:
     seen: set[int] = set()
-    out = []
+    out: list[_Cell] = []
     for c in cells:
         if id(c._tc) not in seen:
             seen.add(id(c._tc))

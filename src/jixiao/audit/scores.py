@@ -24,6 +24,7 @@ from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
 from jixiao.audit.headings import parse_heading
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison, Finding
+from jixiao.core.dossier import GradeBand
 from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
 from jixiao.core.scoring import grade_for
 
@@ -180,7 +181,7 @@ def stated_totals(doc: Document) -> list[StatedTotal]:
 
 
 def total_claims(
-    doc: Document, roots: list[Node], bands: list, rescaled: bool = False
+    doc: Document, roots: list[Node], bands: list[GradeBand], rescaled: bool = False
 ) -> Iterator[Claim]:
     """The stated total against its parts (unless the text says it was rescaled) and bands."""
     weights = sum((r.weight for r in roots), Decimal(0))

@@ -88,8 +88,8 @@ def audit_command(
     except InputError as problem:
         raise input_failure(problem.problems) from None
     except OSError as exc:
-        problem = Problem(f"无法读写文件：{exc.strerror or exc}", file=str(report))
-        raise input_failure([problem]) from None
+        cause = Problem(f"无法读写文件：{exc.strerror or exc}", file=str(report))
+        raise input_failure([cause]) from None
     if as_json:
         data = [f.as_dict() for f in result.findings]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -68,8 +68,8 @@ def import_command(
     try:
         output.write_text(header + dump_dossier(dossier), encoding="utf-8")
     except OSError as err:
-        problem = Problem(f"无法写入：{err.strerror or err}", file=str(output))
-        raise input_failure([problem]) from None
+        cause = Problem(f"无法写入：{err.strerror or err}", file=str(output))
+        raise input_failure([cause]) from None
     leaves = sum(1 for ind, _, _ in walk_indicators(dossier.indicators) if not ind.children)
     notice = Console(stderr=True, highlight=False, soft_wrap=True)
     notice.print(f"已写入 {output}（{leaves} 个末级指标）", markup=False)

@@ -60,8 +60,8 @@ def write_allocation_xlsx(
     total_money = wb.add_format({"border": 1, "bold": True, "num_format": _money_format(n_places)})
     note = wb.add_format({"italic": True, "font_color": "#595959"})
 
-    def cached(value: Decimal | float | int) -> float | None:
-        return float(value) if cached_values else None
+    def cached(value: Decimal | float | int | None) -> float | None:
+        return float(value) if cached_values and value is not None else None
 
     # Columns of the factor table.
     c_values = 3
@@ -201,9 +201,9 @@ def write_allocation_xlsx(
         if c_sum is not None:
             values = (getattr(r, bound) for r in recipients)
             sums[c_sum] = (total_money, sum((v for v in values if v is not None), Decimal(0)))
-    for col, (fmt, value) in sorted(sums.items()):
+    for col, (fmt, sum_value) in sorted(sums.items()):
         name = xl_col_to_name(col)
-        ws.write_formula(srow, col, f"=SUM({name}{first}:{name}{last})", fmt, cached(value))
+        ws.write_formula(srow, col, f"=SUM({name}{first}:{name}{last})", fmt, cached(sum_value))
 
     # Notes.
     notes = [

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from jixiao.core.payments import TYPE_WORDS
+from jixiao.formats.payment_columns import TYPE_WORDS
 
 CANONICAL_TYPES = tuple(dict.fromkeys(TYPE_WORDS.values()))
 TYPE_ENUM = "ENUM(" + ", ".join("'" + t + "'" for t in CANONICAL_TYPES) + ")"
@@ -106,10 +106,10 @@ def failed_columns(message: str, typed: dict[str, str]) -> list[str]:
             break
     same = [h for h, t in typed.items() if t == target]
     if named in same:
-        return [named]  # type: ignore[list-item]
+        return [named]
     if same:
         return same
-    return [named] if named in typed else []  # type: ignore[list-item]
+    return [named] if named in typed else []
 
 
 def _chunks(path: Path) -> tuple[list[str], bool]:

@@ -192,7 +192,7 @@ def measure(engine: str, path: Path, timeout: int = 1800) -> dict[str, float]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} {path.name} failed: {proc.stderr.strip()[-500:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     result["seconds"] = round(wall, 2)
     return result
 

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from jixiao.core.checks import Finding, judge
-from jixiao.core.dossier import Dossier
+from jixiao.core.dossier import Dossier, Severity
 from jixiao.core.numbers import fmt
 from jixiao.core.payments import (
     EXECUTED_TYPES,
@@ -28,11 +29,11 @@ from jixiao.core.payments import (
     recipient_index,
     use_categories,
 )
+from jixiao.formats.payment_csv import lit
 from jixiao.formats.payment_files import (
     MAX_REPORTED,
     ProgressFn,
     connect,
-    lit,
     load_ledgers,
     load_projects,
 )
@@ -180,7 +181,7 @@ def _by_code(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
 
 
 def _finding(rule: str, where: str, message: str, expected: object = None,
-             actual: object = None, severity: str = "error") -> Finding:
+             actual: object = None, severity: Severity = "error") -> Finding:
     def value(v: object) -> Decimal | str | None:
         return v if v is None or isinstance(v, Decimal | str) else str(v)
 
@@ -194,7 +195,7 @@ def _more(rule: str, total: int, shown: int, what: str) -> list[Finding]:
                      severity="info")]
 
 
-def _bounded(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int]:
+def _bounded(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple[Any, ...]], int]:
     """The first MAX_REPORTED rows of ``sql`` (ordered) and how many rows it has in all."""
     rows = con.execute(
         f"SELECT *, count(*) OVER () AS _n FROM ({sql}) ORDER BY ALL LIMIT {MAX_REPORTED}"

@@ -7,7 +7,7 @@ report shows and why. Entry point for the CLI and the web: `write_reports`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,7 +136,7 @@ def _write_all(evaluation: Evaluation, out_dir: Path, wanted: set[str], include_
         _xlsx(evaluation, out_dir / FILE_NAMES["xlsx"], result)
 
 
-def _docx_and_pdf(report: Report, images: dict[str, bytes | None], out_dir: Path,
+def _docx_and_pdf(report: Report, images: Mapping[str, bytes | None], out_dir: Path,
                   wanted: set[str], result: ReportResult) -> None:
     from jixiao.reports.docx_writer import write_docx
     from jixiao.reports.pdf import PdfUnavailable, docx_to_pdf

@@ -75,12 +75,11 @@ def render(chart: Chart) -> bytes | None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    params = {
+    with _LOCK, matplotlib.rc_context({
         "font.family": [family],
         "axes.unicode_minus": False,
         "font.size": FONT_PT,
-    }
-    with _LOCK, matplotlib.rc_context(params):
+    }):
         n_series = max(1, len(chart.series))
         if chart.horizontal:
             height = 1.1 + 0.27 * len(chart.categories) * (1 + 0.5 * (n_series - 1))

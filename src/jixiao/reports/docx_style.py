@@ -59,7 +59,7 @@ S_FOOTER = "页码"
 
 def set_fonts(element: etree._Element, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Set explicit fonts on a style or run (its rPr), dropping theme fonts."""
-    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")

@@ -161,8 +161,8 @@ class _Writer:
         for r, row in enumerate(t.rows, start=1):
             for i, text in enumerate(row):
                 _fill(cells[r][i], text, t.columns[i].align, cell_style)
-        for col in t.merge_down:
-            _merge_down(cells, t, col)
+        for merged in t.merge_down:
+            _merge_down(cells, t, merged)
         if t.total:
             _total_row(cells[-1], t, cell_style)
         spacer = self.add("", st.S_TABLE)
