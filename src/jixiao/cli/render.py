@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from jixiao.core import shown
 from jixiao.core.checks import Finding
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
@@ -103,12 +104,14 @@ def finding_lines(findings: tuple[Finding, ...]) -> list[Text]:
 
 def summary_line(ev: Evaluation) -> str:
     card = ev.scorecard
-    stated = ev.dossier.evaluation
+    total, grade = shown.total(ev), shown.grade(ev)
     line = f"计算总得分 {fmt(card.score)}，等级「{card.grade}」"
-    if stated.stated_total is not None:
-        line += f"；报告所列 {fmt(stated.stated_total)}"
-        if stated.stated_grade:
-            line += f"，「{stated.stated_grade}」"
+    if total.stated:
+        line += f"；报告所列 {fmt(total.value)}"
+        if grade.stated:
+            line += f"，「{grade.grade}」"
+    elif total.value != card.score:
+        line += f"；按所列分项得分合计 {fmt(total.value)}，「{grade.grade}」"
     counts = "，".join(f"{SEVERITY[s][0]} {ev.count(s)} 项" for s in ("error", "warning", "info"))
     return f"{line}。核对：{counts}。"
 

@@ -18,15 +18,24 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
+from jixiao.core import rates
 from jixiao.core.allocation import allocate
-from jixiao.core.dossier import Dossier, GradeBand, Recipient, ScoringConventions, walk_recipients
+from jixiao.core.dossier import (
+    Dossier,
+    GradeBand,
+    Recipient,
+    ScoringConventions,
+    counties_in,
+    subtree_agreements,
+    walk_recipients,
+)
 from jixiao.core.numbers import (
     HUNDRED,
     UnitMismatch,
     convert,
     fmt,
-    percent,
     places,
     round_half_up,
     step,
@@ -34,6 +43,9 @@ from jixiao.core.numbers import (
 from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate, grade_for
 
 ZERO = Decimal(0)
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # Rule ids and what each asserts, for users (shown by `jixiao rules` and in reports).
 RULES: dict[str, str] = {
@@ -76,7 +88,7 @@ class Finding:
     """Something that does not add up: which rule, how bad, where, expected and found."""
 
     rule: str
-    severity: str  # error | warning | info
+    severity: Severity
     where: str
     expected: Decimal | str | None
     actual: Decimal | str | None
@@ -94,7 +106,7 @@ class Comparison:
     actual: Decimal | None
     op: str = "=="
     places: int = 2
-    severity: str = "error"
+    severity: Severity = "error"
     unit: str = ""
 
 
@@ -123,7 +135,7 @@ def judge(c: Comparison) -> Finding | None:
     diff = c.actual - c.expected
     # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.
     rounding_slip = c.places > 0 and abs(diff) <= step(c.places)
-    severity = "warning" if rounding_slip and c.severity == "error" else c.severity
+    severity: Severity = "warning" if rounding_slip and c.severity == "error" else c.severity
     message = (
         f"{c.what}：应为 {shown_expected}{c.unit}，实为 {shown_actual}{c.unit}"
         f"（相差 {fmt(diff, min(max(c.places, places(diff)), c.places + 2))}{c.unit}"
@@ -184,7 +196,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         base = node.effective_weight
         yield Comparison(
             "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
-            percent(node.stated_score, base), node.stated_rate,
+            rates.score_rate(node.stated_score, base), node.stated_rate,
             places=max(2, places(node.stated_rate)), unit="%",
         )
     source = node.source
@@ -277,7 +289,7 @@ def stated_total_checks(
     if ev.stated_rate is not None and ev.stated_total is not None:
         yield Comparison(
             "total.rate", "total", "所列总得分率（所列总得分 ÷ 总分）",
-            percent(ev.stated_total, card.template.total), ev.stated_rate,
+            rates.score_rate(ev.stated_total, card.template.total), ev.stated_rate,
             places=max(2, places(ev.stated_rate)), unit="%",
         )
     if ev.stated_grade is not None:
@@ -338,22 +350,11 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
     yield from _budget_checks(d)
 
 
-def _subtree(node: Recipient) -> list[Recipient]:
-    return [node, *(n for c in node.children for n in _subtree(c))]
-
-
 def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
     unit = d.fund.money_unit
 
     def agreed(node: Recipient, level: str | None) -> list[Decimal]:
-        ids = {n.id for n in _subtree(node)}
-        return [
-            a.amount for a in d.agreements
-            if a.recipient in ids and (level is None or a.level == level)
-        ]
-
-    def counties(node: Recipient) -> int:
-        return sum(1 for n in _subtree(node) if n.kind == "county")
+        return subtree_agreements(d, [node], level)
 
     everything: list[Decimal] = []
     all_counties = 0
@@ -364,7 +365,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         if node.stated.counties is not None:
             yield Comparison(
                 "recipients.count", where, f"{node.name}所列帮扶县数（列举的县名个数）",
-                Decimal(counties(node)), Decimal(node.stated.counties), places=0, unit="个",
+                Decimal(counties_in(node)), Decimal(node.stated.counties), places=0, unit="个",
             )
         if node.stated.agreements is not None:
             amounts = agreed(node, node.stated.level)
@@ -379,7 +380,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         for root in d.recipients:
             if root.kind != "work_team":
                 everything.extend(agreed(root, totals.level))
-                all_counties += counties(root)
+                all_counties += counties_in(root)
         if totals.counties is not None:
             yield Comparison(
                 "recipients.count", "recipient_totals", "合计所列帮扶县数", Decimal(all_counties),
@@ -422,7 +423,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
         )
     if b.stated_arrival_rate is not None and b.arrived is not None:
         yield Comparison(
-            "budget.arrival_rate", "budget", "所列到位率", percent(b.arrived, b.annual),
+            "budget.arrival_rate", "budget", "所列到位率", rates.arrival(b.arrived, b.annual),
             b.stated_arrival_rate, places=max(2, places(b.stated_arrival_rate)), unit="%",
         )
     if b.rows:
@@ -444,7 +445,7 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
     for m in d.plan_actual:
         yield Comparison(
             "plan_actual.rate", f"plan_actual/{m.id}", f"「{m.name}」所列完成率（实际 ÷ 计划）",
-            percent(m.actual, m.plan), m.stated_rate,
+            rates.plan_completion(m.plan, m.actual), m.stated_rate,
             places=max(2, places(m.stated_rate)) if m.stated_rate is not None else 2, unit="%",
         )
     figures = {f.id: f for f in d.figures}

@@ -12,6 +12,7 @@ the YAML and Excel adapters in `jixiao.formats` turn files into these objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -249,6 +250,14 @@ class GradeBand(Model):
     min: Number = Field(description="下限（含）")
 
 
+def _qualitative_bands() -> dict[QualitativeLevel, tuple[Decimal, Decimal]]:
+    return {
+        "达成": (Decimal(80), Decimal(100)),
+        "部分达成": (Decimal(60), Decimal(80)),
+        "未达成": (Decimal(0), Decimal(60)),
+    }
+
+
 class ScoringConventions(Model):
     """Conventions that differ between templates; recorded, never implicit."""
 
@@ -263,11 +272,7 @@ class ScoringConventions(Model):
         Decimal(130), description="完成率达到该值须说明超额原因（广西：130%）"
     )
     qualitative_bands: dict[QualitativeLevel, tuple[Percent, Percent]] = Field(
-        default_factory=lambda: {
-            "达成": (Decimal(80), Decimal(100)),
-            "部分达成": (Decimal(60), Decimal(80)),
-            "未达成": (Decimal(0), Decimal(60)),
-        },
+        default_factory=_qualitative_bands,
         description="定性指标三档的得分率区间 [下限, 上限]",
     )
 
@@ -399,6 +404,30 @@ def walk_recipients(
     return out
 
 
+def subtree(node: Recipient) -> list[Recipient]:
+    """A recipient and everything under it, depth first."""
+    out = [node]
+    for child in node.children:
+        out.extend(subtree(child))
+    return out
+
+
+def counties_in(node: Recipient) -> int:
+    """The counties in a recipient's subtree, counted."""
+    return sum(1 for n in subtree(node) if n.kind == "county")
+
+
+def agreements_at(d: Dossier, level: str | None) -> list[Agreement]:
+    """The agreements of one level of government (all of them when level is None)."""
+    return [a for a in d.agreements if level is None or a.level == level]
+
+
+def subtree_agreements(d: Dossier, nodes: list[Recipient], level: str | None) -> list[Decimal]:
+    """The 协议数 amounts of the given recipients' subtrees, at one level."""
+    ids = {n.id for node in nodes for n in subtree(node)}
+    return [a.amount for a in agreements_at(d, level) if a.recipient in ids]
+
+
 def walk_indicators(
     nodes: list[Indicator], parent_path: str = "", loc: Loc = ("indicators",)
 ) -> list[tuple[Indicator, str, Loc]]:
@@ -419,7 +448,7 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     """
     errors: list[tuple[Loc, str]] = _bands_reach_zero(d)
 
-    def unique(items: list[tuple[str, Loc]], what: str) -> set[str]:
+    def unique(items: Sequence[tuple[str, Loc]], what: str) -> set[str]:
         seen: set[str] = set()
         for key, loc in items:
             if key in seen:
@@ -447,8 +476,8 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
 
     for n, a in enumerate(d.agreements):
         must(a.recipient, recipients, ("agreements", n, "recipient"), "单位")
-    for n, a in enumerate(d.arrivals):
-        must(a.recipient, recipients, ("arrivals", n, "recipient"), "单位")
+    for n, arrival in enumerate(d.arrivals):
+        must(arrival.recipient, recipients, ("arrivals", n, "recipient"), "单位")
     for n, s in enumerate(d.spending):
         must(s.recipient, recipients, ("spending", n, "recipient"), "单位")
     for n, f in enumerate(d.figures):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.core import rates
 from jixiao.core.dossier import (
     Budget,
     GradeBand,
@@ -19,7 +20,7 @@ from jixiao.core.dossier import (
     ScoringConventions,
     WeightTemplate,
 )
-from jixiao.core.numbers import HUNDRED, percent, round_half_up
+from jixiao.core.numbers import HUNDRED, round_half_up
 
 SCORE_PLACES = 2
 ZERO = Decimal(0)
@@ -42,7 +43,7 @@ class IndicatorScore:
     applicable: bool = True
     stated_score: Decimal | None = None
     stated_rate: Decimal | None = None
-    completion: Decimal | None = None  # 完成率 of a quantitative leaf, in percent
+    completion: Decimal | None = None  # 完成率 (`rates.completion`) or 执行率, in percent
     notes: tuple[str, ...] = ()
     children: tuple[IndicatorScore, ...] = ()
     source: Indicator | None = field(default=None, compare=False, repr=False)
@@ -57,8 +58,8 @@ class IndicatorScore:
 
     @property
     def rate(self) -> Decimal | None:
-        """得分率 in percent, exact."""
-        return percent(self.score, self.effective_weight)
+        """得分率 of the computed score in percent, exact."""
+        return rates.score_rate(self.score, self.effective_weight)
 
     def walk(self) -> Iterator[IndicatorScore]:
         yield self
@@ -80,7 +81,7 @@ class Scorecard:
 
     @property
     def rate(self) -> Decimal | None:
-        return percent(self.score, self.template.total)
+        return rates.score_rate(self.score, self.template.total)
 
     def walk(self) -> Iterator[IndicatorScore]:
         for node in self.indicators:
@@ -135,7 +136,7 @@ def quantitative_score(
 def execution_rate(budget: Budget) -> Decimal | None:
     """执行率 in percent on the budget's stated basis (全年预算数 or 到位数)."""
     base = budget.annual if budget.basis == "annual" else budget.arrived
-    return None if base is None else percent(budget.executed, base)
+    return rates.execution(budget.executed, base)
 
 
 def _leaf_score(
@@ -150,7 +151,7 @@ def _leaf_score(
         score = quantitative_score(
             ind.direction or ">=", ind.target, ind.actual, w, reverse, conv.equal
         )
-        completion = percent(ind.actual, ind.target)
+        completion = rates.completion(ind.direction, ind.target, ind.actual)
         if ind.direction == "<=" and reverse:
             notes.append(f"反向指标，按 {reverse} 算法计分")
         return score, completion, notes

@@ -117,7 +117,8 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from jixiao.core.dossier import Budget, Dossier, GradeBand, Indicator
+from jixiao.core import shown
+from jixiao.core.dossier import Budget, Dossier, Indicator
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import (
     HUNDRED,
@@ -126,10 +127,8 @@ from jixiao.core.numbers import (
     convert,
     fmt,
     places,
-    round_half_up,
     to_decimal,
 )
-from jixiao.core.scoring import SCORE_PLACES, Scorecard, execution_rate, grade_for
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.templates import catalogue
@@ -1078,9 +1077,9 @@ class _Leafline:
 
 
 class _Writer:
-    def __init__(self, wb: xlsxwriter.Workbook, d: Dossier, card: Scorecard,
-                 bands: list[GradeBand]) -> None:
-        self.wb, self.d, self.card, self.bands = wb, d, card, bands
+    def __init__(self, wb: xlsxwriter.Workbook, ev: Evaluation) -> None:
+        self.wb, self.ev, self.d, self.card = wb, ev, ev.dossier, ev.scorecard
+        d = self.d
         self.ws = wb.add_worksheet("项目支出绩效自评表")
         self.formats: dict[tuple[Any, ...], Any] = {}
         self.row = 0
@@ -1191,11 +1190,13 @@ class _Writer:
         if b is not None:
             for label, name in _BUDGET_FIELDS.items():
                 out[label] = (getattr(b, name), False)
-            if b.stated_execution_rate is not None:
-                out["执行率"] = (f"{b.stated_execution_rate:f}%", False)
+            rate = shown.execution(b)
+            if rate is None:
+                out["执行率"] = (None, True)
+            elif rate.stated:
+                out["执行率"] = (f"{rate.value:f}%", False)
             else:
-                rate = self.execution_completion(execution)
-                out["执行率"] = (f"{fmt(rate)}%" if rate is not None else None, True)
+                out["执行率"] = (f"{fmt(rate.value)}%", True)
             if b.stated_arrival_rate is not None:
                 out["到位率"] = (f"{b.stated_arrival_rate:f}%", False)
         if execution is not None:
@@ -1203,21 +1204,14 @@ class _Writer:
             out["得分"] = self.score_of(execution, execution.name)
         return out
 
-    def execution_completion(self, execution: Indicator | None) -> Decimal | None:
-        """The engine's 执行率: the execution leaf's completion in the evaluation; without
-        such a leaf the engine scored none, so the rate on the budget's stated basis."""
-        node = self.card.find(execution.name) if execution is not None else None
-        if node is not None and node.completion is not None:
-            return node.completion
-        return execution_rate(self.d.budget) if self.d.budget is not None else None
-
     def score_of(self, ind: Indicator, path: str) -> tuple[object, bool]:
         if not ind.applicable:
             return "不适用", False
-        if ind.stated_score is not None:
-            return ind.stated_score, False
-        node = self.card.find(path) if self.card else None
-        return (node.score, True) if node is not None else (None, False)
+        node = self.card.find(path)
+        if node is None:
+            return None, False
+        figure = shown.score(node)
+        return figure.value, not figure.stated
 
     def goal(self) -> None:
         r, last = self.row, self.last
@@ -1279,20 +1273,12 @@ class _Writer:
         weight = sum((i.weight for i in d.indicators), Decimal(0))
         self.put(r, 0, r, 5, "总分", "label")
         self.put(r, 6, r, 6, weight)
-        if d.evaluation.stated_total is not None:
-            self.put(r, 7, r, 7, d.evaluation.stated_total)
-        else:
-            self.put(r, 7, r, 7, self.card.score if self.card else None, computed=True)
+        total = shown.total(self.ev)
+        self.put(r, 7, r, 7, total.value, computed=not total.stated)
         self.put(r, 8, r, self.last, "")
-        grade = d.evaluation.stated_grade
-        computed = grade is None
-        if grade is None:
-            # The grade of the total shown above it, not of a different computed one.
-            shown = d.evaluation.stated_total
-            grade = (self.card.grade if shown is None
-                     else grade_for(round_half_up(shown, SCORE_PLACES), self.bands))
+        grade = shown.grade(self.ev)
         self.put(r + 1, 0, r + 1, 5, "自评等级", "label")
-        self.put(r + 1, 6, r + 1, self.last, grade or "", computed=computed)
+        self.put(r + 1, 6, r + 1, self.last, grade.grade, computed=not grade.stated)
         self.row = r + 2
 
     def notes(self, lines: list[_Leafline]) -> None:
@@ -1455,13 +1441,13 @@ def write_form(evaluation: Evaluation, path: str | Path) -> None:
     if not isinstance(evaluation, Evaluation):
         raise TypeError("write_form takes an Evaluation: evaluate the dossier first "
                         "(jixiao.services.evaluate)")
-    d, card = evaluation.dossier, evaluation.scorecard
+    d = evaluation.dossier
     execution = _execution_leaf(d)
     lines = _annotated(_leaflines(d, execution), d)
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
     wb = xlsxwriter.Workbook(str(path), options)
-    writer = _Writer(wb, d, card, list(evaluation.bands))
+    writer = _Writer(wb, evaluation)
     writer.header()
     writer.budget(execution)
     writer.goal()

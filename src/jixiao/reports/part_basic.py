@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.dossier import Agreement, Indicator, Recipient
+from jixiao.core import shown
+from jixiao.core.dossier import Agreement, Indicator, agreements_at, subtree, subtree_agreements
 from jixiao.reports import display
 from jixiao.reports.context import Context, sentence
 from jixiao.reports.structure import Block, Column, Paragraph, Section, Table
@@ -45,15 +47,11 @@ def _narrative(ctx: Context, part: str) -> tuple[Block, ...]:
     return (Paragraph(text),) if text else ()
 
 
-def _level_agreements(ctx: Context, level: str | None) -> list[Agreement]:
-    return [a for a in ctx.d.agreements if level is None or a.level == level]
-
-
 def _arrangement(ctx: Context) -> tuple[Block, ...]:
     blocks = list(_narrative(ctx, "arrangement"))
     budget = ctx.d.budget
     level = budget.level if budget else None
-    agreements = _level_agreements(ctx, level)
+    agreements = agreements_at(ctx.d, level)
     by_purpose: dict[str, list[Decimal]] = defaultdict(list)
     for a in agreements:
         by_purpose[a.purpose or "其他资金"].append(a.amount)
@@ -76,14 +74,6 @@ def _arrangement(ctx: Context) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _descendants(r: Recipient) -> list[Recipient]:
-    out: list[Recipient] = []
-    for c in r.children:
-        out.append(c)
-        out.extend(_descendants(c))
-    return out
-
-
 def _table_level(ctx: Context) -> str | None:
     totals = ctx.d.recipient_totals
     if totals is not None and totals.level:
@@ -91,43 +81,37 @@ def _table_level(ctx: Context) -> str | None:
     return ctx.d.budget.level if ctx.d.budget else None
 
 
-def _amount(ctx: Context, r: Recipient, level: str | None) -> Decimal:
-    """The row's 协议数: as stated for the recipient, else the sum of its agreements."""
-    if r.stated and r.stated.agreements is not None and r.stated.level in (None, level):
-        return r.stated.agreements
-    ids = {r.id, *(c.id for c in _descendants(r))}
-    return display.money_sum(
-        a.amount for a in _level_agreements(ctx, level) if a.recipient in ids
-    )
+@dataclass(frozen=True)
+class RecipientRow:
+    """One row of 表1-1, as figures; formatting happens when the table is built."""
+
+    province: str
+    city: str
+    counties: int
+    amount: Decimal
+    names: str
 
 
-def _stated_count(r: Recipient, counties: list[Recipient]) -> int:
-    if r.stated and r.stated.counties is not None:
-        return r.stated.counties
-    return len(counties)
-
-
-def recipient_rows(ctx: Context) -> list[tuple[str, ...]]:
+def recipient_rows(ctx: Context) -> list[RecipientRow]:
     """表1-1: one row per helping city; counties hung directly under a province make one row."""
-    level = _table_level(ctx)
-    agreements = _level_agreements(ctx, level)
-    rows: list[tuple[str, ...]] = []
-    for prov in ctx.d.recipients:
+    d, level = ctx.d, _table_level(ctx)
+    rows: list[RecipientRow] = []
+    for prov in d.recipients:
         if prov.kind != "province":
             continue
         direct = [c for c in prov.children if c.kind == "county"]
         if direct:
-            ids = {c.id for c in direct}
-            amount = display.money_sum(a.amount for a in agreements if a.recipient in ids)
-            rows.append((prov.name, "—", str(len(direct)), ctx.money(amount),
-                         "、".join(c.name for c in direct)))
+            amount = sum(subtree_agreements(d, direct, level), Decimal(0))
+            rows.append(RecipientRow(prov.name, "—", len(direct), amount,
+                                     "、".join(c.name for c in direct)))
         for city in prov.children:
             if city.kind == "county":
                 continue
-            counties = [c for c in _descendants(city) if c.kind == "county"]
-            rows.append((
-                prov.name, city.name, str(_stated_count(city, counties)),
-                ctx.money(_amount(ctx, city, level)), "、".join(c.name for c in counties),
+            counties = [c for c in subtree(city) if c.kind == "county"]
+            rows.append(RecipientRow(
+                prov.name, city.name, int(shown.county_count(city).value),
+                shown.recipient_agreements(d, city, level).value,
+                "、".join(c.name for c in counties),
             ))
     return rows
 
@@ -137,9 +121,9 @@ def _recipients(ctx: Context) -> tuple[Block, ...]:
     rows = recipient_rows(ctx)
     blocks: list[Block] = []
     if rows:
-        counties = sum(int(r[2]) for r in rows)
-        amount = display.money_sum(Decimal(r[3]) for r in rows)
-        provinces = list(dict.fromkeys(r[0] for r in rows))
+        counties = sum(r.counties for r in rows)
+        amount = display.money_sum(r.amount for r in rows)
+        provinces = list(dict.fromkeys(r.province for r in rows))
         blocks.append(Paragraph(w.say(
             "recipients_main", level=level or "", provinces=display.join(provinces),
             counties=counties, amount=ctx.money(amount), unit=ctx.unit, table="[[recipients]]",
@@ -152,7 +136,8 @@ def _recipients(ctx: Context) -> tuple[Block, ...]:
             caption=w.say("recipients_caption", fund=ctx.fund),
             columns=tuple(Column(h, a, wd) for h, a, wd in zip(headers, aligns, widths,
                                                                 strict=True)),
-            rows=tuple(rows),
+            rows=tuple((r.province, r.city, str(r.counties), ctx.money(r.amount), r.names)
+                       for r in rows),
             total=(w.label("total_row"), None, str(counties), ctx.money(amount), ""),
             merge_down=(0,),
         ))
@@ -164,7 +149,7 @@ def _other_recipients(ctx: Context, level: str | None) -> list[Paragraph]:
     """Work teams and units: one sentence per purpose (工作经费 …)."""
     others = {r.id: r for r in ctx.d.recipients if r.kind in ("work_team", "unit")}
     groups: dict[str, list[Agreement]] = defaultdict(list)
-    for a in _level_agreements(ctx, level):
+    for a in agreements_at(ctx.d, level):
         if a.recipient in others:
             groups[a.purpose or "资金"].append(a)
     out = []

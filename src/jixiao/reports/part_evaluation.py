@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from decimal import Decimal
 
-from jixiao.core.dossier import Spending
-from jixiao.core.numbers import percent
-from jixiao.core.scoring import IndicatorScore, execution_rate
+from jixiao.core import rates, shown
+from jixiao.core.dossier import Budget, Spending
+from jixiao.core.scoring import IndicatorScore
 from jixiao.reports import display
 from jixiao.reports.context import Context, sentence
 from jixiao.reports.structure import Block, Chart, Column, Paragraph, Section, Series, Table
@@ -219,7 +218,7 @@ def _spending_table(ctx: Context, s: Spending) -> Table:
     w = ctx.w
     total = display.money_sum(u.amount for u in s.by_use)
     rows = tuple(
-        (u.category, ctx.money(u.amount), f"{display.rate(percent(u.amount, total))}%")
+        (u.category, ctx.money(u.amount), f"{display.rate(rates.share(u.amount, total))}%")
         for u in s.by_use
     )
     headers = w.labels_list("spending_headers", unit=ctx.unit)
@@ -256,6 +255,14 @@ def _spending_charts(ctx: Context) -> list[Chart]:
     return charts
 
 
+def _execution_text(b: Budget) -> str:
+    """支出率 as shown: stated as written, else computed to 2 places."""
+    figure = shown.execution(b)
+    if figure is None:
+        return "—"
+    return display.as_written(figure.value) if figure.stated else display.rate(figure.value)
+
+
 def _spending_blocks(ctx: Context) -> tuple[Block, ...]:
     w, d = ctx.w, ctx.d
     blocks: list[Block] = []
@@ -275,14 +282,11 @@ def _spending_blocks(ctx: Context) -> tuple[Block, ...]:
             "funds_spent", date=date, fund=f"{d.fund.year}年{ctx.fund}",
             base_label=base_label, base=ctx.money(base) if base is not None else "—",
             executed=ctx.money(b.executed), unit=ctx.unit,
-            rate=display.rate(execution_rate(b)), **extra,
+            rate=_execution_text(b), **extra,
         )))
     for s in d.spending:
         sources = [f"{x.label}{ctx.money(x.amount)}{ctx.unit}" for x in s.sources]
-        total: Decimal = (
-            s.stated_total if s.stated_total is not None
-            else display.money_sum(x.amount for x in s.sources)
-        )
+        total = shown.spending_total(s).value
         if s.by_use:
             blocks.append(Paragraph(w.say(
                 "spending_paragraph", recipient=ctx.recipient_name(s.recipient),
@@ -309,7 +313,7 @@ def _completion_blocks(ctx: Context) -> tuple[Block, ...]:
             (
                 m.name, f"{display.as_written(m.plan)}{m.unit or ''}",
                 f"{display.as_written(m.actual)}{m.unit or ''}",
-                f"{display.rate(percent(m.actual, m.plan))}%",
+                f"{display.rate(rates.plan_completion(m.plan, m.actual))}%",
             )
             for m in d.plan_actual
         )
