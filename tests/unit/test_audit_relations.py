@@ -121,3 +121,14 @@ def test_counts_by_phase_that_add_up_or_lack_a_total_give_nothing() -> None:
     assert audit_text("全年共实施项目15个。年初安排项目8个，年中增加项目7个。").findings == []
     assert audit_text("年初安排8个项目，年中增加8个。").findings == []
     assert audit_text("新建渠道15个，年初计划维修8个。").findings == []
+
+
+def test_figures_are_compared_rounded_half_up_as_shown() -> None:
+    """四舍五入, never banker's rounding: 0.125 shown at 2 places is 0.13 (half-even said 0.12)."""
+    from decimal import Decimal
+
+    from jixiao.audit.relations import _equal
+
+    assert _equal(Decimal("0.125"), Decimal("0.13"), 2)
+    assert not _equal(Decimal("0.125"), Decimal("0.12"), 2)
+    assert _equal(Decimal("2.5"), Decimal("3"), 0)

@@ -37,7 +37,7 @@ from jixiao.audit.claims import Claim, Sentence, at_paragraph, clause_before, cl
 from jixiao.audit.figures import Figure, figures, finest, of_base
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison
-from jixiao.core.numbers import HUNDRED, places, split_unit
+from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
 
 ZERO = Decimal(0)
 
@@ -156,8 +156,8 @@ def _is_source(pre: str, fig: Figure) -> bool:
 
 
 def _equal(a: Decimal, b: Decimal, at: int) -> bool:
-    q = Decimal(1).scaleb(-at)
-    return a.quantize(q) == b.quantize(q)
+    """Equal when shown at ``at`` places, rounded 四舍五入 (0.125 shows as 0.13)."""
+    return round_half_up(a, at) == round_half_up(b, at)
 
 
 def _plain(v: Decimal) -> str:
