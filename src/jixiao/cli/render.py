@@ -55,7 +55,8 @@ def conventions_line(ev: Evaluation) -> str | None:
             "linear": "线性（超出部分按比例扣分，超出一倍得 0 分）",
             "ratio": "比值（目标值 ÷ 实际值）",
         }
-        words.append("反向指标按" + "、".join(names.get(u or "", str(u)) for u in sorted(used))
+        ordered = sorted(used, key=lambda u: u or "")
+        words.append("反向指标按" + "、".join(names.get(u or "", str(u)) for u in ordered)
                      + "计分")
     if any(s.method == "quantitative" and s.direction == "=" for s in leaves):
         equal = {"zero": "不相等得 0 分", "proportional": "按偏离比例扣分"}

@@ -119,7 +119,9 @@ def _num(value: Decimal | None, n_places: int = 2) -> str | None:
 def _value(value: Decimal | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return fmt_natural(value) if abs(value.as_tuple().exponent) <= 6 else fmt(value, 6)
+    exponent = value.as_tuple().exponent
+    short = isinstance(exponent, int) and abs(exponent) <= 6
+    return fmt_natural(value) if short else fmt(value, 6)
 
 
 def _shown(figure: shown.Shown) -> str:

@@ -222,7 +222,8 @@ def _cell_text(value: object) -> str:
 def _plain(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to an exponent (86.200 → 86.2, 1E+2 → 100)."""
     value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+    exponent = value.as_tuple().exponent
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def excel_decimal(value: float | int) -> Decimal:
@@ -311,7 +312,8 @@ _NATURES = {"=": "=", "==": "=", ">=": ">=", "≥": ">=", ">": ">=", "<=": "<=",
 
 
 def _column_letter(col: int) -> str:
-    return xl_rowcol_to_cell(0, col).rstrip("0123456789")
+    cell: str = xl_rowcol_to_cell(0, col)
+    return cell.rstrip("0123456789")
 
 
 @dataclass
@@ -448,6 +450,7 @@ class _Reader:
     def number(self, r: int, c: int | None, label: str, *, required: bool = False
                ) -> Decimal | None:
         cell = self.g.cell(r, c)
+        value: Decimal | None
         if _is_number_cell(cell):
             value = excel_decimal(cell)
         else:
@@ -686,7 +689,8 @@ class _Reader:
             return {"expected": text} if text else None
         first = max(expected_at[0], achieved_at[0] if achieved_at else 0) + 1
         split = achieved_at[1] if achieved_at else None
-        expected, achieved = [], []
+        expected: list[str] = []
+        achieved: list[str] = []
         for r in range(first, end):
             for c in range(gc + 1, self.g.width(r)):
                 text = self.g.text(r, c)
@@ -755,7 +759,7 @@ class _Reader:
     def path(
         self, r: int, names: list[tuple[str, GroupNote | None]],
         carry: list[tuple[str, GroupNote | None] | None],
-    ) -> list[tuple[str, GroupNote | None, int]] | None:
+    ) -> list[tuple[str, GroupNote | None, int | None]] | None:
         """[(name, weight note, column)] from 一级 down to this row's indicator."""
         col = self.roles.get
         level1, level2 = carry
@@ -774,7 +778,7 @@ class _Reader:
         self.g.problem(r, col("level3"), "三级指标", "本行有分值，但指标名称为空")
         return None
 
-    def remember_notes(self, path: list[tuple[str, GroupNote | None, int]]) -> None:
+    def remember_notes(self, path: list[tuple[str, GroupNote | None, int | None]]) -> None:
         """Keep a group's "（50分）" annotation, by the names leading to it."""
         for depth, (_, note, _) in enumerate(path):
             if note is not None:
