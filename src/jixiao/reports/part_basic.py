@@ -10,7 +10,7 @@ from jixiao.core import shown
 from jixiao.core.dossier import Agreement, Indicator, agreements_at, subtree, subtree_agreements
 from jixiao.reports import display
 from jixiao.reports.context import Context, sentence
-from jixiao.reports.structure import Block, Column, Paragraph, Section, Table
+from jixiao.reports.structure import Align, Block, Column, Paragraph, Section, Table
 
 _DIRECTION = {">=": "≥", "<=": "≤", "=": ""}
 
@@ -129,7 +129,7 @@ def _recipients(ctx: Context) -> tuple[Block, ...]:
             counties=counties, amount=ctx.money(amount), unit=ctx.unit, table="[[recipients]]",
         )))
         headers = w.labels_list("recipients_headers", unit=ctx.unit)
-        aligns = ("center", "center", "center", "right", "left")
+        aligns: tuple[Align, ...] = ("center", "center", "center", "right", "left")
         widths = (30, 22, 22, 30, 52)  # mm of the 156 mm line
         blocks.append(Table(
             key="recipients",

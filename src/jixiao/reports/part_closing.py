@@ -59,7 +59,7 @@ def improvements_section(ctx: Context) -> Section:
 
 def findings_rows(ctx: Context) -> list[tuple[str, ...]]:
     severity = ctx.w.mapping("severity")
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for n, f in enumerate(ctx.ev.findings, start=1):
         rule = RULES.get(f.rule) or ("自定义规则" if f.rule.startswith("custom.") else f.rule)
         rows.append((str(n), severity.get(f.severity, f.severity), rule, f.message))

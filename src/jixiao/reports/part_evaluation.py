@@ -52,7 +52,7 @@ def evaluation_section(ctx: Context) -> Section:
 def score_rows(ctx: Context) -> list[tuple[str, ...]]:
     """表2-1's rows: 总得分 first, then each first-level indicator."""
     card = ctx.ev.scorecard
-    rows = [(
+    rows: list[tuple[str, ...]] = [(
         ctx.w.label("score_total_row"), display.as_written(card.template.total),
         ctx.total().text, f"{ctx.total_rate()}%",
     )]
