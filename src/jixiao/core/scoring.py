@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from jixiao.core import rates
 from jixiao.core.dossier import (
@@ -188,21 +189,22 @@ def score_indicator(
     level: int = 1,
 ) -> IndicatorScore:
     path = f"{parent_path}/{ind.name}" if parent_path else ind.name
-    common = dict(
+    scored = partial(
+        IndicatorScore,
         path=path, name=ind.name, level=level, weight=ind.weight, applicable=ind.applicable,
         stated_score=ind.stated_score, stated_rate=ind.stated_rate, source=ind,
     )
     if ind.children:
         children = tuple(score_indicator(c, conv, budget, path, level + 1) for c in ind.children)
         total = sum((c.score for c in children if c.applicable), ZERO)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if total > ind.weight:  # children overshoot (flagged by weights.children_sum)
             total, notes = ind.weight, ("下级得分合计超过分值，按分值计",)
-        return IndicatorScore(score=total, method=None, children=children, notes=notes, **common)
-    exact, completion, notes = _leaf_score(ind, conv, budget)
-    return IndicatorScore(
+        return scored(score=total, method=None, children=children, notes=notes)
+    exact, completion, leaf_notes = _leaf_score(ind, conv, budget)
+    return scored(
         score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,
-        notes=tuple(notes), **common,
+        notes=tuple(leaf_notes),
     )
 
 
