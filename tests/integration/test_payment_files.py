@@ -10,9 +10,9 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.core.payments import ColumnMapping
 from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError
+from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_files import connect, load_ledgers
 
 HEADER = "凭证号,日期,资金,单位,项目,用途,金额,类型\n"

@@ -1,4 +1,4 @@
-"""Pure ledger rules: column mapping, monitoring thresholds, roll-up, comparisons."""
+"""Pure ledger rules: monitoring thresholds, roll-up, comparisons."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from jixiao.core.checks import judge
 from jixiao.core.payments import (
-    ColumnMapping,
     Thresholds,
     dossier_comparisons,
     elapsed_share,
@@ -28,20 +27,6 @@ EXAMPLE = ROOT / "examples" / "east-west-2021" / "dossier.yaml"
 @pytest.fixture(scope="module")
 def dossier():
     return read_input(EXAMPLE)
-
-
-def test_chinese_headers_map_to_canonical_columns():
-    found, missing = ColumnMapping().resolve(["凭证号", "日期", "县区", "用途", "金额", "类型"])
-    assert missing == []
-    assert found["recipient"] == "县区" and found["amount"] == "金额"
-
-
-def test_a_saved_mapping_names_other_headers_and_missing_ones_are_listed():
-    mapping = ColumnMapping(columns={"amount": "实付金额", "voucher_id": "单据号"})
-    found, missing = mapping.resolve(["单据号", "日期", "单位", "实付金额"])
-    assert found["amount"] == "实付金额" and missing == []
-    _, missing = ColumnMapping().resolve(["凭证号", "单位"])
-    assert missing == ["date", "amount"]
 
 
 def test_elapsed_share_counts_days_to_the_end_of_the_checkpoint():

@@ -28,7 +28,6 @@ from jixiao.core.dossier import Dossier
 from jixiao.core.numbers import fmt
 from jixiao.core.payments import (
     STATUS_NAMES,
-    ColumnMapping,
     ExecutionRow,
     MonitorRow,
     Thresholds,
@@ -37,7 +36,9 @@ from jixiao.core.payments import (
 )
 from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import finding_dict
-from jixiao.formats.payment_files import ProgressFn, read_yaml_model
+from jixiao.formats.payment_columns import ColumnMapping
+from jixiao.formats.payment_files import ProgressFn
+from jixiao.formats.yaml_model import read_model
 
 payments_app = typer.Typer(
     help="支付台账：汇总、核对、与档案比对。", no_args_is_help=True, add_completion=False,
@@ -88,7 +89,7 @@ def _json(data: object) -> None:
 def _load(dossier: Path | None, mapping: Path | None) -> tuple[Dossier | None, ColumnMapping]:
     try:
         d = services.read_input(dossier) if dossier is not None else None
-        m = read_yaml_model(mapping, ColumnMapping) if mapping is not None else ColumnMapping()
+        m = read_model(mapping, ColumnMapping) if mapping is not None else ColumnMapping()
     except InputError as problem:
         raise input_failure(problem.problems) from None
     return d, m
@@ -227,7 +228,7 @@ def monitor_command(
     d, m = _load(dossier, mapping)
     assert d is not None
     try:
-        t = read_yaml_model(thresholds, Thresholds) if thresholds else Thresholds()
+        t = read_model(thresholds, Thresholds) if thresholds else Thresholds()
         overrides = {
             k: str(v) if k == "floor_from" else Decimal(str(v))
             for k, v in (("red_gap", red_gap), ("floor", floor), ("floor_from", floor_from))

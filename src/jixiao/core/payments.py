@@ -7,9 +7,10 @@ money reaching a recipient (到位) and are compared with the dossier's arrivals
 reported but never counted as executed. Keeping them apart means a ledger that holds both the
 province's transfer to a county and the county's payments never counts the money twice.
 
-What lives here: the ids of the ledger checks (`PAYMENT_RULES`), the column mapping model, the
+What lives here: the ids of the ledger checks (`PAYMENT_RULES`), the transaction types, the
 monitoring thresholds and the red / yellow / green rule (`status_for`), and the builders that
-turn plain ledger totals (Decimal, in 元) and a `Dossier` into `Comparison`s for `judge`.
+turn plain ledger totals (Decimal, in 元) and a `Dossier` into `Comparison`s for `judge`. How a
+ledger file names its columns is the formats layer's (`jixiao.formats.payment_columns`).
 """
 
 from __future__ import annotations
@@ -43,66 +44,9 @@ PAYMENT_RULES: dict[str, str] = {
     "ledger.budget_executed": "台账执行数等于档案所列全年执行数",
 }
 
-# Canonical columns and the headers accepted for each (the first is the canonical name).
 TransactionType = Literal["commitment", "disbursement", "expenditure"]
 EXECUTED_TYPES: tuple[TransactionType, ...] = ("expenditure",)
-TYPE_WORDS: dict[str, TransactionType] = {
-    "commitment": "commitment", "承诺": "commitment", "指标": "commitment",
-    "disbursement": "disbursement", "拨付": "disbursement", "拨款": "disbursement",
-    "expenditure": "expenditure", "支出": "expenditure", "支付": "expenditure",
-}
 TYPE_NAMES: dict[str, str] = {"commitment": "承诺", "disbursement": "拨付", "expenditure": "支出"}
-
-HEADERS: dict[str, tuple[str, ...]] = {
-    "voucher_id": ("voucher_id", "凭证号", "凭证编号", "支付凭证号"),
-    "date": ("date", "日期", "支付日期", "凭证日期"),
-    "fund": ("fund", "资金", "资金名称"),
-    "recipient": ("recipient", "单位", "县区", "收款单位", "县（区）"),
-    "project": ("project", "项目", "项目编码", "项目名称"),
-    "category": ("category", "用途", "资金用途"),
-    "amount": ("amount", "金额", "支付金额"),
-    "type": ("type", "类型", "交易类型"),
-    "original": ("original", "原凭证号", "冲销原凭证号"),
-    # 政府收支分类科目: the functional (类款项) and the economic classification of the payment.
-    "function_code": ("function_code", "功能分类", "功能分类科目", "功能科目", "支出功能分类科目"),
-    "economic_code": ("economic_code", "经济分类", "经济分类科目", "经济科目", "支出经济分类科目",
-                      "部门支出经济分类科目", "政府支出经济分类科目"),
-}
-REQUIRED: tuple[str, ...] = ("voucher_id", "date", "recipient", "amount")
-COLUMN_NAMES: dict[str, str] = {
-    "voucher_id": "凭证号", "date": "日期", "fund": "资金", "recipient": "单位",
-    "project": "项目", "category": "用途", "amount": "金额", "type": "类型",
-    "original": "原凭证号", "function_code": "功能分类科目", "economic_code": "经济分类科目",
-}
-PROJECT_HEADERS: dict[str, tuple[str, ...]] = {
-    "project": ("project", "项目", "项目编码", "项目名称"),
-    "budget": ("budget", "预算", "项目预算", "预算金额", "金额"),
-}
-
-
-class ColumnMapping(BaseModel):
-    """How a ledger file's headers map to the canonical columns; saved as YAML and reused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    columns: dict[str, str] = Field(
-        default_factory=dict, description="规范列名 → 文件中的表头，如 amount: 实付金额"
-    )
-    unit: Literal["元", "万元"] = Field("元", description="台账金额单位")
-    sheet: str | None = Field(None, description="Excel 工作表名；缺省为第一个")
-
-    def resolve(self, headers: list[str]) -> tuple[dict[str, str], list[str]]:
-        """(canonical → header found, canonical columns required but missing)."""
-        present = {h.strip(): h for h in headers}
-        found: dict[str, str] = {}
-        for canonical, aliases in HEADERS.items():
-            wanted = (self.columns[canonical],) if canonical in self.columns else aliases
-            for name in wanted:
-                if name in present:
-                    found[canonical] = present[name]
-                    break
-        missing = [c for c in REQUIRED if c not in found]
-        return found, missing
 
 
 # --- monitoring (双监控) ----------------------------------------------------------------

@@ -22,15 +22,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import duckdb
-from pydantic import BaseModel
 
-from jixiao.core.payments import COLUMN_NAMES, PROJECT_HEADERS, TYPE_WORDS, ColumnMapping
 from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.payment_columns import (
+    COLUMN_NAMES,
+    PROJECT_HEADERS,
+    TYPE_WORDS,
+    ColumnMapping,
+)
 from jixiao.formats.payment_csv import TYPE_ENUM, Dialect, lit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ProgressFn = Callable[[int, int | None], None]
 """``on_progress(done_rows, total_rows)``; total is exact for Parquet/XLSX, estimated for CSV."""
@@ -45,7 +52,6 @@ COLUMNS = (
     "voucher_id", "date", "fund", "recipient", "project", "category", "fen", "type", "original",
     "function_code", "economic_code",
 )
-M = TypeVar("M", bound=BaseModel)
 _SAMPLE = 1 << 20
 
 
@@ -182,7 +188,7 @@ def register(
     return Source(path, kind, name, headers, types, first, total, readable, dialect)
 
 
-def _read_xlsx(path: Path, sheet: str | None):  # -> pyarrow.Table
+def _read_xlsx(path: Path, sheet: str | None) -> pa.Table:
     import fastexcel
     import pyarrow as pa
 
@@ -492,25 +498,5 @@ def load_projects(con: duckdb.DuckDBPyConnection, path: Path, unit: str = "元")
                     int(rn) + src.first_line - 1, budget)
             for rn, raw in bad
         ])
-    return con.execute("SELECT count(*) FROM projects").fetchone()[0]  # type: ignore[index]
+    return int(con.execute("SELECT count(*) FROM projects").fetchone()[0])  # type: ignore[index]
 
-
-def read_yaml_model(path: Path, model: type[M]) -> M:
-    """A small YAML file (column mapping, monitoring thresholds) as a pydantic model."""
-    from pydantic import ValidationError
-
-    from jixiao.formats.yaml_loader import load_yaml
-
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise _fail(path, f"无法读取文件：{_first_line(err)}") from None
-    data, _lines = load_yaml(text, str(path))
-    try:
-        return model.model_validate(data or {})
-    except ValidationError as err:
-        raise InputError([
-            Problem(e["msg"], str(path), field=".".join(str(x) for x in e["loc"]))
-            for e in err.errors()
-        ]) from None

@@ -22,13 +22,13 @@ from jixiao.core.numbers import fmt
 from jixiao.core.payments import (
     EXECUTED_TYPES,
     PAYMENT_RULES,
-    ColumnMapping,
     ExecutionRow,
     dossier_comparisons,
     execution_rows,
     recipient_index,
     use_categories,
 )
+from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_csv import lit
 from jixiao.formats.payment_files import (
     MAX_REPORTED,
