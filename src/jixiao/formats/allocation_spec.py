@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine
-from pydantic import ValidationError
 
 from jixiao.core.allocation import (
     AllocationError,
@@ -27,11 +26,12 @@ from jixiao.core.allocation import (
     allocation_errors,
 )
 from jixiao.core.numbers import to_decimal
-from jixiao.formats.dossier_yaml import _clean_loc, _field, _message
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.yaml_loader import Lines, Loc, load_yaml
+from jixiao.formats.yaml_loader import Lines, Loc
+from jixiao.formats.yaml_model import field_name, load, to_model
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+NOT_A_MAPPING = "分配方案应为键值映射（total、factors …）"
 # Column roles besides the factors; headers compare case-insensitively.
 _ROLES = {
     "name": ("name", "名称"),
@@ -98,18 +98,12 @@ def _locate(
             key = str(rest[1]) if rest[:1] == ("values",) and len(rest) > 1 else (
                 str(rest[0]) if rest else None
             )
-            column = table.headers.get(key, key) if key else None
-            return Problem(message, table.file, line, column)
+            header = table.headers.get(key, key) if key else None
+            return Problem(message, table.file, line, header)
     if loc[:1] == ("columns",):
         loc = ("recipients",)
     full = (*prefix, *loc)
-    return Problem(message, file, lines.line_of(full), _field(full) or None)
-
-
-def _pydantic_message(err: dict[str, Any]) -> str:
-    if err["type"] in ("decimal_parsing", "decimal_type"):
-        return f"应为数字（实际为「{err.get('input')}」）"
-    return _message(err)
+    return Problem(message, file, lines.line_of(full), field_name(full) or None)
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -256,12 +250,12 @@ def read_recipients_table(
 
 
 def _factor_names(factors: Any) -> list[str] | None:
+    """The factors' names, when every factor has one (else validation will say what is wrong)."""
     if not isinstance(factors, list):
         return None
     names = [f.get("name") for f in factors if isinstance(f, dict)]
-    if len(names) != len(factors) or not all(isinstance(n, str) and n.strip() for n in names):
-        return None
-    return [n.strip() for n in names]
+    texts = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+    return texts if len(texts) == len(factors) else None
 
 
 def parse_allocation_spec(
@@ -280,7 +274,7 @@ def parse_allocation_spec(
     flags: dict[str, str] = {}
     if not isinstance(data, dict):
         line = lines.line_of(prefix) or 1
-        raise InputError([Problem("分配方案应为键值映射（total、factors …）", file, line)])
+        raise InputError([Problem(NOT_A_MAPPING, file, line, field_name(prefix) or None)])
     data = dict(data)
     for key, (value, flag) in (overrides or {}).items():
         data[key] = value
@@ -296,11 +290,11 @@ def parse_allocation_spec(
         if table_path.suffix.lower() not in TABLE_SUFFIXES:
             raise InputError([Problem(
                 f"对象表格应为 .csv、.xlsx 或 .xls 文件，而不是 {recipients}",
-                file, lines.line_of(where), _field(where),
+                file, lines.line_of(where), field_name(where),
             )])
         if not table_path.is_file():
             raise InputError([Problem(
-                f"找不到对象表格 {table_path}", file, lines.line_of(where), _field(where)
+                f"找不到对象表格 {table_path}", file, lines.line_of(where), field_name(where)
             )])
         data["recipients"], table = read_recipients_table(
             table_path, _factor_names(data.get("factors"))
@@ -309,16 +303,7 @@ def parse_allocation_spec(
     def located(loc: Loc, message: str) -> Problem:
         return _locate(loc, message, file, lines, prefix, table, flags)
 
-    try:
-        spec = AllocationSpec.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            located(_clean_loc(err["loc"]), _pydantic_message(err)) for err in exc.errors()
-        ]
-        raise InputError(problems) from None
-    errors = allocation_errors(spec)
-    if errors:
-        raise InputError([located(loc, msg) for loc, msg in errors])
+    spec = to_model(data, AllocationSpec, locate=located, check=allocation_errors)
     return LoadedSpec(spec, file, lines, prefix, table, flags)
 
 
@@ -327,17 +312,7 @@ def load_allocation_spec(
 ) -> LoadedSpec:
     """Read SPEC.yaml (and its recipients table); flags override total and base share."""
     path = Path(path)
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem("文件不存在", file=file)]) from None
-    except UnicodeDecodeError as err:
-        message = f"不是 UTF-8 编码的文本（第 {err.start} 字节）"
-        raise InputError([Problem(message, file=file)]) from None
-    except OSError as err:
-        raise InputError([Problem(f"无法读取：{err.strerror}", file=file)]) from None
-    data, lines = load_yaml(text, file=file)
+    data, lines, file = load(path)
     overrides: dict[str, Any] = {}
     if total is not None:
         overrides["total"] = (total, "--total")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jixiao.core.dossier import Dossier, GradeBand, WeightTemplate
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.yaml_loader import load_yaml
+from jixiao.formats.yaml_model import read_model
 
 
 class Catalogue(BaseModel):
@@ -21,8 +21,7 @@ class Catalogue(BaseModel):
 @cache
 def catalogue() -> Catalogue:
     text = resources.files("jixiao.data").joinpath("templates.yaml").read_text(encoding="utf-8")
-    data, _ = load_yaml(text, "templates.yaml")
-    return Catalogue.model_validate(data)
+    return read_model(text, Catalogue, file="templates.yaml")
 
 
 def template_ids() -> list[str]:

@@ -36,7 +36,8 @@ class Lines:
 
 
 def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
-    tag = loader.resolve(yaml.ScalarNode, node.value, (node.style is None, False))
+    implicit = (node.style is None, False)
+    tag = loader.resolve(yaml.ScalarNode, node.value, implicit)  # type: ignore[no-untyped-call]
     if node.style is None and tag == "tag:yaml.org,2002:float":
         text = node.value.replace("_", "")
         try:
