@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import typer
+import yaml
 from typer.testing import CliRunner
 
-from jixiao.cli.payments import payments_app, monitor_command
+from jixiao.cli.payments import monitor_command, payments_app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "east-west-2021" / "dossier.yaml"
@@ -115,3 +116,27 @@ def test_bench_measures_both_sides_on_every_format_and_they_agree(tmp_path):
 
 def _field(text: str, name: str) -> int:
     return int(text.split(f"'{name}': ")[1].split(",")[0])
+
+
+def test_evaluate_and_monitor_give_one_completion_rate_for_a_ceiling_indicator(tmp_path):
+    """完成率 of a ≤ indicator (target 80, actual 100) is target ÷ actual = 80% in both
+    commands; `evaluate` used to say 125%, which reads as over-achievement."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["scoring"] = {**data.get("scoring", {}), "reverse": "linear"}
+    data["indicators"].append({
+        "name": "成本", "weight": 0, "method": "quantitative", "direction": "<=",
+        "target": 80, "actual": 100, "reason": "成本超支",
+    })
+    path = tmp_path / "dossier.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "jixiao", "evaluate", str(path), "--json"],
+                         capture_output=True, text=True)
+    evaluated = json.loads(run.stdout)
+    node = next(n for n in evaluated["indicators"] if n["path"] == "成本")
+    result = runner.invoke(app, ["monitor", str(path), str(PAYMENTS), "--date", "2021-07-31",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    target = next(t for t in json.loads(result.stdout)["targets"] if t["indicator"] == "成本")
+    assert node["completion"] == "80.00"
+    assert target["completion"] == "80.00"

@@ -23,9 +23,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jixiao.core import rates, shown
 from jixiao.core.checks import Comparison
 from jixiao.core.dossier import Dossier, Recipient, walk_indicators, walk_recipients
-from jixiao.core.numbers import HUNDRED, convert, percent
+from jixiao.core.numbers import HUNDRED, convert
 
 ZERO = Decimal(0)
 
@@ -176,9 +177,7 @@ def dossier_comparisons(
         by_use.setdefault(category, {})[label] = amount
     rolled_use = {cat: roll_up(values, d) for cat, values in by_use.items()}
     for n, s in enumerate(d.spending):
-        stated = s.stated_total if s.stated_total is not None else sum(
-            (u.amount for u in s.by_use), ZERO
-        )
+        stated = shown.spending_total(s).value
         name = names.get(s.recipient, s.recipient)
         yield Comparison(
             "ledger.spending", f"spending/{n}", f"台账中「{name}」的支出合计（{to}）",
@@ -235,7 +234,7 @@ def execution_rows(
             continue
         done = convert(spent.get(node.id, ZERO), unit, d.fund.money_unit)
         rows.append(ExecutionRow(node.id, node.name, budgets[node.id], done,
-                                 percent(done, budgets[node.id])))
+                                 rates.execution(done, budgets[node.id])))
     return rows
 
 
@@ -266,7 +265,7 @@ class TargetProgress:
     path: str
     target: Decimal
     actual: Decimal
-    completion: Decimal | None  # percent; for ≤ indicators target ÷ actual
+    completion: Decimal | None  # percent, `rates.completion` (direction-aware)
 
 
 def target_progress(d: Dossier) -> list[TargetProgress]:
@@ -276,9 +275,6 @@ def target_progress(d: Dossier) -> list[TargetProgress]:
             continue
         if not isinstance(ind.actual, Decimal):
             continue
-        if ind.direction == "<=":
-            rate = percent(ind.target, ind.actual) if ind.actual else HUNDRED
-        else:
-            rate = percent(ind.actual, ind.target)
+        rate = rates.completion(ind.direction, ind.target, ind.actual)
         out.append(TargetProgress(path, ind.target, ind.actual, rate))
     return out
