@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from jixiao.audit import audit_text
-from jixiao.audit.headings import cn_numeral
+from jixiao.core.numbers import cn_numeral
 
 SECTION = """\
 （{cn}）专项资金第{n}部分

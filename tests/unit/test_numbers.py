@@ -1,4 +1,4 @@
-"""Exact numbers: 四舍五入, places, unit conversion, Money."""
+"""Exact numbers: 四舍五入, places, unit conversion, Chinese numerals."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from jixiao.core.numbers import (
-    Money,
     UnitMismatch,
+    cn_numeral,
     convert,
     fmt,
     fmt_natural,
@@ -137,56 +137,16 @@ def test_unit_mismatch_is_a_value_error():
     assert issubclass(UnitMismatch, ValueError)
 
 
-# --- money ----------------------------------------------------------------------------------
+# --- Chinese numerals ------------------------------------------------------------------------
 
 
-def test_money_defaults_to_wanyuan():
-    assert Money(D(5)).unit == "万元"
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "零"), (1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (23, "二十三"), (99, "九十九")],
+)
+def test_chinese_numerals_for_headings_and_counts(n, text):
+    assert cn_numeral(n) == text
 
 
-def test_money_refuses_a_float():
-    with pytest.raises(TypeError):
-        Money(1.5, "元")  # type: ignore[arg-type]
-
-
-def test_money_refuses_a_unit_that_is_not_money():
-    with pytest.raises(UnitMismatch):
-        Money(D(1), "人")
-
-
-def test_money_converts_between_yuan_wanyuan_and_yiyuan_exactly():
-    m = Money(D("391.64"), "亿元")
-    assert m.to("万元") == Money(D(3916400), "万元")
-    assert m.to("元").amount == D(39164000000)
-    assert m.to("万元").to("亿元").amount == D("391.64")
-
-
-def test_money_adds_in_the_left_unit():
-    total = Money(D(80000), "万元") + Money(D(8000000), "元")
-    assert total == Money(D(80800), "万元")
-
-
-def test_money_displays_rounded_half_up_with_its_unit():
-    assert Money(D("1234.565"), "万元").display() == "1234.57万元"
-    assert Money(D(80800), "万元").display(0) == "80800万元"
-
-
-def test_money_fen_is_whole_fen_rounded_half_up():
-    assert Money(D("1.005"), "元").fen() == 101
-    assert Money(D("13.30"), "万元").fen() == 13_300_000
-    assert Money(D("0.00005"), "万元").fen() == 50
-
-
-@pytest.mark.parametrize("amount", ["0", "0.01", "1234.56", "80800", "0.123456", "99999999.99"])
-def test_money_round_trips_through_fen(amount):
-    m = Money(D(amount), "万元")
-    back = Money.from_fen(m.fen(), "万元")
-    assert back.amount == m.amount
-    assert back.unit == "万元"
-    assert back.fen() == m.fen()
-
-
-def test_money_from_fen_lands_in_the_requested_unit():
-    assert Money.from_fen(12345, "元") == Money(D("123.45"), "元")
-    assert Money.from_fen(12345, "万元").amount == D("0.012345")
-    assert not isinstance(Money.from_fen(1, "亿元").amount, float)
+def test_numbers_beyond_ninety_nine_are_written_in_digits():
+    assert cn_numeral(100) == "100" and cn_numeral(-1) == "-1"

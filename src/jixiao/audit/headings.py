@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jixiao.audit.text import Document, Paragraph
+from jixiao.core.numbers import cn_numeral
 
 _CN = "零一二三四五六七八九十"
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
@@ -53,13 +54,6 @@ def cn_value(numeral: str) -> int | None:
     t = _CN.index(tens) if tens else 1
     o = _CN.index(ones) if ones else 0
     return t * 10 + o
-
-
-def cn_numeral(n: int) -> str:
-    if n <= 10:
-        return _CN[n] if n < 10 else "十"
-    tens, ones = divmod(n, 10)
-    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
 
 
 def label(level: int, n: int) -> str:

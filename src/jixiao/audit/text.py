@@ -31,13 +31,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.form_xlsx import FORM_SUFFIXES
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
 PDF_SUFFIXES = (".pdf",)
-FORM_SUFFIXES = (".xlsx", ".xls", ".xlsm")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Exact numbers: decimal places, 四舍五入 rounding, percentages and unit scales.
+"""Exact numbers: decimal places, 四舍五入 rounding, percentages, unit scales, 一二三 numerals.
 
 Money and every other figure are `Decimal`; a float never enters the core. A stated figure
 keeps the digits it was written with (``Decimal("13.30")`` has two places), which is how
@@ -7,10 +7,10 @@ the checks know the precision a report claims.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 HUNDRED = Decimal(100)
+_CN_DIGITS = "零一二三四五六七八九"
 
 # 万 and 亿 are scale prefixes in Chinese units: 万元 = 10^4 元, 亿元 = 10^8 元, 万人 = 10^4 人.
 _PREFIXES = {"万": 10**4, "亿": 10**8}
@@ -87,32 +87,15 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
     return value * factor_from / factor_to
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An exact amount with its unit (元 / 万元 / 亿元)."""
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (heading numbers, counts).
 
-    amount: Decimal
-    unit: str = "万元"
-
-    def __post_init__(self) -> None:
-        if self.unit not in MONEY_UNITS:
-            raise UnitMismatch(f"金额单位应为 元、万元 或 亿元，而不是 {self.unit}")
-        if isinstance(self.amount, float):
-            raise TypeError("money is never a float")
-
-    def to(self, unit: str) -> Money:
-        return Money(convert(self.amount, self.unit, unit), unit)
-
-    def __add__(self, other: Money) -> Money:
-        return Money(self.amount + other.to(self.unit).amount, self.unit)
-
-    def display(self, n_places: int = 2) -> str:
-        return f"{fmt(self.amount, n_places)}{self.unit}"
-
-    def fen(self) -> int:
-        """Whole 分 (0.01 元), rounded half-up: the storage form for databases."""
-        return int(round_half_up(self.to("元").amount * 100, 0))
-
-    @classmethod
-    def from_fen(cls, fen: int, unit: str = "万元") -> Money:
-        return cls(Decimal(fen) / 100, "元").to(unit)
+    Numbers outside 0–99 are written in digits: no report numbers its headings that far.
+    """
+    if n < 0 or n >= 100:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return head + "十" + (_CN_DIGITS[ones] if ones else "")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from jixiao.core.numbers import fmt, fmt_natural, round_half_up
+from jixiao.core.numbers import cn_numeral, fmt, fmt_natural, round_half_up
 
 ZERO = Decimal(0)
-_DIGITS = "零一二三四五六七八九"
 
 
 def as_written(value: Decimal | None) -> str:
@@ -40,19 +39,8 @@ def money_sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
 
-def cn_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (heading numbers, counts)."""
-    if n < 0 or n >= 100:
-        return str(n)
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _DIGITS[tens]
-    return head + "十" + (_DIGITS[ones] if ones else "")
-
-
 def cn_count(n: int) -> str:
-    """A count before a measure word: 2 → 两 (两个方面), otherwise as `cn_numeral`."""
+    """A count before a measure word: 2 → 两 (两个方面), otherwise as `core.numbers.cn_numeral`."""
     return "两" if n == 2 else cn_numeral(n)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from jixiao.reports.display import cn_numeral
+from jixiao.core.numbers import cn_numeral
 
 Align = Literal["left", "center", "right"]
 
