@@ -28,12 +28,13 @@ from jixiao.audit.headings import check_headings
 from jixiao.audit.relations import conversions, paragraph_claims
 from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
 from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
-from jixiao.audit.text import FORM_SUFFIXES, Document, Paragraph, read_document
+from jixiao.audit.text import Document, Paragraph, read_document
 from jixiao.core.checks import Comparison, Finding, judge
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import places
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.evaluation_json import finding_dict
+from jixiao.formats.form_xlsx import FORM_SUFFIXES
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

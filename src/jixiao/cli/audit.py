@@ -20,10 +20,12 @@ from rich.text import Text
 
 from jixiao.audit.annotate import annotate_docx
 from jixiao.audit.audit import AuditResult, audit_document
-from jixiao.audit.text import FORM_SUFFIXES, read_document
-from jixiao.cli.common import input_failure
+from jixiao.audit.text import read_document
+from jixiao.cli.common import environment_failure, input_failure
 from jixiao.cli.render import SEVERITY
+from jixiao.formats.atomic import OutputError
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.form_xlsx import FORM_SUFFIXES
 
 _out = Console(soft_wrap=True, width=None, highlight=False)
 _err = Console(stderr=True, highlight=False)
@@ -85,6 +87,8 @@ def audit_command(
                 raise InputError([Problem("--annotate 只能用于 Word 报告（.docx）",
                                           file=str(report))])
             annotate_docx(doc, result, report, annotate)
+    except OutputError as failure:
+        raise environment_failure(failure) from None
     except InputError as problem:
         raise input_failure(problem.problems) from None
     except OSError as exc:
