@@ -187,13 +187,10 @@ def _read_tab_table(lines: list[str], i: int, b: _Builder) -> int:
 
 
 def read_docx(path: Path) -> Document:
-    try:
-        import docx  # python-docx
-        from docx.table import Table as DocxTable
-        from docx.text.paragraph import Paragraph as DocxParagraph
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise InputError([Problem("读取 Word 报告需要 python-docx（pip install python-docx）",
-                                  file=str(path))]) from None
+    import docx  # python-docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
     try:
         document = docx.Document(str(path))
     except Exception as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jixiao.core.evaluation import Evaluation
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.form_xlsx import check_form_fits, write_form
 from jixiao.reports.structure import Chart, Report, walk
 
 FORMATS = ("docx", "pdf", "html", "xlsx")
@@ -101,10 +102,6 @@ def write_reports(
 
 def _form_does_not_fit(evaluation: Evaluation, source: str | None) -> InputError | None:
     try:
-        from jixiao.formats.form_xlsx import check_form_fits
-    except ImportError:
-        return None
-    try:
         check_form_fits(evaluation.dossier, source)
     except InputError as err:
         return err
@@ -122,7 +119,7 @@ def _write_all(evaluation: Evaluation, out_dir: Path, wanted: set[str], include_
         images = charts.render_all(report_charts(report))
         if any(png is None for png in images.values()):
             result.messages.append(
-                "图表未生成：未找到中文字体（可安装 fonts-noto-cjk）或 matplotlib。"
+                "图表未生成：未找到中文字体（可安装 fonts-noto-cjk）。"
             )
         if "docx" in wanted or "pdf" in wanted:
             _docx_and_pdf(report, images, out_dir, wanted, result)
@@ -160,11 +157,6 @@ def _docx_and_pdf(report: Report, images: Mapping[str, bytes | None], out_dir: P
 
 
 def _xlsx(evaluation: Evaluation, path: Path, result: ReportResult) -> None:
-    try:
-        from jixiao.formats.form_xlsx import write_form
-    except ImportError:
-        result.messages.append("自评表（xlsx）未生成：本版本尚未包含 Excel 自评表模块。")
-        return
     write_form(evaluation, path)
     result.written["xlsx"] = path
 

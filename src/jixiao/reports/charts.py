@@ -49,10 +49,8 @@ _LOCK = threading.Lock()
 @lru_cache(maxsize=1)
 def cjk_family() -> str | None:
     """The first installed CJK family matplotlib knows, or None."""
-    try:
-        from matplotlib import font_manager
-    except ImportError:
-        return None
+    from matplotlib import font_manager
+
     names = {f.name for f in font_manager.fontManager.ttflist}
     return next((family for family in CJK_FAMILIES if family in names), None)
 
@@ -67,7 +65,7 @@ def _wrap(label: str, width: int = 10) -> str:
 
 
 def render(chart: Chart) -> bytes | None:
-    """The chart as PNG bytes, or None when matplotlib or a CJK font is missing."""
+    """The chart as PNG bytes, or None when no CJK font is installed."""
     family = cjk_family()
     if family is None:
         return None
