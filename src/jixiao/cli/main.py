@@ -21,6 +21,7 @@ from jixiao import services
 from jixiao.audit.rules import AUDIT_RULES
 from jixiao.cli.allocate import allocate_command
 from jixiao.cli.audit import audit_command
+from jixiao.cli.backup import backup_command, restore_command
 from jixiao.cli.common import input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.payments import bench_command, monitor_command, payments_app
@@ -95,6 +96,8 @@ app.command("form")(form_command)
 app.command("report")(report_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 app.add_typer(payments_app, name="ledger")
 app.command("monitor")(monitor_command)
 app.command("bench")(bench_command)
