@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.audit.audit import AuditResult
 from jixiao.audit.text import Document
+from jixiao.formats.atomic import atomic_path
 from jixiao.formats.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ def annotate_docx(doc: Document, result: AuditResult, source: Path, out: Path) -
                f"（规则 {f.finding.rule}）"
         word.add_comment(runs, text=text, author="jixiao", initials="JX")
         placed += 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    word.save(str(out))
+    with atomic_path(out, make_parent=True) as temp:
+        word.save(str(temp))
     return placed
 
 

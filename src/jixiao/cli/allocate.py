@@ -12,11 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jixiao.cli.common import input_failure
+from jixiao.cli.common import environment_failure, input_failure
 from jixiao.core.allocation import AllocationResult
 from jixiao.core.numbers import fmt, places, round_half_up, to_decimal
 from jixiao.formats.allocation_spec import load_allocation_spec
 from jixiao.formats.allocation_xlsx import write_allocation_csv, write_allocation_xlsx
+from jixiao.formats.atomic import OutputError
 from jixiao.formats.errors import InputError
 
 
@@ -101,6 +102,8 @@ def allocate_command(
             write_allocation_xlsx(loaded.spec, result, xlsx)
         if csv is not None:
             write_allocation_csv(result, csv)
+    except OutputError as failure:
+        raise environment_failure(failure) from None
     except InputError as err:
         raise input_failure(err.problems) from None
 

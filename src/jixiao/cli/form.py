@@ -16,8 +16,10 @@ import typer
 from rich.console import Console
 
 from jixiao import services
-from jixiao.cli.common import input_failure
+from jixiao.cli.common import environment_failure, input_failure
 from jixiao.core.dossier import walk_indicators
+from jixiao.formats import atomic
+from jixiao.formats.atomic import OutputError
 from jixiao.formats.dossier_yaml import dump_dossier, read_dossier
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.form_xlsx import FORM_SUFFIXES, form_reverse_note, read_form, write_form
@@ -66,10 +68,9 @@ def import_command(
         raise input_failure(problem.problems) from None
     header = f"# 由 jixiao import 自 {form.name} 读入；未在自评表中的内容（问题、整改等）请补充。\n"
     try:
-        output.write_text(header + dump_dossier(dossier), encoding="utf-8")
-    except OSError as err:
-        cause = Problem(f"无法写入：{err.strerror or err}", file=str(output))
-        raise input_failure([cause]) from None
+        atomic.write_text(output, header + dump_dossier(dossier))
+    except OutputError as failure:
+        raise environment_failure(failure) from None
     leaves = sum(1 for ind, _, _ in walk_indicators(dossier.indicators) if not ind.children)
     notice = Console(stderr=True, highlight=False, soft_wrap=True)
     notice.print(f"已写入 {output}（{leaves} 个末级指标）", markup=False)
@@ -100,6 +101,8 @@ def form_command(
     try:
         evaluation = services.evaluate(read_dossier(dossier), str(dossier))
         write_form(evaluation, output)
+    except OutputError as failure:
+        raise environment_failure(failure) from None
     except InputError as problem:
         raise input_failure(problem.problems) from None
     Console(stderr=True, highlight=False, soft_wrap=True).print(f"已写入 {output}", markup=False)

@@ -1,15 +1,16 @@
 """`jixiao`: read with formats/, compute with core/, write with formats/ or reports/.
 
 Exit codes: 0 fine; 1 `check` found errors; 2 the input cannot be used (the message names
-file, line and field); 70 an internal fault (reported in one line, no traceback unless
-JIXIAO_DEBUG=1).
+file, line and field) or an output cannot be written (disk full, read-only, no permission,
+missing directory: the message names the path and the cause); 70 an internal fault
+(reported in one line, no traceback unless JIXIAO_DEBUG=1). Every output is written
+atomically (formats/atomic): a failed write leaves the previous file as it was.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +23,7 @@ from jixiao.audit.rules import AUDIT_RULES
 from jixiao.cli.allocate import allocate_command
 from jixiao.cli.audit import audit_command
 from jixiao.cli.backup import backup_command, restore_command
-from jixiao.cli.common import input_failure
+from jixiao.cli.common import environment_failure, input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.payments import bench_command, monitor_command, payments_app
 from jixiao.cli.render import print_evaluation, print_findings
@@ -32,7 +33,9 @@ from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.payments import PAYMENT_RULES
-from jixiao.formats.errors import InputError, Problem
+from jixiao.formats import atomic
+from jixiao.formats.atomic import OutputError
+from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.reports import FORMATS, write_reports
 
@@ -126,18 +129,22 @@ def demo(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        problem = Problem(f"无法建立输出目录：{exc.strerror or exc}", file=str(out_dir))
-        raise input_failure([problem]) from None
-    shutil.copyfile(source, out_dir / "dossier.yaml")
-    (out_dir / "evaluation.json").write_text(
-        json.dumps(evaluation_dict(ev), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    with (out_dir / "evaluation.txt").open("w", encoding="utf-8") as handle:
-        print_evaluation(Console(file=handle, width=120, color_system=None), ev)
-    print_evaluation(out, ev)
-    written = "dossier.yaml、evaluation.json、evaluation.txt"
-    out.print(f"\n已写入 {out_dir}/：{written}", highlight=False)
-    print_result(write_reports(ev, out_dir, set(FORMATS)), out_dir)
+        failure = OutputError.from_os_error(out_dir, exc, "无法建立输出目录")
+        raise environment_failure(failure) from None
+    try:
+        atomic.copy_file(source, out_dir / "dossier.yaml")
+        atomic.write_text(
+            out_dir / "evaluation.json",
+            json.dumps(evaluation_dict(ev), ensure_ascii=False, indent=2) + "\n",
+        )
+        with atomic.atomic_open(out_dir / "evaluation.txt") as handle:
+            print_evaluation(Console(file=handle, width=120, color_system=None), ev)
+        print_evaluation(out, ev)
+        written = "dossier.yaml、evaluation.json、evaluation.txt"
+        out.print(f"\n已写入 {out_dir}/：{written}", highlight=False)
+        print_result(write_reports(ev, out_dir, set(FORMATS)), out_dir)
+    except OutputError as failure:
+        raise environment_failure(failure) from None
 
 
 def main() -> None:
@@ -149,6 +156,11 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断。")
         sys.exit(130)
+    except (OutputError, OSError) as exc:
+        if os.environ.get("JIXIAO_DEBUG"):
+            raise
+        code = environment_failure(exc).exit_code
+        sys.exit(code)
     except Exception as exc:
         if os.environ.get("JIXIAO_DEBUG"):
             raise

@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 
 from jixiao import services
-from jixiao.cli.common import input_failure
+from jixiao.cli.common import environment_failure, input_failure
+from jixiao.formats.atomic import OutputError
 from jixiao.formats.errors import InputError
 from jixiao.reports import FORMATS, ReportResult, parse_formats, write_reports
 
@@ -54,6 +55,8 @@ def report_command(
         ev = services.evaluate_file(file)
         result = write_reports(ev, out, wanted, include_checks=not no_checks,
                                templates_dir=templates, source=str(file))
+    except OutputError as failure:
+        raise environment_failure(failure) from None
     except InputError as problem:
         raise input_failure(problem.problems) from None
     print_result(result, out)

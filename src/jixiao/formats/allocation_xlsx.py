@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from jixiao.core.allocation import AllocationResult, AllocationSpec
 from jixiao.core.numbers import places
-from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.atomic import atomic_open, write_bytes
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 _DIRECTION = {"positive": "正向", "inverse": "逆向（取倒数）"}
@@ -46,7 +46,8 @@ def write_allocation_xlsx(
     has_floor = any(r.floor is not None for r in recipients)
     has_cap = any(r.cap is not None for r in recipients)
 
-    wb = xlsxwriter.Workbook(str(path))
+    buffer = BytesIO()  # built in memory, then written atomically: never a half-written file
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     ws = wb.add_worksheet("分配表")
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})
@@ -226,10 +227,8 @@ def write_allocation_xlsx(
     ws.set_column(2, 2, 10)
     ws.set_column(c_values, c_amount, 14)
     ws.freeze_panes(16, 2)
-    try:
-        wb.close()
-    except FileCreateError as err:
-        raise InputError([Problem(f"无法写入：{err}", file=str(path))]) from None
+    wb.close()
+    write_bytes(path, buffer.getvalue())
 
 
 def write_allocation_csv(result: AllocationResult, path: str | Path) -> None:
@@ -237,15 +236,12 @@ def write_allocation_csv(result: AllocationResult, path: str | Path) -> None:
     names = [f.name for f in result.factors]
     header = ["名称", "代码", "基数", "因素分配", "分配金额（精确）", "分配金额", "加权占比"]
     header += [f"占比：{name}" for name in names]
-    try:
-        with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(escape_cell(h) for h in header)
-            for a in result.allocations:
-                writer.writerow([
-                    escape_cell(a.name), escape_cell(a.code or ""),
-                    f"{a.base:f}", f"{a.factor_amount:f}", f"{a.exact:f}", f"{a.amount:f}",
-                    f"{a.weighted_share:f}", *(f"{a.shares[name]:f}" for name in names),
-                ])
-    except OSError as err:
-        raise InputError([Problem(f"无法写入：{err.strerror or err}", file=str(path))]) from None
+    with atomic_open(path, encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(escape_cell(h) for h in header)
+        for a in result.allocations:
+            writer.writerow([
+                escape_cell(a.name), escape_cell(a.code or ""),
+                f"{a.base:f}", f"{a.factor_amount:f}", f"{a.exact:f}", f"{a.amount:f}",
+                f"{a.weighted_share:f}", *(f"{a.shares[name]:f}" for name in names),
+            ])

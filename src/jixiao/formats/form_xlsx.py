@@ -1450,7 +1450,12 @@ def write_form(evaluation: Evaluation, path: str | Path) -> None:
     lines = _annotated(_leaflines(d, execution), d)
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
-    wb = xlsxwriter.Workbook(str(path), options)
+    from io import BytesIO
+
+    from jixiao.formats.atomic import write_bytes
+
+    buffer = BytesIO()  # built in memory, then written atomically: never a half-written file
+    wb = xlsxwriter.Workbook(buffer, {**options, "in_memory": True})
     writer = _Writer(wb, evaluation)
     writer.header()
     writer.budget(execution)
@@ -1463,4 +1468,5 @@ def write_form(evaluation: Evaluation, path: str | Path) -> None:
         wb.close()
     except (XlsxWriterException, OSError) as err:
         raise InputError([Problem(f"无法写入：{err}", file=str(path))]) from None
+    write_bytes(path, buffer.getvalue())
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.core.evaluation import Evaluation
+from jixiao.formats.atomic import copy_file
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.form_xlsx import check_form_fits, write_form
 from jixiao.reports.structure import Chart, Report, walk
@@ -152,7 +153,7 @@ def _docx_and_pdf(report: Report, images: Mapping[str, bytes | None], out_dir: P
             result.messages.append(f"PDF 未生成：{err}；其他格式已照常写出。")
             return
         target = out_dir / FILE_NAMES["pdf"]
-        target.write_bytes(made.read_bytes())
+        copy_file(made, target)
         result.written["pdf"] = target
 
 

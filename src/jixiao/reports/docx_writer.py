@@ -26,6 +26,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from jixiao.formats.atomic import atomic_path
 from jixiao.reports import docx_style as st
 from jixiao.reports.structure import Block, Chart, Paragraph, Report, Section, Table
 
@@ -77,8 +78,8 @@ def write_docx(report: Report, path: Path, images: Mapping[str, bytes | None]) -
         w.add("", st.S_META)
         for block in report.appendix.blocks:
             w.block(block)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    with atomic_path(path, make_parent=True) as temp:
+        doc.save(str(temp))
     return path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
+from jixiao.formats.atomic import write_text
 from jixiao.formats.errors import InputError, Problem
 from jixiao.reports.structure import Block, Paragraph, Report, Table, walk
 from jixiao.reports.wording import DEFAULT_DIR
@@ -100,6 +101,4 @@ def render_html(
 
 def write_html(report: Report, path: Path, images: Mapping[str, bytes | None],
                templates_dir: Path | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report, images, templates_dir), encoding="utf-8")
-    return path
+    return write_text(path, render_html(report, images, templates_dir), make_parent=True)
