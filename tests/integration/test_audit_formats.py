@@ -1,4 +1,5 @@
-"""The same report as .txt, .docx, .html (and a PDF made from the docx): the same findings."""
+"""The same report as .txt, .docx, .html (and a PDF made from the docx): the same findings;
+what is no report (a directory, an empty document) says what it is."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from jixiao.audit import audit_file
 from jixiao.audit.annotate import annotate_docx
 from jixiao.audit.audit import audit_document
 from jixiao.audit.text import read_document
+from jixiao.formats.errors import InputError
 
 docx = pytest.importorskip("docx")
 
@@ -123,3 +125,12 @@ def test_annotate_writes_comments_on_the_paragraphs(tmp_path: Path) -> None:
     texts = [c.text for c in annotated.comments]
     assert len(texts) == placed and all("规则" in t for t in texts)
     assert any("（三）" in t for t in texts)
+
+
+def test_a_directory_and_an_empty_docx_say_what_they_are(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="目录"):
+        read_document(tmp_path)
+    empty = tmp_path / "empty.docx"
+    docx.Document().save(str(empty))
+    with pytest.raises(InputError, match="没有找到文字"):
+        read_document(empty)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import python_calamine
+from small_dossiers import FUND, manual_leaf, scored_dossier
 
 from jixiao import services
 from jixiao.core.dossier import Dossier, Indicator
@@ -277,3 +278,43 @@ def test_an_unwritable_path_is_an_input_error(rich: Evaluation, tmp_path: Path) 
     with pytest.raises(InputError) as caught:
         write_form(rich, tmp_path / "no-such-dir" / "form.xlsx")
     assert "无法写入" in str(caught.value)
+
+
+# --- the form shows the evaluation's figures ------------------------------------------------
+
+
+def test_write_form_takes_an_evaluation_only(tmp_path: Path) -> None:
+    with pytest.raises(TypeError):
+        write_form(scored_dossier(), tmp_path / "form.xlsx")  # type: ignore[arg-type]
+
+
+def cells(path: Path) -> list[list[Any]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+
+def test_the_form_grades_the_total_it_shows(tmp_path: Path) -> None:
+    form = tmp_path / "form.xlsx"
+    write_form(services.evaluate(scored_dossier({"stated_total": "94.5"})), form)
+    rows = cells(form)
+    grade_row = next(r for r in rows if r[0] == "自评等级")
+    assert grade_row[6] == "优"  # of 94.5 as shown, not of the computed 84.50 (良)
+
+
+def test_the_form_reads_the_execution_rate_from_the_evaluation(tmp_path: Path) -> None:
+    d = Dossier.model_validate({
+        "fund": FUND,
+        "template": {"id": "t", "name": "t", "total": "100",
+                     "items": [{"name": "预算执行率", "weight": "10"},
+                               {"name": "产出", "weight": "90"}]},
+        "budget": {"annual": "200", "arrived": "100", "executed": "90", "basis": "arrived"},
+        "indicators": [
+            {"name": "预算执行率", "weight": "10", "method": "execution"},
+            {"name": "产出", "weight": "90", "children": [manual_leaf("数量", "90", "90", None)]},
+        ],
+    })
+    ev = services.evaluate(d)
+    assert ev.scorecard.find("预算执行率").completion == D(90)
+    form = tmp_path / "form.xlsx"
+    write_form(ev, form)
+    assert "90.00%" in {str(c) for row in cells(form) for c in row}

@@ -15,6 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from small_dossiers import four_level_dossier, scored_dossier
 from typer.testing import CliRunner
 
 from jixiao import services
@@ -507,3 +508,37 @@ def test_report_command_refuses_an_unknown_format_with_exit_2(tmp_path):
     ])
     assert run.exit_code == 2
     assert not list(tmp_path.iterdir())
+
+
+# --- what cannot be written is known before anything is written ----------------------------
+
+
+def test_a_deep_tree_skips_only_the_form_and_says_so(tmp_path: Path) -> None:
+    result = write_reports(services.evaluate(four_level_dossier()), tmp_path, {"html", "xlsx"},
+                           source="deep.yaml")
+    assert set(result.written) == {"html"}
+    assert any("自评表（xlsx）未生成" in m and "第四级" in m for m in result.messages)
+    assert not (tmp_path / "self-evaluation-form.xlsx").exists()
+
+
+def test_a_deep_tree_asked_for_the_form_alone_names_the_input(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        write_reports(services.evaluate(four_level_dossier()), tmp_path / "out", {"xlsx"},
+                      source="deep.yaml")
+    assert caught.value.problems[0].file == "deep.yaml"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("sub", ["", "sub"])
+def test_an_output_path_that_is_a_file_is_an_input_error(tmp_path: Path, sub: str) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x")
+    out = target / sub if sub else target
+    with pytest.raises(InputError) as caught:
+        write_reports(services.evaluate(scored_dossier()), out, {"html"})
+    assert "输出路径不是目录" in str(caught.value)
+    dossier = services.example_dossier()
+    result = CliRunner().invoke(_app(), ["report", str(dossier), "--out", str(out),
+                                                "--format", "html"])
+    assert result.exit_code == 2, result.output
+    assert "输出路径不是目录" in result.output and str(out) in result.output

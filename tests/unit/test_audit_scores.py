@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jixiao.audit import audit_text
 
 CLEAN_SCORES = """\
@@ -86,3 +88,39 @@ def test_grade_boundary_belongs_to_the_higher_grade() -> None:
 def test_unscored_heading_closes_the_section() -> None:
     text = CLEAN_SCORES + "三、存在的问题\n1.资金拨付滞后。指标分值5分，自评得分5分。\n"
     assert found(text) == []
+
+
+# --- what counts as a stated figure, and how a finding quotes it -------------------------
+
+
+def test_a_recomputation_sentence_is_not_a_stated_total() -> None:
+    text = ("（一）自评分数\n绩效自评得分为96.7分，绩效等级为“优”。\n"
+            "表2-1 一级指标自评得分情况表\n"
+            "| 一级指标 | 分值 | 得分 |\n| 总得分 | 100 | 96.7 |\n| 过程 | 20 | 20 |\n"
+            "| 产出 | 40 | 36.7 |\n| 效益 | 40 | 40 |\n"
+            "按评分规则重新计算，总得分为90.00分（等级“优”）。\n")
+    assert not [f for f in audit_text(text).findings if f.finding.rule == "total.stated"]
+
+
+def test_a_table_caption_is_quoted_whole(tmp_path: Path) -> None:
+    text = ("（一）自评分数\n绩效自评得分为95分，绩效等级为“优”。\n"
+            "表2-1 一级指标自评得分情况表\n"
+            "| 一级指标 | 分值 | 得分 |\n| 总得分 | 100 | 96.7 |\n| 过程 | 20 | 20 |\n"
+            "| 产出 | 40 | 36.7 |\n| 效益 | 40 | 40 |\n")
+    messages = [f.finding.message for f in audit_text(text).findings
+                if f.finding.rule == "total.stated"]
+    assert messages and all("表2-1 一级指标自评得分情况表“总得分”" in m for m in messages)
+
+
+def test_the_grade_message_grades_the_displayed_figure() -> None:
+    findings = audit_text("绩效自评总得分为89.995分，绩效等级为“良”。\n").findings
+    grade = [f for f in findings if f.finding.rule == "grade.stated"]
+    assert grade and "总得分 90.00 分对应等级“优”" in grade[0].finding.message
+
+
+def test_a_rate_on_the_applicable_weight_is_audited_on_that_weight() -> None:
+    text = ("1.产出。该指标下设一项具体指标，分值50分，自评得分20.00分，得分率为80%"
+            "（其中不适用指标25分不计，按25分计算得分率）。\n")
+    assert not [f for f in audit_text(text).findings if f.finding.rule == "rate.stated"]
+    wrong = text.replace("得分率为80%", "得分率为40%")
+    assert [f for f in audit_text(wrong).findings if f.finding.rule == "rate.stated"]
