@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,19 @@ def test_a_full_disk_names_the_file_and_exits_2(
     assert "Traceback" not in err
     assert target.read_bytes() == OLD
     assert _leftovers(tmp_path) == []
+
+
+def test_a_number_in_a_message_reads_as_plain_text() -> None:
+    from typing import Literal
+
+    from pydantic import BaseModel, ValidationError
+
+    from jixiao.formats.yaml_model import message
+
+    class Choice(BaseModel):
+        unit: Literal["元", "万元"]
+
+    with pytest.raises(ValidationError) as caught:
+        Choice.model_validate({"unit": Decimal("0.5")})
+    text = message(caught.value.errors()[0])
+    assert "0.5" in text and "Decimal" not in text

@@ -71,7 +71,8 @@ def message(err: ErrorDetails, unknown_field: str = UNKNOWN_FIELD) -> str:
         return f"应 ≤ {ctx.get('le', ctx.get('lt'))}（实际为 {value}）"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", " 或 ")
-        return f"取值应为 {expected}（实际为 {value!r}）"
+        # str(), not repr(): a number must read 0.5, never Decimal('0.5')
+        return f"取值应为 {expected}（实际为 '{value}'）"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "extra_forbidden":
