@@ -164,3 +164,32 @@ def test_a_non_empty_target_needs_force(workspace: Any, tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
     assert not (target / "media" / "stray.txt").exists()
     assert (target / "media" / workspace.evidence.name).read_bytes() == PDF
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL round trip")
+def test_postgresql_round_trip_into_the_configured_database(
+    workspace: Any, tmp_path: Path, settings: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from jixiao.web.funds.models import Fund
+
+    archive = _backup(tmp_path)
+    funds = list(Fund.objects.order_by("id").values_list("name", "year"))
+    users = list(get_user_model().objects.order_by("username").values_list("username", flat=True))
+    audit = list(AuditEntry.objects.order_by("id").values_list("action", "object_id"))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["restore", str(archive)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+
+    AuditEntry.objects.all().delete()
+    Fund.objects.all().delete()
+    (Path(settings.MEDIA_ROOT) / workspace.evidence.name).unlink()
+    result = runner.invoke(app, ["restore", str(archive), "--force"])
+    assert result.exit_code == 0, result.output
+
+    assert list(Fund.objects.order_by("id").values_list("name", "year")) == funds
+    assert list(get_user_model().objects.order_by("username")
+                .values_list("username", flat=True)) == users
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "object_id")) == audit
+    assert (Path(settings.MEDIA_ROOT) / workspace.evidence.name).read_bytes() == PDF
