@@ -151,3 +151,14 @@ def test_a_number_in_a_message_reads_as_plain_text() -> None:
         Choice.model_validate({"unit": Decimal("0.5")})
     text = message(caught.value.errors()[0])
     assert "0.5" in text and "Decimal" not in text
+
+
+def test_a_bad_threshold_option_is_said_without_python_reprs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    examples = Path(services.example_dossier()).parents[1]
+    code, err = _run_cli(monkeypatch, capsys, "monitor", str(services.example_dossier()),
+                         str(examples / "ledgers" / "payments-2021.csv"),
+                         "--date", "2021-07-31", "--red-gap", "-5")
+    assert code == 2
+    assert "不能为负数" in err and "Decimal" not in err and "input_value" not in err

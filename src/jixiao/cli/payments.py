@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -38,7 +39,7 @@ from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import finding_dict
 from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_files import ProgressFn
-from jixiao.formats.yaml_model import read_model
+from jixiao.formats.yaml_model import clean_loc, field_name, message, read_model
 
 payments_app = typer.Typer(
     help="支付台账：汇总、核对、与档案比对。", no_args_is_help=True, add_completion=False,
@@ -242,8 +243,10 @@ def monitor_command(
         con.close()
     except InputError as problem:
         raise input_failure(problem.problems) from None
-    except ValueError as err:  # pydantic validation of overrides
-        raise typer.BadParameter(str(err)) from None
+    except ValidationError as err:  # pydantic validation of overrides: said in Chinese
+        detail = "；".join(f"{field_name(clean_loc(e['loc']))} {message(e)}"
+                          for e in err.errors())
+        raise typer.BadParameter(detail) from None
     rows = monitor_rows(d, executed, checkpoint, t)
     if as_json:
         _json(monitor_dict(d, checkpoint, t, n, rows))
