@@ -9,6 +9,7 @@ import pytest
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds import usecases
 from jixiao.web.funds.models import Indicator
+from jixiao.web.kernel.errors import Conflict, Refused
 
 QUANT = {"method": "quantitative", "direction": ">=", "target": "100", "actual": "90"}
 
@@ -28,7 +29,7 @@ def test_an_edit_records_who_before_and_after(demo: Any, user: Any) -> None:
 
 def test_changing_a_target_after_actuals_needs_a_reason(demo: Any, user: Any) -> None:
     row = quantitative(demo, user)
-    with pytest.raises(usecases.UseCaseError, match="修改原因"):
+    with pytest.raises(Refused, match="修改原因"):
         usecases.update_indicator(user("admin"), row.pk, row.version, {"target": "90"})
     row = usecases.update_indicator(user("admin"), row.pk, row.version, {"target": "90"},
                                     reason="年中调整目标，经厅务会同意")
@@ -41,7 +42,7 @@ def test_two_editors_cannot_silently_overwrite(demo: Any, user: Any) -> None:
     row = Indicator.objects.get(fund=demo, code="fund-management")
     seen = row.version
     usecases.update_indicator(user("admin"), row.pk, seen, {"evidence": "第一位的修改"})
-    with pytest.raises(usecases.Conflict):
+    with pytest.raises(Conflict):
         usecases.update_indicator(user("unit"), row.pk, seen, {"evidence": "第二位的修改"})
     row.refresh_from_db()
     assert row.evidence == "第一位的修改"

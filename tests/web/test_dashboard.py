@@ -72,7 +72,7 @@ def test_invalid_edit_is_refused_in_chinese(login: Any, demo: Any) -> None:
     r = c.post(f"/funds/{demo.pk}/indicators/{row.pk}/edit/",
                {"weight": "8", "method": "quantitative", "target": "100", "actual": "5",
                 "applicable": "on", "version": row.version})
-    assert r.status_code == 200
+    assert r.status_code == 400  # the form again, with the refusal's status (kernel.pages)
     assert "定量指标须设 direction" in r.content.decode()
     row.refresh_from_db()
     assert row.method == "qualitative"

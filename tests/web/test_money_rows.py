@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds import usecases
 from jixiao.web.funds.models import Agreement, Arrival, Project, Recipient, Submission, UseLine
+from jixiao.web.kernel.errors import Conflict, Refused
 
 
 def _recipient(demo: Any, code: str) -> Recipient:
@@ -51,9 +52,9 @@ def test_add_arrival_and_spending_line(demo: Any, user: Any) -> None:
 
 def test_required_fields_and_negative_amounts_are_refused(demo: Any, user: Any) -> None:
     r = _recipient(demo, "tiandeng")
-    with pytest.raises(usecases.UseCaseError, match="金额不能为空"):
+    with pytest.raises(Refused, match="金额不能为空"):
         usecases.create_row(user("unit"), Agreement, r, {"level": "省级", "amount": ""})
-    with pytest.raises(usecases.UseCaseError, match="不能为负数"):
+    with pytest.raises(Refused, match="不能为负数"):
         usecases.create_row(user("unit"), Arrival, r, {"amount": "-1"})
     assert not AuditEntry.objects.filter(action__endswith=".create").exists()
 
@@ -65,11 +66,11 @@ def test_a_locked_recipient_refuses_add_and_delete(demo: Any, user: Any) -> None
         user("tiandeng"), r, {"name": "新项目", "category": "产业帮扶", "budget": "10"}
     )
     _lock(r)
-    with pytest.raises(usecases.UseCaseError, match="已锁定"):
+    with pytest.raises(Refused, match="已锁定"):
         usecases.create_row(user("unit"), Agreement, r, {"level": "省级", "amount": "1"})
-    with pytest.raises(usecases.UseCaseError, match="已锁定"):
+    with pytest.raises(Refused, match="已锁定"):
         usecases.delete_row(user("admin"), Agreement, row.pk, row.version)
-    with pytest.raises(usecases.UseCaseError, match="已锁定"):
+    with pytest.raises(Refused, match="已锁定"):
         usecases.delete_row(user("tiandeng"), Project, project.pk, project.version)
     assert Agreement.objects.filter(pk=row.pk).exists()
     assert Project.objects.filter(pk=project.pk).exists()
@@ -80,7 +81,7 @@ def test_a_stale_version_cannot_delete(demo: Any, user: Any) -> None:
     r = _recipient(demo, "tiandeng")
     row = usecases.create_row(user("unit"), Agreement, r, {"level": "省级", "amount": "1"})
     usecases.update_row(user("unit"), Agreement, row.pk, row.version, {"amount": "2"})
-    with pytest.raises(usecases.Conflict):
+    with pytest.raises(Conflict):
         usecases.delete_row(user("unit"), Agreement, row.pk, row.version)
     assert Agreement.objects.filter(pk=row.pk).exists()
 
@@ -145,7 +146,8 @@ def test_row_pages_never_redirect_off_site_and_refuse_foreign_or_malformed_rows(
     for target in ("//evil.example/x", "https://evil.example/"):
         response = client.post(url, {"amount": str(row.amount), "version": row.version,
                                      "next": target})
-        assert response.status_code == 302 and response["Location"] == "/"
+        # refused: back to the view's own default page, never off site
+        assert response.status_code == 302 and response["Location"] == f"/funds/{demo.pk}/"
     # A malformed version is a form message, not a server error.
     response = client.post(url, {"amount": "1", "version": "x", "next": "/"})
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jixiao.web.funds.usecases import UseCaseError
+from jixiao.web.kernel.errors import Refused
 from jixiao.web.rectification import rules, usecases
 from jixiao.web.rectification.models import RectificationItem
 
@@ -27,7 +27,7 @@ def test_ledger_rows_come_from_the_dossier_problems(demo: Any) -> None:
 
 def test_closing_without_evidence_is_refused(demo: Any, user: Any) -> None:
     item = RectificationItem.objects.filter(fund=demo).first()
-    with pytest.raises(UseCaseError, match="佐证"):
+    with pytest.raises(Refused, match="佐证"):
         usecases.close_item(user("admin"), item.pk)
     usecases.attach_evidence(user("admin"), item.pk,
                              SimpleUploadedFile("整改报告.pdf", PDF, "application/pdf"))
@@ -37,7 +37,7 @@ def test_closing_without_evidence_is_refused(demo: Any, user: Any) -> None:
 
 def test_status_cannot_be_set_to_closed_by_editing(demo: Any, user: Any) -> None:
     item = RectificationItem.objects.filter(fund=demo).first()
-    with pytest.raises(UseCaseError, match="销号"):
+    with pytest.raises(Refused, match="销号"):
         usecases.update_item(user("admin"), item.pk, item.version, {"status": "已销号"})
 
 
@@ -63,7 +63,7 @@ def test_counts_by_status_sum_to_total(demo: Any, user: Any, login: Any) -> None
 
 def test_rectified_amount_within_problem_amount(demo: Any, user: Any) -> None:
     item = RectificationItem.objects.get(fund=demo, problem_code="P1")
-    with pytest.raises(UseCaseError):
+    with pytest.raises(Refused):
         usecases.update_item(user("admin"), item.pk, item.version, {"rectified_amount": "900"})
     item = usecases.update_item(user("admin"), item.pk, item.version,
                                 {"rectified_amount": "300.50"})

@@ -9,6 +9,7 @@ import pytest
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds import usecases
 from jixiao.web.funds.models import Recipient, Submission
+from jixiao.web.kernel.errors import Refused
 
 
 def sub_of(demo: Any, code: str) -> Submission:
@@ -19,7 +20,7 @@ def test_county_submits_and_admin_returns_with_reason(demo: Any, user: Any) -> N
     s = sub_of(demo, "tiandeng")
     assert s.status == "draft"
     usecases.submit(user("tiandeng"), s.pk)
-    with pytest.raises(usecases.UseCaseError, match="原因"):
+    with pytest.raises(Refused, match="原因"):
         usecases.return_with_reason(user("admin"), s.pk, "  ")
     usecases.return_with_reason(user("admin"), s.pk, "项目预算与到位数不符")
     s.refresh_from_db()
@@ -62,7 +63,7 @@ def test_approved_data_is_locked_until_admin_reopens(demo: Any, user: Any) -> No
     usecases.submit(user("tiandeng"), s.pk)
     usecases.approve(user("admin"), s.pk)
     for who in ("tiandeng", "admin"):
-        with pytest.raises(usecases.UseCaseError, match="锁定"):
+        with pytest.raises(Refused, match="锁定"):
             usecases.update_row(user(who), type(project), project.pk, project.version,
                                 {"spent": "10"})
     with pytest.raises(PermissionDenied):
@@ -79,7 +80,7 @@ def test_bulk_approve_is_all_or_nothing(demo: Any, user: Any) -> None:
     subs = [sub_of(demo, c) for c in codes]
     for s in subs[:2]:
         usecases.submit(user("admin"), s.pk)
-    with pytest.raises(usecases.UseCaseError):
+    with pytest.raises(Refused):
         usecases.bulk_approve(user("admin"), [s.pk for s in subs])  # ningming still draft
     assert {sub_of(demo, c).status for c in codes[:2]} == {"submitted"}
     done = usecases.bulk_approve(user("admin"), [s.pk for s in subs[:2]])

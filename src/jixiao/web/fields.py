@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext
 
 
@@ -26,14 +27,20 @@ def parse_decimal(value: Any) -> Decimal | None:
         try:
             result = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
-            raise ValidationError(f"应为数字，而不是 {value!r}") from None
+            raise ValidationError(
+                gettext("应为数字，而不是 %(value)s") % {"value": repr(value)}
+            ) from None
     if not result.is_finite():
         raise ValidationError(gettext("应为有限的数字"))
     return result
 
 
-class DecimalText(models.CharField):
+class DecimalText(models.CharField):  # type: ignore[type-arg]
     """A CharField holding a Decimal's exact text."""
+
+    # For django-stubs: the field reads as a Decimal and accepts one.
+    _pyi_private_set_type: Decimal | str | int | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 40)

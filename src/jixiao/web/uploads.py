@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 
+from jixiao.web.kernel.errors import Code, Refused
+
 ZIP = b"PK\x03\x04"
 SIGNATURES = {
     ".pdf": (b"%PDF-",),
@@ -21,29 +23,27 @@ SIGNATURES = {
 EVIDENCE = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".zip", ".ofd")
 
 
-class UploadRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def refused(message: str) -> Refused:
+    return Refused(Code.UPLOAD_REFUSED, message)
 
 
-def check(upload: UploadedFile | None, allowed: tuple[str, ...]) -> str:
-    """The file's (lower-case) extension once it passes; else UploadRefused in Chinese."""
+def check(upload: UploadedFile[bytes] | None, allowed: tuple[str, ...]) -> str:
+    """The file's (lower-case) extension once it passes; else `Refused` (``upload_refused``)."""
     if upload is None:
-        raise UploadRefused(gettext("请选择文件"))
+        raise refused(gettext("请选择文件"))
     name = (upload.name or "").lower()
     ext = name[name.rfind("."):] if "." in name else ""
     if ext not in allowed:
-        raise UploadRefused(gettext("不支持的文件类型%(ext)s；允许：%(allowed)s")
-                            % {"ext": ext or "", "allowed": "、".join(allowed)})
+        raise refused(gettext("不支持的文件类型%(ext)s；允许：%(allowed)s")
+                      % {"ext": ext or "", "allowed": "、".join(allowed)})
     limit = settings.JIXIAO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise UploadRefused(gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)})
+        raise refused(gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)})
     head = upload.read(8)
     upload.seek(0)
     signatures = SIGNATURES.get(ext)
     if signatures and not any(head.startswith(s) for s in signatures):
-        raise UploadRefused(gettext("文件内容与扩展名%(ext)s不符") % {"ext": ext})
+        raise refused(gettext("文件内容与扩展名%(ext)s不符") % {"ext": ext})
     if ext in (".yaml", ".yml") and b"\x00" in head:
-        raise UploadRefused(gettext("YAML 文件应为 UTF-8 文本"))
+        raise refused(gettext("YAML 文件应为 UTF-8 文本"))
     return ext

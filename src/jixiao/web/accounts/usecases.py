@@ -1,8 +1,8 @@
 """User and role management: create a user, add a membership, deactivate or reactivate a user.
 
 Used by the ``adduser`` management command and the 用户管理 page; every change writes an audit
-entry (no fund: these are install-wide) in the same transaction. Refusals are `AccountRefused`
-with a message for the user.
+entry (no fund: these are install-wide) in the same transaction. Refusals are the kernel's
+`Refused`, with a code and a message for the user.
 """
 
 from __future__ import annotations
@@ -20,17 +20,10 @@ from jixiao.web.accounts.models import Membership
 from jixiao.web.accounts.roles import ADMIN, CITY, COUNTY, REVIEWER, ROLE_LABELS, TEAM, UNIT
 from jixiao.web.audit.log import record
 from jixiao.web.funds.models import Fund, Recipient
+from jixiao.web.kernel.errors import Code, Refused
 
 # The recipient kind each scoped role must be bound to.
 ROLE_KIND = {CITY: "city", COUNTY: "county", TEAM: "work_team"}
-
-
-class AccountRefused(Exception):
-    """A refused user or membership change (message for the user)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _check_actor(actor: Any) -> None:
@@ -46,41 +39,43 @@ def resolve(role: str, fund_ref: str | int | None, recipient_ref: str | int | No
     ``fund_ref`` is a fund id; ``recipient_ref`` a recipient id or its code within the fund.
     """
     if role not in ROLE_LABELS:
-        raise AccountRefused(_("未知角色：%(role)s（可选：%(roles)s）")
+        raise Refused(Code.UNKNOWN_ROLE, _("未知角色：%(role)s（可选：%(roles)s）")
                              % {"role": role, "roles": "、".join(ROLE_LABELS)})
     fund = None
     if fund_ref not in (None, ""):
         try:
-            fund = Fund.objects.get(pk=int(fund_ref))  # type: ignore[arg-type]
+            fund = Fund.objects.get(pk=int(fund_ref))
         except (ValueError, Fund.DoesNotExist):
-            raise AccountRefused(_("资金不存在：%(fund)s") % {"fund": fund_ref}) from None
+            raise Refused(Code.NOT_FOUND, _("资金不存在：%(fund)s") % {"fund": fund_ref}) from None
     recipient = None
     if recipient_ref not in (None, ""):
         if role not in ROLE_KIND:
-            raise AccountRefused(_("角色“%(role)s”不绑定资金使用单位，请去掉 --recipient")
+            raise Refused(Code.ROLE_SCOPE, _("角色“%(role)s”不绑定资金使用单位，请去掉 --recipient")
                                  % {"role": ROLE_LABELS[role]})
         if fund is None:
-            raise AccountRefused(_("指定资金使用单位时必须同时指定资金（--fund）"))
+            raise Refused(Code.ROLE_SCOPE, _("指定资金使用单位时必须同时指定资金（--fund）"))
         ref = str(recipient_ref)
         recipient = (fund.recipients.filter(code=ref).first()
                      or (fund.recipients.filter(pk=int(ref)).first() if ref.isdigit() else None))
         if recipient is None:
-            raise AccountRefused(_("资金“%(fund)s”中没有资金使用单位：%(recipient)s")
+            raise Refused(Code.NOT_FOUND, _("资金“%(fund)s”中没有资金使用单位：%(recipient)s")
                                  % {"fund": fund, "recipient": ref})
     if role in ROLE_KIND:
         if recipient is None:
-            raise AccountRefused(
+            raise Refused(
+                Code.ROLE_SCOPE,
                 _("角色“%(role)s”必须指定资金（--fund）和资金使用单位（--recipient）")
                 % {"role": ROLE_LABELS[role]})
         if recipient.kind != ROLE_KIND[role]:
-            raise AccountRefused(
+            raise Refused(
+                Code.ROLE_SCOPE,
                 _("“%(recipient)s”不是%(role)s，不能授予“%(role)s”角色")
                 % {"recipient": recipient.name, "role": ROLE_LABELS[role]})
         return None, recipient  # scoped roles are bound by the recipient (as in the demo)
     if role == UNIT and fund is None:
-        raise AccountRefused(_("角色“预算单位”必须指定资金（--fund）"))
+        raise Refused(Code.ROLE_SCOPE, _("角色“预算单位”必须指定资金（--fund）"))
     if role not in (ADMIN, UNIT, REVIEWER):  # pragma: no cover - every role is handled above
-        raise AccountRefused(role)
+        raise Refused(Code.UNKNOWN_ROLE, role)
     return fund, None
 
 
@@ -94,7 +89,7 @@ def add_membership(actor: Any, target: Any, role: str, fund_ref: str | int | Non
     _check_actor(actor)
     fund, recipient = resolve(role, fund_ref, recipient_ref)
     if Membership.objects.filter(user=target, role=role, fund=fund, recipient=recipient).exists():
-        raise AccountRefused(_("该用户已有此角色"))
+        raise Refused(Code.DUPLICATE, _("该用户已有此角色"))
     ms = Membership.objects.create(user=target, role=role, fund=fund, recipient=recipient)
     record(actor, "membership.create", target, fund=fund or (recipient and recipient.fund),
            after=_membership_dict(ms), label=target.username)
@@ -112,17 +107,17 @@ def create_user(actor: Any, username: str, role: str, fund_ref: str | int | None
     user_model = get_user_model()
     username = (username or "").strip()
     if not username:
-        raise AccountRefused(_("用户名不能为空"))
+        raise Refused(Code.REQUIRED, _("用户名不能为空"))
     if user_model.objects.filter(username=username).exists():
-        raise AccountRefused(_("用户已存在：%(username)s") % {"username": username})
+        raise Refused(Code.DUPLICATE, _("用户已存在：%(username)s") % {"username": username})
     resolve(role, fund_ref, recipient_ref)  # refuse before creating anything
     user = user_model(username=username)
     if password is not None:
         try:
             validate_password(password, user)
         except ValidationError as err:
-            raise AccountRefused(_("密码不符合要求：%(why)s") % {"why": "；".join(err.messages)}
-                                 ) from None
+            raise Refused(Code.WEAK_PASSWORD, _("密码不符合要求：%(why)s")
+                          % {"why": "；".join(err.messages)}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -137,7 +132,7 @@ def set_active(actor: Any, target: Any, active: bool) -> None:
     """Deactivate (or reactivate) a user: a deactivated user cannot log in or use a token."""
     _check_actor(actor)
     if actor is not None and target.pk == actor.pk and not active:
-        raise AccountRefused(_("不能停用自己的账号"))
+        raise Refused(Code.SELF_DEACTIVATE, _("不能停用自己的账号"))
     if target.is_active == active:
         return
     before = {"is_active": target.is_active}

@@ -21,6 +21,7 @@ from jixiao.web.accounts.roles import ROLE_CHOICES
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund
+from jixiao.web.kernel.errors import Refusal
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -60,8 +61,8 @@ def users(request: HttpRequest) -> HttpResponse:
                                            else _("已启用：%(user)s")) % {"user": target.username})
             else:
                 return HttpResponse(status=400)
-        except usecases.AccountRefused as err:
-            messages.error(request, err.message)
+        except Refusal as refused:
+            messages.error(request, refused.message)
         return redirect("accounts:users")
     people = user_model.objects.order_by("username").prefetch_related(
         Prefetch("memberships",

@@ -1,5 +1,7 @@
 """The JSON API (django-ninja): OpenAPI at /api/docs, session (with CSRF) or bearer-token
-auth, and the same predicates (`jixiao.web.permissions`) and use cases as the pages."""
+auth, and the same predicates (`jixiao.web.permissions`) and use cases as the pages. Every
+operation declares its response schema (`api.schemas`); a refusal answers its status with
+``{"detail": message, "code": code}`` (one handler, `_refused`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
@@ -15,11 +19,23 @@ from ninja.security import HttpBearer, django_auth
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import ApiToken
+from jixiao.web.api.schemas import (
+    Error,
+    FundEvaluationOut,
+    FundListItemOut,
+    IndicatorRowOut,
+    PaymentImportOut,
+    ProjectOut,
+    RecipientOut,
+    RectificationOut,
+    SubmissionOut,
+)
 from jixiao.web.funds import payment_import, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
 from jixiao.web.funds.models import Indicator, PaymentImport, Project, Recipient, Submission
 from jixiao.web.funds.presenter import indicator_paths
+from jixiao.web.kernel.errors import Code, Refusal, Refused
 from jixiao.web.rectification import rules
 from jixiao.web.rectification.models import RectificationItem
 
@@ -41,42 +57,41 @@ api = NinjaAPI(
 )
 
 
-class Error(Schema):
-    detail: str
-
-
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "无权访问"}, status=403)
+    return api.create_response(request, {"detail": gettext("无权访问")}, status=403)
 
 
-@api.exception_handler(usecases.Conflict)
-def _conflict(request: HttpRequest, exc: usecases.Conflict) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=409)
-
-
-@api.exception_handler(usecases.UseCaseError)
-def _refused(request: HttpRequest, exc: usecases.UseCaseError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=400)
+@api.exception_handler(Refusal)
+def _refused(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    """Every refusal of a use case: the status of its class, its code and message."""
+    return api.create_response(request, {"detail": exc.message, "code": exc.code},
+                               status=exc.status)
 
 
 def _user(request: HttpRequest) -> Any:
-    return request.auth if getattr(request, "auth", None) is not None else request.user
+    auth = getattr(request, "auth", None)
+    return auth if auth is not None else request.user
 
 
-@api.get("/funds", summary="可见的资金")
+READ = {403: Error, 404: Error}
+WRITE = {400: Error, 403: Error, 404: Error, 409: Error}
+
+
+@api.get("/funds", summary="可见的资金", response={200: list[FundListItemOut]})
 def list_funds(request: HttpRequest) -> list[dict[str, Any]]:
     user = _user(request)
     return [{"id": f.pk, "name": f.name, "year": f.year, "budget_unit": f.budget_unit,
              "full_access": perm.can_view_fund(user, f)} for f in perm.visible_funds(user)]
 
 
-@api.get("/funds/{fund_id}", summary="资金的评价结果（evaluate --json 契约）")
+@api.get("/funds/{fund_id}", summary="资金的评价结果（evaluate --json 契约）",
+         response={200: FundEvaluationOut, 422: Error, **READ})
 def get_fund(request: HttpRequest, fund_id: int) -> Any:
     fund = fund_for(_user(request), fund_id)
     ev, problem = evaluate(fund)
     if ev is None:
-        return api.create_response(request, {"detail": problem}, status=422)
+        return Status(422, {"detail": problem, "code": Code.INVALID_DOSSIER})
     return {"id": fund.pk, **evaluation_dict(ev)}
 
 
@@ -85,7 +100,8 @@ def _indicator(row: Indicator, path: str) -> dict[str, Any]:
     return {"id": row.pk, "path": path, "name": row.name, "version": row.version, **data}
 
 
-@api.get("/funds/{fund_id}/indicators", summary="指标（可编辑字段与版本号）")
+@api.get("/funds/{fund_id}/indicators", summary="指标（可编辑字段与版本号）",
+         response={200: list[IndicatorRowOut], **READ})
 def list_indicators(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
     fund = fund_for(_user(request), fund_id)
     return [_indicator(row, path) for path, row in indicator_paths(fund).items()]
@@ -98,7 +114,7 @@ class IndicatorPatch(Schema):
 
 
 @api.patch("/indicators/{indicator_id}", summary="修改指标（须带版本号；冲突返回 409）",
-           response={200: dict, 400: Error, 403: Error, 409: Error})
+           response={200: IndicatorRowOut, **WRITE})
 def patch_indicator(request: HttpRequest, indicator_id: int, body: IndicatorPatch) -> Any:
     row = get_object_or_404(Indicator.objects.select_related("fund"), pk=indicator_id)
     user = _user(request)
@@ -109,9 +125,7 @@ def patch_indicator(request: HttpRequest, indicator_id: int, body: IndicatorPatc
     return _indicator(row, path)
 
 
-def _submission(sub: Submission | None) -> dict[str, Any] | None:
-    if sub is None:
-        return None
+def _submission(sub: Submission) -> dict[str, Any]:
     return {"id": sub.pk, "status": sub.status, "reason": sub.reason,
             "updated": sub.updated.isoformat()}
 
@@ -122,17 +136,20 @@ def _project(p: Project) -> dict[str, Any]:
             "version": p.version}
 
 
-@api.get("/recipients/{recipient_id}", summary="单位（县、市、工作队）的数据与报送状态")
+@api.get("/recipients/{recipient_id}", summary="单位（县、市、工作队）的数据与报送状态",
+         response={200: RecipientOut, **READ})
 def get_recipient(request: HttpRequest, recipient_id: int) -> dict[str, Any]:
     r = get_object_or_404(Recipient.objects.select_related("fund"), pk=recipient_id)
     if not perm.can_view_recipient(_user(request), r):
         raise PermissionDenied
+    sub = r.submissions.first()
     return {"id": r.pk, "fund": r.fund_id, "code": r.code, "name": r.name, "kind": r.kind,
-            "parent": r.parent_id, "submission": _submission(r.submissions.first()),
+            "parent": r.parent_id, "submission": _submission(sub) if sub else None,
             "projects": [_project(p) for p in r.projects.all()]}
 
 
-@api.get("/projects/{project_id}", summary="项目库中的一个项目")
+@api.get("/projects/{project_id}", summary="项目库中的一个项目",
+         response={200: ProjectOut, **READ})
 def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
     p = get_object_or_404(Project.objects.select_related("recipient__fund"), pk=project_id)
     if not perm.can_view_recipient(_user(request), p.recipient):
@@ -140,8 +157,9 @@ def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
     return _project(p)
 
 
-@api.get("/submissions/{submission_id}", summary="报送状态")
-def get_submission(request: HttpRequest, submission_id: int) -> Any:
+@api.get("/submissions/{submission_id}", summary="报送状态",
+         response={200: SubmissionOut, **READ})
+def get_submission(request: HttpRequest, submission_id: int) -> dict[str, Any]:
     sub = get_object_or_404(Submission.objects.select_related("recipient__fund"),
                             pk=submission_id)
     if not perm.can_view_recipient(_user(request), sub.recipient):
@@ -154,9 +172,9 @@ class Reason(Schema):
 
 
 @api.post("/submissions/{submission_id}/{action}", summary="报送、退回（须填原因）、审核、重新打开",
-          response={200: dict, 400: Error, 403: Error})
+          response={200: SubmissionOut, **WRITE})
 def act_on_submission(request: HttpRequest, submission_id: int, action: str,
-                      body: Reason) -> Any:
+                      body: Reason) -> dict[str, Any]:
     sub = get_object_or_404(Submission.objects.select_related("recipient__fund"),
                             pk=submission_id)
     user = _user(request)
@@ -169,16 +187,15 @@ def act_on_submission(request: HttpRequest, submission_id: int, action: str,
         "reopen": lambda: usecases.reopen(user, sub.pk, body.reason),
     }
     if action not in operations:
-        return Status(400, {"detail": f"未知操作：{action}"})
+        raise Refused(Code.UNKNOWN_ACTION, gettext("未知操作：%(action)s") % {"action": action})
     return _submission(operations[action]())
 
 
-@api.get("/funds/{fund_id}/rectification", summary="整改台账（含按状态计数与逾期标志）")
+@api.get("/funds/{fund_id}/rectification", summary="整改台账（含按状态计数与逾期标志）",
+         response={200: RectificationOut, **READ})
 def get_rectification(request: HttpRequest, fund_id: int) -> dict[str, Any]:
     fund = fund_for(_user(request), fund_id)
     items: list[RectificationItem] = list(fund.rectification_items.all())
-    from django.utils import timezone
-
     today = timezone.localdate()
     return {
         "total": len(items),
@@ -199,9 +216,8 @@ def get_rectification(request: HttpRequest, fund_id: int) -> dict[str, Any]:
 
 
 def _import_job(job: PaymentImport) -> dict[str, Any]:
-    """A ledger import: status and progress; when done, the summary in the shape of
-    ``jixiao ledger summarize --json`` (plus by_type and execution); when failed, the errors
-    with file, line and column."""
+    """A ledger import: status and progress; when done, the stored summary (the contract of
+    ``jixiao ledger summarize --json``); when failed, the errors with file, line and column."""
     return {
         "id": job.pk, "fund": job.fund_id, "filename": job.filename, "status": job.status,
         "done_rows": job.done_rows, "total_rows": job.total_rows,
@@ -213,26 +229,25 @@ def _import_job(job: PaymentImport) -> dict[str, Any]:
 
 @api.post("/funds/{fund_id}/payment-imports",
           summary="上传支付台账（CSV/XLSX/Parquet），在后台汇总与核对；返回导入任务",
-          response={202: dict, 400: Error, 403: Error})
+          response={202: PaymentImportOut, **WRITE})
 def start_payment_import(request: HttpRequest, fund_id: int,
-                        file: UploadedFile | None = File(None)) -> Any:  # noqa: B008
+                         file: File[UploadedFile | None] = None) -> Any:
     user = _user(request)
     fund = fund_for(user, fund_id, edit=True)
-    try:
-        job = payment_import.start_import(user, fund, file)
-    except payment_import.ImportRefused as err:
-        return Status(400, {"detail": err.message})
+    job = payment_import.start_import(user, fund, file)
     return Status(202, _import_job(job))
 
 
-@api.get("/funds/{fund_id}/payment-imports", summary="最近的支付台账导入任务")
+@api.get("/funds/{fund_id}/payment-imports", summary="最近的支付台账导入任务",
+         response={200: list[PaymentImportOut], **READ})
 def list_payment_imports(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
     fund = fund_for(_user(request), fund_id, edit=True)
     payment_import.fail_stale(fund)
     return [_import_job(job) for job in fund.payment_imports.all()[:20]]
 
 
-@api.get("/payment-imports/{job_id}", summary="支付台账导入任务的进度与结果（轮询至完成或失败）")
+@api.get("/payment-imports/{job_id}", summary="支付台账导入任务的进度与结果（轮询至完成或失败）",
+         response={200: PaymentImportOut, **READ})
 def get_payment_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
     job = get_object_or_404(PaymentImport.objects.select_related("fund"), pk=job_id)
     fund_for(_user(request), job.fund_id, edit=True)

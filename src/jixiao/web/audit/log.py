@@ -65,7 +65,7 @@ def record(
         username=getattr(user, "username", "") or "system",
         action=action,
         fund=fund,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=(label or str(obj))[:300] if obj is not None else label,
         before=plain(before) if before is not None else None,

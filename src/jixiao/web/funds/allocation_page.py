@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import yaml
+from django.utils.translation import gettext
 
 from jixiao import services
+from jixiao.core.allocation import AllocationError, AllocationResult, allocate
+from jixiao.formats.allocation_spec import parse_allocation_spec
 from jixiao.formats.errors import InputError
 from jixiao.formats.yaml_loader import load_yaml
 
@@ -40,16 +42,12 @@ def _number(text: str | None) -> str:
         return "0"
 
 
-def calculate(text: str) -> tuple[Any, str]:
-    try:
-        from jixiao.core.allocation import AllocationError, allocate
-        from jixiao.formats.allocation_spec import parse_allocation_spec
-    except ImportError:
-        return None, "本版本尚未包含分配模块（jixiao.core.allocation）"
+def calculate(text: str) -> tuple[AllocationResult | None, str]:
+    """The allocation of a spec written in YAML, or the reason it cannot be computed."""
     try:
         data, lines = load_yaml(text, file="分配方案")
         if isinstance(data, dict) and isinstance(data.get("recipients"), str):
-            return None, "网页计算器中 recipients 须直接列出对象，不能引用文件"
+            return None, gettext("网页计算器中 recipients 须直接列出对象，不能引用文件")
         loaded = parse_allocation_spec(data, lines, "分配方案")
         return allocate(loaded.spec), ""
     except InputError as err:

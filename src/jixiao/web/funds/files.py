@@ -20,6 +20,8 @@ from jixiao.web import permissions as perm
 from jixiao.web import uploads
 from jixiao.web.funds import mapping, usecases
 from jixiao.web.funds.access import evaluate, fund_for
+from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.pages import status_of
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -52,12 +54,8 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if ev is None:
         messages.error(request, gettext("无法生成报告：%(why)s") % {"why": problem})
         return redirect("funds:dashboard", pk)
-    try:
-        from jixiao.reports import FILE_NAMES, write_reports
-    except ImportError:
-        messages.error(request,
-                       gettext("本版本尚未包含报告模块（jixiao.reports），暂不能下载报告。"))
-        return redirect("funds:dashboard", pk)
+    from jixiao.reports import FILE_NAMES, write_reports  # heavy: only when a report is asked
+
     with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
         result = write_reports(ev, Path(tmp), {fmt}, include_checks=True)
         path = result.written.get(fmt)
@@ -77,11 +75,8 @@ def export_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 
 def export_form(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    try:
-        from jixiao.formats.form_xlsx import write_form
-    except ImportError:
-        messages.error(request, gettext("本版本尚未包含自评表（xlsx）模块。"))
-        return redirect("funds:dashboard", pk)
+    from jixiao.formats.form_xlsx import write_form
+
     ev, problem = evaluate(fund)
     if ev is None:
         messages.error(request, problem)
@@ -101,10 +96,8 @@ def read_upload(upload: Any) -> Any:
     """A Dossier from an uploaded YAML dossier or 自评表 xlsx."""
     ext = uploads.check(upload, (".yaml", ".yml", ".xlsx"))
     if ext == ".xlsx":
-        try:
-            from jixiao.formats.form_xlsx import read_form
-        except ImportError:
-            raise uploads.UploadRefused(gettext("本版本尚未包含自评表（xlsx）读取模块")) from None
+        from jixiao.formats.form_xlsx import read_form
+
         with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
             path = Path(tmp) / "form.xlsx"
             path.write_bytes(upload.read())
@@ -112,7 +105,7 @@ def read_upload(upload: Any) -> Any:
     try:
         text = upload.read().decode("utf-8")
     except UnicodeDecodeError:
-        raise uploads.UploadRefused(gettext("YAML 文件应为 UTF-8 编码")) from None
+        raise uploads.refused(gettext("YAML 文件应为 UTF-8 编码")) from None
     data, lines = load_yaml(text, file=upload.name)
     return parse_dossier(data, lines, file=upload.name)
 
@@ -120,19 +113,21 @@ def read_upload(upload: Any) -> Any:
 def import_dossier(request: HttpRequest) -> HttpResponse:
     if not perm.can_import(request.user):
         raise PermissionDenied
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
+        upload = request.FILES.get("file")
         try:
-            dossier = read_upload(request.FILES.get("file"))
-            fund = usecases.import_dossier(request.user, dossier, request.FILES["file"].name)
-        except uploads.UploadRefused as err:
-            error = err.message
+            dossier = read_upload(upload)
+            assert upload is not None  # read_upload refuses a missing file
+            fund = usecases.import_dossier(request.user, dossier, upload.name or "")
+        except Refusal as refused:
+            error, status = refused.message, status_of(refused)
         except InputError as err:
-            error = _problems(err)
+            error, status = _problems(err), 400
         else:
             messages.success(request, gettext("已导入：%(fund)s") % {"fund": fund})
             return redirect("funds:dashboard", fund.pk)
-    return render(request, "funds/import.html", {"error": error}, status=400 if error else 200)
+    return render(request, "funds/import.html", {"error": error}, status=status)
 
 
 def allocation(request: HttpRequest) -> HttpResponse:

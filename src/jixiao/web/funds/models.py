@@ -9,13 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import vocabulary
 from jixiao.web.fields import DecimalText
 
-KIND_CHOICES = [
-    ("province", gettext_lazy("省")), ("city", gettext_lazy("帮扶市")),
-    ("county", gettext_lazy("县")), ("work_team", gettext_lazy("工作队")),
-    ("unit", gettext_lazy("单位")),
-]
+# The kinds are the dossier's (`RecipientKind`); the literals are their translatable labels.
+KIND_LABELS = {
+    "province": gettext_lazy("省"), "city": gettext_lazy("帮扶市"), "county": gettext_lazy("县"),
+    "work_team": gettext_lazy("工作队"), "unit": gettext_lazy("单位"),
+}
+KIND_CHOICES = [(kind, KIND_LABELS[kind]) for kind in vocabulary.RECIPIENT_KINDS]
 
 
 class Fund(models.Model):

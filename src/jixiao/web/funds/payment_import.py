@@ -2,8 +2,9 @@
 reader and summarizer (`jixiao.payments.summarize`) with its progress stored in the
 `PaymentImport` row, and the summary serialized once for the dashboard.
 
-The summary is computed in exactly one place (the reader/summarizer); the web stores its output
-(amounts as exact decimal text in 元) and only formats it for display.
+The summary is computed in exactly one place (the reader/summarizer) and serialized in one
+(`jixiao.payments.contract`, the same model as `jixiao ledger summarize --json`); the web
+stores that and only formats it for display.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jixiao.formats.errors import InputError, Problem
+from jixiao.payments.contract import summary_out
 from jixiao.web import permissions as perm
 from jixiao.web import uploads
 from jixiao.web.audit.log import record
@@ -42,14 +43,6 @@ STALE = "导入已中断：处理进程已结束或长时间没有进展（例�
 _ACTIVE: set[int] = set()  # ids of the jobs whose thread runs in this process
 
 
-class ImportRefused(Exception):
-    """The upload was refused before any processing (said in Chinese for the user)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def _folder() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "payment-imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,17 +50,15 @@ def _folder() -> Path:
 
 
 @transaction.atomic
-def start_import(user: Any, fund: Fund, upload: UploadedFile | None) -> PaymentImport:
+def start_import(user: Any, fund: Fund, upload: UploadedFile[bytes] | None) -> PaymentImport:
     """Check and store the upload, record it, and run it in the background after commit.
 
-    Permission: the same as the fund's money data entry (`can_edit_fund`).
+    Permission: the same as the fund's money data entry (`can_edit_fund`). A file refused
+    before any processing is `Refused` (``upload_refused``).
     """
     if not perm.can_edit_fund(user, fund):
         raise PermissionDenied
-    try:
-        ext = uploads.check(upload, ALLOWED)
-    except uploads.UploadRefused as err:
-        raise ImportRefused(err.message) from None
+    ext = uploads.check(upload, ALLOWED)
     assert upload is not None
     target = _folder() / f"{uuid.uuid4().hex}{ext}"
     with target.open("wb") as fh:
@@ -193,9 +184,8 @@ def run_import(job_id: int) -> None:
         log.exception("ledger import %s failed", job_id)
         _finish(job, "failed", errors=[{"message": INTERNAL}])
     else:
-        result = summary_dict(summary)
-        result["execution_unit"] = dossier.fund.money_unit if dossier is not None else ""
-        _finish(job, "done", result=result)
+        unit = dossier.fund.money_unit if dossier is not None else ""
+        _finish(job, "done", result=summary_out(summary, unit).model_dump(mode="json"))
     finally:
         path.unlink(missing_ok=True)
 
@@ -220,36 +210,6 @@ def _problem(p: Problem, stored: Path, filename: str) -> dict[str, Any]:
     """A reader problem for the user: the uploaded file's own name, not our storage path."""
     file = filename if p.file in (None, str(stored)) else Path(p.file).name
     return {"file": file, "line": p.line, "field": p.field, "message": p.message}
-
-
-def summary_dict(summary: Any) -> dict[str, Any]:
-    """The summary as stored: amounts in 元 as exact decimal text (never a float)."""
-    from jixiao.payments.summarize import yuan
-
-    return {
-        "rows": summary.rows,
-        "totals": [
-            {"fund": t.fund, "recipient": t.recipient, "category": t.category,
-             "amount": f"{yuan(t.fen):f}"} for t in summary.totals
-        ],
-        "by_type": {k: f"{yuan(v):f}" for k, v in sorted(summary.by_type.items())},
-        "by_function_code": {k: f"{yuan(v):f}" for k, v in summary.by_function_code.items()},
-        "by_economic_code": {k: f"{yuan(v):f}" for k, v in summary.by_economic_code.items()},
-        "execution": [
-            {"recipient": r.recipient, "name": r.name, "budget": f"{r.budget:f}",
-             "executed": f"{r.executed:f}", "rate": None if r.rate is None else f"{r.rate:f}"}
-            for r in summary.execution
-        ],
-        "findings": [
-            {"rule": f.rule, "severity": f.severity, "where": f.where,
-             "expected": _text(f.expected), "actual": _text(f.actual), "message": f.message}
-            for f in summary.findings
-        ],
-    }
-
-
-def _text(value: Decimal | str | None) -> str | None:
-    return f"{value:f}" if isinstance(value, Decimal) else value
 
 
 def latest_done(fund: Fund) -> PaymentImport | None:

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jixiao.web.funds import payment_import
 from jixiao.web.funds.access import fund_for
 from jixiao.web.funds.models import Fund, PaymentImport
+from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.pages import status_of
 
 
 def _context(fund: Fund, job: PaymentImport | None = None, error: str = "") -> dict[str, Any]:
@@ -29,9 +31,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             job = payment_import.start_import(request.user, fund, request.FILES.get("file"))
-        except payment_import.ImportRefused as err:
-            return render(request, "funds/payment_import.html", _context(fund, error=err.message),
-                          status=400)
+        except Refusal as refused:
+            return render(request, "funds/payment_import.html",
+                          _context(fund, error=refused.message), status=status_of(refused))
         return redirect("funds:payment_import_job", pk, job.pk)
     return render(request, "funds/payment_import.html", _context(fund))
 

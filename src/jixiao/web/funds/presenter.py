@@ -6,17 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jixiao.core import vocabulary
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web.funds.models import Fund, Indicator
 
-METHODS = {
-    "quantitative": "定量", "qualitative": "定性", "deduction": "扣分", "manual": "人工",
-    "execution": "预算执行",
-}
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-TYPE_LABELS = {"commitment": "承诺", "disbursement": "拨付", "expenditure": "支出"}
+METHODS = vocabulary.METHOD_LABELS
+SEVERITY = vocabulary.SEVERITY_LABELS
+TYPE_LABELS = vocabulary.TRANSACTION_TYPE_LABELS
 
 
 def _text(value: Decimal | str | None) -> str:
@@ -30,7 +28,8 @@ def indicator_paths(fund: Fund) -> dict[str, Indicator]:
     by_id = {r.id: r for r in rows}
     out: dict[str, Indicator] = {}
     for r in rows:
-        names, node = [], r
+        names: list[str] = []
+        node: Indicator | None = r
         while node is not None:
             names.append(node.name)
             node = by_id.get(node.parent_id) if node.parent_id else None
@@ -83,12 +82,13 @@ def charts(fund: Fund, ev: Evaluation, data: dict[str, Any]) -> dict[str, Any]:
     for a in d.arrivals:
         link(origin, by_code[a.recipient].name, a.amount)
     per_city: dict[str, Decimal] = {}
-    for a in d.agreements:
-        r = by_code[a.recipient]
+    for g in d.agreements:
+        r = by_code[g.recipient]
         if r.kind == "city" and r.parent_id:
-            per_city[a.recipient] = per_city.get(a.recipient, Decimal(0)) + a.amount
+            per_city[g.recipient] = per_city.get(g.recipient, Decimal(0)) + g.amount
     for code, amount in per_city.items():
         r = by_code[code]
+        assert r.parent_id is not None  # per_city holds cities with a parent only
         link(names[r.parent_id], r.name, amount)
     per_county: dict[int, Decimal] = {}
     for p in fund.projects.select_related("recipient"):

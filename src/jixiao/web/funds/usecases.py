@@ -1,24 +1,25 @@
 """Business operations on a fund. Each checks permissions, keeps the dossier valid, and
 writes its audit entry in the same transaction. Views and the API call these, nothing else
-writes."""
+writes. Refusals are the kernel's typed errors (`jixiao.web.kernel.errors`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
+from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier
 from jixiao.formats.errors import InputError
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
-from jixiao.web.fields import parse_decimal
 from jixiao.web.funds import mapping
 from jixiao.web.funds.models import (
+    PROJECT_STATUS,
     Agreement,
     Arrival,
     Fund,
@@ -30,50 +31,35 @@ from jixiao.web.funds.models import (
     Submission,
     UseLine,
 )
-
-
-class UseCaseError(Exception):
-    """A refused operation, said in Chinese for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(str(message))
-        self.message = str(message)  # a lazy message is rendered in the active language
-
-
-class Conflict(UseCaseError):
-    """Someone else saved the same row first (optimistic locking)."""
-
-
-CONFLICT = gettext_lazy("保存失败：他人已修改了这条数据。请刷新后在最新数据上重新修改。")
+from jixiao.web.kernel import inputs
+from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.versioning import (
+    check_version,
+    delete_versioned,
+    row_for_update,
+    save_versioned,
+)
+from jixiao.web.rectification.usecases import rectification_from_dossier
 
 INDICATOR_FIELDS = [
     "weight", "method", "direction", "target", "actual", "unit", "level", "score", "reason",
     "analysis", "evidence", "applicable",
 ]
-CHOICES = {
-    "method": {"", "quantitative", "qualitative", "deduction", "manual", "execution"},
-    "direction": {"", ">=", "<=", "="},
-    "level": {"", "达成", "部分达成", "未达成"},
+# What an indicator's coded fields accept: the dossier's own values, or empty.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "method": ("", *vocabulary.METHODS),
+    "direction": ("", *vocabulary.DIRECTIONS),
+    "level": ("", *vocabulary.QUALITATIVE_LEVELS),
 }
 
 
-def _decimal(name: str, value: Any, required: bool) -> Decimal | None:
-    try:
-        number = parse_decimal(value)
-    except ValidationError as err:
-        raise UseCaseError(f"{name}：{err.messages[0]}") from None
-    if number is None and required:
-        raise UseCaseError(f"{name}：不能为空")
-    return number
-
-
 def _value_text(value: Any) -> tuple[str, bool]:
-    text = "" if value is None else str(value).strip()
+    text = inputs.text(value)
     if text == "":
         return "", False
     try:
-        number = parse_decimal(text)
-    except ValidationError:
+        number = inputs.decimal("", text, required=False)
+    except Refused:
         return text, False
     return (f"{number:f}", True) if number is not None else ("", False)
 
@@ -83,7 +69,7 @@ def validated(fund: Fund) -> Dossier:
     try:
         return mapping.to_domain(fund)
     except InputError as err:
-        raise UseCaseError("；".join(
+        raise Refused(Code.INVALID_DOSSIER, "；".join(
             f"{p.field}：{p.message}" if p.field else p.message for p in err.problems
         )) from None
 
@@ -101,25 +87,21 @@ def locked(recipient: Recipient) -> bool:
 def update_indicator(
     user: Any, indicator_id: int, version: int, changes: dict[str, Any], reason: str = ""
 ) -> Indicator:
-    row = Indicator.objects.select_for_update().select_related("fund").get(pk=indicator_id)
+    row = row_for_update(Indicator.objects.select_related("fund"), indicator_id)
     if not perm.can_edit_fund(user, row.fund):
         raise PermissionDenied
-    if row.version != version:
-        raise Conflict(CONFLICT)
+    check_version(row, version)
     before = snapshot(row, INDICATOR_FIELDS)
     had_actual = row.actual != ""
     for name, value in changes.items():
         if name not in INDICATOR_FIELDS:
             continue
         if name in CHOICES:
-            text = (value or "").strip()
-            if text not in CHOICES[name]:
-                raise UseCaseError(f"{name}：不允许的取值 {text!r}")
-            setattr(row, name, text)
+            setattr(row, name, inputs.choice(name, value, CHOICES[name]))
         elif name == "weight":
-            row.weight = _decimal("分值", value, required=True)
+            row.weight = cast(Decimal, inputs.decimal(gettext("分值"), value, required=True))
         elif name == "score":
-            row.score = _decimal("得分", value, required=False)
+            row.score = inputs.decimal(gettext("得分"), value, required=False)
         elif name in ("target", "actual"):
             text, is_number = _value_text(value)
             setattr(row, name, text)
@@ -127,20 +109,16 @@ def update_indicator(
         elif name == "applicable":
             row.applicable = bool(value)
         else:
-            setattr(row, name, (value or "").strip())
+            setattr(row, name, inputs.text(value))
     after = snapshot(row, INDICATOR_FIELDS)
     if after == before:
         return row
     if after["target"] != before["target"] and had_actual and not reason.strip():
-        raise UseCaseError(gettext("已有实际完成值时修改年度指标值，须填写修改原因"))
+        raise Refused(Code.REASON_REQUIRED,
+                      gettext("已有实际完成值时修改年度指标值，须填写修改原因"))
     fields = {name: getattr(row, name) for name in INDICATOR_FIELDS}
     fields.update(target_is_number=row.target_is_number, actual_is_number=row.actual_is_number)
-    updated = Indicator.objects.filter(pk=row.pk, version=version).update(
-        **fields, version=version + 1
-    )
-    if updated != 1:
-        raise Conflict(CONFLICT)
-    row.version = version + 1
+    save_versioned(row, fields, version)
     validated(row.fund)
     changed = {k: v for k, v in after.items() if before[k] != v}
     record(user, "indicator.update", row, fund=row.fund,
@@ -158,18 +136,22 @@ ROW_FIELDS: dict[type[models.Model], dict[str, str]] = {
     Project: {"name": "text", "category": "text", "budget": "decimal", "spent": "decimal",
               "status": "text"},
 }
+PROJECT_STATUSES = tuple(value for value, _ in PROJECT_STATUS)
 
 
-def _owner(row: models.Model) -> tuple[Fund, Recipient | None]:
+def owner(row: models.Model) -> tuple[Fund, Recipient | None]:
+    """The fund a row belongs to, and its recipient (None for fund-wide rows)."""
     if isinstance(row, UseLine):
         return row.spending.fund, row.spending.recipient
     if isinstance(row, PlanActual):
         return row.fund, None
-    return row.fund, row.recipient  # type: ignore[attr-defined]
+    if isinstance(row, Agreement | Arrival | Project):
+        return row.fund, row.recipient
+    raise TypeError(f"not a row of a fund: {type(row).__name__}")
 
 
 def _check_row_access(user: Any, row: models.Model) -> None:
-    fund, recipient = _owner(row)
+    fund, recipient = owner(row)
     if recipient is None:
         if not perm.can_edit_fund(user, fund):
             raise PermissionDenied
@@ -177,26 +159,33 @@ def _check_row_access(user: Any, row: models.Model) -> None:
     if not perm.can_edit_recipient(user, recipient):
         raise PermissionDenied
     if locked(recipient):
-        raise UseCaseError(
-            f"{recipient.name}的数据已报送或已审核，已锁定；须退回或由管理员重新打开后再修改"
+        raise Refused(
+            Code.LOCKED,
+            gettext("%(recipient)s的数据已报送或已审核，已锁定；须退回或由管理员重新打开后再修改")
+            % {"recipient": recipient.name},
         )
+
+
+def _label(row: models.Model, name: str) -> str:
+    return str(getattr(row._meta.get_field(name), "verbose_name", name))
 
 
 def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         kind = kinds.get(name)
-        label = row._meta.get_field(name).verbose_name if kind else name
         if kind == "decimal":
-            number = _decimal(str(label), value, required=True)
+            number = inputs.decimal(_label(row, name), value, required=True)
             if number is not None and number < 0:
-                raise UseCaseError(f"{label}：不能为负数")
+                raise Refused(Code.NEGATIVE, gettext("%(field)s：不能为负数")
+                              % {"field": _label(row, name)})
             setattr(row, name, number)
         elif kind == "date":
-            setattr(row, name, row._meta.get_field(name).to_python(value or None))
+            setattr(row, name, inputs.date(_label(row, name), value))
         elif kind == "text":
-            setattr(row, name, (value or "").strip())
-    if isinstance(row, Project) and row.status not in {"planned", "building", "done"}:
-        raise UseCaseError(gettext("项目状态应为 未开工 / 在建 / 已完工"))
+            setattr(row, name, inputs.text(value))
+    if isinstance(row, Project) and row.status not in PROJECT_STATUSES:
+        raise Refused(Code.INVALID_VALUE, gettext("项目状态应为 %(statuses)s") % {
+            "statuses": " / ".join(str(label) for _, label in PROJECT_STATUS)})
 
 
 @transaction.atomic
@@ -205,22 +194,16 @@ def update_row(
 ) -> models.Model:
     """Money lines, plan-vs-actual measures and projects: one row, optimistic locking."""
     kinds = ROW_FIELDS[model]
-    row = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    row = row_for_update(model._default_manager.all(), pk)
     _check_row_access(user, row)
-    if row.version != version:
-        raise Conflict(CONFLICT)
+    check_version(row, version)
     before = snapshot(row, list(kinds))
     _assign(row, kinds, {k: v for k, v in changes.items() if k in kinds})
     after = snapshot(row, list(kinds))
     if after == before:
         return row
-    updated = model.objects.filter(pk=pk, version=version).update(  # type: ignore[attr-defined]
-        **{k: getattr(row, k) for k in kinds}, version=version + 1
-    )
-    if updated != 1:
-        raise Conflict(CONFLICT)
-    row.version = version + 1
-    fund, _ = _owner(row)
+    save_versioned(row, {k: getattr(row, k) for k in kinds}, version)
+    fund, _ = owner(row)
     if model is not Project:
         validated(fund)
     changed = {k: v for k, v in after.items() if before[k] != v}
@@ -235,7 +218,7 @@ def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> 
     _check_row_access(user, row)
     _assign(row, ROW_FIELDS[Project], changes)
     if not row.name or not row.category:
-        raise UseCaseError(gettext("项目名称和用途类别不能为空"))
+        raise Refused(Code.REQUIRED, gettext("项目名称和用途类别不能为空"))
     row.save()
     record(user, "project.create", row, fund=row.fund,
            after=snapshot(row, list(ROW_FIELDS[Project])), label=row.name)
@@ -257,7 +240,7 @@ REQUIRED_LABELS = {"level": "承担层级", "amount": "金额", "category": "用
 
 def _next_position(queryset: Any) -> int:
     last = queryset.order_by("-position").values_list("position", flat=True).first()
-    return 0 if last is None else last + 1
+    return 0 if last is None else int(last) + 1
 
 
 def _new_row(model: type[models.Model], recipient: Recipient) -> models.Model:
@@ -276,9 +259,11 @@ def _new_row(model: type[models.Model], recipient: Recipient) -> models.Model:
         return UseLine(spending=spending, amount=Decimal(0))
     if model is Project:
         return Project(fund=fund, recipient=recipient, budget=Decimal(0), spent=Decimal(0))
-    related = fund.agreements if model is Agreement else fund.arrivals
-    return model(fund=fund, recipient=recipient, amount=Decimal(0),  # type: ignore[call-arg]
-                 position=_next_position(related))
+    if model is Agreement:
+        return Agreement(fund=fund, recipient=recipient, amount=Decimal(0),
+                         position=_next_position(fund.agreements))
+    return Arrival(fund=fund, recipient=recipient, amount=Decimal(0),
+                   position=_next_position(fund.arrivals))
 
 
 @transaction.atomic
@@ -294,19 +279,19 @@ def create_row(
     _check_row_access(user, row)
     missing = [REQUIRED_LABELS[k] for k in CREATABLE[model] if not str(changes.get(k, "")).strip()]
     if missing:
-        raise UseCaseError(f"{'、'.join(missing)}不能为空")
+        raise Refused(Code.REQUIRED,
+                      gettext("%(fields)s不能为空") % {"fields": "、".join(missing)})
     _assign(row, kinds, {k: v for k, v in changes.items() if k in kinds})
     if isinstance(row, UseLine):
         if row.spending.pk is None:
             row.spending.save()
         row.position = _next_position(row.spending.uses)
     row.save()
-    fund, _ = _owner(row)
+    fund, _ = owner(row)
     if model is not Project:
         validated(fund)
-    name = model._meta.model_name
-    record(user, f"{name}.create", row, fund=fund, after=snapshot(row, list(kinds)),
-           label=f"{recipient.name} {ROW_LABELS[model]}")
+    record(user, f"{model._meta.model_name}.create", row, fund=fund,
+           after=snapshot(row, list(kinds)), label=f"{recipient.name} {ROW_LABELS[model]}")
     return row
 
 
@@ -316,15 +301,13 @@ def delete_row(user: Any, model: type[models.Model], pk: int, version: int) -> N
     if model not in CREATABLE:
         raise PermissionDenied
     kinds = ROW_FIELDS[model]
-    row = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    row = row_for_update(model._default_manager.all(), pk)
     _check_row_access(user, row)
-    if row.version != version:
-        raise Conflict(CONFLICT)
-    fund, recipient = _owner(row)
+    check_version(row, version)
+    fund, recipient = owner(row)
     before = snapshot(row, list(kinds))
     label = f"{recipient.name if recipient else fund} {ROW_LABELS[model]}"
-    if model.objects.filter(pk=pk, version=version).delete()[0] != 1:  # type: ignore[attr-defined]
-        raise Conflict(CONFLICT)
+    delete_versioned(row, version)
     if model is not Project:
         validated(fund)
     record(user, f"{model._meta.model_name}.delete", row, fund=fund, before=before,
@@ -334,7 +317,7 @@ def delete_row(user: Any, model: type[models.Model], pk: int, version: int) -> N
 # ---------------------------------------------------------------- workflow
 
 def _submission(pk: int) -> Submission:
-    return Submission.objects.select_for_update().select_related("fund", "recipient").get(pk=pk)
+    return row_for_update(Submission.objects.select_related("fund", "recipient"), pk)
 
 
 def _move(user: Any, sub: Submission, action: str, status: str, reason: str = "") -> Submission:
@@ -347,13 +330,17 @@ def _move(user: Any, sub: Submission, action: str, status: str, reason: str = ""
     return sub
 
 
+def _wrong_status(sub: Submission, message: str) -> Refused:
+    return Refused(Code.WRONG_STATUS, message % {"status": sub.get_status_display()})
+
+
 @transaction.atomic
 def submit(user: Any, pk: int) -> Submission:
     sub = _submission(pk)
     if not perm.can_submit(user, sub):
         raise PermissionDenied
     if sub.status not in ("draft", "returned"):
-        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，不能报送")
+        raise _wrong_status(sub, gettext("当前状态为“%(status)s”，不能报送"))
     return _move(user, sub, "submission.submit", "submitted")
 
 
@@ -363,9 +350,9 @@ def return_with_reason(user: Any, pk: int, reason: str) -> Submission:
     if not perm.can_review(user, sub):
         raise PermissionDenied
     if not reason.strip():
-        raise UseCaseError(gettext("退回须填写原因"))
+        raise Refused(Code.REASON_REQUIRED, gettext("退回须填写原因"))
     if sub.status != "submitted":
-        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，只有已报送的数据可以退回")
+        raise _wrong_status(sub, gettext("当前状态为“%(status)s”，只有已报送的数据可以退回"))
     return _move(user, sub, "submission.return", "returned", reason.strip())
 
 
@@ -375,7 +362,7 @@ def approve(user: Any, pk: int) -> Submission:
     if not perm.can_review(user, sub):
         raise PermissionDenied
     if sub.status != "submitted":
-        raise UseCaseError(f"当前状态为“{sub.get_status_display()}”，只有已报送的数据可以审核通过")
+        raise _wrong_status(sub, gettext("当前状态为“%(status)s”，只有已报送的数据可以审核通过"))
     return _move(user, sub, "submission.approve", "approved")
 
 
@@ -391,7 +378,7 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
     if not perm.can_reopen(user, sub):
         raise PermissionDenied
     if sub.status != "approved":
-        raise UseCaseError(gettext("只有已审核的数据需要重新打开"))
+        raise Refused(Code.WRONG_STATUS, gettext("只有已审核的数据需要重新打开"))
     return _move(user, sub, "submission.reopen", "draft", reason.strip())
 
 
@@ -401,8 +388,6 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
 def import_dossier(user: Any, dossier: Dossier, source: str) -> Fund:
     if not perm.can_import(user):
         raise PermissionDenied
-    from jixiao.web.rectification.usecases import rectification_from_dossier
-
     fund = mapping.load_dossier(dossier)
     rectification_from_dossier(fund, dossier)
     record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))

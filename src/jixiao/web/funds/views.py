@@ -3,11 +3,10 @@ the core, and render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
 from jixiao.web.funds import payment_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for, recipient_for
@@ -30,15 +30,11 @@ from jixiao.web.funds.models import (
     Submission,
     UseLine,
 )
+from jixiao.web.kernel import inputs
+from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.pages import attempt, go, status_of
+from jixiao.web.kernel.redirects import safe_next
 from jixiao.web.rectification import rules as rectification_rules
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
@@ -73,7 +69,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
     fund = fund_for(request.user, pk, edit=True)
     row = get_object_or_404(Indicator, pk=ind, fund=fund)
-    error = ""
+    failure: Refusal | None = None
     values: dict[str, Any] = {name: getattr(row, name) for name in usecases.INDICATOR_FIELDS}
     version = row.version
     if request.method == "POST":
@@ -82,64 +78,41 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
         if row.parent_id is None or row.children.exists():
             values.pop("method", None)  # a parent's score rolls up
         try:
-            version = int(request.POST.get("version", "0"))
-            usecases.update_indicator(
+            version = inputs.version(request.POST.get("version"))
+            saved = usecases.update_indicator(
                 request.user, row.pk, version, values, request.POST.get("change_reason", "")
             )
-        except (usecases.UseCaseError, ValueError) as err:
-            error = getattr(err, "message", "数据格式不正确")
+        except Refusal as refused:
+            failure = refused
         else:
             messages.success(request, gettext("已保存：%(name)s") % {"name": row.name})
             url = reverse("funds:dashboard", args=[fund.pk])
-            return _go(request, f"{url}?saved={row.pk}-{row.version + 1}#i{row.pk}")
-    context = {"fund": fund, "row": row, "values": values, "error": error, "version": version,
-               "is_leaf": not row.children.exists(), "methods": presenter.METHODS}
+            return go(request, f"{url}?saved={saved.pk}-{saved.version}#i{saved.pk}")
+    context = {"fund": fund, "row": row, "values": values, "version": version,
+               "error": failure.message if failure else "",
+               "is_leaf": not row.children.exists(), "methods": vocabulary.METHOD_LABELS,
+               "directions": vocabulary.DIRECTION_SYMBOLS,
+               "levels": vocabulary.QUALITATIVE_LEVELS}
     template = "funds/indicator_form.html"
     if getattr(request, "htmx", False):
         template = "funds/_indicator_form.html"
-    return render(request, template, context, status=409 if "他人" in error else 200)
+    return render(request, template, context, status=status_of(failure))
 
 
-AGREEMENT_LEVELS = ("中央", "省级", "市级", "县级", "其他")
 ROW_MODELS: dict[str, type[models.Model]] = {
     "agreement": Agreement, "arrival": Arrival, "useline": UseLine, "planactual": PlanActual,
     "project": Project,
 }
 
 
-def _back(request: HttpRequest, default: str) -> str:
-    """Where to return: the posted ``next`` when it is a local path (never //host), else
-    ``default``."""
-    back = request.POST.get("next") or default
-    return back if back.startswith("/") and not back.startswith("//") else "/"
-
-
-def _check_row_in_fund(model: Any, row_pk: int, pk: int) -> None:
+def _check_row_in_fund(model: type[models.Model], row_pk: int, pk: int) -> None:
     """403 unless the row exists and belongs to this fund, so ids cannot be probed."""
-    row = model.objects.filter(pk=row_pk).first()
-    if row is None or usecases._owner(row)[0].pk != pk:
+    row = model._default_manager.filter(pk=row_pk).first()
+    if row is None or usecases.owner(row)[0].pk != pk:
         raise PermissionDenied
 
 
-def _apply(request: HttpRequest, action: Callable[[], object], done: str) -> None:
-    """Run a use case; a refusal or bad input becomes a message on the page."""
-    try:
-        action()
-    except ObjectDoesNotExist:  # removed meanwhile: the same answer as a foreign id
-        raise PermissionDenied from None
-    except usecases.UseCaseError as err:
-        messages.error(request, err.message)
-    except ValueError:
-        messages.error(request, gettext("数据格式不正确"))
-    else:
-        messages.success(request, done)
-
-
-def _version(request: HttpRequest) -> int:
-    return int(request.POST.get("version") or 0)  # ValueError → "数据格式不正确"
-
-
-def _posted(request: HttpRequest, model: Any) -> dict[str, str]:
+def _posted(request: HttpRequest, model: type[models.Model]) -> dict[str, str]:
     return {k: request.POST[k] for k in usecases.ROW_FIELDS[model] if k in request.POST}
 
 
@@ -149,9 +122,10 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     if model is None:
         raise PermissionDenied
     _check_row_in_fund(model, row_pk, pk)
-    _apply(request, lambda: usecases.update_row(request.user, model, row_pk, _version(request),
-                                                _posted(request, model)), gettext("已保存"))
-    return _go(request, _back(request, reverse("funds:dashboard", args=[pk])))
+    attempt(request, lambda: usecases.update_row(
+        request.user, model, row_pk, inputs.version(request.POST.get("version")),
+        _posted(request, model)), gettext("已保存"))
+    return go(request, safe_next(request, reverse("funds:dashboard", args=[pk])))
 
 
 @require_POST
@@ -166,9 +140,9 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ).first()
     if recipient is None or not perm.can_view_recipient(request.user, recipient):
         raise PermissionDenied
-    _apply(request, lambda: usecases.create_row(request.user, model, recipient,
-                                                _posted(request, model)), gettext("已添加"))
-    return _go(request, _back(request, reverse("funds:money", args=[pk])))
+    attempt(request, lambda: usecases.create_row(request.user, model, recipient,
+                                                 _posted(request, model)), gettext("已添加"))
+    return go(request, safe_next(request, reverse("funds:money", args=[pk])))
 
 
 @require_POST
@@ -177,9 +151,10 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
     if model is None or model not in usecases.CREATABLE:
         raise PermissionDenied
     _check_row_in_fund(model, row_pk, pk)
-    _apply(request, lambda: usecases.delete_row(request.user, model, row_pk, _version(request)),
-           gettext("已删除"))
-    return _go(request, _back(request, reverse("funds:money", args=[pk])))
+    attempt(request, lambda: usecases.delete_row(
+        request.user, model, row_pk, inputs.version(request.POST.get("version"))),
+        gettext("已删除"))
+    return go(request, safe_next(request, reverse("funds:money", args=[pk])))
 
 
 def money(request: HttpRequest, pk: int) -> HttpResponse:
@@ -189,7 +164,7 @@ def money(request: HttpRequest, pk: int) -> HttpResponse:
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
         "agreements": fund.agreements.select_related("recipient"),
         "arrivals": fund.arrivals.select_related("recipient"), "spending": spending,
-        "recipients": fund.recipients.all(), "levels": AGREEMENT_LEVELS,
+        "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
     })
 
 
@@ -216,15 +191,9 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     sub = Submission.objects.filter(recipient=recipient).first()
     can_edit = perm.can_edit_recipient(user, recipient) and not usecases.locked(recipient)
     if request.method == "POST":
-        try:
-            usecases.create_project(user, recipient, {
-                k: request.POST.get(k, "") for k in ("name", "category", "budget", "spent",
-                                                      "status")
-            })
-        except usecases.UseCaseError as err:
-            messages.error(request, err.message)
-        else:
-            messages.success(request, gettext("项目已添加"))
+        attempt(request, lambda: usecases.create_project(user, recipient, {
+            k: request.POST.get(k, "") for k in ("name", "category", "budget", "spent", "status")
+        }), gettext("项目已添加"))
         return redirect("funds:recipient", pk, rpk)
     children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
     return render(request, "funds/recipient.html", {
@@ -267,12 +236,11 @@ def submission_action(request: HttpRequest, pk: int, sub_pk: int, action: str) -
         raise PermissionDenied
     try:
         done = operations[action]()
-    except usecases.UseCaseError as err:
-        messages.error(request, err.message)
+    except Refusal as refused:
+        messages.error(request, refused.message)
     else:
         messages.success(request, f"{done.recipient.name}：{done.get_status_display()}")
-    back = request.POST.get("next") or reverse("funds:submissions", args=[pk])
-    return redirect(back if back.startswith("/") else "/")
+    return redirect(safe_next(request, reverse("funds:submissions", args=[pk])))
 
 
 @require_POST
@@ -283,8 +251,8 @@ def bulk_approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         done = usecases.bulk_approve(request.user, ids)
-    except usecases.UseCaseError as err:
-        messages.error(request, gettext("批量审核未执行：%(why)s") % {"why": err.message})
+    except Refusal as refused:
+        messages.error(request, gettext("批量审核未执行：%(why)s") % {"why": refused.message})
     else:
         messages.success(request, gettext("已审核通过 %(n)d 项") % {"n": len(done)})
     return redirect("funds:submissions", pk)

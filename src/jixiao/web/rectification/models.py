@@ -6,19 +6,24 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from jixiao.core import vocabulary
 from jixiao.web.fields import DecimalText
+from jixiao.web.rectification.rules import STATUSES
 
-# The stored values are the Chinese words themselves; the labels are translated.
-SOURCE_CHOICES = [
-    ("自评", gettext_lazy("自评")), ("考核", gettext_lazy("考核")), ("审计", gettext_lazy("审计")),
-    ("监控", gettext_lazy("监控")), ("其他", gettext_lazy("其他")),
-]
-STATUS_CHOICES = [
-    ("未整改", gettext_lazy("未整改")), ("整改中", gettext_lazy("整改中")),
-    ("部分整改", gettext_lazy("部分整改")), ("已整改", gettext_lazy("已整改")),
-    ("已销号", gettext_lazy("已销号")),
-]
-CLOSED = "已销号"
+# The stored values are the Chinese words themselves (sources: the dossier's problem sources;
+# statuses: `rules.STATUSES`); only the labels are translated. The literals below are the
+# translatable labels (`makemessages` reads them), keyed by the values they label.
+SOURCE_LABELS = {
+    "自评": gettext_lazy("自评"), "考核": gettext_lazy("考核"), "审计": gettext_lazy("审计"),
+    "监控": gettext_lazy("监控"), "其他": gettext_lazy("其他"),
+}
+STATUS_LABELS = {
+    "未整改": gettext_lazy("未整改"), "整改中": gettext_lazy("整改中"),
+    "部分整改": gettext_lazy("部分整改"), "已整改": gettext_lazy("已整改"),
+    "已销号": gettext_lazy("已销号"),
+}
+SOURCE_CHOICES = [(value, SOURCE_LABELS[value]) for value in vocabulary.PROBLEM_SOURCES]
+STATUS_CHOICES = [(value, STATUS_LABELS[value]) for value in STATUSES]
 
 
 class RectificationItem(models.Model):

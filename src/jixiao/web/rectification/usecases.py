@@ -1,4 +1,6 @@
-"""Ledger operations: rows from a dossier's problems, edits, evidence, 销号."""
+"""Ledger operations: rows from a dossier's problems, edits, evidence, 销号. Every write is
+conditional on the version (`kernel.versioning.save_versioned`): two people editing the same
+item cannot overwrite each other, the second gets a conflict."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier, walk_indicators
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
 from jixiao.web.funds.models import Fund
-from jixiao.web.funds.usecases import CONFLICT, Conflict, UseCaseError, _decimal
+from jixiao.web.kernel import inputs
+from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.versioning import check_version, row_for_update, save_versioned
 from jixiao.web.rectification.models import RectificationItem
 from jixiao.web.rectification.rules import CLOSED, STATUSES
 
@@ -47,56 +52,67 @@ def rectification_from_dossier(fund: Fund, d: Dossier) -> list[RectificationItem
     return rows
 
 
+def _item(pk: int) -> RectificationItem:
+    return row_for_update(RectificationItem.objects.select_related("fund"), pk)
+
+
+def _label(item: RectificationItem, name: str) -> str:
+    return str(getattr(item._meta.get_field(name), "verbose_name", name))
+
+
+def _closed() -> Refused:
+    return Refused(Code.CLOSED, gettext("已销号的问题不能再修改"))
+
+
 @transaction.atomic
 def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> RectificationItem:
-    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
+    item = _item(pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
-    if item.version != version:
-        raise Conflict(CONFLICT)
+    check_version(item, version)
     if item.status == CLOSED:
-        raise UseCaseError(gettext("已销号的问题不能再修改"))
+        raise _closed()
     before = snapshot(item, EDIT_FIELDS)
     for name, value in changes.items():
         if name not in EDIT_FIELDS:
             continue
         if name in ("amount", "rectified_amount"):
-            setattr(item, name, _decimal(str(item._meta.get_field(name).verbose_name), value,
-                                         required=False))
+            setattr(item, name, inputs.decimal(_label(item, name), value, required=False))
         elif name == "deadline":
-            item.deadline = item._meta.get_field("deadline").to_python(value or None)
+            item.deadline = inputs.date(_label(item, name), value)
+        elif name == "source":
+            item.source = inputs.choice(_label(item, name), value, vocabulary.PROBLEM_SOURCES)
         else:
-            setattr(item, name, (value or "").strip())
+            setattr(item, name, inputs.text(value))
     if item.status not in STATUSES:
-        raise UseCaseError(gettext("状态取值不正确"))
+        raise Refused(Code.INVALID_VALUE, gettext("状态取值不正确"))
     if item.status == CLOSED:
-        raise UseCaseError(gettext("销号请使用“销号”操作（须先上传佐证材料）"))
+        raise Refused(Code.WRONG_STATUS, gettext("销号请使用“销号”操作（须先上传佐证材料）"))
     if (item.amount is not None and item.rectified_amount is not None
             and not Decimal(0) <= item.rectified_amount <= item.amount):
-        raise UseCaseError(gettext("已整改金额应在 0 与涉及金额之间"))
+        raise Refused(Code.OUT_OF_RANGE, gettext("已整改金额应在 0 与涉及金额之间"))
     after = snapshot(item, EDIT_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
         return item
-    item.version = version + 1
-    item.save()
+    save_versioned(item, {k: getattr(item, k) for k in EDIT_FIELDS}, version)
     record(user, "rectification.update", item, fund=item.fund,
            before={k: before[k] for k in changed}, after=changed)
     return item
 
 
 @transaction.atomic
-def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> RectificationItem:
-    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
+def attach_evidence(user: Any, pk: int, upload: UploadedFile[bytes]) -> RectificationItem:
+    item = _item(pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
-        raise UseCaseError(gettext("已销号的问题不能再修改"))
+        raise _closed()
+    seen = item.version
     before = {"evidence": item.evidence_name}
     item.evidence.save(upload.name or "evidence", upload, save=False)
-    item.evidence_name = (upload.name or "evidence")[:200]
-    item.version += 1
-    item.save()
+    save_versioned(item, {"evidence": item.evidence.name,
+                          "evidence_name": (upload.name or "evidence")[:200]}, seen)
     record(user, "rectification.evidence", item, fund=item.fund, before=before,
            after={"evidence": item.evidence_name})
     return item
@@ -105,18 +121,16 @@ def attach_evidence(user: Any, pk: int, upload: UploadedFile) -> RectificationIt
 @transaction.atomic
 def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> RectificationItem:
     """销号: only with evidence on file."""
-    item = RectificationItem.objects.select_for_update().select_related("fund").get(pk=pk)
+    item = _item(pk)
     if not perm.can_edit_fund(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
-        raise UseCaseError(gettext("该问题已销号"))
+        raise Refused(Code.CLOSED, gettext("该问题已销号"))
     if not item.evidence:
-        raise UseCaseError(gettext("销号须先上传佐证材料"))
+        raise Refused(Code.EVIDENCE_REQUIRED, gettext("销号须先上传佐证材料"))
     before = {"status": item.status, "closed_on": None}
-    item.status = CLOSED
-    item.closed_on = closed_on or timezone.localdate()
-    item.version += 1
-    item.save()
+    day = closed_on or timezone.localdate()
+    save_versioned(item, {"status": CLOSED, "closed_on": day}, item.version)
     record(user, "rectification.close", item, fund=item.fund, before=before,
-           after={"status": CLOSED, "closed_on": item.closed_on.isoformat()})
+           after={"status": CLOSED, "closed_on": day.isoformat()})
     return item

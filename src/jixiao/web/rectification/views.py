@@ -12,9 +12,11 @@ from jixiao.web import permissions as perm
 from jixiao.web import safe_export, uploads
 from jixiao.web.funds.access import fund_for
 from jixiao.web.funds.files import attachment
-from jixiao.web.funds.usecases import UseCaseError
+from jixiao.web.kernel import inputs
+from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.pages import attempt, status_of
 from jixiao.web.rectification import rules, usecases
-from jixiao.web.rectification.models import STATUS_CHOICES, RectificationItem
+from jixiao.web.rectification.models import SOURCE_CHOICES, STATUS_CHOICES, RectificationItem
 
 HEADER = ["序号", "问题来源", "问题描述", "涉及金额", "已整改金额", "未整改金额", "关联指标",
           "扣分", "整改措施", "责任单位", "责任人", "整改时限", "整改进展", "状态", "销号日期",
@@ -35,15 +37,14 @@ def item_list(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     items = list(fund.rectification_items.all())
     today = timezone.localdate()
-    for i in items:
-        i.overdue = rules.is_overdue(i, today)  # type: ignore[attr-defined]
-        i.unrectified = rules.unrectified_amount(i)  # type: ignore[attr-defined]
     status = request.GET.get("status", "")
-    shown = [i for i in items if not status or i.status == status]
+    shown = [{"item": i, "overdue": rules.is_overdue(i, today),
+              "unrectified": rules.unrectified_amount(i)}
+             for i in items if not status or i.status == status]
     return render(request, "rectification/list.html", {
-        "fund": fund, "items": shown, "counts": rules.counts_by_status(items),
+        "fund": fund, "rows": shown, "counts": rules.counts_by_status(items),
         "total": len(items), "status": status,
-        "overdue": sum(1 for i in items if i.overdue),  # type: ignore[attr-defined]
+        "overdue": sum(rules.is_overdue(i, today) for i in items),
         "can_edit": perm.can_edit_fund(request.user, fund),
     })
 
@@ -56,56 +57,51 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> RectificationItem:
 def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     can_edit = perm.can_edit_fund(request.user, item.fund)
-    error = ""
+    failure: Refusal | None = None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         try:
-            usecases.update_item(request.user, item.pk, int(request.POST.get("version", 0)),
+            usecases.update_item(request.user, item.pk, inputs.version(request.POST.get("version")),
                                  {k: request.POST.get(k, "") for k in usecases.EDIT_FIELDS})
-        except UseCaseError as err:
-            error = err.message
-        except ValueError:
-            error = "数据格式不正确"
+        except Refusal as refused:
+            failure = refused
         else:
             messages.success(request, gettext("已保存"))
             return redirect("rectification:item", pk, item.pk)
         item.refresh_from_db()
-    item.overdue = rules.is_overdue(item, timezone.localdate())  # type: ignore[attr-defined]
+    overdue = rules.is_overdue(item, timezone.localdate())
     return render(request, "rectification/item.html", {
-        "fund": item.fund, "item": item, "can_edit": can_edit, "error": error,
-        "statuses": [s for s, _ in STATUS_CHOICES if s != rules.CLOSED],
+        "fund": item.fund, "item": item, "overdue": overdue, "can_edit": can_edit,
+        "error": failure.message if failure else "",
+        "sources": SOURCE_CHOICES,
+        "statuses": [(s, label) for s, label in STATUS_CHOICES if s != rules.CLOSED],
         "unrectified": rules.unrectified_amount(item),
-    })
+    }, status=status_of(failure))
 
 
 @require_POST
 def item_evidence(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
-    try:
-        upload = request.FILES.get("evidence")
-        uploads.check(upload, uploads.EVIDENCE)
-        usecases.attach_evidence(request.user, item.pk, upload)  # type: ignore[arg-type]
-    except (uploads.UploadRefused, UseCaseError) as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, gettext("佐证材料已上传"))
+
+    def upload() -> object:
+        file = request.FILES.get("evidence")
+        uploads.check(file, uploads.EVIDENCE)
+        assert file is not None
+        return usecases.attach_evidence(request.user, item.pk, file)
+
+    attempt(request, upload, gettext("佐证材料已上传"))
     return redirect("rectification:item", pk, item.pk)
 
 
 @require_POST
 def item_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
-    try:
-        usecases.close_item(request.user, item.pk)
-    except UseCaseError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, gettext("已销号"))
+    attempt(request, lambda: usecases.close_item(request.user, item.pk), gettext("已销号"))
     return redirect("rectification:item", pk, item.pk)
 
 
-def item_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def item_evidence_download(request: HttpRequest, pk: int, item_pk: int) -> FileResponse:
     item = _item(request, pk, item_pk)
     if not item.evidence:
         raise PermissionDenied

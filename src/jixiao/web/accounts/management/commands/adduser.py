@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jixiao.web.accounts import usecases
 from jixiao.web.accounts.roles import ROLE_LABELS
+from jixiao.web.kernel.errors import Code, Refusal, Refused
 
 
 class Command(BaseCommand):
@@ -38,15 +39,15 @@ class Command(BaseCommand):
         try:
             if existing is not None:
                 if password is not None:
-                    raise usecases.AccountRefused(
-                        f"用户已存在：{username}（改密码请用 changepassword）")
+                    raise Refused(Code.DUPLICATE,
+                                  f"用户已存在：{username}（改密码请用 changepassword）")
                 usecases.add_membership(None, existing, role, opts["fund"], opts["recipient"])
                 self.stdout.write(f"已为用户 {username} 增加角色：{ROLE_LABELS[role]}")
                 return
             usecases.create_user(None, username, role, opts["fund"], opts["recipient"],
                                  password)
-        except usecases.AccountRefused as err:
-            raise CommandError(err.message, returncode=2) from None
+        except Refusal as refused:
+            raise CommandError(refused.message, returncode=2) from None
         self.stdout.write(f"已创建用户 {username}，角色：{ROLE_LABELS[role]}")
         if password is None:
             self.stdout.write("该用户还没有密码，请运行：python -m jixiao.web changepassword "

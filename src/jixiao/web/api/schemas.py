@@ -1,0 +1,128 @@
+"""What the API answers, typed: every operation declares one of these as its response, so the
+OpenAPI page (/api/docs, /api/openapi.json) shows each shape. Decimals are exact decimal text,
+never floats. The evaluation is the `jixiao evaluate --json` contract (`EvaluationOut`); the
+payment-ledger summary is the `jixiao ledger summarize --json` contract (`LedgerSummaryOut`)."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from jixiao.formats.evaluation_json import EvaluationOut
+from jixiao.payments.contract import LedgerSummaryOut
+
+DecimalText = str  # exact decimal text: "13.30" stays "13.30"
+
+
+class Error(Schema):
+    detail: str = Field(description="说明（界面语言）")
+    code: str | None = Field(
+        default=None,
+        description="稳定的错误代码，与语言无关，如 stale_version、locked（见 docs/WEB.md）",
+    )
+
+
+class FundListItemOut(Schema):
+    id: int
+    name: str
+    year: int
+    budget_unit: str
+    full_access: bool = Field(description="能否查看整个资金（否则只能查看所属单位）")
+
+
+class FundEvaluationOut(EvaluationOut):
+    """The fund's evaluation: the `jixiao evaluate --json` contract, plus the fund's id."""
+
+    id: int
+
+
+class IndicatorRowOut(Schema):
+    id: int
+    path: str = Field(description="指标路径，如 产出/数量指标")
+    name: str
+    version: int = Field(description="版本号；修改时须带上（乐观锁）")
+    weight: DecimalText
+    method: str
+    direction: str
+    target: str
+    actual: str
+    unit: str
+    level: str
+    score: DecimalText | None
+    reason: str
+    analysis: str
+    evidence: str
+    applicable: bool
+
+
+class SubmissionOut(Schema):
+    id: int
+    status: str = Field(description="draft / submitted / returned / approved")
+    reason: str
+    updated: str = Field(description="ISO 8601 时间")
+
+
+class ProjectOut(Schema):
+    id: int
+    recipient: int
+    name: str
+    category: str
+    budget: DecimalText
+    spent: DecimalText
+    status: str = Field(description="planned / building / done")
+    version: int
+
+
+class RecipientOut(Schema):
+    id: int
+    fund: int
+    code: str
+    name: str
+    kind: str
+    parent: int | None
+    submission: SubmissionOut | None
+    projects: list[ProjectOut]
+
+
+class RectificationItemOut(Schema):
+    id: int
+    number: int
+    source: str
+    problem: str
+    amount: DecimalText | None
+    rectified_amount: DecimalText | None
+    indicator: str
+    deduction: DecimalText | None
+    measures: str
+    responsible_unit: str
+    deadline: str | None = Field(description="ISO 日期")
+    status: str
+    closed_on: str | None = Field(description="ISO 日期")
+    has_evidence: bool
+    overdue: bool
+
+
+class RectificationOut(Schema):
+    total: int
+    counts: dict[str, int] = Field(description="按状态计数（含 0）")
+    items: list[RectificationItemOut]
+
+
+class ImportProblemOut(Schema):
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    message: str
+
+
+class PaymentImportOut(Schema):
+    id: int
+    fund: int
+    filename: str
+    status: str = Field(description="pending / running / done / failed")
+    done_rows: int
+    total_rows: int | None
+    created: str
+    updated: str
+    result: LedgerSummaryOut | None = Field(
+        description="完成时：与 `jixiao ledger summarize --json` 相同的汇总")
+    errors: list[ImportProblemOut] = Field(description="失败时：文件、行、列与说明")
