@@ -27,7 +27,7 @@ def test_the_switch_remembers_english_and_back(login: Any, demo: Any) -> None:
     r = c.post("/i18n/setlang/", {"language": "en", "next": f"/funds/{demo.pk}/"})
     assert r.status_code == 302 and r["Location"] == f"/funds/{demo.pk}/"
     page = c.get(f"/funds/{demo.pk}/").content.decode()
-    assert "Self-assessed score" in page and "Overview" in page
+    assert "Computed score" in page and "Overview" in page
     c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "<h1>资金</h1>" in c.get("/").content.decode()
 
