@@ -193,3 +193,15 @@ def test_postgresql_round_trip_into_the_configured_database(
                 .values_list("username", flat=True)) == users
     assert list(AuditEntry.objects.order_by("id").values_list("action", "object_id")) == audit
     assert (Path(settings.MEDIA_ROOT) / workspace.evidence.name).read_bytes() == PDF
+
+
+def test_missing_postgresql_tools_are_named_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.web import backup
+
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    db = {"ENGINE": "django.db.backends.postgresql", "NAME": "jixiao", "HOST": "127.0.0.1"}
+    with pytest.raises(backup.BackupError, match="找不到 pg_dump"):
+        backup.create_backup(tmp_path / "b.tar.gz", db, tmp_path / "media")
+    assert not (tmp_path / "b.tar.gz").exists()
