@@ -36,10 +36,10 @@ from jixiao.core.payments import (
     target_progress,
 )
 from jixiao.formats.errors import InputError
-from jixiao.formats.evaluation_json import finding_dict
 from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_files import ProgressFn
 from jixiao.formats.yaml_model import clean_loc, field_name, message, read_model
+from jixiao.payments.contract import summary_by_month_out, summary_out
 
 payments_app = typer.Typer(
     help="支付台账：汇总、核对、与档案比对。", no_args_is_help=True, add_completion=False,
@@ -127,7 +127,7 @@ def summarize_command(
     except InputError as problem:
         raise input_failure(problem.problems) from None
     if as_json:
-        _json(summary_dict(s, by_month))
+        _json(summary_dict(s, d, by_month))
         return
     totals = s.by_month if by_month else s.totals
     table = Table(title=f"台账执行数汇总（元，{s.rows:,} 行）", title_justify="left")
@@ -151,30 +151,12 @@ def summarize_command(
     _print_findings(s.findings)
 
 
-def summary_dict(s: Any, by_month: bool = False) -> dict[str, Any]:
-    """The --json contract of `ledger summarize` (amounts in 元 as decimal strings)."""
-    data: dict[str, Any] = {
-        "rows": s.rows,
-        "totals": [
-            {"fund": t.fund, "recipient": t.recipient, "category": t.category,
-             "amount": _yuan(t.fen)} for t in s.totals
-        ],
-        "by_type": {k: _yuan(v) for k, v in sorted(s.by_type.items())},
-        "by_function_code": {k: _yuan(v) for k, v in s.by_function_code.items()},
-        "by_economic_code": {k: _yuan(v) for k, v in s.by_economic_code.items()},
-        "execution": [
-            {"recipient": r.recipient, "name": r.name, "budget": fmt(r.budget),
-             "executed": fmt(r.executed), "rate": None if r.rate is None else fmt(r.rate)}
-            for r in s.execution
-        ],
-        "findings": [finding_dict(f) for f in s.findings],
-    }
-    if by_month:
-        data["by_month"] = [
-            {"fund": t.fund, "recipient": t.recipient, "category": t.category, "month": t.month,
-             "amount": _yuan(t.fen)} for t in s.by_month
-        ]
-    return data
+def summary_dict(s: Any, d: Dossier | None, by_month: bool = False) -> dict[str, Any]:
+    """The --json contract of `ledger summarize`: `jixiao.payments.contract`, the model the
+    web stores and the API returns (amounts and rates as decimal strings, two places)."""
+    unit = d.fund.money_unit if d else ""
+    out = summary_by_month_out(s, unit) if by_month else summary_out(s, unit)
+    return out.model_dump(mode="json")
 
 
 def _execution_table(rows: list[ExecutionRow], d: Dossier | None) -> Table:
