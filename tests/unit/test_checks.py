@@ -689,13 +689,16 @@ def test_a_right_completion_rate_gives_nothing():
     assert found(clean_data()) == []
 
 
-def test_a_completion_rate_rounded_to_whole_percent_is_an_error():
-    # RULES §2: 完成率 is shown to 2 decimals, half-up, so the rate is judged at 2 places:
-    # 155% against 154.88% is 0.12 off, twelve units of the last place, not a rounding slip.
+def test_a_completion_rate_written_to_whole_percent_is_judged_at_whole_percent():
+    # A rate is judged at the precision it was written with (README, How checks judge):
+    # "155%" for 154.88% is right at whole percent; "154%" is not, and at 0 places no gap is
+    # a rounding slip.
     data = clean_data()
     data["plan_actual"][0]["stated_rate"] = "155%"
+    assert [f for f in found(data) if f.rule == "plan_actual.rate"] == []
+    data["plan_actual"][0]["stated_rate"] = "154%"
     f = single(found(data), "plan_actual.rate")
-    assert f.actual == D(155)
+    assert f.actual == D(154)
     assert f.expected == D(381) * 100 / D(246)
 
 

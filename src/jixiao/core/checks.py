@@ -27,6 +27,7 @@ from jixiao.core.dossier import (
     GradeBand,
     Recipient,
     ScoringConventions,
+    TemplateItem,
     counties_in,
     subtree_agreements,
     walk_recipients,
@@ -66,7 +67,8 @@ RULES: dict[str, str] = {
     "total.rate": "所列总得分率等于 总得分 ÷ 总分",
     "grade.stated": "所列绩效等级与总得分相符",
     "spending.by_use": "分用途支出之和等于资金来源合计",
-    "spending.stated_total": "所列支出合计等于资金来源合计",
+    "spending.stated_total": "所列支出合计不超过资金来源合计（未支出部分为结转）",
+    "spending.carried_over": "资金来源合计等于 支出合计 + 结转（两者均列明时）",
     "figure.parts": "分项之和等于总数",
     "figure.same_as": "同一数量以不同单位表述时一致",
     "figure.items": "所列个数等于列举的事项数",
@@ -197,7 +199,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         yield Comparison(
             "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
             rates.score_rate(node.stated_score, base), node.stated_rate,
-            places=max(2, places(node.stated_rate)), unit="%",
+            places=places(node.stated_rate), unit="%",
         )
     source = node.source
     if node.children or source is None:
@@ -211,7 +213,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself
     if (
         needs_reason and stated_or_computed < node.weight
-        and not source.reason and not source.deductions
+        and not source.reason and not source.analysis and not source.deductions
     ):
         yield Finding(
             "score.reason", "error", where, str(node.weight), str(stated_or_computed),
@@ -253,9 +255,11 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
 
 def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
     template = card.template
-    roots = {r.name: r for r in card.indicators}
+    def root_for(item: TemplateItem) -> IndicatorScore | None:
+        return next((r for r in card.indicators if item.matches(r.name)), None)
+
     for item in template.items:
-        root = roots.get(item.name)
+        root = root_for(item)
         if root is None:
             yield Finding(
                 "template.weights", "warning", "indicators", item.name, None,
@@ -268,9 +272,8 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
                 f"一级指标「{item.name}」的分值（模板 {template.id}）", item.weight, root.weight,
                 unit="分", severity="warning",
             )
-    names = {i.name for i in template.items}
     for root in card.indicators:
-        if root.name not in names:
+        if not any(item.matches(root.name) for item in template.items):
             yield Finding(
                 "template.weights", "warning", f"indicators/{root.name}", None, root.name,
                 f"一级指标「{root.name}」不在权重模板「{template.name}」中",
@@ -290,7 +293,7 @@ def stated_total_checks(
         yield Comparison(
             "total.rate", "total", "所列总得分率（所列总得分 ÷ 总分）",
             rates.score_rate(ev.stated_total, card.template.total), ev.stated_rate,
-            places=max(2, places(ev.stated_rate)), unit="%",
+            places=places(ev.stated_rate), unit="%",
         )
     if ev.stated_grade is not None:
         # Grade the figure as displayed (2 places, half-up), as a reader of the report would.
@@ -335,11 +338,18 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         sources = _sum(x.amount for x in s.sources) if s.sources else None
         total = s.stated_total if s.stated_total is not None else sources
         if s.stated_total is not None and sources is not None:
+            # Spending below its sources is execution (money carried over), not an error:
+            # the total may not exceed the sources, and where 结转 is stated the two add up.
+            precision = _finest(s.stated_total, s.carried_over, *(x.amount for x in s.sources))
             yield Comparison(
                 "spending.stated_total", where, f"{who}所列支出合计（资金来源合计）", sources,
-                s.stated_total, places=_finest(s.stated_total, *(x.amount for x in s.sources)),
-                unit=unit,
+                s.stated_total, op="<=", places=precision, unit=unit,
             )
+            if s.carried_over is not None:
+                yield Comparison(
+                    "spending.carried_over", where, f"{who}支出合计与结转之和（资金来源合计）",
+                    sources, s.stated_total + s.carried_over, places=precision, unit=unit,
+                )
         if s.by_use and total is not None:
             uses = [u.amount for u in s.by_use]
             yield Comparison(
@@ -419,12 +429,12 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
     if b.stated_execution_rate is not None:
         yield Comparison(
             "budget.execution_rate", "budget", "所列执行率", execution_rate(b),
-            b.stated_execution_rate, places=max(2, places(b.stated_execution_rate)), unit="%",
+            b.stated_execution_rate, places=places(b.stated_execution_rate), unit="%",
         )
     if b.stated_arrival_rate is not None and b.arrived is not None:
         yield Comparison(
             "budget.arrival_rate", "budget", "所列到位率", rates.arrival(b.arrived, b.annual),
-            b.stated_arrival_rate, places=max(2, places(b.stated_arrival_rate)), unit="%",
+            b.stated_arrival_rate, places=places(b.stated_arrival_rate), unit="%",
         )
     if b.rows:
         for column, label in (("initial", "年初预算数"), ("annual", "全年预算数"),
@@ -446,7 +456,7 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         yield Comparison(
             "plan_actual.rate", f"plan_actual/{m.id}", f"「{m.name}」所列完成率（实际 ÷ 计划）",
             rates.plan_completion(m.plan, m.actual), m.stated_rate,
-            places=max(2, places(m.stated_rate)) if m.stated_rate is not None else 2, unit="%",
+            places=places(m.stated_rate) if m.stated_rate is not None else 2, unit="%",
         )
     figures = {f.id: f for f in d.figures}
     for f in d.figures:

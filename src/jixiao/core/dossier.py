@@ -154,6 +154,9 @@ class Spending(Model):
     recipient: Id
     sources: list[SourceLine] = Field(default_factory=list, description="资金来源")
     stated_total: Amount | None = Field(None, description="报告所列支出合计")
+    carried_over: Amount | None = Field(
+        None, description="结转（结余）资金；资金来源合计 = 支出合计 + 结转"
+    )
     project_count: int | None = Field(None, ge=0, description="项目个数")
     by_use: list[UseLine] = Field(default_factory=list, description="分用途支出")
 
@@ -280,6 +283,20 @@ class ScoringConventions(Model):
 class TemplateItem(Model):
     name: Text
     weight: Weight
+    aliases: list[Text] = Field(
+        default_factory=list, description="同义名称（如 服务对象满意度指标 之于 满意度指标）"
+    )
+
+    def matches(self, name: str) -> bool:
+        """Whether a first-level indicator called ``name`` is this item: by name, by an
+        alias, or with the suffix 指标 left off either (产出 and 产出指标)."""
+        return first_level_key(name) in {first_level_key(n) for n in (self.name, *self.aliases)}
+
+
+def first_level_key(name: str) -> str:
+    """A first-level name without spaces and the trailing 指标, for matching synonyms."""
+    text = "".join(name.split())
+    return text.removesuffix("指标") or text
 
 
 class WeightTemplate(Model):
