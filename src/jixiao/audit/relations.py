@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.audit.claims import Claim, Sentence, at_paragraph, clause_before, clip, sentences
@@ -166,7 +167,35 @@ def _plain(v: Decimal) -> str:
 
 # --- per-entity amounts ("各") --------------------------------------------------------------
 
-_EACH = re.compile(r"([^，。；：,]*?)各(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)")
+# "A、B各400万元": the names run back from 各 to the last clause break (，。；：,) or to the end
+# of the previous match. Read as one pattern with a lazy prefix, a long clause without 各 was
+# rescanned from every character (quadratic); `_each` finds each "各400万元" once and looks
+# back only over the text since the previous one.
+_EACH_TAIL = re.compile(r"各(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)")
+_EACH_BREAKS = "，。；：,"
+
+
+@dataclass(frozen=True)
+class _Each:
+    names: str  # the words before 各, back to the clause break: "A、B"
+    amount: str  # "400"
+    unit: str  # "万元"
+    end: int  # offset just after the unit
+
+
+def _each(text: str) -> list[_Each]:
+    r"""Every "names各amount unit" in ``text``, in order, as the pattern
+    ``([^，。；：,]*?)各(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)`` finds them with `finditer`."""
+    found: list[_Each] = []
+    searched = 0  # where the next match may start (the end of the previous one)
+    for m in _EACH_TAIL.finditer(text):
+        cut = max(text.rfind(c, searched, m.start()) for c in _EACH_BREAKS)
+        start = searched if cut < 0 else cut + 1
+        found.append(_Each(text[start:m.start()], m.group(1), m.group(2), m.end()))
+        searched = m.end()
+    return found
+
+
 _EACH_TOTAL = re.compile(
     r"[^，。；]*[，,]\s*(?:共|合计|共计)(\d+(?:\.\d+)?)(万元|亿元|元|个|名|人)(?![^，。；]*各)")
 
@@ -174,14 +203,14 @@ _EACH_TOTAL = re.compile(
 def per_entity(p: Paragraph) -> Iterator[Claim]:
     text = p.text
     for s in sentences(text):
-        for m in _EACH.finditer(s.text):
-            entities = _entities(m.group(1))
+        found = _each(s.text)
+        for m in found:
+            entities = _entities(m.names)
             if entities < 2:
                 continue
-            each = Decimal(m.group(2))
-            unit = m.group(3)
-            rest = s.text[m.end():]
-            total = _EACH_TOTAL.match(rest)
+            each = Decimal(m.amount)
+            unit = m.unit
+            total = _EACH_TOTAL.match(s.text, m.end)
             if total and total.group(2) == unit:
                 stated = Decimal(total.group(1))
                 yield Claim(
@@ -190,7 +219,7 @@ def per_entity(p: Paragraph) -> Iterator[Claim]:
                                each * entities, stated, places=finest([each, stated]), unit=unit),
                     clip(s.text), at_paragraph(p),
                 )
-        yield from _groups_after_each(p, s)
+        yield from _groups_after_each(p, s, found[-1] if found else None)
 
 
 def _entities(before: str) -> int:
@@ -202,24 +231,24 @@ def _entities(before: str) -> int:
     return len(words)
 
 
-def _groups_after_each(p: Paragraph, s: Sentence) -> Iterator[Claim]:
-    """"A、B各400万元。其中A……；B……。": one "；" group per entity, against 400."""
+def _groups_after_each(p: Paragraph, s: Sentence, m: _Each | None) -> Iterator[Claim]:
+    """"A、B各400万元。其中A……；B……。": one "；" group per entity, against 400 (``m``: the
+    sentence's last "各" figure)."""
     text = p.text
-    matches = list(_EACH.finditer(s.text))
-    m = matches[-1] if matches else None
-    if m is None or _entities(m.group(1)) < 2:
+    if m is None or _entities(m.names) < 2:
         return
     end = s.start + len(s.text)
-    nxt = text[end:]
-    if not nxt.startswith("其中"):
+    if not text.startswith("其中", end):
         return
+    stop = text.find("。", end)
+    nxt = text[end:] if stop < 0 else text[end:stop + 1]  # up to its 。, not the paragraph
     list_end = nxt.find("。")
     body = nxt[len("其中"):list_end if list_end >= 0 else len(nxt)].lstrip("：:，,")
     groups = [g for g in re.split(r"[；;]", body) if g.strip()]
-    if len(groups) != _entities(m.group(1)) or re.search(r"各\d", body):
+    if len(groups) != _entities(m.names) or re.search(r"各\d", body):
         return
-    each = Decimal(m.group(2))
-    unit = m.group(3)
+    each = Decimal(m.amount)
+    unit = m.unit
     base, _ = split_unit(unit)
     quote = clip(s.text + nxt[: (list_end + 1) if list_end >= 0 else len(nxt)], 400)
     for k, group in enumerate(groups, start=1):
