@@ -288,15 +288,9 @@ class TemplateItem(Model):
     )
 
     def matches(self, name: str) -> bool:
-        """Whether a first-level indicator called ``name`` is this item: by name, by an
-        alias, or with the suffix 指标 left off either (产出 and 产出指标)."""
-        return first_level_key(name) in {first_level_key(n) for n in (self.name, *self.aliases)}
-
-
-def first_level_key(name: str) -> str:
-    """A first-level name without spaces and the trailing 指标, for matching synonyms."""
-    text = "".join(name.split())
-    return text.removesuffix("指标") or text
+        """Whether a first-level indicator called ``name`` is this item, by its name or an
+        alias (spaces ignored)."""
+        return "".join(name.split()) in {"".join(n.split()) for n in (self.name, *self.aliases)}
 
 
 class WeightTemplate(Model):
