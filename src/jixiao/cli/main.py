@@ -26,7 +26,7 @@ from jixiao.cli.backup import backup_command, restore_command
 from jixiao.cli.common import environment_failure, input_failure
 from jixiao.cli.form import form_command, import_command
 from jixiao.cli.payments import bench_command, monitor_command, payments_app
-from jixiao.cli.render import print_evaluation, print_findings
+from jixiao.cli.render import print_evaluation, print_findings, print_review
 from jixiao.cli.report import print_result, report_command
 from jixiao.cli.serve import serve_command
 from jixiao.core.checks import RULES
@@ -37,6 +37,8 @@ from jixiao.formats import atomic
 from jixiao.formats.atomic import OutputError
 from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import evaluation_dict
+from jixiao.formats.forms import FormReview
+from jixiao.formats.forms.report import problems_dict, review_dict
 from jixiao.reports import FORMATS, write_reports
 
 app = typer.Typer(
@@ -62,6 +64,17 @@ def evaluate_or_exit(file: Path) -> Evaluation:
         raise input_failure(problem.problems) from None
 
 
+def judge_or_exit(file: Path, as_json: bool) -> Evaluation | FormReview:
+    """Score a dossier or standard form, or judge any other received form; exit 2 (with the
+    problems as JSON on stdout under --json) when nothing can be read."""
+    try:
+        return services.evaluate_or_review(file)
+    except InputError as problem:
+        if as_json:
+            _json(problems_dict(problem.problems))
+        raise input_failure(problem.problems) from None
+
+
 def _json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -72,7 +85,10 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（见 README 的约定）")] = False,
 ) -> None:
     """评分并核对：打印表2-1、指标得分和核对发现。"""
-    ev = evaluate_or_exit(file)
+    ev = judge_or_exit(file, as_json)
+    if isinstance(ev, FormReview):
+        _json(review_dict(ev)) if as_json else print_review(out, ev)
+        return
     if as_json:
         _json(evaluation_dict(ev))
     else:
@@ -85,7 +101,10 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """只核对：有错误时退出码为 1，无法读取时为 2。"""
-    ev = evaluate_or_exit(file)
+    ev = judge_or_exit(file, as_json)
+    if isinstance(ev, FormReview):
+        _json(review_dict(ev)["findings"]) if as_json else print_review(out, ev)
+        raise typer.Exit(1 if ev.errors else 0)
     if as_json:
         _json(evaluation_dict(ev)["findings"])
     else:

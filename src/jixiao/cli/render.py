@@ -11,6 +11,7 @@ from jixiao.core.checks import Finding
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
+from jixiao.formats.forms import FormReview
 
 SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
@@ -134,3 +135,20 @@ def print_findings(console: Console, ev: Evaluation) -> None:
     else:
         console.print("核对未发现问题。")
     console.print(summary_line(ev))
+
+
+def print_review(console: Console, review: FormReview) -> None:
+    """A form judged without a score: its type, the blocks read, and the findings."""
+    console.print(Text(f"{review.kind}：{review.file}", style="bold"))
+    console.print(f"读到的表格：{'；'.join(review.blocks)}", highlight=False)
+    console.print("得分：无（此表未按标准自评表计分，只核对表内各项关系）", highlight=False)
+    if review.findings:
+        console.print(Text(f"核对发现（{len(review.findings)} 项）", style="italic"))
+        for line in finding_lines(tuple(review.findings)):
+            console.print(line)
+    else:
+        console.print("核对未发现问题。")
+    counts = "，".join(
+        f"{SEVERITY[s][0]} {review.count(s)} 项" for s in ("error", "warning", "info")
+    )
+    console.print(f"核对：{counts}。", highlight=False)

@@ -1,0 +1,110 @@
+"""Reading the performance forms a finance office receives, whatever their layout.
+
+`review_form` finds the blocks of a form by their labels (amount tables, indicator tables,
+text with 其中 lists; see docs/FORMS.md for the rule of each layout) and checks every
+relation the form states. It never refuses a form that has at least one block: what does
+not add up, or is not filled, becomes a finding. Forms in the standard layout that the
+strict reader (`form_xlsx.read_form`) can turn into a dossier are scored there; this path
+serves every form, scored or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.core.checks import Finding
+from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.forms.amounts import check_table, read_tables
+from jixiao.formats.forms.cells import Sheet, label, load
+from jixiao.formats.forms.indicators import find_header, read_table
+from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
+from jixiao.formats.forms.texts import check_texts
+
+LOOKED_FOR = ("金额表头（年初预算数/全年预算数/全年执行数/金额/补助资金 等列名）、"
+              "绩效指标表头（一级指标/二级指标/三级指标/指标名称 与 分值/指标值/实际完成值/得分）")
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class FormReview:
+    """What a form says and what does not add up in it. No score: the form is judged, not
+    scored (a scored form in the standard layout goes through `read_form`)."""
+
+    file: str
+    kind: str
+    sheets: list[str]
+    blocks: list[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def form_kind(sheets: list[Sheet]) -> str:
+    """The form type named by its titles (the first rows of each sheet)."""
+    for sheet in sheets:
+        for r in range(min(6, len(sheet.rows))):
+            for c in range(sheet.width(r)):
+                title = label(sheet.cell(r, c))
+                for words, kind in FORM_TYPES:
+                    if all(w in title for w in words):
+                        return kind
+    return "未识别的表格"
+
+
+def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
+    review = FormReview(file, form_kind(sheets), [s.name for s in sheets], [])
+    for sheet in sheets:
+        tables = read_tables(sheet)
+        money_weight = money_score = None
+        for table in tables:
+            review.findings += check_table(table)
+            review.blocks.append(f"{sheet.name}!第{table.header + 1}行 金额表")
+            if money_weight is None and table.weight is not None:
+                money_weight, money_score = table.weight, table.score
+        header = find_header(sheet)
+        if header is not None:
+            table_ = read_table(sheet, header[0], header[1], money_weight, money_score)
+            review.findings += table_.findings
+            review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
+        review.findings += check_texts(sheet)
+        if not tables and header is None:
+            fragment = _fragment(sheet)
+            if fragment is not None:
+                review.blocks.append(f"{sheet.name}!第{fragment + 1}行 无表头的指标片段")
+                review.findings.append(Finding(
+                    "form.fragment", "info", sheet.ref(fragment),
+                    None, None, "只见到指标行或合计行，未见表头（可能是表格的后半部分），"
+                    "各列含义不明，未核对分值与得分",
+                ))
+    review.findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    return review
+
+
+def _fragment(sheet: Sheet) -> int | None:
+    """The first row of a form without its header: a 一级 indicator name or a 合计 row."""
+    for r in range(len(sheet.rows)):
+        for c in range(min(3, sheet.width(r))):
+            name = label(sheet.cell(r, c))
+            if name in LEVEL1_NAMES or name in TOTAL_SCORE_ROW:
+                return r
+    return None
+
+
+def review_form(path: str | Path) -> FormReview:
+    """Review any received form; InputError only when no block at all is found."""
+    path = Path(path)
+    sheets = load(path)
+    review = review_sheets(str(path), sheets)
+    if not review.blocks and not review.findings:
+        names = "、".join(s.name for s in sheets) or "（无工作表）"
+        raise InputError([Problem(
+            f"工作表 {names} 中未找到可核对的表格：已查找{LOOKED_FOR}", file=str(path),
+            field=f"{names}",
+        )])
+    return review

@@ -1,0 +1,363 @@
+"""Amount tables of a received form: 项目资金 / 资金情况 / 年度预算申请 blocks and 资金分配表.
+
+The rule of the layout: a header row names at least one additive column (年初预算数,
+全年预算数 or 调整后预算数, 到位数, 全年执行数, 金额, 补助资金 …; see `labels.AMOUNT_ROLES`) and
+may name 执行率, 分值/权重 and 得分. Below it, up to the next section label or header, each row
+has a label left of the first amount column. A row labelled 合计 / 年度资金总额 / 总额 / 小计 is
+a total: when rows with amounts follow it (其中 rows) they are its parts, otherwise the rows
+above it are. Checks: each total against the sum of its parts, column by column (a blank
+total is not checked: some tables leave it open on purpose); each stated 执行率 against
+执行数 ÷ 预算数 (from the 其中 sum when the total row is blank or 0, and the finding says so);
+each 得分 against 分值 × 执行率 (capped at 100%).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.core.checks import Finding
+from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.formats.forms.cells import Sheet, is_blank, label, number, percent_value, text
+from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
+from jixiao.formats.forms.labels import (
+    ADDITIVE_ROLES,
+    AMOUNT_KEYWORDS,
+    AMOUNT_ROLES,
+    BLOCK_LABELS,
+    INDICATOR_ROLES,
+    PART_PREFIX,
+    SECTION_LABELS,
+    SUBTOTAL_ROW,
+    TOTAL_ROW,
+)
+
+_ROLE_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "arrived": "到位数",
+               "executed": "全年执行数", "amount": "金额"}
+
+
+def column_role(text: str) -> str | None:
+    if not text or len(text) > 12:
+        return None
+    for role, words in AMOUNT_ROLES.items():
+        if text in words:
+            return role
+    for word, role in AMOUNT_KEYWORDS:
+        if word in text:
+            return role
+    if text.endswith("资金") and len(text) <= 8:
+        return "amount"
+    return None
+
+
+def is_total_label(raw: str) -> bool:
+    text = label(raw)
+    return bool(text) and len(text) <= 14 and any(
+        text == t or text.endswith(t) for t in TOTAL_ROW + SUBTOTAL_ROW
+    )
+
+
+def is_indicator_header(sheet: Sheet, r: int) -> bool:
+    names = {label(sheet.cell(r, c)) for c in range(sheet.width(r))}
+    keys = INDICATOR_ROLES["level1"] + INDICATOR_ROLES["level3"]
+    return any(k in names for k in keys)
+
+
+def amount_header(sheet: Sheet, r: int) -> dict[int, tuple[str, str]] | None:
+    """Columns of an amount table header row: column → (role, header text)."""
+    if is_indicator_header(sheet, r):
+        return None
+    columns: dict[int, tuple[str, str]] = {}
+    filled = 0
+    for c in range(sheet.width(r)):
+        value = sheet.cell(r, c)
+        if is_blank(value):
+            continue
+        if number(value) is not None:
+            return None  # a header holds no figures
+        filled += 1
+        text = label(value)
+        role = column_role(text)
+        if role is not None:
+            columns[c] = (role, text)
+    columns = {c: v for c, v in columns.items()
+               if v[1] not in BLOCK_LABELS and not _label_column(sheet, r, c)}
+    additive = [c for c, (role, _) in columns.items() if role in ADDITIVE_ROLES]
+    if not additive or filled < 2:
+        return None
+    if len(columns) < 2 and not _followed_by_total(sheet, r, min(columns)):
+        return None
+    return columns
+
+
+def _label_column(sheet: Sheet, r: int, c: int) -> bool:
+    """A column whose cells below hold row labels, not figures (e.g. 年度预算数 over 总额/其中)."""
+    texts = figures = 0
+    for row in range(r + 1, min(r + 8, len(sheet.rows))):
+        if _is_section(sheet, row):
+            break
+        value = sheet.cell(row, c)
+        if is_blank(value):
+            continue
+        if number(value) is not None:
+            figures += 1
+        else:
+            texts += 1
+    return texts > 0 and figures == 0
+
+
+def _followed_by_total(sheet: Sheet, r: int, first: int) -> bool:
+    for row in range(r + 1, min(r + 40, len(sheet.rows))):
+        if is_total_label(_row_label(sheet, row, first)):
+            return True
+    return False
+
+
+def _row_label(sheet: Sheet, r: int, first: int) -> str:
+    texts = [text(sheet.cell(r, c)).strip(":") for c in range(first)
+             if not is_blank(sheet.cell(r, c)) and number(sheet.cell(r, c)) is None]
+    return texts[-1] if texts else ""
+
+
+def _is_section(sheet: Sheet, r: int) -> bool:
+    for c in range(sheet.width(r)):
+        text = label(sheet.cell(r, c))
+        if text and any(text.startswith(s) for s in SECTION_LABELS):
+            return True
+    return False
+
+
+_NUMBERING = (
+    ("paren", re.compile(r"^\([一二三四五六七八九十]+\)")),
+    ("cn", re.compile(r"^[一二三四五六七八九十]+、")),
+    ("num", re.compile(r"^\d+[、.]")),
+)
+
+
+def _numbering(text: str) -> str | None:
+    for kind, pattern in _NUMBERING:
+        if pattern.match(text):
+            return kind
+    return None
+
+
+@dataclass
+class Row:
+    r: int
+    label: str
+    raw: dict[int, object]
+
+    def value(self, c: int) -> Decimal | None:
+        item = number(self.raw.get(c))
+        return item.value if item is not None else None
+
+    @property
+    def total(self) -> bool:
+        return is_total_label(self.label)
+
+
+@dataclass
+class AmountTable:
+    """One amount table as read: its header columns and its rows."""
+
+    sheet: Sheet
+    header: int
+    columns: dict[int, tuple[str, str]]
+    rows: list[Row]
+    header_total: bool = False
+    weight: Decimal | None = None  # 分值 of the total row (counts in the form's 100 points)
+    score: Decimal | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def col(self, role: str) -> int | None:
+        for c, (r, _) in self.columns.items():
+            if r == role:
+                return c
+        return None
+
+
+def read_tables(sheet: Sheet) -> list[AmountTable]:
+    tables = []
+    r = 0
+    while r < len(sheet.rows):
+        columns = amount_header(sheet, r)
+        if columns is None:
+            r += 1
+            continue
+        first = min(columns)
+        header_labels = [label(sheet.cell(r, c)) for c in range(sheet.width(r))]
+        rows: list[Row] = []
+        blank_run = 0
+        end = r + 1
+        while end < len(sheet.rows) and end - r <= 40:
+            if _is_section(sheet, end) or amount_header(sheet, end) is not None \
+                    or is_indicator_header(sheet, end):
+                break
+            raw = {c: sheet.cell(end, c) for c in columns}
+            name = _row_label(sheet, end, first)
+            if not name and all(is_blank(v) for v in raw.values()):
+                blank_run += 1
+                if blank_run >= 3:
+                    break
+            else:
+                blank_run = 0
+                rows.append(Row(end, name, raw))
+            end += 1
+        header_total = any(is_total_label(t) for t in header_labels)
+        tables.append(AmountTable(sheet, r, columns, rows, header_total))
+        r = end
+    return tables
+
+
+def _parts(table: AmountTable, i: int) -> tuple[list[Row], bool] | None:
+    """The rows a total adds up, and whether they follow it (其中) or precede it."""
+    rows = table.rows
+    total = rows[i]
+    kind = _numbering(total.label)
+    following: list[Row] = []
+    for row in rows[i + 1:]:
+        if row.total or (kind is not None and _numbering(row.label) == kind):
+            break
+        following.append(row)
+    additive = [c for c, (role, _) in table.columns.items() if role in ADDITIVE_ROLES]
+    if any(row.value(c) is not None for row in following for c in additive):
+        if any(row.label.startswith("按") for row in following):
+            return None  # several breakdowns (按收入性质分 / 按支出性质分): not one sum
+        if any(row.label.startswith(PART_PREFIX) for row in following[1:]):
+            return None  # a nested 其中: which rows add up to what is not certain
+        return following, True
+    before: list[Row] = []
+    for row in reversed(rows[:i]):
+        if row.total:
+            break
+        before.append(row)
+    before.reverse()
+    if any(row.value(c) is not None for row in before for c in additive):
+        return before, False
+    return None
+
+
+def check_table(table: AmountTable) -> list[Finding]:
+    sheet = table.sheet
+    out: list[Finding] = []
+    sums: dict[int, dict[int, Decimal]] = {}  # total row index → column → 其中 sum
+    for i, row in enumerate(table.rows):
+        if not row.total:
+            continue
+        found = _parts(table, i)
+        if found is None:
+            continue
+        parts, follow = found
+        sums[i] = {}
+        for c, (role, head) in table.columns.items():
+            if role not in ADDITIVE_ROLES:
+                continue
+            values = [p.value(c) for p in parts]
+            present = [v for v in values if v is not None]
+            if not present:
+                continue
+            total = sum(present, Decimal(0))
+            sums[i][c] = total
+            stated = row.value(c)
+            if stated is None:
+                continue
+            n = max(places(v) for v in [stated, *present])
+            if agrees(stated, total, n):
+                continue
+            addends = "+".join(shown(v) for v in present)
+            where = "其中各行" if follow else "以上各行"
+            out.append(finding(
+                "form.total", severity_of(stated, total, n), sheet.ref(row.r, c), total, stated,
+                f"{row.label or '合计'} {head}：所列 {shown(stated)}，{where}之和为 "
+                f"{fmt(total, n)}（{addends}），两者不符",
+            ))
+    out += _rates(table, sums)
+    return out
+
+
+def _base(table: AmountTable, i: int, c: int | None,
+          sums: dict[int, dict[int, Decimal]]) -> tuple[Decimal | None, bool]:
+    """A row's figure in column c, or the sum of its 其中 rows when it is blank or 0."""
+    if c is None:
+        return None, False
+    value = table.rows[i].value(c)
+    part = sums.get(i, {}).get(c)
+    if (value is None or value == 0) and part is not None and part != 0:
+        return part, True
+    return value, False
+
+
+def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Finding]:
+    sheet = table.sheet
+    out: list[Finding] = []
+    rate_c, weight_c, score_c = table.col("rate"), table.col("weight"), table.col("score")
+    executed_c = table.col("executed")
+    rate_head = table.columns[rate_c][1] if rate_c is not None else ""
+    budget_c = table.col("arrived") if "到位" in rate_head else None
+    budget_c = budget_c if budget_c is not None else table.col("annual")
+    if budget_c is None:
+        budget_c = table.col("initial")
+    budget_word = table.columns[budget_c][1] if budget_c is not None else "预算数"
+    first_total = True
+    for i, row in enumerate(table.rows):
+        stated = percent_value(row.raw.get(rate_c)) if rate_c is not None else None
+        budget, from_parts_b = _base(table, i, budget_c, sums)
+        executed, from_parts_e = _base(table, i, executed_c, sums)
+        computed: Decimal | None = None
+        if budget is not None and budget != 0 and executed is not None:
+            computed = executed / budget * HUNDRED
+        name = row.label or "年度资金总额"
+        note = "按其中各行之和（合计行为空或为 0）" if from_parts_b or from_parts_e else "按"
+        basis = (f"{note}{table.columns[executed_c][1] if executed_c is not None else ''} "
+                 f"{shown(executed) if executed is not None else ''} ÷ {budget_word} "
+                 f"{shown(budget) if budget is not None else ''}")
+        rate_wrong = False
+        if stated is not None and computed is not None:
+            n = places(stated)
+            if not agrees(stated, computed, n):
+                rate_wrong = True
+                out.append(finding(
+                    "form.rate", severity_of(stated, computed, n), sheet.ref(row.r, rate_c),
+                    computed, stated,
+                    f"{name} 执行率：所列 {shown(stated)}%，{basis} 计算为 {fmt(computed)}%",
+                ))
+        elif stated is not None and computed is None and budget_c is not None \
+                and executed is not None and (budget is None or budget == 0) and executed != 0:
+            out.append(finding(
+                "form.rate", "warning", sheet.ref(row.r, budget_c), None, stated,
+                f"{name} 执行率：所列 {shown(stated)}%，但{budget_word}为空或为 0，"
+                "无法按执行数 ÷ 预算数核对",
+            ))
+        weight = row.value(weight_c) if weight_c is not None else None
+        score_raw = row.raw.get(score_c) if score_c is not None else None
+        score_number = number(score_raw)
+        score = score_number.value if score_number is not None else None
+        if weight is not None and first_total and (row.total or table.header_total or i == 0):
+            table.weight, table.score, first_total = weight, score, False
+        if weight is None or weight == 0:
+            continue
+        if score is None:
+            if is_blank(score_raw) and score_c is not None:
+                out.append(finding(
+                    "form.not_filled", "info", sheet.ref(row.r, score_c), None, None,
+                    f"{name} 得分未填写（分值 {shown(weight)}）",
+                ))
+            continue
+        rate = computed if computed is not None else stated
+        if rate is None:
+            continue
+        expected = weight * min(rate, HUNDRED) / HUNDRED
+        n = places(score)
+        if agrees(score, expected, n):
+            continue
+        consequent = (rate_wrong and stated is not None
+                      and agrees(score, weight * min(stated, HUNDRED) / HUNDRED, n))
+        out.append(finding(
+            "form.rate_score", "error" if consequent else "warning", sheet.ref(row.r, score_c),
+            expected, score,
+            f"{name} 得分：所列 {shown(score)}，按分值 {shown(weight)} × 执行率 {fmt(rate)}% "
+            f"应为 {fmt(expected)}" + ("（所列得分按有误的执行率计算）" if consequent else
+                                     "（如按分档等其他规则计分，请在说明中注明）"),
+        ))
+    return out

@@ -1,0 +1,30 @@
+"""How a received form's figures become findings: judged at the precision written."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.checks import Finding, Severity
+from jixiao.core.numbers import fmt, places, round_half_up, step
+
+
+def shown(value: Decimal) -> str:
+    """A figure as the form wrote it (its own places, no float noise)."""
+    return fmt(value, places(value))
+
+
+def agrees(stated: Decimal, computed: Decimal, n_places: int) -> bool:
+    """Equal at ``n_places`` decimals, 四舍五入."""
+    return round_half_up(stated, n_places) == round_half_up(computed, n_places)
+
+
+def severity_of(stated: Decimal, computed: Decimal, n_places: int) -> Severity:
+    """An error, or a warning when the gap is one unit of the last shown digit (尾数误差)."""
+    if n_places > 0 and abs(stated - computed) <= step(n_places):
+        return "warning"
+    return "error"
+
+
+def finding(rule: str, severity: Severity, where: str, expected: Decimal | str | None,
+            actual: Decimal | str | None, message: str) -> Finding:
+    return Finding(rule, severity, where, expected, actual, message)

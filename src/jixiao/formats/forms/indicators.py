@@ -1,0 +1,274 @@
+"""Indicator tables of a received form (绩效指标 / 指标名称 blocks), with or without scores.
+
+The rule of the layout: a header row names an indicator column (一级指标, 二级指标, 三级指标 or
+指标名称) and at least two more known columns (分值/权重, 得分, 指标值, 实际完成值 …; see
+`labels.INDICATOR_ROLES`); a second header row right below it (指标性质 / 指标值 / 度量单位
+under 年度指标值) is merged in. Blank 一级/二级 cells carry the name above. A 一级 or 二级 cell
+may state its block's points ("产出指标（50分）", "效益指标 30分)"). The table ends at a 总分 /
+合计 row, a section label (评价结论 …) or the sheet's end.
+
+Checks: a block's stated points against the sum of its rows' 分值 (a block the sheet ends
+inside, without a 合计 row, may be cut off: reported as a note, not an error); a row's 得分
+above its 分值; the 合计 row's 分值 and 得分 against the rows (with the amount block's 分值/得分);
+分值 adding up to more than 100; a quantitative target not reached without a stated reason;
+blank 得分 / 完成值 cells are "not filled" notes. Rows without any figure (blank template rows
+such as 指标1, ……) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.core.checks import Finding
+from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.formats.forms.cells import Number, Sheet, is_blank, label, number, text
+from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
+from jixiao.formats.forms.labels import INDICATOR_ROLES, REASON_WORDS, TOTAL_SCORE_ROW
+
+_STOP = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人",
+         "备注")
+_POINTS = re.compile(r"^(.*?)\(?(\d+(?:\.\d+)?)分?\)$")
+
+
+def _roles(sheet: Sheet, r: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c in range(sheet.width(r)):
+        name = label(sheet.cell(r, c))
+        if not name:
+            continue
+        for role, words in INDICATOR_ROLES.items():
+            if name in words and role not in found:
+                found[role] = c
+                break
+        else:
+            if any(w in name for w in REASON_WORDS) and len(name) <= 16:
+                found.setdefault("reason", c)
+    return found
+
+
+def find_header(sheet: Sheet, start: int = 0) -> tuple[int, dict[str, int]] | None:
+    for r in range(start, len(sheet.rows)):
+        roles = _roles(sheet, r)
+        names = {"level1", "level2", "level3"} & roles.keys()
+        if names and len(roles) >= 3 and ({"weight", "target", "actual", "score"} & roles.keys()):
+            below = _roles(sheet, r + 1)
+            for role, c in below.items():
+                if role not in roles or role in ("target",):
+                    roles[role] = c
+            return r, roles
+    return None
+
+
+def points(cell_text: str) -> tuple[str, Decimal | None]:
+    """"产出指标(50分)" → ("产出指标", 50); a name without points → (name, None)."""
+    raw = text(cell_text)
+    match = _POINTS.match(raw)
+    if match and ("分" in raw[len(match.group(1)):] or ")" in raw) and match.group(1):
+        return match.group(1).rstrip("(:"), Decimal(match.group(2))
+    return raw, None
+
+
+@dataclass
+class Block:
+    level: int
+    name: str
+    points: Decimal
+    r: int
+    c: int
+    weights: list[Decimal]
+    closed: bool = False
+
+
+@dataclass
+class IndicatorTable:
+    sheet: Sheet
+    header: int
+    roles: dict[str, int]
+    weights: list[Decimal]
+    scores: list[Decimal]
+    findings: list[Finding]
+
+
+def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: Decimal | None,
+               money_score: Decimal | None) -> IndicatorTable:
+    out: list[Finding] = []
+    weight_c, score_c = roles.get("weight"), roles.get("score")
+    name_cols = [roles[k] for k in ("level1", "level2", "level3") if k in roles]
+    first_data = header + 2 if _roles(sheet, header + 1) else header + 1
+    open_blocks: dict[int, Block] = {}
+    blocks: list[Block] = []
+    weights: list[Decimal] = []
+    scores: list[Decimal] = []
+    unfilled_score: list[str] = []
+    unfilled_actual: list[str] = []
+    total_row: int | None = None
+    r = first_data
+    while r < len(sheet.rows):
+        cells = [label(sheet.cell(r, c)) for c in range(sheet.width(r))]
+        if any(c and any(c.startswith(s) for s in _STOP) for c in cells[:3]):
+            break
+        left = cells[: (weight_c if weight_c is not None else len(cells))]
+        if any(c in TOTAL_SCORE_ROW for c in left if c):
+            total_row = r
+            break
+        for level, key in ((1, "level1"), (2, "level2")):
+            col = roles.get(key)
+            if col is None or is_blank(sheet.cell(r, col)):
+                continue
+            for lv in [lv for lv in open_blocks if lv >= level]:
+                open_blocks.pop(lv).closed = True
+            name, stated = points(str(sheet.cell(r, col)))
+            if stated is not None:
+                block = Block(level, name, stated, r, col, [])
+                open_blocks[level] = block
+                blocks.append(block)
+        weight = number(sheet.cell(r, weight_c)) if weight_c is not None else None
+        where = _name(sheet, r, name_cols)
+        if weight is not None:
+            weights.append(weight.value)
+            for block in open_blocks.values():
+                block.weights.append(weight.value)
+            score_cell = sheet.cell(r, score_c) if score_c is not None else ""
+            score = number(score_cell)
+            if score is not None:
+                scores.append(score.value)
+                if score.value > weight.value:
+                    out.append(finding(
+                        "form.score_over", "error", sheet.ref(r, score_c), weight.value,
+                        score.value, f"{where} 得分 {shown(score.value)} 超过分值 "
+                        f"{shown(weight.value)}",
+                    ))
+            elif score_c is not None and is_blank(score_cell):
+                unfilled_score.append(sheet.ref(r, score_c))
+        out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
+        r += 1
+    ended = total_row is not None
+    for block in blocks:
+        if not block.weights:
+            continue
+        if not block.closed and not ended:
+            got = sum(block.weights, Decimal(0))
+            if got != block.points:
+                out.append(finding(
+                    "form.truncated", "info", sheet.ref(block.r, block.c), block.points, got,
+                    f"{block.name}（{shown(block.points)}分）之下只见到 {shown(got)} 分的指标，"
+                    "其后没有合计行，表格可能不完整，未作核对",
+                ))
+            continue
+        got = sum(block.weights, Decimal(0))
+        if got != block.points:
+            addends = "+".join(shown(w) for w in block.weights)
+            out.append(finding(
+                "form.block_weight", "error", sheet.ref(block.r, block.c), got, block.points,
+                f"{block.name} 标明 {shown(block.points)} 分，其下各指标分值之和为 "
+                f"{shown(got)}（{addends}）",
+            ))
+    all_weights = weights + ([money_weight] if money_weight is not None else [])
+    weight_sum = sum(all_weights, Decimal(0))
+    if total_row is not None:
+        out += _total(sheet, total_row, weight_c, score_c, weight_sum,
+                      scores + ([money_score] if money_score is not None else []),
+                      len(scores) == len(weights))
+    elif weight_sum > HUNDRED:
+        out.append(finding(
+            "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
+            f"各指标分值之和为 {shown(weight_sum)}，超过 100 分",
+        ))
+    if unfilled_score:
+        out.append(finding(
+            "form.not_filled", "info", unfilled_score[0], None, None,
+            f"{len(unfilled_score)} 个指标的得分未填写（{'、'.join(unfilled_score[:5])}"
+            f"{' 等' if len(unfilled_score) > 5 else ''}），无法核对得分",
+        ))
+    if unfilled_actual:
+        out.append(finding(
+            "form.not_filled", "info", unfilled_actual[0], None, None,
+            f"{len(unfilled_actual)} 个指标的实际完成值未填写（{'、'.join(unfilled_actual[:5])}"
+            f"{' 等' if len(unfilled_actual) > 5 else ''}）",
+        ))
+    return IndicatorTable(sheet, header, roles, weights, scores, out)
+
+
+def _name(sheet: Sheet, r: int, cols: list[int]) -> str:
+    for c in reversed(cols):
+        if not is_blank(sheet.cell(r, c)):
+            return points(str(sheet.cell(r, c)))[0][:30]
+    return sheet.ref(r)
+
+
+def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
+           weight_sum: Decimal, scores: list[Decimal], all_scored: bool) -> list[Finding]:
+    """The 合计/总分 row: two figures are (分值, 得分) in order; one figure by its column."""
+    figures = [(c, item.value) for c in range(sheet.width(r))
+               if (item := number(sheet.cell(r, c))) is not None]
+    stated_weight: Decimal | None = None
+    stated_score: Decimal | None = None
+    wc = sc = 0
+    if len(figures) >= 2:
+        (wc, stated_weight), (sc, stated_score) = figures[0], figures[1]
+    elif len(figures) == 1:
+        c, value = figures[0]
+        if c == weight_c:
+            stated_weight, wc = value, c
+        else:
+            stated_score, sc = value, c
+    out: list[Finding] = []
+    if stated_weight is not None and weight_sum != 0 and stated_weight != weight_sum:
+        out.append(finding(
+            "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
+            f"合计分值：所列 {shown(stated_weight)}，各行分值之和为 {shown(weight_sum)}",
+        ))
+    if stated_score is not None and all_scored and scores:
+        got = sum(scores, Decimal(0))
+        n = max(places(v) for v in [stated_score, *scores])
+        if not agrees(stated_score, got, n):
+            out.append(finding(
+                "form.score_total", severity_of(stated_score, got, n), sheet.ref(r, sc), got,
+                stated_score,
+                f"总分：所列 {shown(stated_score)}，各行得分之和为 {fmt(got, n)}",
+            ))
+    return out
+
+
+def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
+                unfilled: list[str], weighted: bool) -> list[Finding]:
+    """A quantitative target not reached, without a reason, is worth a warning."""
+    target_c, actual_c = roles.get("target"), roles.get("actual")
+    if target_c is None or actual_c is None:
+        return []
+    target_cell = sheet.cell(r, target_c)
+    actual_cell = sheet.cell(r, actual_c)
+    nature_c, unit_c = roles.get("nature"), roles.get("unit")
+    if "nature" in roles and nature_c == target_c:
+        target_cell = sheet.cell(r, roles.get("target_value", target_c + 1))
+    target = number(target_cell)
+    if target is not None and nature_c is not None and target.direction is None:
+        sign = text(sheet.cell(r, nature_c))
+        direction = {"≥": ">=", "≧": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "<=": "<=",
+                     "=": "=", "═": "="}.get(sign)
+        target = Number(target.value, target.unit, direction, target.from_cell)
+    if is_blank(actual_cell):
+        if target is not None or weighted:
+            unfilled.append(sheet.ref(r, actual_c))
+        return []
+    actual = number(actual_cell)
+    if target is None or actual is None or target.direction not in (">=", "<="):
+        return []
+    unit = target.unit or (text(sheet.cell(r, unit_c)) if unit_c is not None else "")
+    a_value = actual.value
+    if actual.unit and target.unit and actual.unit != target.unit:
+        return []
+    if (target.percent or unit == "%") and actual.from_cell and a_value <= Decimal("1.5"):
+        a_value = a_value * HUNDRED
+    met = a_value >= target.value if target.direction == ">=" else a_value <= target.value
+    reason_c = roles.get("reason")
+    if met or (reason_c is not None and not is_blank(sheet.cell(r, reason_c))):
+        return []
+    sign = "≥" if target.direction == ">=" else "≤"
+    return [finding(
+        "form.target", "warning", sheet.ref(r, actual_c), target.value, a_value,
+        f"{where}：年度指标值 {sign}{shown(target.value)}{unit}，实际完成 {shown(a_value)}"
+        f"{unit}，未达到目标且未说明原因",
+    )]

@@ -1,0 +1,93 @@
+"""The label vocabulary of the forms a finance office receives, as data.
+
+A new provincial layout usually needs only new words here (docs/FORMS.md says which list
+takes which word). Labels are compared after `cells.norm` (NFKC, traditional → simplified
+for the characters below, whitespace and parenthesised parts removed).
+"""
+
+from __future__ import annotations
+
+# Traditional characters met in published forms (mirrors of mainland pages), → simplified.
+TRADITIONAL = (
+    "計计額额資资預预執执實实際际標标績绩產产滿满總总體体項项財财數数級级質质時时經经濟济"
+    "會会態态續续響响務务對对補补萬万鄉乡鎮镇銜衔進进興兴應应約约單单門门報报評评價价劃划"
+    "發发費费結结餘余轉转撥拨權权調调後后達达與与無无為为歸归幫帮貧贫準准區区縣县農农業业"
+    "個个戶户億亿類类範范圍围蓋盖內内場场學学園园醫医療疗衛卫養养環环節节護护廢废設设現现"
+    "義义條条幣币區区標标況况開开線线負负責责聯联係系電电話话務务據据構构織织導导夠够響响"
+    "覺觉證证質质獎奖勵励勞劳動动險险儲储備备災灾減减輕轻紮扎穩稳鞏巩脫脱貸贷約约東东嶺岭"
+    "橋桥崇崇對对象象"
+)
+
+# Column headers of amount tables (项目资金 / 资金情况 / 资金分配表), by role.
+AMOUNT_ROLES: dict[str, tuple[str, ...]] = {
+    "initial": ("年初预算数", "年初预算", "年初数"),
+    "annual": ("全年预算数", "调整后预算数", "调整预算数", "全年调整预算数", "全年预算",
+               "调整后预算", "年度预算数", "预算数"),
+    "arrived": ("到位数", "资金到位数", "全年到位数", "实际到位数", "到位资金"),
+    "executed": ("全年执行数", "预算执行数", "执行数", "全年执行", "实际执行数", "实际支出数",
+                 "支出数", "实际支出", "全年支出数"),
+    "rate": ("执行率", "预算执行率", "全年执行率", "资金执行率"),
+    "weight": ("分值", "权重", "执行率权重"),
+    "score": ("得分", "执行率得分", "自评得分"),
+    "amount": ("金额", "补助金额", "补助资金", "资金投入", "本年度申请资金", "上年度安排资金",
+               "安排资金", "分配资金", "下达资金", "资金数", "资金额度", "投资额", "申请资金",
+               "补助标准", "下达金额", "分配金额"),
+}
+# Labels of a whole amount block, written in its header row: never a column.
+BLOCK_LABELS = ("项目资金", "资金情况", "年度预算申请", "预算执行情况", "部门预算执行情况",
+                "项目资金申请", "支出明细预算", "年度资金总额", "年度预算数", "资金投入情况",
+                "年度资金", "资金来源")
+ADDITIVE_ROLES = ("initial", "annual", "arrived", "executed", "amount")
+# Keyword fallbacks for headers not listed above (first match wins, in this order).
+AMOUNT_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("执行率", "rate"), ("到位率", "arrival_rate"), ("得分", "score"), ("权重", "weight"),
+    ("执行数", "executed"), ("支出数", "executed"), ("到位数", "arrived"),
+    ("年初预算", "initial"), ("预算数", "annual"), ("金额", "amount"),
+)
+
+# Row labels of a total (合计) row, and of a group subtotal.
+TOTAL_ROW = ("年度资金总额", "资金总额", "总额", "合计", "总计", "年度资金合计", "资金合计",
+             "资金总计")
+SUBTOTAL_ROW = ("小计",)
+PART_PREFIX = "其中"
+
+# Labels that start another part of a form: an amount table stops before them.
+SECTION_LABELS = ("年度总体目标", "总体目标", "绩效指标", "一级指标", "指标名称", "当年绩效目标",
+                  "年度绩效目标", "绩效目标", "项目年度", "单位已有", "项目基本情况",
+                  "年度目标", "评价结论", "存在问题", "改进措施")
+
+# Indicator tables.
+INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称", "具体指标", "绩效指标名称"),
+    "target": ("年度指标值", "年度目标值", "指标值", "目标值", "年度预期指标值", "预期指标值",
+               "计划值", "年初指标值", "调整指标值", "年度指标", "预期目标值"),
+    "actual": ("实际完成值", "全年实际值", "实际值", "全年实际完成值", "实际完成", "完成值",
+               "全年完成值", "实际完成情况", "全年实际完成情况"),
+    "weight": ("分值", "权重", "指标权重", "指标分值"),
+    "score": ("得分", "自评得分", "指标得分"),
+    "nature": ("指标性质",),
+    "unit": ("度量单位", "计量单位", "单位"),
+}
+LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "项目决策", "项目过程",
+                "项目管理", "项目产出", "项目效益", "决策", "过程", "产出", "效益")
+REASON_WORDS = ("偏差原因", "未完成原因", "原因分析", "改进措施", "原因")
+TOTAL_SCORE_ROW = ("总分", "合计", "总计", "总得分", "综合得分", "合计得分", "自评总分")
+PLACEHOLDER_NAMES = ("……", "…", "...", "指标1", "指标2", "指标3", "指标4")
+BLANK_MARKS = frozenset({"", "—", "-", "--", "——", "一", "/", "无", "不涉及", "不适用", "\\"})
+
+# Titles → form type, first match wins (the type is reported; the blocks decide the checks).
+FORM_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("转移支付", "区域绩效自评表"), "中央对地方转移支付区域绩效自评表"),
+    (("目标自评表",), "资金绩效目标自评表"),
+    (("部门整体",), "部门整体支出绩效自评表"),
+    (("整体支出",), "部门整体支出绩效自评表"),
+    (("部门整体绩效",), "部门整体支出绩效自评表"),
+    (("绩效自评表",), "项目支出绩效自评表"),
+    (("自评表",), "项目支出绩效自评表"),
+    (("申报表",), "绩效目标申报表"),
+    (("绩效目标表",), "绩效目标表"),
+    (("资金分配表",), "资金分配表"),
+    (("分配表",), "资金分配表"),
+)
