@@ -4,7 +4,9 @@ with the words it was read from and where they are. Plus sentence helpers."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from jixiao.audit.text import Paragraph, Table
@@ -56,10 +58,48 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:、（(]")
+
+
+@lru_cache(maxsize=16)
+def _clause_breaks(text: str) -> list[int]:
+    """Offsets of the clause breaks in ``text`` (one scan per text, kept for the next call)."""
+    return [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+
 def clause_before(text: str, pos: int) -> str:
-    """The words from the last clause break (，；。：) up to ``pos``."""
-    cut = max(text.rfind(c, 0, pos) for c in "，,；;。：:、（(")
-    return text[cut + 1:pos]
+    """The words from the last clause break (，；。：) up to ``pos``.
+
+    The breaks are looked up in a sorted list, not searched backwards one character kind at a
+    time: in a long paragraph with few breaks, every figure rescanned its whole prefix.
+    """
+    return text[clause_start(text, pos):pos]
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Where `clause_before` ``(text, pos)`` starts."""
+    breaks = _clause_breaks(text)
+    k = bisect_left(breaks, pos)  # breaks[k - 1] is the last one before pos
+    return breaks[k - 1] + 1 if k else 0
+
+
+@lru_cache(maxsize=64)
+def _word_ends(text: str, word: str) -> list[int]:
+    """Where each occurrence of ``word`` in ``text`` ends (overlapping ones included)."""
+    ends: list[int] = []
+    i = text.find(word)
+    while i >= 0:
+        ends.append(i + len(word))
+        i = text.find(word, i + 1)
+    return ends
+
+
+def clause_has(text: str, pos: int, word: str) -> bool:
+    """``word in clause_before(text, pos)``, without copying and rescanning the clause (a
+    long clause with many figures made that quadratic)."""
+    ends = _word_ends(text, word)
+    j = bisect_right(ends, pos)  # ends[j - 1]: the last occurrence ending by pos
+    return j > 0 and ends[j - 1] - len(word) >= clause_start(text, pos)
 
 
 def clip(text: str, limit: int = 240) -> str:

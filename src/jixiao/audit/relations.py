@@ -30,11 +30,21 @@ anything else is skipped, never guessed (a false alarm costs a finance officer's
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.audit.claims import Claim, Sentence, at_paragraph, clause_before, clip, sentences
+from jixiao.audit.claims import (
+    Claim,
+    Sentence,
+    at_paragraph,
+    clause_before,
+    clause_has,
+    clause_start,
+    clip,
+    sentences,
+)
 from jixiao.audit.figures import Figure, figures, finest, of_base
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison
@@ -410,25 +420,24 @@ _COUNT_UNITS = ("个", "项", "家", "件", "户")
 
 
 def phased_counts(p: Paragraph) -> Iterator[Claim]:
-    counts = [f for f in figures(p.text) if f.unit in _COUNT_UNITS]
+    text = p.text
+    counts = [f for f in figures(text) if f.unit in _COUNT_UNITS]
     parts: list[Figure] = []
     for f in counts:
-        clause = clause_before(p.text, f.start)
-        phase = [w for w in (*_FIRST_PHASE, *_LATER_PHASES) if w in clause]
+        phase = [w for w in (*_FIRST_PHASE, *_LATER_PHASES) if clause_has(text, f.start, w)]
         if len(phase) == 1 and (parts or phase[0] in _FIRST_PHASE):
             if parts and parts[0].unit != f.unit:
                 return
             parts.append(f)
         elif parts:
             break  # the run of phase figures has ended
-    if len(parts) < 2 or not any(w in clause_before(p.text, parts[-1].start)
-                                 for w in _LATER_PHASES):
+    if len(parts) < 2 or not any(clause_has(text, parts[-1].start, w) for w in _LATER_PHASES):
         return
     earlier = [
         f for f in counts
         if f.end <= parts[0].start and f.unit == parts[0].unit
-        and any(w in clause_before(p.text, f.start) for w in _TOTAL_WORDS)
-        and not any(w in clause_before(p.text, f.start) for w in (*_FIRST_PHASE, *_LATER_PHASES))
+        and any(clause_has(text, f.start, w) for w in _TOTAL_WORDS)
+        and not any(clause_has(text, f.start, w) for w in (*_FIRST_PHASE, *_LATER_PHASES))
     ]
     if not earlier:
         return
@@ -444,7 +453,7 @@ def phased_counts(p: Paragraph) -> Iterator[Claim]:
 
 # --- unit conversions -------------------------------------------------------------------------
 
-_PHRASE = re.compile(r"^[\u4e00-\u9fff]{5,}")
+_PHRASE = re.compile(r"[\u4e00-\u9fff]{5,}")  # matched at a position, not on a copied tail
 
 
 def conversions(doc: Document) -> Iterator[Claim]:
@@ -454,16 +463,24 @@ def conversions(doc: Document) -> Iterator[Claim]:
     for p in doc.paragraphs:
         for f in figures(p.text):
             if f.unit == "万":
-                m = _PHRASE.match(p.text[f.end:])
+                m = _PHRASE.match(p.text, f.end)
                 if m:
                     scaled.append((p, f, m.group(0)))
             elif f.unit in ("人", "元", "个", "名") and f.value == f.value.to_integral():
-                plain.append((p, f, clause_before(p.text, f.start)))
+                # Only the clause's last 12 characters are ever compared (the wording key).
+                start = max(clause_start(p.text, f.start), f.start - 12)
+                plain.append((p, f, p.text[start:f.start]))
+    # Each wording looked up in an index, not compared with every other figure's (which was
+    # quadratic in the number of figures of a long report).
+    rivals = Counter(w[:12] for _, _, w in scaled)
+    endings: dict[str, list[tuple[Paragraph, Figure]]] = {}  # last 5…12 characters → figures
+    for q, g, before in plain:
+        for size in range(5, min(12, len(before)) + 1):
+            endings.setdefault(before[-size:], []).append((q, g))
     for p, f, wording in scaled:
         key = wording[:12]
-        hits = [(q, g) for q, g, before in plain if before.endswith(key) and len(key) >= 5]
-        rivals = [1 for _, _, w in scaled if w[:12] == key]
-        if len(hits) != 1 or len(rivals) != 1:
+        hits = endings.get(key, []) if len(key) >= 5 else []
+        if len(hits) != 1 or rivals[key] != 1:
             continue
         q, g = hits[0]
         converted = g.value / Decimal(10000)
