@@ -117,3 +117,20 @@ def test_save_versioned_bumps_the_version_or_refuses(demo: Any) -> None:
     with pytest.raises(Conflict):
         save_versioned(stale, {"purpose": "乙"}, stale.version)
     assert Agreement.objects.get(pk=row.pk).purpose == "甲"
+
+
+def test_a_refusal_no_view_handles_is_its_status_and_message(db: Any) -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from jixiao.web.kernel.errors import stale
+    from jixiao.web.kernel.pages import RefusalMiddleware
+
+    middleware = RefusalMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/")
+    with translation.override("en"):
+        response = middleware.process_exception(request, stale())
+    assert response is not None and response.status_code == 409
+    assert STALE["en"] in response.content.decode()
+    assert middleware.process_exception(request, ValueError("x")) is None

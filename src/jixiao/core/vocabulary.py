@@ -1,7 +1,8 @@
 """The domain's words, each in one place: the values the dossier allows, read from its types
 (never copied), and their Chinese labels. The web builds its choice lists and labels from
-here; a value added to a `Literal` in `jixiao.core.dossier` shows up everywhere at once (and
-`tests/web/test_vocabulary.py` fails until it has a label)."""
+here; a value added to a `Literal` in `jixiao.core.dossier` shows up everywhere at once (shown
+as itself until it has a label: `tests/web/test_vocabulary.py` fails until then). A label may
+come before its value (the label maps are looked up, never iterated for choices)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ TRANSACTION_TYPES: tuple[str, ...] = get_args(TransactionType)
 
 METHOD_LABELS: dict[str, str] = {
     "quantitative": "定量", "qualitative": "定性", "deduction": "扣分", "manual": "人工",
-    "execution": "预算执行",
+    "execution": "预算执行", "stepped": "分段", "range": "区间",
 }
 DIRECTION_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", "=": "="}
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}

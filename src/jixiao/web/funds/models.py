@@ -15,9 +15,10 @@ from jixiao.web.fields import DecimalText
 # The kinds are the dossier's (`RecipientKind`); the literals are their translatable labels.
 KIND_LABELS = {
     "province": gettext_lazy("省"), "city": gettext_lazy("帮扶市"), "county": gettext_lazy("县"),
-    "work_team": gettext_lazy("工作队"), "unit": gettext_lazy("单位"),
+    "township": gettext_lazy("乡镇"), "work_team": gettext_lazy("工作队"),
+    "unit": gettext_lazy("单位"),
 }
-KIND_CHOICES = [(kind, KIND_LABELS[kind]) for kind in vocabulary.RECIPIENT_KINDS]
+KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in vocabulary.RECIPIENT_KINDS]
 
 
 class Fund(models.Model):

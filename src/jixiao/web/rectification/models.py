@@ -22,7 +22,7 @@ STATUS_LABELS = {
     "部分整改": gettext_lazy("部分整改"), "已整改": gettext_lazy("已整改"),
     "已销号": gettext_lazy("已销号"),
 }
-SOURCE_CHOICES = [(value, SOURCE_LABELS[value]) for value in vocabulary.PROBLEM_SOURCES]
+SOURCE_CHOICES = [(value, SOURCE_LABELS.get(value, value)) for value in vocabulary.PROBLEM_SOURCES]
 STATUS_CHOICES = [(value, STATUS_LABELS[value]) for value in STATUSES]
 
 
