@@ -32,6 +32,7 @@ from pathlib import Path
 
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.form_xlsx import FORM_SUFFIXES
+from jixiao.formats.limits import TEXT_BYTES, TEXT_CHARS, check_zip
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -191,6 +192,7 @@ def read_docx(path: Path) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    check_zip(path, "Word 文档")  # before python-docx inflates and parses it
     try:
         document = docx.Document(str(path))
     except Exception as exc:
@@ -311,7 +313,7 @@ def read_pdf(path: Path) -> Document:
         raise InputError([Problem("无法读取该 PDF（pdftotext 报错："
                                   f"{run.stderr.decode('utf-8', 'replace').strip()}）",
                                   file=str(path))])
-    text = run.stdout.decode("utf-8", "replace")
+    text = _bounded(run.stdout.decode("utf-8", "replace"), path)
     if not text.strip():
         raise InputError([Problem("该 PDF 没有文字层（可能是扫描件），无法核对", file=str(path))])
     return parse_layout(text, str(path))
@@ -432,8 +434,12 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
     if suffix in FORM_SUFFIXES:
         raise InputError([Problem("自评表（Excel）请用 audit_file 或 jixiao check 核对",
                                   file=str(path))])
+    size = path.stat().st_size
+    if size > TEXT_BYTES.value:
+        raise InputError([Problem(
+            f"文件有 {size:,} 字节，超过{TEXT_BYTES.said()}", file=str(path))])
     raw = path.read_bytes()
-    text = _decode(raw, path)
+    text = _bounded(_decode(raw, path), path)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and "<html" in text[:2000].lower()):
         return parse_html(text, str(path))
     if suffix in TEXT_SUFFIXES or suffix == "":
@@ -441,6 +447,13 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
     raise InputError([Problem(
         f"不支持的报告格式 {suffix}（可用：.docx、.txt、.md、.html、.pdf、.xlsx）",
         file=str(path))])
+
+
+def _bounded(text: str, path: Path) -> str:
+    if len(text) > TEXT_CHARS.value:
+        raise InputError([Problem(
+            f"文字有 {len(text):,} 个字符，超过{TEXT_CHARS.said()}", file=str(path))])
+    return text
 
 
 def _decode(raw: bytes, path: Path) -> str:

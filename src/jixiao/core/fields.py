@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
+
 LIMIT = Decimal(10) ** 15  # 千万亿: beyond any fund, and well inside exact Decimal arithmetic
 MAX_PLACES = 28  # a ratio or an Excel float carries many; more is not a figure
 
@@ -21,7 +23,23 @@ def decimal_input(value: object) -> object:
         raise ValueError("应为数字，而不是布尔值")
     if isinstance(value, float):
         return Decimal(repr(value))
+    if isinstance(value, str) and _oversized(value):
+        raise ValueError(
+            f"数字过长或指数过大（最多 {MAX_NUMBER_CHARS} 个字符，指数在 ±{MAX_EXPONENT} 以内）"
+        )
     return value
+
+
+def _oversized(text: str) -> bool:
+    """A number written with more characters or a larger exponent than any figure has."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        return all(ch in "0123456789+-.eE_, " for ch in text)
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return False  # not a number at all: pydantic says so
+    return value.is_finite() and abs(value.adjusted()) > MAX_EXPONENT
 
 
 def bounded(value: Decimal) -> Decimal:

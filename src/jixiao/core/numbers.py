@@ -57,13 +57,29 @@ def fmt_natural(value: Decimal | None) -> str:
     return f"{value:f}"
 
 
+MAX_NUMBER_CHARS = 40  # no figure is written with more characters
+MAX_EXPONENT = 30  # nor with an exponent beyond ±30 (1E+999999999 prints a billion digits)
+
+
 def to_decimal(text: str) -> Decimal | None:
-    """Parse a decimal literal, or None when it is not one."""
+    """Parse a decimal literal, or None when it is not one.
+
+    Text longer than `MAX_NUMBER_CHARS` or with an exponent beyond ±`MAX_EXPONENT` is not a
+    figure: it is refused before any arithmetic could build a huge number.
+    """
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except (InvalidOperation, AttributeError):
+        cleaned = text.strip().replace(",", "")
+    except AttributeError:
         return None
-    return value if value.is_finite() else None
+    if len(cleaned) > MAX_NUMBER_CHARS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or abs(value.adjusted()) > MAX_EXPONENT:
+        return None
+    return value
 
 
 class UnitMismatch(ValueError):

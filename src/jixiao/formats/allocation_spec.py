@@ -27,6 +27,7 @@ from jixiao.core.allocation import (
 )
 from jixiao.core.numbers import to_decimal
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.limits import check_xlsx
 from jixiao.formats.yaml_loader import Lines, Loc
 from jixiao.formats.yaml_model import field_name, load, to_model
 
@@ -129,6 +130,7 @@ def _grid(path: Path) -> list[list[Any]]:
     try:
         if path.suffix.lower() == ".csv":
             return list(csv.reader(io.StringIO(_decode(path.read_bytes(), file), newline="")))
+        check_xlsx(path)  # before calamine allocates its grid
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except InputError:

@@ -131,6 +131,7 @@ from jixiao.core.numbers import (
 )
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.limits import check_xlsx
 from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
 
@@ -223,6 +224,8 @@ def _plain(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to an exponent (86.200 → 86.2, 1E+2 → 100)."""
     value = value.normalize()
     exponent = value.as_tuple().exponent
+    if not value.is_finite() or value.adjusted() > 20:
+        return value  # no figure is this large: left as it is for validation to refuse
     return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
 
 
@@ -360,6 +363,7 @@ def _load_sheets(path: Path) -> list[_Grid]:
     file = str(path)
     if not path.exists():
         raise InputError([Problem("文件不存在", file=file)])
+    check_xlsx(path)  # before calamine allocates its grid
     try:
         book = python_calamine.CalamineWorkbook.from_path(file)
         grids = []

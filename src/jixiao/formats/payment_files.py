@@ -28,6 +28,7 @@ import duckdb
 
 from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.limits import CELLS_LEDGER, UNPACKED_LEDGER, check_xlsx
 from jixiao.formats.payment_columns import (
     COLUMN_NAMES,
     PROJECT_HEADERS,
@@ -192,6 +193,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> pa.Table:
     import fastexcel
     import pyarrow as pa
 
+    check_xlsx(path, CELLS_LEDGER, UNPACKED_LEDGER)  # before fastexcel allocates its grid
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names

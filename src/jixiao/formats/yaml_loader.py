@@ -3,6 +3,11 @@
 Numbers become `Decimal` straight from their text (23312.50 keeps both places; no float ever
 exists), duplicate keys are an error, and `Lines` answers "which line holds this field?"
 for a pydantic error location.
+
+What a document may cost is bounded (`formats/limits.py`): its length, its nesting depth and
+the number of nodes it expands to, aliases counted at every use, so 400 bytes of nested
+aliases ("billion laughs") are refused with the line instead of taking minutes and gigabytes.
+Numbers are at most 40 characters with an exponent within ±30.
 """
 
 from __future__ import annotations
@@ -13,6 +18,14 @@ from typing import Any
 import yaml
 
 from jixiao.formats.errors import InputError, Problem
+from jixiao.formats.limits import (
+    NUMBER_CHARS,
+    NUMBER_EXPONENT,
+    YAML_CHARS,
+    YAML_DEPTH,
+    YAML_NODES,
+    number_text_ok,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -35,9 +48,16 @@ class Lines:
         return None
 
 
+_NUMBER_TAGS = ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int")
+_TOO_LONG = (f"数字过长或指数过大（最多 {NUMBER_CHARS.value} 个字符，"
+             f"指数在 ±{NUMBER_EXPONENT.value} 以内）")
+
+
 def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
     implicit = (node.style is None, False)
     tag = loader.resolve(yaml.ScalarNode, node.value, implicit)  # type: ignore[no-untyped-call]
+    if node.style is None and tag in _NUMBER_TAGS and not number_text_ok(node.value):
+        raise _Bad(node, f"{_TOO_LONG}：{node.value[:40]}…")
     if node.style is None and tag == "tag:yaml.org,2002:float":
         text = node.value.replace("_", "")
         try:
@@ -47,7 +67,40 @@ def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
         if value is None or not value.is_finite():
             raise _Bad(node, f"不是有限的数字：{node.value}")
         return value
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError, ArithmeticError):
+        if tag == "tag:yaml.org,2002:timestamp" or node.tag == "tag:yaml.org,2002:timestamp":
+            raise _Bad(node, f"不是有效的日期：{node.value}（应为 2021-12-31 这样的日期）") \
+                from None
+        raise _Bad(node, f"无法读取的值：{node.value[:40]}") from None
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than `YAML_DEPTH` while composing."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > YAML_DEPTH.value:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Bad(yaml.ScalarNode("", "", mark, mark), _too_deep())
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _too_deep() -> str:
+    return f"嵌套层数过多（或别名引用了自身），超过{YAML_DEPTH.said()}"
+
+
+class _Budget:
+    """Nodes built so far, aliases counted at every use."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
 
 
 class _Bad(Exception):
@@ -56,7 +109,15 @@ class _Bad(Exception):
         self.message = message
 
 
-def _build(node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader) -> Any:
+def _build(
+    node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader, budget: _Budget,
+    depth: int = 0,
+) -> Any:
+    budget.nodes += 1
+    if budget.nodes > YAML_NODES.value:
+        raise _Bad(node, f"内容展开后过大（多半是别名 * 层层引用），超过{YAML_NODES.said()}")
+    if depth > YAML_DEPTH.value:
+        raise _Bad(node, _too_deep())
     lines.add(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -68,11 +129,14 @@ def _build(node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader) -> 
                 raise _Bad(key_node, "不支持 YAML 合并键 <<")
             if key in out:
                 raise _Bad(key_node, f"键重复：{key}")
-            out[key] = _build(value_node, (*loc, key), lines, loader)
+            out[key] = _build(value_node, (*loc, key), lines, loader, budget, depth + 1)
             lines.add((*loc, key), key_node.start_mark.line + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, i), lines, loader) for i, item in enumerate(node.value)]
+        return [
+            _build(item, (*loc, i), lines, loader, budget, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
     assert isinstance(node, yaml.ScalarNode)
     return _scalar(node, loader)
 
@@ -80,13 +144,16 @@ def _build(node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader) -> 
 def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
     """Parse one YAML document into plain data (Decimals for numbers) and its line map."""
     lines = Lines()
+    if len(text) > YAML_CHARS.value:
+        said = f"文件有 {len(text):,} 个字符，超过{YAML_CHARS.said()}"
+        raise InputError([Problem(said, file=file)])
     loader: yaml.SafeLoader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem("文件为空", file=file)])
-        data = _build(node, (), lines, loader)
+        data = _build(node, (), lines, loader, _Budget())
     except _Bad as bad:
         line = bad.node.start_mark.line + 1
         raise InputError([Problem(bad.message, file=file, line=line)]) from None
@@ -99,7 +166,10 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
         line = text.count("\n", 0, err.position) + 1
         problem = Problem(f"含有不允许的控制字符 #x{err.character:04x}", file=file, line=line)
         raise InputError([problem]) from None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+    except RecursionError:
+        line = loader.get_mark().line + 1 if loader is not None else None
+        raise InputError([Problem(_too_deep(), file=file, line=line)]) from None
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         raise InputError([Problem(f"YAML 格式错误：{err}", file=file)]) from None
     finally:
         if loader is not None:

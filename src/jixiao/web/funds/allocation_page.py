@@ -6,7 +6,6 @@ import csv
 import re
 from decimal import Decimal, InvalidOperation
 
-import yaml
 from django.utils.translation import gettext
 
 from jixiao import services
@@ -26,7 +25,7 @@ def example_spec() -> str:
             rows = list(csv.DictReader(fh))
     except OSError:
         return ""
-    names = [f["name"] for f in (yaml.safe_load(text) or {}).get("factors", [])]
+    names = [f["name"] for f in (load_yaml(text)[0] or {}).get("factors", [])]
     lines = ["recipients:"]
     for row in rows:
         values = ", ".join(f"{n}: {_number(row.get(n))}" for n in names)
