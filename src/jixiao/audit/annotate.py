@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from jixiao.audit.audit import AuditResult
 from jixiao.audit.text import Document
+from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.formats.atomic import atomic_path
 from jixiao.formats.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from docx.table import _Cell
 
-_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_LABEL = SEVERITY_LABELS
 
 
 def annotate_docx(doc: Document, result: AuditResult, source: Path, out: Path) -> int:

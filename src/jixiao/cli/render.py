@@ -11,9 +11,11 @@ from jixiao.core.checks import Finding
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
+from jixiao.core.vocabulary import METHOD_LABELS, SEVERITIES, SEVERITY_LABELS
 from jixiao.formats.forms import FormReview
 
-SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY = {s: (SEVERITY_LABELS[s], _STYLE[s]) for s in SEVERITIES}
 
 
 def table_2_1(ev: Evaluation) -> Table:
@@ -72,10 +74,8 @@ def indicator_tree(ev: Evaluation) -> Table:
         table.caption = conventions
     for header in ("指标", "分值", "得分", "所列得分", "得分率", "评分方法"):
         table.add_column(header, justify="left" if header in ("指标", "评分方法") else "right")
-    methods = {
-        "quantitative": "定量", "qualitative": "定性", "deduction": "扣分", "manual": "人工",
-        "execution": "预算执行率", None: "汇总",
-    }
+    methods: dict[str | None, str] = {None: "汇总"}
+    methods.update(METHOD_LABELS)
     for node in ev.scorecard.walk():
         stated = fmt(node.stated_score) if node.stated_score is not None else "—"
         differs = node.stated_score is not None and fmt(node.stated_score) != fmt(node.score)
