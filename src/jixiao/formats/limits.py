@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -196,6 +197,9 @@ def scan_sheet(stream: IO[bytes]) -> Extent:
     return ext
 
 
+_BROKEN = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError)
+
+
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part → the sheet's name (from workbook.xml and its relationships)."""
     names: dict[str, str] = {}
@@ -203,7 +207,7 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         workbook = archive.read("xl/workbook.xml") if _small(archive, "xl/workbook.xml") else b""
         rels = (archive.read("xl/_rels/workbook.xml.rels")
                 if _small(archive, "xl/_rels/workbook.xml.rels") else b"")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
         return names
     targets: dict[bytes, bytes] = {}
     for rel in re.finditer(rb"<Relationship\b([^>]*)>", rels):
@@ -260,7 +264,7 @@ def check_xlsx(path: Path, cells: Limit = CELLS_SMALL, unpacked: Limit = UNPACKE
                     ext = scan_sheet(stream)
             except InputError:
                 raise
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as err:
+            except _BROKEN as err:
                 raise refuse(file, f"工作表「{sheet}」无法解压：{err}") from None
             if ext.area > cells.value:
                 raise refuse(file, (
