@@ -31,7 +31,8 @@ def messages(path: Path, severity: str = "error") -> list[str]:
 def test_a_zero_total_above_a_filled_part_is_reported_with_both_figures(tmp_path: Path) -> None:
     path = build(tmp_path / "zero.xlsx", [
         ["项目支出绩效自评表"],
-        ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率",
+         "得分"],
         [None, "年度资金总额", 0, 0, 0, 10, 0, 0],
         [None, "其中：当年财政拨款", 50, 48.5, 48.5],
         ["年度总体目标", "预期目标"],
@@ -70,7 +71,8 @@ def test_allocation_table_total_and_traditional_script(tmp_path: Path) -> None:
 
 def test_block_points_unfilled_scores_and_pasted_cells(tmp_path: Path) -> None:
     path = build(tmp_path / "ind.xlsx", [
-        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
+         "得分"],
         [None, "产出指标（30分）", "数量指标", "指标1：", None, None, None, None],
         [None, None, None, "受益户数", "≥50个", "30;30;29.99", 10, None],
         [None, None, "质量指标", "合格率", "≥100百分比", "100%", 10, None],
