@@ -128,9 +128,16 @@ def test_an_equal_indicator_that_hits_the_target_scores_full():
     assert quantitative_score("=", D(100), D(100), D(10), None, "proportional") == D(10)
 
 
-def test_an_equal_indicator_that_misses_scores_zero_by_default():
+def test_an_equal_indicator_that_misses_scores_zero_when_all_or_nothing_is_chosen():
     assert quantitative_score("=", D(100), D(99), D(10), None, "zero") == D(0)
-    assert score_of(quant("准确率", 10, "=", 100, 99)) == D(0)
+    assert score_of(quant("准确率", 10, "=", 100, 99), scoring={"equal": "zero"}) == D(0)
+    assert score_of(quant("准确率", 10, "=", 100, 99, equal_convention="zero")) == D(0)
+
+
+def test_an_equal_indicator_below_target_scores_in_proportion_by_default():
+    # Deployed platforms: round(actual / target × weight, 2) below the target.
+    assert score_of(quant("准确率", 10, "=", 100, 99)) == D("9.90")
+    assert score_of(quant("到位率", 7, "=", 100, "86.37")) == D("6.05")
 
 
 def test_an_equal_indicator_that_misses_loses_points_in_proportion_when_configured():

@@ -18,7 +18,6 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from jixiao.core import rates
 from jixiao.core.allocation import allocate
@@ -27,6 +26,7 @@ from jixiao.core.dossier import (
     GradeBand,
     Recipient,
     ScoringConventions,
+    Severity,
     TemplateItem,
     counties_in,
     subtree_agreements,
@@ -41,12 +41,10 @@ from jixiao.core.numbers import (
     round_half_up,
     step,
 )
-from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate, grade_for
+from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate
 
 ZERO = Decimal(0)
 
-Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 # Rule ids and what each asserts, for users (shown by `jixiao rules` and in reports).
 RULES: dict[str, str] = {
@@ -58,7 +56,8 @@ RULES: dict[str, str] = {
     "score.reason": "未得满分的指标须说明扣分理由",
     "qualitative.band": "定性指标得分落在其达成档次的区间内",
     "quantitative.over_target": "大幅超额完成须说明原因",
-    "deduction.balance": "扣分合计等于 分值 − 得分",
+    "deduction.balance": "扣分合计等于 分值（或计算得分）− 得分；有上限、扣完为止时按实扣",
+    "survey.rate": "所列满意度等于 满意人数 ÷ 有效问卷数",
     "deduction.problem": "每项扣分对应一个存在的问题",
     "problem.measure": "每个问题都有改进意见",
     "template.weights": "一级指标及分值符合权重模板",
@@ -187,8 +186,8 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
                 node.stated_score, _sum(s for s in stated if s is not None), unit="分",
             )
     yield Comparison(
-        "score.within_weight", where, f"「{name}」的所列得分", node.weight, node.stated_score,
-        op="<=", unit="分",
+        "score.within_weight", where, f"「{name}」的所列得分", node.effective_weight,
+        node.stated_score, op="<=", unit="分",
     )
     yield Comparison(
         "score.stated", where, f"「{name}」的所列得分（按规则计算）", node.score,
@@ -204,32 +203,47 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     source = node.source
     if node.children or source is None:
         return
+    full = node.effective_weight
     yield Comparison(
-        "score.within_weight", where, f"「{name}」评价人给定的得分", node.weight, source.score,
+        "score.within_weight", where, f"「{name}」评价人给定的得分", full, source.score,
         op="<=", unit="分",
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
-    deducted = _sum(d.points for d in source.deductions)
     needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself
+    itemized = bool(source.deductions) or source.per_occurrence is not None
     if (
-        needs_reason and stated_or_computed < node.weight
-        and not source.reason and not source.analysis and not source.deductions
+        needs_reason and stated_or_computed < full
+        and not source.reason and not source.analysis and not itemized
     ):
         yield Finding(
-            "score.reason", "error", where, str(node.weight), str(stated_or_computed),
-            f"「{name}」未得满分（{fmt(stated_or_computed)}/{fmt(node.weight)}），但没有扣分理由",
+            "score.reason", "error", where, str(full), str(stated_or_computed),
+            f"「{name}」未得满分（{fmt(stated_or_computed)}/{fmt(full)}），但没有扣分理由",
         )
-    if source.deductions:
+    if node.base is not None:
+        # Deductions on top of a computed score (or of the weight, for 扣分 indicators):
+        # the points taken off after their cap and floor.
+        base = round_half_up(node.base, 2)
+        what = "分值" if source.method == "deduction" else "计算得分"
+        yield Comparison(
+            "deduction.balance", where, f"「{name}」的扣分合计（{what} − 所列得分）",
+            base - stated_or_computed, node.deducted, unit="分",
+        )
+    elif source.deductions:
         yield Comparison(
             "deduction.balance", where, f"「{name}」的扣分合计（分值 − 所列得分）",
-            node.weight - stated_or_computed, deducted, unit="分",
+            full - stated_or_computed, _sum(d.points for d in source.deductions), unit="分",
         )
-        for k, ded in enumerate(source.deductions):
-            if ded.problem is None:
-                yield Finding(
-                    "deduction.problem", "error", f"{where}/deductions/{k}", None, str(ded.points),
-                    f"「{name}」扣 {ded.points} 分（{ded.reason}），未对应任何存在的问题",
-                )
+    if source.survey is not None and isinstance(source.actual, Decimal):
+        yield Comparison(
+            "survey.rate", where, f"「{name}」所列满意度（满意人数 ÷ 有效问卷）",
+            source.survey.rate, source.actual, places=places(source.actual), unit="%",
+        )
+    for k, ded in enumerate(source.deductions):
+        if ded.problem is None:
+            yield Finding(
+                "deduction.problem", "error", f"{where}/deductions/{k}", None, str(ded.points),
+                f"「{name}」扣 {ded.points} 分（{ded.reason}），未对应任何存在的问题",
+            )
     if source.method == "qualitative" and source.level is not None and source.score is not None:
         low, high = conv.qualitative_bands[source.level]
         if source.weight > 0:
@@ -298,13 +312,13 @@ def stated_total_checks(
     if ev.stated_grade is not None:
         # Grade the figure as displayed (2 places, half-up), as a reader of the report would.
         shown = round_half_up(ev.stated_total if ev.stated_total is not None else card.score, 2)
-        expected = grade_for(shown, bands)
+        expected = card.grade_of(shown, bands)
         if expected != ev.stated_grade:
             yield Finding(
                 "grade.stated", "error", "total", expected, ev.stated_grade,
                 f"所列总得分 {fmt(shown)} 对应等级「{expected}」，报告所列为「{ev.stated_grade}」",
             )
-        computed = grade_for(card.score, bands)
+        computed = card.grade_of(card.score, bands)
         if computed != ev.stated_grade and computed != expected:
             yield Finding(
                 "grade.stated", "error", "total", computed, ev.stated_grade,

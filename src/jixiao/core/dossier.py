@@ -49,9 +49,11 @@ Id = Annotated[
 ]
 
 Direction = Literal[">=", "<=", "="]
-Method = Literal["quantitative", "qualitative", "deduction", "manual", "execution"]
+Method = Literal[
+    "quantitative", "qualitative", "deduction", "manual", "execution", "stepped", "range"
+]
 QualitativeLevel = Literal["达成", "部分达成", "未达成"]
-RecipientKind = Literal["province", "city", "county", "work_team", "unit"]
+RecipientKind = Literal["province", "city", "county", "township", "work_team", "unit"]
 Severity = Literal["error", "warning", "info"]
 
 
@@ -78,6 +80,11 @@ class StatedTotals(Model):
     counties: int | None = Field(None, ge=0, description="帮扶县数（个）")
     agreements: Amount | None = Field(None, description="援助资金协议数")
     level: str | None = Field(None, description="所列协议数只计该层级（如 省级）；缺省计全部")
+    arrivals: Amount | None = Field(None, description="所列到位资金（应等于下级到位之和）")
+    spending: Amount | None = Field(None, description="所列支出合计（应等于下级支出之和）")
+    counts: dict[RecipientKind, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="所列各类下级个数，如 {township: 12}"
+    )
 
 
 class Recipient(Model):
@@ -196,6 +203,54 @@ class Deduction(Model):
     problem: Id | None = Field(None, description="对应的问题编号")
 
 
+class UnitDeduction(Model):
+    """每偏离 ``per`` 个单位扣 ``points`` 分 (三公经费变动率≤0，每超过一个百分点扣0.5分)."""
+
+    points: Annotated[Number, Field(gt=0)] = Field(description="每单位扣分")
+    per: Annotated[Number, Field(gt=0)] = Field(Decimal(1), description="单位大小，缺省 1")
+    count: Literal["exact", "whole", "started"] = Field(
+        "exact",
+        description="偏离量折算单位数：exact=按比例；whole=满一个单位才扣；started=不足一个单位按一个",
+    )
+    cap: Annotated[Number, Field(gt=0)] | None = Field(None, description="最多扣分")
+
+
+class Step(Model):
+    """One step of a stepped (分段) rule: the score when every stated bound holds."""
+
+    score: Annotated[Number, Field(ge=0)] = Field(description="该档得分")
+    at_least: Number | None = Field(None, description="下限（含）")
+    above: Number | None = Field(None, description="下限（不含）")
+    at_most: Number | None = Field(None, description="上限（含）")
+    below: Number | None = Field(None, description="上限（不含）")
+
+    def holds(self, value: Decimal) -> bool:
+        return (
+            (self.at_least is None or value >= self.at_least)
+            and (self.above is None or value > self.above)
+            and (self.at_most is None or value <= self.at_most)
+            and (self.below is None or value < self.below)
+        )
+
+
+class Survey(Model):
+    """满意度调查：满意人数 / 有效问卷 → 满意度（%）."""
+
+    satisfied: Annotated[int, Field(ge=0)] = Field(description="满意（含基本满意）人数")
+    valid: Annotated[int, Field(gt=0)] = Field(description="有效问卷数")
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.satisfied) * 100 / Decimal(self.valid)
+
+
+class PerOccurrence(Model):
+    """每出现一例扣 ``points`` 分."""
+
+    points: Annotated[Number, Field(gt=0)] = Field(description="每例扣分")
+    count: Annotated[int, Field(ge=0)] = Field(description="出现例数")
+
+
 class Indicator(Model):
     """A node of the indicator tree. Leaves carry a scoring method; parents roll up."""
 
@@ -212,6 +267,29 @@ class Indicator(Model):
     reason: str | None = Field(None, description="得分理由；未得满分时必填")
     deductions: list[Deduction] = Field(default_factory=list)
     reverse_convention: Literal["linear", "ratio"] | None = None
+    equal_convention: Literal["zero", "proportional"] | None = Field(
+        None, description="本等于型指标未相等时的算法（缺省按 scoring.equal）"
+    )
+    per_unit: UnitDeduction | None = Field(
+        None, description="定量、区间指标：按偏离量每单位扣分（替代比例算法）"
+    )
+    lower: Number | None = Field(None, description="区间型指标的下限（含）")
+    upper: Number | None = Field(None, description="区间型指标的上限（含）")
+    outside: Literal["zero", "proportional"] | None = Field(
+        None, description="区间外：zero=0分；proportional=(1-偏离/界值)×分值；或用 per_unit"
+    )
+    steps: list[Step] = Field(
+        default_factory=list, description="分段计分：自上而下第一档成立者得分"
+    )
+    step_on: Literal["actual", "completion"] = Field(
+        "actual", description="分段依据：actual=实际完成值；completion=完成率"
+    )
+    survey: Survey | None = Field(None, description="满意度调查人数（实际值由此计算）")
+    per_occurrence: PerOccurrence | None = Field(None, description="按例扣分")
+    deduction_cap: Annotated[Number, Field(gt=0)] | None = Field(
+        None, description="扣分上限（最多扣）；缺省扣完为止"
+    )
+    floor: Annotated[Number, Field(ge=0)] = Field(Decimal(0), description="扣分后最低得分")
     applicable: bool = Field(True, description="不适用的指标不计分，其余按模板折算")
     evidence: str | None = Field(None, description="佐证材料")
     analysis: str | None = Field(None, description="偏差原因分析及改进措施")
@@ -232,25 +310,51 @@ class Indicator(Model):
         if self.method == "quantitative":
             if self.direction is None:
                 raise ValueError("定量指标须设 direction（>=、<= 或 =）")
-            for name in ("target", "actual"):
-                if not isinstance(getattr(self, name), Decimal):
-                    raise ValueError(f"定量指标的 {name} 应为数字")
-            if self.direction != "=" and isinstance(self.target, Decimal) and self.target <= 0:
-                raise ValueError("正向、反向定量指标的 target 应大于 0（完成率以目标值为分母）")
+            if not isinstance(self.target, Decimal):
+                raise ValueError("定量指标的 target 应为数字")
+            if self.survey is None and not isinstance(self.actual, Decimal):
+                raise ValueError("定量指标的 actual 应为数字（或给出 survey 调查人数）")
+            nonpositive_ok = self.direction == "=" or (
+                self.direction == "<=" and self.per_unit is not None
+            )
+            if not nonpositive_ok and self.target <= 0:
+                raise ValueError(
+                    "正向、反向定量指标的 target 应大于 0（完成率以目标值为分母）；"
+                    "目标 ≤0 的反向指标（如 三公经费变动率≤0）须用 per_unit 按单位扣分"
+                )
+        measured = self.survey is not None or isinstance(self.actual, Decimal)
+        if self.method in ("stepped", "range") and not measured:
+            raise ValueError(f"{self.method} 指标的 actual 应为数字（或给出 survey 调查人数）")
+        if self.method == "stepped":
+            if not self.steps:
+                raise ValueError("分段计分指标须列出 steps")
+            if any(step.score > self.weight for step in self.steps):
+                raise ValueError("分段计分的某档得分超过分值")
+            if self.step_on == "completion" and not isinstance(self.target, Decimal):
+                raise ValueError("按完成率分段须给出数字 target")
+        if self.method == "range":
+            if self.lower is None or self.upper is None or self.lower > self.upper:
+                raise ValueError("区间型指标须设 lower ≤ upper")
+            if self.outside is None and self.per_unit is None:
+                raise ValueError(
+                    "区间型指标须说明区间外的计分：outside（zero/proportional）或 per_unit"
+                )
+        if self.per_occurrence is not None and self.method != "deduction":
+            raise ValueError("按例扣分（per_occurrence）只用于 deduction 方法")
         if self.method == "qualitative" and self.level is None:
             raise ValueError("定性指标须设 level：达成 / 部分达成 / 未达成")
         if self.method == "qualitative" and self.level != "达成" and self.score is None:
             raise ValueError("定性指标未完全达成时须给出 score")
         if self.method == "manual" and self.score is None:
             raise ValueError("人工评分须给出 score")
-        if self.method != "deduction" and self.deductions and self.method != "manual":
-            raise ValueError("只有 deduction 或 manual 方法可列扣分项")
+        if self.method == "qualitative" and self.deductions:
+            raise ValueError("定性指标按档次计分，不列扣分项（需要时用 manual 或 deduction）")
         return self
 
 
 class GradeBand(Model):
     grade: Text
-    min: Number = Field(description="下限（含）")
+    min: Number = Field(description="下限（含）；总分不是 100 的模板按得分率（%）分档")
 
 
 def _qualitative_bands() -> dict[QualitativeLevel, tuple[Decimal, Decimal]]:
@@ -269,8 +373,19 @@ class ScoringConventions(Model):
         description="反向指标：linear=(1-(实际-目标)/目标)×分值；ratio=目标/实际×分值",
     )
     equal: Literal["zero", "proportional"] = Field(
-        "zero", description="等于型指标未相等时：zero=0分；proportional=按偏离比例扣分"
+        "proportional",
+        description="等于型指标未相等时：proportional=(1-|实际-目标|/目标)×分值（低于目标即 "
+        "实际/目标×分值，各地平台的缺省）；zero=未相等得0分",
     )
+    not_applicable: Literal["rescale_total", "within_parent"] = Field(
+        "rescale_total",
+        description="不适用指标的分值：rescale_total=总分按适用分值折算；"
+        "within_parent=按比例分给同一上级下的其他指标",
+    )
+    bonus_cap: Annotated[Number, Field(ge=0)] | None = Field(None, description="加分上限")
+    penalty_cap: Annotated[Number, Field(ge=0)] | None = Field(None, description="减分上限")
+    cap_total: bool = Field(False, description="加分后总分不超过模板总分")
+    veto_grade: Text = Field("差", description="一票否决时的等级")
     explain_over: Percent = Field(
         Decimal(130), description="完成率达到该值须说明超额原因（广西：130%）"
     )
@@ -316,6 +431,22 @@ class StatedEvaluation(Model):
     stated_total: Number | None = Field(None, description="绩效自评得分")
     stated_rate: Percent | None = None
     stated_grade: str | None = Field(None, description="绩效等级")
+
+
+class Adjustment(Model):
+    """加分项、减分项、一票否决 on the total."""
+
+    kind: Literal["bonus", "penalty", "veto"] = Field(
+        description="bonus=加分；penalty=减分；veto=一票否决"
+    )
+    points: Annotated[Number, Field(ge=0)] | None = Field(None, description="分数（否决不设）")
+    reason: Text = Field(description="事由，如 机制创新、数据作假")
+
+    @model_validator(mode="after")
+    def _points_fit(self) -> Adjustment:
+        if self.kind != "veto" and self.points is None:
+            raise ValueError("加分、减分须给出 points")
+        return self
 
 
 class Problem(Model):
@@ -386,6 +517,9 @@ class Dossier(Model):
     indicators: list[Indicator] = Field(min_length=1)
     allocations: list[AllocationPlan] = Field(default_factory=list, description="因素法分配")
     evaluation: StatedEvaluation = Field(default_factory=StatedEvaluation)
+    adjustments: list[Adjustment] = Field(
+        default_factory=list, description="加分项、减分项、一票否决"
+    )
     problems: list[Problem] = Field(default_factory=list)
     improvements: list[Improvement] = Field(default_factory=list)
     rules: list[CustomRule] = Field(default_factory=list)

@@ -127,7 +127,7 @@ def evaluate_dossier(
 ) -> Evaluation:
     """Score the dossier and run every check on it."""
     try:
-        card = score_tree(d.indicators, d.scoring, template, bands, d.budget)
+        card = score_tree(d.indicators, d.scoring, template, bands, d.budget, d.adjustments)
     except ScoringError as err:
         raise EvaluationError("indicators", str(err)) from None
     produced: list[Comparison | Finding] = [

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import partial
 
 from jixiao.core import rates
 from jixiao.core.dossier import (
+    Adjustment,
     Budget,
     GradeBand,
     Indicator,
     ScoringConventions,
+    Step,
+    UnitDeduction,
     WeightTemplate,
 )
-from jixiao.core.numbers import HUNDRED, round_half_up
+from jixiao.core.numbers import HUNDRED, fmt, round_half_up
 
 SCORE_PLACES = 2
 ZERO = Decimal(0)
@@ -48,11 +51,21 @@ class IndicatorScore:
     notes: tuple[str, ...] = ()
     children: tuple[IndicatorScore, ...] = ()
     source: Indicator | None = field(default=None, compare=False, repr=False)
+    # The weight after a not-applicable sibling's weight was re-spread inside the parent
+    # (``scoring.not_applicable: within_parent``); None when nothing was re-spread.
+    counted_weight: Decimal | None = None
+    # The computed score before deductions (deductions on top of a computed score) and the
+    # points those deductions took off after their cap and floor; None/0 without deductions.
+    base: Decimal | None = None
+    deducted: Decimal = Decimal(0)
 
     @property
     def effective_weight(self) -> Decimal:
         """The weight that counts: the stated weight, unless some indicator below is not
-        applicable, in which case the applicable children's weights."""
+        applicable, in which case the applicable children's weights (or the re-spread
+        weight, when the parent absorbs a not-applicable child's weight)."""
+        if self.counted_weight is not None:
+            return self.counted_weight
         if not self.children or all(n.applicable for n in self.walk()):
             return self.weight
         return sum((c.effective_weight for c in self.children if c.applicable), ZERO)
@@ -76,13 +89,23 @@ class Scorecard:
     template: WeightTemplate
     raw_score: Decimal  # plain sum of applicable top-level scores
     applicable_weight: Decimal
-    score: Decimal  # rescaled to the template total when indicators were dropped
+    score: Decimal  # rescaled to the template total when indicators were dropped, adjusted
     grade: str
     rescaled: bool
+    base_score: Decimal | None = None  # before 加分/减分; None when there are no adjustments
+    bonus: Decimal = Decimal(0)  # after its cap
+    penalty: Decimal = Decimal(0)  # after its cap
+    veto_grade: str | None = None  # the grade a one-vote veto (一票否决) sets
+    notes: tuple[str, ...] = ()
 
     @property
     def rate(self) -> Decimal | None:
         return rates.score_rate(self.score, self.template.total)
+
+    def grade_of(self, score: Decimal, bands: list[GradeBand]) -> str:
+        """The grade of a total on this template: the veto's grade when vetoed; else the
+        band of the score, or of the 得分率 when the template's total is not 100."""
+        return self.veto_grade or grade_on(score, self.template.total, bands)
 
     def walk(self) -> Iterator[IndicatorScore]:
         for node in self.indicators:
@@ -100,8 +123,55 @@ def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
     return sorted(bands, key=lambda b: b.min)[0].grade
 
 
+def grade_on(score: Decimal, total: Decimal, bands: list[GradeBand]) -> str:
+    """The grade of a total: bands are read on the score out of 100, so a template whose
+    total is not 100 is graded on its 得分率 (score ÷ total × 100)."""
+    if total == HUNDRED or total <= 0:
+        return grade_for(score, bands)
+    return grade_for(score * HUNDRED / total, bands)
+
+
 def _clamp(value: Decimal, weight: Decimal) -> Decimal:
     return min(max(value, ZERO), weight)
+
+
+def units(amount: Decimal, rule: UnitDeduction) -> Decimal:
+    """How many units of ``rule.per`` an amount counts as (exact, whole or started)."""
+    n = amount / rule.per
+    if rule.count == "whole":
+        return n.to_integral_value(ROUND_FLOOR)
+    if rule.count == "started":
+        return n.to_integral_value(ROUND_CEILING)
+    return n
+
+
+def unit_deduction_score(gap: Decimal, weight: Decimal, rule: UnitDeduction) -> Decimal:
+    """The weight less ``points`` per unit of the gap, at most ``cap``, never below 0."""
+    taken = units(max(gap, ZERO), rule) * rule.points
+    if rule.cap is not None:
+        taken = min(taken, rule.cap)
+    return _clamp(weight - taken, weight)
+
+
+def range_score(
+    lower: Decimal, upper: Decimal, actual: Decimal, weight: Decimal,
+    outside: str | None, per_unit: UnitDeduction | None,
+) -> Decimal:
+    """区间型: full inside [lower, upper]; outside by the stated rule (RULES: per unit, 0, or
+    in proportion to the distance from the bound it crossed)."""
+    if lower <= actual <= upper:
+        return weight
+    bound, gap = (lower, lower - actual) if actual < lower else (upper, actual - upper)
+    if per_unit is not None:
+        return unit_deduction_score(gap, weight, per_unit)
+    if outside == "proportional" and bound != 0:
+        return _clamp((1 - gap / abs(bound)) * weight, weight)
+    return ZERO
+
+
+def stepped_score(steps: list[Step], value: Decimal) -> Decimal:
+    """分段: the score of the first step whose bounds hold; 0 when none does."""
+    return next((step.score for step in steps if step.holds(value)), ZERO)
 
 
 def quantitative_score(
@@ -111,8 +181,12 @@ def quantitative_score(
     weight: Decimal,
     reverse: str | None,
     equal: str,
+    per_unit: UnitDeduction | None = None,
 ) -> Decimal:
     """Exact score of a quantitative indicator (RULES §2), between 0 and the weight."""
+    if per_unit is not None:
+        gap = {">=": target - actual, "<=": actual - target}.get(direction, abs(actual - target))
+        return unit_deduction_score(gap, weight, per_unit)
     if direction == ">=":
         if target <= 0:
             raise ScoringError("正向指标的目标值应大于 0")  # the dossier validation refuses it
@@ -140,22 +214,51 @@ def execution_rate(budget: Budget) -> Decimal | None:
     return rates.execution(budget.executed, base)
 
 
+def measured(ind: Indicator) -> Decimal | None:
+    """The indicator's actual value: the survey's 满意度 when counts are given, else the
+    stated actual."""
+    if ind.survey is not None:
+        return ind.survey.rate
+    return ind.actual if isinstance(ind.actual, Decimal) else None
+
+
 def _leaf_score(
-    ind: Indicator, conv: ScoringConventions, budget: Budget | None
+    ind: Indicator, conv: ScoringConventions, budget: Budget | None, w: Decimal
 ) -> tuple[Decimal, Decimal | None, list[str]]:
-    """(exact score, completion % or None, notes) of a leaf."""
+    """(exact score before deductions, completion % or None, notes) of a leaf on weight w."""
     notes: list[str] = []
-    w = ind.weight
+    actual = measured(ind)
+    if ind.survey is not None:
+        notes.append(f"满意度 = {ind.survey.satisfied} ÷ {ind.survey.valid}")
     if ind.method == "quantitative":
-        assert isinstance(ind.target, Decimal) and isinstance(ind.actual, Decimal)
+        assert isinstance(ind.target, Decimal) and actual is not None
         reverse = ind.reverse_convention or conv.reverse
+        equal = ind.equal_convention or conv.equal
         score = quantitative_score(
-            ind.direction or ">=", ind.target, ind.actual, w, reverse, conv.equal
+            ind.direction or ">=", ind.target, actual, w, reverse, equal, ind.per_unit
         )
-        completion = rates.completion(ind.direction, ind.target, ind.actual)
-        if ind.direction == "<=" and reverse:
+        completion = rates.completion(ind.direction, ind.target, actual)
+        if ind.per_unit is not None:
+            notes.append(f"每偏离 {fmt(ind.per_unit.per)} 扣 {fmt(ind.per_unit.points)} 分")
+        elif ind.direction == "<=" and reverse:
             notes.append(f"反向指标，按 {reverse} 算法计分")
+        elif ind.direction == "=":
+            rule = "未相等得 0 分" if equal == "zero" else "按偏离比例计分"
+            notes.append(f"等于型指标，{rule}")
         return score, completion, notes
+    if ind.method == "range":
+        assert ind.lower is not None and ind.upper is not None and actual is not None
+        score = range_score(ind.lower, ind.upper, actual, w, ind.outside, ind.per_unit)
+        return score, None, notes
+    if ind.method == "stepped":
+        assert actual is not None
+        value, completion = actual, None
+        if ind.step_on == "completion":
+            assert isinstance(ind.target, Decimal)
+            completion = rates.completion(ind.direction, ind.target, actual)
+            value = completion if completion is not None else ZERO
+        factor = w / ind.weight if ind.weight else ZERO  # re-spread weight scales the steps
+        return stepped_score(ind.steps, value) * factor, completion, notes
     if ind.method == "qualitative":
         if ind.score is not None:
             return _clamp(ind.score, w), None, notes
@@ -163,7 +266,7 @@ def _leaf_score(
         notes.append("达成年度指标，按满分计")
         return w * high / HUNDRED, None, notes
     if ind.method == "deduction":
-        return _clamp(w - sum((d.points for d in ind.deductions), ZERO), w), None, notes
+        return w, None, notes  # the deductions come off in `_deduct`
     if ind.method == "manual":
         assert ind.score is not None
         if ind.score > w:
@@ -181,31 +284,103 @@ def _leaf_score(
     raise ScoringError(f"未知的评分方法 {ind.method}")
 
 
+def deductions_of(ind: Indicator) -> Decimal:
+    """Points an indicator's deductions take off before cap and floor: the listed ones and
+    每例扣分 × 例数."""
+    listed = sum((d.points for d in ind.deductions), ZERO)
+    if ind.per_occurrence is not None:
+        listed += ind.per_occurrence.points * ind.per_occurrence.count
+    return listed
+
+
+def _deduct(ind: Indicator, base: Decimal) -> tuple[Decimal, Decimal, list[str]]:
+    """(score, points taken off, notes): deductions on top of a computed score, at most
+    ``deduction_cap`` (最多扣), never below ``floor`` (扣完为止 = 0) unless the base is."""
+    notes: list[str] = []
+    wanted = deductions_of(ind)
+    taken = wanted
+    if ind.deduction_cap is not None and taken > ind.deduction_cap:
+        taken = ind.deduction_cap
+        notes.append(f"扣分 {fmt(wanted)} 分超过上限，按最多扣 {fmt(ind.deduction_cap)} 分计")
+    low = min(ind.floor, base)
+    if base - taken < low:
+        taken = base - low
+        notes.append("扣完为止" if low == 0 else f"扣分后不低于 {fmt(low)} 分")
+    return base - taken, taken, notes
+
+
 def score_indicator(
     ind: Indicator,
     conv: ScoringConventions,
     budget: Budget | None,
     parent_path: str = "",
     level: int = 1,
+    scale: Decimal | None = None,
 ) -> IndicatorScore:
+    """Score one indicator. ``scale`` multiplies its weight when a not-applicable sibling's
+    weight was re-spread inside the parent (None: nothing re-spread above)."""
     path = f"{parent_path}/{ind.name}" if parent_path else ind.name
+    counted = None if scale is None else ind.weight * scale
+    w = ind.weight if counted is None else counted
     scored = partial(
         IndicatorScore,
         path=path, name=ind.name, level=level, weight=ind.weight, applicable=ind.applicable,
         stated_score=ind.stated_score, stated_rate=ind.stated_rate, source=ind,
+        counted_weight=counted,
     )
     if ind.children:
-        children = tuple(score_indicator(c, conv, budget, path, level + 1) for c in ind.children)
+        child_scale = scale
+        live = sum((c.weight for c in ind.children if c.applicable), ZERO)
+        respread = conv.not_applicable == "within_parent" and live > 0 and ind.applicable
+        if respread and any(not c.applicable for c in ind.children):
+            child_scale = w / live
+        children = tuple(
+            score_indicator(c, conv, budget, path, level + 1, child_scale) for c in ind.children
+        )
         total = sum((c.score for c in children if c.applicable), ZERO)
         notes: tuple[str, ...] = ()
-        if total > ind.weight:  # children overshoot (flagged by weights.children_sum)
-            total, notes = ind.weight, ("下级得分合计超过分值，按分值计",)
+        if child_scale is not scale:
+            notes = ("不适用指标的分值按比例分给同级其他指标",)
+        if total > w:  # children overshoot (flagged by weights.children_sum)
+            total, notes = w, (*notes, "下级得分合计超过分值，按分值计")
+        if child_scale is not scale and counted is None:
+            return scored(score=total, method=None, children=children, notes=notes,
+                          counted_weight=ind.weight)
         return scored(score=total, method=None, children=children, notes=notes)
-    exact, completion, leaf_notes = _leaf_score(ind, conv, budget)
+    exact, completion, leaf_notes = _leaf_score(ind, conv, budget, w)
+    base: Decimal | None = None
+    deducted = ZERO
+    if ind.method != "manual" and (ind.deductions or ind.per_occurrence is not None):
+        base = exact
+        exact, deducted, more = _deduct(ind, exact)
+        leaf_notes.extend(more)
     return scored(
         score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,
-        notes=tuple(leaf_notes),
+        notes=tuple(leaf_notes), base=base, deducted=deducted,
     )
+
+
+def adjust(
+    total: Decimal, adjustments: list[Adjustment], conv: ScoringConventions, full: Decimal
+) -> tuple[Decimal, Decimal, Decimal, list[str]]:
+    """(adjusted total, bonus, penalty, notes): 加分 and 减分 with their caps; the total
+    never below 0, and not above the template total when ``cap_total``."""
+    notes: list[str] = []
+
+    def capped(kind: str, cap: Decimal | None, word: str) -> Decimal:
+        points = sum((a.points or ZERO for a in adjustments if a.kind == kind), ZERO)
+        if cap is not None and points > cap:
+            notes.append(f"{word} {fmt(points)} 分超过上限，按 {fmt(cap)} 分计")
+            return cap
+        return points
+
+    bonus = capped("bonus", conv.bonus_cap, "加分")
+    penalty = capped("penalty", conv.penalty_cap, "减分")
+    adjusted = max(total + bonus - penalty, ZERO)
+    if conv.cap_total and adjusted > full:
+        adjusted = full
+        notes.append("加分后总分不超过模板总分")
+    return adjusted, bonus, penalty, notes
 
 
 def score_tree(
@@ -214,16 +389,33 @@ def score_tree(
     template: WeightTemplate,
     bands: list[GradeBand],
     budget: Budget | None = None,
+    adjustments: list[Adjustment] | None = None,
 ) -> Scorecard:
-    """Score every indicator, roll up, rescale dropped weight to the template total, grade."""
+    """Score every indicator, roll up, rescale dropped weight to the template total, add
+    加分/减分, grade (一票否决 sets the grade)."""
     roots = tuple(score_indicator(i, conv, budget) for i in indicators)
     applicable = [r for r in roots if r.applicable]
     raw = sum((r.score for r in applicable), ZERO)
     weight = sum((r.effective_weight for r in applicable), ZERO)
     dropped = any(not n.applicable for r in roots for n in r.walk())
+    if conv.not_applicable == "within_parent":  # only a dropped top-level item rescales
+        dropped = weight != sum((r.weight for r in roots), ZERO)
     rescaled = bool(dropped and template.rescale_not_applicable and weight > 0)
     total = round_half_up(raw * template.total / weight, SCORE_PLACES) if rescaled else raw
+    adjustments = adjustments or []
+    base: Decimal | None = None
+    bonus = penalty = ZERO
+    notes: list[str] = []
+    if any(a.kind != "veto" for a in adjustments):
+        base = total
+        total, bonus, penalty, notes = adjust(total, adjustments, conv, template.total)
+    vetoes = [a for a in adjustments if a.kind == "veto"]
+    veto_grade = conv.veto_grade if vetoes else None
+    if vetoes:
+        notes.append(f"一票否决（{vetoes[0].reason}），等级为「{conv.veto_grade}」")
+    grade = veto_grade or grade_on(total, template.total, bands)
     return Scorecard(
         indicators=roots, template=template, raw_score=raw, applicable_weight=weight,
-        score=total, grade=grade_for(total, bands), rescaled=rescaled,
+        score=total, grade=grade, rescaled=rescaled, base_score=base, bonus=bonus,
+        penalty=penalty, veto_grade=veto_grade, notes=tuple(notes),
     )

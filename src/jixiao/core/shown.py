@@ -38,7 +38,7 @@ from jixiao.core.dossier import (
 )
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import round_half_up
-from jixiao.core.scoring import SCORE_PLACES, IndicatorScore, execution_rate, grade_for
+from jixiao.core.scoring import SCORE_PLACES, IndicatorScore, execution_rate
 
 ZERO = Decimal(0)
 
@@ -98,7 +98,7 @@ def grade(ev: Evaluation) -> ShownGrade:
     if stated:
         return ShownGrade(stated, True)
     shown = round_half_up(total(ev).value, SCORE_PLACES)
-    return ShownGrade(grade_for(shown, list(ev.bands)), False)
+    return ShownGrade(ev.scorecard.grade_of(shown, list(ev.bands)), False)
 
 
 # --- money -----------------------------------------------------------------------------------
