@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.core.checks import Finding, Severity
+from jixiao.core.checks import Finding
+from jixiao.core.dossier import Severity
 from jixiao.core.numbers import fmt, places, round_half_up, step
 
 
