@@ -207,7 +207,7 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         workbook = archive.read("xl/workbook.xml") if _small(archive, "xl/workbook.xml") else b""
         rels = (archive.read("xl/_rels/workbook.xml.rels")
                 if _small(archive, "xl/_rels/workbook.xml.rels") else b"")
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+    except (KeyError, *_BROKEN):
         return names
     targets: dict[bytes, bytes] = {}
     for rel in re.finditer(rb"<Relationship\b([^>]*)>", rels):
