@@ -28,6 +28,7 @@ from jixiao.cli.form import form_command, import_command
 from jixiao.cli.payments import bench_command, monitor_command, payments_app
 from jixiao.cli.render import print_evaluation, print_findings, print_review
 from jixiao.cli.report import print_result, report_command
+from jixiao.cli.review import review_command
 from jixiao.cli.serve import serve_command
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Dossier
@@ -117,6 +118,7 @@ app.command("import")(import_command)
 app.command("form")(form_command)
 app.command("report")(report_command)
 app.command("audit")(audit_command)
+app.command("review")(review_command)
 app.command("serve")(serve_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)

@@ -1,0 +1,204 @@
+"""`review_one(path) -> DocumentResult`: classify, read, evaluate or audit one document.
+
+Never raises for a document: what cannot be read becomes ``status="unreadable"`` with a reason
+in Chinese (the reader's own words, the file's path left out). A form goes through the public
+entry point `jixiao.services.evaluate_or_review` (scored when it is the standard 自评表,
+judged otherwise); a report through `jixiao.audit` (the same reader and auditor as
+`jixiao audit`), and its stated total against what its own score tree supports.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from jixiao.core.checks import Finding
+from jixiao.core.numbers import round_half_up
+from jixiao.formats.errors import InputError
+from jixiao.review.classify import kind_of, refusal
+from jixiao.review.model import DocumentResult, FindingRow
+
+SCANNED = "扫描件，无文字层"
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+ERROR_WEIGHT = Decimal(5)
+WARNING_WEIGHT = Decimal(1)
+
+
+def review_one(path: str | Path, name: str | None = None,
+               annotate_to: Path | None = None) -> DocumentResult:
+    """Review one document; ``name`` is what the user sees (default: the path)."""
+    path = Path(path)
+    shown = name or str(path)
+    started = time.perf_counter()
+    result = DocumentResult(file=shown, kind=kind_of(Path(shown)))
+    try:
+        reason = refusal(path, shown)
+        if reason is not None:
+            return _unreadable(result, reason)
+        if result.kind == "form":
+            _review_form(path, result)
+        else:
+            _review_report(path, result, annotate_to)
+    except InputError as problem:
+        _unreadable(result, _reason(problem, path))
+    except (OSError, MemoryError, RecursionError) as exc:
+        _unreadable(result, f"读取时出错：{type(exc).__name__}")
+    finally:
+        result.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
+    _summarise(result)
+    return result
+
+
+def _unreadable(result: DocumentResult, reason: str) -> DocumentResult:
+    result.status = "unreadable"
+    result.reason = reason
+    return result
+
+
+def _reason(problem: InputError, path: Path) -> str:
+    texts = [p.message.replace(str(path), "").strip() for p in problem.problems]
+    text = "；".join(dict.fromkeys(t for t in texts if t)) or "无法读取"
+    if path.suffix.lower() == ".pdf" and ("文字层" in text or "没有找到文字" in text):
+        return SCANNED
+    return text
+
+
+def _row(f: Finding, where: str, quote: str = "") -> FindingRow:
+    def text(v: object) -> str | None:
+        if v is None:
+            return None
+        return f"{v:f}" if isinstance(v, Decimal) else str(v)
+
+    return FindingRow(rule=f.rule, severity=f.severity, where=where, quote=quote,
+                      expected=text(f.expected), actual=text(f.actual), message=f.message)
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+def _review_form(path: Path, result: DocumentResult) -> None:
+    from jixiao import services
+    from jixiao.core.evaluation import Evaluation
+
+    judged = services.evaluate_or_review(path)
+    if isinstance(judged, Evaluation):
+        fund = judged.dossier.fund
+        result.form_type = "项目支出绩效自评表"
+        result.unit, result.fund, result.year = fund.budget_unit, fund.name, fund.year
+        stated = judged.dossier.evaluation
+        result.stated_score = stated.stated_total
+        result.stated_grade = stated.stated_grade
+        result.recomputed_score = judged.scorecard.score
+        result.recomputed_grade = judged.scorecard.grade
+    else:
+        result.form_type = judged.kind
+    result.findings = [_row(f, f.where) for f in judged.findings]
+
+
+# --- reports --------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_UNIT_WORDS = r"(?:局|厅|委员会|委|办公室|办|政府|中心|院|站|所|处|公司|学校|医院|协会|联合会|部)"
+_UNIT = re.compile(r"(?:预算单位|填报单位|评价单位|报送单位|单位名称|主管部门)"
+                   r"[(（]?[^：:]{0,6}[：:]\s*"
+                   r"([^\s，,。；;：:《》]{2,30}?" + _UNIT_WORDS + ")")
+_UNIT_LINE = re.compile(r"^[^\s，,。；;：:《》]{2,30}" + _UNIT_WORDS + "$")
+_FUND = re.compile(r"(?:资金名称|项目名称|专项名称)[：:]\s*([^\s，,。；;：:]{2,40}?)"
+                   r"(?=预算单位|填报单位|主管部门|单位名称|$|[\s，,。；;])")
+_TITLE_TAIL = re.compile(r"(?:项目支出)?(?:绩效)?(?:自评|评价)(?:报告|情况|工作报告).*$")
+
+
+def report_header(texts: list[str]) -> tuple[str | None, str | None, int | None]:
+    """Unit, fund and year from a report's first paragraphs (what its cover states)."""
+    unit = fund = title = None
+    year = None
+    previous = ""
+    for text in texts[:25]:
+        bare = re.sub(r"\s+", "", text)
+        if year is None and (m := _YEAR.search(bare)):
+            year = int(m.group(1))
+        if unit is None and (u := _UNIT.search(bare)):
+            unit = u.group(1)
+        if unit is None and _UNIT_LINE.match(bare):
+            unit = bare
+        if fund is None and (f := _FUND.search(bare)):
+            fund = f.group(1)
+        if title is None and _TITLE_TAIL.search(bare) and len(bare) <= 80:
+            head = _TITLE_TAIL.sub("", bare) or previous
+            head = re.sub(r"^(?:关于)?(?:(?:19|20)\d{2}年度?)?", "", head).strip("《》“”\"")
+            title = head or None
+        previous = bare
+    return unit, fund or title, year
+
+
+def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None) -> None:
+    from jixiao.audit.audit import audit_document
+    from jixiao.audit.scores import score_tree, stated_totals
+    from jixiao.audit.text import read_document
+    from jixiao.core.scoring import grade_for
+    from jixiao.formats.templates import catalogue
+
+    doc = read_document(path)
+    audit = audit_document(doc)
+    result.form_type = "自评报告"
+    result.unit, result.fund, result.year = report_header([p.text for p in doc.paragraphs])
+    totals = stated_totals(doc)
+    if totals:
+        result.stated_score = totals[0].score
+        result.stated_grade = next((t.grade for t in totals if t.grade), None)
+    roots = score_tree(doc)
+    weights = sum((r.weight for r in roots), Decimal(0))
+    if len(roots) >= 2 and weights == 100 and all(r.score is not None for r in roots):
+        total = sum((r.score for r in roots if r.score is not None), Decimal(0))
+        result.recomputed_score = total
+        result.recomputed_grade = grade_for(round_half_up(total, 2),
+                                            list(catalogue().grade_bands))
+    result.findings = [_row(f.finding, where_text(f.location), f.quote) for f in audit.findings]
+    if annotate_to is not None and doc.kind == "docx" and audit.findings:
+        from jixiao.audit.annotate import annotate_docx
+
+        annotate_docx(doc, audit, path, annotate_to)
+        result.annotated = str(annotate_to)
+
+
+def where_text(location: dict[str, object]) -> str:
+    """第57段 / 表格2 第7行第3格, as `jixiao audit` prints it."""
+    if "paragraph" in location:
+        return f"第{location['paragraph']}段"
+    if "table" in location:
+        text = f"表格{location['table']}"
+        if "row" in location:
+            text += f" 第{location['row']}行"
+        if "cell" in location:
+            text += f"第{location['cell']}格"
+        return text
+    return str(location.get("form", ""))
+
+
+# --- summary --------------------------------------------------------------------------------
+
+def _summarise(result: DocumentResult) -> None:
+    result.findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    result.errors = sum(1 for f in result.findings if f.severity == "error")
+    result.warnings = sum(1 for f in result.findings if f.severity == "warning")
+    result.infos = sum(1 for f in result.findings if f.severity == "info")
+    if result.findings:
+        first = result.findings[0]
+        result.worst = f"{first.where}：{first.message}" if first.where else first.message
+    gap = result.score_gap or Decimal(0)
+    result.discrepancy = gap + ERROR_WEIGHT * result.errors + WARNING_WEIGHT * result.warnings
+
+
+def triage_key(result: DocumentResult) -> tuple[int, Decimal, str]:
+    """Real faults first (errors, or a stated score its own parts do not support), by size;
+    then documents that could not be read; then warnings only; then the clean ones."""
+    if result.errors or (result.score_gap or 0) > 0:
+        tier = 0
+    elif result.status == "unreadable":
+        tier = 1
+    elif result.warnings:
+        tier = 2
+    else:
+        tier = 3
+    return (tier, -result.discrepancy, result.file)

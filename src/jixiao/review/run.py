@@ -1,0 +1,188 @@
+"""Review a pile of documents in worker processes; one row per document, whatever happens.
+
+`review_paths` collects the documents (folders walked, zips expanded safely: `collect`),
+then runs `review_one` on each in a `ProcessPoolExecutor` of ``jobs`` processes. A document
+that runs past ``timeout`` seconds is stopped inside its worker (SIGALRM) and gets a row
+saying so. A document that kills its worker (a crash in a reading library, the kernel's
+out-of-memory killer) breaks the pool; the documents that were still pending are run again
+in a fresh pool, and a document caught in a broken pool twice is then run alone, so the one
+that crashes is named and every other document still gets its result.
+
+The parent keeps only the small result models; the documents themselves are read and
+dropped inside the workers, so memory stays flat in the number of documents.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import FrameType
+
+from jixiao.review.collect import Item, collect
+from jixiao.review.document import review_one, triage_key
+from jixiao.review.model import DocumentResult, ReviewResult
+
+DEFAULT_TIMEOUT = 120
+CRASHED = "处理该文件时工作进程异常退出（可能内存不足，或文件触发了读取库的缺陷）"
+
+Progress = Callable[[DocumentResult], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs for one document (picklable)."""
+
+    index: int
+    path: Path
+    name: str
+    annotate_to: Path | None
+    timeout: int
+
+
+class _Timeout(BaseException):  # not an Exception: no reader's `except Exception` swallows it
+    pass
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Timeout
+
+
+def run_task(task: Task) -> DocumentResult:
+    """The worker's entry point: `review_one` under a per-document alarm."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(task.timeout)
+    try:
+        return review_one(task.path, task.name, task.annotate_to)
+    except _Timeout:
+        return _refused(task.name, f"处理超时（超过 {task.timeout} 秒），已停止")
+    except Exception as exc:  # a fault in jixiao: the row says so, the run goes on
+        return _refused(task.name, f"内部错误：{type(exc).__name__}: {exc}")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _refused(name: str, reason: str) -> DocumentResult:
+    from jixiao.review.classify import kind_of
+
+    result = DocumentResult(file=name, kind=kind_of(Path(name)), status="unreadable",
+                            reason=reason)
+    return result
+
+
+def _warm_up() -> None:
+    """Import the readers once in the parent, so forked workers start with them loaded."""
+    import docx  # noqa: F401
+
+    import jixiao.audit.audit
+    import jixiao.services  # noqa: F401
+
+
+def annotation_name(index: int, name: str) -> str:
+    """A flat, unique file name for a document's annotated copy."""
+    base = Path(name.replace("\\", "/")).name
+    return f"{index:04d}-{base}"
+
+
+def review_paths(paths: list[Path], jobs: int | None = None, *,
+                 annotate_dir: Path | None = None, timeout: int = DEFAULT_TIMEOUT,
+                 progress: Callable[[int], None] | None = None,
+                 advance: Progress | None = None,
+                 worker: Callable[[Task], DocumentResult] = run_task) -> ReviewResult:
+    """Review everything under ``paths``; ``progress(total)`` is called once the pile is
+    known, ``advance(result)`` after each document."""
+    started = time.perf_counter()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="jixiao-review-") as scratch:
+        items = collect(paths, Path(scratch))
+        if progress is not None:
+            progress(len(items))
+        results = list(review_items(items, jobs, annotate_dir=annotate_dir, timeout=timeout,
+                                    advance=advance, worker=worker))
+    return summarise(results, jobs, time.perf_counter() - started)
+
+
+def summarise(results: list[DocumentResult], jobs: int, seconds: float) -> ReviewResult:
+    results.sort(key=triage_key)
+    return ReviewResult(
+        documents=results, total=len(results),
+        checked=sum(1 for r in results if r.status == "checked"),
+        unreadable=sum(1 for r in results if r.status == "unreadable"),
+        with_errors=sum(1 for r in results if r.errors),
+        jobs=jobs, seconds=Decimal(f"{seconds:.2f}"))
+
+
+def review_items(items: list[Item], jobs: int, *, annotate_dir: Path | None = None,
+                 timeout: int = DEFAULT_TIMEOUT, advance: Progress | None = None,
+                 worker: Callable[[Task], DocumentResult] = run_task,
+                 ) -> Iterator[DocumentResult]:
+    tasks: list[Task] = []
+    for index, item in enumerate(items, start=1):
+        if item.path is None:
+            result = _refused(item.name, item.reason or "无法读取")
+            if advance is not None:
+                advance(result)
+            yield result
+            continue
+        target = annotate_dir / annotation_name(index, item.name) if annotate_dir else None
+        tasks.append(Task(index, item.path, item.name, target, timeout))
+    if not tasks:
+        return
+    _warm_up()
+    for result in _run_pool(tasks, jobs, worker):
+        if advance is not None:
+            advance(result)
+        yield result
+
+
+def _run_pool(tasks: list[Task], jobs: int,
+              worker: Callable[[Task], DocumentResult]) -> Generator[DocumentResult, None, None]:
+    broken_count: dict[int, int] = {}
+    queue = tasks
+    while queue:
+        shared = [t for t in queue if broken_count.get(t.index, 0) < 2]
+        alone = [t for t in queue if broken_count.get(t.index, 0) >= 2]
+        queue = []
+        if shared:
+            _, broken = yield from _one_pool(shared, min(jobs, len(shared)), worker)
+            for t in broken:
+                broken_count[t.index] = broken_count.get(t.index, 0) + 1
+                queue.append(t)
+        for t in alone:
+            _, broken = yield from _one_pool([t], 1, worker)
+            if broken:
+                yield _refused(t.name, CRASHED)
+
+
+Outcome = tuple[list[Task], list[Task]]
+
+
+def _one_pool(tasks: list[Task], jobs: int, worker: Callable[[Task], DocumentResult],
+              ) -> Generator[DocumentResult, None, Outcome]:
+    """Run ``tasks`` in one pool; yield results; return (done, broken) tasks."""
+    broken: list[Task] = []
+    done: list[Task] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: dict[Future[DocumentResult], Task] = {pool.submit(worker, t): t for t in tasks}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(task)
+                    continue
+                except Exception as exc:  # a fault in jixiao: the row says so, the run goes on
+                    result = _refused(task.name, f"内部错误：{type(exc).__name__}: {exc}")
+                done.append(task)
+                yield result
+    return done, broken
