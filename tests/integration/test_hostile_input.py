@@ -179,3 +179,42 @@ def test_mutated_workbooks_are_read_or_refused(tmp_path: Path, data: bytes) -> N
     path.write_bytes(data)
     with contextlib.suppress(InputError):
         read_form(path)
+
+
+class _Panic(BaseException):
+    """Stands in for pyo3's PanicException, which a Rust reader raises on a file it cannot
+    handle and which ordinary ``except Exception`` handlers miss."""
+
+
+def test_a_reader_panic_is_an_input_error_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+    import python_calamine
+
+    from jixiao import services
+
+    def panic(*args: object, **kwargs: object) -> None:
+        raise _Panic("index out of bounds")
+
+    from jixiao.formats.form_xlsx import write_form
+
+    path = tmp_path / "form.xlsx"  # a real form, written by jixiao: only the panic can refuse it
+    write_form(services.evaluate_file(services.example_dossier()), path)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", panic)
+    with pytest.raises(InputError) as caught:
+        read_form(path)
+    assert "无法读取表格" in str(caught.value)
+
+
+def test_an_interrupt_inside_a_reader_still_interrupts(tmp_path: Path, monkeypatch) -> None:
+    import python_calamine
+
+    from jixiao import services
+    from jixiao.formats.form_xlsx import write_form
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    path = tmp_path / "form.xlsx"
+    write_form(services.evaluate_file(services.example_dossier()), path)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        read_form(path)

@@ -27,7 +27,7 @@ from jixiao.core.allocation import (
 )
 from jixiao.core.numbers import to_decimal
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.limits import check_xlsx
+from jixiao.formats.limits import check_xlsx, is_library_fault
 from jixiao.formats.yaml_loader import Lines, Loc
 from jixiao.formats.yaml_model import field_name, load, to_model
 
@@ -139,7 +139,9 @@ def _grid(path: Path) -> list[list[Any]]:
         raise InputError([Problem(f"CSV 格式错误：{err}", file=file)]) from None
     except OSError as err:
         raise InputError([Problem(f"无法读取：{err.strerror or err}", file=file)]) from None
-    except Exception as err:  # calamine raises its own types for broken workbooks
+    except BaseException as err:  # calamine's own types, and Rust panics, for broken workbooks
+        if not is_library_fault(err):
+            raise
         raise InputError([Problem(f"无法读取表格：{err}", file=file)]) from None
 
 

@@ -131,7 +131,7 @@ from jixiao.core.numbers import (
 )
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.limits import check_xlsx
+from jixiao.formats.limits import check_xlsx, is_library_fault
 from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
 
@@ -377,7 +377,9 @@ def _load_sheets(path: Path) -> list[_Grid]:
         raise InputError([Problem("表格有密码保护，请先取消密码", file=file)]) from None
     except OSError as err:
         raise InputError([Problem(f"无法读取：{err.strerror or err}", file=file)]) from None
-    except Exception as err:  # calamine raises its own types for broken workbooks
+    except BaseException as err:  # calamine's own types, and Rust panics, for broken workbooks
+        if not is_library_fault(err):
+            raise
         raise InputError([Problem(
             f"无法读取表格（应为 .xlsx 或 .xls 格式的自评表）：{err}", file=file
         )]) from None

@@ -62,6 +62,13 @@ NUMBER_CHARS = Limit("数字文字长度上限（字符）", 40)
 NUMBER_EXPONENT = Limit("数字指数上限（科学记数法 E 后的绝对值）", 30)
 
 
+def is_library_fault(err: BaseException) -> bool:
+    """Whether a reading library's exception is about the file: every ``Exception`` and a Rust
+    panic (pyo3's ``PanicException`` derives from ``BaseException`` so that ordinary handlers miss
+    it), but never an interrupt or an exit, which must go on up."""
+    return not isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
 def refuse(file: str, message: str) -> InputError:
     return InputError([Problem(message, file=file)])
 

@@ -28,7 +28,7 @@ import duckdb
 
 from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.limits import CELLS_LEDGER, UNPACKED_LEDGER, check_xlsx
+from jixiao.formats.limits import CELLS_LEDGER, UNPACKED_LEDGER, check_xlsx, is_library_fault
 from jixiao.formats.payment_columns import (
     COLUMN_NAMES,
     PROJECT_HEADERS,
@@ -202,12 +202,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> pa.Table:
         batch = reader.load_sheet(sheet if sheet is not None else 0, dtypes="string").to_arrow()
     except InputError:
         raise
-    except Exception as err:  # fastexcel raises its own exception types
+    except BaseException as err:  # fastexcel's own types, and Rust panics
+        if not is_library_fault(err):
+            raise
         raise _fail(path, f"无法读取 Excel 文件：{_first_line(err)}") from None
     return pa.Table.from_batches([batch])
 
 
-def _first_line(err: Exception) -> str:
+def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
