@@ -203,3 +203,16 @@ def test_a_document_past_its_time_limit_gets_a_row(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(run, "review_one", endless)
     result = run_task(Task(1, tmp_path / "slow.txt", "slow.txt", None, timeout=1))
     assert result.status == "unreadable" and "超时" in (result.reason or "")
+
+
+def test_a_file_over_the_size_limit_gets_a_row(monkeypatch: pytest.MonkeyPatch,
+                                               pile: Path) -> None:
+    import jixiao.review.collect as collect
+    from jixiao.formats.limits import Limit
+
+    monkeypatch.setattr(collect, "DOCUMENT_BYTES", Limit("单个文件大小上限（字节）", 200))
+    rows = _rows(review_paths([pile / "clean.txt", pile / "sub" / "faulty.md",
+                               pile / "evil.zip"], jobs=1).documents)
+    assert "超过单个文件大小上限" in (rows["faulty.md"].reason or "")
+    assert "超过单个文件大小上限" in (rows["报告.txt"].reason or "")
+    assert rows["clean.txt"].status == "checked"
