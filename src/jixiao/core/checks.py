@@ -29,6 +29,7 @@ from jixiao.core.dossier import (
     Severity,
     TemplateItem,
     counties_in,
+    subtree,
     subtree_agreements,
     walk_recipients,
 )
@@ -71,8 +72,10 @@ RULES: dict[str, str] = {
     "figure.parts": "分项之和等于总数",
     "figure.same_as": "同一数量以不同单位表述时一致",
     "figure.items": "所列个数等于列举的事项数",
-    "recipients.count": "所列县数等于列举的县个数",
+    "recipients.count": "所列县数（及各类下级个数）等于列举的个数",
     "recipients.agreements": "所列协议数等于下级协议数之和",
+    "recipients.arrivals": "所列到位资金等于下级到位资金之和（逐级）",
+    "recipients.spending": "所列支出等于下级支出之和（逐级）",
     "budget.agreements": "该层级协议数合计等于全年预算数",
     "budget.arrivals": "到位数等于各笔到位资金之和",
     "budget.execution_rate": "所列执行率等于 执行数 ÷ 预算数",
@@ -383,9 +386,16 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
     everything: list[Decimal] = []
     all_counties = 0
     for node, _ in walk_recipients(d.recipients):
+        yield from _roll_up_checks(d, node)
         if node.stated is None:
             continue
         where = f"recipients/{node.id}"
+        for kind, stated_count in node.stated.counts.items():
+            counted = sum(1 for n in subtree(node)[1:] if n.kind == kind)
+            yield Comparison(
+                "recipients.count", where, f"{node.name}所列{KIND_WORDS[kind]}数（列举的个数）",
+                Decimal(counted), Decimal(stated_count), places=0, unit="个",
+            )
         if node.stated.counties is not None:
             yield Comparison(
                 "recipients.count", where, f"{node.name}所列帮扶县数（列举的县名个数）",
@@ -410,11 +420,101 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
                 "recipients.count", "recipient_totals", "合计所列帮扶县数", Decimal(all_counties),
                 Decimal(totals.counties), places=0, unit="个",
             )
+        groups = [r for r in d.recipients if r.kind != "work_team"]
+        for kind, stated_count in totals.counts.items():
+            counted = sum(1 for r in groups for n in subtree(r) if n.kind == kind)
+            yield Comparison(
+                "recipients.count", "recipient_totals", f"合计所列{KIND_WORDS[kind]}数",
+                Decimal(counted), Decimal(stated_count), places=0, unit="个",
+            )
+        for label, rule, stated_sum, figure in (
+            ("到位资金", "recipients.arrivals", totals.arrivals, _arrived),
+            ("支出", "recipients.spending", totals.spending, _spent),
+        ):
+            parts = [figure(d, r) for r in groups]
+            if stated_sum is not None and groups and all(p is not None for p in parts):
+                known = [p for p in parts if p is not None]
+                yield Comparison(
+                    rule, "recipient_totals", f"合计所列{label}（各组之和）", _sum(known),
+                    stated_sum, places=_finest(stated_sum, *known), unit=unit,
+                )
         if totals.agreements is not None:
             yield Comparison(
                 "recipients.agreements", "recipient_totals", "合计所列协议数", _sum(everything),
                 totals.agreements, places=_finest(totals.agreements, *everything), unit=unit,
             )
+
+
+KIND_WORDS = {
+    "province": "省", "city": "市", "county": "县", "township": "乡镇", "work_team": "工作队",
+    "unit": "单位",
+}
+
+
+def _own_arrived(d: Dossier, node: Recipient) -> Decimal | None:
+    """What a recipient itself states as arrived: its stated figure, else its arrivals."""
+    if node.stated is not None and node.stated.arrivals is not None:
+        return node.stated.arrivals
+    amounts = [a.amount for a in d.arrivals if a.recipient == node.id]
+    return _sum(amounts) if amounts else None
+
+
+def _own_spent(d: Dossier, node: Recipient) -> Decimal | None:
+    """What a recipient itself states as spent: its stated figure, else its spending tables'
+    支出合计 (or their sum by use); None where a table states neither."""
+    if node.stated is not None and node.stated.spending is not None:
+        return node.stated.spending
+    tables = [s for s in d.spending if s.recipient == node.id]
+    values: list[Decimal] = []
+    for s in tables:
+        if s.stated_total is not None:
+            values.append(s.stated_total)
+        elif s.by_use:
+            values.append(_sum(u.amount for u in s.by_use))
+        else:
+            return None
+    return _sum(values) if values else None
+
+
+def _rolled(
+    d: Dossier, node: Recipient, own: Callable[[Dossier, Recipient], Decimal | None]
+) -> Decimal | None:
+    """A recipient's figure: its own, else the sum of its children's (all of them known)."""
+    mine = own(d, node)
+    if mine is not None or not node.children:
+        return mine
+    parts = [_rolled(d, c, own) for c in node.children]
+    return None if any(p is None for p in parts) else _sum(p for p in parts if p is not None)
+
+
+def _arrived(d: Dossier, node: Recipient) -> Decimal | None:
+    return _rolled(d, node, _own_arrived)
+
+
+def _spent(d: Dossier, node: Recipient) -> Decimal | None:
+    return _rolled(d, node, _own_spent)
+
+
+def _roll_up_checks(d: Dossier, node: Recipient) -> Iterator[Comparison]:
+    """A recipient's own stated arrivals and spending against the sum of its children's, at
+    every level of the tree; only where every child's figure is known."""
+    unit = d.fund.money_unit
+    children = [c for c in node.children if c.kind != "work_team"]
+    if not children:
+        return
+    for label, rule, own, figure in (
+        ("到位资金", "recipients.arrivals", _own_arrived, _arrived),
+        ("支出", "recipients.spending", _own_spent, _spent),
+    ):
+        mine = own(d, node)
+        parts = [figure(d, c) for c in children]
+        if mine is None or any(p is None for p in parts):
+            continue
+        known = [p for p in parts if p is not None]
+        yield Comparison(
+            rule, f"recipients/{node.id}", f"{node.name}所列{label}（下级之和）", _sum(known),
+            mine, places=_finest(mine, *known), unit=unit,
+        )
 
 
 def _budget_checks(d: Dossier) -> Iterator[Comparison]:
