@@ -222,6 +222,9 @@ class ExecutionRow:
     rate: Decimal | None  # percent
 
 
+FUND_ROW = "fund"  # the row id of the whole fund when no recipient has a budget of its own
+
+
 def execution_rows(
     d: Dossier, executed: Mapping[str, Decimal], unit: str = "元"
 ) -> list[ExecutionRow]:
@@ -235,6 +238,12 @@ def execution_rows(
         done = convert(spent.get(node.id, ZERO), unit, d.fund.money_unit)
         rows.append(ExecutionRow(node.id, node.name, budgets[node.id], done,
                                  rates.execution(done, budgets[node.id])))
+    if not rows and d.budget is not None:
+        # A project dossier with only its 全年预算数: the fund as a whole is the one row.
+        done = convert(sum(executed.values(), ZERO), unit, d.fund.money_unit)
+        annual = d.budget.annual
+        rows.append(ExecutionRow(FUND_ROW, d.fund.name, annual, done,
+                                 rates.execution(done, annual) if annual > 0 else None))
     return rows
 
 
