@@ -34,6 +34,7 @@ def at_table(t: Table, row: int | None = None, cell: int | None = None) -> dict[
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_CLOSERS = "”’」』）)"  # a closing quote or bracket stays with the sentence it ends
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def sentences(text: str) -> list[Sentence]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
-        while end < len(text) and text[end] in "”’」』）)":
+        while end < len(text) and text[end] in _CLOSERS:
             end += 1
         if text[start:end].strip():
             out.append(Sentence(text[start:end], start))

@@ -30,12 +30,15 @@ anything else is skipped, never guessed (a false alarm costs a finance officer's
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.audit.claims import (
+    _CLOSERS,
+    _SENTENCE_END,
     Claim,
     Sentence,
     at_paragraph,
@@ -79,6 +82,7 @@ def _measure_word(text: str, fig: Figure) -> str:
 
 def breakdowns(p: Paragraph) -> Iterator[Claim]:
     text = p.text
+    before: _Before | None = None
     for m in _BREAK.finditer(text):
         list_end = text.find("。", m.end())
         list_end = len(text) if list_end < 0 else list_end
@@ -88,8 +92,9 @@ def breakdowns(p: Paragraph) -> Iterator[Claim]:
         items = [s for s in re.split(r"[；;]", body) if s.strip()]
         if len(items) < 2 or re.search(r"各\d", body) or "其中" in body:
             continue
+        before = before or _Before(text)
         for base in ("元", "个", "人"):
-            pre = _pre_with(text, m.start(), base)
+            pre = before.pre_with(m.start(), base)
             if pre is None:
                 continue
             pre_text, pre_start, totals = pre
@@ -115,22 +120,71 @@ def breakdowns(p: Paragraph) -> Iterator[Claim]:
                 yield claim
 
 
-def _pre_with(text: str, at: int, base: str) -> tuple[str, int, list[Figure]] | None:
-    """The sentence the "其中" list draws on: its own start when "其中" is mid-sentence, else
-    the nearest sentence before it (same paragraph) that states a figure of that kind."""
-    head = text[:at].rstrip()
-    if head and not head.endswith(("。", "：", ":")):
-        start = head.rfind("。") + 1
-        segments = [(head[start:], start)]
-    else:
-        segments = [(s.text, s.start) for s in reversed(sentences(head))]
-    for seg, start in segments:
-        totals = [f for f in of_base(figures(seg), base) if not seg[:f.start].endswith("各")]
-        if totals:
-            return seg, start, totals
-        if len(segments) == 1:
-            break
-    return None
+def _totals(seg: str, base: str) -> list[Figure]:
+    """The figures of that kind in ``seg`` that are not a per-entity "各" amount."""
+    return [f for f in of_base(figures(seg), base) if seg[f.start - 1:f.start] != "各"]
+
+
+class _Before:
+    """A paragraph's sentences, read once, for the "其中" lists of that paragraph.
+
+    Each list looks back for the nearest sentence stating a figure of its kind; re-splitting
+    the text before every "其中" and re-reading every sentence up to it was quadratic in a
+    long paragraph of many "其中" lists (22,000 characters: about a minute).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = sentences(text)
+        self.ends = [s.start + len(s.text) for s in self.sentences]
+        # Where each sentence split ends (whitespace-only pieces included), as `sentences` cuts.
+        self.cuts: list[int] = []
+        for m in _SENTENCE_END.finditer(text):
+            end = m.end()
+            while end < len(text) and text[end] in _CLOSERS:
+                end += 1
+            self.cuts.append(end)
+        self._nearest: dict[str, list[int]] = {}
+
+    def nearest(self, base: str, count: int) -> int:
+        """The index of the last of the first ``count`` sentences with a total of ``base``."""
+        table = self._nearest.get(base)
+        if table is None:
+            table, last = [], -1
+            for i, s in enumerate(self.sentences):
+                if _totals(s.text, base):
+                    last = i
+                table.append(last)
+            self._nearest[base] = table
+        return table[count - 1] if count else -1
+
+    def pre_with(self, at: int, base: str) -> tuple[str, int, list[Figure]] | None:
+        """The sentence the "其中" list at ``at`` draws on: its own start when "其中" is
+        mid-sentence, else the nearest sentence before it (same paragraph) that states a
+        figure of that kind."""
+        text = self.text
+        head_end = at
+        while head_end and text[head_end - 1].isspace():
+            head_end -= 1  # text[:at].rstrip()
+        if head_end and text[head_end - 1] not in "。：:":
+            start = text.rfind("。", 0, head_end) + 1
+            seg = text[start:head_end]
+            totals = _totals(seg, base)
+            return (seg, start, totals) if totals else None
+        # The sentences of text[:head_end]: the whole ones, then the words after the last
+        # sentence end (when the head ends with "：").
+        k = bisect_right(self.cuts, head_end)
+        start = self.cuts[k - 1] if k else 0
+        seg = text[start:head_end]
+        if seg.strip():
+            totals = _totals(seg, base)
+            if totals:
+                return seg, start, totals
+        i = self.nearest(base, bisect_right(self.ends, head_end))
+        if i < 0:
+            return None
+        s = self.sentences[i]
+        return s.text, s.start, _totals(s.text, base)
 
 
 def _breakdown_claim(
