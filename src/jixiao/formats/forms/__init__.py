@@ -17,6 +17,7 @@ from jixiao.core.checks import Finding
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amounts import check_table, read_tables
 from jixiao.formats.forms.cells import Sheet, label, load
+from jixiao.formats.forms.grades import check_grade
 from jixiao.formats.forms.indicators import find_header, read_table
 from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
 from jixiao.formats.forms.texts import check_texts
@@ -61,18 +62,22 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
     review = FormReview(file, form_kind(sheets), [s.name for s in sheets], [])
     for sheet in sheets:
         tables = read_tables(sheet)
-        money_weight = money_score = None
+        money_weight = money_score = money_rate = None
         for table in tables:
             review.findings += check_table(table)
             review.blocks.append(f"{sheet.name}!第{table.header + 1}行 金额表")
             if money_weight is None and table.weight is not None:
                 money_weight, money_score = table.weight, table.score
+            if money_rate is None:
+                money_rate = table.rate
         header = find_header(sheet)
         if header is not None:
-            table_ = read_table(sheet, header[0], header[1], money_weight, money_score)
+            table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
+                                money_rate)
             review.findings += table_.findings
             review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
         review.findings += check_texts(sheet)
+        review.findings += check_grade(sheet)
         if not tables and header is None:
             fragment = _fragment(sheet)
             if fragment is not None:

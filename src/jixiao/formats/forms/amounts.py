@@ -21,6 +21,7 @@ from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places
 from jixiao.formats.forms.cells import Sheet, is_blank, label, number, percent_value, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
+from jixiao.formats.forms.indicators import points
 from jixiao.formats.forms.labels import (
     ADDITIVE_ROLES,
     AMOUNT_KEYWORDS,
@@ -168,6 +169,8 @@ class AmountTable:
     header_total: bool = False
     weight: Decimal | None = None  # 分值 of the total row (counts in the form's 100 points)
     score: Decimal | None = None
+    label_points: Decimal | None = None  # "预算执行情况(20分)": the block's points, no 分值 column
+    rate: Decimal | None = None  # 执行率 of the first total row (computed, else as stated)
     findings: list[Finding] = field(default_factory=list)
 
     def col(self, role: str) -> int | None:
@@ -205,9 +208,21 @@ def read_tables(sheet: Sheet) -> list[AmountTable]:
                 rows.append(Row(end, name, raw))
             end += 1
         header_total = any(is_total_label(t) for t in header_labels)
-        tables.append(AmountTable(sheet, r, columns, rows, header_total))
+        tables.append(AmountTable(sheet, r, columns, rows, header_total,
+                                  label_points=_label_points(sheet, r, first)))
         r = end
     return tables
+
+
+def _label_points(sheet: Sheet, r: int, first: int) -> Decimal | None:
+    """Points written in the block label left of the first column: 预算执行情况(20分)."""
+    for c in range(first):
+        value = sheet.cell(r, c)
+        if isinstance(value, str) and "分" in value:
+            name, stated = points(value)
+            if stated is not None and name:
+                return stated
+    return None
 
 
 def _parts(table: AmountTable, i: int) -> tuple[list[Row], bool] | None:
@@ -330,6 +345,11 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
                 "无法按执行数 ÷ 预算数核对",
             ))
         weight = row.value(weight_c) if weight_c is not None else None
+        if weight_c is None and first_total and table.label_points is not None \
+                and (row.total or table.header_total or i == 0):
+            weight = table.label_points
+        if table.rate is None and (row.total or table.header_total or i == 0):
+            table.rate = computed if computed is not None else stated
         score_raw = row.raw.get(score_c) if score_c is not None else None
         score_number = number(score_raw)
         score = score_number.value if score_number is not None else None
@@ -343,6 +363,12 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
                     "form.not_filled", "info", sheet.ref(row.r, score_c), None, None,
                     f"{name} 得分未填写（分值 {shown(weight)}）",
                 ))
+            continue
+        if score > weight:
+            out.append(finding(
+                "form.score_over", "error", sheet.ref(row.r, score_c), weight, score,
+                f"{name} 得分 {shown(score)} 超过分值 {shown(weight)}",
+            ))
             continue
         rate = computed if computed is not None else stated
         if rate is None:

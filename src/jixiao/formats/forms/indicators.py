@@ -18,14 +18,29 @@ such as 指标1, ……) are skipped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places
-from jixiao.formats.forms.cells import Number, Sheet, is_blank, label, number, text
+from jixiao.formats.forms.cells import (
+    Number,
+    Sheet,
+    is_blank,
+    label,
+    number,
+    percent_value,
+    text,
+)
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
-from jixiao.formats.forms.labels import INDICATOR_ROLES, REASON_WORDS, TOTAL_SCORE_ROW
+from jixiao.formats.forms.labels import (
+    COMMON_RATE_NAMES,
+    INDICATOR_KEYWORDS,
+    INDICATOR_NOT_A_FIGURE,
+    INDICATOR_ROLES,
+    REASON_WORDS,
+    TOTAL_SCORE_ROW,
+)
 
 _STOP = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人",
          "备注")
@@ -34,6 +49,7 @@ _POINTS = re.compile(r"^(.*?)\(?(\d+(?:\.\d+)?)分?\)$")
 
 def _roles(sheet: Sheet, r: int) -> dict[str, int]:
     found: dict[str, int] = {}
+    guessed: dict[str, int] = {}
     for c in range(sheet.width(r)):
         name = label(sheet.cell(r, c))
         if not name:
@@ -45,6 +61,13 @@ def _roles(sheet: Sheet, r: int) -> dict[str, int]:
         else:
             if any(w in name for w in REASON_WORDS) and len(name) <= 16:
                 found.setdefault("reason", c)
+            elif len(name) <= 10 and not any(w in name for w in INDICATOR_NOT_A_FIGURE):
+                guess = next((k for w, k in INDICATOR_KEYWORDS if w in name), None)
+                if guess is not None:
+                    guessed.setdefault(guess, c)
+    for role, c in guessed.items():  # an exact header wins over a keyword guess
+        if role not in found and c not in found.values():
+            found[role] = c
     return found
 
 
@@ -79,6 +102,7 @@ class Block:
     c: int
     weights: list[Decimal]
     closed: bool = False
+    scores: list[Decimal] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +116,8 @@ class IndicatorTable:
 
 
 def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: Decimal | None,
-               money_score: Decimal | None) -> IndicatorTable:
+               money_score: Decimal | None,
+               money_rate: Decimal | None = None) -> IndicatorTable:
     out: list[Finding] = []
     weight_c, score_c = roles.get("weight"), roles.get("score")
     name_cols = [roles[k] for k in ("level1", "level2", "level3") if k in roles]
@@ -103,6 +128,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     scores: list[Decimal] = []
     unfilled_score: list[str] = []
     unfilled_actual: list[str] = []
+    bare_targets: list[str] = []
     total_row: int | None = None
     r = first_data
     while r < len(sheet.rows):
@@ -142,10 +168,26 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                     ))
             elif score_c is not None and is_blank(score_cell):
                 unfilled_score.append(sheet.ref(r, score_c))
+        elif weight_c is None and score_c is not None:
+            # 云南-style: points only in the block labels, 得分 on each row
+            score = number(sheet.cell(r, score_c))
+            if score is not None:
+                scores.append(score.value)
+                for block in open_blocks.values():
+                    block.scores.append(score.value)
         out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
+        out += _common_rate(sheet, r, roles, where, money_rate)
+        _bare_target(sheet, r, roles, bare_targets)
         r += 1
     ended = total_row is not None
     for block in blocks:
+        got_score = sum(block.scores, Decimal(0))
+        if block.scores and got_score > block.points:
+            out.append(finding(
+                "form.block_score", "error", sheet.ref(block.r, block.c), block.points,
+                got_score, f"{block.name} 标明 {shown(block.points)} 分，其下各指标得分之和为 "
+                f"{shown(got_score)}（{'+'.join(shown(v) for v in block.scores)}），超过该部分分值",
+            ))
         if not block.weights:
             continue
         if not block.closed and not ended:
@@ -170,7 +212,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     if total_row is not None:
         out += _total(sheet, total_row, weight_c, score_c, weight_sum,
                       scores + ([money_score] if money_score is not None else []),
-                      len(scores) == len(weights))
+                      len(scores) == len(weights) if weight_c is not None else bool(scores))
     elif weight_sum > HUNDRED:
         out.append(finding(
             "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
@@ -188,7 +230,48 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             f"{len(unfilled_actual)} 个指标的实际完成值未填写（{'、'.join(unfilled_actual[:5])}"
             f"{' 等' if len(unfilled_actual) > 5 else ''}）",
         ))
+    if bare_targets:
+        out.append(finding(
+            "form.target_unit", "info", bare_targets[0].split(" ")[0], None, None,
+            f"{len(bare_targets)} 个指标值只写了数字，未写计量单位或方向（≥/≤）："
+            f"{'、'.join(bare_targets[:5])}{' 等' if len(bare_targets) > 5 else ''}",
+        ))
     return IndicatorTable(sheet, header, roles, weights, scores, out)
+
+
+def _bare_target(sheet: Sheet, r: int, roles: dict[str, int], bare: list[str]) -> None:
+    """A target value with a figure but neither unit nor direction, in a table without
+    度量单位 / 指标性质 columns: it cannot be judged as met or not (a note)."""
+    target_c = roles.get("target")
+    if target_c is None or "unit" in roles or "nature" in roles:
+        return
+    target = number(sheet.cell(r, target_c))
+    if target is not None and not target.unit and target.direction is None:
+        bare.append(f"{sheet.ref(r, target_c)} {shown(target.value)}")
+
+
+def _common_rate(sheet: Sheet, r: int, roles: dict[str, int], where: str,
+                 money_rate: Decimal | None) -> list[Finding]:
+    """A 共性指标 row 预算执行率 restates the amount block's 执行率: the two must agree."""
+    actual_c = roles.get("actual")
+    if money_rate is None or actual_c is None:
+        return []
+    names = [label(sheet.cell(r, roles[k])) for k in ("level3", "level2") if k in roles]
+    if not any(n in COMMON_RATE_NAMES for n in names):
+        return []
+    stated = percent_value(sheet.cell(r, actual_c))
+    item = number(sheet.cell(r, actual_c))
+    if stated is None or item is None or not (item.percent or item.from_cell):
+        return []
+    n = places(stated)
+    if agrees(stated, money_rate, n):
+        return []
+    return [finding(
+        "form.common_rate", severity_of(stated, money_rate, n), sheet.ref(r, actual_c),
+        money_rate, stated,
+        f"{where}（共性指标）：实际完成值 {shown(stated)}%，与资金表中的执行率 "
+        f"{fmt(money_rate)}% 不符",
+    )]
 
 
 def _name(sheet: Sheet, r: int, cols: list[int]) -> str:

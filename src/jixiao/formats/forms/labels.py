@@ -27,8 +27,8 @@ AMOUNT_ROLES: dict[str, tuple[str, ...]] = {
     "executed": ("全年执行数", "预算执行数", "执行数", "全年执行", "实际执行数", "实际支出数",
                  "支出数", "实际支出", "全年支出数"),
     "rate": ("执行率", "预算执行率", "全年执行率", "资金执行率"),
-    "weight": ("分值", "权重", "执行率权重"),
-    "score": ("得分", "执行率得分", "自评得分"),
+    "weight": ("分值", "权重", "执行率权重", "标准分值"),
+    "score": ("得分", "执行率得分", "自评得分", "评分", "自评分"),
     "amount": ("金额", "补助金额", "补助资金", "资金投入", "本年度申请资金", "上年度安排资金",
                "安排资金", "分配资金", "下达资金", "资金数", "资金额度", "投资额", "申请资金",
                "补助标准", "下达金额", "分配金额"),
@@ -65,15 +65,30 @@ INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
                "计划值", "年初指标值", "调整指标值", "年度指标", "预期目标值"),
     "actual": ("实际完成值", "全年实际值", "实际值", "全年实际完成值", "实际完成", "完成值",
                "全年完成值", "实际完成情况", "全年实际完成情况"),
-    "weight": ("分值", "权重", "指标权重", "指标分值"),
-    "score": ("得分", "自评得分", "指标得分"),
+    "weight": ("分值", "权重", "指标权重", "指标分值", "标准分值"),
+    "score": ("得分", "自评得分", "指标得分", "评分", "自评分"),
     "nature": ("指标性质",),
     "unit": ("度量单位", "计量单位", "单位"),
 }
+# Keyword fallbacks for indicator headers not listed above (first match wins, in this order;
+# a header holding a word of INDICATOR_NOT_A_FIGURE describes, it holds no figure).
+INDICATOR_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("得分", "score"), ("评分", "score"), ("分值", "weight"), ("权重", "weight"),
+    ("实际", "actual"), ("完成值", "actual"), ("完成情况", "actual"),
+    ("指标值", "target"), ("目标值", "target"), ("计划值", "target"), ("预期值", "target"),
+)
+INDICATOR_NOT_A_FIGURE = ("标准", "说明", "依据", "方法", "原因", "措施", "系数", "率", "是否")
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "项目决策", "项目过程",
                 "项目管理", "项目产出", "项目效益", "决策", "过程", "产出", "效益")
+# 共性指标 rows (宁夏 and others) that restate the amount block's 执行率.
+COMMON_RATE_NAMES = ("预算执行率", "资金执行率", "预算资金执行率", "执行率")
 REASON_WORDS = ("偏差原因", "未完成原因", "原因分析", "改进措施", "原因")
 TOTAL_SCORE_ROW = ("总分", "合计", "总计", "总得分", "综合得分", "合计得分", "自评总分")
+# The stated grade (自评等级) and the stated score it is judged on (grades.py).
+GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级", "自评结果等级", "评定等级",
+                "绩效评价等级", "自评结论等级")
+GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "差": "差"}
+SCORE_LABELS = ("自评得分", "自评总分", "自评分", "总得分", "综合得分", "自评总得分")
 PLACEHOLDER_NAMES = ("……", "…", "...", "指标1", "指标2", "指标3", "指标4")
 BLANK_MARKS = frozenset({"", "—", "-", "--", "——", "一", "/", "无", "不涉及", "不适用", "\\"})
 

@@ -1,0 +1,72 @@
+"""The grade a form states (自评等级: 优/良/中/差) against the score it states.
+
+The bands are the core's (`templates.catalogue().grade_bands`, 财预〔2020〕10号: 优 ≥ 90,
+良 80–<90, 中 60–<80, 差 < 60; a boundary belongs to the higher grade). The score is the one
+written next to 自评得分 / 自评总分, else the 总分 / 合计 row's score (its second figure when
+it has two: 分值 then 得分)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.checks import Finding
+from jixiao.core.scoring import grade_for
+from jixiao.formats.forms.cells import Sheet, is_blank, label, number, text
+from jixiao.formats.forms.findings import finding, shown
+from jixiao.formats.forms.labels import GRADE_LABELS, GRADE_WORDS, SCORE_LABELS, TOTAL_SCORE_ROW
+from jixiao.formats.templates import catalogue
+
+
+def _right(sheet: Sheet, r: int, c: int, span: int = 4) -> list[tuple[int, object]]:
+    return [(k, sheet.cell(r, k)) for k in range(c + 1, min(c + 1 + span, sheet.width(r)))
+            if not is_blank(sheet.cell(r, k))]
+
+
+def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if label(value) not in GRADE_LABELS:
+                continue
+            for k, cell in [*_right(sheet, r, c), (c, sheet.cell(r + 1, c))]:
+                word = GRADE_WORDS.get(text(cell))
+                if word is not None:
+                    return word, sheet.ref(r if k != c else r + 1, k)
+    return None
+
+
+def _stated_score(sheet: Sheet) -> Decimal | None:
+    fallback: Decimal | None = None
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row[:6]):
+            name = label(value)
+            if name in SCORE_LABELS:
+                figures = [n.value for _, v in _right(sheet, r, c, 2)
+                           if (n := number(v)) is not None]
+                if figures:
+                    return figures[0]
+            elif name in TOTAL_SCORE_ROW and fallback is None and c < 3:
+                figures = [n.value for k in range(c + 1, sheet.width(r))
+                           if (n := number(sheet.cell(r, k))) is not None]
+                if figures:
+                    fallback = figures[1] if len(figures) >= 2 else figures[0]
+    return fallback
+
+
+def check_grade(sheet: Sheet) -> list[Finding]:
+    stated = _stated_grade(sheet)
+    if stated is None:
+        return []
+    score = _stated_score(sheet)
+    if score is None:
+        return []
+    bands = catalogue().grade_bands
+    due = grade_for(score, bands)
+    grade, where = stated
+    if due == grade:
+        return []
+    scale = "，".join(f"{b.grade} ≥ {shown(b.min)}" for b in sorted(
+        bands, key=lambda b: b.min, reverse=True) if b.min > 0)
+    return [finding(
+        "form.grade", "error", where, due, grade,
+        f"自评等级：所列“{grade}”，自评得分 {shown(score)} 对应“{due}”（{scale}）",
+    )]

@@ -1,0 +1,301 @@
+"""Each family of received form, built here with merged cells and its own label wording: the
+correct form gives no error or warning; the same form with one planted fault gives an error
+naming both figures. (Forms are written from scratch; no corpus text.)"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from jixiao.formats.forms import FormReview, review_form
+
+
+@dataclass(frozen=True)
+class M:
+    """A merged range starting at this cell: ``rows`` × ``cols`` cells."""
+
+    value: Any
+    rows: int = 1
+    cols: int = 1
+
+
+def build(path: Path, rows: list[list[Any]]) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("自评表")
+    fmt = wb.add_format({"border": 1, "text_wrap": True})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, M):
+                if value.rows == 1 and value.cols == 1:
+                    ws.write(r, c, value.value, fmt)
+                else:
+                    ws.merge_range(r, c, r + value.rows - 1, c + value.cols - 1, value.value,
+                                   fmt)
+            elif value is not None:
+                ws.write(r, c, value, fmt)
+    wb.close()
+    return path
+
+
+def serious(review: FormReview) -> list[str]:
+    return [f"{f.severity} {f.where} {f.message}" for f in review.findings
+            if f.severity in ("error", "warning")]
+
+
+def errors(review: FormReview) -> list[str]:
+    return [f.message for f in review.findings if f.severity == "error"]
+
+
+def twin(tmp_path: Path, rows: list[list[Any]], fault: tuple[int, int, Any],
+         figures: tuple[str, str]) -> None:
+    """The correct form: no error or warning; with ``fault`` planted: an error with both
+    figures in one message."""
+    good = review_form(build(tmp_path / "good.xlsx", rows))
+    assert serious(good) == [], serious(good)
+    assert good.blocks
+    bad_rows = copy.deepcopy(rows)
+    r, c, value = fault
+    bad_rows[r][c] = value
+    bad = review_form(build(tmp_path / "bad.xlsx", bad_rows))
+    found = errors(bad)
+    assert any(all(x in m for x in figures) for m in found), (figures, found)
+
+
+# 四川: 权重, 指标性质 / 指标值 / 度量单位 under a merged 年度指标值, 调整后预算数.
+SICHUAN = [
+    [M("项目支出绩效自评表", cols=10)],
+    ["项目名称", M("农村道路养护", cols=3), None, None, "主管部门", M("交通运输局", cols=5)],
+    [M("项目资金（万元）", rows=4), None, "年初预算数", "调整后预算数", "全年执行数", "权重",
+     "执行率", "得分"],
+    [None, "年度资金总额", 100, 120, 108, 10, "90.00%", 9],
+    [None, "其中：财政拨款", 100, 100, 90, None, None, None],
+    [None, "其他资金", 0, 20, 18, None, None, None],
+    ["年度总体目标", M("完成养护任务", cols=9)],
+    [M("绩效指标", rows=7), M("一级指标", rows=2), M("二级指标", rows=2), M("三级指标", rows=2),
+     M("年度指标值", cols=3), None, None, M("实际完成值", rows=2), M("权重", rows=2),
+     M("得分", rows=2), M("偏差原因分析及改进措施", rows=2)],
+    [None, None, None, None, "指标性质", "指标值", "度量单位"],
+    [None, M("产出指标", rows=2), "数量指标", "养护里程", "≥", 30, "公里", 30, 30, 30, None],
+    [None, None, "时效指标", "完成时间", "≤", 12, "月", 12, 20, 20, None],
+    [None, M("效益指标", rows=1), "社会效益", "通行条件改善", "定性", "明显", None, "明显",
+     20, 18, None],
+    [None, "满意度指标", "服务对象满意度", "群众满意度", "≥", 90, "%", 95, 20, 20, None],
+    [None, "合计", None, None, None, None, None, None, 100, 97, None],
+]
+
+
+def test_sichuan_rate_weight_and_two_header_rows(tmp_path: Path) -> None:
+    twin(tmp_path, SICHUAN, (5, 4, 16), ("108", "106"))
+
+
+def test_sichuan_score_total(tmp_path: Path) -> None:
+    twin(tmp_path, SICHUAN, (13, 9, 96), ("96", "97"))
+
+
+# 安徽: 分值 before 年度指标值; 项目资金（元）; 预算数 / 执行数.
+ANHUI = [
+    [M("项目支出绩效自评表", cols=9)],
+    [M("项目资金（元）", rows=3), None, "年初预算数", "预算数", "执行数", "分值", "执行率",
+     "得分"],
+    [None, "年度资金总额：", 500000, 480000, 432000, 10, "90%", 9],
+    [None, "其中：当年财政拨款", 500000, 480000, 432000, None, None, None],
+    [M("绩效指标", rows=6), "一级指标", "二级指标", "三级指标", "分值", "年度指标值",
+     "实际完成值", "得分", "偏差原因分析及改进措施"],
+    [None, M("产出指标（50分）", rows=2), "数量指标", "培训人次", 25, "≥200人次", "210人次",
+     25, None],
+    [None, None, "质量指标", "合格率", 25, "≥95%", "96%", 25, None],
+    [None, "效益指标（30分）", "社会效益指标", "就业率", 30, "≥80%", "82%", 30, None],
+    [None, "满意度指标（10分）", "满意度", "学员满意度", 10, "≥90%", "93%", 10, None],
+    [None, "总分", None, None, 100, None, None, 99, None],
+]
+
+
+def test_anhui_leaf_weight_breaks_block_and_total(tmp_path: Path) -> None:
+    twin(tmp_path, ANHUI, (6, 4, 20), ("50", "45"))
+
+
+def test_anhui_money_score(tmp_path: Path) -> None:
+    twin(tmp_path, ANHUI, (2, 7, 10), ("10", "9"))
+
+
+# 云南: block points in the label, no 分值 column.
+YUNNAN = [
+    [M("项目绩效自评表", cols=7)],
+    [M("预算执行情况(20分)", rows=2), "预算数", "执行数", "执行率", "得分", None, None],
+    [None, 200, 180, "90%", 18, None, None],
+    [M("年度绩效目标(80分)", rows=5), "一级指标", "二级指标", "三级指标", "年度目标值",
+     "完成值", "评分"],
+    [None, "产出指标(40分)", "数量指标", "改造户数", "≥100户", "100户", 40],
+    [None, "效益指标(30分)", "社会效益", "住房安全保障", "有效保障", "有效保障", 30],
+    [None, "满意度指标(10分)", "满意度", "受益户满意度", "≥90%", "95%", 10],
+    [None, "总分", None, None, None, None, 98],
+]
+
+
+def test_yunnan_points_in_labels_score_over_block(tmp_path: Path) -> None:
+    twin(tmp_path, YUNNAN, (4, 6, 45), ("45", "40"))
+
+
+def test_yunnan_total(tmp_path: Path) -> None:
+    twin(tmp_path, YUNNAN, (7, 6, 95), ("95", "98"))
+
+
+def test_yunnan_money_score(tmp_path: Path) -> None:
+    twin(tmp_path, YUNNAN, (2, 4, 22), ("22", "20"))
+
+
+# 宁夏: 共性指标 rows (预算执行率 as an indicator) must agree with the amount block.
+NINGXIA = [
+    [M("部门项目支出绩效自评表", cols=8)],
+    [M("项目资金（万元）", rows=2), "年度资金总额", "年初预算数", "调整预算数（A）",
+     "全年执行数（B）", "执行率（B/A）"],
+    [None, None, 50, 50, 45, "90%"],
+    ["一级指标", "二级指标", "三级指标", "分值", "指标值（A）", "全年实际值（B）", "得分",
+     "未完成原因分析及改进措施"],
+    [M("项目管理（20分）", rows=2), "投入管理", "预算执行率", 10, "100%", "90%", 9, "资金结余"],
+    [None, "财务管理", "财务制度健全性", 10, "健全", "健全", 10, None],
+    [M("项目产出（80分）", rows=1), "数量指标", "购置设备", 80, "≥5台", "5台", 80, None],
+    ["合计", None, None, 100, None, None, 99, None],
+]
+
+
+def test_ningxia_common_indicator_rate_agrees_with_amounts(tmp_path: Path) -> None:
+    twin(tmp_path, NINGXIA, (4, 5, "100%"), ("100", "90"))
+
+
+# 部门整体支出绩效自评表: 部门（单位）名称; 年初预算数（A）, 全年执行数; blocks by 职责.
+DEPARTMENT = [
+    [M("部门整体支出绩效自评表", cols=7)],
+    ["部门（单位）名称", M("县农业农村局", cols=6)],
+    [M("年度预算（万元）", rows=4), None, "年初预算数（A）", "全年预算数", "全年执行数（B）",
+     "执行率（B/A）", None],
+    [None, "年度资金总额", 1000, 1200, 1080, "90.0%", None],
+    [None, "其中：基本支出", 600, 700, 680, None, None],
+    [None, "项目支出", 400, 500, 400, None, None],
+    [M("年度绩效指标", rows=4), "职责/活动", "一级指标", "二级指标", "三级指标",
+     "年度指标值", "全年实际完成值"],
+    [None, "农田建设", "产出指标", "数量指标", "高标准农田", "≥2万亩", "2.1万亩"],
+    [None, "动物防疫", "产出指标", "质量指标", "免疫密度", "≥90%", "95%"],
+    [None, None, "效益指标", "社会效益", "重大疫情", "不发生", "未发生"],
+]
+
+
+def test_department_total_of_parts(tmp_path: Path) -> None:
+    twin(tmp_path, DEPARTMENT, (5, 4, 420), ("1080", "1100"))
+
+
+def test_department_rate(tmp_path: Path) -> None:
+    twin(tmp_path, DEPARTMENT, (3, 5, "100%"), ("100", "90.00"))
+
+
+# 中央对地方转移支付区域绩效自评表: 资金情况 with 其中 by source; 指标值 vs 全年实际完成值.
+TRANSFER = [
+    [M("中央对地方转移支付区域绩效自评表", cols=7)],
+    ["转移支付名称", M("农业生产发展资金", cols=6)],
+    [M("资金情况（万元）", rows=5), None, "全年预算数（A）", "全年执行数（B）",
+     "执行率（B/A）", None, None],
+    [None, "年度资金总额", 2000, 1800, "90%", None, None],
+    [None, "其中：中央财政资金", 1500, 1400, "93.33%", None, None],
+    [None, "省级资金", 300, 250, "83.33%", None, None],
+    [None, "市县资金", 200, 150, "75%", None, None],
+    ["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值", "未完成原因", None],
+    ["产出指标", "数量指标", "耕地地力提升面积", "≥10万亩", "12万亩", None, None],
+    [None, "质量指标", "良种覆盖率", "≥95%", "96%", None, None],
+    ["效益指标", "经济效益", "农民增收", "≥500元/人", "420元/人", "受灾减产", None],
+]
+
+
+def test_transfer_part_of_source(tmp_path: Path) -> None:
+    twin(tmp_path, TRANSFER, (5, 2, 400), ("2000", "2100"))
+
+
+def test_transfer_part_rate(tmp_path: Path) -> None:
+    twin(tmp_path, TRANSFER, (6, 4, "80%"), ("80", "75"))
+
+
+def test_transfer_target_not_met_without_reason_is_a_warning(tmp_path: Path) -> None:
+    rows = copy.deepcopy(TRANSFER)
+    rows[10][5] = None
+    review = review_form(build(tmp_path / "t.xlsx", rows))
+    assert any(f.severity == "warning" and "500" in f.message and "420" in f.message
+               for f in review.findings)
+
+
+# 衔接资金 目标自评表: 其中 by source, 项目资金（元）, 实际支出.
+XIANJIE = [
+    [M("衔接推进乡村振兴补助资金绩效目标自评表", cols=6)],
+    [M("项目资金（元）", rows=4), None, "预算数", "实际支出", "执行率（B/A）", None],
+    [None, "合计", 1000000, 950000, "95%", None],
+    [None, "其中：中央", 600000, 600000, "100%", None],
+    [None, "省级", 400000, 350000, "87.5%", None],
+    ["一级指标", "二级指标", "三级指标", "计划值", "完成值", "偏差原因"],
+    ["产出指标", "数量指标", "帮扶脱贫户", "≥300户", "310户", None],
+]
+
+
+def test_xianjie_total_row_above_parts(tmp_path: Path) -> None:
+    twin(tmp_path, XIANJIE, (3, 3, 650000), ("950000", "1000000"))
+
+
+# 绩效目标表: targets and a 合计 of the requested funds.
+TARGET = [
+    [M("项目绩效目标表", cols=5)],
+    [M("资金情况（万元）", rows=4), "资金来源", "金额", None, None],
+    [None, "合计", 300, None, None],
+    [None, "其中：财政拨款", 250, None, None],
+    [None, "其他资金", 50, None, None],
+    ["一级指标", "二级指标", "三级指标", "指标值", "备注"],
+    ["产出指标", "数量指标", "新建校舍面积", "≥2000平方米", None],
+    [None, "时效指标", "完工时间", "≤12月", None],
+    ["满意度指标", "服务对象满意度", "师生满意度", "≥90%", None],
+]
+
+
+def test_target_table_total(tmp_path: Path) -> None:
+    twin(tmp_path, TARGET, (2, 2, 310), ("310", "300"))
+
+
+def test_target_value_without_unit_is_a_note(tmp_path: Path) -> None:
+    rows = copy.deepcopy(TARGET)
+    rows[6][3] = 2000
+    review = review_form(build(tmp_path / "t.xlsx", rows))
+    assert serious(review) == []
+    assert any(f.severity == "info" and "2000" in f.message and "单位" in f.message
+               for f in review.findings)
+
+
+# 资金分配表: 分配金额 by unit, 合计 and a count.
+ALLOCATION = [
+    [M("2024年农业资金分配表", cols=4)],
+    ["序号", "单位", "分配金额（万元）", "备注"],
+    [1, "甲乡", 12.5, None],
+    [2, "乙乡", 7.25, None],
+    [3, "丙镇", 30, None],
+    [M("合计", cols=2), None, 49.75, None],
+]
+
+
+def test_allocation_total(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION, (5, 2, 50.75), ("50.75", "49.75"))
+
+
+@pytest.mark.parametrize(("score", "grade", "ok"), [
+    (92, "优", True), (90, "优", True), (89.5, "良", True), (85, "优", False),
+    (59, "中", False),
+])
+def test_grade_agrees_with_the_total_score(tmp_path: Path, score: float, grade: str,
+                                           ok: bool) -> None:
+    rows = copy.deepcopy(ANHUI)
+    rows[9][7] = score
+    rows.append(["自评等级", grade])
+    review = review_form(build(tmp_path / "g.xlsx", rows))
+    graded = [f.message for f in review.findings if f.rule == "form.grade"]
+    if ok:
+        assert graded == []
+    else:
+        assert any(grade in m and str(score) in m for m in graded), graded
