@@ -126,3 +126,25 @@ def test_a_zero_weight_factor_with_an_all_zero_column_recalculates(tmp_path):
                        for i in range(4)],
     })
     check(spec, allocate(spec), tmp_path)
+
+
+def test_policy_coefficients_recalculate_with_and_without_bounds(tmp_path):
+    def spec(bounds: bool) -> AllocationSpec:
+        return AllocationSpec.model_validate({
+            "total": D("5000"), "base_share": D("0.2"),
+            "factors": [{"name": "贫困人口", "weight": D("0.6"), "category": "客观因素"},
+                        {"name": "考核结果", "weight": D("0.4"), "category": "绩效因素"}],
+            "recipients": [
+                {"name": f"县{i}", "values": {"贫困人口": D(300 + 71 * i), "考核结果": D(90 - i)},
+                 **({"coefficient": D("1.2")} if i % 3 == 0 else {}),
+                 **({"cap": D(900)} if bounds and i == 0 else {})}
+                for i in range(7)
+            ],
+        })
+    for bounds in (False, True):
+        s = spec(bounds)
+        result = allocate(s)
+        assert result.coefficients
+        here = tmp_path / str(bounds)
+        here.mkdir()
+        check(s, result, here)

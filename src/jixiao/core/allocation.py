@@ -7,6 +7,11 @@ For a total T, n recipients, a base share b and factors k with weights w_k (Σ w
 where x' = x for a positive factor (more means more money) and x' = 1/x for an inverse one
 (e.g. 人均财力). The base b·T/n is the same for everyone; the pool (1 − b)·T goes by the factors.
 
+Policy coefficients (政策系数). A coefficient can be a factor like any other (a 政策因素 column
+with its weight), or a multiplier on a recipient's weighted share (``coefficient``, e.g. 1.2 for a
+重点帮扶县): ω′_i = ω_i·c_i / Σ_j ω_j·c_j, so the pool is still given out in full; recipients
+without a coefficient count 1.
+
 Exactness. Nothing is approximated: each factor column becomes a column of integers with the same
 proportions (decimals scaled by a power of ten; an inverse column x becomes L/x with L the least
 common multiple of the column), so every exact amount is an integer over one common denominator.
@@ -91,6 +96,9 @@ class RecipientRow(_Model):
     values: dict[str, NonNegative] = Field(description="各因素数值，键为因素名称")
     floor: NonNegative | None = Field(None, description="保底金额")
     cap: NonNegative | None = Field(None, description="上限金额")
+    coefficient: NonNegative | None = Field(
+        None, description="政策系数：乘在加权占比上再归一（如 重点帮扶县 1.2）；缺省 1"
+    )
 
 
 class AllocationSpec(_Model):
@@ -128,6 +136,8 @@ class Allocation:
     shares: Mapping[str, Decimal]
     weighted_share: Decimal
     exact_ratio: tuple[int, int] = field(repr=False)
+    # The weighted share × the policy coefficient, renormalized; None without coefficients.
+    adjusted_share: Decimal | None = None
 
     def exact_fraction(self) -> Fraction:
         """The exact amount before rounding, as a rational number in the spec's unit."""
@@ -146,6 +156,7 @@ class AllocationResult:
     # P′ = (1 − b)·T unless floors or caps bind.
     factor_pool: Fraction
     bounded: bool  # whether any recipient has a floor or a cap
+    coefficients: bool = False  # whether policy coefficients multiply the weighted shares
 
 
 def _frac(value: Decimal) -> Fraction:
@@ -209,6 +220,11 @@ def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
                 and not any(values)):
             message = f"因素「{f.name}」各对象数值合计为 0，无法计算占比"
             errors.append((("columns", f.name), message))
+    coefficients = [r.coefficient for r in spec.recipients if r.coefficient is not None]
+    if coefficients and not any(
+        (r.coefficient if r.coefficient is not None else 1) for r in spec.recipients
+    ):
+        errors.append((("recipients",), "各对象政策系数均为 0，因素金额无法分配"))
     floors = sum((r.floor for r in spec.recipients if r.floor is not None), Decimal(0))
     if floors > spec.total:
         errors.append(
@@ -388,6 +404,17 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
         _column([r.values[f.name] for r in recipients], f.direction == "inverse") for f in factors
     ]
     weighted, den = _weighted([_frac(f.weight) for f in factors], columns, n)
+    plain, plain_den = weighted, den
+    coefficients = any(r.coefficient is not None for r in recipients)
+    if coefficients:
+        # 政策系数 as a multiplier: ω′_i = ω_i·c_i / Σ_j ω_j·c_j, exactly (integers over Σ).
+        ratios = [(r.coefficient if r.coefficient is not None else Decimal(1)).as_integer_ratio()
+                  for r in recipients]
+        lcm = math.lcm(*(d for _, d in ratios))
+        weighted = [w * p * (lcm // d) for w, (p, d) in zip(weighted, ratios, strict=True)]
+        den = sum(weighted)
+        if den == 0:  # only zero-share recipients carry a coefficient: nothing to adjust
+            weighted, den = plain, plain_den
 
     step = _frac(spec.precision)
     total, b = _frac(spec.total), _frac(spec.base_share)
@@ -443,8 +470,9 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
             exact=exact,
             amount=_units_decimal(units[i], spec.precision),
             shares={f.name: shares[k][i] for k, f in enumerate(factors)},
-            weighted_share=_ratio_decimal(weighted[i], den),
+            weighted_share=_ratio_decimal(plain[i], plain_den if coefficients else den),
             exact_ratio=(exact_a[i] * num, q * dn),
+            adjusted_share=_ratio_decimal(weighted[i], den) if coefficients else None,
         ))
     return AllocationResult(
         total=spec.total,
@@ -455,4 +483,5 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
         allocations=tuple(allocations),
         factor_pool=factor_pool,
         bounded=bounded,
+        coefficients=coefficients,
     )

@@ -39,6 +39,7 @@ _ROLES = {
     "code": ("code", "代码", "编码"),
     "floor": ("floor", "保底", "保底金额"),
     "cap": ("cap", "上限", "上限金额"),
+    "coefficient": ("coefficient", "政策系数", "调节系数"),
 }
 _IGNORED = ("序号", "备注")
 
@@ -239,7 +240,7 @@ def read_recipients_table(
                 continue
             if role in ("name", "code"):
                 item[role] = _text(cell)
-            elif role in ("floor", "cap"):
+            elif role in ("floor", "cap", "coefficient"):
                 item[role] = _number(cell)
             else:
                 item["values"][role] = _number(cell)

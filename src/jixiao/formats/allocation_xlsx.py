@@ -70,7 +70,10 @@ def write_allocation_xlsx(
     recip_col = {k: c_recip + j for j, k in enumerate(inverse)}
     c_shares = c_recip + len(inverse)
     c_weighted = c_shares + k_count
-    c_base, c_factor = c_weighted + 1, c_weighted + 2
+    has_coef = result.coefficients  # 政策系数 as a multiplier on the weighted share
+    c_coef, c_adjusted = c_weighted + 1, c_weighted + 2
+    c_base = c_weighted + 1 + 2 * has_coef
+    c_factor = c_base + 1
     c_next = c_factor + 1
     c_floor = c_next if has_floor else None
     c_next += has_floor
@@ -127,7 +130,7 @@ def write_allocation_xlsx(
     header += [escape_cell(f.name) for f in factors]
     header += [f"1/{factors[k].name}" for k in inverse]
     header += [f"占比：{f.name}" for f in factors]
-    header += ["加权占比", "基数", "因素分配"]
+    header += ["加权占比"] + ["政策系数", "调整后占比"] * has_coef + ["基数", "因素分配"]
     header += ["保底"] * has_floor + ["上限"] * has_cap
     header += ["分配金额（精确）", "分配金额（取整）"]
     ws.write_row(15, 0, header, head)
@@ -156,7 +159,19 @@ def write_allocation_xlsx(
                          cached(a.weighted_share))
         ws.write_formula(row, c_base, f"={base_cell}", exact_fmt, cached(a.base))
         weighted_ref = xl_rowcol_to_cell(row, c_weighted)
-        factor_value = a.factor_amount if not result.bounded else pool * a.weighted_share
+        share = a.weighted_share
+        if has_coef:
+            coef = r.coefficient if r.coefficient is not None else Decimal(1)
+            ws.write_number(row, c_coef, float(coef), number)
+            col_w, col_c = xl_col_to_name(c_weighted), xl_col_to_name(c_coef)
+            product = (f"SUMPRODUCT(${col_w}${first}:${col_w}${last},"
+                       f"${col_c}${first}:${col_c}${last})")
+            ws.write_formula(row, c_adjusted,
+                             f"={weighted_ref}*{xl_rowcol_to_cell(row, c_coef)}/{product}",
+                             share_fmt, cached(a.adjusted_share))
+            weighted_ref = xl_rowcol_to_cell(row, c_adjusted)
+            share = a.adjusted_share if a.adjusted_share is not None else share
+        factor_value = a.factor_amount if not result.bounded else pool * share
         ws.write_formula(row, c_factor, f"={pool_cell}*{weighted_ref}", exact_fmt,
                          cached(factor_value))
         base_ref, factor_ref = xl_rowcol_to_cell(row, c_base), xl_rowcol_to_cell(row, c_factor)
@@ -191,6 +206,8 @@ def write_allocation_xlsx(
         c_exact: (total_money, spec.total),
         c_amount: (total_money, spec.total),
     }
+    if has_coef:
+        sums[c_adjusted] = (share_fmt, Decimal(1))
     for k in range(k_count):
         sums[c_values + k] = (number, sum((r.values[factors[k].name] for r in recipients),
                                           Decimal(0)))
@@ -214,9 +231,15 @@ def write_allocation_xlsx(
         "精度向下取整，差额按余数从大到小每个对象补一个精度单位（余数相同按表中顺序），"
         "合计与分配总额分毫不差。",
     ]
+    if has_coef:
+        notes.append(
+            f"{len(notes) + 1}. 政策系数：调整后占比 = 加权占比 × 政策系数 ÷ "
+            "Σ(加权占比 × 政策系数)；因素分配 = (1−b)×T × 调整后占比。"
+        )
     if result.bounded:
         notes.append(
-            "4. 设有保底/上限：分配金额（精确）= MIN(MAX(基数 + P′×加权占比, 保底), 上限)；"
+            f"{len(notes) + 1}. 设有保底/上限：分配金额（精确）= "
+            "MIN(MAX(基数 + P′×加权占比, 保底), 上限)；"
             "未触及保底/上限的对象按因素分配额的比例分担调整，P′ 使合计等于分配总额。"
         )
     for j, text in enumerate(notes):
