@@ -1,0 +1,94 @@
+"""The second example fund (examples/farmland-2023): every rule kind it uses scores exactly as
+computed by hand, the consistent fund raises nothing, and planted slips are found."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jixiao import services
+from jixiao.core.dossier import Dossier
+from jixiao.formats.dossier_yaml import read_dossier
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "farmland-2023" / "dossier.yaml"
+
+HAND = {  # path → score computed by hand (see the comments in the dossier)
+    "预算执行率": "9.67",  # 2899.50 ÷ 3000 × 10 = 9.665
+    "产出指标/数量指标/新建高标准农田面积": "9.60",  # ≥: 19200 ÷ 20000 × 10
+    "产出指标/数量指标/新增高效节水灌溉面积": "8",  # stepped: 92% → the ≥90% step
+    "产出指标/质量指标/工程验收合格率": "8",  # =: hit
+    "产出指标/质量指标/质量问题整改": "5.50",  # 3 × 0.5 (cap 2) off 7
+    "产出指标/时效指标": "5",
+    "产出指标/成本指标/亩均投资": "5",  # range: inside [1450, 1550]
+    "产出指标/成本指标/三公经费变动率": "4.40",  # ≤0: 1.2 × 0.5 off 5
+    "产出指标": "45.50",
+    "效益指标/经济效益指标": "8.50",
+    "效益指标/社会效益指标": "9",  # full 10, less 1 (目标值设定偏低)
+    "效益指标/生态效益指标": "9.38",  # reverse ratio: 30 ÷ 32 × 10 = 9.375
+    "效益指标": "26.88",
+    "服务对象满意度指标": "9.91",  # survey: 452 ÷ 480 ÷ 95% × 10 = 9.912…
+}
+
+
+@pytest.fixture(scope="module")
+def ev() -> Any:
+    return services.evaluate_file(EXAMPLE)
+
+
+def test_every_score_is_the_hand_computed_one(ev: Any) -> None:
+    for path, score in HAND.items():
+        assert ev.scorecard.find(path).score == D(score), path
+
+
+def test_the_total_and_grade_include_the_bonus(ev: Any) -> None:
+    card = ev.scorecard
+    assert (card.base_score, card.bonus, card.score, card.grade) == (
+        D("91.96"), D(1), D("92.96"), "优")
+
+
+def test_the_consistent_fund_raises_nothing(ev: Any) -> None:
+    assert list(ev.findings) == []
+
+
+def evaluate_changed(change: Any) -> Any:
+    d = read_dossier(EXAMPLE)
+    data = d.model_dump(mode="python")
+    change(data)
+    return services.evaluate(Dossier.model_validate(data))
+
+
+def rules(ev: Any) -> dict[str, str]:
+    return {f.rule: f.severity for f in ev.findings}
+
+
+def test_a_township_spending_slip_is_found_up_the_tree() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["spending"][1]["stated_total"] = D("1220")
+
+    assert rules(evaluate_changed(change)) == {"recipients.spending": "error"}
+
+
+def test_a_stepped_score_off_its_step_is_found() -> None:
+    def change(data: dict[str, Any]) -> None:
+        leaf = data["indicators"][1]["children"][0]["children"][1]
+        leaf["stated_score"] = D("9")
+
+    found = rules(evaluate_changed(change))
+    assert found["score.stated"] == "error"
+
+
+def test_a_survey_rate_that_disagrees_with_the_counts_is_found() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["indicators"][3]["actual"] = D("95.17")
+
+    assert rules(evaluate_changed(change))["survey.rate"] == "error"
+
+
+def test_carried_over_money_that_does_not_add_up_is_found() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["spending"][0]["carried_over"] = D("110.50")
+
+    assert rules(evaluate_changed(change)) == {"spending.carried_over": "error"}
