@@ -257,7 +257,11 @@ class Indicator(Model):
     id: Id | None = None
     name: Text
     weight: Weight
-    method: Method | None = Field(None, description="末级指标的评分方法")
+    method: Method | None = Field(
+        None,
+        description="末级指标的评分方法：quantitative 定量（≥、≤、=）、qualitative 定性、"
+        "deduction 扣分、manual 人工、execution 预算执行率、stepped 分段、range 区间",
+    )
     direction: Direction | None = Field(None, description="定量指标的指标性质：>=、<=、=")
     target: Number | str | None = Field(None, description="年度指标值")
     actual: Number | str | None = Field(None, description="实际完成值")
@@ -271,7 +275,8 @@ class Indicator(Model):
         None, description="本等于型指标未相等时的算法（缺省按 scoring.equal）"
     )
     per_unit: UnitDeduction | None = Field(
-        None, description="定量、区间指标：按偏离量每单位扣分（替代比例算法）"
+        None, description="定量、区间指标：按偏离量每单位扣分（替代比例算法）",
+        examples=[{"points": "0.5", "per": "1"}],
     )
     lower: Number | None = Field(None, description="区间型指标的下限（含）")
     upper: Number | None = Field(None, description="区间型指标的上限（含）")
@@ -279,13 +284,21 @@ class Indicator(Model):
         None, description="区间外：zero=0分；proportional=(1-偏离/界值)×分值；或用 per_unit"
     )
     steps: list[Step] = Field(
-        default_factory=list, description="分段计分：自上而下第一档成立者得分"
+        default_factory=list, description="分段计分：自上而下第一档成立者得分",
+        examples=[[{"at_least": "90", "score": "5"}, {"at_least": "80", "score": "4"},
+                   {"at_least": "60", "score": "2"}]],
     )
     step_on: Literal["actual", "completion"] = Field(
         "actual", description="分段依据：actual=实际完成值；completion=完成率"
     )
-    survey: Survey | None = Field(None, description="满意度调查人数（实际值由此计算）")
-    per_occurrence: PerOccurrence | None = Field(None, description="按例扣分")
+    survey: Survey | None = Field(
+        None, description="满意度调查人数（实际值由此计算）",
+        examples=[{"satisfied": 452, "valid": 480}],
+    )
+    per_occurrence: PerOccurrence | None = Field(
+        None, description="按例扣分（每出现一例扣 points 分）",
+        examples=[{"points": "0.5", "count": 3}],
+    )
     deduction_cap: Annotated[Number, Field(gt=0)] | None = Field(
         None, description="扣分上限（最多扣）；缺省扣完为止"
     )
@@ -518,7 +531,9 @@ class Dossier(Model):
     allocations: list[AllocationPlan] = Field(default_factory=list, description="因素法分配")
     evaluation: StatedEvaluation = Field(default_factory=StatedEvaluation)
     adjustments: list[Adjustment] = Field(
-        default_factory=list, description="加分项、减分项、一票否决"
+        default_factory=list, description="加分项、减分项、一票否决",
+        examples=[[{"kind": "bonus", "points": "1", "reason": "机制创新"},
+                   {"kind": "veto", "reason": "发生重大安全责任事故"}]],
     )
     problems: list[Problem] = Field(default_factory=list)
     improvements: list[Improvement] = Field(default_factory=list)
