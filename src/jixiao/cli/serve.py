@@ -1,27 +1,27 @@
-"""`jixiao serve`: the workspace on a laptop (SQLite in the user's data directory).
+"""`jixiao serve`: the workspace for an office (SQLite in the user's data directory).
 
-Runs migrations, optionally loads the demo, then serves with a small threaded WSGI server
-from the standard library (wsgiref + ThreadingMixIn): no extra dependency, enough for the
-handful of people on one laptop or office network. Servers use gunicorn (docs/WEB.md).
+Binds the address first (a busy port or a refused bind is exit code 2 with the address named),
+runs migrations, optionally loads the demo, then serves with waitress: a pure-Python WSGI
+server with a pool of worker threads and a real listen backlog, so a few dozen people can use
+one install at once without anything else to install. Larger servers use gunicorn with
+PostgreSQL (docs/WEB.md "Deployment").
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
-import socketserver
-from typing import Annotated
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+import socket
+from typing import Annotated, Any
 
 import typer
 
-
-class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+# Worker threads serve requests; connections beyond them wait in waitress's queue, and
+# connections not yet accepted wait in the kernel's listen backlog instead of being reset.
+THREADS = 8
+BACKLOG = 1024
+CONNECTION_LIMIT = 1000
 
 
 def setup_django() -> None:
@@ -48,6 +48,29 @@ def prepare(demo: bool) -> list[tuple[str, str, str]]:
     return [(u.username, u.password, u.label) for u in users]
 
 
+def bind_failure(host: str, port: int, exc: OSError) -> str:
+    """One Chinese line saying why ``host:port`` cannot be listened on, and what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用（{host}:{port}）：请用 --port 选择其他端口"
+    if exc.errno == errno.EACCES:
+        return f"没有权限监听 {host}:{port}：请用 --port 选择 1024 以上的端口"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"无法监听 {host}:{port}：本机没有这个地址，请检查 --host"
+    return f"无法监听 {host}:{port}：{exc.strerror or exc}"
+
+
+def create_server(host: str, port: int) -> Any:
+    """A waitress server bound to ``host:port`` (not yet serving); OSError when the bind fails."""
+    from waitress.server import create_server as waitress_server
+
+    from jixiao.web.wsgi import application
+
+    return waitress_server(
+        application, host=host, port=port, threads=THREADS, backlog=BACKLOG,
+        connection_limit=CONNECTION_LIMIT, ident="jixiao",
+    )
+
+
 def serve_command(
     demo: Annotated[
         bool, typer.Option("--demo", help="载入示例资金和演示用户（仅供试用）")
@@ -55,25 +78,40 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
 ) -> None:
-    """启动网页工作台（默认使用用户数据目录中的 SQLite 数据库）。"""
-    users = prepare(demo)
-    from django.conf import settings
+    """启动网页工作台（默认使用用户数据目录中的 SQLite 数据库；多人同时使用）。"""
+    if not 0 < port < 65536:
+        typer.echo(f"端口 {port} 无效：应为 1–65535", err=True)
+        raise typer.Exit(2)
+    setup_django()
+    try:
+        server = create_server(host, port)
+    except OSError as exc:
+        typer.echo(bind_failure(host, port, exc), err=True)
+        raise typer.Exit(2) from None
+    except ValueError:  # waitress: the host name does not resolve
+        typer.echo(f"无法监听 {host}:{port}：无法解析地址，请检查 --host", err=True)
+        raise typer.Exit(2) from None
+    # Waitress warns in English when requests queue up behind busy threads; under a burst that
+    # is expected, not something to alarm the person at the terminal with.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    try:
+        users = prepare(demo)
+        from django.conf import settings
 
-    db = settings.DATABASES["default"]
-    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db['ENGINE']} {db['HOST']}"
-    typer.echo(f"数据库：{where}")
-    if users:
-        typer.echo("演示用户（演示密码，仅供本机试用，切勿用于正式环境）：")
-        for username, password, label in users:
-            typer.echo(f"  {username:<10} {password:<22} {label}")
-    from jixiao.web.wsgi import application
-
-    with make_server(host, port, application, _ThreadingServer, _QuietHandler) as httpd:
+        db = settings.DATABASES["default"]
+        sqlite = db["ENGINE"].endswith("sqlite3")
+        typer.echo(f"数据库：{db['NAME'] if sqlite else db['ENGINE'] + ' ' + db['HOST']}")
+        if users:
+            typer.echo("演示用户（演示密码，仅供本机试用，切勿用于正式环境）：")
+            for username, password, label in users:
+                typer.echo(f"  {username:<10} {password:<22} {label}")
         typer.echo(f"jixiao 工作台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
-            httpd.serve_forever()
+            server.run()
         except KeyboardInterrupt:
             typer.echo("已停止")
+    finally:
+        server.close()
 
 
 if __name__ == "__main__":

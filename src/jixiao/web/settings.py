@@ -87,10 +87,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("TEST", {})
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Writers wait for each other instead of failing (the ledger import writes from a thread),
-    # and take the write lock when a transaction starts, so two cannot deadlock on upgrade.
+    # Writers wait for each other instead of failing (`jixiao serve` runs several threads and
+    # the ledger import writes from one), and take the write lock when a transaction starts,
+    # so two cannot deadlock on upgrade. WAL lets pages be read while someone writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL;"}
     )
     # Tests use a file too, like a real install: an in-memory shared-cache database fails at
     # once where a file waits for its lock.
