@@ -28,6 +28,15 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test's database is rolled back, so a fund id and data version can come again with
+    other data: the cached evaluations of the previous test must not be seen."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db: Any) -> Any:
     from jixiao.web.accounts.demo import load_demo

@@ -2,7 +2,7 @@
 environment, for servers. ``jixiao.web.settings_production`` turns on the deployment flags.
 
 Environment: DATABASE_URL (postgres://…), JIXIAO_DATA_DIR, JIXIAO_SECRET_KEY,
-JIXIAO_ALLOWED_HOSTS (comma separated), JIXIAO_DEBUG=1.
+JIXIAO_ALLOWED_HOSTS (comma separated), JIXIAO_DEBUG=1, JIXIAO_CACHE_URL (redis://…).
 """
 
 from __future__ import annotations
@@ -98,6 +98,16 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # once where a file waits for its lock.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The dashboard keeps each fund's evaluation per data version (funds/access.py). Local memory
+# by default (per process); JIXIAO_CACHE_URL=redis://127.0.0.1:6379/1 shares it between
+# gunicorn workers.
+CACHE_URL = os.environ.get("JIXIAO_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

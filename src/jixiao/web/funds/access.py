@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+import jixiao
 from jixiao import services
 from jixiao.core.evaluation import Evaluation
 from jixiao.formats.errors import InputError
 from jixiao.web import permissions as perm
 from jixiao.web.funds import mapping
 from jixiao.web.funds.models import Fund, Recipient
+
+log = logging.getLogger(__name__)
+# Entries of older versions are never read again; they expire instead of piling up in Redis.
+CACHE_SECONDS = 24 * 3600
 
 
 def fund_for(user: Any, pk: int, edit: bool = False) -> Fund:
@@ -32,7 +39,26 @@ def recipient_for(user: Any, fund_pk: int, pk: int) -> Recipient:
 
 
 def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
-    """The fund's evaluation by the core, or the reason it cannot be evaluated."""
+    """The fund's evaluation by the core, or the reason it cannot be evaluated. Kept in
+    Django's cache per ``Fund.data_version`` (bumped by every write to the fund's data), so a
+    page view of an unchanged fund does not evaluate it again, and a write is seen at once."""
+    key = f"jixiao:evaluation:{jixiao.__version__}:{fund.pk}:{fund.data_version}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # an unreachable shared cache slows pages down, it does not break them
+        log.warning("cache unavailable", exc_info=True)
+        hit = None
+    if hit is not None:
+        return cast(tuple[Evaluation | None, str], hit)
+    result = _evaluate(fund)
+    try:
+        cache.set(key, result, CACHE_SECONDS)
+    except Exception:
+        log.warning("cache unavailable", exc_info=True)
+    return result
+
+
+def _evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
     try:
         return services.evaluate(mapping.to_domain(fund), str(fund)), ""
     except InputError as err:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from jixiao.core.dossier import Dossier
 from jixiao.core.dossier import Indicator as DIndicator
@@ -48,7 +48,9 @@ def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
     else:
         fund.name, fund.year, fund.budget_unit = d.fund.name, d.fund.year, d.fund.budget_unit
         fund.blocks = blocks
+        fund.data_version = models.F("data_version") + 1  # the cached evaluation is stale
         fund.save()
+        fund.refresh_from_db(fields=["data_version"])
         for rel in (fund.indicators, fund.spending, fund.agreements, fund.arrivals,
                     fund.plan_actual):
             rel.all().delete()

@@ -28,6 +28,9 @@ class Fund(models.Model):
     blocks = models.JSONField("档案其余部分", default=dict)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Goes up by one in the transaction of every write to the fund's dossier data
+    # (`usecases.fund_changed`); the dashboard caches the evaluation under it.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-year", "name"]

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext
 
 from jixiao.core import vocabulary
@@ -74,6 +75,12 @@ def validated(fund: Fund) -> Dossier:
         )) from None
 
 
+def fund_changed(fund: Fund) -> None:
+    """Count a write to the fund's dossier data, in the writer's transaction: the dashboard's
+    cached evaluation (`access.evaluate`) is keyed by this version, so it is never stale."""
+    Fund.objects.filter(pk=fund.pk).update(data_version=F("data_version") + 1)
+
+
 def locked(recipient: Recipient) -> bool:
     """Submitted data is under review; approved data is locked until an admin reopens it."""
     return Submission.objects.filter(
@@ -120,6 +127,7 @@ def update_indicator(
     fields.update(target_is_number=row.target_is_number, actual_is_number=row.actual_is_number)
     save_versioned(row, fields, version)
     validated(row.fund)
+    fund_changed(row.fund)
     changed = {k: v for k, v in after.items() if before[k] != v}
     record(user, "indicator.update", row, fund=row.fund,
            before={k: before[k] for k in changed}, after=changed, reason=reason.strip())
@@ -206,6 +214,7 @@ def update_row(
     fund, _ = owner(row)
     if model is not Project:
         validated(fund)
+    fund_changed(fund)
     changed = {k: v for k, v in after.items() if before[k] != v}
     record(user, f"{model._meta.model_name}.update", row, fund=fund,
            before={k: before[k] for k in changed}, after=changed)
@@ -220,6 +229,7 @@ def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> 
     if not row.name or not row.category:
         raise Refused(Code.REQUIRED, gettext("项目名称和用途类别不能为空"))
     row.save()
+    fund_changed(row.fund)
     record(user, "project.create", row, fund=row.fund,
            after=snapshot(row, list(ROW_FIELDS[Project])), label=row.name)
     return row
@@ -290,6 +300,7 @@ def create_row(
     fund, _ = owner(row)
     if model is not Project:
         validated(fund)
+    fund_changed(fund)
     record(user, f"{model._meta.model_name}.create", row, fund=fund,
            after=snapshot(row, list(kinds)), label=f"{recipient.name} {ROW_LABELS[model]}")
     return row
@@ -310,6 +321,7 @@ def delete_row(user: Any, model: type[models.Model], pk: int, version: int) -> N
     delete_versioned(row, version)
     if model is not Project:
         validated(fund)
+    fund_changed(fund)
     record(user, f"{model._meta.model_name}.delete", row, fund=fund, before=before,
            label=label)
 
