@@ -92,3 +92,27 @@ def test_carried_over_money_that_does_not_add_up_is_found() -> None:
         data["spending"][0]["carried_over"] = D("110.50")
 
     assert rules(evaluate_changed(change)) == {"spending.carried_over": "error"}
+
+
+def report_texts(ev: Any) -> list[str]:
+    from jixiao.reports.model import build_report
+    from jixiao.reports.structure import Paragraph, walk
+
+    report = build_report(ev)
+    return [b.text for s in walk(report.sections) for b in s.blocks if isinstance(b, Paragraph)]
+
+
+def test_the_report_says_how_the_bonus_makes_the_total(ev: Any) -> None:
+    texts = report_texts(ev)
+    assert any("各项指标得分合计91.96分，加分1分（机制创新：建后管护纳入村规民约），"
+               "总得分为92.96分。" in t for t in texts)
+
+
+def test_the_report_says_a_veto_sets_the_grade() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["adjustments"] = [{"kind": "veto", "reason": "发生重大安全责任事故"}]
+        data["evaluation"] = {}
+
+    texts = report_texts(evaluate_changed(change))
+    assert any("因发生重大安全责任事故，实行一票否决，绩效等级为“差”。" in t for t in texts)
+    assert any("绩效等级为“差”（一级指标" in t for t in texts)

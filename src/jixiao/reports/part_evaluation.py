@@ -109,8 +109,32 @@ def _score_blocks(ctx: Context) -> tuple[Block, ...]:
             weight=display.computed(card.applicable_weight).removesuffix(".00"),
             total=display.as_written(card.template.total),
         )))
+    adjusted = _adjustment_sentence(ctx)
+    if adjusted:
+        blocks.append(Paragraph(adjusted))
     blocks.append(chart)
     return tuple(blocks)
+
+
+def _adjustment_sentence(ctx: Context) -> str:
+    """加分、减分 and 一票否决, said after the score table (whose rows add up to the score
+    before them); empty when there are none."""
+    card, adjustments = ctx.ev.scorecard, ctx.ev.dossier.adjustments
+    if not adjustments:
+        return ""
+
+    def reasons(kind: str) -> str:
+        return display.join([a.reason for a in adjustments if a.kind == kind])
+
+    vetoes = reasons("veto")
+    return ctx.w.say(
+        "score_adjustments",
+        base=display.computed(card.base_score) if card.base_score is not None else "",
+        bonus=display.as_written(card.bonus) if card.bonus else "", bonus_reasons=reasons("bonus"),
+        penalty=display.as_written(card.penalty) if card.penalty else "",
+        penalty_reasons=reasons("penalty"), total=display.computed(card.score),
+        veto=vetoes, veto_grade=card.veto_grade or "",
+    )
 
 
 def _effective_values(node: IndicatorScore) -> dict[str, str]:
