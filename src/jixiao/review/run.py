@@ -9,7 +9,8 @@ in a fresh pool, and a document caught in a broken pool twice is then run alone,
 that crashes is named and every other document still gets its result.
 
 The parent keeps only the small result models; the documents themselves are read and
-dropped inside the workers, so memory stays flat in the number of documents.
+dropped inside the workers, and a worker is replaced every `TASKS_PER_WORKER` documents, so
+memory stays flat in the number of documents.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ from jixiao.review.document import review_one, triage_key
 from jixiao.review.model import DocumentResult, ReviewResult
 
 DEFAULT_TIMEOUT = 120
+# Workers are replaced after about this many documents each (the pile is run in batches of
+# jobs × TASKS_PER_WORKER, a fresh pool per batch): what a reading library keeps (caches, a
+# fragmented heap) cannot grow with the size of the pile. (ProcessPoolExecutor's own
+# max_tasks_per_child cannot be used: it needs spawn or forkserver, and on Python 3.11 it can
+# hang when a worker is replaced.) Workers are forked from a parent that has the readers
+# imported, so a fresh pool starts in milliseconds.
+TASKS_PER_WORKER = 100
 CRASHED = "处理该文件时工作进程异常退出（可能内存不足，或文件触发了读取库的缺陷）"
 
 Progress = Callable[[DocumentResult], None]
@@ -151,8 +159,10 @@ def _run_pool(tasks: list[Task], jobs: int,
         shared = [t for t in queue if broken_count.get(t.index, 0) < 2]
         alone = [t for t in queue if broken_count.get(t.index, 0) >= 2]
         queue = []
-        if shared:
-            _, broken = yield from _one_pool(shared, min(jobs, len(shared)), worker)
+        batch = jobs * TASKS_PER_WORKER
+        for start in range(0, len(shared), batch):
+            part = shared[start:start + batch]
+            _, broken = yield from _one_pool(part, min(jobs, len(part)), worker)
             for t in broken:
                 broken_count[t.index] = broken_count.get(t.index, 0) + 1
                 queue.append(t)
