@@ -55,10 +55,15 @@ def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     assert "警告" in result.output
 
 
-def test_json_is_a_list_of_findings(tmp_path: Path) -> None:
+def test_json_says_what_was_checked_and_found(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(_write(tmp_path, FAULTY)), "--json"])
     assert result.exit_code == 1
-    data = json.loads(result.stdout)
+    out = json.loads(result.stdout)
+    assert set(out) == {"checked", "findings", "relations"}
+    assert out["checked"] == len(out["relations"]) >= 1
+    assert [r["outcome"] for r in out["relations"] if r["rule"] == "figure.parts"] == ["error"]
+    assert all(r["quote"] and r["location"] for r in out["relations"])
+    data = out["findings"]
     assert [d["rule"] for d in data] == ["figure.parts"]
     assert set(data[0]) == {"rule", "severity", "where", "expected", "actual", "message",
                             "quote", "location"}
@@ -108,7 +113,7 @@ def test_the_installed_command(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 1, run.stderr
-    assert json.loads(run.stdout)[0]["rule"] == "figure.parts"
+    assert json.loads(run.stdout)["findings"][0]["rule"] == "figure.parts"
 
 
 def test_a_self_evaluation_form_gets_the_dossier_checks(tmp_path: Path) -> None:
@@ -119,6 +124,6 @@ def test_a_self_evaluation_form_gets_the_dossier_checks(tmp_path: Path) -> None:
     write_form(services.evaluate_file(services.example_dossier()), form)
     result = runner.invoke(app, ["audit", str(form), "--json"])
     assert result.exit_code == 1, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["findings"]
     assert any(d["rule"] == "weights.children_sum" and d["location"] == {"form": d["where"]}
                for d in data)

@@ -49,11 +49,28 @@ class AuditFinding:
         return {**finding_dict(self.finding), "quote": self.quote, "location": self.location}
 
 
+@dataclass(frozen=True)
+class Relation:
+    """One comparison the auditor made, whatever its outcome: what was compared, both sides,
+    the words it was read from ("relations" in `audit --json`, so a reviewer sees that a
+    clean report was actually read)."""
+
+    rule: str
+    what: str
+    expected: str | None
+    actual: str | None
+    unit: str
+    outcome: str  # "ok", or the finding's severity
+    quote: str
+    location: dict[str, Any]
+
+
 @dataclass
 class AuditResult:
     findings: list[AuditFinding] = field(default_factory=list)
     path: str | None = None
     checked: int = 0  # comparisons made (for "nothing found in N checks")
+    relations: list[Relation] = field(default_factory=list)
 
     @property
     def errors(self) -> list[AuditFinding]:
@@ -161,6 +178,7 @@ def audit_document(doc: Document) -> AuditResult:
     for c in claims(doc):
         result.checked += 1
         finding = judge(c.check) if isinstance(c.check, Comparison) else c.check
+        result.relations.append(_relation(c, finding))
         if finding is None:
             continue
         key = (finding.rule, finding.where, finding.message)
@@ -170,6 +188,20 @@ def audit_document(doc: Document) -> AuditResult:
         result.findings.append(AuditFinding(finding, c.quote, c.location))
     result.findings.sort(key=lambda f: (_position(f.location), _ORDER.get(f.finding.severity, 3)))
     return result
+
+
+def _relation(c: Claim, finding: Finding | None) -> Relation:
+    check = c.check
+    outcome = "ok" if finding is None else finding.severity
+    if isinstance(check, Comparison):
+        return Relation(check.rule, check.what, _text(check.expected), _text(check.actual),
+                        check.unit, outcome, c.quote, c.location)
+    return Relation(check.rule, check.message, _text(check.expected), _text(check.actual), "",
+                    outcome, c.quote, c.location)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _position(loc: dict[str, Any]) -> tuple[int, int, int]:

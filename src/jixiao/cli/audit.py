@@ -1,8 +1,10 @@
 """`jixiao audit REPORT [--json] [--annotate OUT.docx]`: check a finished report's arithmetic.
 
 The lead registers it: ``app.command("audit")(audit_command)``. Output like `jixiao check`:
-one line per finding (severity, where, message, then the quoted words); ``--json`` prints a
-list of findings in the `evaluate --json` shape plus ``quote`` and ``location``. Exit codes:
+one line per finding (severity, where, message, then the quoted words); ``--json`` prints
+``{"checked": n, "findings": [...], "relations": [...]}``: the findings in the
+`evaluate --json` shape plus ``quote`` and ``location``, and every comparison made
+(`AuditJson`). Exit codes:
 0 no error (warnings and notes allowed), 1 at least one error, 2 the report cannot be read
 (or --annotate cannot be written). No traceback ever reaches the user.
 """
@@ -12,9 +14,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.text import Text
 
@@ -29,6 +32,36 @@ from jixiao.formats.form_xlsx import FORM_SUFFIXES
 
 _out = Console(soft_wrap=True, width=None, highlight=False)
 _err = Console(stderr=True, highlight=False)
+
+
+class RelationJson(BaseModel):
+    """One comparison made: its rule, what was compared, both sides, the outcome ("ok" or
+    the finding's severity), the quoted words and where they are."""
+
+    rule: str
+    what: str
+    expected: str | None
+    actual: str | None
+    unit: str
+    outcome: str
+    quote: str
+    location: dict[str, Any]
+
+
+class AuditJson(BaseModel):
+    """What `jixiao audit --json` prints."""
+
+    checked: int
+    findings: list[dict[str, Any]]
+    relations: list[RelationJson]
+
+
+def audit_json(result: AuditResult) -> AuditJson:
+    return AuditJson(
+        checked=result.checked,
+        findings=[f.as_dict() for f in result.findings],
+        relations=[RelationJson(**vars(r)) for r in result.relations],
+    )
 
 
 def where_zh(location: dict[str, object]) -> str:
@@ -66,7 +99,8 @@ def print_audit(console: Console, result: AuditResult) -> None:
 def audit_command(
     report: Annotated[Path, typer.Argument(
         help="自评报告：.docx、.txt、.md、.html、.pdf，或自评表 .xlsx", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（发现列表）")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="输出 JSON（核对数、发现和每一处核对）")] = False,
     annotate: Annotated[Path | None, typer.Option(
         "--annotate", help="把每条发现作为批注写入 Word 副本（仅 .docx）", show_default=False,
     )] = None,
@@ -95,7 +129,7 @@ def audit_command(
         cause = Problem(f"无法读写文件：{exc.strerror or exc}", file=str(report))
         raise input_failure([cause]) from None
     if as_json:
-        data = [f.as_dict() for f in result.findings]
+        data = audit_json(result).model_dump(mode="json")
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         print_audit(_out, result)
