@@ -59,3 +59,24 @@ def test_official_first_level_names_match_the_template_by_synonym():
     tree = mof_tree()
     tree[-1] = {**tree[-1], "name": "服务对象满意度指标"}
     assert only(dossier(tree), "template.weights") == []
+
+
+def test_a_first_level_cost_indicator_shares_the_output_weight() -> None:
+    from builders import group, leaf
+
+    tree = mof_tree()
+    tree[1] = group("产出指标", 40, leaf("数量指标", 40))
+    tree.insert(2, group("成本指标", 10, leaf("经济成本指标", 10)))
+    assert [f for f in findings(dossier(tree)) if f.severity != "info"] == []
+
+
+def test_uses_are_checked_against_sources_less_carried_over() -> None:
+    spending = [{"id": "s", "recipient": "c", "carried_over": "100",
+                 "sources": [{"label": "中央", "amount": "3000"}],
+                 "by_use": [{"category": "产业", "amount": "2900"}]}]
+    d = dossier(spending=spending, recipients=[{"id": "c", "name": "甲县", "kind": "county"}])
+    assert [f for f in findings(d) if f.severity != "info"] == []
+    spending[0]["by_use"][0]["amount"] = "2950"
+    d = dossier(spending=spending, recipients=[{"id": "c", "name": "甲县", "kind": "county"}])
+    (f,) = only(d, "spending.by_use")
+    assert (f.expected, f.actual) == (D(2900), D(2950))

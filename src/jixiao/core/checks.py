@@ -272,25 +272,32 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
 
 def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
     template = card.template
-    def root_for(item: TemplateItem) -> IndicatorScore | None:
-        return next((r for r in card.indicators if item.matches(r.name)), None)
+    def roots_for(item: TemplateItem) -> list[IndicatorScore]:
+        named = [r for r in card.indicators if item.matches(r.name)]
+        if not named:
+            return []
+        # First-level items a newer form lists beside this one (成本指标 beside 产出指标)
+        # share its weight.
+        return named + [r for r in card.indicators if r.name in item.includes]
 
     for item in template.items:
-        root = root_for(item)
-        if root is None:
+        roots = roots_for(item)
+        if not roots:
             yield Finding(
                 "template.weights", "warning", "indicators", item.name, None,
                 f"权重模板「{template.name}」有一级指标「{item.name}」，档案中没有",
             )
         else:
             # Offices may adjust a template's weights (the total stays 100): a warning.
+            names = "、".join(r.name for r in roots)
             yield Comparison(
-                "template.weights", f"indicators/{item.name}",
-                f"一级指标「{item.name}」的分值（模板 {template.id}）", item.weight, root.weight,
-                unit="分", severity="warning",
+                "template.weights", f"indicators/{roots[0].name}",
+                f"一级指标「{names}」的分值（模板 {template.id}「{item.name}」）", item.weight,
+                _sum(r.weight for r in roots), unit="分", severity="warning",
             )
     for root in card.indicators:
-        if not any(item.matches(root.name) for item in template.items):
+        if not any(item.matches(root.name) or root.name in item.includes
+                   for item in template.items):
             yield Finding(
                 "template.weights", "warning", f"indicators/{root.name}", None, root.name,
                 f"一级指标「{root.name}」不在权重模板「{template.name}」中",
@@ -354,6 +361,8 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         who = names.get(s.recipient, s.recipient)
         sources = _sum(x.amount for x in s.sources) if s.sources else None
         total = s.stated_total if s.stated_total is not None else sources
+        if s.stated_total is None and sources is not None and s.carried_over is not None:
+            total = sources - s.carried_over  # spent = sources less what was carried over
         if s.stated_total is not None and sources is not None:
             # Spending below its sources is execution (money carried over), not an error:
             # the total may not exceed the sources, and where 结转 is stated the two add up.

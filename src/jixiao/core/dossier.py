@@ -414,6 +414,10 @@ class TemplateItem(Model):
     aliases: list[Text] = Field(
         default_factory=list, description="同义名称（如 服务对象满意度指标 之于 满意度指标）"
     )
+    includes: list[Text] = Field(
+        default_factory=list,
+        description="与本项并列、共用本项分值的一级指标（如 成本指标 与 产出指标 共用 50 分）",
+    )
 
     def matches(self, name: str) -> bool:
         """Whether a first-level indicator called ``name`` is this item, by its name or an
