@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from jixiao.core.checks import Finding
@@ -46,7 +48,7 @@ def evaluate_or_review(path: str | Path) -> Evaluation | FormReview:
     if path.suffix.lower() not in FORM_SUFFIXES:
         return evaluate_file(path)
     try:
-        return evaluate(read_form(path), str(path))
+        scored = evaluate(read_form(path), str(path))
     except InputError as strict:
         try:
             review = review_form(path)
@@ -58,6 +60,31 @@ def evaluate_or_review(path: str | Path) -> Evaluation | FormReview:
             for p in strict.problems[:5]
         ]
         return review
+    return _with_form_checks(scored, path)
+
+
+def _figure(value: Decimal | str | None) -> Decimal | str | None:
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return value
+
+
+def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
+    """A scored standard form also gets the form reader's errors and warnings (text sums,
+    totals of 其中 rows, grade …) that the engine did not already report with the same
+    figures."""
+    try:
+        review = review_form(path)
+    except InputError:
+        return scored
+    seen = {(_figure(f.expected), _figure(f.actual)) for f in scored.findings}
+    seen |= {(_figure(f.actual), _figure(f.expected)) for f in scored.findings}
+    extra = [f for f in review.findings if f.severity in ("error", "warning")
+             and (_figure(f.expected), _figure(f.actual)) not in seen]
+    unique = list(dict.fromkeys(extra))
+    if not unique:
+        return scored
+    return replace(scored, findings=scored.findings + tuple(unique))
 
 
 def example_dossier() -> Path:

@@ -123,3 +123,53 @@ def test_unreadable_form_json_lists_the_problems(tmp_path: Path) -> None:
     assert run.returncode == 2
     [problem] = json.loads(run.stdout)["problems"][-1:]
     assert problem["file"] == str(path) and "未找到" in problem["message"]
+
+
+def _standard_form(tmp_path: Path, name: str, edits: dict[str, Any]) -> Path:
+    """A standard 附件1 form written by jixiao from the bundled farmland example, then
+    edited as a filler would."""
+    import openpyxl
+
+    from jixiao import services
+    from jixiao.formats.form_xlsx import write_form
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "farmland-2023" / "dossier.yaml"
+    path = tmp_path / name
+    write_form(services.evaluate_file(example), path)
+    book = openpyxl.load_workbook(path)
+    for ref, value in edits.items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_strict_path_judges_a_stated_rate_at_its_written_precision(tmp_path: Path) -> None:
+    from jixiao import services
+    from jixiao.core.evaluation import Evaluation
+
+    # 全年预算数 3000, 全年执行数 2586 → 86.20%; the form writes "86%".
+    path = _standard_form(tmp_path, "rate.xlsx", {"G6": 2586, "I6": "86%"})
+    result = services.evaluate_or_review(path)
+    assert isinstance(result, Evaluation)
+    rate = [f for f in result.findings if f.rule in ("budget.execution_rate", "form.rate")
+            and f.severity in ("error", "warning")]
+    assert rate == []
+    path = _standard_form(tmp_path, "rate_bad.xlsx", {"G6": 2586, "I6": "96%"})
+    found = services.evaluate_or_review(path).findings
+    assert any(f.severity == "error" and "96%" in f.message and "86" in f.message
+               for f in found)
+
+
+def test_a_scored_standard_form_also_gets_the_form_checks_once(tmp_path: Path) -> None:
+    from jixiao import services
+    from jixiao.core.evaluation import Evaluation
+
+    path = _standard_form(tmp_path, "text.xlsx", {
+        "F11": "共完成投资100万元。其中：60万元用于田间道路；50万元用于灌溉渠系。",
+    })
+    result = services.evaluate_or_review(path)
+    assert isinstance(result, Evaluation)
+    [text_sum] = [f for f in result.findings if f.rule == "form.text_sum"]
+    assert "100" in text_sum.message and "110" in text_sum.message
+    pairs = [(f.expected, f.actual) for f in result.findings if f.severity == "error"]
+    assert len(pairs) == len(set(pairs))

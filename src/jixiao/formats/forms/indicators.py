@@ -84,13 +84,27 @@ def find_header(sheet: Sheet, start: int = 0) -> tuple[int, dict[str, int]] | No
     return None
 
 
+_NOTE = re.compile(r"^(.+?)\((?:分值)?[:：]?(\d+(?:\.\d+)?)分[,，;；](?:得分?|实得)[:：]?"
+                   r"(\d+(?:\.\d+)?)分?\)$")
+
+
 def points(cell_text: str) -> tuple[str, Decimal | None]:
-    """"产出指标(50分)" → ("产出指标", 50); a name without points → (name, None)."""
+    """"产出指标(50分)" → ("产出指标", 50); a name without points → (name, None).
+    "效益(40分，得38分)" → ("效益", 40): the first figure is the points, not the score."""
     raw = text(cell_text)
+    note = _NOTE.match(raw)
+    if note:
+        return note.group(1), Decimal(note.group(2))
     match = _POINTS.match(raw)
     if match and ("分" in raw[len(match.group(1)):] or ")" in raw) and match.group(1):
         return match.group(1).rstrip("(:"), Decimal(match.group(2))
     return raw, None
+
+
+def label_score(cell_text: str) -> Decimal | None:
+    """The score a block label states: "效益(40分，得38分)" → 38."""
+    note = _NOTE.match(text(cell_text))
+    return Decimal(note.group(3)) if note else None
 
 
 @dataclass
@@ -103,6 +117,7 @@ class Block:
     weights: list[Decimal]
     closed: bool = False
     scores: list[Decimal] = field(default_factory=list)
+    got: Decimal | None = None  # "效益(40分，得38分)": the block's stated score
 
 
 @dataclass
@@ -147,7 +162,8 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 open_blocks.pop(lv).closed = True
             name, stated = points(str(sheet.cell(r, col)))
             if stated is not None:
-                block = Block(level, name, stated, r, col, [])
+                block = Block(level, name, stated, r, col, [], got=label_score(
+                    str(sheet.cell(r, col))))
                 open_blocks[level] = block
                 blocks.append(block)
         weight = number(sheet.cell(r, weight_c)) if weight_c is not None else None
@@ -160,6 +176,8 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             score = number(score_cell)
             if score is not None:
                 scores.append(score.value)
+                for block in open_blocks.values():
+                    block.scores.append(score.value)
                 if score.value > weight.value:
                     out.append(finding(
                         "form.score_over", "error", sheet.ref(r, score_c), weight.value,
@@ -182,7 +200,16 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     ended = total_row is not None
     for block in blocks:
         got_score = sum(block.scores, Decimal(0))
-        if block.scores and got_score > block.points:
+        if block.got is not None and block.scores and (block.closed or ended):
+            n = max(places(v) for v in [block.got, *block.scores])
+            if not agrees(block.got, got_score, n):
+                out.append(finding(
+                    "form.block_score", severity_of(block.got, got_score, n),
+                    sheet.ref(block.r, block.c), got_score, block.got,
+                    f"{block.name} 标明得 {shown(block.got)} 分，其下各指标得分之和为 "
+                    f"{fmt(got_score, n)}",
+                ))
+        if block.scores and not block.weights and got_score > block.points:
             out.append(finding(
                 "form.block_score", "error", sheet.ref(block.r, block.c), block.points,
                 got_score, f"{block.name} 标明 {shown(block.points)} 分，其下各指标得分之和为 "
