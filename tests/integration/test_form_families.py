@@ -299,3 +299,24 @@ def test_grade_agrees_with_the_total_score(tmp_path: Path, score: float, grade: 
         assert graded == []
     else:
         assert any(grade in m and str(score) in m for m in graded), graded
+
+
+# 部门整体: the breakdown written inside label cells (按收入性质分 / 按支出性质分).
+DEPARTMENT_LABELS = [
+    [M("部门整体支出绩效自评表", cols=8)],
+    ["部门（单位）名称", None, M("县林业局", cols=6)],
+    [M("年度预算申请（万元）", rows=7), None, "年初预算数", "全年预算数", "全年执行数", "分值",
+     "执行率", "得分"],
+    [None, "年度资金总额", "800万元", "800万元", "720万元", 10, "90%", 9],
+    [None, "按收入性质分：", None, None, "按支出性质分：", None, None, None],
+    [None, "其中：一般公共预算：500万元", None, None, "其中：基本支出：300万元", None, None,
+     None],
+    [None, "政府性基金拨款：", None, None, "项目支出：500万元", None, None, None],
+    [None, "纳入专户管理的非税收入拨款：", None, None, None, None, None, None],
+    [None, "其他资金：300万元", None, None, None, None, None, None],
+    ["年度总体目标", M("完成造林任务", cols=7)],
+]
+
+
+def test_department_amounts_written_in_label_cells(tmp_path: Path) -> None:
+    twin(tmp_path, DEPARTMENT_LABELS, (6, 4, "项目支出：600万元"), ("900", "800"))

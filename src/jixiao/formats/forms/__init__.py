@@ -19,6 +19,7 @@ from jixiao.formats.forms.amounts import check_table, read_tables
 from jixiao.formats.forms.cells import Sheet, label, load
 from jixiao.formats.forms.grades import check_grade
 from jixiao.formats.forms.indicators import find_header, read_table
+from jixiao.formats.forms.label_amounts import check_label_amounts
 from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
 from jixiao.formats.forms.texts import check_texts
 
@@ -65,6 +66,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         money_weight = money_score = money_rate = None
         for table in tables:
             review.findings += check_table(table)
+            review.findings += check_label_amounts(table)
             review.blocks.append(f"{sheet.name}!第{table.header + 1}行 金额表")
             if money_weight is None and table.weight is not None:
                 money_weight, money_score = table.weight, table.score
