@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
+from jixiao.core.dossier import Severity
 from jixiao.formats.forms.amounts import AmountTable
 from jixiao.formats.forms.cells import label, number, text
 from jixiao.formats.forms.findings import finding, shown
@@ -73,7 +74,7 @@ def _judge(table: AmountTable, name: str, group: list[tuple[str, Decimal | None,
     got = sum((v for _, v, _ in present), Decimal(0))
     if any(got == t for t in totals.values()):
         return []
-    severity = "error" if got > max(totals.values()) else "warning"
+    severity: Severity = "error" if got > max(totals.values()) else "warning"
     stated = "、".join(f"{head} {shown(v)}" for head, v in totals.items())
     parts = "+".join(f"{n} {shown(v)}" for n, v, _ in present)
     r = present[0][2]
