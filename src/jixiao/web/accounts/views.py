@@ -21,6 +21,7 @@ from jixiao.web.accounts.roles import ROLE_CHOICES
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund
+from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Refusal
 
 
@@ -46,7 +47,8 @@ def users(request: HttpRequest) -> HttpResponse:
     _admin_only(request.user)
     user_model = get_user_model()
     if request.method == "POST":
-        target = get_object_or_404(user_model, pk=request.POST.get("user"))
+        target = get_object_or_404(user_model,
+                                   pk=inputs.identifier(request.POST.get("user")) or 0)
         action = request.POST.get("action")
         try:
             if action == "add":

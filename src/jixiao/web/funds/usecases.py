@@ -34,6 +34,7 @@ from jixiao.web.funds.models import (
 )
 from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.limits import check_fields
 from jixiao.web.kernel.versioning import (
     check_version,
     delete_versioned,
@@ -106,9 +107,11 @@ def update_indicator(
         if name in CHOICES:
             setattr(row, name, inputs.choice(name, value, CHOICES[name]))
         elif name == "weight":
-            row.weight = cast(Decimal, inputs.decimal(gettext("分值"), value, required=True))
+            row.weight = cast(Decimal, inputs.decimal(gettext("分值"), value, required=True,
+                                                      maximum=inputs.SCORE_LIMIT))
         elif name == "score":
-            row.score = inputs.decimal(gettext("得分"), value, required=False)
+            row.score = inputs.decimal(gettext("得分"), value, required=False,
+                                       maximum=inputs.SCORE_LIMIT)
         elif name in ("target", "actual"):
             text, is_number = _value_text(value)
             setattr(row, name, text)
@@ -228,6 +231,7 @@ def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> 
     _assign(row, ROW_FIELDS[Project], changes)
     if not row.name or not row.category:
         raise Refused(Code.REQUIRED, gettext("项目名称和用途类别不能为空"))
+    check_fields(row)
     row.save()
     fund_changed(row.fund)
     record(user, "project.create", row, fund=row.fund,
@@ -292,6 +296,7 @@ def create_row(
         raise Refused(Code.REQUIRED,
                       gettext("%(fields)s不能为空") % {"fields": "、".join(missing)})
     _assign(row, kinds, {k: v for k, v in changes.items() if k in kinds})
+    check_fields(row)
     if isinstance(row, UseLine):
         if row.spending.pk is None:
             row.spending.save()
@@ -335,6 +340,7 @@ def _submission(pk: int) -> Submission:
 def _move(user: Any, sub: Submission, action: str, status: str, reason: str = "") -> Submission:
     before = {"status": sub.status, "reason": sub.reason}
     sub.status, sub.reason, sub.updated_by = status, reason, user
+    check_fields(sub, ["status", "reason"])
     sub.save()
     record(user, action, sub, fund=sub.fund, before=before,
            after={"status": status, "reason": reason}, reason=reason,

@@ -134,9 +134,8 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     model = ROW_MODELS.get(kind)
     if model is None or model not in usecases.CREATABLE:
         raise PermissionDenied
-    rid = request.POST.get("recipient", "")
     recipient = Recipient.objects.select_related("fund").filter(
-        pk=int(rid) if rid.isdigit() else 0, fund_id=pk
+        pk=inputs.identifier(request.POST.get("recipient")) or 0, fund_id=pk
     ).first()
     if recipient is None or not perm.can_view_recipient(request.user, recipient):
         raise PermissionDenied
@@ -246,7 +245,7 @@ def submission_action(request: HttpRequest, pk: int, sub_pk: int, action: str) -
 @require_POST
 def bulk_approve(request: HttpRequest, pk: int) -> HttpResponse:
     fund_for(request.user, pk)
-    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    ids = [n for n in map(inputs.identifier, request.POST.getlist("ids")) if n is not None]
     if not Submission.objects.filter(pk__in=ids, fund_id=pk).count() == len(ids):
         raise PermissionDenied
     try:

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from jixiao.web.kernel.errors import not_found, stale
+from jixiao.web.kernel.limits import check_value
 
 M = TypeVar("M", bound=models.Model)
 
@@ -33,7 +34,10 @@ def check_version(instance: models.Model, expected_version: int) -> None:
 
 def save_versioned(instance: M, changes: Mapping[str, Any], expected_version: int) -> M:
     """Write ``changes`` (field → value) only if the row still has ``expected_version``, and
-    bump the version; `Conflict` when it does not. ``instance`` gets the new values."""
+    bump the version; `Conflict` when it does not. ``instance`` gets the new values. A value
+    its column cannot hold (`kernel.limits`) is refused before anything is written."""
+    for name, value in changes.items():
+        check_value(instance, name, value)
     model = type(instance)
     updated = model._default_manager.filter(
         pk=instance.pk, version=expected_version
