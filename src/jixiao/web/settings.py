@@ -117,13 +117,16 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jixiao.web.accounts.validators.NotOnlySpacesValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "funds:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lockout after repeated failed logins (per user name).
+# Lockout after repeated failed logins: per user name, and per client address (an office
+# behind one address has several users, so it gets more attempts).
 JIXIAO_LOCKOUT_ATTEMPTS = 5
+JIXIAO_LOCKOUT_ADDRESS_ATTEMPTS = 20
 JIXIAO_LOCKOUT_MINUTES = 15
 
 # Sessions end after 8 idle hours and when the browser closes.
