@@ -312,3 +312,71 @@ def test_a_template_out_of_50_is_graded_on_its_rate() -> None:
 
 def test_bands_are_the_default_ones() -> None:
     assert [b.grade for b in default_bands()] == ["优", "良", "中", "差"]
+
+
+# --- more properties -------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10_000), st.integers(0, 10_000), st.decimals(min_value=1, max_value=30,
+                                                                     places=1))
+def test_an_equal_indicator_below_target_scores_actual_over_target(
+    target: int, actual: int, weight: D
+) -> None:
+    from jixiao.core.numbers import round_half_up
+
+    actual = min(actual, target)
+    ind = quant("准确率", weight, "=", target, actual, reason="未达目标")
+    assert score_of(ind) == round_half_up(D(actual) / D(target) * weight, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 2000), st.integers(0, 2000))
+def test_a_survey_score_lies_between_zero_and_the_weight(valid: int, satisfied: int) -> None:
+    satisfied = min(satisfied, valid)
+    ind = leaf("满意度指标", 10, "quantitative", direction=">=", target=D(90),
+               survey={"satisfied": satisfied, "valid": valid}, reason="未达目标")
+    assert D(0) <= score_of(ind) <= D(10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.decimals(min_value="0.5", max_value=5, places=1), max_size=5),
+       st.decimals(min_value=0, max_value=6, places=1))
+def test_bonus_points_never_exceed_their_cap(points: list[D], cap: D) -> None:
+    adjustments = [{"kind": "bonus", "points": str(p), "reason": "加分"} for p in points]
+    card = evaluate(dossier(adjustments=adjustments, scoring={"bonus_cap": str(cap)})).scorecard
+    assert card.bonus <= cap
+    assert card.score == D(100) + card.bonus
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 20), st.booleans()), min_size=2, max_size=5))
+def test_re_spread_weight_keeps_a_full_parent_full(children: list[tuple[int, bool]]) -> None:
+    from hypothesis import assume
+
+    assume(any(applicable for _, applicable in children))
+    weight = sum(w for w, _ in children)
+    nodes = [leaf(f"子{i}", w, applicable=applicable)
+             for i, (w, applicable) in enumerate(children)]
+    tree = [group("甲", weight, *nodes), leaf("乙", 100 - weight)] if weight < 100 else \
+        [group("甲", weight, *nodes)]
+    t = {"id": "t", "name": "单项", "total": str(max(weight, 100)),
+         "items": [{"name": n["name"], "weight": n["weight"]} for n in tree]}
+    card = evaluate(dossier(tree, template=t, scoring={"not_applicable": "within_parent"})) \
+        .scorecard
+    parent = card.find("甲")
+    # Each leaf is scored on its re-spread weight and rounded to 2 places (1.333… → 1.33), so
+    # a full parent is full up to half a cent per applicable leaf, never above its weight.
+    live = sum(1 for _, applicable in children if applicable)
+    assert D(weight) - D("0.005") * live <= parent.score <= D(weight)
+    assert parent.effective_weight == D(weight)
+    assert not card.rescaled
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=0, max_value=200, places=2), st.sampled_from([50, 80, 100, 150]))
+def test_a_non_100_template_is_graded_on_its_rate(score: D, total: int) -> None:
+    from jixiao.core.scoring import grade_for, grade_on
+
+    bands = default_bands()
+    assert grade_on(score, D(total), bands) == grade_for(score * 100 / D(total), bands)

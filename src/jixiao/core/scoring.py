@@ -259,19 +259,23 @@ def _leaf_score(
             value = completion if completion is not None else ZERO
         factor = w / ind.weight if ind.weight else ZERO  # re-spread weight scales the steps
         return stepped_score(ind.steps, value) * factor, completion, notes
+    # A score given against the stated weight grows with a re-spread weight.
+    given = None if ind.score is None else (
+        ind.score if w == ind.weight else ind.score * w / ind.weight
+    )
     if ind.method == "qualitative":
-        if ind.score is not None:
-            return _clamp(ind.score, w), None, notes
+        if given is not None:
+            return _clamp(given, w), None, notes
         _, high = conv.qualitative_bands[ind.level or "达成"]
         notes.append("达成年度指标，按满分计")
         return w * high / HUNDRED, None, notes
     if ind.method == "deduction":
         return w, None, notes  # the deductions come off in `_deduct`
     if ind.method == "manual":
-        assert ind.score is not None
-        if ind.score > w:
+        assert given is not None
+        if given > w:
             notes.append("给定得分超过分值，按分值计")
-        return _clamp(ind.score, w), None, notes
+        return _clamp(given, w), None, notes
     if ind.method == "execution":
         if budget is None:
             raise ScoringError(f"指标「{ind.name}」按预算执行率计分，但档案没有 budget")
