@@ -134,10 +134,15 @@ def test_an_equal_indicator_that_misses_scores_zero_when_all_or_nothing_is_chose
     assert score_of(quant("准确率", 10, "=", 100, 99, equal_convention="zero")) == D(0)
 
 
-def test_an_equal_indicator_below_target_scores_in_proportion_by_default():
-    # Deployed platforms: round(actual / target × weight, 2) below the target.
+def test_an_equal_indicator_scores_actual_over_target_by_default():
+    # Deployed platforms: round(actual / target × weight, 2), at most the weight.
     assert score_of(quant("准确率", 10, "=", 100, 99)) == D("9.90")
     assert score_of(quant("到位率", 7, "=", 100, "86.37")) == D("6.05")
+    assert score_of(quant("培训人数", 10, "=", 500, 520)) == D(10)
+    assert quantitative_score("=", D(500), D(520), D(10), None, "ratio") == D(10)
+    # the symmetric convention penalises overshoot as well: (1 − 20/500) × 10
+    assert score_of(quant("培训人数", 10, "=", 500, 520), scoring={"equal": "proportional"}) \
+        == D("9.60")
 
 
 def test_an_equal_indicator_that_misses_loses_points_in_proportion_when_configured():

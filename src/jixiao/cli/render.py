@@ -62,7 +62,7 @@ def conventions_line(ev: Evaluation) -> str | None:
         words.append("反向指标按" + "、".join(names.get(u or "", str(u)) for u in ordered)
                      + "计分")
     if any(s.method == "quantitative" and s.direction == "=" for s in leaves):
-        equal = {"zero": "不相等得 0 分", "proportional": "按偏离比例扣分"}
+        equal = {"zero": "不相等得 0 分", "proportional": "按偏离比例扣分", "ratio": "按完成率计分"}
         words.append("等于型指标" + equal[ev.dossier.scoring.equal])
     return "计分口径：" + "；".join(words) + "。" if words else None
 

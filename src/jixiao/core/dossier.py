@@ -271,7 +271,7 @@ class Indicator(Model):
     reason: str | None = Field(None, description="得分理由；未得满分时必填")
     deductions: list[Deduction] = Field(default_factory=list)
     reverse_convention: Literal["linear", "ratio"] | None = None
-    equal_convention: Literal["zero", "proportional"] | None = Field(
+    equal_convention: Literal["ratio", "proportional", "zero"] | None = Field(
         None, description="本等于型指标未相等时的算法（缺省按 scoring.equal）"
     )
     per_unit: UnitDeduction | None = Field(
@@ -385,10 +385,10 @@ class ScoringConventions(Model):
         None,
         description="反向指标：linear=(1-(实际-目标)/目标)×分值；ratio=目标/实际×分值",
     )
-    equal: Literal["zero", "proportional"] = Field(
-        "proportional",
-        description="等于型指标未相等时：proportional=(1-|实际-目标|/目标)×分值（低于目标即 "
-        "实际/目标×分值，各地平台的缺省）；zero=未相等得0分",
+    equal: Literal["ratio", "proportional", "zero"] = Field(
+        "ratio",
+        description="等于型指标未相等时：ratio=min(实际/目标, 1)×分值（各地平台的缺省）；"
+        "proportional=(1-|实际-目标|/目标)×分值（高于目标同样扣分）；zero=未相等得0分",
     )
     not_applicable: Literal["rescale_total", "within_parent"] = Field(
         "rescale_total",

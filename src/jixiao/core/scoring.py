@@ -203,6 +203,8 @@ def quantitative_score(
         raise ScoringError("反向指标须在 scoring.reverse 或指标的 reverse_convention 中选定算法")
     if actual == target:
         return weight
+    if equal == "ratio" and target > 0:  # deployed platforms: round(actual/target × w, 2)
+        return _clamp(actual / target * weight, weight)
     if equal == "proportional" and target != 0:
         return _clamp((1 - abs(actual - target) / abs(target)) * weight, weight)
     return ZERO
@@ -243,7 +245,8 @@ def _leaf_score(
         elif ind.direction == "<=" and reverse:
             notes.append(f"反向指标，按 {reverse} 算法计分")
         elif ind.direction == "=":
-            rule = "未相等得 0 分" if equal == "zero" else "按偏离比例计分"
+            rule = {"zero": "未相等得 0 分", "ratio": "按 实际 ÷ 目标 计分"}.get(
+                equal, "按偏离比例计分")
             notes.append(f"等于型指标，{rule}")
         return score, completion, notes
     if ind.method == "range":
