@@ -49,6 +49,7 @@ from jixiao.audit.claims import (
     sentences,
 )
 from jixiao.audit.figures import Figure, figures, finest, of_base
+from jixiao.audit.lists import item_lists
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
@@ -62,6 +63,7 @@ def _sum(values: list[Decimal]) -> Decimal:
 
 def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from breakdowns(p)
+    yield from item_lists(p)
     yield from per_entity(p)
     yield from completion_rates(p)
     yield from budget_rates(p)

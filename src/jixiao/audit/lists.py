@@ -1,0 +1,294 @@
+"""Lists of parts as real reports write them: "其中" then items separated by "，", "、" or "；",
+each item carrying its own label ("其中中央资金300万元，省级资金100万元"), an item with its
+own parts in brackets right after its figure ("中央资金300万元（A 200万元，B 100万元）"), and
+a bracketed list right after the amount it divides ("共下达500万元（其中：中央400万元，省级100
+万元）").
+
+The total is the last figure of the list's kind before "其中" in the same sentence, or in the
+sentence before when "其中" opens a sentence. The list runs over the clauses that carry one
+figure of that kind and ends at the first clause without one (the sentence moves on).
+
+How a mismatch is judged (precision first — a real report often lists some parts only):
+
+- a run of the first k ≥ 2 items adds up to the total: the list is right (the clauses after it
+  say something else: "…调减40万元");
+- an item as large as the total, or an item marked partial (等) or not an addend (含, 约 …):
+  the list is a breakdown by another dimension or an incomplete one — nothing is said;
+- the sum differs from the total the way a typo does (one digit changed, or two neighbours
+  swapped, at the written places), or the list is a bracketed one right after its total (its
+  structure is certain): error (a slip of one unit in the last place stays a warning);
+- only a shorter run of items differs from the total like a typo: warning (the reading is
+  stated in the message);
+- otherwise (far off, in a list that is not bracketed): nothing — most likely a partial
+  breakdown, or clauses that say something else.
+
+A list whose items are in 元 under a total in 万元 and which adds up only when those items are
+read in 万元 is reported as a unit slip (warning), not as a wrong sum.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.figures import Figure, figures, finest
+from jixiao.audit.text import Paragraph
+from jixiao.audit.vocabulary import LIST_OPENERS, NOT_ADDEND_WORDS, PARTIAL_WORDS, fold
+from jixiao.core.checks import Comparison, Finding
+from jixiao.core.numbers import round_half_up
+
+ZERO = Decimal(0)
+_OPEN, _CLOSE = "（(", "）)"
+_BASES = ("元", "人", "个", "户", "项")
+
+
+@dataclass(frozen=True)
+class Item:
+    figure: Figure
+    text: str  # the clause, brackets removed
+    start: int  # offset of the clause in the paragraph
+    end: int  # offset just after the clause (brackets included)
+
+
+def _plain(v: Decimal) -> str:
+    return f"{v.normalize():f}" if v == v.to_integral() else f"{v:f}"
+
+
+def _close_of(text: str, i: int) -> int:
+    """The offset of the bracket closing the one at ``i`` (or -1)."""
+    depth = 0
+    for k in range(i, min(len(text), i + 600)):
+        if text[k] in _OPEN:
+            depth += 1
+        elif text[k] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return k
+        elif text[k] in "。":
+            return -1
+    return -1
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Top-level clauses of ``text[start:end]`` split at "，,；;"; each with its bracketed
+    spans."""
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    k, clause_start, spans = start, start, []
+    while k < end:
+        c = text[k]
+        if c in _OPEN:
+            close = _close_of(text, k)
+            if close < 0 or close >= end:
+                return out
+            spans.append((k, close + 1))
+            k = close + 1
+            continue
+        if c in "，,；;":
+            out.append((clause_start, k, spans))
+            clause_start, spans = k + 1, []
+        k += 1
+    if clause_start < end:
+        out.append((clause_start, end, spans))
+    return out
+
+
+def _outside(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """The clause with its bracketed spans blanked (same length, offsets kept)."""
+    chars = list(text[start:end])
+    for a, b in spans:
+        for k in range(a, b):
+            chars[k - start] = " "
+    return "".join(chars)
+
+
+def _of_base(figs: list[Figure], base: str) -> list[Figure]:
+    return [f for f in figs if f.base == base]
+
+
+def _items(text: str, start: int, end: int, base: str) -> tuple[list[Item], bool] | None:
+    """The list items in ``text[start:end]`` and whether the list is marked partial; None when
+    a clause holds figures that do not read as one item each."""
+    items: list[Item] = []
+    partial = False
+    for a, b, spans in _clauses(text, start, end):
+        bare = _outside(text, a, b, spans)
+        found = [Figure(f.value, f.unit, f.start + a, f.end + a)
+                 for f in _of_base(figures(bare), base)]
+        if not found:
+            if items:
+                break
+            return None
+        if len(found) > 1:
+            # "A 100万元、B 50万元" in one clause: split at "、" when each piece has one.
+            cuts = [a + i for i, ch in enumerate(bare) if ch == "、"]
+            spans_at = list(pairwise([a, *cuts, b]))
+            per = [[f for f in found if lo <= f.start < hi] for lo, hi in spans_at]
+            if any(len(x) > 1 for x in per):
+                return None
+            for (lo, hi), x in zip(spans_at, per, strict=True):
+                if x and text[x[0].start - 1:x[0].start] != "各":
+                    items.append(Item(x[0], text[lo:hi], lo, hi))
+            continue
+        fig = found[0]
+        if text[fig.start - 1:fig.start] == "各":
+            return None  # a per-entity amount ("两个队各400万元") is not one addend
+        words = bare[fig.end - a:]
+        if any(w in bare for w in NOT_ADDEND_WORDS) or any(
+                w in words[:3] for w in PARTIAL_WORDS):
+            partial = True
+        items.append(Item(fig, bare, a, b))
+    return items, partial
+
+
+def _typo_like(a: Decimal, b: Decimal, at: int) -> bool:
+    """Written at ``at`` places, ``a`` and ``b`` differ in one digit or by two neighbours
+    swapped."""
+    x, y = f"{round_half_up(a, at):f}", f"{round_half_up(b, at):f}"
+    if len(x) != len(y) or x == y:
+        return False
+    if max(sum(c in "123456789" for c in x), sum(c in "123456789" for c in y)) < 2:
+        return False  # 5000 against 2000: round figures, more likely a partial list
+    diff = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
+        and x[diff[1]] == y[diff[0]]
+
+
+def _total_before(text: str, at: int, base: str) -> Figure | None:
+    """The figure the list at ``at`` divides: right before an opening bracket, else the last
+    of its kind earlier in the sentence, else in the sentence before."""
+    head = text[:at].rstrip()
+    if head.endswith(tuple(_OPEN)):
+        figs = _of_base(figures(text[max(0, len(head) - 40):len(head) - 1]), base)
+        last = figs[-1] if figs else None
+        if last is None or text[max(0, len(head) - 40) + last.end:len(head) - 1].strip():
+            return None
+        off = max(0, len(head) - 40)
+        return Figure(last.value, last.unit, last.start + off, last.end + off)
+    start = max(text.rfind("。", 0, at), text.rfind("；", 0, at), text.rfind(";", 0, at)) + 1
+    if not text[start:at].strip() or text[start:at].strip() in "：:，,":
+        prev = text.rfind("。", 0, max(0, start - 1)) + 1
+        start = prev
+    seg = text[start:at]
+    figs = [f for f in _of_base(figures(seg), base) if seg[f.start - 1:f.start] != "各"]
+    if not figs:
+        return None
+    last = figs[-1]
+    return Figure(last.value, last.unit, last.start + start, last.end + start)
+
+
+def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, bracketed: bool,
+                quote: str) -> Iterator[Claim]:
+    unit = total.unit
+    values = [i.figure.scaled(unit) for i in items]
+    at = finest([total.value, *[i.figure.value for i in items]])
+    want = total.value
+    runs = [sum(values[:k], ZERO) for k in range(2, len(values) + 1)]
+    shown = " + ".join(_plain(i.figure.value) + i.figure.unit for i in items)
+    what = f"“其中”所列各项之和（{shown}，应等于 {_plain(want)}{unit}）"
+    for k, run in enumerate(runs, start=2):
+        if round_half_up(run, at) == round_half_up(want, at):
+            shown_k = " + ".join(_plain(i.figure.value) for i in items[:k])
+            yield Claim(Comparison("figure.parts", p.where,
+                                   f"“其中”所列各项之和（{shown_k}，应等于 {_plain(want)}{unit}）",
+                                   want, run, places=at, unit=unit), quote, at_paragraph(p))
+            return
+    slip = _unit_slip(total, items)
+    if slip is not None:
+        yield Claim(slip(p), quote, at_paragraph(p))
+        return
+    if partial or any(v >= want for v in values) or want == 0:
+        return
+    full = runs[-1]
+    if _typo_like(want, full, at) or bracketed:
+        yield Claim(Comparison("figure.parts", p.where, what, want, full, places=at, unit=unit),
+                    quote, at_paragraph(p))
+        return
+    close = [(k, run) for k, run in enumerate(runs[:-1], start=2) if _typo_like(want, run, at)]
+    if close:
+        k, run = close[0]
+        shown_k = " + ".join(_plain(i.figure.value) for i in items[:k])
+        yield Claim(Comparison(
+            "figure.parts", p.where,
+            f"“其中”前 {k} 项之和（{shown_k}，按其余各项另有所指读，应等于 {_plain(want)}{unit}）",
+            want, run, places=at, unit=unit, severity="warning"), quote, at_paragraph(p))
+        return
+    # Otherwise far off: most likely a partial breakdown or clauses saying something else
+    # ("其中财政资金300万元，带动社会投资1000万元"): nothing is said.
+
+
+def _unit_slip(total: Figure, items: list[Item]) -> Callable[[Paragraph], Finding] | None:
+    """Items in 元 under a total in 万元 that add up when read in 万元: a unit slip."""
+    if total.unit != "万元":
+        return None
+    slipped = [i for i in items if i.figure.unit == "元"]
+    if not slipped:
+        return None
+    as_wan = sum((i.figure.value for i in items), ZERO)
+    at = finest([total.value, *[i.figure.value for i in items]])
+    if round_half_up(as_wan, at) != round_half_up(total.value, at):
+        return None
+    f = slipped[0].figure
+
+    def build(p: Paragraph) -> Finding:
+        return Finding(
+            "figure.parts", "warning", p.where, "万元", "元",
+            f"分项“{_plain(f.value)}元”的单位疑为“万元”：按万元计各项之和才等于 "
+            f"{_plain(total.value)}万元")
+    return build
+
+
+_OPENER = re.compile("|".join(LIST_OPENERS) + r"[：:，,]?")
+_BRACKET = re.compile(r"[（(]\s*(?:(?:" + "|".join(LIST_OPENERS) + r")[：:，,]?)?")
+
+
+def item_lists(p: Paragraph) -> Iterator[Claim]:
+    """Every "其中" list of a paragraph, and every bracketed list right after a figure."""
+    raw = p.text
+    text = fold(raw)
+    for m in _OPENER.finditer(text):
+        head = text[:m.start()].rstrip()
+        if head.endswith(tuple(_OPEN)):
+            continue  # a bracketed list: read below
+        stop = text.find("。", m.end())
+        end = len(text) if stop < 0 else stop
+        for base in _BASES:
+            total = _total_before(text, m.start(), base)
+            if total is None or _semicolon_list(text[m.end():end], base):
+                continue
+            got = _items(text, m.end(), end, base)
+            if got is None or len(got[0]) < 2 or any(i.figure.base != total.base
+                                                     for i in got[0]):
+                continue
+            items, partial = got
+            quote = clip(raw[total.start:items[-1].end], 400)
+            yield from _judge_list(p, total, items, partial, False, quote)
+            break
+    figs = figures(text)
+    ends = {f.end: f for f in figs}
+    for m in _BRACKET.finditer(text):
+        k = m.start()
+        j = k
+        while j > 0 and text[j - 1] == " ":
+            j -= 1
+        total = ends.get(j)
+        close = _close_of(text, k) if total is not None else -1
+        if total is None or close < 0 or total.base not in _BASES:
+            continue
+        got = _items(text, m.end(), close, total.base)
+        if got is None or len(got[0]) < 2 or got[1]:
+            continue
+        quote = clip(raw[total.start:close + 1], 300)
+        yield from _judge_list(p, total, got[0], False, True, quote)
+
+
+def _semicolon_list(body: str, base: str) -> bool:
+    """A "；" list of one figure per item: `relations.breakdowns` reads it (with its own
+    rules for several candidate totals)."""
+    groups = [g for g in re.split(r"[；;]", body) if g.strip()]
+    return len(groups) >= 2 and all(len(_of_base(figures(g), base)) == 1 for g in groups)

@@ -1,0 +1,50 @@
+"""The words the auditor's extractors read, as data (one place to widen them).
+
+Real reports say the same thing many ways: an amount is 下达, 拨付, 发放, 执行 or 支出; a list
+is opened by 其中 and separated by "，", "、" or "；"; a rate is an 执行率 or a 到位率. The
+extractors read these tuples; none of them spells a word of its own.
+"""
+
+from __future__ import annotations
+
+# A few traditional-script characters that occur in the words below and in units, mapped one
+# to one to their simplified form (same length, so offsets into the original text still hold).
+_TRADITIONAL = str.maketrans({
+    "萬": "万", "億": "亿", "個": "个", "項": "项", "戶": "户", "執": "执", "預": "预",
+    "達": "达", "實": "实", "際": "际", "計": "计", "劃": "划", "資": "资", "撥": "拨",
+    "發": "发", "總": "总", "級": "级", "優": "优", "評": "评", "價": "价", "結": "结",
+    "為": "为", "並": "并", "務": "务", "數": "数", "與": "与", "較": "较", "長": "长",
+    "減": "减", "績": "绩", "產": "产", "經": "经", "費": "费", "補": "补",
+    "貼": "贴", "來": "来", "標": "标", "準": "准", "於": "于", "額": "额", "應": "应",
+    "內": "内", "設": "设", "機": "机", "構": "构", "單": "单", "們": "们", "這": "这",
+    "將": "将", "區": "区", "縣": "县", "處": "处", "﹪": "%",
+})
+
+
+def fold(text: str) -> str:
+    """``text`` with the traditional characters above in simplified form (same length)."""
+    return text.translate(_TRADITIONAL)
+
+
+# What opens a list of the parts of the amount just stated.
+LIST_OPENERS = ("其中",)
+# Inside a list item: words that say the list is not complete, or not a list of addends.
+PARTIAL_WORDS = ("等",)
+NOT_ADDEND_WORDS = ("含", "包括", "包含", "约", "超", "以上", "以下", "不足", "达到")
+
+# Verbs and nouns that introduce a named amount of money.
+AMOUNT_WORDS = {
+    "budget": ("预算", "安排", "计划", "下达", "批复", "核定", "应到位", "年初"),
+    "arrived": ("到位", "拨付", "拨入", "到账", "收到"),
+    "spent": ("执行", "支出", "发放", "支付", "使用", "拨付到", "兑现", "完成投资", "实际"),
+}
+
+# Rates of money: the rate's name → (numerator kinds, base kinds).
+MONEY_RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "执行率": (("spent",), ("budget", "arrived")),
+    "支出率": (("spent",), ("budget", "arrived")),
+    "支付率": (("spent",), ("budget", "arrived")),
+    "发放率": (("spent",), ("budget", "arrived")),
+    "使用率": (("spent",), ("budget", "arrived")),
+    "到位率": (("arrived",), ("budget",)),
+}

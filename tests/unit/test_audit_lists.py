@@ -1,0 +1,89 @@
+""""其中" lists as real reports write them (comma-separated, labelled items, bracketed parts),
+on sentences written for the purpose: a slip is found, a right list is checked and silent, and
+the constructions that look like a sum but are not stay silent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.audit import audit_text
+from jixiao.audit.audit import claims
+from jixiao.audit.text import parse_text
+from jixiao.core.checks import Comparison
+
+
+def found(text: str) -> list[tuple[str, str, str, str]]:
+    return [(f.finding.rule, f.finding.severity, str(f.finding.expected), str(f.finding.actual))
+            for f in audit_text(text).findings]
+
+
+def compared(text: str) -> list[tuple[Decimal | None, Decimal | None]]:
+    return [(c.check.expected, c.check.actual) for c in claims(parse_text(text))
+            if isinstance(c.check, Comparison) and c.check.rule == "figure.parts"]
+
+
+def test_a_comma_list_that_adds_up_is_checked_and_silent() -> None:
+    text = "县财政下达河道整治资金860万元。其中：堤防加固520万元，清淤疏浚300万元，监测设备40万元。"
+    assert found(text) == []
+    assert compared(text) == [(Decimal(860), Decimal(860))]
+
+
+def test_a_one_digit_slip_in_a_comma_list_is_an_error() -> None:
+    text = "县财政下达河道整治资金870万元。其中：堤防加固520万元，清淤疏浚300万元，监测设备40万元。"
+    assert found(text) == [("figure.parts", "error", "870", "860")]
+
+
+def test_a_list_with_a_later_clause_that_is_not_a_part() -> None:
+    # The first two items make the total; "调减30万元" and "实际下达" say something else.
+    text = ("上级下达救助资金95万元，其中低保资金80万元，临时救助15万元，调减30万元，"
+            "全年实际下达65万元，发放率100%。")
+    assert found(text) == []
+    assert compared(text)[0] == (Decimal(95), Decimal(95))
+
+
+def test_bracketed_parts_right_after_each_item() -> None:
+    text = ("两项补助共投入资金250万元，其中省级资金150万元（奖励扶助90万元，特别扶助40万元），"
+            "市级资金100万元（奖励扶助60万元，特别扶助40万元）。")
+    got = found(text)
+    assert got == [("figure.parts", "error", "150", "130")]
+
+
+def test_a_bracketed_list_after_its_total() -> None:
+    assert found("今年共下达补助资金88.5万元（其中：中央资金70万元，省级资金18.5万元）。") == []
+    assert found("今年共下达补助资金88.5万元（其中：中央资金70万元，省级资金17.5万元）。") == [
+        ("figure.parts", "error", "88.5", "87.5")]
+
+
+def test_a_unit_slip_in_one_item_is_named_as_such() -> None:
+    text = "市级投入资金30万元（奖励扶助资金12万元，特别扶助资金18元），其余由县级承担。"
+    [(rule, severity, expected, actual)] = found(text)
+    assert (rule, severity, expected, actual) == ("figure.parts", "warning", "万元", "元")
+
+
+def test_items_split_by_the_enumeration_comma() -> None:
+    text = "全年安排资金1000万元，其中：直补资金400万元、项目资金350万元、管理费250万元。"
+    assert found(text) == []
+    assert found(text.replace("1000万元", "1001万元"))[0][:2] == ("figure.parts", "error")
+
+
+def test_traditional_script_units_are_read() -> None:
+    assert found("共下達資金60萬元(其中:中央資金45萬元,省級資金15萬元)。") == []
+    assert found("共下達資金60萬元(其中:中央資金45萬元,省級資金14萬元)。") != []
+
+
+@pytest.mark.parametrize("text", [
+    # A breakdown by another dimension: one part is as large as the total.
+    "共设置绩效指标15个，其中一级指标3个，二级指标7个，三级指标15个。",
+    # An incomplete list (等) and a part that is not an addend (含).
+    "项目总投资900万元，其中道路工程300万元，桥梁工程200万元等。",
+    # Far off: a partial breakdown, not a typo.
+    "全年安排资金5000万元，其中：示范村建设1200万元，人居环境整治800万元。",
+    # Two entities "各" an amount: not one addend each.
+    "援助资金3000万元，其中省级承担2000万元，承担甲、乙两个工作队各300万元工作经费。",
+    # Overlapping category after the parts already add up.
+    "特别扶助对象250人：其中伤残家庭120人，死亡家庭130人，手术并发症对象4人。",
+])
+def test_traps_stay_silent(text: str) -> None:
+    assert [f for f in found(text) if f[1] in ("error", "warning")] == []
