@@ -320,3 +320,21 @@ DEPARTMENT_LABELS = [
 
 def test_department_amounts_written_in_label_cells(tmp_path: Path) -> None:
     twin(tmp_path, DEPARTMENT_LABELS, (6, 4, "项目支出：600万元"), ("900", "800"))
+
+
+def test_yunnan_section_points_add_up(tmp_path: Path) -> None:
+    twin(tmp_path, YUNNAN, (3, 0, "年度绩效目标(85分)"), ("85", "80"))
+
+
+# 得分系数 column: 得分 = 分值 × 得分系数.
+COEFFICIENT = [
+    [M("部门整体绩效自评表", cols=6)],
+    ["指标名称", "计量单位", "年初指标值", "全年完成值", "得分系数（%）", "指标权重（分）",
+     "指标得分（分）"],
+    ["预算完成率", "%", "90%", "95%", "100%", 10, 10],
+    ["宣传活动次数", "次", "40次", "30次", "75%", 20, 15],
+]
+
+
+def test_score_follows_the_coefficient(tmp_path: Path) -> None:
+    twin(tmp_path, COEFFICIENT, (3, 6, 18), ("18", "15"))

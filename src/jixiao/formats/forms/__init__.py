@@ -17,7 +17,7 @@ from jixiao.core.checks import Finding
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amounts import check_table, read_tables
 from jixiao.formats.forms.cells import Sheet, label, load
-from jixiao.formats.forms.grades import check_grade
+from jixiao.formats.forms.grades import check_grade, check_stated_total
 from jixiao.formats.forms.indicators import find_header, read_table
 from jixiao.formats.forms.label_amounts import check_label_amounts
 from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
@@ -77,6 +77,8 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
                                 money_rate)
             review.findings += table_.findings
+            review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
+                                                  table_.score_places)
             review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
         review.findings += check_texts(sheet)
         review.findings += check_grade(sheet)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
+from jixiao.core.numbers import fmt, places
 from jixiao.core.scoring import grade_for
 from jixiao.formats.forms.cells import Sheet, is_blank, label, number, text
-from jixiao.formats.forms.findings import finding, shown
+from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import GRADE_LABELS, GRADE_WORDS, SCORE_LABELS, TOTAL_SCORE_ROW
 from jixiao.formats.templates import catalogue
 
@@ -34,17 +35,45 @@ def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
     return None
 
 
+def labelled_score(sheet: Sheet) -> tuple[Decimal, str] | None:
+    """The score written next to 自评得分 / 自评总分 (usually at the top of a form)."""
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if label(value) in SCORE_LABELS:
+                for k, cell in _right(sheet, r, c, 2):
+                    item = number(cell)
+                    if item is not None:
+                        return item.value, sheet.ref(r, k)
+                    break
+    return None
+
+
+def check_stated_total(sheet: Sheet, score_sum: Decimal | None, complete: bool,
+                       n_places: int) -> list[Finding]:
+    """The 自评得分 written apart from the table against the sum of the rows' 得分: equal
+    when the table is complete; when it may be cut off, the sum cannot exceed it."""
+    stated = labelled_score(sheet)
+    if stated is None or score_sum is None:
+        return []
+    score, where = stated
+    n = max(n_places, places(score))
+    if agrees(score, score_sum, n) or (not complete and score_sum < score):
+        return []
+    return [finding(
+        "form.score_total", severity_of(score, score_sum, n), where, score_sum, score,
+        f"自评得分：所列 {shown(score)}，各指标得分与预算执行得分之和为 {fmt(score_sum, n)}",
+    )]
+
+
 def _stated_score(sheet: Sheet) -> Decimal | None:
     fallback: Decimal | None = None
+    labelled = labelled_score(sheet)
+    if labelled is not None:
+        return labelled[0]
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row[:6]):
             name = label(value)
-            if name in SCORE_LABELS:
-                figures = [n.value for _, v in _right(sheet, r, c, 2)
-                           if (n := number(v)) is not None]
-                if figures:
-                    return figures[0]
-            elif name in TOTAL_SCORE_ROW and fallback is None and c < 3:
+            if name in TOTAL_SCORE_ROW and fallback is None and c < 3:
                 figures = [n.value for k in range(c + 1, sheet.width(r))
                            if (n := number(sheet.cell(r, k))) is not None]
                 if figures:

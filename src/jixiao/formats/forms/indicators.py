@@ -128,6 +128,9 @@ class IndicatorTable:
     weights: list[Decimal]
     scores: list[Decimal]
     findings: list[Finding]
+    complete: bool = False  # a 合计 row ends it, or its 分值 add up to 100: nothing cut off
+    score_sum: Decimal | None = None  # every row's 得分 and the amount block's, when all filled
+    score_places: int = 0
 
 
 def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: Decimal | None,
@@ -178,6 +181,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 scores.append(score.value)
                 for block in open_blocks.values():
                     block.scores.append(score.value)
+                out += _coefficient(sheet, r, roles, where, weight.value, score.value)
                 if score.value > weight.value:
                     out.append(finding(
                         "form.score_over", "error", sheet.ref(r, score_c), weight.value,
@@ -219,7 +223,14 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             continue
         if not block.closed and not ended:
             got = sum(block.weights, Decimal(0))
-            if got != block.points:
+            if got > block.points:  # rows cut off can only add to the sum
+                out.append(finding(
+                    "form.block_weight", "error", sheet.ref(block.r, block.c), got,
+                    block.points, f"{block.name} 标明 {shown(block.points)} 分，其下已见各指标"
+                    f"分值之和为 {shown(got)}（{'+'.join(shown(w) for w in block.weights)}），"
+                    "已超过该部分分值",
+                ))
+            elif got != block.points:
                 out.append(finding(
                     "form.truncated", "info", sheet.ref(block.r, block.c), block.points, got,
                     f"{block.name}（{shown(block.points)}分）之下只见到 {shown(got)} 分的指标，"
@@ -234,6 +245,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 f"{block.name} 标明 {shown(block.points)} 分，其下各指标分值之和为 "
                 f"{shown(got)}（{addends}）",
             ))
+    out += _section_points(sheet, header, name_cols, weights, blocks, ended)
     all_weights = weights + ([money_weight] if money_weight is not None else [])
     weight_sum = sum(all_weights, Decimal(0))
     if total_row is not None:
@@ -263,7 +275,63 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             f"{len(bare_targets)} 个指标值只写了数字，未写计量单位或方向（≥/≤）："
             f"{'、'.join(bare_targets[:5])}{' 等' if len(bare_targets) > 5 else ''}",
         ))
-    return IndicatorTable(sheet, header, roles, weights, scores, out)
+    money_scores = [money_score] if money_score is not None else []
+    all_scored = bool(scores) and not unfilled_score and (
+        weight_c is None or len(scores) == len(weights))
+    return IndicatorTable(
+        sheet, header, roles, weights, scores, out,
+        complete=ended or (weight_c is not None and weight_sum == HUNDRED),
+        score_sum=sum(scores + money_scores, Decimal(0)) if all_scored else None,
+        score_places=max((places(v) for v in scores + money_scores), default=0),
+    )
+
+
+def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: list[Decimal],
+                    blocks: list[Block], ended: bool) -> list[Finding]:
+    """A label left of the header row stating the whole table's points ("绩效指标(90分)",
+    "年度绩效目标(80分)"): the rows' 分值 (or, without a 分值 column, the 一级 blocks'
+    points) add up to it; a table without a 合计 row may be cut off: only an excess counts."""
+    if not name_cols:
+        return []
+    for c in range(min(name_cols)):
+        raw = sheet.cell(header, c)
+        if not isinstance(raw, str) or "分" not in raw:
+            continue
+        name, stated = points(raw)
+        if stated is None or not name:
+            continue
+        parts = weights or [b.points for b in blocks if b.level == 1]
+        if not parts:
+            return []
+        got = sum(parts, Decimal(0))
+        if got == stated or (not ended and got < stated):
+            return []
+        return [finding(
+            "form.block_weight", "error", sheet.ref(header, c), got, stated,
+            f"{name} 标明 {shown(stated)} 分，其下" + ("各指标分值" if weights else "各部分分值")
+            + f"之和为 {shown(got)}",
+        )]
+    return []
+
+
+def _coefficient(sheet: Sheet, r: int, roles: dict[str, int], where: str, weight: Decimal,
+                 score: Decimal) -> list[Finding]:
+    """得分 = 分值 × 得分系数 where the form has a 得分系数 / 得分率 column."""
+    coef_c = roles.get("coefficient")
+    if coef_c is None:
+        return []
+    coef = percent_value(sheet.cell(r, coef_c))
+    if coef is None:
+        return []
+    expected = weight * coef / HUNDRED
+    n = places(score)
+    if agrees(score, expected, n):
+        return []
+    return [finding(
+        "form.coefficient", severity_of(score, expected, n), sheet.ref(r, roles["score"]),
+        expected, score, f"{where} 得分：所列 {shown(score)}，按分值 {shown(weight)} × 得分系数 "
+        f"{shown(coef)}% 应为 {fmt(expected, max(n, 2))}",
+    )]
 
 
 def _bare_target(sheet: Sheet, r: int, roles: dict[str, int], bare: list[str]) -> None:
@@ -364,7 +432,7 @@ def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
             unfilled.append(sheet.ref(r, actual_c))
         return []
     actual = number(actual_cell)
-    if target is None or actual is None or target.direction not in (">=", "<="):
+    if target is None or actual is None or target.direction not in (">=", "<=", "="):
         return []
     unit = target.unit or (text(sheet.cell(r, unit_c)) if unit_c is not None else "")
     a_value = actual.value
@@ -372,11 +440,12 @@ def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
         return []
     if (target.percent or unit == "%") and actual.from_cell and a_value <= Decimal("1.5"):
         a_value = a_value * HUNDRED
-    met = a_value >= target.value if target.direction == ">=" else a_value <= target.value
+    met = {">=": a_value >= target.value, "<=": a_value <= target.value,
+           "=": a_value == target.value}[target.direction]
     reason_c = roles.get("reason")
     if met or (reason_c is not None and not is_blank(sheet.cell(r, reason_c))):
         return []
-    sign = "≥" if target.direction == ">=" else "≤"
+    sign = {">=": "≥", "<=": "≤", "=": "="}[target.direction]
     return [finding(
         "form.target", "warning", sheet.ref(r, actual_c), target.value, a_value,
         f"{where}：年度指标值 {sign}{shown(target.value)}{unit}，实际完成 {shown(a_value)}"

@@ -68,6 +68,7 @@ INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
     "weight": ("分值", "权重", "指标权重", "指标分值", "标准分值"),
     "score": ("得分", "自评得分", "指标得分", "评分", "自评分"),
     "nature": ("指标性质",),
+    "coefficient": ("得分系数", "得分率", "完成系数"),
     "unit": ("度量单位", "计量单位", "单位"),
 }
 # Keyword fallbacks for indicator headers not listed above (first match wins, in this order;
