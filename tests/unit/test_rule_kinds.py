@@ -124,9 +124,19 @@ def test_a_nonpositive_ceiling_loses_points_per_unit_over_it() -> None:
     assert score_of(below) == D(10)
 
 
-def test_a_nonpositive_ceiling_without_a_per_unit_rule_is_refused() -> None:
-    with pytest.raises(ValidationError):
-        dossier([quant("三公经费变动率", 10, "<=", 0, 1, reverse_convention="linear")])
+def test_a_nonpositive_ceiling_met_scores_full_under_any_convention() -> None:
+    for convention in ("linear", "ratio"):
+        met = quant("三公经费变动率", 10, "<=", 0, "-3.5", reverse_convention=convention)
+        assert score_of(met) == D(10)
+        missed = quant("三公经费变动率", 10, "<=", 0, 1, reverse_convention=convention,
+                       reason="超支")
+        assert score_of(missed) == D(0)
+
+
+def test_a_per_unit_rule_needs_no_reverse_convention() -> None:
+    ind = quant("三公经费变动率", 10, "<=", 0, "1.2", per_unit={"points": "0.5"}, reason="超支")
+    assert only(dossier([ind], template=inline(ind)), "score.stated") == []
+    assert score_of(ind) == D("9.40")
 
 
 @settings(max_examples=60, deadline=None)

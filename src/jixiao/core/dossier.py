@@ -327,13 +327,13 @@ class Indicator(Model):
                 raise ValueError("定量指标的 target 应为数字")
             if self.survey is None and not isinstance(self.actual, Decimal):
                 raise ValueError("定量指标的 actual 应为数字（或给出 survey 调查人数）")
-            nonpositive_ok = self.direction == "=" or (
-                self.direction == "<=" and self.per_unit is not None
-            )
-            if not nonpositive_ok and self.target <= 0:
+            # A ceiling may be 0 (三公经费变动率 ≤ 0): met, it scores full; exceeded, per_unit
+            # says what it costs (linear and ratio give 0). Below 0 only per_unit makes sense.
+            if self.direction == ">=" and self.target <= 0:
+                raise ValueError("正向定量指标的 target 应大于 0（完成率以目标值为分母）")
+            if self.direction == "<=" and self.target < 0 and self.per_unit is None:
                 raise ValueError(
-                    "正向、反向定量指标的 target 应大于 0（完成率以目标值为分母）；"
-                    "目标 ≤0 的反向指标（如 三公经费变动率≤0）须用 per_unit 按单位扣分"
+                    "反向定量指标的 target 应大于 0 或等于 0；目标为负数时须用 per_unit 按单位扣分"
                 )
         measured = self.survey is not None or isinstance(self.actual, Decimal)
         if self.method in ("stepped", "range") and not measured:
@@ -663,7 +663,7 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
             must(ded.problem, problems, (*loc, "deductions", k, "problem"), "问题")
-        reverse = ind.direction == "<=" and ind.method == "quantitative"
+        reverse = ind.direction == "<=" and ind.method == "quantitative" and not ind.per_unit
         if reverse and ind.reverse_convention is None and d.scoring.reverse is None:
             errors.append((
                 (*loc, "reverse_convention"),
