@@ -8,12 +8,19 @@ What a document may cost is bounded (`formats/limits.py`): its length, its nesti
 the number of nodes it expands to, aliases counted at every use, so 400 bytes of nested
 aliases ("billion laughs") are refused with the line instead of taking minutes and gigabytes.
 Numbers are at most 40 characters with an exponent within ±30.
+
+Composing uses libyaml (`yaml.CSafeLoader`) when PyYAML has it: nodes keep their marks, so
+every key still has its line, and scalars stay text until `_scalar` reads them. libyaml
+itself stops nesting at 1,000 levels; `_build` refuses anything past `YAML_DEPTH`. A document
+libyaml refuses is composed again by the pure-Python loader, which describes the problem (its
+line, its Chinese message) exactly as before; the pure-Python loader is also the fallback
+when PyYAML was built without libyaml.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
 
@@ -48,17 +55,24 @@ class Lines:
         return None
 
 
-_NUMBER_TAGS = ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int")
+_STR = "tag:yaml.org,2002:str"
+_FLOAT = "tag:yaml.org,2002:float"
+_NUMBER_TAGS = (_FLOAT, "tag:yaml.org,2002:int")
 _TOO_LONG = (f"数字过长或指数过大（最多 {NUMBER_CHARS.value} 个字符，"
              f"指数在 ±{NUMBER_EXPONENT.value} 以内）")
 
 
-def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
-    implicit = (node.style is None, False)
-    tag = loader.resolve(yaml.ScalarNode, node.value, implicit)  # type: ignore[no-untyped-call]
-    if node.style is None and tag in _NUMBER_TAGS and not number_text_ok(node.value):
+def _scalar(node: yaml.ScalarNode, loader: _Constructing) -> Any:
+    plain = not node.style  # libyaml says '' for a plain scalar, PyYAML None
+    if not plain and node.tag == _STR:
+        return node.value  # quoted or block text: no resolver can make it anything else
+    implicit = (plain, False)
+    tag = loader.resolve(yaml.ScalarNode, node.value, implicit)
+    if tag == _STR and node.tag == _STR:
+        return node.value
+    if plain and tag in _NUMBER_TAGS and not number_text_ok(node.value):
         raise _Bad(node, f"{_TOO_LONG}：{node.value[:40]}…")
-    if node.style is None and tag == "tag:yaml.org,2002:float":
+    if plain and tag == _FLOAT:
         text = node.value.replace("_", "")
         try:
             value = Decimal(text)
@@ -74,6 +88,14 @@ def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
             raise _Bad(node, f"不是有效的日期：{node.value}（应为 2021-12-31 这样的日期）") \
                 from None
         raise _Bad(node, f"无法读取的值：{node.value[:40]}") from None
+
+
+class _Constructing(Protocol):
+    """What `_scalar` needs of a loader: PyYAML's resolver and safe constructor."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str: ...
+
+    def construct_object(self, node: yaml.Node) -> Any: ...
 
 
 class _Loader(yaml.SafeLoader):
@@ -110,7 +132,7 @@ class _Bad(Exception):
 
 
 def _build(
-    node: yaml.Node, loc: Loc, lines: Lines, loader: yaml.SafeLoader, budget: _Budget,
+    node: yaml.Node, loc: Loc, lines: Lines, loader: _Constructing, budget: _Budget,
     depth: int = 0,
 ) -> Any:
     budget.nodes += 1
@@ -119,10 +141,13 @@ def _build(
     if depth > YAML_DEPTH.value:
         raise _Bad(node, _too_deep())
     lines.add(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return _scalar(cast(yaml.ScalarNode, node), loader)
+    if kind is yaml.MappingNode:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not yaml.ScalarNode:
                 raise _Bad(key_node, "键必须是简单文字")
             key = key_node.value
             if key == "<<":
@@ -132,13 +157,60 @@ def _build(
             out[key] = _build(value_node, (*loc, key), lines, loader, budget, depth + 1)
             lines.add((*loc, key), key_node.start_mark.line + 1)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, (*loc, i), lines, loader, budget, depth + 1)
-            for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, yaml.ScalarNode)
-    return _scalar(node, loader)
+    assert kind is yaml.SequenceNode
+    return [
+        _build(item, (*loc, i), lines, loader, budget, depth + 1)
+        for i, item in enumerate(node.value)
+    ]
+
+
+_RESOLVED: dict[tuple[str, bool, bool], str] = {}
+
+
+def _resolve_cached(self: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    """`Resolver.resolve` for scalars, remembered for short texts (figures, years, names):
+    the safe resolver has no path resolvers, so a scalar's tag depends on its text alone."""
+    if kind is not yaml.ScalarNode or len(value) > 64:
+        return cast(str, yaml.resolver.Resolver.resolve(  # type: ignore[no-untyped-call]
+            self, kind, value, implicit))
+    key = (value, implicit[0], implicit[1])
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = cast(str, yaml.resolver.Resolver.resolve(  # type: ignore[no-untyped-call]
+            self, kind, value, implicit))
+        if len(_RESOLVED) < 50_000:
+            _RESOLVED[key] = tag
+    return tag
+
+
+def _fast_loader() -> type | None:
+    base: type | None = getattr(yaml, "CSafeLoader", None)
+    if base is None or yaml.resolver.Resolver.yaml_path_resolvers:
+        return None
+
+    def no_path(self: Any, *args: Any) -> None:
+        return None
+
+    return type("_CLoader", (base,), {
+        "resolve": _resolve_cached, "descend_resolver": no_path, "ascend_resolver": no_path,
+    })
+
+
+_CLoader = _fast_loader()
+
+
+def _compose_fast(text: str) -> tuple[yaml.Node | None, _Constructing] | None:
+    """Compose with libyaml; None when it is missing or refuses the text (the pure-Python
+    loader then says why, with the line)."""
+    if _CLoader is None:
+        return None
+    loader = _CLoader(text)
+    try:
+        return loader.get_single_node(), cast(_Constructing, loader)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
@@ -147,13 +219,30 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
     if len(text) > YAML_CHARS.value:
         said = f"文件有 {len(text):,} 个字符，超过{YAML_CHARS.said()}"
         raise InputError([Problem(said, file=file)])
+    fast = _compose_fast(text)
+    if fast is not None:
+        node, constructing = fast
+        if node is None:
+            raise InputError([Problem("文件为空", file=file)])
+        try:
+            return _build(node, (), lines, constructing, _Budget()), lines
+        except _Bad as bad:
+            line = bad.node.start_mark.line + 1
+            raise InputError([Problem(bad.message, file=file, line=line)]) from None
+        except RecursionError:
+            raise InputError([Problem(_too_deep(), file=file)]) from None
+    return _load_slow(text, file, lines)
+
+
+def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
+    """The pure-Python loader: its composer refuses deep nesting as it reads."""
     loader: yaml.SafeLoader | None = None
     try:
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem("文件为空", file=file)])
-        data = _build(node, (), lines, loader, _Budget())
+        data = _build(node, (), lines, cast(_Constructing, loader), _Budget())
     except _Bad as bad:
         line = bad.node.start_mark.line + 1
         raise InputError([Problem(bad.message, file=file, line=line)]) from None
