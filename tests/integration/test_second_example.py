@@ -116,3 +116,11 @@ def test_the_report_says_a_veto_sets_the_grade() -> None:
     texts = report_texts(evaluate_changed(change))
     assert any("因发生重大安全责任事故，实行一票否决，绩效等级为“差”。" in t for t in texts)
     assert any("绩效等级为“差”（一级指标" in t for t in texts)
+
+
+def test_the_json_total_carries_the_adjustments(ev: Any) -> None:
+    from jixiao.formats.evaluation_json import evaluation_dict
+
+    total = evaluation_dict(ev)["total"]
+    assert (total["score"], total["base_score"], total["bonus"], total["penalty"]) == (
+        "92.96", "91.96", "1.00", None)

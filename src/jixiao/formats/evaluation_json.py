@@ -78,6 +78,10 @@ class TotalOut(_Out):
     grade: str = Field(description="计算等级")
     stated_grade: str | None
     rescaled: bool
+    base_score: DecimalText | None = Field(None, description="加分、减分前的总得分")
+    bonus: DecimalText | None = Field(None, description="加分（按上限计）")
+    penalty: DecimalText | None = Field(None, description="减分（按上限计）")
+    veto_grade: str | None = Field(None, description="一票否决时的等级")
 
 
 class ShownOut(_Out):
@@ -169,6 +173,8 @@ def evaluation_out(ev: Evaluation) -> EvaluationOut:
             weight=fmt_natural(card.template.total), score=_num(card.score),
             stated_score=_value(d.evaluation.stated_total), rate=_num(card.rate),
             grade=card.grade, stated_grade=d.evaluation.stated_grade, rescaled=card.rescaled,
+            base_score=_num(card.base_score), bonus=_num(card.bonus) if card.bonus else None,
+            penalty=_num(card.penalty) if card.penalty else None, veto_grade=card.veto_grade,
         ),
         shown=ShownOut(
             score=_shown(total), score_stated=total.stated, rate=_num(shown.total_rate(ev)),
