@@ -92,3 +92,12 @@ def test_a_city_stating_the_sum_of_its_counties_is_never_flagged(amounts: list[i
             for n, a in enumerate(amounts)]
     d = dossier(recipients=recipients, spending=uses)
     assert [f for f in findings(d) if f.rule.startswith("recipients.")] == []
+
+
+def test_arrivals_recorded_at_two_levels_count_once_in_the_budget() -> None:
+    from builders import budget
+
+    both = [{"recipient": "c", "amount": "4000"}, *arrivals()]
+    d = dossier(recipients=tree(), spending=spending(), arrivals=both,
+                budget=budget(4000, 3760, arrived="4000"))
+    assert [f for f in findings(d) if f.severity != "info"] == []

@@ -22,6 +22,7 @@ from decimal import Decimal
 from jixiao.core import rates
 from jixiao.core.allocation import allocate
 from jixiao.core.dossier import (
+    Arrival,
     Dossier,
     GradeBand,
     Recipient,
@@ -526,6 +527,21 @@ def _roll_up_checks(d: Dossier, node: Recipient) -> Iterator[Comparison]:
         )
 
 
+def _outermost_arrivals(d: Dossier) -> list[Arrival]:
+    """The arrivals that make up the fund's 到位数: money passed down the tree is recorded
+    again at each level, so an arrival counts only when no recipient above it has any."""
+    with_own = {a.recipient for a in d.arrivals}
+    above: dict[str, bool] = {}
+
+    def visit(nodes: list[Recipient], covered: bool) -> None:
+        for node in nodes:
+            above[node.id] = covered
+            visit(node.children, covered or node.id in with_own)
+
+    visit(d.recipients, False)
+    return [a for a in d.arrivals if not above.get(a.recipient, False)]
+
+
 def _budget_checks(d: Dossier) -> Iterator[Comparison]:
     b = d.budget
     unit = d.fund.money_unit
@@ -539,7 +555,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
                 _sum(amounts), places=_finest(b.annual, *amounts), unit=unit,
             )
     if d.arrivals and b.arrived is not None:
-        amounts = [a.amount for a in d.arrivals]
+        amounts = [a.amount for a in _outermost_arrivals(d)]
         yield Comparison(
             "budget.arrivals", "budget", "各笔到位资金之和（到位数）", b.arrived, _sum(amounts),
             places=_finest(b.arrived, *amounts), unit=unit,
