@@ -26,3 +26,16 @@ def test_recipients_with_budgets_keep_their_own_rows() -> None:
     )
     rows = execution_rows(d, {"甲县": D(500_000)}, unit="元")
     assert [(r.recipient, r.rate) for r in rows] == [("a", D(50))]
+
+
+def test_arrivals_recorded_at_two_levels_are_a_budget_once() -> None:
+    from jixiao.core.payments import recipient_budgets
+
+    d = dossier(
+        recipients=[{"id": "c", "name": "市", "kind": "city", "children": [
+            {"id": "a", "name": "甲县", "kind": "county"},
+            {"id": "b", "name": "乙县", "kind": "county"}]}],
+        arrivals=[{"recipient": "c", "amount": "300"}, {"recipient": "a", "amount": "100"},
+                  {"recipient": "b", "amount": "200"}],
+    )
+    assert recipient_budgets(d) == {"c": D(300), "a": D(100), "b": D(200)}

@@ -139,13 +139,17 @@ def use_categories(d: Dossier) -> set[str]:
 def recipient_budgets(d: Dossier) -> dict[str, Decimal]:
     """The year's budget per recipient id (dossier unit): agreements, or arrivals without;
     each counted in its ancestors too."""
-    lines = [(a.recipient, a.amount) for a in d.agreements] or [
-        (a.recipient, a.amount) for a in d.arrivals
-    ]
+    lines = [(a.recipient, a.amount) for a in d.agreements]
+    # Arrivals passed down the tree are recorded again at each level: a recipient with
+    # arrivals of its own takes those, not its children's as well.
+    own = set() if lines else {a.recipient for a in d.arrivals}
+    lines = lines or [(a.recipient, a.amount) for a in d.arrivals]
     chains = ancestors(d)
     out: dict[str, Decimal] = {}
     for rid, amount in lines:
         for node in chains.get(rid, [rid]):
+            if node != rid and node in own:
+                continue
             out[node] = out.get(node, ZERO) + amount
     return out
 
