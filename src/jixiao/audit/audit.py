@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jixiao.audit.amounts import section_rates
 from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
 from jixiao.audit.relations import conversions, paragraph_claims
@@ -127,6 +128,7 @@ def claims(doc: Document) -> list[Claim]:
     for p in doc.paragraphs:
         out.extend(paragraph_claims(p))
     out.extend(conversions(doc))
+    out.extend(section_rates(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))
     # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.

@@ -34,17 +34,19 @@ NOT_ADDEND_WORDS = ("含", "包括", "包含", "约", "超", "以上", "以下",
 
 # Verbs and nouns that introduce a named amount of money.
 AMOUNT_WORDS = {
-    "budget": ("预算", "安排", "计划", "下达", "批复", "核定", "应到位", "年初"),
-    "arrived": ("到位", "拨付", "拨入", "到账", "收到"),
+    "budget": ("预算", "安排", "计划", "下达", "批复", "核定", "应到位", "年初", "共", "合计",
+               "总额", "总计", "总投资"),
+    "arrived": ("到位", "拨付", "拨入", "到账", "收到", "下拨"),
     "spent": ("执行", "支出", "发放", "支付", "使用", "拨付到", "兑现", "完成投资", "实际"),
 }
 
 # Rates of money: the rate's name → (numerator kinds, base kinds).
 MONEY_RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "执行率": (("spent",), ("budget", "arrived")),
-    "支出率": (("spent",), ("budget", "arrived")),
-    "支付率": (("spent",), ("budget", "arrived")),
-    "发放率": (("spent",), ("budget", "arrived")),
-    "使用率": (("spent",), ("budget", "arrived")),
+    # 拨付 is spending for a unit that passes money on: tried as a numerator too.
+    "执行率": (("spent", "arrived"), ("budget", "arrived")),
+    "支出率": (("spent", "arrived"), ("budget", "arrived")),
+    "支付率": (("spent", "arrived"), ("budget", "arrived")),
+    "发放率": (("spent", "arrived"), ("budget", "arrived")),
+    "使用率": (("spent", "arrived"), ("budget", "arrived")),
     "到位率": (("arrived",), ("budget",)),
 }

@@ -1,0 +1,179 @@
+"""Rates against the named amounts a report has introduced, not only in the rate's sentence.
+
+Real reports put the budget two sentences (or a paragraph) before the 执行率: "项目资金共800万元。
+截至年底已拨付760万元，执行率95%。" Each money figure is named by the amount word closest before
+it in its clause (预算 / 下达 / 到位 / 拨付 / 发放 / 执行 / 支出 …, `vocabulary.AMOUNT_WORDS`) or
+by the words right after it ("800万元已全部到位"). A rate (`vocabulary.MONEY_RATES`) is judged
+against the numerators and bases named in its section: the words since the previous heading,
+at most a few hundred characters back (the look-back is bounded, so the auditor stays linear).
+
+- some numerator ÷ base gives the stated rate: right (a checked relation, no finding);
+- otherwise the nearest numerator and base: an error only when the stated rate differs from
+  theirs the way a typo does (one digit changed, two neighbours swapped) — a rate that is far
+  off is more likely read against another amount than the one we picked: nothing is said.
+
+A rate whose numerator and base are both in its own sentence is left to
+`relations.budget_rates`.
+
+Also "完成任务645人的120%": the figure of the same kind stated just before, against 645.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.figures import Figure, figures
+from jixiao.audit.headings import parse_heading
+from jixiao.audit.lists import _typo_like
+from jixiao.audit.relations import budget_rates
+from jixiao.audit.text import Document, Paragraph
+from jixiao.audit.vocabulary import AMOUNT_WORDS, MONEY_RATES, fold
+from jixiao.core.checks import Comparison
+from jixiao.core.numbers import HUNDRED, places, round_half_up
+
+_LOOK_BACK = 700  # characters of the section before a rate that may name its amounts
+_AFTER = {"arrived": ("全部到位", "已到位", "已全部到位", "全部拨付到位", "拨付到位", "已全额到位"),
+          "spent": ("已全部支出", "全部支出", "已全部发放", "全部发放", "已全部使用")}
+_RATE = re.compile("(" + "|".join(MONEY_RATES) + r")(?:分别)?(?:为|达到|达|是)?\s*"
+                   r"(\d+(?:\.\d+)?)\s*[%％]")
+_SPACED_POINT = re.compile(r"(\d)\.\s+(\d)")
+
+
+def _plain(v: Decimal) -> str:
+    return f"{v.normalize():f}" if v == v.to_integral() else f"{v:f}"
+
+
+def normalised(text: str) -> str:
+    """Traditional characters folded, and "35. 3" (a PDF's broken number) read as "35.3 ",
+    both keeping every offset."""
+    text = fold(text)
+    return _SPACED_POINT.sub(lambda m: f"{m.group(1)}.{m.group(2)}" + " " * (len(m.group(0)) - 3),
+                             text)
+
+
+@dataclass(frozen=True)
+class Named:
+    figure: Figure
+    kind: str | None
+
+
+def _kind_of(text: str, fig: Figure) -> str | None:
+    clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。：:") + 1
+    clause = text[clause_start:fig.start]
+    best, at = None, -1
+    for kind, words in AMOUNT_WORDS.items():
+        for w in words:
+            i = clause.rfind(w)
+            if i > at or (i == at and i >= 0 and best is not None):
+                best, at = kind, i
+    after = text[fig.end:fig.end + 12]
+    for kind, words in _AFTER.items():
+        if any(after.lstrip("资金经费").startswith(w) or after.startswith(w) for w in words):
+            return kind
+    return best
+
+
+def _section(doc: Document, k: int, paragraphs: list[Paragraph]) -> tuple[str, int]:
+    """The text before paragraph ``k``'s own words that belongs to its section: the previous
+    paragraphs back to a heading (included), at most `_LOOK_BACK` characters; and its length."""
+    parts: list[str] = []
+    size = 0
+    j = k - 1
+    while j >= 0 and size < _LOOK_BACK:
+        t = paragraphs[j].text
+        parts.append(t)
+        size += len(t) + 1
+        if parse_heading(paragraphs[j]) is not None:
+            break
+        j -= 1
+    head = "\n".join(reversed(parts))
+    head = head[-_LOOK_BACK:]
+    return head, len(head)
+
+
+def section_rates(doc: Document) -> Iterator[Claim]:
+    paragraphs = doc.paragraphs
+    # The amounts the document has named so far (the last few of each kind), for a rate whose
+    # section does not restate them: "预算800万元" in part (一), "执行率95%" in part (二).
+    earlier: dict[str, deque[Figure]] = {kind: deque(maxlen=3) for kind in AMOUNT_WORDS}
+    for k, p in enumerate(paragraphs):
+        own = normalised(p.text)
+        if _OF_TARGET.search(own):
+            yield from _of_target(p, own)
+        if _RATE.search(own):
+            head, size = _section(doc, k, paragraphs)
+            text = normalised(head) + "\n" + own
+            offset = size + 1
+            named = [Named(f, _kind_of(text, f)) for f in figures(text) if f.base == "元"]
+            for m in _RATE.finditer(own):
+                yield from _judge_rate(p, text, m.start() + offset, m, named, earlier)
+        for f in figures(own):
+            if f.base == "元":
+                kind = _kind_of(own, f)
+                if kind is not None:
+                    earlier[kind].append(f)
+
+
+def _judge_rate(p: Paragraph, text: str, at: int, m: re.Match[str], named: list[Named],
+                earlier: dict[str, deque[Figure]]) -> Iterator[Claim]:
+    name, stated_text = m.group(1), m.group(2)
+    stated = Decimal(stated_text)
+    num_kinds, base_kinds = MONEY_RATES[name]
+    lo = max(0, at - _LOOK_BACK)
+    before = [n for n in named if lo <= n.figure.start and n.figure.end <= at]
+    sentence_start = max(text.rfind(c, 0, at) for c in "。\n") + 1
+    sentence_end = text.find("。", at)
+    sentence = text[sentence_start:len(text) if sentence_end < 0 else sentence_end + 1]
+    if any(True for _ in budget_rates(Paragraph(0, sentence))):
+        return  # relations.budget_rates reads it
+    # Nearest first: the section's own amounts, then those named earlier in the document.
+    nums = [n.figure for n in reversed(before) if n.kind in num_kinds][:3]
+    bases = [n.figure for n in reversed(before) if n.kind in base_kinds][:3]
+    nums += [f for kind in num_kinds for f in reversed(earlier[kind])]
+    bases += [f for kind in base_kinds for f in reversed(earlier[kind])]
+    pairs = [(n, b) for n in nums for b in bases if n is not b and b.value != 0]
+    if not pairs:
+        return
+    at_places = places(stated)
+
+    def rate(n: Figure, b: Figure) -> Decimal:
+        return n.scaled(b.unit) * HUNDRED / b.value
+
+    match = next(((n, b) for n, b in pairs
+                  if round_half_up(rate(n, b), at_places) == stated), None)
+    n, b = match or pairs[0]
+    computed = rate(n, b)
+    what = f"所列{name}（{_plain(n.value)}{n.unit} ÷ {_plain(b.value)}{b.unit}）"
+    quote = clip(sentence.replace("\n", " "), 300)
+    if match is None and not _typo_like(stated, computed, at_places) \
+            and abs(round_half_up(computed, at_places) - stated) > Decimal(1).scaleb(-at_places):
+        return
+    rule = {"到位率": "budget.arrival_rate"}.get(name, "budget.execution_rate")
+    yield Claim(Comparison(rule, p.where, what, computed, stated, places=at_places, unit="%"),
+                quote, at_paragraph(p))
+
+
+# "培训2399人，完成目标任务数2000人的120%"
+_OF_TARGET = re.compile(r"(?:完成|达到|为)[^，。；,]{0,16}?(\d+(?:\.\d+)?)\s*"
+                        r"(人次|人|户|个|项|家|名)的\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _of_target(p: Paragraph, text: str) -> Iterator[Claim]:
+    for m in _OF_TARGET.finditer(text):
+        target, unit, pct = Decimal(m.group(1)), m.group(2), Decimal(m.group(3))
+        start = max(text.rfind(c, 0, m.start()) for c in "。；;") + 1
+        prior = [f for f in figures(text[start:m.start()]) if f.unit == unit]
+        if not prior or target == 0:
+            continue
+        actual = prior[-1].value
+        computed = actual * HUNDRED / target
+        yield Claim(Comparison(
+            "plan_actual.rate", p.where,
+            f"所列完成比例（{_plain(actual)}{unit} ÷ 任务 {_plain(target)}{unit}）",
+            computed, pct, places=places(pct), unit="%"),
+            clip(p.text[start:m.end()]), at_paragraph(p))

@@ -1,0 +1,54 @@
+"""Rates against the named amounts of the section and of the document (written for the purpose):
+right rates are checked and silent, a slipped digit is found, a far-off rate read against an
+amount we may have mistaken stays silent."""
+
+from __future__ import annotations
+
+from jixiao.audit import audit_text
+from jixiao.audit.audit import claims
+from jixiao.audit.text import parse_text
+from jixiao.core.checks import Comparison
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(f.finding.rule, f.finding.severity) for f in audit_text(text).findings]
+
+
+def rates_checked(text: str) -> int:
+    return sum(1 for c in claims(parse_text(text))
+               if isinstance(c.check, Comparison) and c.check.unit == "%")
+
+
+BUDGET_THEN_RATE = ("（一）资金安排\n县级安排道路养护资金共640万元。\n（二）资金执行\n"
+                    "截至年底已完成拨付608万元，执行率95%。")
+
+
+def test_a_rate_two_sentences_after_its_budget_is_checked() -> None:
+    assert found(BUDGET_THEN_RATE) == []
+    assert rates_checked(BUDGET_THEN_RATE) == 1
+
+
+def test_a_slipped_digit_in_that_rate_is_found() -> None:
+    assert found(BUDGET_THEN_RATE.replace("95%", "96%")) == [("budget.execution_rate", "error")]
+
+
+def test_payment_words_name_the_amounts() -> None:
+    text = "专项资金预算48.6万元，全年实际发放48.6万元，发放率100%。"
+    assert found(text) == [] and rates_checked(text) == 1
+    assert found(text.replace("100%", "101%")) != []
+
+
+def test_an_amount_said_to_be_in_place() -> None:
+    text = "年初预算经费300万元。\n（1）资金到位。300万元资金已全部到位，资金到位率100%。"
+    assert found(text) == [] and rates_checked(text) == 1
+
+
+def test_a_far_off_rate_is_not_guessed_at() -> None:
+    # 50% is not 608 ÷ 640 and not a typo of 95%: it is probably read against another amount.
+    assert found(BUDGET_THEN_RATE.replace("95%", "50%")) == []
+
+
+def test_share_of_a_target() -> None:
+    text = "全年培训农民工1260人，完成年度目标任务1000人的126%。"
+    assert found(text) == [] and rates_checked(text) == 1
+    assert found(text.replace("126%", "128%")) == [("plan_actual.rate", "error")]
