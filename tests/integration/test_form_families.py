@@ -338,3 +338,22 @@ COEFFICIENT = [
 
 def test_score_follows_the_coefficient(tmp_path: Path) -> None:
     twin(tmp_path, COEFFICIENT, (3, 6, 18), ("18", "15"))
+
+
+# 资金分配表 with a 受益户数 column and a count in the 合计 row.
+ALLOCATION_COUNTS = [
+    [M("衔接资金项目资金分配表", cols=5)],
+    ["序号", "村", "项目名称", "受益户数", "补助资金（万元）"],
+    [1, "东村", "道路硬化", 120, 30],
+    [2, "西村", "饮水工程", 80, 25.5],
+    [3, "南村", "产业基地", 45, 14.5],
+    ["合计", "共3个村", None, 245, 70],
+]
+
+
+def test_allocation_household_total(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_COUNTS, (5, 3, 250), ("250", "245"))
+
+
+def test_allocation_count_in_the_total_row(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_COUNTS, (5, 1, "共4个村"), ("4", "3"))

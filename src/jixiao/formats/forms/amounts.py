@@ -27,6 +27,8 @@ from jixiao.formats.forms.labels import (
     AMOUNT_KEYWORDS,
     AMOUNT_ROLES,
     BLOCK_LABELS,
+    COUNT_HEADERS,
+    COUNT_UNITS,
     INDICATOR_ROLES,
     PART_PREFIX,
     SECTION_LABELS,
@@ -41,6 +43,8 @@ _ROLE_WORDS = {"initial": "年初预算数", "annual": "全年预算数", "arriv
 def column_role(text: str) -> str | None:
     if not text or len(text) > 12:
         return None
+    if text in COUNT_HEADERS or (len(text) <= 6 and text.endswith(COUNT_HEADERS)):
+        return "count"
     for role, words in AMOUNT_ROLES.items():
         if text in words:
             return role
@@ -118,7 +122,8 @@ def _followed_by_total(sheet: Sheet, r: int, first: int) -> bool:
 def _row_label(sheet: Sheet, r: int, first: int) -> str:
     texts = [text(sheet.cell(r, c)).strip(":") for c in range(first)
              if not is_blank(sheet.cell(r, c)) and number(sheet.cell(r, c)) is None]
-    return texts[-1] if texts else ""
+    totals = [t for t in texts if is_total_label(t)]  # "合计 | 共3个村": the row is a total
+    return totals[0] if totals else (texts[-1] if texts else "")
 
 
 def _is_section(sheet: Sheet, r: int) -> bool:
@@ -265,8 +270,9 @@ def check_table(table: AmountTable) -> list[Finding]:
             continue
         parts, follow = found
         sums[i] = {}
+        out += _count(table, row, parts)
         for c, (role, head) in table.columns.items():
-            if role not in ADDITIVE_ROLES:
+            if role not in (*ADDITIVE_ROLES, "count"):
                 continue
             values = [p.value(c) for p in parts]
             present = [v for v in values if v is not None]
@@ -289,6 +295,32 @@ def check_table(table: AmountTable) -> list[Finding]:
             ))
     out += _rates(table, sums)
     return out
+
+
+_COUNT = re.compile(rf"(?:共|计)?(\d+)(?:{'|'.join(COUNT_UNITS)})")
+
+
+def _count(table: AmountTable, row: Row, parts: list[Row]) -> list[Finding]:
+    """A count written in a 合计 row ("合计（3个）", "共3项" in a label cell) against the
+    number of rows it adds up (those with a figure)."""
+    sheet = table.sheet
+    first = min(table.columns)
+    for c in range(first):
+        cell = text(sheet.cell(row.r, c))
+        match = _COUNT.search(cell) if cell and not cell.isdigit() else None
+        if match is None:
+            continue
+        stated = int(match.group(1))
+        additive = [k for k, (role, _) in table.columns.items() if role in ADDITIVE_ROLES]
+        counted = [p for p in parts if any(p.value(k) is not None for k in additive)]
+        if stated == len(counted):
+            return []
+        return [finding(
+            "form.count", "error", sheet.ref(row.r, c), Decimal(len(counted)),
+            Decimal(stated), f"{row.label or '合计'}：所列 {stated} 项（{match.group(0)}），"
+            f"合计的各行共 {len(counted)} 行",
+        )]
+    return []
 
 
 def _base(table: AmountTable, i: int, c: int | None,

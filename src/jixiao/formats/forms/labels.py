@@ -38,6 +38,11 @@ BLOCK_LABELS = ("项目资金", "资金情况", "年度预算申请", "预算执
                 "项目资金申请", "支出明细预算", "年度资金总额", "年度预算数", "资金投入情况",
                 "年度资金", "资金来源")
 ADDITIVE_ROLES = ("initial", "annual", "arrived", "executed", "amount")
+# Count columns (受益户数 …): a 合计 row adds them up too, but they never make a table.
+COUNT_HEADERS = ("户数", "人数", "个数", "项目数", "村数", "受益户数", "受益人数", "项目个数",
+                 "受益对象数", "人次")
+# Units of a count written in a 合计 row ("合计（3个）", "共5项"): the parts are counted.
+COUNT_UNITS = ("个", "项", "家", "户", "所", "处", "村", "笔", "宗", "条")
 # Keyword fallbacks for headers not listed above (first match wins, in this order).
 AMOUNT_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("执行率", "rate"), ("到位率", "arrival_rate"), ("得分", "score"), ("权重", "weight"),
