@@ -141,7 +141,8 @@ def claims(doc: Document) -> list[Claim]:
     for issue in check_headings(doc):
         p = issue.heading.paragraph
         out.append(Claim(
-            Finding("structure.heading", "error", p.where, issue.expected, issue.heading.mark,
+            Finding("structure.heading", "info" if issue.severity == "info" else "error", p.where,
+                    issue.expected, issue.heading.mark,
                     issue.message),
             p.text[:80], at_paragraph(p)))
     return out

@@ -75,6 +75,7 @@ class HeadingIssue:
     heading: Heading
     expected: str  # the mark that belongs here
     message: str
+    severity: str = "error"
 
 
 def parse_heading(p: Paragraph) -> Heading | None:
@@ -91,8 +92,42 @@ def parse_heading(p: Paragraph) -> Heading | None:
     return None
 
 
+_TOC = re.compile(r"目\s*录")
+# A heading whose numeral has gone missing: "、项目绩效情况" (level 1), ")总体绩效…" (level 2).
+_NO_NUMERAL = ((1, re.compile(r"^[、]\S")), (2, re.compile(r"^[)）]\S")))
+
+
+def _missing_numeral(p: Paragraph) -> int | None:
+    if len(p.text) > 40:
+        return None
+    return next((level for level, pattern in _NO_NUMERAL if pattern.match(p.text)), None)
+
+
 def headings(doc: Document) -> list[Heading]:
-    return [h for p in doc.paragraphs if (h := parse_heading(p)) is not None]
+    """The numbered headings of the body: a table of contents (目录) is skipped — its entries
+    end where the first of them comes round again."""
+    found: list[Heading] = []
+    toc_first: int | None = None  # while in a 目录: the level its first entry has
+    for p in doc.paragraphs:
+        if _TOC.fullmatch(p.text.strip()):
+            toc_first = 0
+            found = []
+            continue
+        h = parse_heading(p)
+        if h is None:
+            level = _missing_numeral(p)
+            if level is not None and toc_first is None:
+                found.append(Heading(p, level, 0, "", p.text[:1]))
+            continue
+        if toc_first is not None:
+            if toc_first == 0:
+                toc_first = h.level
+                continue
+            if not (h.level == toc_first and h.number == 1):
+                continue
+            toc_first = None  # the body starts: its first heading comes round again
+        found.append(h)
+    return found
 
 
 def check_headings(doc: Document) -> Iterator[HeadingIssue]:
@@ -105,7 +140,14 @@ def check_headings(doc: Document) -> Iterator[HeadingIssue]:
     for h in found:
         level = h.level
         expected = last.get(level, 0) + 1
+        if h.number == 0:  # its numeral has gone missing: it takes the next number
+            last[level] = expected
+            for deeper in range(level + 1, 5):
+                last.pop(deeper, None)
+            seen_levels.add(level)
+            continue
         fits = h.number == expected
+        restart = h.number == 1 and last.get(level, 0) >= 2 and not fits
         shallower = [lv for lv in range(1, level) if lv in seen_levels
                      and h.number == last.get(lv, 0) + 1]
         foreign_style = level == 3 and h.style != level3_style
@@ -117,6 +159,13 @@ def check_headings(doc: Document) -> Iterator[HeadingIssue]:
                 f"标题编号“{h.mark}”层级有误：按上下文应为“{label(target, h.number)}”",
             )
             level = target
+        elif restart:
+            # "（二）" then "（一）": most often a list under the heading just before that
+            # restarts at 1 in the same style — a reading, not a certainty.
+            yield HeadingIssue(
+                h, label(level, expected),
+                f"标题编号“{h.mark}”重新从 1 开始：如为上一标题下的子项可不理会，否则此处应为"
+                f"“{label(level, expected)}”", severity="info")
         elif not fits and (level in seen_levels or _parent_seen(level, seen_levels)):
             yield HeadingIssue(
                 h, label(level, expected),

@@ -458,12 +458,17 @@ def listed_counts(p: Paragraph) -> Iterator[Claim]:
         body = body.strip().rstrip("，,")
         if "等" in body[-3:] or "、" not in body or "，" in body or "," in body:
             continue
-        items = [i for i in body.split("、") if i.strip()]
+        items = [i.strip() for i in body.split("、") if i.strip()]
         if any(len(i) > 24 for i in items) or len(items) < 2:
             continue
+        # "A、B和C": the last "和" may join two names; a name listed twice counts once.
+        readings = [len(items), len(set(items))]
+        if items[-1].count("和") == 1:
+            readings.append(len(items) + 1)
+        count = next((r for r in readings if r == int(n)), len(items))
         yield Claim(
             Comparison("figure.items", p.where,
-                       f"所列个数（列举的{noun or '事项'}个数）", Decimal(len(items)),
+                       f"所列个数（列举的{noun or '事项'}个数）", Decimal(count),
                        Decimal(n), places=0, unit=unit),
             clip(m.group(0)), at_paragraph(p),
         )

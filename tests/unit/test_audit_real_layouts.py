@@ -1,0 +1,48 @@
+"""Real layouts that are not slips (written for the purpose): a table of contents before the
+body, a nested list restarting at 1, a heading whose numeral has gone missing, a count whose
+list joins its last name with 和 or repeats a name."""
+
+from __future__ import annotations
+
+from jixiao.audit import audit_text
+
+
+def severities(text: str, rule: str) -> list[str]:
+    return [f.finding.severity for f in audit_text(text).findings if f.finding.rule == rule]
+
+
+def test_a_table_of_contents_before_the_body() -> None:
+    text = ("目录\n一、基本情况\n二、绩效分析\n三、问题\n"
+            "一、基本情况\n（一）项目概况\n二、绩效分析\n三、问题")
+    assert severities(text, "structure.heading") == []
+
+
+def test_a_break_in_the_body_after_a_table_of_contents_is_still_found() -> None:
+    text = "目录\n一、基本情况\n二、绩效分析\n一、基本情况\n三、绩效分析"
+    assert severities(text, "structure.heading") == ["error"]
+
+
+def test_a_nested_list_restarting_at_one_is_a_note_not_an_error() -> None:
+    text = "一、概况\n（一）目标\n（二）完成情况。\n（一）资金到位\n（二）资金使用\n二、问题"
+    assert severities(text, "structure.heading") == ["info"]
+
+
+def test_a_second_heading_numbered_one_in_a_row_is_an_error() -> None:
+    text = "一、概况\n（一）项目基本情况\n（一）项目概况\n（二）工作开展\n二、问题"
+    assert "error" in severities(text, "structure.heading")
+
+
+def test_a_heading_whose_numeral_went_missing() -> None:
+    text = "一、概况\n、绩效情况\n三、问题\n（一）目标\n）完成情况\n（三）资金"
+    assert severities(text, "structure.heading") == []
+
+
+def test_a_count_whose_names_end_with_he() -> None:
+    assert severities("纳入预算的单位有3个，分别为甲局机关、乙中心和丙站。", "figure.items") == []
+    assert severities("纳入预算的单位有4个，分别为甲局机关、乙中心和丙站。", "figure.items") == [
+        "error"]
+
+
+def test_a_count_with_a_name_listed_twice() -> None:
+    text = "内设机构4个，即办公室、业务一科、业务二科、政治处、办公室。"
+    assert severities(text, "figure.items") == []
