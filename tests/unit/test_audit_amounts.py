@@ -52,3 +52,10 @@ def test_share_of_a_target() -> None:
     text = "全年培训农民工1260人，完成年度目标任务1000人的126%。"
     assert found(text) == [] and rates_checked(text) == 1
     assert found(text.replace("126%", "128%")) == [("plan_actual.rate", "error")]
+
+
+def test_year_on_year_in_its_common_phrasings() -> None:
+    text = "2、收入：540万元。同比上年度增加90万元，增加20%。"
+    assert found(text) == []
+    assert found(text.replace("增加20%", "增加21%")) == [("change.rate", "error")]
+    assert found("全年支出300万元，同比增加60万元，增长25%。") == []

@@ -17,7 +17,8 @@ anything else is skipped, never guessed (a false alarm costs a finance officer's
   and plan/actual use the same unit;
 - budget rates (执行率, 到位率, 支付率, 支出率) against the one numerator and the one base in the
   same sentence, found by the keyword closest before each amount;
-- change on last year: "X万元，较上年增加Y万元、增长Z%" → Z against Y ÷ (X − Y);
+- change on last year: "X万元，较上年增加Y万元、增长Z%" (also "X万元。同比上年度增加Y万元，增加
+  Z%") → Z against Y ÷ (X − Y);
 - counts against lists: "N个……，即A、B、C" / "N个……（A、B、C）" / "分别是" — no "等" allowed;
 - counts by phase: "实施项目15个……年初8个……年中增加8个" — the figures a phase word introduces
   (年初 first, then 年中 / 年底 / 下半年 …) against the nearest earlier figure of the same unit
@@ -419,9 +420,10 @@ def _nearest_keyword(clause: str) -> str | None:
 # --- change on last year ----------------------------------------------------------------------
 
 _CHANGE = re.compile(
-    r"(\d+(?:\.\d+)?)(万元|亿元|元|个|人|名|家|项)[，,]?\s*(?:比|较)上年(?:同期)?"
+    r"(\d+(?:\.\d+)?)(万元|亿元|元|个|人|名|家|项)[。，,]?\s*"
+    r"(?:同比上年(?:度|同期)?|同比|(?:比|较)上年(?:度|同期)?)"
     r"(增加|增长|减少|下降)(\d+(?:\.\d+)?)(万元|亿元|元|个|人|名|家|项)[，、,]?\s*"
-    r"(增长|下降|增幅为?|降幅为?)(\d+(?:\.\d+)?)[%％]")
+    r"(增长|下降|增幅为?|降幅为?|增加|减少)(\d+(?:\.\d+)?)[%％]")
 
 
 def changes(p: Paragraph) -> Iterator[Claim]:
