@@ -357,3 +357,34 @@ def test_allocation_household_total(tmp_path: Path) -> None:
 
 def test_allocation_count_in_the_total_row(tmp_path: Path) -> None:
     twin(tmp_path, ALLOCATION_COUNTS, (5, 1, "共4个村"), ("4", "3"))
+
+
+# 绩效目标申报表: the total and its parts side by side in one row (资金总额 | 其中：财政拨款 …).
+TARGET_HORIZONTAL = [
+    [M("项目绩效目标申报表", cols=5)],
+    ["项目名称", M("学校维修改造", cols=4)],
+    [M("项目资金（万元）", rows=2), "资金总额", "其中：财政拨款", "其他资金", None],
+    [None, 300, 250, 50, None],
+    ["一级指标", "二级指标", "三级指标", "指标值", None],
+    ["产出指标", "数量指标", "维修校舍", "≥3所", None],
+]
+
+
+def test_target_form_with_total_and_parts_in_one_row(tmp_path: Path) -> None:
+    twin(tmp_path, TARGET_HORIZONTAL, (3, 2, 260), ("310", "300"))
+
+
+# 转移支付 with 执行率(%) as plain numbers and amounts as text with thousands separators.
+TRANSFER_TEXT = [
+    [M("中央对地方转移支付区域绩效自评表（2023年度）", cols=6)],
+    [M("资金情况\n（万元）", rows=4), None, "全年预算数\n（A）", "全年执行数\n（B）",
+     "执行率(%)", None],
+    [None, "年度资金总额：", "1,250.00", "1,000.00", 80, None],
+    [None, "其中：中央补助", "1,000.00", "800.00", 80, None],
+    [None, "地方资金", "250.00", "200.00", 80, None],
+    ["年度总体目标", M("完成年度任务", cols=5)],
+]
+
+
+def test_transfer_with_text_amounts_and_plain_rates(tmp_path: Path) -> None:
+    twin(tmp_path, TRANSFER_TEXT, (3, 3, "850.00"), ("1000", "1050"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jixiao.core.checks import Finding
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.forms.amounts import check_table, read_tables
+from jixiao.formats.forms.amounts import check_table, read_tables, side_by_side_totals
 from jixiao.formats.forms.cells import Sheet, label, load
 from jixiao.formats.forms.grades import check_grade, check_stated_total
 from jixiao.formats.forms.indicators import find_header, read_table
@@ -72,6 +72,10 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
                 money_rate = table.rate
+        side = side_by_side_totals(sheet)
+        for r, found in side:
+            review.findings += found
+            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（总额与其中各项并列）")
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
@@ -82,7 +86,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
             review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
         review.findings += check_texts(sheet)
         review.findings += check_grade(sheet)
-        if not tables and header is None:
+        if not tables and not side and header is None:
             fragment = _fragment(sheet)
             if fragment is not None:
                 review.blocks.append(f"{sheet.name}!第{fragment + 1}行 无表头的指标片段")

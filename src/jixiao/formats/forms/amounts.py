@@ -419,3 +419,43 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
                                      "（如按分档等其他规则计分，请在说明中注明）"),
         ))
     return out
+
+
+def side_by_side_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
+    """A total and its parts written side by side: a header row "资金总额 | 其中：财政拨款 |
+    其他资金" with the figures in the row below. The total equals the sum of the parts.
+    Returns (header row, findings) for each such block."""
+    out: list[tuple[int, list[Finding]]] = []
+    for r in range(len(sheet.rows) - 1):
+        for c in range(sheet.width(r) - 1):
+            head = text(sheet.cell(r, c))
+            first_part = text(sheet.cell(r, c + 1))
+            if not is_total_label(head) or not first_part.startswith(PART_PREFIX) \
+                    or number(sheet.cell(r, c)) is not None:
+                continue
+            cols = [c + 1]
+            for k in range(c + 2, sheet.width(r)):
+                cell = sheet.cell(r, k)
+                if is_blank(cell) or number(cell) is not None or is_total_label(text(cell)):
+                    break
+                cols.append(k)
+            below = r + 1
+            stated = number(sheet.cell(below, c))
+            values = [number(sheet.cell(below, k)) for k in cols]
+            present = [v.value for v in values if v is not None]
+            if stated is None or len(present) < 2:
+                continue
+            got = sum(present, Decimal(0))
+            n = max(places(v) for v in [stated.value, *present])
+            found: list[Finding] = []
+            if not agrees(stated.value, got, n):
+                names = "、".join(label(sheet.cell(r, k)) or text(sheet.cell(r, k))
+                                 for k in cols)
+                found.append(finding(
+                    "form.total", severity_of(stated.value, got, n), sheet.ref(below, c), got,
+                    stated.value, f"{label(head) or head}：所列 {shown(stated.value)}，其中各项"
+                    f"（{names}）之和为 {fmt(got, n)}（{'+'.join(shown(v) for v in present)}），"
+                    "两者不符",
+                ))
+            out.append((r, found))
+    return out
