@@ -59,3 +59,13 @@ def test_year_on_year_in_its_common_phrasings() -> None:
     assert found(text) == []
     assert found(text.replace("增加20%", "增加21%")) == [("change.rate", "error")]
     assert found("全年支出300万元，同比增加60万元，增长25%。") == []
+
+
+def test_the_same_allocation_stated_twice_with_different_figures() -> None:
+    text = ("市财政局甲财农〔2022〕17号文件下达我县水利资金8万元。\n"
+            "市财政局甲财农〔2022〕17号文件下达我县山塘维修9万元。")
+    assert found(text) == [("figure.same_as", "error")]
+    assert found(text.replace("9万元", "8万元")) == []
+    # Two offices' documents with the same number are not one allocation.
+    other = "乙财农〔2022〕17号文件下达我县山塘"
+    assert found(text.replace("甲财农〔2022〕17号文件下达我县山塘", other)) == []

@@ -177,3 +177,46 @@ def _of_target(p: Paragraph, text: str) -> Iterator[Claim]:
             f"所列完成比例（{_plain(actual)}{unit} ÷ 任务 {_plain(target)}{unit}）",
             computed, pct, places=places(pct), unit="%"),
             clip(p.text[start:m.end()]), at_paragraph(p))
+
+
+# --- the same allocation stated twice ----------------------------------------------------------
+
+# A funding document's number: "X财农〔2023〕41号" (the issuer's prefix kept, so two offices'
+# "41号" are not taken for one).
+_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fff]{1,8})\s*[〔【\[(（]\s*(\d{4})\s*[〕】\])）]\s*(\d{1,4})\s*号")
+_ALLOCATE = ("下达", "安排", "拨付", "分配")
+
+
+def restated_allocations(doc: Document) -> Iterator[Claim]:
+    """Two sentences citing the same funding document, each allocating one amount with
+    下达 / 安排 …: the same allocation, so the same figure. Different figures are an error
+    when they differ like a typo (one digit, two neighbours swapped), else a note."""
+    first: dict[str, tuple[Paragraph, Figure, str]] = {}
+    for p in doc.paragraphs:
+        text = normalised(p.text)
+        if "号" not in text:
+            continue
+        start = 0
+        for end in [m.end() for m in re.finditer("。", text)] + [len(text)]:
+            sentence = text[start:end]
+            offset, start = start, end
+            docs = {"-".join(m.groups()) for m in _DOC_NUMBER.finditer(sentence)}
+            money = [f for f in figures(sentence) if f.base == "元"]
+            if len(docs) != 1 or len(money) != 1 or not any(w in sentence for w in _ALLOCATE):
+                continue
+            key, fig = docs.pop(), money[0]
+            quote = clip(p.text[offset:end], 240)
+            if key not in first:
+                first[key] = (p, fig, quote)
+                continue
+            q, was, _ = first[key]
+            if was.unit != fig.unit or was.value == fig.value:
+                continue
+            at = max(places(was.value), places(fig.value))
+            severity = "error" if _typo_like(was.value, fig.value, at) else "info"
+            yield Claim(Comparison(
+                "figure.same_as", p.where,
+                f"同一文件下达的金额（第 {q.index} 段为 {_plain(was.value)}{was.unit}）",
+                was.value, fig.value, places=at, unit=fig.unit, severity=severity),
+                quote, at_paragraph(p))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jixiao.audit.amounts import section_rates
+from jixiao.audit.amounts import restated_allocations, section_rates
 from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
 from jixiao.audit.relations import conversions, paragraph_claims
@@ -129,6 +129,7 @@ def claims(doc: Document) -> list[Claim]:
         out.extend(paragraph_claims(p))
     out.extend(conversions(doc))
     out.extend(section_rates(doc))
+    out.extend(restated_allocations(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))
     # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.

@@ -150,7 +150,7 @@ def _typo_like(a: Decimal, b: Decimal, at: int) -> bool:
     x, y = f"{round_half_up(a, at):f}", f"{round_half_up(b, at):f}"
     if len(x) != len(y) or x == y:
         return False
-    if max(sum(c in "123456789" for c in x), sum(c in "123456789" for c in y)) < 2:
+    if all(sum(c in "123456789" for c in v) < 2 and v.rstrip("0") != v for v in (x, y)):
         return False  # 5000 against 2000: round figures, more likely a partial list
     diff = [i for i in range(len(x)) if x[i] != y[i]]
     if len(diff) == 1:
