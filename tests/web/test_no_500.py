@@ -9,6 +9,7 @@ below, so a new form or write operation fails here until its fields are added.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jixiao.web.audit.models import AuditEntry
 from jixiao.web.fields import DecimalText
 from jixiao.web.funds import usecases
 from jixiao.web.funds.models import (
@@ -63,14 +65,14 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "funds:submission_action": ("reason",),
     "funds:payment_import": ("file",),
     "rectification:item": (*rect_usecases.EDIT_FIELDS, "version"),
+    "rectification:new": tuple(rect_usecases.EDIT_FIELDS),
+    "rectification:carry_over": (),
     "rectification:evidence": ("evidence",),
     "rectification:close": (),
 }
-API_WRITES = {
-    ("patch", "/api/indicators/{indicator_id}"),
-    ("post", "/api/submissions/{submission_id}/{action}"),
-    ("post", "/api/funds/{fund_id}/payment-imports"),
-}
+# Path parameters of the API's write operations, filled per test from the demo fund.
+PATH_PARAMS = ("fund_id", "indicator_id", "submission_id", "action", "item_id")
+
 ROW_KINDS: dict[str, type[models.Model]] = {
     "agreement": Agreement, "arrival": Arrival, "useline": UseLine, "planactual": PlanActual,
     "project": Project,
@@ -151,6 +153,15 @@ def _version(row: models.Model) -> Callable[[], dict[str, Any]]:
     return fresh
 
 
+def _current(indicator: Indicator) -> dict[str, Any]:
+    """The indicator form as the page shows it (a valid post that changes nothing)."""
+    indicator.refresh_from_db()
+    values = {name: "" if getattr(indicator, name) is None else getattr(indicator, name)
+              for name in usecases.INDICATOR_FIELDS}
+    values["applicable"] = "on" if indicator.applicable else ""
+    return {**values, "version": indicator.version}
+
+
 def test_every_post_url_is_listed() -> None:
     """Walking 'every form' means every URL whose view takes a POST is in FORM_FIELDS."""
     names = {name for name, _ in _patterns(get_resolver())}
@@ -164,11 +175,29 @@ def test_every_post_url_is_listed() -> None:
     assert page_names - reads_only == set(FORM_FIELDS)
 
 
-def test_every_api_write_is_listed(cast: dict[str, Any]) -> None:
-    document = cast["admin"].get("/api/openapi.json").json()
-    writes = {(method, path) for path, ops in document["paths"].items() for method in ops
-              if method in ("post", "put", "patch", "delete")}
-    assert writes == API_WRITES
+def _api_writes(client: Client) -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path, request-body schema) of every write operation in the OpenAPI document."""
+    document = client.get("/api/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    found = []
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            if method not in ("post", "put", "patch", "delete"):
+                continue
+            content = op.get("requestBody", {}).get("content", {})
+            body: dict[str, Any] = {}
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref", "")
+                body = schemas.get(ref.rsplit("/", 1)[-1], media.get("schema", {}))
+            found.append((method, path, body))
+    return found
+
+
+def test_every_api_write_can_be_walked(cast: dict[str, Any]) -> None:
+    """Every write operation's path parameters are ones the API walk knows how to fill."""
+    for _, path, _ in _api_writes(cast["admin"]):
+        params = {part[1:-1] for part in path.split("/") if part.startswith("{")}
+        assert params <= set(PATH_PARAMS), path
 
 
 def test_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
@@ -177,6 +206,11 @@ def test_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
     assert indicator is not None
     Walk(admin, f"/funds/{fund.pk}/indicators/{indicator.pk}/edit/", _version(indicator)).fields(
         FORM_FIELDS["funds:indicator_edit"])
+    edits = iter(range(100))  # a real change each time, so the reason reaches the audit log
+    Walk(admin, f"/funds/{fund.pk}/indicators/{indicator.pk}/edit/",
+         lambda: {**_current(indicator), "evidence": f"佐证 {next(edits)}"}
+         ).fields(("change_reason",))
+    assert AuditEntry.objects.filter(action="indicator.update", reason=LONG).exists()
     # Scoped users write their own rows: the work team its money lines, the county its
     # projects; the fund-wide plan-vs-actual rows only an editor of the fund.
     team, team_rows = cast["team"], _rows(fund, cast["team_recipient"])
@@ -230,6 +264,9 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         f"/funds/{fund.pk}/payment-import/": ("funds:payment_import", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/evidence/": ("rectification:evidence", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/close/": ("rectification:close", dict),
+        f"/funds/{fund.pk}/rectification/new/": ("rectification:new",
+                                                 lambda: {"problem": "问题", "source": "自评"}),
+        f"/funds/{fund.pk}/rectification/carry-over/": ("rectification:carry_over", dict),
     }
     for url, (name, base) in walks.items():
         Walk(admin, url, base).fields(FORM_FIELDS[name] or ("anything",))
@@ -238,23 +275,65 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
     _stored_within_columns()
 
 
+def _walk_every_api_write(cast: dict[str, Any]) -> None:
+    """Each property of each write operation's body gets every hostile value and wrong type;
+    a ``changes`` object gets them under every field name a use case edits."""
+    fund, admin = cast["fund"], cast["admin"]
+    indicator = Indicator.objects.filter(fund=fund, children__isnull=True).first()
+    item = RectificationItem.objects.filter(fund=fund).first()
+    sub = Submission.objects.filter(recipient=cast["recipient"]).first()
+    assert indicator and item and sub
+    fill = {"fund_id": fund.pk, "indicator_id": indicator.pk, "submission_id": sub.pk,
+            "item_id": item.pk, "action": "submit"}
+    for method, path, schema in _api_writes(admin):
+        url = path.format(**{k: v for k, v in fill.items() if "{" + k + "}" in path})
+        properties = schema.get("properties", {})
+        if "multipart/form-data" in str(schema) or not properties:
+            for value in HOSTILE:
+                _no_500(admin.generic(method.upper(), url, "", "application/json"),
+                        f"{method} {url}")
+                _no_500(admin.post(url, {"file": value}) if method == "post" else
+                        admin.generic(method.upper(), url), f"{method} {url} {value!r:.40}")
+            continue
+        for name in properties:
+            # The page walk gives the same use cases every hostile text under every field;
+            # a ``changes`` object here gets the JSON-only wrong types under each field name.
+            values = WRONG_TYPES if name == "changes" else (*HOSTILE, *WRONG_TYPES)
+            fields = (usecases.INDICATOR_FIELDS if "indicator" in path
+                      else rect_usecases.EDIT_FIELDS)
+            for value in values:
+                for row in (indicator, item):
+                    row.refresh_from_db()
+                version = (indicator if "indicator" in path else item).version
+                bodies = ([{"version": version, "changes": {field: value}} for field in fields]
+                          if name == "changes"
+                          else [{"version": version, "problem": "问题", "changes": {},
+                                 name: value}])
+                for body in bodies:
+                    r = admin.generic(method.upper(), url, json.dumps(body, default=str),
+                                      "application/json")
+                    _no_500(r, f"{method} {url} {name}={value!r:.40}")
+
+
 def test_api_refuses_hostile_values(cast: dict[str, Any]) -> None:
     fund, admin, recipient = cast["fund"], cast["admin"], cast["recipient"]
     indicator = Indicator.objects.filter(fund=fund, children__isnull=True).first()
     assert indicator is not None
     url = f"/api/indicators/{indicator.pk}"
-    # The page walk gives every indicator field every hostile text; the same use case serves the
-    # API, so here each field gets the JSON-only wrong types, and a decimal, a choice and a
-    # short text field the hostile texts too.
-    for name, values in [(n, WRONG_TYPES) for n in usecases.INDICATOR_FIELDS] + [
-            (n, HOSTILE) for n in ("weight", "method", "unit")]:
-        for value in values:
+    # Hostile values for the indicator's fields: through the API walk and the page walk.
+    for name in ("weight", "method", "unit"):
+        for value in HOSTILE:
             indicator.refresh_from_db()
             body = {"version": indicator.version, "changes": {name: value}}
             r = admin.patch(url, body, content_type="application/json")
             _no_500(r, f"PATCH {name}={value!r:.40}")
             if r.status_code >= 400:
                 assert r.json()["detail"], r.content
+    for n, reason in enumerate(HOSTILE):
+        indicator.refresh_from_db()
+        r = admin.patch(url, {"version": indicator.version, "changes": {"evidence": f"E{n}"},
+                              "reason": reason}, content_type="application/json")
+        _no_500(r, f"PATCH reason={reason!r:.40}")
     for body in ({"version": "x", "changes": {}}, {"version": 1, "changes": []},
                  {"version": 10**40, "changes": {}}, {"changes": {}}, {"version": 1,
                  "changes": {}, "reason": [1]}, {"version": 1, "changes": {}, "reason": LONG}):
@@ -266,6 +345,7 @@ def test_api_refuses_hostile_values(cast: dict[str, Any]) -> None:
     assert r.status_code == 422 and "version" in r.json()["detail"]
     assert admin.patch(f"/api/indicators/{10**40}", {"version": 1, "changes": {}},
                        content_type="application/json").status_code == 404
+    _walk_every_api_write(cast)
     sub = Submission.objects.get(recipient=recipient)
     for action in ("submit", "return", "approve", "reopen", LONG[:300]):
         for reason in (*HOSTILE, *WRONG_TYPES):

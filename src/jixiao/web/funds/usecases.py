@@ -99,6 +99,7 @@ def update_indicator(
     if not perm.can_edit_fund(user, row.fund):
         raise PermissionDenied
     check_version(row, version)
+    reason = inputs.text(reason, gettext("修改原因"))
     before = snapshot(row, INDICATOR_FIELDS)
     had_actual = row.actual != ""
     for name, value in changes.items():

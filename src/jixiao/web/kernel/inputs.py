@@ -106,10 +106,15 @@ def choice(label: Label, value: Any, allowed: Collection[str]) -> str:
     return text
 
 
-def text(value: Any) -> str:
-    """Text as typed, stripped; anything but text or a number is refused."""
+def text(value: Any, label: Label = "") -> str:
+    """Text as typed, stripped; anything but text or a number is refused, and so is a NUL
+    character (PostgreSQL cannot store it)."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise malformed()
-    return str(value).strip()
+    result = str(value).strip()
+    if "\x00" in result:
+        raise Refused(Code.INVALID_VALUE, gettext("%(field)s：不能包含空字符（NUL）")
+                      % {"field": label} if label else gettext("数据格式不正确"))
+    return result
