@@ -87,3 +87,35 @@ def test_traditional_script_units_are_read() -> None:
 ])
 def test_traps_stay_silent(text: str) -> None:
     assert [f for f in found(text) if f[1] in ("error", "warning")] == []
+
+
+GRID = """\
+补助资金合计(万元) 年度预算资金总额: 500.50
+其中:中央补助 300.00
+市级资金 150.00
+本级资金 50.50
+其中:
+甲类补助资金(万元)
+年度预算资金总额: 320.00
+其中:中央补助 200.00
+市级资金 90.00
+本级资金 30.00
+乙类补助资金(万元)
+年度预算资金总额: 180.50
+其中:中央补助 100.00
+市级资金 60.00
+本级资金 20.50
+"""
+
+
+def test_a_table_written_line_by_line_adds_up() -> None:
+    assert found(GRID) == []
+    checked = compared(GRID)
+    assert (Decimal("500.50"), Decimal("500.50")) in checked  # 320 + 180.5
+    assert (Decimal("150.00"), Decimal("150.00")) in checked  # 市级 90 + 60
+
+
+def test_a_slip_in_a_table_written_line_by_line() -> None:
+    got = found(GRID.replace("市级资金 60.00", "市级资金 61.00"))
+    assert ("figure.parts", "error", "180.50", "181.50") in got  # 乙类: 100 + 61 + 20.5
+    assert ("figure.parts", "error", "150.00", "151.00") in got  # 市级 across the blocks

@@ -214,9 +214,11 @@ def restated_allocations(doc: Document) -> Iterator[Claim]:
             if was.unit != fig.unit or was.value == fig.value:
                 continue
             at = max(places(was.value), places(fig.value))
-            severity = "error" if _typo_like(was.value, fig.value, at) else "info"
-            yield Claim(Comparison(
-                "figure.same_as", p.where,
-                f"同一文件下达的金额（第 {q.index} 段为 {_plain(was.value)}{was.unit}）",
-                was.value, fig.value, places=at, unit=fig.unit, severity=severity),
-                quote, at_paragraph(p))
+            what = f"同一文件下达的金额（第 {q.index} 段为 {_plain(was.value)}{was.unit}）"
+            if _typo_like(was.value, fig.value, at):
+                check = Comparison("figure.same_as", p.where, what, was.value, fig.value,
+                                   places=at, unit=fig.unit)
+            else:
+                check = Comparison("figure.same_as", p.where, what, was.value, fig.value,
+                                   places=at, unit=fig.unit, severity="info")
+            yield Claim(check, quote, at_paragraph(p))

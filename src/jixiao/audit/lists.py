@@ -36,7 +36,7 @@ from itertools import pairwise
 
 from jixiao.audit.claims import Claim, at_paragraph, clip
 from jixiao.audit.figures import Figure, figures, finest
-from jixiao.audit.text import Paragraph
+from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import LIST_OPENERS, NOT_ADDEND_WORDS, PARTIAL_WORDS, fold
 from jixiao.core.checks import Comparison, Finding
 from jixiao.core.numbers import round_half_up
@@ -292,3 +292,95 @@ def _semicolon_list(body: str, base: str) -> bool:
     rules for several candidate totals)."""
     groups = [g for g in re.split(r"[；;]", body) if g.strip()]
     return len(groups) >= 2 and all(len(_of_base(figures(g), base)) == 1 for g in groups)
+
+
+# --- tables written as text: one "label value" per line -----------------------------------------
+
+_VALUE_LINE = re.compile(r"^(?P<label>[^\d]*?)[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*$")
+_UNIT_NOTE = re.compile(r"[（(](万元|元|亿元)[）)]")
+_TOTAL_WORDS = ("总额", "合计", "总计", "小计")
+
+
+@dataclass(frozen=True)
+class _Block:
+    total: Decimal
+    items: list[tuple[str, Decimal]]  # label (without 其中) → value
+    paragraphs: list[Paragraph]
+    unit: str
+
+
+def _value_line(p: Paragraph) -> tuple[str, Decimal] | None:
+    m = _VALUE_LINE.match(fold(p.text).strip())
+    if m is None or not re.search(r"[\u4e00-\u9fff]", m.group("label")):
+        return None
+    return m.group("label").strip(), Decimal(m.group("value"))
+
+
+def _label(text: str) -> str:
+    return re.sub(r"^其中[:：]?", "", text).strip()
+
+
+def line_blocks(doc: Document) -> Iterator[Claim]:
+    """"年度预算资金总额: 1084.25" / "其中:中央补助 668.00" / "市级资金 343.00" … one per line:
+    the lines after 其中 against the total line; and when a block is followed by a bare
+    "其中:" and blocks of the same labels, each label's values across those blocks against
+    the first block's (a 2-way table written line by line)."""
+    ps = doc.paragraphs
+    blocks: list[tuple[int, _Block]] = []  # index of the total line
+    k = 0
+    while k < len(ps) - 2:
+        head = _value_line(ps[k])
+        first = _value_line(ps[k + 1])
+        if head is None or first is None or not fold(ps[k + 1].text).lstrip().startswith("其中") \
+                or not any(w in head[0] for w in _TOTAL_WORDS):
+            k += 1
+            continue
+        unit = next((m.group(1) for j in range(max(0, k - 2), k + 1)
+                     if (m := _UNIT_NOTE.search(fold(ps[j].text)))), None)
+        items = [(_label(first[0]), first[1])]
+        j = k + 2
+        while j < len(ps) and (line := _value_line(ps[j])) is not None:
+            items.append((_label(line[0]), line[1]))
+            j += 1
+        if unit is not None and len(items) >= 2:
+            blocks.append((k, _Block(head[1], items, ps[k:j], unit)))
+        k = j
+    for _, b in blocks:
+        yield from _block_sum(b.paragraphs[0], b.total, [v for _, v in b.items], b.unit,
+                              [b.paragraphs[0].text, *[p.text for p in b.paragraphs[1:]]])
+    # A parent block, a bare "其中", then child blocks with the same labels.
+    for n, (k, parent) in enumerate(blocks):
+        end = k + len(parent.paragraphs)
+        if end >= len(ps) or _label(fold(ps[end].text)) != "":
+            continue
+        labels = [lab for lab, _ in parent.items]
+        children = []
+        for _, child in blocks[n + 1:]:
+            if [lab for lab, _ in child.items] != labels or child.unit != parent.unit:
+                break
+            children.append(child)
+        if len(children) < 2:
+            continue
+        p = parent.paragraphs[0]
+        yield from _block_sum(p, parent.total, [c.total for c in children], parent.unit,
+                              [p.text, *[c.paragraphs[0].text for c in children]])
+        for i, (lab, value) in enumerate(parent.items):
+            yield from _block_sum(parent.paragraphs[i + 1], value,
+                                  [c.items[i][1] for c in children], parent.unit,
+                                  [parent.paragraphs[i + 1].text,
+                                   *[c.paragraphs[i + 1].text for c in children]], lab)
+
+
+def _block_sum(p: Paragraph, total: Decimal, values: list[Decimal], unit: str,
+               lines: list[str], label: str = "") -> Iterator[Claim]:
+    at = finest([total, *values])
+    listed = sum(values, ZERO)
+    same = round_half_up(listed, at) == round_half_up(total, at)
+    if not same and not _typo_like(total, listed, at):
+        return  # far off: a partial table, or lines that are not its parts
+    shown = " + ".join(_plain(v) for v in values)
+    name = f"“{label}”" if label else "分项"
+    yield Claim(Comparison("figure.parts", p.where,
+                           f"{name}之和（{shown}，应等于 {_plain(total)}{unit}）", total, listed,
+                           places=at, unit=unit),
+                clip(" / ".join(x.strip() for x in lines), 300), at_paragraph(p))
