@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.core.checks import Finding
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation, EvaluationError, evaluate_dossier
 from jixiao.formats.dossier_yaml import read_dossier
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.form_xlsx import FORM_SUFFIXES, read_form
-from jixiao.formats.forms import FormReview, review_form
 from jixiao.formats.templates import resolve_bands, resolve_template
+
+if TYPE_CHECKING:
+    from jixiao.formats.forms import FormReview
+
+# The form readers are imported when a form is read: a YAML dossier does not pay for them.
+FORM_SUFFIXES = (".xlsx", ".xls", ".xlsm")  # = formats.form_xlsx.FORM_SUFFIXES (tested)
 
 # src/jixiao/examples links to the repository's examples/ (one copy; wheels get the files).
 EXAMPLE = Path(__file__).parent / "examples" / "east-west-2021" / "dossier.yaml"
@@ -32,6 +37,8 @@ def read_input(path: str | Path) -> Dossier:
     """A dossier from a YAML file or from a filled 项目支出绩效自评表 (.xlsx / .xls)."""
     path = Path(path)
     if path.suffix.lower() in FORM_SUFFIXES:
+        from jixiao.formats.form_xlsx import read_form
+
         return read_form(path)
     return read_dossier(path)
 
@@ -47,6 +54,9 @@ def evaluate_or_review(path: str | Path) -> Evaluation | FormReview:
     path = Path(path)
     if path.suffix.lower() not in FORM_SUFFIXES:
         return evaluate_file(path)
+    from jixiao.formats.form_xlsx import read_form
+    from jixiao.formats.forms import review_form
+
     try:
         scored = evaluate(read_form(path), str(path))
     except InputError as strict:
@@ -73,6 +83,8 @@ def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
     """A scored standard form also gets the form reader's errors and warnings (text sums,
     totals of 其中 rows, grade …) that the engine did not already report with the same
     figures."""
+    from jixiao.formats.forms import review_form
+
     try:
         review = review_form(path)
     except InputError:

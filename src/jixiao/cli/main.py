@@ -12,35 +12,70 @@ from __future__ import annotations
 import json
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from typer import _click as click  # typer vendors click
+from typer.core import TyperGroup
 
-from jixiao import services
-from jixiao.audit.rules import AUDIT_RULES
-from jixiao.cli.allocate import allocate_command
-from jixiao.cli.audit import audit_command
-from jixiao.cli.backup import backup_command, restore_command
 from jixiao.cli.common import environment_failure, input_failure
-from jixiao.cli.form import form_command, import_command
-from jixiao.cli.payments import bench_command, monitor_command, payments_app
-from jixiao.cli.render import print_evaluation, print_findings, print_review
-from jixiao.cli.report import print_result, report_command
-from jixiao.cli.review import review_command
-from jixiao.cli.serve import serve_command
-from jixiao.core.checks import RULES
-from jixiao.core.dossier import Dossier
-from jixiao.core.evaluation import Evaluation
-from jixiao.core.payments import PAYMENT_RULES
-from jixiao.formats import atomic
 from jixiao.formats.atomic import OutputError
 from jixiao.formats.errors import InputError
-from jixiao.formats.evaluation_json import evaluation_dict
-from jixiao.formats.forms import FormReview
-from jixiao.formats.forms.report import problems_dict, review_dict
-from jixiao.reports import FORMATS, write_reports
+
+if TYPE_CHECKING:
+    from jixiao.core.evaluation import Evaluation
+    from jixiao.formats.forms import FormReview
+
+# Commands whose modules are imported only when the command runs (or when help lists them):
+# `evaluate` must not pay for DuckDB, Django, python-docx or the form writers.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "allocate": ("jixiao.cli.allocate", "allocate_command"),
+    "import": ("jixiao.cli.form", "import_command"),
+    "form": ("jixiao.cli.form", "form_command"),
+    "report": ("jixiao.cli.report", "report_command"),
+    "audit": ("jixiao.cli.audit", "audit_command"),
+    "review": ("jixiao.cli.review", "review_command"),
+    "serve": ("jixiao.cli.serve", "serve_command"),
+    "backup": ("jixiao.cli.backup", "backup_command"),
+    "restore": ("jixiao.cli.backup", "restore_command"),
+    "ledger": ("jixiao.cli.payments", "payments_app"),
+    "monitor": ("jixiao.cli.payments", "monitor_command"),
+    "bench": ("jixiao.cli.payments", "bench_command"),
+}
+
+
+def _lazy_command(name: str) -> click.Command:
+    module, attr = LAZY_COMMANDS[name]
+    target = getattr(import_module(module), attr)
+    command: click.Command
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class _LazyGroup(TyperGroup):
+    """The `jixiao` group: commands of `LAZY_COMMANDS` are built the first time they are asked
+    for, so running one command imports only its own module."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return [*names, *(name for name in LAZY_COMMANDS if name not in names)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_COMMANDS:
+            command = _lazy_command(cmd_name)
+            self.add_command(command, cmd_name)
+        return command
+
 
 app = typer.Typer(
     name="jixiao",
@@ -48,6 +83,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_LazyGroup,
 )
 out = Console(soft_wrap=False, width=None)
 err = Console(stderr=True)
@@ -59,6 +95,8 @@ FileArg = Annotated[
 
 def evaluate_or_exit(file: Path) -> Evaluation:
     """Read and evaluate ``file``; an unusable input ends the command with exit code 2."""
+    from jixiao import services
+
     try:
         return services.evaluate_file(file)
     except InputError as problem:
@@ -68,10 +106,14 @@ def evaluate_or_exit(file: Path) -> Evaluation:
 def judge_or_exit(file: Path, as_json: bool) -> Evaluation | FormReview:
     """Score a dossier or standard form, or judge any other received form; exit 2 (with the
     problems as JSON on stdout under --json) when nothing can be read."""
+    from jixiao import services
+
     try:
         return services.evaluate_or_review(file)
     except InputError as problem:
         if as_json:
+            from jixiao.formats.forms.report import problems_dict
+
             _json(problems_dict(problem.problems))
         raise input_failure(problem.problems) from None
 
@@ -86,8 +128,14 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（见 README 的约定）")] = False,
 ) -> None:
     """评分并核对：打印表2-1、指标得分和核对发现。"""
+    from jixiao.cli.render import print_evaluation, print_review
+    from jixiao.core.evaluation import Evaluation
+    from jixiao.formats.evaluation_json import evaluation_dict
+
     ev = judge_or_exit(file, as_json)
-    if isinstance(ev, FormReview):
+    if not isinstance(ev, Evaluation):  # a received form judged without a score
+        from jixiao.formats.forms.report import review_dict
+
         _json(review_dict(ev)) if as_json else print_review(out, ev)
         return
     if as_json:
@@ -102,8 +150,14 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """只核对：有错误时退出码为 1，无法读取时为 2。"""
+    from jixiao.cli.render import print_findings, print_review
+    from jixiao.core.evaluation import Evaluation
+    from jixiao.formats.evaluation_json import evaluation_dict
+
     ev = judge_or_exit(file, as_json)
-    if isinstance(ev, FormReview):
+    if not isinstance(ev, Evaluation):  # a received form judged without a score
+        from jixiao.formats.forms.report import review_dict
+
         _json(review_dict(ev)["findings"]) if as_json else print_review(out, ev)
         raise typer.Exit(1 if ev.errors else 0)
     if as_json:
@@ -113,29 +167,21 @@ def check(
     raise typer.Exit(1 if ev.errors else 0)
 
 
-app.command("allocate")(allocate_command)
-app.command("import")(import_command)
-app.command("form")(form_command)
-app.command("report")(report_command)
-app.command("audit")(audit_command)
-app.command("review")(review_command)
-app.command("serve")(serve_command)
-app.command("backup")(backup_command)
-app.command("restore")(restore_command)
-app.add_typer(payments_app, name="ledger")
-app.command("monitor")(monitor_command)
-app.command("bench")(bench_command)
-
-
 @app.command()
 def schema() -> None:
     """打印资金档案的 JSON Schema（供编辑器自动补全和校验）。"""
+    from jixiao.core.dossier import Dossier
+
     _json(Dossier.model_json_schema())
 
 
 @app.command()
 def rules() -> None:
     """列出内置核对规则（含台账核对和报告审核规则）。"""
+    from jixiao.audit.rules import AUDIT_RULES
+    from jixiao.core.checks import RULES
+    from jixiao.core.payments import PAYMENT_RULES
+
     for rule_id, text in {**RULES, **PAYMENT_RULES, **AUDIT_RULES}.items():
         out.print(f"{rule_id:32} {text}", highlight=False)
 
@@ -145,6 +191,13 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录")] = Path("jixiao-demo"),
 ) -> None:
     """对内置示例（2021年东西部协作财政援助资金）运行全流程：评分、核对、报告。"""
+    from jixiao import services
+    from jixiao.cli.render import print_evaluation
+    from jixiao.cli.report import print_result
+    from jixiao.formats import atomic
+    from jixiao.formats.evaluation_json import evaluation_dict
+    from jixiao.reports import FORMATS, write_reports
+
     source = services.example_dossier()
     ev = evaluate_or_exit(source)
     try:

@@ -1,7 +1,7 @@
 """`jixiao ledger summarize`, `jixiao monitor` and `jixiao bench`: payment ledgers at scale.
 
-Registered by the main app as ``app.add_typer(payments_app, name="ledger")``,
-``app.command("monitor")(monitor_command)`` and ``app.command("bench")(bench_command)``.
+Registered lazily by the main app (`cli.main.LAZY_COMMANDS`): ``ledger`` is `payments_app`,
+``monitor`` and ``bench`` are `monitor_command` and `bench_command`.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +14,9 @@ from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
 from jixiao.core.vocabulary import METHOD_LABELS, SEVERITIES, SEVERITY_LABELS
-from jixiao.formats.forms import FormReview
+
+if TYPE_CHECKING:
+    from jixiao.formats.forms import FormReview
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY = {s: (SEVERITY_LABELS[s], _STYLE[s]) for s in SEVERITIES}

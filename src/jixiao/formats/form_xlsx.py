@@ -110,12 +110,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import python_calamine
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jixiao.core import shown
 from jixiao.core.dossier import Budget, Dossier, Indicator
@@ -134,6 +131,9 @@ from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import check_xlsx, is_library_fault
 from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
+
+if TYPE_CHECKING:
+    import xlsxwriter  # imported when a form is written: reading one does not need it
 
 FORM_SUFFIXES = (".xlsx", ".xls", ".xlsm")
 EXECUTION_NAME = "预算执行率"
@@ -315,8 +315,13 @@ _NATURES = {"=": "=", "==": "=", ">=": ">=", "≥": ">=", ">": ">=", "<=": "<=",
 
 
 def _column_letter(col: int) -> str:
-    cell: str = xl_rowcol_to_cell(0, col)
-    return cell.rstrip("0123456789")
+    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass
@@ -1457,6 +1462,9 @@ def write_form(evaluation: Evaluation, path: str | Path) -> None:
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
     from io import BytesIO
+
+    import xlsxwriter
+    from xlsxwriter.exceptions import XlsxWriterException
 
     from jixiao.formats.atomic import write_bytes
 
