@@ -1,23 +1,29 @@
-"""Charts as PNG, drawn with matplotlib (Agg canvas, no pyplot state) in a CJK font.
+"""Charts as PNG, drawn with Pillow in a CJK font.
 
-Where no CJK font is installed the charts are skipped (``render`` returns None) rather than
-drawn with empty boxes for every Chinese character; the renderers print a note instead.
-Bar lengths are floats for drawing only; every label printed on a chart is the Decimal's text.
+Bar charts need no plotting library: drawing them with Pillow costs a few milliseconds where
+importing matplotlib and loading its font cache cost half a second of CPU for every
+`jixiao report`. Where no CJK font is installed the charts are skipped (``render`` returns
+None) rather than drawn with empty boxes for every Chinese character; the renderers print a
+note instead. Bar lengths are floats for drawing only; every label printed on a chart is the
+Decimal's text, and the axis graduations are computed in Decimal.
 """
 
 from __future__ import annotations
 
 import io
-import threading
-from collections.abc import Mapping
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jixiao.reports import display
 from jixiao.reports.structure import Chart
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    from PIL import ImageDraw, ImageFont
 
 # Simplified-Chinese fonts, in order of preference (Debian's fonts-noto-cjk first).
 CJK_FAMILIES = (
@@ -31,28 +37,79 @@ CJK_FAMILIES = (
     "Microsoft YaHei",
     "PingFang SC",
     "Noto Sans SC",
-    # Older matplotlib registers only the first face of a .ttc collection (JP); its glyphs
-    # still cover Simplified Chinese.
-    "Noto Sans CJK JP",
-    "Noto Serif CJK JP",
 )
+# File names worth opening to read their family names (lower case, without the suffix).
+_FONT_HINTS = ("cjk", "sourcehan", "wqy", "simhei", "msyh", "pingfang", "notosanssc")
+_FONT_SUFFIXES = (".ttc", ".otf", ".ttf")
 COLOURS = ("#1f4e79", "#c55a11", "#7f7f7f", "#548235")
 SCORE_COLOURS = ("#bfbfbf", "#1f4e79")
+GRID = "#d9d9d9"
+INK = "#262626"
 DPI = 150
 FONT_PT = 10.5
+LABEL_PT = 9
 WIDTH_IN = 6.3  # the text width of an A4 公文 page, 156 mm
-# rc_context changes matplotlib's global settings while it lasts: one chart at a time, so
-# that reports written from several threads (the web workspace) cannot mix them up.
-_LOCK = threading.Lock()
+
+
+def _px(points: float) -> int:
+    return round(points / 72 * DPI)
+
+
+def _font_dirs() -> Iterator[Path]:
+    home = Path.home()
+    yield from (home / ".fonts", home / ".local" / "share" / "fonts")
+    if sys.platform == "win32":
+        yield Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+    elif sys.platform == "darwin":
+        yield from (Path("/System/Library/Fonts"), Path("/Library/Fonts"),
+                    home / "Library" / "Fonts")
+    else:
+        yield from (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 
 @lru_cache(maxsize=1)
-def cjk_family() -> str | None:
-    """The first installed CJK family matplotlib knows, or None."""
-    from matplotlib import font_manager
+def cjk_font() -> tuple[str, int, str] | None:
+    """(file, face index, family) of the preferred installed CJK font, or None."""
+    from PIL import ImageFont
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in names), None)
+    found: dict[str, tuple[str, int]] = {}
+    for folder in _font_dirs():
+        if not folder.is_dir():
+            continue
+        for root, _dirs, files in os.walk(folder):
+            for name in sorted(files):
+                stem, suffix = os.path.splitext(name.lower())
+                if suffix not in _FONT_SUFFIXES or not any(h in stem for h in _FONT_HINTS):
+                    continue
+                if "bold" in stem or "light" in stem or "thin" in stem or "black" in stem:
+                    continue
+                path = os.path.join(root, name)
+                for index in range(16 if suffix == ".ttc" else 1):
+                    try:
+                        family = ImageFont.truetype(path, 12, index=index).getname()[0]
+                    except OSError:
+                        break
+                    if family:
+                        found.setdefault(family, (path, index))
+    for family in CJK_FAMILIES:
+        if family in found:
+            return (*found[family], family)
+    return None
+
+
+def cjk_family() -> str | None:
+    """The first installed CJK family, or None."""
+    font = cjk_font()
+    return font[2] if font else None
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
+    font = cjk_font()
+    assert font is not None
+    return ImageFont.truetype(font[0], size, index=font[1])
 
 
 def _wrap(label: str, width: int = 10) -> str:
@@ -64,85 +121,140 @@ def _wrap(label: str, width: int = 10) -> str:
     return "\n".join(label[i:i + size] for i in range(0, len(label), size))
 
 
+def ticks(top: Decimal) -> list[Decimal]:
+    """Axis graduations 0, step, 2·step … up to ``top``, the step 1, 2 or 5 × 10ⁿ (about five)."""
+    if top <= 0:
+        return [Decimal(0)]
+    raw = top / 5
+    power = Decimal(1).scaleb(raw.adjusted())
+    step = next(m * power for m in (Decimal(1), Decimal(2), Decimal(5), Decimal(10))
+                if m * power >= raw)
+    count = int(top // step)
+    return [step * i for i in range(count + 1)]
+
+
+def _tick_text(value: Decimal) -> str:
+    return format(value.normalize(), "f")  # 1.0E+2 → 100, 0.10 → 0.1
+
+
 def render(chart: Chart) -> bytes | None:
     """The chart as PNG bytes, or None when no CJK font is installed."""
-    family = cjk_family()
-    if family is None:
+    if cjk_family() is None:
         return None
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from PIL import Image, ImageDraw
 
-    with _LOCK, matplotlib.rc_context({
-        "font.family": [family],
-        "axes.unicode_minus": False,
-        "font.size": FONT_PT,
-    }):
-        n_series = max(1, len(chart.series))
-        if chart.horizontal:
-            height = 1.1 + 0.27 * len(chart.categories) * (1 + 0.5 * (n_series - 1))
-        else:
-            height = 3.2
-        fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        _draw(ax, chart)
-        fig.subplots_adjust(**_margins(chart, height))  # fixed margins: one draw, not two
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 3})
+    n_series = max(1, len(chart.series))
+    if chart.horizontal:
+        height_in = 1.1 + 0.27 * len(chart.categories) * (1 + 0.5 * (n_series - 1))
+    else:
+        height_in = 3.2
+    width, height = round(WIDTH_IN * DPI), round(height_in * DPI)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    top = max((v for s in chart.series for v in s.values), default=Decimal(0))
+    top = top * Decimal("1.18") if top > 0 else Decimal(1)
+    legend = _legend(draw, chart, width) if len(chart.series) > 1 else _px(7)
+    if chart.horizontal:
+        _horizontal(draw, chart, width, height, legend, top)
+    else:
+        _vertical(draw, chart, width, height, legend, top)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=3)
     return buffer.getvalue()
 
 
-def _margins(chart: Chart, height: float) -> dict[str, float]:
-    """Subplot margins (fractions of the figure) that leave room for labels and legend."""
-    pt = FONT_PT / 72  # inches per character of a CJK label
-    legend = 0.35 if len(chart.series) > 1 else 0.1
-    if chart.horizontal:
-        longest = max((len(line) for c in chart.categories for line in _wrap(c).split("\n")),
-                      default=4)
-        left = (longest * pt + 0.2) / WIDTH_IN
-        return {"left": left, "right": 0.97, "bottom": 0.55 / height,
-                "top": 1 - legend / height}
-    return {"left": 0.1, "right": 0.98, "bottom": 0.45 / height, "top": 1 - legend / height}
+def _colours(chart: Chart) -> tuple[str, ...]:
+    return SCORE_COLOURS if (not chart.horizontal and len(chart.series) == 2) else COLOURS
 
 
-def _draw(ax: Axes, chart: Chart) -> None:
-    n = len(chart.series)
-    band = 0.8
-    bar = band / max(n, 1)
-    positions = list(range(len(chart.categories)))
-    colours = SCORE_COLOURS if (not chart.horizontal and n == 2) else COLOURS
-    top = max((float(v) for s in chart.series for v in s.values), default=0.0) or 1.0
-    for i, series in enumerate(chart.series):
-        offset = -band / 2 + bar * (i + 0.5)
-        where = [p + offset for p in positions]
-        values = [float(v) for v in series.values]  # bar geometry only
-        labels = [display.as_written(v) for v in series.values]
-        colour = colours[i % len(colours)]
-        if chart.horizontal:
-            bars = ax.barh(where, values, height=bar * 0.9, color=colour, label=series.name)
-        else:
-            bars = ax.bar(where, values, width=bar * 0.9, color=colour, label=series.name)
-        ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
+def _legend(draw: ImageDraw.ImageDraw, chart: Chart, width: int) -> int:
+    """The series names in one centred row above the plot; returns the row's height."""
+    font = _font(_px(FONT_PT))
+    box, gap = _px(FONT_PT) * 0.7, _px(FONT_PT)
+    widths = [box + 6 + font.getlength(s.name) for s in chart.series]
+    x = (width - sum(widths) - gap * (len(widths) - 1)) / 2
+    y = _px(5)
+    colours = _colours(chart)
+    for i, (series, w) in enumerate(zip(chart.series, widths, strict=True)):
+        middle = y + _px(FONT_PT) / 2
+        draw.rectangle((x, middle - box / 2, x + box, middle + box / 2),
+                       fill=colours[i % len(colours)])
+        draw.text((x + box + 6, middle), series.name, font=font, fill=INK, anchor="lm")
+        x += w + gap
+    return y + _px(FONT_PT) + _px(8)
+
+
+def _axis_label(chart: Chart) -> str:
+    return f"{'金额' if chart.unit.endswith('元') else '分数'}（{chart.unit}）"
+
+
+def _horizontal(draw: ImageDraw.ImageDraw, chart: Chart, width: int, height: int,
+                legend: int, top: Decimal) -> None:
+    font, small = _font(_px(FONT_PT)), _font(_px(LABEL_PT))
     names = [_wrap(c) for c in chart.categories]
-    axis_label = f"{'金额' if chart.unit.endswith('元') else '分数'}（{chart.unit}）"
-    if chart.horizontal:
-        ax.set_yticks(positions, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, top * 1.18)
-        ax.set_xlabel(axis_label)
-        ax.grid(axis="x", color="#d9d9d9", linewidth=0.6)
-    else:
-        ax.set_xticks(positions, names)
-        ax.set_ylim(0, top * 1.18)
-        ax.set_ylabel(axis_label)
-        ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if n > 1:
-        ax.legend(frameon=False, ncols=n, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    left = max((font.getlength(line) for n in names for line in n.split("\n")),
+               default=0.0) + _px(12)
+    right = width - _px(40)
+    plot_top, plot_bottom = legend, height - _px(FONT_PT) * 3.2
+    scale = (right - left) / float(top)
+    for tick in ticks(top):
+        x = left + float(tick) * scale
+        draw.line((x, plot_top, x, plot_bottom), fill=GRID, width=1)
+        draw.text((x, plot_bottom + 4), _tick_text(tick), font=font, fill=INK, anchor="ma")
+    draw.text(((left + right) / 2, height - 4), _axis_label(chart), font=font, fill=INK,
+              anchor="md")
+    draw.line((left, plot_top, left, plot_bottom), fill=INK, width=1)
+    draw.line((left, plot_bottom, right, plot_bottom), fill=INK, width=1)
+    slot = (plot_bottom - plot_top) / max(len(names), 1)
+    n = max(len(chart.series), 1)
+    bar = slot * 0.8 / n
+    colours = _colours(chart)
+    for c, name in enumerate(names):
+        middle = plot_top + slot * (c + 0.5)
+        draw.multiline_text((left - _px(6), middle), name, font=font, fill=INK, anchor="rm",
+                            align="right", spacing=2)
+        for i, series in enumerate(chart.series):
+            y = middle - slot * 0.4 + bar * i
+            end = left + float(series.values[c]) * scale  # bar geometry only
+            draw.rectangle((left, y + bar * 0.05, max(end, left), y + bar * 0.95),
+                           fill=colours[i % len(colours)])
+            draw.text((max(end, left) + 4, y + bar / 2), display.as_written(series.values[c]),
+                      font=small, fill=INK, anchor="lm")
+
+
+def _vertical(draw: ImageDraw.ImageDraw, chart: Chart, width: int, height: int,
+              legend: int, top: Decimal) -> None:
+    font, small = _font(_px(FONT_PT)), _font(_px(LABEL_PT))
+    names = [_wrap(c) for c in chart.categories]
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    graduations = ticks(top)
+    left = max(font.getlength(_tick_text(t)) for t in graduations) + _px(10)
+    right = width - _px(10)
+    plot_top = legend + _px(FONT_PT) * 1.6
+    plot_bottom = height - _px(FONT_PT) * (lines * 1.4 + 0.6)
+    draw.text((_px(4), legend), _axis_label(chart), font=font, fill=INK, anchor="la")
+    scale = (plot_bottom - plot_top) / float(top)
+    for tick in graduations:
+        y = plot_bottom - float(tick) * scale
+        draw.line((left, y, right, y), fill=GRID, width=1)
+        draw.text((left - 6, y), _tick_text(tick), font=font, fill=INK, anchor="rm")
+    draw.line((left, plot_top, left, plot_bottom), fill=INK, width=1)
+    draw.line((left, plot_bottom, right, plot_bottom), fill=INK, width=1)
+    slot = (right - left) / max(len(names), 1)
+    n = max(len(chart.series), 1)
+    bar = slot * 0.8 / n
+    colours = _colours(chart)
+    for c, name in enumerate(names):
+        centre = left + slot * (c + 0.5)
+        draw.multiline_text((centre, plot_bottom + 6), name, font=font, fill=INK, anchor="ma",
+                            align="center", spacing=2)
+        for i, series in enumerate(chart.series):
+            x = centre - slot * 0.4 + bar * i
+            end = plot_bottom - float(series.values[c]) * scale  # bar geometry only
+            draw.rectangle((x + bar * 0.05, min(end, plot_bottom), x + bar * 0.95, plot_bottom),
+                           fill=colours[i % len(colours)])
+            draw.text((x + bar / 2, min(end, plot_bottom) - 3),
+                      display.as_written(series.values[c]), font=small, fill=INK, anchor="md")
 
 
 def render_all(charts: list[Chart]) -> Mapping[str, bytes | None]:
