@@ -62,6 +62,11 @@ def test_a_unit_slip_in_one_item_is_named_as_such() -> None:
     assert (rule, severity, expected, actual) == ("figure.parts", "warning", "万元", "元")
 
 
+def test_a_word_that_merely_contains_an_approximation_character() -> None:
+    text = "资金合计900万元。其中，安排约束性任务资金合计700万元，安排指导性任务资金合计210万元。"
+    assert found(text) == [("figure.parts", "error", "900", "910")]
+
+
 def test_items_split_by_the_enumeration_comma() -> None:
     text = "全年安排资金1000万元，其中：直补资金400万元、项目资金350万元、管理费250万元。"
     assert found(text) == []
@@ -78,6 +83,8 @@ def test_traditional_script_units_are_read() -> None:
     "共设置绩效指标15个，其中一级指标3个，二级指标7个，三级指标15个。",
     # An incomplete list (等) and a part that is not an addend (含).
     "项目总投资900万元，其中道路工程300万元，桥梁工程200万元等。",
+    # An approximate part ("约") is not an exact addend.
+    "项目总投资900万元，其中道路工程约390万元，桥梁工程500万元。",
     # Far off: a partial breakdown, not a typo.
     "全年安排资金5000万元，其中：示范村建设1200万元，人居环境整治800万元。",
     # Two entities "各" an amount: not one addend each.

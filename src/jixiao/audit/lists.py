@@ -37,7 +37,14 @@ from itertools import pairwise
 from jixiao.audit.claims import Claim, at_paragraph, clip
 from jixiao.audit.figures import Figure, figures, finest
 from jixiao.audit.text import Document, Paragraph
-from jixiao.audit.vocabulary import LIST_OPENERS, NOT_ADDEND_WORDS, PARTIAL_WORDS, fold
+from jixiao.audit.vocabulary import (
+    APPROXIMATE_AFTER,
+    APPROXIMATE_BEFORE,
+    LIST_OPENERS,
+    NOT_ADDEND_WORDS,
+    PARTIAL_WORDS,
+    fold,
+)
 from jixiao.core.checks import Comparison, Finding
 from jixiao.core.numbers import round_half_up
 
@@ -138,7 +145,9 @@ def _items(text: str, start: int, end: int, base: str) -> tuple[list[Item], bool
             return None  # a per-entity amount ("两个队各400万元") is not one addend
         words = bare[fig.end - a:]
         if any(w in bare for w in NOT_ADDEND_WORDS) or any(
-                w in words[:3] for w in PARTIAL_WORDS):
+                w in words[:3] for w in PARTIAL_WORDS) or any(
+                text[:fig.start].endswith(w) for w in APPROXIMATE_BEFORE) or any(
+                words.startswith(w) for w in APPROXIMATE_AFTER):
             partial = True
         items.append(Item(fig, bare, a, b))
     return items, partial

@@ -30,7 +30,9 @@ def fold(text: str) -> str:
 LIST_OPENERS = ("其中",)
 # Inside a list item: words that say the list is not complete, or not a list of addends.
 PARTIAL_WORDS = ("等",)
-NOT_ADDEND_WORDS = ("含", "包括", "包含", "约", "超", "以上", "以下", "不足", "达到")
+NOT_ADDEND_WORDS = ("含", "包括", "包含")  # anywhere in the item
+APPROXIMATE_BEFORE = ("约", "近", "超", "逾", "超过", "达到", "不足")  # right before the figure
+APPROXIMATE_AFTER = ("以上", "以下", "左右", "多")  # right after it
 
 # Verbs and nouns that introduce a named amount of money.
 AMOUNT_WORDS = {
