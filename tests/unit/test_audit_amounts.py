@@ -69,3 +69,12 @@ def test_the_same_allocation_stated_twice_with_different_figures() -> None:
     # Two offices' documents with the same number are not one allocation.
     other = "乙财农〔2022〕17号文件下达我县山塘"
     assert found(text.replace("甲财农〔2022〕17号文件下达我县山塘", other)) == []
+
+
+def test_an_amount_exceeding_the_budget_by() -> None:
+    text = ("甲县申请补贴320.40万元，管理费12.10万元；全年实际发放补贴351.25万元，"
+            "超出预算金额30.85万元。")
+    assert found(text) == []
+    assert found(text.replace("30.85", "30.86")) != []
+    # The budget it exceeds is not among the amounts stated: nothing is said.
+    assert found(text.replace("30.85", "7.50")) == []

@@ -222,3 +222,44 @@ def restated_allocations(doc: Document) -> Iterator[Claim]:
                 check = Comparison("figure.same_as", p.where, what, was.value, fig.value,
                                    places=at, unit=fig.unit, severity="info")
             yield Claim(check, quote, at_paragraph(p))
+
+
+# --- differences: "发放1045.28万元，超出预算金额99.56万元" -------------------------------------
+
+_DIFFERENCE = re.compile(r"(超出|超过|结余|节余|节约)(?:预算|计划|年初预算)?(?:金额|资金)?\s*"
+                         r"(\d+(?:\.\d+)?)\s*(万元|元|亿元)")
+_DIFF_CANDIDATES = 6  # how many earlier amounts of the paragraph may be the other side
+
+
+def differences(p: Paragraph) -> Iterator[Claim]:
+    """"A万元，超出预算金额X万元": X against A − B for the amounts B stated before A in the
+    paragraph (the nearest few). Some B gives X: right. Otherwise an error only when exactly
+    one B gives a figure that differs from X like a typo; else nothing (B is not named)."""
+    text = normalised(p.text)
+    if not _DIFFERENCE.search(text):
+        return
+    money = [f for f in figures(text) if f.base == "元"]
+    for m in _DIFFERENCE.finditer(text):
+        stated = Decimal(m.group(2))
+        unit = m.group(3)
+        before = [f for f in money if f.end <= m.start()]
+        if len(before) < 2:
+            continue
+        a = before[-1]
+        if text[a.end:m.start()].strip("，, ") != "" or a.unit != unit:
+            continue  # the amount it exceeds by must be the clause right before
+        others = [f for f in before[-1 - _DIFF_CANDIDATES:-1] if f.unit == unit]
+        at = places(stated)
+        diffs = [(b, abs(a.value - b.value)) for b in others]
+        match = next(((b, d) for b, d in diffs if round_half_up(d, at) == stated), None)
+        if match is None:
+            close = [(b, d) for b, d in diffs if _typo_like(stated, d, at)]
+            if len(close) != 1:
+                continue
+            match = close[0]
+        b, d = match
+        start = max(text.rfind(c, 0, b.start) for c in "。；;，,") + 1
+        yield Claim(Comparison(
+            "figure.parts", p.where,
+            f"所列{m.group(1)}金额（{_plain(a.value)}{unit} − {_plain(b.value)}{unit}）",
+            d, stated, places=at, unit=unit), clip(p.text[start:m.end()], 300), at_paragraph(p))

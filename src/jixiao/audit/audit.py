@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jixiao.audit.amounts import restated_allocations, section_rates
+from jixiao.audit.amounts import differences, restated_allocations, section_rates
 from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
 from jixiao.audit.lists import line_blocks
@@ -128,6 +128,7 @@ def claims(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     for p in doc.paragraphs:
         out.extend(paragraph_claims(p))
+        out.extend(differences(p))
     out.extend(conversions(doc))
     out.extend(section_rates(doc))
     out.extend(restated_allocations(doc))
