@@ -78,3 +78,13 @@ def test_an_amount_exceeding_the_budget_by() -> None:
     assert found(text.replace("30.85", "30.86")) != []
     # The budget it exceeds is not among the amounts stated: nothing is said.
     assert found(text.replace("30.85", "7.50")) == []
+
+
+def test_an_amount_said_to_be_in_place_in_full() -> None:
+    text = "（一）今年共下达衔接资金186万元，用于产业项目。\n（二）衔接资金186万元已全部到位。"
+    assert found(text) == [] and any(
+        isinstance(c.check, Comparison) and c.check.rule == "figure.same_as"
+        for c in claims(parse_text(text)))
+    assert found(text.replace("资金186万元已", "资金187万元已")) == [("figure.same_as", "error")]
+    # A different amount altogether: another sum, nothing is said.
+    assert found(text.replace("资金186万元已", "资金40万元已")) == []

@@ -112,11 +112,41 @@ def section_rates(doc: Document) -> Iterator[Claim]:
             named = [Named(f, _kind_of(text, f)) for f in figures(text) if f.base == "元"]
             for m in _RATE.finditer(own):
                 yield from _judge_rate(p, text, m.start() + offset, m, named, earlier)
+        yield from _in_full(p, own, earlier)
         for f in figures(own):
             if f.base == "元":
                 kind = _kind_of(own, f)
                 if kind is not None:
                     earlier[kind].append(f)
+
+
+# "105万元已全部到位" / "全部发放到农户手中，发放资金9765万元": the whole of the amount named
+# before (下达 / 预算 …) — the same figure.
+_IN_FULL = re.compile(r"(?:全部|全额|足额)[^，。；,;]{0,8}?(?:到位|发放|拨付|支出|兑现)")
+
+
+def _in_full(p: Paragraph, own: str, earlier: dict[str, deque[Figure]]) -> Iterator[Claim]:
+    start = 0
+    for end in [m.end() for m in re.finditer("。", own)] + [len(own)]:
+        sentence, offset, start = own[start:end], start, end
+        if not _IN_FULL.search(sentence):
+            continue
+        money = [f for f in figures(sentence) if f.base == "元"]
+        head = own[max(0, offset - _LOOK_BACK):offset]  # bounded: the auditor stays linear
+        budgets = [f for f in figures(head) if f.base == "元" and _kind_of(head, f) == "budget"]
+        budget = budgets[-1] if budgets else (earlier["budget"][-1] if earlier["budget"]
+                                              else None)
+        if len(money) != 1 or budget is None or budget.unit != money[0].unit:
+            continue
+        f = money[0]
+        at = max(places(f.value), places(budget.value))
+        if f.value != budget.value and not _typo_like(budget.value, f.value, at):
+            continue  # another amount than the one we picked: nothing is said
+        yield Claim(Comparison(
+            "figure.same_as", p.where,
+            f"全部到位（发放）的金额（应等于此前下达的 {_plain(budget.value)}{budget.unit}）",
+            budget.value, f.value, places=at, unit=f.unit),
+            clip(p.text[offset:end], 240), at_paragraph(p))
 
 
 def _judge_rate(p: Paragraph, text: str, at: int, m: re.Match[str], named: list[Named],
