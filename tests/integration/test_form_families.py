@@ -388,3 +388,70 @@ TRANSFER_TEXT = [
 
 def test_transfer_with_text_amounts_and_plain_rates(tmp_path: Path) -> None:
     twin(tmp_path, TRANSFER_TEXT, (3, 3, "850.00"), ("1000", "1050"))
+
+
+# 资金分配表 grouped by county: 小计 rows under each group and a 合计 of the 小计 rows.
+ALLOCATION_GROUPS = [
+    [M("专项资金分配表", cols=4)],
+    ["县（区）", "乡镇", "下达资金（万元）", "备注"],
+    [M("甲县", rows=3), "一镇", 10, None],
+    [None, "二镇", 15, None],
+    [None, "小计", 25, None],
+    [M("乙县", rows=3), "三镇", 20, None],
+    [None, "四镇", 5.5, None],
+    [None, "小计", 25.5, None],
+    [M("合计", cols=2), None, 50.5, None],
+]
+
+
+def test_allocation_subtotals_and_total(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_GROUPS, (6, 2, 6.5), ("26.5", "25.5"))
+
+
+def test_allocation_total_of_subtotals(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_GROUPS, (8, 2, 51.5), ("51.5", "50.5"))
+
+
+# Indicator table with 标准分值 / 自评得分 / 年度目标值 / 全年实际完成值 and a 合计 row whose
+# label spans the name columns.
+STANDARD_WORDS = [
+    [M("项目支出绩效自评表", cols=8)],
+    ["一级指标", "二级指标", "三级指标", "年度目标值", "全年实际完成值", "标准分值",
+     "自评得分", "未完成原因分析"],
+    [M("产出指标", rows=2), "数量指标", "新建厕所", "≥200座", "205座", 40, 40, None],
+    [None, "质量指标", "验收合格率", "100%", "100%", 30, 30, None],
+    ["效益指标", "社会效益", "卫生条件改善", "明显改善", "明显改善", 20, 18, None],
+    ["满意度指标", "服务对象满意度", "群众满意度", "≥90%", "92%", 10, 10, None],
+    [M("合计", cols=5), None, None, None, None, 100, 98, None],
+    ["自评等级", "优", None, None, None, None, None, None],
+]
+
+
+def test_standard_words_total_and_grade(tmp_path: Path) -> None:
+    twin(tmp_path, STANDARD_WORDS, (6, 6, 96), ("96", "98"))
+
+
+def test_standard_words_weight_total(tmp_path: Path) -> None:
+    twin(tmp_path, STANDARD_WORDS, (4, 5, 25), ("105", "100"))
+
+
+def test_standard_words_grade(tmp_path: Path) -> None:
+    twin(tmp_path, STANDARD_WORDS, (7, 1, "良"), ("良", "98"))
+
+
+# The same allocation with the total first and each 小计 above its group.
+ALLOCATION_GROUPS_TOP = [
+    [M("专项资金分配表", cols=3)],
+    ["县（区）", "乡镇", "下达资金（万元）"],
+    [M("合计", cols=2), None, 50.5],
+    ["甲县", "小计", 25],
+    [None, "一镇", 10],
+    [None, "二镇", 15],
+    ["乙县", "小计", 25.5],
+    [None, "三镇", 20],
+    [None, "四镇", 5.5],
+]
+
+
+def test_allocation_subtotals_above_their_groups(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_GROUPS_TOP, (5, 2, 16), ("26", "25"))

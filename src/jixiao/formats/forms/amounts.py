@@ -230,31 +230,62 @@ def _label_points(sheet: Sheet, r: int, first: int) -> Decimal | None:
     return None
 
 
+def _is_subtotal(row: Row) -> bool:
+    return row.total and any(label(row.label).endswith(t) for t in SUBTOTAL_ROW)
+
+
+def _subtotals_on_top(rows: list[Row]) -> bool:
+    """Whether this table writes each 小计 above its group (no detail row before the first)."""
+    for row in rows:
+        if _is_subtotal(row):
+            return True
+        if not row.total:
+            return False
+    return False
+
+
 def _parts(table: AmountTable, i: int) -> tuple[list[Row], bool] | None:
-    """The rows a total adds up, and whether they follow it (其中) or precede it."""
+    """The rows a total adds up, and whether they follow it (其中) or precede it. A 小计 adds
+    up its group (below it when the table writes 小计 above each group, else above it); a
+    合计 over groups adds up their 小计 rows."""
     rows = table.rows
     total = rows[i]
+    sub = _is_subtotal(total)
+    additive = [c for c, (role, _) in table.columns.items() if role in ADDITIVE_ROLES]
+
+    def stop(row: Row) -> bool:
+        return row.total if sub else (row.total and not _is_subtotal(row))
+
+    def figures(part: list[Row]) -> bool:
+        return any(row.value(c) is not None for row in part for c in additive)
+
+    def grouped(part: list[Row]) -> list[Row]:
+        subs = [row for row in part if _is_subtotal(row)]
+        return subs if subs and not sub else part
+
     kind = _numbering(total.label)
     following: list[Row] = []
     for row in rows[i + 1:]:
-        if row.total or (kind is not None and _numbering(row.label) == kind):
+        if stop(row) or (kind is not None and _numbering(row.label) == kind):
             break
         following.append(row)
-    additive = [c for c, (role, _) in table.columns.items() if role in ADDITIVE_ROLES]
-    if any(row.value(c) is not None for row in following for c in additive):
+    use_following = not sub or _subtotals_on_top(rows)
+    if use_following and figures(following):
         if any(row.label.startswith("按") for row in following):
             return None  # several breakdowns (按收入性质分 / 按支出性质分): not one sum
         if any(row.label.startswith(PART_PREFIX) for row in following[1:]):
             return None  # a nested 其中: which rows add up to what is not certain
-        return following, True
+        return grouped(following), True
+    if sub and use_following:
+        return None
     before: list[Row] = []
     for row in reversed(rows[:i]):
-        if row.total:
+        if stop(row):
             break
         before.append(row)
     before.reverse()
-    if any(row.value(c) is not None for row in before for c in additive):
-        return before, False
+    if figures(before):
+        return grouped(before), False
     return None
 
 
