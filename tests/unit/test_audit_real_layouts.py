@@ -46,3 +46,21 @@ def test_a_count_whose_names_end_with_he() -> None:
 def test_a_count_with_a_name_listed_twice() -> None:
     text = "内设机构4个，即办公室、业务一科、业务二科、政治处、办公室。"
     assert severities(text, "figure.items") == []
+
+
+def test_names_written_before_their_count() -> None:
+    text = ("根据《甲通知》（乙财〔2021〕5号）、《丙通知》、《丁通知》3个资金文件，"
+            "共下达资金90万元。")
+    assert severities(text, "figure.items") == []
+    assert severities(text.replace("3个资金文件", "4个资金文件"), "figure.items") == ["warning"]
+    # 等 or 和 in the list: not read.
+    assert severities("安排甲补贴、乙补贴和丙补贴、丁补贴5项任务。", "figure.items") == []
+    # A count of other things than the names before it.
+    assert severities("支持甲市、乙市、丙市帮扶西部10个县。", "figure.items") == []
+
+
+def test_counted_parts_by_grade() -> None:
+    text = ("本级30个项目评价等级为“优”有22个、评价等级为“良”有6个、评价等级为“中”有2个；"
+            "其余单位略。")
+    assert severities(text, "figure.parts") == []
+    assert severities(text.replace("30个项目", "31个项目"), "figure.parts") == ["error"]

@@ -40,6 +40,7 @@ from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import (
     APPROXIMATE_AFTER,
     APPROXIMATE_BEFORE,
+    COUNTED_NOUNS,
     LIST_OPENERS,
     NOT_ADDEND_WORDS,
     PARTIAL_WORDS,
@@ -393,3 +394,93 @@ def _block_sum(p: Paragraph, total: Decimal, values: list[Decimal], unit: str,
                            f"{name}之和（{shown}，应等于 {_plain(total)}{unit}）", total, listed,
                            places=at, unit=unit),
                 clip(" / ".join(x.strip() for x in lines), 300), at_paragraph(p))
+
+
+# --- counts: names written before the count, and "N个…有a个、有b个" ------------------------------
+
+_COUNT_AFTER_NAMES = re.compile(r"(\d+)\s*(个|项|家|所|户)")
+_BREAKS = "，。；：,;:"
+
+
+def _top_level_commas(text: str) -> list[int] | None:
+    """Where the "、" outside 《》 and brackets are; None when the brackets do not close."""
+    depth, out = 0, []
+    for i, c in enumerate(text):
+        if c in "《（(【〔[":
+            depth += 1
+        elif c in "》）)】〕]":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif c == "、" and depth == 0:
+            out.append(i)
+    return out if depth == 0 else None
+
+
+def names_before_count(p: Paragraph) -> Iterator[Claim]:
+    """"A、B、C3个资金文件" / "A、B、…、H8项约束性任务": the names right before the count,
+    back to the clause start. Only lists of three names or more, without 等 or 和/及/与 (a
+    name may hold them); a mismatch is a warning with the reading stated."""
+    text = fold(p.text)
+    for m in _COUNT_AFTER_NAMES.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] in "、" + _BREAKS or text[m.start() - 1].isdigit():
+            continue
+        start = max(text.rfind(c, 0, m.start()) for c in _BREAKS) + 1
+        names = text[start:m.start()]
+        commas = _top_level_commas(names)
+        if commas is None or len(commas) < 2 or len(names) > 400 or names.endswith("等") \
+                or any(w in names for w in ("和", "及", "与", "等")) \
+                or re.search(r"\d\s*(万元|元|人|个|项)", names):
+            continue
+        pieces = [names[a + 1:b] for a, b in pairwise([-1, *commas, len(names)])]
+        if any(not x.strip() or len(x) > 60 for x in pieces):
+            continue
+        noun = re.match(r"[\u4e00-\u9fff]{1,8}", text[m.end():])
+        if noun is None or not any(w in noun.group(0).split("的")[0] for w in COUNTED_NOUNS):
+            continue
+        stated = Decimal(m.group(1))
+        yield Claim(Comparison(
+            "figure.items", p.where,
+            f"所列个数（其前列举的名称个数，按“、”分隔读为 {len(pieces)} 个）",
+            Decimal(len(pieces)), stated, places=0, unit=m.group(2), severity="warning"),
+            clip(p.text[start:m.end()], 300), at_paragraph(p))
+
+
+_HAS = re.compile(r"有\s*(\d+)\s*个")
+
+
+def counted_parts(p: Paragraph) -> Iterator[Claim]:
+    """"本级48个项目评价等级为优有37个、为中有5个、为良有6个": the "有x个" parts of the
+    clause group against the count that opens it; equal, or an error when typo-close."""
+    text = fold(p.text)
+    for seg_start, seg in _segments(text):
+        parts = list(_HAS.finditer(seg))
+        if len(parts) < 2:
+            continue
+        first = re.search(r"(\d+)\s*个", seg)
+        if first is None or first.start() >= parts[0].start() or \
+                seg[first.start() - 1:first.start()] == "有":
+            continue
+        between = seg[parts[0].start():parts[-1].end()]
+        if "，" in between or "," in between or "等" in seg[parts[-1].end():parts[-1].end() + 2]:
+            continue
+        total = Decimal(first.group(1))
+        values = [Decimal(x.group(1)) for x in parts]
+        listed = sum(values, ZERO)
+        if listed != total and not _typo_like(total, listed, 0):
+            continue
+        yield Claim(Comparison(
+            "figure.parts", p.where,
+            f"所列各类个数之和（{' + '.join(_plain(v) for v in values)}，"
+            f"应等于 {_plain(total)}个）",
+            total, listed, places=0, unit="个"),
+            clip(p.text[seg_start:seg_start + len(seg)], 300), at_paragraph(p))
+
+
+def _segments(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for m in re.finditer(r"[；;。]", text):
+        yield start, text[start:m.start()]
+        start = m.end()
+    if start < len(text):
+        yield start, text[start:]

@@ -52,3 +52,8 @@ MONEY_RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "使用率": (("spent", "arrived"), ("budget", "arrived")),
     "到位率": (("arrived",), ("budget",)),
 }
+
+# What a count of names written before it counts ("A、B、C3个资金文件"): a count of other things
+# ("甲、乙、丙市帮扶10个县" counts counties, not the cities named) is not read.
+COUNTED_NOUNS = ("文件", "任务", "项目", "单位", "科室", "部门", "机构", "股室", "指标", "工程",
+                 "措施", "制度")
