@@ -395,3 +395,16 @@ def test_project_form_never_fails(cast: dict[str, Any], value: Any) -> None:
                         {"version": project.version, name: str(value)})  # type: ignore[attr-defined]
         _no_500(r, f"{name}={value!r:.40}")
     _stored_within_columns()
+
+
+def test_an_agreement_level_outside_its_choices_is_refused_by_name(cast: dict[str, Any]
+                                                                   ) -> None:
+    fund, team = cast["fund"], cast["team"]
+    row = Agreement.objects.filter(recipient=cast["team_recipient"]).first()
+    assert row is not None
+    back = f"/funds/{fund.pk}/money/"
+    r = team.post(f"/funds/{fund.pk}/rows/agreement/{row.pk}/",
+                  {"version": row.version, "level": "乡级", "next": back}, follow=True)
+    assert "承担层级：不允许的取值" in r.content.decode()
+    row.refresh_from_db()
+    assert row.level in ("省级", "市级")

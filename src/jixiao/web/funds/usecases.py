@@ -141,7 +141,7 @@ def update_indicator(
 # ---------------------------------------------------------------- rows of one recipient
 
 ROW_FIELDS: dict[type[models.Model], dict[str, str]] = {
-    Agreement: {"amount": "decimal", "level": "text", "purpose": "text"},
+    Agreement: {"amount": "decimal", "level": "choice", "purpose": "text"},
     Arrival: {"amount": "decimal", "date": "date", "document": "text"},
     UseLine: {"amount": "decimal", "category": "text"},
     PlanActual: {"plan": "decimal", "actual": "decimal", "name": "text", "unit": "text"},
@@ -149,6 +149,8 @@ ROW_FIELDS: dict[type[models.Model], dict[str, str]] = {
               "status": "text"},
 }
 PROJECT_STATUSES = tuple(value for value, _ in PROJECT_STATUS)
+# What a "choice" row field accepts: the dossier's own values.
+ROW_CHOICES: dict[str, tuple[str, ...]] = {"level": vocabulary.AGREEMENT_LEVELS}
 
 
 def owner(row: models.Model) -> tuple[Fund, Recipient | None]:
@@ -193,8 +195,10 @@ def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -
             setattr(row, name, number)
         elif kind == "date":
             setattr(row, name, inputs.date(_label(row, name), value))
+        elif kind == "choice":
+            setattr(row, name, inputs.choice(_label(row, name), value, ROW_CHOICES[name]))
         elif kind == "text":
-            setattr(row, name, inputs.text(value))
+            setattr(row, name, inputs.text(value, _label(row, name)))
     if isinstance(row, Project) and row.status not in PROJECT_STATUSES:
         raise Refused(Code.INVALID_VALUE, gettext("项目状态应为 %(statuses)s") % {
             "statuses": " / ".join(str(label) for _, label in PROJECT_STATUS)})
