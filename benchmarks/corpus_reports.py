@@ -120,20 +120,25 @@ def _mutate(number: str) -> str:
     return number[:i] + str(d + 1 if d < 9 else d - 1)
 
 
-def _site(text: str, number: str, others: set[Decimal]) -> int | None:
-    best, score = None, -1
+def _site(text: str, number: str, others: set[Decimal], words: str = "") -> int | None:
+    """The occurrence the relation quotes: the most of its words (CJK pairs) right around
+    it, then the most of its other figures nearby."""
+    pairs = {w[i:i + 2] for w in re.findall(r"[\u4e00-\u9fff]{2,}", words)
+             for i in range(len(w) - 1)}
+    best, score = None, (-1, -1)
     for at in _occurrences(text, number):
+        close = text[max(0, at - 12):at + len(number) + 8]
         near = _numbers(text[max(0, at - 300):at + 300])
-        s = len(near & others)
+        s = (sum(1 for w in pairs if w in close), len(near & others))
         if s > score:
             best, score = at, s
     return best
 
 
 def mutation_caught(text: str, stated: str, others: set[Decimal],
-                    base: AuditResult) -> bool | None:
+                    base: AuditResult, words: str = "") -> bool | None:
     """None when the figure is not in the text as written."""
-    at = _site(text, stated, others)
+    at = _site(text, stated, others, words)
     if at is None:
         return None
     changed = _mutate(stated)
@@ -203,7 +208,7 @@ def measure_report(name: str, text: str, entry: dict[str, object]) -> Report:
             continue
         others = _numbers(str(rel["what"])) | {d for n in rel["numbers"]
                                                 if (d := _dec(str(n))) is not None}
-        caught = mutation_caught(text, stated, others, result)
+        caught = mutation_caught(text, stated, others, result, str(rel["what"]))
         if caught is None:
             continue
         rep.mutated += 1

@@ -428,12 +428,13 @@ def names_before_count(p: Paragraph) -> Iterator[Claim]:
         start = max(text.rfind(c, 0, m.start()) for c in _BREAKS) + 1
         names = text[start:m.start()]
         commas = _top_level_commas(names)
+        outside = re.sub(r"《[^》]*》|[（(][^）)]*[）)]|〔[^〕]*〕", "", names)
         if commas is None or len(commas) < 2 or len(names) > 400 or names.endswith("等") \
-                or any(w in names for w in ("和", "及", "与", "等")) \
-                or re.search(r"\d\s*(万元|元|人|个|项)", names):
+                or any(w in outside for w in ("和", "及", "与", "等")) \
+                or re.search(r"\d\s*(万元|元|人|个|项)", outside):
             continue
         pieces = [names[a + 1:b] for a, b in pairwise([-1, *commas, len(names)])]
-        if any(not x.strip() or len(x) > 60 for x in pieces):
+        if any(not x.strip() or len(x) > 120 for x in pieces):
             continue
         noun = re.match(r"[\u4e00-\u9fff]{1,8}", text[m.end():])
         if noun is None or not any(w in noun.group(0).split("的")[0] for w in COUNTED_NOUNS):
