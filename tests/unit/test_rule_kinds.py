@@ -390,3 +390,19 @@ def test_a_non_100_template_is_graded_on_its_rate(score: D, total: int) -> None:
 
     bands = default_bands()
     assert grade_on(score, D(total), bands) == grade_for(score * 100 / D(total), bands)
+
+
+def test_steps_may_be_written_as_a_share_of_the_weight() -> None:
+    # 完成率≥100% 得满分；90%(含)–100% 得分值的80%；其余 0 分: 8 × 80% = 6.40
+    steps = [{"at_least": "100", "rate": "100%"}, {"at_least": "90", "rate": "80%"}]
+    ind = leaf("完成率", 8, "stepped", actual=D("93.5"), steps=steps, reason="未全部完成")
+    assert score_of(ind) == D("6.40")
+    with pytest.raises(ValidationError):
+        dossier([leaf("x", 8, "stepped", actual=D(1), steps=[{"at_least": "1"}])])
+
+
+def test_occurrences_of_several_kinds_each_take_their_points() -> None:
+    # 一般问题 2 例 × 0.5 + 重大问题 1 例 × 2 = 3 → 10 − 3 = 7
+    ind = leaf("资金管理", 10, "deduction", reason="存在问题",
+               per_occurrence=[{"points": "0.5", "count": 2}, {"points": "2", "count": 1}])
+    assert score_of(ind) == D(7)

@@ -214,7 +214,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
     needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself
-    itemized = bool(source.deductions) or source.per_occurrence is not None
+    itemized = bool(source.deductions) or bool(source.per_occurrence)
     if (
         needs_reason and stated_or_computed < full
         and not source.reason and not source.analysis and not itemized

@@ -215,14 +215,33 @@ class UnitDeduction(Model):
     cap: Annotated[Number, Field(gt=0)] | None = Field(None, description="最多扣分")
 
 
-class Step(Model):
-    """One step of a stepped (分段) rule: the score when every stated bound holds."""
+def _one_or_many(value: object) -> object:
+    """One mapping or a list of them."""
+    return [value] if isinstance(value, dict) else value
 
-    score: Annotated[Number, Field(ge=0)] = Field(description="该档得分")
+
+class Step(Model):
+    """One step of a stepped (分段) rule: the score when every stated bound holds, as points
+    (``score``) or as a share of the weight (``rate``: 得分率 %)."""
+
+    score: Annotated[Number, Field(ge=0)] | None = Field(None, description="该档得分")
+    rate: Percent | None = Field(None, description="该档得分率（分值的百分之几），与 score 二选一")
     at_least: Number | None = Field(None, description="下限（含）")
     above: Number | None = Field(None, description="下限（不含）")
     at_most: Number | None = Field(None, description="上限（含）")
     below: Number | None = Field(None, description="上限（不含）")
+
+    @model_validator(mode="after")
+    def _one_score(self) -> Step:
+        if (self.score is None) == (self.rate is None):
+            raise ValueError("每档须给出 score（得分）或 rate（得分率）之一")
+        if self.rate is not None and not 0 <= self.rate <= 100:
+            raise ValueError("每档得分率应在 0% 到 100% 之间")
+        return self
+
+    def points(self, weight: Decimal) -> Decimal:
+        """The step's score on a weight."""
+        return self.score if self.score is not None else weight * (self.rate or 0) / 100
 
     def holds(self, value: Decimal) -> bool:
         return (
@@ -295,9 +314,11 @@ class Indicator(Model):
         None, description="满意度调查人数（实际值由此计算）",
         examples=[{"satisfied": 452, "valid": 480}],
     )
-    per_occurrence: PerOccurrence | None = Field(
-        None, description="按例扣分（每出现一例扣 points 分）",
-        examples=[{"points": "0.5", "count": 3}],
+    per_occurrence: Annotated[list[PerOccurrence], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list,
+        description="按例扣分（每出现一例扣 points 分）；多类问题分别计时写成列表",
+        examples=[{"points": "0.5", "count": 3},
+                  [{"points": "0.5", "count": 2}, {"points": "2", "count": 1}]],
     )
     deduction_cap: Annotated[Number, Field(gt=0)] | None = Field(
         None, description="扣分上限（最多扣）；缺省扣完为止"
@@ -341,7 +362,7 @@ class Indicator(Model):
         if self.method == "stepped":
             if not self.steps:
                 raise ValueError("分段计分指标须列出 steps")
-            if any(step.score > self.weight for step in self.steps):
+            if any(step.points(self.weight) > self.weight for step in self.steps):
                 raise ValueError("分段计分的某档得分超过分值")
             if self.step_on == "completion" and not isinstance(self.target, Decimal):
                 raise ValueError("按完成率分段须给出数字 target")
@@ -352,7 +373,7 @@ class Indicator(Model):
                 raise ValueError(
                     "区间型指标须说明区间外的计分：outside（zero/proportional）或 per_unit"
                 )
-        if self.per_occurrence is not None and self.method != "deduction":
+        if self.per_occurrence and self.method != "deduction":
             raise ValueError("按例扣分（per_occurrence）只用于 deduction 方法")
         if self.method == "qualitative" and self.level is None:
             raise ValueError("定性指标须设 level：达成 / 部分达成 / 未达成")

@@ -169,9 +169,13 @@ def range_score(
     return ZERO
 
 
-def stepped_score(steps: list[Step], value: Decimal) -> Decimal:
-    """分段: the score of the first step whose bounds hold; 0 when none does."""
-    return next((step.score for step in steps if step.holds(value)), ZERO)
+def stepped_score(steps: list[Step], value: Decimal, weight: Decimal | None = None) -> Decimal:
+    """分段: the score of the first step whose bounds hold (a ``rate`` step on ``weight``);
+    0 when none does."""
+    step = next((s for s in steps if s.holds(value)), None)
+    if step is None:
+        return ZERO
+    return step.points(weight if weight is not None else ZERO)
 
 
 def quantitative_score(
@@ -261,7 +265,7 @@ def _leaf_score(
             completion = rates.completion(ind.direction, ind.target, actual)
             value = completion if completion is not None else ZERO
         factor = w / ind.weight if ind.weight else ZERO  # re-spread weight scales the steps
-        return stepped_score(ind.steps, value) * factor, completion, notes
+        return stepped_score(ind.steps, value, ind.weight) * factor, completion, notes
     # A score given against the stated weight grows with a re-spread weight.
     given = None if ind.score is None else (
         ind.score if w == ind.weight else ind.score * w / ind.weight
@@ -295,8 +299,8 @@ def deductions_of(ind: Indicator) -> Decimal:
     """Points an indicator's deductions take off before cap and floor: the listed ones and
     每例扣分 × 例数."""
     listed = sum((d.points for d in ind.deductions), ZERO)
-    if ind.per_occurrence is not None:
-        listed += ind.per_occurrence.points * ind.per_occurrence.count
+    for kind in ind.per_occurrence:
+        listed += kind.points * kind.count
     return listed
 
 
@@ -357,7 +361,7 @@ def score_indicator(
     exact, completion, leaf_notes = _leaf_score(ind, conv, budget, w)
     base: Decimal | None = None
     deducted = ZERO
-    if ind.method != "manual" and (ind.deductions or ind.per_occurrence is not None):
+    if ind.method != "manual" and (ind.deductions or ind.per_occurrence):
         base = exact
         exact, deducted, more = _deduct(ind, exact)
         leaf_notes.extend(more)
