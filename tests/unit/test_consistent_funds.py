@@ -80,3 +80,11 @@ def test_uses_are_checked_against_sources_less_carried_over() -> None:
     d = dossier(spending=spending, recipients=[{"id": "c", "name": "甲县", "kind": "county"}])
     (f,) = only(d, "spending.by_use")
     assert (f.expected, f.actual) == (D(2900), D(2950))
+
+
+def test_spending_a_cent_above_its_sources_is_a_rounding_warning() -> None:
+    spending = [{"id": "s", "recipient": "c", "stated_total": "3000.01",
+                 "sources": [{"label": "中央", "amount": "3000.00"}]}]
+    d = dossier(spending=spending, recipients=[{"id": "c", "name": "甲县", "kind": "county"}])
+    (f,) = only(d, "spending.stated_total")
+    assert f.severity == "warning"

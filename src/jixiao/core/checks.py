@@ -368,9 +368,11 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
             # Spending below its sources is execution (money carried over), not an error:
             # the total may not exceed the sources, and where 结转 is stated the two add up.
             precision = _finest(s.stated_total, s.carried_over, *(x.amount for x in s.sources))
+            # Above the sources it is judged as equality, so a one-unit slip is a warning.
             yield Comparison(
                 "spending.stated_total", where, f"{who}所列支出合计（资金来源合计）", sources,
-                s.stated_total, op="<=", places=precision, unit=unit,
+                s.stated_total, op="==" if s.stated_total > sources else "<=",
+                places=precision, unit=unit,
             )
             if s.carried_over is not None:
                 yield Comparison(
