@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from jixiao.web.funds import mapping
 from jixiao.web.funds.models import Fund, Recipient
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 # Entries of older versions are never read again; they expire instead of piling up in Redis.
 CACHE_SECONDS = 24 * 3600
 
@@ -38,24 +40,29 @@ def recipient_for(user: Any, fund_pk: int, pk: int) -> Recipient:
     return recipient
 
 
-def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
-    """The fund's evaluation by the core, or the reason it cannot be evaluated. Kept in
-    Django's cache per ``Fund.data_version`` (bumped by every write to the fund's data), so a
-    page view of an unchanged fund does not evaluate it again, and a write is seen at once."""
-    key = f"jixiao:evaluation:{jixiao.__version__}:{fund.pk}:{fund.data_version}"
+def per_version(fund: Fund, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in Django's cache per ``Fund.data_version`` (bumped by every write
+    to the fund's data): it must depend on nothing but the fund's data. A view of an unchanged
+    fund does not compute it again, and a write is seen on the next view."""
+    key = f"jixiao:{name}:{jixiao.__version__}:{fund.pk}:{fund.data_version}"
     try:
         hit = cache.get(key)
     except Exception:  # an unreachable shared cache slows pages down, it does not break them
         log.warning("cache unavailable", exc_info=True)
         hit = None
     if hit is not None:
-        return cast(tuple[Evaluation | None, str], hit)
-    result = _evaluate(fund)
+        return cast(T, hit)
+    result = compute()
     try:
         cache.set(key, result, CACHE_SECONDS)
     except Exception:
         log.warning("cache unavailable", exc_info=True)
     return result
+
+
+def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
+    """The fund's evaluation by the core, or the reason it cannot be evaluated (cached)."""
+    return per_version(fund, "evaluation", lambda: _evaluate(fund))
 
 
 def _evaluate(fund: Fund) -> tuple[Evaluation | None, str]:

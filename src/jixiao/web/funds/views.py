@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
 from jixiao.web.funds import payment_import, presenter, usecases
-from jixiao.web.funds.access import evaluate, fund_for, recipient_for
+from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
     Agreement,
     Arrival,
+    Fund,
     Indicator,
     PlanActual,
     Project,
@@ -49,13 +50,18 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/list.html", {"rows": rows})
 
 
+def _dashboard_parts(fund: Fund) -> tuple[dict[str, Any], str]:
+    """What the dashboard shows of the evaluation: depends only on the fund's data."""
+    ev, problem = evaluate(fund)
+    return (presenter.dashboard(fund, ev) if ev is not None else {}), problem
+
+
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    ev, problem = evaluate(fund)
+    shown, problem = per_version(fund, "dashboard", lambda: _dashboard_parts(fund))
     context: dict[str, Any] = {"fund": fund, "problem": problem,
                                "can_edit": perm.can_edit_fund(request.user, fund)}
-    if ev is not None:
-        context.update(presenter.dashboard(fund, ev))
+    context.update(shown)
     items = list(fund.rectification_items.all())
     context["rectification_counts"] = rectification_rules.counts_by_status(items)
     context["rectification_overdue"] = sum(
