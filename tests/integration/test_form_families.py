@@ -455,3 +455,24 @@ ALLOCATION_GROUPS_TOP = [
 
 def test_allocation_subtotals_above_their_groups(tmp_path: Path) -> None:
     twin(tmp_path, ALLOCATION_GROUPS_TOP, (5, 2, 16), ("26", "25"))
+
+
+# An amount header on two rows: 预算数 merged over 年初预算数 | 调整后预算数.
+TWO_ROW_AMOUNTS = [
+    [M("项目支出绩效自评表", cols=8)],
+    [M("项目资金（万元）", rows=5), None, M("预算数", cols=2), None, M("全年执行数", rows=2),
+     M("权重", rows=2), M("执行率", rows=2), M("得分", rows=2)],
+    [None, None, "年初预算数", "调整后预算数", None, None, None, None],
+    [None, "年度资金总额", 80, 100, 95, 10, "95%", 9.5],
+    [None, "其中：财政拨款", 80, 90, 85, None, None, None],
+    [None, "其他资金", 0, 10, 10, None, None, None],
+    ["年度总体目标", M("完成任务", cols=7)],
+]
+
+
+def test_two_row_amount_header(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_ROW_AMOUNTS, (4, 3, 95), ("105", "100"))
+
+
+def test_two_row_amount_header_rate(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_ROW_AMOUNTS, (3, 6, "90%"), ("90", "95"))

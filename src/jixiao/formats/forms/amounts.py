@@ -193,11 +193,17 @@ def read_tables(sheet: Sheet) -> list[AmountTable]:
         if columns is None:
             r += 1
             continue
+        below = amount_header(sheet, r + 1)
+        header_end = r
+        if below is not None:  # a header on two rows: 预算数 over 年初预算数 | 调整后预算数
+            columns = {**columns, **below}
+            header_end = r + 1
         first = min(columns)
-        header_labels = [label(sheet.cell(r, c)) for c in range(sheet.width(r))]
+        header_labels = [label(sheet.cell(k, c)) for k in range(r, header_end + 1)
+                         for c in range(sheet.width(k))]
         rows: list[Row] = []
         blank_run = 0
-        end = r + 1
+        end = header_end + 1
         while end < len(sheet.rows) and end - r <= 40:
             if _is_section(sheet, end) or amount_header(sheet, end) is not None \
                     or is_indicator_header(sheet, end):
