@@ -64,3 +64,21 @@ def test_counted_parts_by_grade() -> None:
             "其余单位略。")
     assert severities(text, "figure.parts") == []
     assert severities(text.replace("30个项目", "31个项目"), "figure.parts") == ["error"]
+
+
+SCORED = """\
+（一）自评结论
+经综合评定，评价分90分，自评等级为优秀。
+（二）指标完成情况
+1.免疫密度，目标值≥90%，实际完成值95%，自评得分30分；
+2.抗体合格率，目标值≥70%，实际完成值80%，自评得分30分；
+3.满意率，目标值≥90%，实际完成值92%，自评得分30分。
+"""
+
+
+def test_score_items_without_weights_against_the_stated_total() -> None:
+    assert severities(SCORED, "scores.children_sum") == []
+    assert severities(SCORED.replace("评价分90分", "评价分91分"),
+                      "scores.children_sum") == ["error"]
+    # Far off: only some indicators are listed; nothing is said.
+    assert severities(SCORED.replace("评价分90分", "评价分60分"), "scores.children_sum") == []

@@ -26,7 +26,7 @@ from typing import Any
 from jixiao.audit.amounts import differences, restated_allocations, section_rates
 from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
-from jixiao.audit.lists import counted_parts, line_blocks, names_before_count
+from jixiao.audit.lists import counted_parts, line_blocks, names_before_count, score_items
 from jixiao.audit.relations import conversions, paragraph_claims
 from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
 from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
@@ -135,6 +135,7 @@ def claims(doc: Document) -> list[Claim]:
     out.extend(section_rates(doc))
     out.extend(restated_allocations(doc))
     out.extend(line_blocks(doc))
+    out.extend(score_items(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))
     # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.

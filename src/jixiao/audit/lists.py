@@ -485,3 +485,56 @@ def _segments(text: str) -> Iterator[tuple[int, str]]:
         start = m.end()
     if start < len(text):
         yield start, text[start:]
+
+
+# --- score items without stated weights -----------------------------------------------------
+
+_ITEM_SCORE = re.compile(r"得分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")
+_TOTAL_SCORE = re.compile(r"(?:评价分|总得分|综合得分|自评得分|自评分|总分)(?:为|是|达)?\s*"
+                          r"(\d+(?:\.\d+)?)\s*分")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])")
+_SCORE_LOOK_BACK = 8  # paragraphs before a run of scored items that may state their total
+
+
+def score_items(doc: Document) -> Iterator[Claim]:
+    """Numbered items that each state one "自评得分x分" (no weights given), in a run, against the
+    total score stated in the paragraphs just before the run ("评价分100分"). Equal: right;
+    a typo-close sum: error; far off (the run lists some indicators only): nothing."""
+    ps = doc.paragraphs
+    k = 0
+    while k < len(ps):
+        run: list[tuple[Paragraph, Decimal]] = []
+        j = k
+        while j < len(ps) and _NUMBERED.match(ps[j].text) and \
+                len(found := _ITEM_SCORE.findall(fold(ps[j].text))) == 1 and \
+                sum(1 for f in figures(fold(ps[j].text)) if f.base == "分") == 1:
+            # (an item that states its weight too belongs to the score tree, `scores.py`)
+            run.append((ps[j], Decimal(found[0])))
+            j += 1
+        if len(run) < 2:
+            k = j + 1 if j == k else j
+            continue
+        total = None
+        for q in reversed(ps[max(0, k - _SCORE_LOOK_BACK):k]):
+            if _NUMBERED.match(q.text):
+                continue
+            m = list(_TOTAL_SCORE.finditer(fold(q.text)))
+            if m:
+                total = (q, Decimal(m[-1].group(1)))
+                break
+        k = j
+        if total is None:
+            continue
+        q, value = total
+        scores = [v for _, v in run]
+        listed = sum(scores, ZERO)
+        at = finest([value, *scores])
+        if round_half_up(listed, at) != round_half_up(value, at) and \
+                not _typo_like(value, listed, at):
+            continue
+        yield Claim(Comparison(
+            "scores.children_sum", q.where,
+            f"所列各项得分之和（{' + '.join(_plain(v) for v in scores)}，"
+            f"应等于 {_plain(value)}分）",
+            value, listed, places=at, unit="分"),
+            clip(q.text, 200), at_paragraph(q))
