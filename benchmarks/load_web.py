@@ -272,7 +272,7 @@ DEMO_LINE = re.compile(r"^\s{2}(\S+)\s+(demo-\S+)\s+")
 
 
 @contextmanager
-def serve_sqlite(port: int) -> Iterator[tuple[dict[str, str], str]]:
+def serve_sqlite(port: int) -> Iterator[tuple[dict[str, str], str, int]]:
     with tempfile.TemporaryDirectory(prefix="jixiao-load-") as data:
         env = {**os.environ, "JIXIAO_DATA_DIR": data}
         env.pop("DATABASE_URL", None)
@@ -287,13 +287,13 @@ def serve_sqlite(port: int) -> Iterator[tuple[dict[str, str], str]]:
             while not any("已启动" in line for line in lines) and time.monotonic() < deadline:
                 time.sleep(0.1)
             users = {m.group(1): m.group(2) for line in lines if (m := DEMO_LINE.match(line))}
-            yield users, f"jixiao serve --demo (waitress), SQLite in {data}"
+            yield users, f"jixiao serve --demo (waitress), SQLite in {data}", proc.pid
         finally:
             stop(proc)
 
 
 @contextmanager
-def serve_postgres(port: int, workers: int) -> Iterator[tuple[dict[str, str], str]]:
+def serve_postgres(port: int, workers: int) -> Iterator[tuple[dict[str, str], str, int]]:
     import psycopg
 
     name = PG_URL.rsplit("/", 1)[1]
@@ -317,12 +317,26 @@ def serve_postgres(port: int, workers: int) -> Iterator[tuple[dict[str, str], st
         threading.Thread(target=_drain, args=(proc, lines), daemon=True).start()
         try:
             wait_for(port, proc)
-            yield users, f"gunicorn jixiao.web.wsgi --workers {workers}, PostgreSQL {PG_URL}"
+            yield (users, f"gunicorn jixiao.web.wsgi --workers {workers}, PostgreSQL {PG_URL}",
+                   proc.pid)
         finally:
             stop(proc)
             with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
                                  autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its live children (gunicorn's workers)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    with suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        with suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def stop(proc: subprocess.Popen[str]) -> None:
@@ -449,16 +463,19 @@ def main() -> None:
     bursts = max(0, min(args.bursts, 20))
     port = free_port()
     server = serve_postgres(port, args.workers) if args.postgres else serve_sqlite(port)
-    with server as (users, description):
+    with server as (users, description, pid):
         print(f"服务器：{description}，端口 {port}", flush=True)
         began, load_before = time.monotonic(), os.getloadavg()[0]
+        cpu_before = server_cpu_seconds(pid)
         results = run(port, users, clients, duration, burst_size, bursts)
+        cpu = server_cpu_seconds(pid) - cpu_before
         wall, load_after = time.monotonic() - began, os.getloadavg()[0]
     summary = results.summary()
     report = {"server": description, "machine": machine(), "clients": clients,
               "duration_s": duration, "bursts": bursts, "burst_size": burst_size,
               "wall_s": round(wall, 1), "pages": summary,
               "load_average_1min": [load_before, load_after],
+              "server_cpu_s": round(cpu, 1),
               "errors": sum(r["errors"] for r in summary.values()),
               "resets": sum(r["resets"] for r in summary.values()),
               "error_samples": results.samples}
@@ -470,8 +487,10 @@ def main() -> None:
         print(f"{page:<24}{row['count']:>7}{row['errors']:>8}{row['resets']:>8}"
               f"{row['conflicts_409']:>6}{row.get('p50_ms', '-'):>9}{row.get('p95_ms', '-'):>9}"
               f"{row.get('p99_ms', '-'):>9}")
+    requests = sum(r["count"] for r in summary.values())
     print(f"errors {report['errors']}, resets {report['resets']}; load average (1 min) "
-          f"{load_before:.1f} before, {load_after:.1f} after")
+          f"{load_before:.1f} before, {load_after:.1f} after; server CPU {cpu:.1f} s for "
+          f"{requests} requests ({1000 * cpu / max(1, requests):.1f} ms each, logins included)")
     for sample in results.samples:
         print(f"  {sample}")
     if args.json:
