@@ -117,3 +117,12 @@ def test_the_password_page_refuses_spaces(demo: Any, login: Any) -> None:
                                        "new_password1": " " * 12, "new_password2": " " * 12},
                HTTP_ACCEPT_LANGUAGE="en")
     assert "more than spaces" in r.content.decode()
+
+
+def test_a_user_name_beyond_its_column_is_refused(demo: Any) -> None:
+    from jixiao.web.accounts import usecases
+    from jixiao.web.kernel.errors import Refused
+
+    for name in ("长" * 151, "a\x00b"):
+        with pytest.raises(Refused):
+            usecases.create_user(None, name, "admin")

@@ -270,6 +270,9 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
     }
     for url, (name, base) in walks.items():
         Walk(admin, url, base).fields(FORM_FIELDS[name] or ("anything",))
+    Walk(admin, "/accounts/users/", lambda: {"user": "1", "action": "add", "role": "county",
+                                             "fund": fund.pk, "recipient": "tiandeng"}
+         ).fields(("recipient", "fund"))
     Walk(Client(), "/accounts/login/", dict).fields(("username", "password"), (LONG, "", "²"))
     Walk(admin, "/accounts/logout/", dict).fields(("next",), (LONG,))
     _stored_within_columns()

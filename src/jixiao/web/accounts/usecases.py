@@ -20,7 +20,9 @@ from jixiao.web.accounts.models import Membership
 from jixiao.web.accounts.roles import ADMIN, CITY, COUNTY, REVIEWER, ROLE_LABELS, TEAM, UNIT
 from jixiao.web.audit.log import record
 from jixiao.web.funds.models import Fund, Recipient
+from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.limits import check_fields
 
 # The recipient kind each scoped role must be bound to.
 ROLE_KIND = {CITY: "city", COUNTY: "county", TEAM: "work_team"}
@@ -44,9 +46,10 @@ def resolve(role: str, fund_ref: str | int | None, recipient_ref: str | int | No
     fund = None
     if fund_ref not in (None, ""):
         try:
-            fund = Fund.objects.get(pk=int(fund_ref))
-        except (ValueError, Fund.DoesNotExist):
-            raise Refused(Code.NOT_FOUND, _("资金不存在：%(fund)s") % {"fund": fund_ref}) from None
+            fund = Fund.objects.get(pk=inputs.identifier(fund_ref) or 0)
+        except Fund.DoesNotExist:
+            raise Refused(Code.NOT_FOUND, _("资金不存在：%(fund)s")
+                          % {"fund": str(fund_ref)[:50]}) from None
     recipient = None
     if recipient_ref not in (None, ""):
         if role not in ROLE_KIND:
@@ -55,11 +58,13 @@ def resolve(role: str, fund_ref: str | int | None, recipient_ref: str | int | No
         if fund is None:
             raise Refused(Code.ROLE_SCOPE, _("指定资金使用单位时必须同时指定资金（--fund）"))
         ref = str(recipient_ref)
-        recipient = (fund.recipients.filter(code=ref).first()
-                     or (fund.recipients.filter(pk=int(ref)).first() if ref.isdigit() else None))
+        pk = inputs.identifier(ref)
+        recipient = None if "\x00" in ref else (
+            fund.recipients.filter(code=ref).first()
+            or (fund.recipients.filter(pk=pk).first() if pk is not None else None))
         if recipient is None:
             raise Refused(Code.NOT_FOUND, _("资金“%(fund)s”中没有资金使用单位：%(recipient)s")
-                                 % {"fund": fund, "recipient": ref})
+                                 % {"fund": fund, "recipient": ref[:50]})
     if role in ROLE_KIND:
         if recipient is None:
             raise Refused(
@@ -112,6 +117,7 @@ def create_user(actor: Any, username: str, role: str, fund_ref: str | int | None
         raise Refused(Code.DUPLICATE, _("用户已存在：%(username)s") % {"username": username})
     resolve(role, fund_ref, recipient_ref)  # refuse before creating anything
     user = user_model(username=username)
+    check_fields(user, ["username"])  # its column's length, no NUL
     if password is not None:
         try:
             validate_password(password, user)
