@@ -126,3 +126,15 @@ def test_a_slip_in_a_table_written_line_by_line() -> None:
     got = found(GRID.replace("市级资金 60.00", "市级资金 61.00"))
     assert ("figure.parts", "error", "180.50", "181.50") in got  # 乙类: 100 + 61 + 20.5
     assert ("figure.parts", "error", "150.00", "151.00") in got  # 市级 across the blocks
+
+
+def test_lengths_in_km() -> None:
+    text = "治理河道总长4.20km，其中干流长 2.75km，支流段 1.45km；新建护岸 2 段。"
+    assert found(text) == []
+    assert found(text.replace("4.20km", "4.30km")) == [("figure.parts", "error", "4.30", "4.20")]
+
+
+def test_pinyin_residue_of_a_mirror_is_dropped() -> None:
+    text = "全部发(fā)放到农户手中。上级下达(dá)资金60万元(其中:中央资金45万元,省级资金14万元)。"
+    assert found(text) == [("figure.parts", "error", "60", "59")]
+    assert "(fā)" not in parse_text(text).paragraphs[0].text

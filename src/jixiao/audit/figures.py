@@ -1,7 +1,8 @@
 """Figures in a sentence: a number in Arabic digits with the unit written right after it.
 
-Units read: money 元 / 万元 / 亿元; people 人 / 万人 / 名 / 万名 / 人次 / 万人次; things
-个 / 家 / 项 / 件 / 所 / 户 / 村 (only with 个: "10个县" is 10 个); percent % / ％; points 分.
+Units read: money 元 / 万元 / 亿元; lengths km / 公里; people 人 / 万人 / 名 / 万名 / 人次 /
+万人次; things 个 / 家 / 项 / 件 / 所 / 户 / 村 (only with 个: "10个县" is 10 个); percent % / ％;
+points 分.
 A figure keeps the digits it was written with (``Decimal("13.30")``), so a comparison knows
 the precision the report claims. Not read on purpose (precision before recall):
 
@@ -21,8 +22,8 @@ from decimal import Decimal
 from jixiao.core.numbers import split_unit, to_decimal
 
 # Longest first, so 万元 wins over 万 and 人次 over 人.
-_UNITS = ("万人次", "人次", "万元", "亿元", "万人", "万名", "万户", "亿", "元", "人", "名",
-          "个", "家", "项", "件", "户", "%", "％", "分", "万")
+_UNITS = ("万人次", "人次", "万元", "亿元", "万人", "万名", "万户", "公里", "km", "亿", "元", "人",
+          "名", "个", "家", "项", "件", "户", "%", "％", "分", "万")
 _NUMBER = r"(?<![\d.．])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 FIGURE = re.compile(_NUMBER + r"\s*(" + "|".join(re.escape(u) for u in _UNITS) + r")")
 
@@ -51,7 +52,7 @@ class Figure:
     def base(self) -> str:
         """The thing measured: 元, 人, 个, %, 分 … (万/亿 prefixes removed; 名 counts as 人)."""
         base, _ = split_unit(self.unit)
-        return {"名": "人", "％": "%", "次": "人次"}.get(base, base)
+        return {"名": "人", "％": "%", "次": "人次", "公里": "km"}.get(base, base)
 
     @property
     def factor(self) -> int:

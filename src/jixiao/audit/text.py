@@ -112,9 +112,15 @@ class _Builder:
         self.doc.blocks.append(Table(self._tables, grid, source, caption))
 
 
+# Pinyin a web mirror left after a character: "发(fā)放" — tone marks make it unmistakable.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                     r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
 def clean(text: str) -> str:
-    """Drop bookmark markers, normalise spaces; keep the words as written."""
+    """Drop bookmark markers and pinyin residue, normalise spaces; keep the words as written."""
     text = _BOOKMARK.sub("", text).replace("\u3000", " ").replace("\xa0", " ")
+    text = _PINYIN.sub("", text)
     text = text.replace("\r", "")
     return re.sub(r"[ \t]+", " ", text).strip()
 
