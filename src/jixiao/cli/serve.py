@@ -105,6 +105,10 @@ def serve_command(
             typer.echo("演示用户（演示密码，仅供本机试用，切勿用于正式环境）：")
             for username, password, label in users:
                 typer.echo(f"  {username:<10} {password:<22} {label}")
+        if os.environ.get("JIXIAO_PDF_WARM") == "1":  # opt-in: a LibreOffice stays running
+            from jixiao.reports import pdf
+
+            pdf.keep_warm()  # PDFs are asked for again and again: no cold LibreOffice each time
         typer.echo(f"jixiao 工作台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
             server.run()
