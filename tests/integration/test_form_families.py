@@ -476,3 +476,31 @@ def test_two_row_amount_header(tmp_path: Path) -> None:
 
 def test_two_row_amount_header_rate(tmp_path: Path) -> None:
     twin(tmp_path, TWO_ROW_AMOUNTS, (3, 6, "90%"), ("90", "95"))
+
+
+# 资金分配表 with a 合计 column before the columns it adds up, one line per county.
+ALLOCATION_COLUMNS = [
+    [M("衔接资金分配表", cols=5)],
+    ["序号", "县（区）", "合计", "中央资金", "省级资金"],
+    [1, "甲县", 120, 100, 20],
+    [2, "乙县", 85.5, 70, 15.5],
+    [M("合计", cols=2), None, 205.5, 170, 35.5],
+]
+
+
+def test_allocation_total_column(tmp_path: Path) -> None:
+    twin(tmp_path, ALLOCATION_COLUMNS, (3, 3, 75), ("90.5", "85.5"))
+
+
+# 资金投入 by source as columns, the 合计 column last, one line per kind of figure.
+SOURCES_AS_COLUMNS = [
+    [M("衔接推进乡村振兴补助资金绩效目标自评表", cols=5)],
+    ["资金投入情况（万元）", "中央", "省级", "市县", "合计"],
+    ["预算数", 600, 300, 100, 1000],
+    ["执行数", 570, 270, 90, 930],
+    ["执行率", "95%", "90%", "90%", "93%"],
+]
+
+
+def test_sources_as_columns(tmp_path: Path) -> None:
+    twin(tmp_path, SOURCES_AS_COLUMNS, (3, 4, 940), ("940", "930"))

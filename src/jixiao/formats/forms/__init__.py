@@ -15,7 +15,12 @@ from pathlib import Path
 
 from jixiao.core.checks import Finding
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.forms.amounts import check_table, read_tables, side_by_side_totals
+from jixiao.formats.forms.amounts import (
+    check_table,
+    column_totals,
+    read_tables,
+    side_by_side_totals,
+)
 from jixiao.formats.forms.cells import Sheet, label, load
 from jixiao.formats.forms.grades import check_grade, check_stated_total
 from jixiao.formats.forms.indicators import find_header, read_table
@@ -72,10 +77,10 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
                 money_rate = table.rate
-        side = side_by_side_totals(sheet)
+        side = side_by_side_totals(sheet) + column_totals(sheet)
         for r, found in side:
             review.findings += found
-            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（总额与其中各项并列）")
+            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（合计与各项并列）")
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,

@@ -496,3 +496,69 @@ def side_by_side_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                 ))
             out.append((r, found))
     return out
+
+
+_NOT_A_PART = ("序号", "编号", "行次", "排名", "年度", "年份")
+
+
+def column_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
+    """A 合计 column beside the columns it adds up, row by row: "单位 | 合计 | 中央资金 |
+    省级资金" or "中央 | 省级 | 市县 | 合计". On each row below holding figures, the 合计 cell
+    equals the sum of the parts (rows naming a 率 are skipped). Returns (header, findings)."""
+    out: list[tuple[int, list[Finding]]] = []
+    for r in range(len(sheet.rows) - 1):
+        for c in range(sheet.width(r)):
+            head = text(sheet.cell(r, c))
+            if not is_total_label(head) or number(sheet.cell(r, c)) is not None:
+                continue
+            if text(sheet.cell(r, c + 1)).startswith(PART_PREFIX):
+                continue  # 资金总额 | 其中：…: side_by_side_totals
+            for step_ in (1, -1):
+                cols = _part_columns(sheet, r, c, step_)
+                if len(cols) >= 2:
+                    out.append((r, _check_rows(sheet, r, c, cols)))
+                    break
+    return out
+
+
+def _part_columns(sheet: Sheet, r: int, c: int, step_: int) -> list[int]:
+    cols: list[int] = []
+    k = c + step_
+    while 0 <= k < sheet.width(r):
+        cell = sheet.cell(r, k)
+        name = label(cell)
+        if is_blank(cell) or number(cell) is not None or is_total_label(text(cell)) \
+                or name in _NOT_A_PART or "率" in name or number(sheet.cell(r + 1, k)) is None:
+            break
+        cols.append(k)
+        k += step_
+    return cols
+
+
+def _check_rows(sheet: Sheet, r: int, c: int, cols: list[int]) -> list[Finding]:
+    out: list[Finding] = []
+    names = "、".join(label(sheet.cell(r, k)) for k in cols)
+    for row in range(r + 1, min(r + 60, len(sheet.rows))):
+        stated = number(sheet.cell(row, c))
+        if stated is None:
+            if is_blank(sheet.cell(row, c)):
+                continue
+            break
+        if stated.percent or any("率" in text(sheet.cell(row, k)) for k in range(c)):
+            continue
+        values = [number(sheet.cell(row, k)) for k in cols]
+        if any(v is not None and v.percent for v in values):
+            continue
+        present = [v.value for v in values if v is not None]
+        if len(present) < 2:
+            continue
+        got = sum(present, Decimal(0))
+        n = max(places(v) for v in [stated.value, *present])
+        if agrees(stated.value, got, n):
+            continue
+        out.append(finding(
+            "form.total", severity_of(stated.value, got, n), sheet.ref(row, c), got,
+            stated.value, f"第{row + 1}行 {label(sheet.cell(r, c))}：所列 {shown(stated.value)}，"
+            f"{names} 之和为 {fmt(got, n)}（{'+'.join(shown(v) for v in present)}），两者不符",
+        ))
+    return out
