@@ -105,6 +105,7 @@ def test_the_done_when_walk(browser: Any, live_server: Any, demo_fund: Any,
     page.set_input_files("#evidence-file", str(evidence))
     page.click("#upload-evidence")
     page.wait_for_selector("#evidence-link")
+    page.once("dialog", lambda dialog: dialog.accept())  # 销号 asks for confirmation
     page.click("#close-item")
     page.wait_for_selector("#item-status:has-text('已销号')")
 

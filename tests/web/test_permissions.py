@@ -8,7 +8,9 @@ import pytest
 
 from jixiao.web.funds.models import Project, Recipient
 
-FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/", "rectification/", "audit/"]
+FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/", "audit/"]
+# The ledger (rectification/) is open to every role of the fund: a city, county or work team
+# sees its own items there (tests/web/test_rectification_scope.py).
 
 # role → may read the whole fund
 FULL = {"admin": True, "unit": True, "reviewer": True, "jiangmen": False, "tiandeng": False,
@@ -20,6 +22,12 @@ FULL = {"admin": True, "unit": True, "reviewer": True, "jiangmen": False, "tiand
 def test_fund_pages_by_role(login: Any, demo: Any, username: str, page: str) -> None:
     status = login(username).get(f"/funds/{demo.pk}/{page}").status_code
     assert status == (200 if FULL[username] else 403)
+
+
+@pytest.mark.parametrize("username", list(FULL))
+def test_the_ledger_opens_for_every_role_of_the_fund(login: Any, demo: Any,
+                                                     username: str) -> None:
+    assert login(username).get(f"/funds/{demo.pk}/rectification/").status_code == 200
 
 
 @pytest.mark.parametrize("username", list(FULL))

@@ -103,7 +103,7 @@ def test_exports_are_formula_injection_safe(login: Any, demo: Any, user: Any) ->
 
     item = RectificationItem.objects.filter(fund=demo).first()
     usecases.update_item(user("admin"), item.pk, item.version,
-                         {"responsible_unit": "=cmd|'/c calc'!A1"})
+                         {"responsible_person": "=cmd|'/c calc'!A1"})
     url = f"/funds/{demo.pk}/rectification/export.csv"
     body = login("admin").get(url).content.decode("utf-8-sig")
     assert "'=cmd" in body

@@ -63,6 +63,12 @@ def scope(user: Any, fund: Fund) -> set[int]:
     """Ids of the recipients whose pages the user may read."""
     if can_view_fund(user, fund):
         return set(fund.recipients.values_list("id", flat=True))
+    return own_scope(user, fund)
+
+
+def own_scope(user: Any, fund: Fund) -> set[int]:
+    """Ids of the recipients the user's own city/county/team memberships cover: the
+    recipient itself and, for a city, its counties (whatever fund-wide roles they hold)."""
     roots = [ms.recipient for ms in memberships(user)
              if ms.role in SCOPED and ms.recipient is not None and ms.recipient.fund_id == fund.id]
     if not roots:
@@ -123,3 +129,37 @@ def can_view_audit(user: Any, fund: Fund) -> bool:
 
 def can_import(user: Any) -> bool:
     return is_admin(user) or any(ms.role == UNIT for ms in memberships(user))
+
+
+# --- the rectification ledger (整改台账) -----------------------------------------------------
+# Fund editors (省级管理员, 预算单位) create, assign, edit and close (销号) items; reviewers and
+# other fund-wide readers read them all; a city, county or work team reads the items whose
+# responsible unit is within its own scope and updates their progress and evidence.
+
+
+def can_open_ledger(user: Any, fund: Fund) -> bool:
+    """The ledger page: fund-wide readers, and any user bound to a recipient of the fund."""
+    return can_view_fund(user, fund) or bool(own_recipients(user, fund))
+
+
+def ledger_units(user: Any, fund: Fund) -> set[int] | None:
+    """The responsible units (recipient ids) whose items the user sees; None: every item."""
+    return None if can_view_fund(user, fund) else own_scope(user, fund)
+
+
+def can_view_ledger_item(user: Any, fund: Fund, recipient_id: int | None) -> bool:
+    units = ledger_units(user, fund)
+    return units is None or (recipient_id is not None and recipient_id in units)
+
+
+def can_edit_ledger(user: Any, fund: Fund) -> bool:
+    """Create, assign, edit every field, carry over and 销号."""
+    return can_edit_fund(user, fund)
+
+
+def can_report_progress(user: Any, fund: Fund, recipient_id: int | None) -> bool:
+    """Progress, rectified amount, status short of 销号 and evidence of one item: the fund's
+    editors, and the responsible unit's own users (a city also for its counties)."""
+    if can_edit_fund(user, fund):
+        return True
+    return recipient_id is not None and recipient_id in own_scope(user, fund)

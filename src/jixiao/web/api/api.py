@@ -5,14 +5,16 @@ operation declares its response schema (`api.schemas`); a refusal answers its st
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import File, NinjaAPI, Schema, Status
+from ninja import Field, File, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
@@ -21,6 +23,7 @@ from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import ApiToken
 from jixiao.web.api.schemas import (
+    CarryOverOut,
     Error,
     FundEvaluationOut,
     FundListItemOut,
@@ -28,6 +31,7 @@ from jixiao.web.api.schemas import (
     PaymentImportOut,
     ProjectOut,
     RecipientOut,
+    RectificationItemOut,
     RectificationOut,
     SubmissionOut,
 )
@@ -36,8 +40,10 @@ from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
 from jixiao.web.funds.models import Indicator, PaymentImport, Project, Recipient, Submission
 from jixiao.web.funds.presenter import indicator_paths
-from jixiao.web.kernel.errors import Code, Refusal, Refused
+from jixiao.web.kernel.errors import Code, NotFound, Refusal, Refused
+from jixiao.web.rectification import queries as ledger_queries
 from jixiao.web.rectification import rules
+from jixiao.web.rectification import usecases as ledger
 from jixiao.web.rectification.models import RectificationItem
 
 
@@ -206,25 +212,114 @@ def act_on_submission(request: HttpRequest, submission_id: int, action: str,
     return _submission(operations[action]())
 
 
-@api.get("/funds/{fund_id}/rectification", summary="整改台账（含按状态计数与逾期标志）",
+# --- the rectification ledger (整改台账) --------------------------------------------------
+
+
+def _ledger_item(i: RectificationItem, today: dt.date) -> dict[str, Any]:
+    return {
+        "id": i.pk, "fund": i.fund_id, "number": i.number, "source": i.source,
+        "problem": i.problem, "amount": plain(i.amount),
+        "rectified_amount": plain(i.rectified_amount), "indicator": i.indicator,
+        "deduction": plain(i.deduction), "measures": i.measures, "recipient": i.recipient_id,
+        "responsible_unit": i.responsible_unit, "responsible_person": i.responsible_person,
+        "deadline": plain(i.deadline), "progress": i.progress, "status": i.status,
+        "closed_on": plain(i.closed_on), "has_evidence": bool(i.evidence),
+        "overdue": rules.is_overdue(i, today), "version": i.version,
+        "carried_from": i.carried_from_id,
+    }
+
+
+@api.get("/funds/{fund_id}/rectification",
+         summary="整改台账：按状态计数、筛选（q、status、unit、source、overdue）、合计与分页（page）",
          response={200: RectificationOut, **READ})
 def get_rectification(request: HttpRequest, fund_id: int) -> dict[str, Any]:
-    fund = fund_for(_user(request), fund_id)
-    items: list[RectificationItem] = list(fund.rectification_items.all())
+    user = _user(request)
+    fund = ledger_queries.ledger_fund(user, fund_id)
     today = timezone.localdate()
+    items = list(ledger_queries.visible(user, fund))
+    shown = list(ledger_queries.Filters.from_query(request.GET).apply(
+        ledger_queries.visible(user, fund), today))
+    page = Paginator(shown, ledger_queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    sums = ledger_queries.totals(shown)
     return {
-        "total": len(items),
-        "counts": rules.counts_by_status(items),
-        "items": [{
-            "id": i.pk, "number": i.number, "source": i.source, "problem": i.problem,
-            "amount": plain(i.amount), "rectified_amount": plain(i.rectified_amount),
-            "indicator": i.indicator, "deduction": plain(i.deduction),
-            "measures": i.measures, "responsible_unit": i.responsible_unit,
-            "deadline": plain(i.deadline), "status": i.status,
-            "closed_on": plain(i.closed_on), "has_evidence": bool(i.evidence),
-            "overdue": rules.is_overdue(i, today),
-        } for i in items],
+        "total": len(items), "counts": rules.counts_by_status(items), "matched": len(shown),
+        "amount_total": plain(sums.amount), "rectified_total": plain(sums.rectified),
+        "page": page.number, "pages": page.paginator.num_pages,
+        "page_size": ledger_queries.PAGE_SIZE,
+        "items": [_ledger_item(i, today) for i in page],
     }
+
+
+class LedgerItemIn(Schema):
+    """An item's fields as on the page; money and points as decimal text."""
+
+    problem: str
+    source: str = "自评"
+    amount: str | None = None
+    rectified_amount: str | None = None
+    indicator: str = ""
+    deduction: str | None = None
+    measures: str = ""
+    recipient: int | None = None
+    responsible_person: str = ""
+    deadline: str | None = None
+    progress: str = ""
+    status: str = "未整改"
+
+
+class LedgerItemPatch(Schema):
+    version: int
+    changes: dict[str, Any] = Field(
+        description="要修改的字段；责任单位的用户只能改 progress、rectified_amount、status")
+
+
+class CarryOverIn(Schema):
+    to_fund: int | None = Field(default=None, description="目标资金；默认为同名资金的下一年度")
+
+
+@api.post("/funds/{fund_id}/rectification", summary="新增问题（资金的编辑者）",
+          response={201: RectificationItemOut, **WRITE})
+def create_ledger_item(request: HttpRequest, fund_id: int, body: LedgerItemIn) -> Any:
+    user = _user(request)
+    fund = fund_for(user, fund_id)
+    item = ledger.create_item(user, fund, body.dict())
+    return Status(201, _ledger_item(item, timezone.localdate()))
+
+
+@api.patch("/rectification/{item_id}",
+           summary="修改问题（须带版本号）：编辑者改全部字段，责任单位改进展",
+           response={200: RectificationItemOut, **WRITE})
+def patch_ledger_item(request: HttpRequest, item_id: int, body: LedgerItemPatch) -> Any:
+    user = _user(request)
+    found = get_object_or_404(RectificationItem.objects.select_related("fund"), pk=item_id)
+    ledger_queries.item_for(user, ledger_queries.ledger_fund(user, found.fund_id), found.pk)
+    item = ledger.update_item(user, found.pk, body.version, body.changes)
+    return _ledger_item(item, timezone.localdate())
+
+
+@api.post("/rectification/{item_id}/close", summary="销号（资金的编辑者；须已上传佐证材料）",
+          response={200: RectificationItemOut, **WRITE})
+def close_ledger_item(request: HttpRequest, item_id: int) -> Any:
+    user = _user(request)
+    found = get_object_or_404(RectificationItem.objects.select_related("fund"), pk=item_id)
+    ledger_queries.item_for(user, ledger_queries.ledger_fund(user, found.fund_id), found.pk)
+    return _ledger_item(ledger.close_item(user, found.pk), timezone.localdate())
+
+
+@api.post("/funds/{fund_id}/rectification/carry-over",
+          summary="把未销号的问题结转到同名资金的以后年度",
+          response={200: CarryOverOut, **WRITE})
+def carry_over_ledger(request: HttpRequest, fund_id: int, body: CarryOverIn) -> Any:
+    user = _user(request)
+    fund = fund_for(user, fund_id, edit=True)
+    target = (fund_for(user, body.to_fund, edit=True) if body.to_fund is not None
+              else ledger.later_fund(fund))
+    if target is None:
+        raise NotFound(Code.NOT_FOUND, gettext("没有同名资金的以后年度，无法结转"))
+    created = ledger.carry_over(user, fund, target)
+    today = timezone.localdate()
+    return {"from_fund": fund.pk, "to_fund": target.pk,
+            "created": [_ledger_item(i, today) for i in created]}
 
 
 # --- payment ledgers (支付台账): the import page's upload, job page and progress -------------

@@ -85,26 +85,44 @@ class RecipientOut(Schema):
 
 class RectificationItemOut(Schema):
     id: int
+    fund: int
     number: int
     source: str
     problem: str
     amount: DecimalText | None
     rectified_amount: DecimalText | None
-    indicator: str
-    deduction: DecimalText | None
+    indicator: str = Field(description="关联指标：本资金指标的路径，如 产出/质量指标")
+    deduction: DecimalText | None = Field(description="扣分：该指标记录的扣分之一")
     measures: str
-    responsible_unit: str
+    recipient: int | None = Field(description="责任单位（本资金单位的 id；空为预算单位本身）")
+    responsible_unit: str = Field(description="责任单位名称")
+    responsible_person: str
     deadline: str | None = Field(description="ISO 日期")
+    progress: str
     status: str
     closed_on: str | None = Field(description="ISO 日期")
     has_evidence: bool
     overdue: bool
+    version: int = Field(description="版本号；修改时须带上（乐观锁）")
+    carried_from: int | None = Field(description="由上年度哪个问题结转而来（问题 id）")
 
 
 class RectificationOut(Schema):
-    total: int
-    counts: dict[str, int] = Field(description="按状态计数（含 0）")
-    items: list[RectificationItemOut]
+    total: int = Field(description="可见的问题数")
+    counts: dict[str, int] = Field(description="按状态计数（含 0），合计等于 total")
+    matched: int = Field(description="符合筛选条件的问题数")
+    amount_total: DecimalText = Field(description="符合筛选条件的问题的涉及金额合计")
+    rectified_total: DecimalText = Field(description="符合筛选条件的问题的已整改金额合计")
+    page: int
+    pages: int
+    page_size: int
+    items: list[RectificationItemOut] = Field(description="本页的问题（每页 50 项）")
+
+
+class CarryOverOut(Schema):
+    from_fund: int
+    to_fund: int
+    created: list[RectificationItemOut] = Field(description="本次结转新建的问题")
 
 
 class ImportProblemOut(Schema):

@@ -35,7 +35,7 @@ from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Refusal
 from jixiao.web.kernel.pages import attempt, go, status_of
 from jixiao.web.kernel.redirects import safe_next
-from jixiao.web.rectification import rules as rectification_rules
+from jixiao.web.rectification import queries as rectification_queries
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
@@ -62,11 +62,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"fund": fund, "problem": problem,
                                "can_edit": perm.can_edit_fund(request.user, fund)}
     context.update(shown)
-    items = list(fund.rectification_items.all())
-    context["rectification_counts"] = rectification_rules.counts_by_status(items)
-    context["rectification_overdue"] = sum(
-        rectification_rules.is_overdue(i, timezone.localdate()) for i in items
-    )
+    context["rectification"] = rectification_queries.dashboard_card(fund, timezone.localdate())
     payment_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
     context["payment_execution"] = presenter.payment_execution(payment_import.latest_done(fund))
     return render(request, "funds/dashboard.html", context)

@@ -39,6 +39,12 @@ class RectificationItem(models.Model):
     indicator = models.CharField("关联指标", max_length=300, blank=True)
     deduction = DecimalText("扣分", null=True, blank=True)
     measures = models.TextField("整改措施", blank=True)
+    # The responsible unit: a recipient of the fund (its city/county/team users see and update
+    # the item), or none (the budget unit itself). `responsible_unit` keeps its display name.
+    recipient = models.ForeignKey(
+        "funds.Recipient", verbose_name="责任单位", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="rectification_items",
+    )
     responsible_unit = models.CharField("责任单位", max_length=200, blank=True)
     responsible_person = models.CharField("责任人", max_length=100, blank=True)
     deadline = models.DateField("整改时限", null=True, blank=True)
@@ -47,6 +53,11 @@ class RectificationItem(models.Model):
     closed_on = models.DateField("销号日期", null=True, blank=True)
     evidence = models.FileField("佐证材料", upload_to="evidence/%Y/", blank=True)
     evidence_name = models.CharField(max_length=200, blank=True)
+    # The same problem in the previous fund-year, when it was carried over (not 销号 at year end).
+    carried_from = models.ForeignKey(
+        "self", verbose_name="上年度问题", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,16 +19,30 @@ from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier, walk_indicators
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
-from jixiao.web.funds.models import Fund
+from jixiao.web.funds.codec import decode
+from jixiao.web.funds.models import Fund, Recipient
+from jixiao.web.funds.presenter import indicator_paths
 from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.limits import check_fields
 from jixiao.web.kernel.versioning import check_version, row_for_update, save_versioned
 from jixiao.web.rectification.models import RectificationItem
 from jixiao.web.rectification.rules import CLOSED, STATUSES
 
+# What an item's form and the API write. `recipient` is the responsible unit (an id of one of
+# the fund's recipients, or empty for the budget unit itself); `responsible_unit` follows it.
 EDIT_FIELDS = [
-    "source", "problem", "amount", "rectified_amount", "indicator", "measures",
-    "responsible_unit", "responsible_person", "deadline", "progress", "status",
+    "source", "problem", "amount", "rectified_amount", "indicator", "deduction", "measures",
+    "recipient", "responsible_person", "deadline", "progress", "status",
+]
+# What the responsible unit's own users (city, county, work team) may change.
+PROGRESS_FIELDS = ["progress", "rectified_amount", "status"]
+# What the audit entry shows (the unit as id and name).
+AUDIT_FIELDS = [*(f for f in EDIT_FIELDS if f != "recipient"), "recipient_id", "responsible_unit"]
+# What carries over into the next fund-year with an open problem.
+CARRIED_FIELDS = [
+    "problem_code", "source", "problem", "amount", "rectified_amount", "indicator", "deduction",
+    "measures", "responsible_unit", "responsible_person", "deadline", "progress", "status",
 ]
 
 
@@ -56,46 +71,131 @@ def _item(pk: int) -> RectificationItem:
     return row_for_update(RectificationItem.objects.select_related("fund"), pk)
 
 
-def _label(item: RectificationItem, name: str) -> str:
-    return str(getattr(item._meta.get_field(name), "verbose_name", name))
+def _label(name: str) -> str:
+    return str(getattr(RectificationItem._meta.get_field(name), "verbose_name", name))
 
 
 def _closed() -> Refused:
     return Refused(Code.CLOSED, gettext("已销号的问题不能再修改"))
 
 
+def indicator_deductions(fund: Fund) -> dict[str, list[Decimal]]:
+    """The fund's indicators by path, each with the points of its recorded deductions: what
+    关联指标 and 扣分 may be chosen from."""
+    out: dict[str, list[Decimal]] = {}
+    for path, row in indicator_paths(fund).items():
+        points = [d.get("points") for d in decode(row.deductions) or []
+                  if isinstance(d, dict)]
+        out[path] = [Decimal(p) for p in points if isinstance(p, Decimal | int | str)]
+    return out
+
+
+def _recipient(fund: Fund, value: Any) -> Recipient | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    rid = value if isinstance(value, int) and not isinstance(value, bool) else (
+        inputs.identifier(value) if isinstance(value, str) else None)
+    found = fund.recipients.filter(pk=rid).first() if rid is not None else None
+    if found is None:
+        raise Refused(Code.INVALID_VALUE, gettext("责任单位：不是本资金的单位"))
+    return found
+
+
+def _parse(fund: Fund, name: str, value: Any) -> Any:
+    """One field's value as typed, parsed or refused (the field named in the message)."""
+    if name in ("amount", "rectified_amount"):
+        return inputs.decimal(_label(name), value, required=False)
+    if name == "deduction":
+        return inputs.decimal(_label(name), value, required=False, maximum=inputs.SCORE_LIMIT)
+    if name == "deadline":
+        return inputs.date(_label(name), value)
+    if name == "source":
+        return inputs.choice(_label(name), value, vocabulary.PROBLEM_SOURCES)
+    if name == "status":
+        return inputs.choice(_label(name), value, STATUSES)
+    if name == "recipient":
+        return _recipient(fund, value)
+    # A browser sends a textarea's line breaks as CRLF: store them as the import does.
+    return inputs.text(value, _label(name)).replace("\r\n", "\n")
+
+
+def _apply(user: Any, item: RectificationItem, changes: dict[str, Any]) -> None:
+    """Set the changed fields on ``item`` and check the item as a whole; a responsible unit's
+    user may change only `PROGRESS_FIELDS` (anything else changed is refused)."""
+    fund = item.fund
+    editor = perm.can_edit_ledger(user, fund)
+    touched: set[str] = set()
+    for name in EDIT_FIELDS:
+        if name not in changes:
+            continue
+        value = _parse(fund, name, changes[name])
+        if value == getattr(item, name):
+            continue
+        if not editor and name not in PROGRESS_FIELDS:
+            raise PermissionDenied
+        setattr(item, name, value)
+        touched.add(name)
+    if "recipient" in touched or not item.responsible_unit:
+        item.responsible_unit = item.recipient.name if item.recipient else fund.budget_unit
+    if not item.problem:
+        raise Refused(Code.REQUIRED, gettext("%(field)s：不能为空") % {"field": _label("problem")})
+    if item.status == CLOSED and "status" in touched:
+        raise Refused(Code.WRONG_STATUS, gettext("销号请使用“销号”操作（须先上传佐证材料）"))
+    if touched & {"indicator", "deduction"}:
+        choices = indicator_deductions(fund)
+        if item.indicator and item.indicator not in choices:
+            raise Refused(Code.INVALID_VALUE, gettext("关联指标：本资金没有指标“%(path)s”")
+                          % {"path": item.indicator[:100]})
+        if item.deduction is not None and item.deduction not in choices.get(item.indicator, []):
+            raise Refused(Code.INVALID_VALUE,
+                          gettext("扣分：应为所选关联指标记录的扣分之一"))
+    if (item.amount is not None and item.rectified_amount is not None
+            and not Decimal(0) <= item.rectified_amount <= item.amount):
+        raise Refused(Code.OUT_OF_RANGE, gettext("已整改金额应在 0 与涉及金额之间"))
+    if item.rectified_amount is not None and item.rectified_amount < 0:
+        raise Refused(Code.NEGATIVE, gettext("已整改金额不能为负数"))
+
+
+def _values(item: RectificationItem) -> dict[str, Any]:
+    return {k: getattr(item, k) for k in (*EDIT_FIELDS, "responsible_unit")}
+
+
+@transaction.atomic
+def create_item(user: Any, fund: Fund, values: dict[str, Any]) -> RectificationItem:
+    """A new problem entered on the web by the fund's editors; numbered after the last."""
+    if not perm.can_edit_ledger(user, fund):
+        raise PermissionDenied
+    Fund.objects.select_for_update().filter(pk=fund.pk).first()  # one numbering at a time
+    item = RectificationItem(fund=fund, status="未整改", responsible_unit="")
+    if not values.get("status"):
+        values = {**values, "status": "未整改"}
+    if values.get("status") == CLOSED:
+        raise Refused(Code.WRONG_STATUS, gettext("销号请使用“销号”操作（须先上传佐证材料）"))
+    _apply(user, item, {k: v for k, v in values.items() if k in EDIT_FIELDS})
+    last = fund.rectification_items.aggregate(n=Max("number"))["n"] or 0
+    item.number = last + 1
+    check_fields(item)
+    item.save()
+    record(user, "rectification.create", item, fund=fund, after=snapshot(item, AUDIT_FIELDS))
+    return item
+
+
 @transaction.atomic
 def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> RectificationItem:
+    """Edit an item: every field for the fund's editors, progress for the responsible unit."""
     item = _item(pk)
-    if not perm.can_edit_fund(user, item.fund):
+    if not perm.can_report_progress(user, item.fund, item.recipient_id):
         raise PermissionDenied
     check_version(item, version)
     if item.status == CLOSED:
         raise _closed()
-    before = snapshot(item, EDIT_FIELDS)
-    for name, value in changes.items():
-        if name not in EDIT_FIELDS:
-            continue
-        if name in ("amount", "rectified_amount"):
-            setattr(item, name, inputs.decimal(_label(item, name), value, required=False))
-        elif name == "deadline":
-            item.deadline = inputs.date(_label(item, name), value)
-        elif name == "source":
-            item.source = inputs.choice(_label(item, name), value, vocabulary.PROBLEM_SOURCES)
-        else:
-            setattr(item, name, inputs.text(value))
-    if item.status not in STATUSES:
-        raise Refused(Code.INVALID_VALUE, gettext("状态取值不正确"))
-    if item.status == CLOSED:
-        raise Refused(Code.WRONG_STATUS, gettext("销号请使用“销号”操作（须先上传佐证材料）"))
-    if (item.amount is not None and item.rectified_amount is not None
-            and not Decimal(0) <= item.rectified_amount <= item.amount):
-        raise Refused(Code.OUT_OF_RANGE, gettext("已整改金额应在 0 与涉及金额之间"))
-    after = snapshot(item, EDIT_FIELDS)
+    before = snapshot(item, AUDIT_FIELDS)
+    _apply(user, item, changes)
+    after = snapshot(item, AUDIT_FIELDS)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
         return item
-    save_versioned(item, {k: getattr(item, k) for k in EDIT_FIELDS}, version)
+    save_versioned(item, _values(item), version)
     record(user, "rectification.update", item, fund=item.fund,
            before={k: before[k] for k in changed}, after=changed)
     return item
@@ -104,7 +204,7 @@ def update_item(user: Any, pk: int, version: int, changes: dict[str, Any]) -> Re
 @transaction.atomic
 def attach_evidence(user: Any, pk: int, upload: UploadedFile[bytes]) -> RectificationItem:
     item = _item(pk)
-    if not perm.can_edit_fund(user, item.fund):
+    if not perm.can_report_progress(user, item.fund, item.recipient_id):
         raise PermissionDenied
     if item.status == CLOSED:
         raise _closed()
@@ -120,9 +220,9 @@ def attach_evidence(user: Any, pk: int, upload: UploadedFile[bytes]) -> Rectific
 
 @transaction.atomic
 def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> RectificationItem:
-    """销号: only with evidence on file."""
+    """销号: the fund's editors only, and only with evidence on file."""
     item = _item(pk)
-    if not perm.can_edit_fund(user, item.fund):
+    if not perm.can_edit_ledger(user, item.fund):
         raise PermissionDenied
     if item.status == CLOSED:
         raise Refused(Code.CLOSED, gettext("该问题已销号"))
@@ -134,3 +234,44 @@ def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> Rectific
     record(user, "rectification.close", item, fund=item.fund, before=before,
            after={"status": CLOSED, "closed_on": day.isoformat()})
     return item
+
+
+def later_fund(fund: Fund) -> Fund | None:
+    """The next fund-year of the same fund name, if there is one."""
+    return Fund.objects.filter(name=fund.name, year__gt=fund.year).order_by("year", "pk").first()
+
+
+@transaction.atomic
+def carry_over(user: Any, from_fund: Fund, to_fund: Fund) -> list[RectificationItem]:
+    """Copy the problems not 销号 in ``from_fund`` into ``to_fund`` (a later year of the same
+    fund name): status, progress, amounts, measures, deadline and the responsible unit (the
+    recipient with the same code in the new year), each linked to the item it continues
+    (`carried_from`). An item carried once is not carried again. Evidence stays with the old
+    item (reachable through the link); 销号 in the new year needs evidence of its own."""
+    if not (perm.is_admin(user) or (perm.can_edit_ledger(user, from_fund)
+                                    and perm.can_edit_ledger(user, to_fund))):
+        raise PermissionDenied
+    if to_fund.name != from_fund.name or to_fund.year <= from_fund.year:
+        raise Refused(Code.INVALID_VALUE,
+                      gettext("只能结转到同名资金的以后年度"))
+    Fund.objects.select_for_update().filter(pk=to_fund.pk).first()
+    done = set(to_fund.rectification_items.filter(carried_from__isnull=False)
+               .values_list("carried_from_id", flat=True))
+    units = {r.code: r for r in to_fund.recipients.all()}
+    number = to_fund.rectification_items.aggregate(n=Max("number"))["n"] or 0
+    created = []
+    for old in from_fund.rectification_items.select_related("recipient").exclude(status=CLOSED):
+        if old.pk in done:
+            continue
+        number += 1
+        new = RectificationItem(fund=to_fund, number=number, carried_from=old,
+                                **{k: getattr(old, k) for k in CARRIED_FIELDS})
+        new.recipient = units.get(old.recipient.code) if old.recipient else None
+        if old.recipient and new.recipient is None:
+            new.responsible_unit = old.responsible_unit
+        new.save()
+        record(user, "rectification.carry_over", new, fund=to_fund,
+               before={"fund": str(from_fund), "number": old.number, "item": old.pk},
+               after=snapshot(new, AUDIT_FIELDS))
+        created.append(new)
+    return created
