@@ -82,3 +82,11 @@ def test_score_items_without_weights_against_the_stated_total() -> None:
                       "scores.children_sum") == ["error"]
     # Far off: only some indicators are listed; nothing is said.
     assert severities(SCORED.replace("评价分90分", "评价分60分"), "scores.children_sum") == []
+
+
+def test_grades_in_their_common_phrasings() -> None:
+    assert severities("经评价，自评得分为91分，评价结果为优秀。", "grade.stated") == []
+    assert severities("经评价，自评得分为96分，评价结果为良好。", "grade.stated") == ["error"]
+    assert severities("整体绩效自评分75分，自评结果为“优秀”。", "grade.stated") == ["error"]
+    assert severities("综合评价得分80.10分，评价等次为“良”。", "grade.stated") == []
+    assert severities("项目自評得分72.5分，綜合評價等級為“優”。", "grade.stated") == ["error"]

@@ -23,6 +23,7 @@ from decimal import Decimal
 from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
 from jixiao.audit.headings import parse_heading
 from jixiao.audit.text import Document, Paragraph
+from jixiao.audit.vocabulary import fold
 from jixiao.core.checks import Comparison, Finding
 from jixiao.core.dossier import GradeBand
 from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
@@ -36,8 +37,11 @@ _RATE = re.compile(r"得分率(?:为|是|达)?" + _NUM + r"[%％]")
 _RATE_BASE = re.compile(r"按" + _NUM + r"分计算得分率")
 _DEDUCT = re.compile(r"扣(?:除|减)?" + _NUM + r"分")
 _ITEM = re.compile(r"^[一二三四五六七八九十]是")
-_TOTAL = re.compile(r"(?:绩效)?(?:自评|评价|综合)?总?得分(?:为|是)?" + _NUM + r"分")
-_GRADE = re.compile(r"(?:绩效|评价|自评)?等级(?:为|是|评定为)?[“\"『「]?([优良中差])")
+_TOTAL = re.compile(r"(?:(?:绩效)?(?:自评|评价|综合)?总?得分|(?:自评|评价)分)(?:为|是)?" + _NUM
+                    + r"分")
+# "绩效等级为“优”", "评价等次为“良”", "评价结果为良好", "自评结果为“优秀”", "评定等级：优".
+_GRADE = re.compile(r"(?:(?:绩效|评价|自评|综合评价)?等[级次]|(?:评价|自评)结果)"
+                    r"(?:为|是|评定为|：|:)?[“\"『「]?([优良中差])")
 # A sentence announcing a recomputation ("按评分规则重新计算，总得分为…") is a cross-check of
 # the total, not the total the report states.
 _RECOMPUTED = re.compile(r"重新计算|重算|按评分规则")
@@ -171,8 +175,9 @@ def stated_totals(doc: Document) -> list[StatedTotal]:
         for s in sentences(p.text):
             if _RECOMPUTED.search(s.text):
                 continue  # "按评分规则重新计算，总得分为…": a cross-check, not the stated total
-            g = _GRADE.search(s.text)
-            t = _TOTAL.search(s.text)
+            words = fold(s.text)  # traditional script read as simplified (same offsets)
+            g = _GRADE.search(words)
+            t = _TOTAL.search(words)
             if t is None or (g is None and "总" not in t.group(0)):
                 continue
             found.append(StatedTotal(p, Decimal(t.group(1)), g.group(1) if g else None,
