@@ -130,7 +130,6 @@ def evaluate(
     """评分并核对：打印表2-1、指标得分和核对发现。"""
     from jixiao.cli.render import print_evaluation, print_review
     from jixiao.core.evaluation import Evaluation
-    from jixiao.formats.evaluation_json import evaluation_dict
 
     ev = judge_or_exit(file, as_json)
     if not isinstance(ev, Evaluation):  # a received form judged without a score
@@ -139,6 +138,8 @@ def evaluate(
         _json(review_dict(ev)) if as_json else print_review(out, ev)
         return
     if as_json:
+        from jixiao.formats.evaluation_json import evaluation_dict  # pydantic models: built on use
+
         _json(evaluation_dict(ev))
     else:
         print_evaluation(out, ev)
@@ -152,7 +153,6 @@ def check(
     """只核对：有错误时退出码为 1，无法读取时为 2。"""
     from jixiao.cli.render import print_findings, print_review
     from jixiao.core.evaluation import Evaluation
-    from jixiao.formats.evaluation_json import evaluation_dict
 
     ev = judge_or_exit(file, as_json)
     if not isinstance(ev, Evaluation):  # a received form judged without a score
@@ -161,6 +161,8 @@ def check(
         _json(review_dict(ev)["findings"]) if as_json else print_review(out, ev)
         raise typer.Exit(1 if ev.errors else 0)
     if as_json:
+        from jixiao.formats.evaluation_json import evaluation_dict
+
         _json(evaluation_dict(ev)["findings"])
     else:
         print_findings(out, ev)
