@@ -113,11 +113,11 @@ def create_user(actor: Any, username: str, role: str, fund_ref: str | int | None
     username = (username or "").strip()
     if not username:
         raise Refused(Code.REQUIRED, _("用户名不能为空"))
+    user = user_model(username=username)
+    check_fields(user, ["username"])  # its column's length, no NUL (before any query)
     if user_model.objects.filter(username=username).exists():
         raise Refused(Code.DUPLICATE, _("用户已存在：%(username)s") % {"username": username})
     resolve(role, fund_ref, recipient_ref)  # refuse before creating anything
-    user = user_model(username=username)
-    check_fields(user, ["username"])  # its column's length, no NUL
     if password is not None:
         try:
             validate_password(password, user)
