@@ -90,3 +90,16 @@ def test_grades_in_their_common_phrasings() -> None:
     assert severities("整体绩效自评分75分，自评结果为“优秀”。", "grade.stated") == ["error"]
     assert severities("综合评价得分80.10分，评价等次为“良”。", "grade.stated") == []
     assert severities("项目自評得分72.5分，綜合評價等級為“優”。", "grade.stated") == ["error"]
+
+
+def test_names_right_after_a_count_of_containers() -> None:
+    text = "中心内设4个职能科室办公室、业务部、信息部、财务部。"
+    assert severities(text, "figure.items") == []
+    assert severities(text.replace("4个", "5个"), "figure.items") == ["warning"]
+    three = "下属事业单位3个，甲中心、乙中心、丙站。"
+    assert severities(three, "figure.items") == []
+    assert severities(three.replace("3个", "4个"), "figure.items") == ["warning"]
+    # A count followed by what was done, not by names.
+    assert severities("实施项目748个，重点巩固“两不愁三保障”和饮水安全成果。", "figure.items") == []
+    # Names of other things, or a list with 等: not read.
+    assert severities("覆盖乡镇4个，东镇、西镇等。", "figure.items") == []

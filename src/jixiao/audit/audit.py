@@ -26,7 +26,13 @@ from typing import Any
 from jixiao.audit.amounts import differences, restated_allocations, section_rates
 from jixiao.audit.claims import Claim, at_paragraph
 from jixiao.audit.headings import check_headings
-from jixiao.audit.lists import counted_parts, line_blocks, names_before_count, score_items
+from jixiao.audit.lists import (
+    counted_parts,
+    line_blocks,
+    named_after_count,
+    names_before_count,
+    score_items,
+)
 from jixiao.audit.relations import conversions, paragraph_claims
 from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
 from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
@@ -131,6 +137,7 @@ def claims(doc: Document) -> list[Claim]:
         out.extend(differences(p))
         out.extend(names_before_count(p))
         out.extend(counted_parts(p))
+        out.extend(named_after_count(p))
     out.extend(conversions(doc))
     out.extend(section_rates(doc))
     out.extend(restated_allocations(doc))

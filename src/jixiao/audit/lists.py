@@ -538,3 +538,43 @@ def score_items(doc: Document) -> Iterator[Claim]:
             f"应等于 {_plain(value)}分）",
             value, listed, places=at, unit="分"),
             clip(q.text, 200), at_paragraph(q))
+
+
+# "内设7个职能科室办公室、甲部、乙部…" / "事业单位2个，甲中心和乙中心。"
+_COUNT_NOUN = re.compile(r"(\d+)\s*(个|项|家|所)")
+
+
+def named_after_count(p: Paragraph) -> Iterator[Claim]:
+    """A count of containers (科室, 单位 … `vocabulary.COUNTED_NOUNS`) followed by their names
+    to the end of the sentence: right after the noun ("7个职能科室办公室、甲部、…") or after a
+    comma when the noun came first ("事业单位3个，甲中心、乙中心、丙站"). Three names or more,
+    split at "、", each short, none with a figure or a quote (a name listed twice counts once).
+    A mismatch is a warning (a reading)."""
+    text = fold(p.text)
+    for m in _COUNT_NOUN.finditer(text):
+        if text[m.start() - 1:m.start()].isdigit():
+            continue
+        after = text[m.end():m.end() + 10]
+        noun = next((w for w in COUNTED_NOUNS if w in after[:8]), None)
+        if noun is not None and re.fullmatch(r"[\u4e00-\u9fff]*", after[:after.find(noun)]):
+            start = m.end() + after.find(noun) + len(noun)
+        elif any(text[max(0, m.start() - 4):m.start()].endswith(w) for w in COUNTED_NOUNS) \
+                and text[m.end():m.end() + 1] in "，,":
+            start = m.end() + 1
+        else:
+            continue
+        stop = min((i for i in (text.find("。", start), text.find("；", start)) if i >= 0),
+                   default=len(text))
+        body = text[start:stop]
+        if not body or body[0] in "，,、：:即分" or re.search(r"\d", body) or "等" in body \
+                or "，" in body or "," in body or len(body) > 300 or re.search(r"[“”\"]", body):
+            continue  # (即 / 分别为 lists: `relations.listed_counts`)
+        names = [x.strip() for x in body.split("、")]
+        if len(names) < 3 or any(not x or len(x) > 20 for x in names):
+            continue
+        stated = Decimal(m.group(1))
+        count = len(set(names)) if len(set(names)) == stated else len(names)
+        yield Claim(Comparison(
+            "figure.items", p.where, f"所列个数（其后列举的{noun or '单位'}名称个数）",
+            Decimal(count), stated, places=0, unit=m.group(2), severity="warning"),
+            clip(p.text[max(0, m.start() - 10):stop + 1], 300), at_paragraph(p))
