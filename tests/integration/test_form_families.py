@@ -504,3 +504,14 @@ SOURCES_AS_COLUMNS = [
 
 def test_sources_as_columns(tmp_path: Path) -> None:
     twin(tmp_path, SOURCES_AS_COLUMNS, (3, 4, 940), ("940", "930"))
+
+
+def test_a_column_of_indicator_grades_is_not_the_form_grade(tmp_path: Path) -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "分值", "等级", "得分"],
+        ["产出指标", "数量指标", "新建道路", 50, "优", 50],
+        ["效益指标", "社会效益", "出行改善", 50, "中", 35],
+        ["合计", None, None, 100, None, 85],
+    ]
+    review = review_form(build(tmp_path / "g.xlsx", rows))
+    assert serious(review) == []

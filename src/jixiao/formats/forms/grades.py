@@ -28,6 +28,8 @@ def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
         for c, value in enumerate(row):
             if label(value) not in GRADE_LABELS:
                 continue
+            if text(sheet.cell(r + 2, c)) in GRADE_WORDS:
+                continue  # a column of grades (one per indicator), not the form's grade
             for k, cell in [*_right(sheet, r, c), (c, sheet.cell(r + 1, c))]:
                 word = GRADE_WORDS.get(text(cell))
                 if word is not None:
