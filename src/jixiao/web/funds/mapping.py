@@ -14,12 +14,29 @@ from django.db import models, transaction
 from jixiao.core.dossier import Dossier
 from jixiao.core.dossier import Indicator as DIndicator
 from jixiao.core.dossier import Recipient as DRecipient
+from jixiao.core.dossier import Spending as DSpending
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.web.funds import models as m
 from jixiao.web.funds.codec import decode, encode
 
 SPLIT = ("recipients", "agreements", "arrivals", "spending", "plan_actual", "indicators")
 SUBMITTING_KINDS = ("city", "county", "work_team")
+
+# An indicator's fields that have a column; every other field of the core `Indicator` (the
+# rule-specific settings: steps, lower/upper/outside, per_unit, per_occurrence, survey,
+# deduction_cap, floor, step_on, equal_convention, and whatever the core adds later) goes,
+# unedited, into ``Indicator.rule``. Likewise a spending's fields beyond its columns go into
+# ``Spending.extra`` (carried_over). So importing never drops a field the core knows.
+INDICATOR_COLUMNS = frozenset({
+    "id", "name", "weight", "method", "direction", "target", "actual", "unit", "level",
+    "score", "reason", "analysis", "evidence", "stated_score", "stated_rate", "applicable",
+    "reverse_convention", "deductions", "children",
+})
+RULE_FIELDS = frozenset(DIndicator.model_fields) - INDICATOR_COLUMNS
+SPENDING_COLUMNS = frozenset({
+    "id", "recipient", "sources", "stated_total", "project_count", "by_use",
+})
+SPENDING_EXTRA = frozenset(DSpending.model_fields) - SPENDING_COLUMNS
 
 
 def _value_text(value: Decimal | str | None) -> tuple[str, bool]:
@@ -70,7 +87,10 @@ def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
         row = m.Spending.objects.create(
             fund=fund, recipient=by_code[s.recipient], code=s.id, stated_total=s.stated_total,
             project_count=s.project_count,
-            sources=encode([x.model_dump(mode="python") for x in s.sources]), position=n,
+            sources=encode([x.model_dump(mode="python") for x in s.sources]),
+            extra=encode(s.model_dump(mode="python", include=set(SPENDING_EXTRA),
+                                      exclude_defaults=True)),
+            position=n,
         )
         for k, u in enumerate(s.by_use):
             m.UseLine.objects.create(spending=row, category=u.category, amount=u.amount,
@@ -122,6 +142,8 @@ def _indicators(fund: m.Fund, nodes: list[DIndicator], parent: m.Indicator | Non
             stated_rate=node.stated_rate, applicable=node.applicable,
             reverse_convention=node.reverse_convention or "",
             deductions=encode([x.model_dump(mode="python") for x in node.deductions]),
+            rule=encode(node.model_dump(mode="python", include=set(RULE_FIELDS),
+                                        exclude_defaults=True)),
         )
         _indicators(fund, node.children, row)
 
@@ -139,7 +161,14 @@ def indicator_dict(row: m.Indicator, children: list[dict[str, Any]]) -> dict[str
         "reverse_convention": row.reverse_convention or None,
         "deductions": decode(row.deductions), "children": children,
     }
+    out.update(rule_settings(row))
     return out
+
+
+def rule_settings(row: m.Indicator) -> dict[str, Any]:
+    """The indicator's rule-specific settings (Decimals restored); validated with the dossier."""
+    rule = decode(row.rule) if isinstance(row.rule, dict) else {}
+    return {k: v for k, v in rule.items() if k in RULE_FIELDS}
 
 
 def dossier_data(fund: m.Fund) -> dict[str, Any]:
@@ -179,7 +208,8 @@ def dossier_data(fund: m.Fund) -> dict[str, Any]:
          "document": a.document or None} for a in fund.arrivals.all()
     ]
     data["spending"] = [
-        {"id": s.code, "recipient": codes[s.recipient_id], "sources": decode(s.sources),
+        {**_spending_extra(s),
+         "id": s.code, "recipient": codes[s.recipient_id], "sources": decode(s.sources),
          "stated_total": s.stated_total, "project_count": s.project_count,
          "by_use": [{"category": u.category, "amount": u.amount} for u in s.uses.all()]}
         for s in fund.spending.prefetch_related("uses")
@@ -189,6 +219,11 @@ def dossier_data(fund: m.Fund) -> dict[str, Any]:
          "actual": p.actual, "stated_rate": p.stated_rate} for p in fund.plan_actual.all()
     ]
     return data
+
+
+def _spending_extra(row: m.Spending) -> dict[str, Any]:
+    extra = decode(row.extra) if isinstance(row.extra, dict) else {}
+    return {k: v for k, v in extra.items() if k in SPENDING_EXTRA}
 
 
 def to_domain(fund: m.Fund) -> Dossier:

@@ -85,6 +85,10 @@ class Indicator(models.Model):
     applicable = models.BooleanField("适用", default=True)
     reverse_convention = models.CharField(max_length=8, blank=True)
     deductions = models.JSONField(default=list)
+    # The rule-specific settings the form does not edit field by field (steps, range bounds,
+    # per_unit, per_occurrence, survey, deduction_cap, floor …), Decimals tagged as in
+    # ``Fund.blocks``; `mapping.RULE_FIELDS` says which, and `to_domain` validates them.
+    rule = models.JSONField("计分规则", default=dict)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -127,6 +131,8 @@ class Spending(models.Model):
     stated_total = DecimalText("报告所列支出合计", null=True, blank=True)
     project_count = models.PositiveIntegerField("项目个数", null=True, blank=True)
     sources = models.JSONField(default=list)
+    # The dossier's other spending fields (carried_over 结转 …): `mapping.SPENDING_EXTRA`.
+    extra = models.JSONField(default=dict)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
-from jixiao.web.funds import payment_import, presenter, usecases
+from jixiao.web.funds import payment_import, presenter, rule_text, usecases
 from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -94,7 +94,7 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
                "error": failure.message if failure else "",
                "is_leaf": not row.children.exists(), "methods": vocabulary.METHOD_LABELS,
                "directions": vocabulary.DIRECTION_SYMBOLS,
-               "levels": vocabulary.QUALITATIVE_LEVELS}
+               "levels": vocabulary.QUALITATIVE_LEVELS, "rule_lines": rule_text.describe(row)}
     template = "funds/indicator_form.html"
     if getattr(request, "htmx", False):
         template = "funds/_indicator_form.html"
