@@ -35,6 +35,12 @@ def test_a_one_digit_slip_in_a_comma_list_is_an_error() -> None:
     assert found(text) == [("figure.parts", "error", "870", "860")]
 
 
+def test_round_figures_off_by_a_round_amount_are_a_warning() -> None:
+    # 1500 against 1000 + 400: a slipped digit, or a county share left out of the list.
+    text = "共下达资金1500万元，其中中央资金1000万元，省级资金400万元。"
+    assert found(text) == [("figure.parts", "warning", "1500", "1400")]
+
+
 def test_a_list_with_a_later_clause_that_is_not_a_part() -> None:
     # The first two items make the total; "调减30万元" and "实际下达" say something else.
     text = ("上级下达救助资金95万元，其中低保资金80万元，临时救助15万元，调减30万元，"
@@ -63,8 +69,8 @@ def test_a_unit_slip_in_one_item_is_named_as_such() -> None:
 
 
 def test_a_word_that_merely_contains_an_approximation_character() -> None:
-    text = "资金合计900万元。其中，安排约束性任务资金合计700万元，安排指导性任务资金合计210万元。"
-    assert found(text) == [("figure.parts", "error", "900", "910")]
+    text = "资金合计905万元。其中，安排约束性任务资金合计700万元，安排指导性任务资金合计215万元。"
+    assert found(text) == [("figure.parts", "error", "905", "915")]
 
 
 def test_items_split_by_the_enumeration_comma() -> None:

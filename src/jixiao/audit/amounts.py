@@ -142,10 +142,11 @@ def _in_full(p: Paragraph, own: str, earlier: dict[str, deque[Figure]]) -> Itera
         at = max(places(f.value), places(budget.value))
         if f.value != budget.value and not _typo_like(budget.value, f.value, at):
             continue  # another amount than the one we picked: nothing is said
+        # A warning at most: the amount named before may be another one than this.
         yield Claim(Comparison(
             "figure.same_as", p.where,
-            f"全部到位（发放）的金额（应等于此前下达的 {_plain(budget.value)}{budget.unit}）",
-            budget.value, f.value, places=at, unit=f.unit),
+            f"全部到位（发放）的金额（按此前下达的 {_plain(budget.value)}{budget.unit} 读）",
+            budget.value, f.value, places=at, unit=f.unit, severity="warning"),
             clip(p.text[offset:end], 240), at_paragraph(p))
 
 

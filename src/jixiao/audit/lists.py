@@ -169,6 +169,11 @@ def _typo_like(a: Decimal, b: Decimal, at: int) -> bool:
         and x[diff[1]] == y[diff[0]]
 
 
+def _round_gap(a: Decimal, b: Decimal) -> bool:
+    """Both whole multiples of 10, so their gap is a round amount too."""
+    return a % 10 == 0 and b % 10 == 0
+
+
 def _total_before(text: str, at: int, base: str) -> Figure | None:
     """The figure the list at ``at`` divides: right before an opening bracket, else the last
     of its kind earlier in the sentence, else in the sentence before."""
@@ -216,8 +221,13 @@ def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, b
         return
     full = runs[-1]
     if _typo_like(want, full, at) or bracketed:
-        yield Claim(Comparison("figure.parts", p.where, what, want, full, places=at, unit=unit),
-                    quote, at_paragraph(p))
+        # Round figures off by a round amount (1500 against 1000 + 400) may as well be a list
+        # that leaves a part out: a warning, not an error.
+        severity = "warning" if not bracketed and _round_gap(want, full) else "error"
+        check = Comparison("figure.parts", p.where, what, want, full, places=at, unit=unit) \
+            if severity == "error" else Comparison("figure.parts", p.where, what, want, full,
+                                                   places=at, unit=unit, severity="warning")
+        yield Claim(check, quote, at_paragraph(p))
         return
     close = [(k, run) for k, run in enumerate(runs[:-1], start=2) if _typo_like(want, run, at)]
     if close:
