@@ -515,3 +515,13 @@ def test_a_column_of_indicator_grades_is_not_the_form_grade(tmp_path: Path) -> N
     ]
     review = review_form(build(tmp_path / "g.xlsx", rows))
     assert serious(review) == []
+
+
+def test_a_nested_part_column_is_not_summed(tmp_path: Path) -> None:
+    rows = [
+        ["部门整体支出绩效自评表"],
+        ["项目", "合计", "一般公共预算", "其他资金", "其中：上级补助"],
+        ["年初预算数", 100, 70, 30, 20],
+        ["全年执行数", 90, 60, 30, 20],
+    ]
+    assert serious(review_form(build(tmp_path / "n.xlsx", rows))) == []

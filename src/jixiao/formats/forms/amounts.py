@@ -475,6 +475,9 @@ def side_by_side_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                 cell = sheet.cell(r, k)
                 if is_blank(cell) or number(cell) is not None or is_total_label(text(cell)):
                     break
+                if text(cell).startswith(PART_PREFIX):
+                    cols = []  # a nested 其中: which columns add up to the total is unsure
+                    break
                 cols.append(k)
             below = r + 1
             stated = number(sheet.cell(below, c))
@@ -528,8 +531,9 @@ def _part_columns(sheet: Sheet, r: int, c: int, step_: int) -> list[int]:
         cell = sheet.cell(r, k)
         name = label(cell)
         if is_blank(cell) or number(cell) is not None or is_total_label(text(cell)) \
-                or name in _NOT_A_PART or "率" in name or number(sheet.cell(r + 1, k)) is None:
-            break
+                or name in _NOT_A_PART or "率" in name or number(sheet.cell(r + 1, k)) is None \
+                or text(cell).startswith(PART_PREFIX):
+            return cols if not text(cell).startswith(PART_PREFIX) else []  # nested 其中: unsure
         cols.append(k)
         k += step_
     return cols
