@@ -31,8 +31,8 @@ def test_a_comma_list_that_adds_up_is_checked_and_silent() -> None:
 
 
 def test_a_one_digit_slip_in_a_comma_list_is_an_error() -> None:
-    text = "县财政下达河道整治资金870万元。其中：堤防加固520万元，清淤疏浚300万元，监测设备40万元。"
-    assert found(text) == [("figure.parts", "error", "870", "860")]
+    text = "县财政下达河道整治资金875万元。其中：堤防加固520万元，清淤疏浚300万元，监测设备45万元。"
+    assert found(text) == [("figure.parts", "error", "875", "865")]
 
 
 def test_round_figures_off_by_a_round_amount_are_a_warning() -> None:
