@@ -205,3 +205,16 @@ def test_missing_postgresql_tools_are_named_in_chinese(
     with pytest.raises(backup.BackupError, match="找不到 pg_dump"):
         backup.create_backup(tmp_path / "b.tar.gz", db, tmp_path / "media")
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+@SQLITE_ONLY
+def test_a_restore_forgets_cached_evaluations(workspace: Any, tmp_path: Path) -> None:
+    """Restored funds can carry the ids and data versions the dashboard cache is keyed by."""
+    from django.core.cache import cache
+
+    archive = _backup(tmp_path)
+    cache.set("jixiao-test-stale", "old figures")
+    result = CliRunner().invoke(app, ["restore", str(archive), "--data-dir",
+                                      str(tmp_path / "restored")])
+    assert result.exit_code == 0, result.output
+    assert cache.get("jixiao-test-stale") is None

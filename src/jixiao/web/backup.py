@@ -12,6 +12,7 @@ into exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -366,9 +367,19 @@ def restore(archive_path: Path, target: Target, force: bool = False) -> dict[str
         if not force:
             _refuse_non_empty(target)
         _write(archive, manifest, target)
+        _forget_cached_evaluations()
         return manifest
     finally:
         archive.close()
+
+
+def _forget_cached_evaluations() -> None:
+    """Restored funds may reuse the ids and data versions the cache is keyed by, so a shared
+    cache (Redis) would show the old figures: empty it. Unreachable, it holds nothing to forget."""
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # a cache server that is down serves nothing stale
+        cache.clear()
 
 
 def _refuse_non_empty(target: Target) -> None:
