@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund, Recipient
@@ -274,3 +275,17 @@ def test_the_dashboard_card_and_overdue_reminders(login: Any, demo: Any, user: A
     reminders = page.split('id="overdue-items"')[1].split("</table>")[0]
     assert "逾期未整改的问题" in reminders and "天等县" in reminders
     assert f"/rectification/{late.pk}/" in reminders
+
+
+def test_the_new_ledger_words_follow_the_language(login: Any, demo: Any, user: Any) -> None:
+    _new(user, demo, "tiandeng", deadline="2000-01-01")
+    c = login("admin")
+    with translation.override(None):  # the English requests must not leave English active
+        ledger = c.get(_url(demo), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        dashboard = c.get(f"/funds/{demo.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        r = c.post(f"/api/funds/{demo.pk}/rectification",
+                   json.dumps({"problem": "x", "indicator": "无此指标"}),
+                   content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "By responsible unit" in ledger and "Add a problem" in ledger
+    assert "Closed 0 / total 3" in dashboard and "Overdue rectification" in dashboard
+    assert r.status_code == 400 and "has no indicator" in _json(r)["detail"]
