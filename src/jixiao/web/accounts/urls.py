@@ -8,5 +8,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("users/", views.users, name="users"),
+    path("tokens/", views.tokens, name="tokens"),
     path("password/", views.PasswordChangeView.as_view(), name="password"),
 ]

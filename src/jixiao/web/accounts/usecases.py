@@ -1,4 +1,5 @@
-"""User and role management: create a user, add a membership, deactivate or reactivate a user.
+"""User and role management: create a user, add a membership, deactivate or reactivate a user;
+issue and revoke personal API tokens.
 
 Used by the ``adduser`` management command and the 用户管理 page; every change writes an audit
 entry (no fund: these are install-wide) in the same transaction. Refusals are the kernel's
@@ -13,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.web import permissions as perm
-from jixiao.web.accounts.models import Membership
+from jixiao.web.accounts.models import DEFAULT_DAYS, READ, WRITE, ApiToken, Membership
 from jixiao.web.accounts.roles import ADMIN, CITY, COUNTY, REVIEWER, ROLE_LABELS, TEAM, UNIT
 from jixiao.web.audit.log import record
 from jixiao.web.funds.models import Fund, Recipient
@@ -146,3 +148,51 @@ def set_active(actor: Any, target: Any, active: bool) -> None:
     target.save(update_fields=["is_active"])
     record(actor, "user.activate" if active else "user.deactivate", target, before=before,
            after={"is_active": active}, label=target.username)
+
+
+MAX_TOKEN_DAYS = 3650
+
+
+@transaction.atomic
+def issue_token(actor: Any, owner: Any, name: str, scope: str = READ,
+                days: int | str | None = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """Issue a personal API token to ``owner``; returns the row and the secret (shown once).
+
+    On a page the actor is the owner (a token is one's own); ``actor`` None is the command line.
+    """
+    if actor is not None and actor.pk != owner.pk:
+        raise PermissionDenied
+    name = (name or "").strip()
+    if not name:
+        raise Refused(Code.REQUIRED, _("令牌名称不能为空"))
+    if scope not in (READ, WRITE):
+        raise Refused(Code.INVALID_VALUE, _("范围只能是 read（只读）或 write（读写）"))
+    text = str(DEFAULT_DAYS if days in (None, "") else days).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TOKEN_DAYS:
+        raise Refused(Code.INVALID_VALUE, _("有效天数应为 1 至 %(max)s 的整数")
+                      % {"max": MAX_TOKEN_DAYS})
+    check_fields(ApiToken(user=owner, name=name), ["name"])
+    token, key = ApiToken.issue(owner, name, scope, int(text))
+    record(actor, "api_token.issue", token, after=_token_dict(token),
+           label=f"{owner.username} · {token}")
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(actor: Any, token: ApiToken) -> None:
+    """Revoke a token: its owner, a 省级管理员, or the command line (``actor`` None)."""
+    if actor is not None and actor.pk != token.user_id and not perm.is_admin(actor):
+        raise PermissionDenied
+    if token.revoked is not None:
+        return
+    before = _token_dict(token)
+    token.revoked = timezone.now()
+    token.save(update_fields=["revoked"])
+    record(actor, "api_token.revoke", token, before=before, after=_token_dict(token),
+           label=f"{token.user.username} · {token}")
+
+
+def _token_dict(token: ApiToken) -> dict[str, Any]:
+    return {"user": token.user.username, "name": token.name, "prefix": token.prefix,
+            "scope": token.scope, "expires": token.expires.isoformat(),
+            "revoked": token.revoked.isoformat() if token.revoked else None}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jixiao.web import permissions as perm
 from jixiao.web.accounts import usecases
 from jixiao.web.accounts.forms import LoginForm
-from jixiao.web.accounts.models import Membership
+from jixiao.web.accounts.models import DEFAULT_DAYS, READ, SCOPE_CHOICES, ApiToken, Membership
 from jixiao.web.accounts.roles import ROLE_CHOICES
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
@@ -76,4 +76,40 @@ def users(request: HttpRequest) -> HttpResponse:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
     return render(request, "accounts/users.html", {
         "people": people, "roles": ROLE_CHOICES, "funds": Fund.objects.all(), "recent": recent,
+    })
+
+
+def tokens(request: HttpRequest) -> HttpResponse:
+    """API 令牌: issue one's own tokens (the secret is shown once, on the answer to the issue) and
+    revoke them; a 省级管理员 sees and can revoke everyone's."""
+    user: Any = request.user
+    admin = perm.is_admin(user)
+    new_key = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "issue":
+                token, new_key = usecases.issue_token(
+                    user, user, request.POST.get("name", ""), request.POST.get("scope", READ),
+                    request.POST.get("days"))
+                messages.success(request, _("已创建令牌：%(token)s") % {"token": token})
+            elif action == "revoke":
+                found = ApiToken.objects.select_related("user")
+                if not admin:
+                    found = found.filter(user=user)
+                token = get_object_or_404(found, pk=inputs.identifier(request.POST.get("token"))
+                                          or 0)
+                usecases.revoke_token(user, token)
+                messages.success(request, _("已吊销令牌：%(token)s") % {"token": token})
+                return redirect("accounts:tokens")
+            else:
+                return HttpResponse(status=400)
+        except Refusal as refused:
+            messages.error(request, refused.message)
+    rows = ApiToken.objects.select_related("user").order_by("-created")
+    if not admin:
+        rows = rows.filter(user=user)
+    return render(request, "accounts/tokens.html", {
+        "tokens": rows, "admin": admin, "new_key": new_key, "scopes": SCOPE_CHOICES,
+        "default_days": DEFAULT_DAYS,
     })

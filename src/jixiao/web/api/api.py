@@ -1,7 +1,7 @@
 """The JSON API (django-ninja): OpenAPI at /api/docs, session (with CSRF) or bearer-token
-auth, and the same predicates (`jixiao.web.permissions`) and use cases as the pages. Every
-operation declares its response schema (`api.schemas`); a refusal answers its status with
-``{"detail": message, "code": code}`` (one handler, `_refused`)."""
+auth (`TokenAuth`, no CSRF), and the same predicates (`jixiao.web.permissions`) and use cases
+as the pages. Every operation declares its response schema (`api.schemas`); a refusal answers
+its status with ``{"detail": message, "code": code}`` (one handler, `_refused`)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, File, NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
+from jixiao.web.accounts.models import WRITE as WRITE_SCOPE
 from jixiao.web.accounts.models import ApiToken
 from jixiao.web.api.schemas import (
     CarryOverOut,
@@ -48,17 +50,28 @@ from jixiao.web.rectification.models import RectificationItem
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: a personal token (`ApiToken`) acts as its user, within
+    its scope. A request that presents a token is judged on the token alone: unknown, expired,
+    revoked or of an inactive user is 401 (never a fall-back to the session cookie); a read token
+    on a write is 403. A token request is not a browser's, so it is exempt from CSRF (which
+    stays enforced for session-cookie requests by `django_auth`)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.objects.filter(digest=ApiToken.hash(token)).select_related("user")
-        item = found.first()
-        if item is None or not item.user.is_active:
-            return None
+        item = ApiToken.objects.filter(digest=ApiToken.hash(token)).select_related("user").first()
+        if item is None or not item.active or not item.user.is_active:
+            raise AuthenticationError
+        if item.scope != WRITE_SCOPE and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied
+        now = timezone.now()
+        if item.last_used is None or now - item.last_used > dt.timedelta(minutes=1):
+            ApiToken.objects.filter(pk=item.pk).update(last_used=now)
+        request._ninja_csrf_exempt = True  # type: ignore[attr-defined]
         request.user = item.user
         return item.user
 
 
 api = NinjaAPI(
-    title="jixiao 绩效管理 API", version="1", auth=[django_auth, TokenAuth()],
+    title="jixiao 绩效管理 API", version="1", auth=[TokenAuth(), django_auth],
     description="与网页相同的权限；金额、分值均为精确的十进制字符串。",
     urls_namespace="api",
 )

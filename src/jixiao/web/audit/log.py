@@ -45,6 +45,8 @@ ACTIONS = {
     "user.activate": gettext_lazy("启用用户"),
     "user.deactivate": gettext_lazy("停用用户"),
     "membership.create": gettext_lazy("增加角色"),
+    "api_token.issue": gettext_lazy("创建 API 令牌"),
+    "api_token.revoke": gettext_lazy("吊销 API 令牌"),
 }
 
 
