@@ -118,3 +118,20 @@ def test_the_resolver_cache_does_not_change_a_second_read() -> None:
     first = load_yaml(MIXED)[0]
     assert load_yaml(MIXED)[0] == first
     assert yaml.safe_load("a: 1.5")["a"] == 1.5  # the global resolver is left alone
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    import gc
+
+    assert gc.isenabled()
+    load_yaml(MIXED)
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        load_yaml("a: 1\na: 2\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_yaml(MIXED)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
