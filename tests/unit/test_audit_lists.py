@@ -144,3 +144,10 @@ def test_pinyin_residue_of_a_mirror_is_dropped() -> None:
     text = "全部发(fā)放到农户手中。上级下达(dá)资金60万元(其中:中央资金45万元,省级资金14万元)。"
     assert found(text) == [("figure.parts", "error", "60", "59")]
     assert "(fā)" not in parse_text(text).paragraphs[0].text
+
+
+def test_parts_after_a_colon() -> None:
+    text = "新建护岸工程共3段，长2.65km：右岸1段，长0.85km，左岸2段，长1.80km（含连接段）；其余略。"
+    assert found(text) == []
+    slipped = found(text.replace("长2.65km", "长2.75km"))
+    assert slipped == [("figure.parts", "error", "2.75", "2.65")]

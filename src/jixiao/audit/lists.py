@@ -117,9 +117,11 @@ def _of_base(figs: list[Figure], base: str) -> list[Figure]:
     return [f for f in figs if f.base == base]
 
 
-def _items(text: str, start: int, end: int, base: str) -> tuple[list[Item], bool] | None:
+def _items(text: str, start: int, end: int, base: str,
+           labels: bool = False) -> tuple[list[Item], bool] | None:
     """The list items in ``text[start:end]`` and whether the list is marked partial; None when
-    a clause holds figures that do not read as one item each."""
+    a clause holds figures that do not read as one item each. With ``labels``, a short clause
+    without a figure of the kind is the next item's label ("右岸1段，长0.98km")."""
     items: list[Item] = []
     partial = False
     for a, b, spans in _clauses(text, start, end):
@@ -127,6 +129,8 @@ def _items(text: str, start: int, end: int, base: str) -> tuple[list[Item], bool
         found = [Figure(f.value, f.unit, f.start + a, f.end + a)
                  for f in _of_base(figures(bare), base)]
         if not found:
+            if labels and len(bare.strip()) <= 8:
+                continue
             if items:
                 break
             return None
@@ -136,6 +140,8 @@ def _items(text: str, start: int, end: int, base: str) -> tuple[list[Item], bool
             spans_at = list(pairwise([a, *cuts, b]))
             per = [[f for f in found if lo <= f.start < hi] for lo, hi in spans_at]
             if any(len(x) > 1 for x in per):
+                if labels and len(items) >= 2:
+                    break  # the sentence moves on to something else
                 return None
             for (lo, hi), x in zip(spans_at, per, strict=True):
                 if x and text[x[0].start - 1:x[0].start] != "各":
@@ -290,6 +296,7 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
             yield from _judge_list(p, total, items, partial, False, quote)
             break
     figs = figures(text)
+    yield from _colon_lists(p, raw, text, figs)
     ends = {f.end: f for f in figs}
     for m in _BRACKET.finditer(text):
         k = m.start()
@@ -305,6 +312,32 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
             continue
         quote = clip(raw[total.start:close + 1], 300)
         yield from _judge_list(p, total, got[0], False, True, quote)
+
+
+def _colon_lists(p: Paragraph, raw: str, text: str, figs: list[Figure]) -> Iterator[Claim]:
+    """"护岸长3.47km：右岸1段，长0.98km，左岸3段，长2.49km": the parts after a colon that
+    follows a figure, up to the end of the clause group (。 or ；)."""
+    for total in figs:
+        k = total.end
+        while k < len(text) and text[k] == " ":
+            k += 1
+        if k >= len(text) or text[k] not in ":：" or total.base not in _BASES:
+            continue
+        stops = [i for i in (text.find("。", k), text.find("；", k), text.find(";", k)) if i >= 0]
+        end = min(stops, default=len(text))
+        got = _items(text, k + 1, end, total.base, labels=True)
+        if got is None or len(got[0]) < 2:
+            continue
+        items, partial = got
+        # The clause group may go on to other figures: the list ends before one as large as
+        # the total ("左岸0.53km：拆除…，疏浚1.05km").
+        big = next((i for i, x in enumerate(items) if x.figure.scaled(total.unit) >= total.value),
+                   len(items))
+        items = items[:big]
+        if len(items) < 2:
+            continue
+        quote = clip(raw[total.start:items[-1].end], 300)
+        yield from _judge_list(p, total, items, partial, False, quote)
 
 
 def _semicolon_list(body: str, base: str) -> bool:
