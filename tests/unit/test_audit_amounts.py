@@ -88,3 +88,10 @@ def test_an_amount_said_to_be_in_place_in_full() -> None:
     assert found(text.replace("资金186万元已", "资金187万元已")) == [("figure.same_as", "warning")]
     # A different amount altogether: another sum, nothing is said.
     assert found(text.replace("资金186万元已", "资金40万元已")) == []
+
+
+def test_a_completion_rate_against_the_plan_stated_before() -> None:
+    text = "年度目标：完成2023年度40户计划任务。\n截至年底，共完成改造58户，完工率145%。"
+    assert found(text) == [] and rates_checked(text) == 1
+    assert found(text.replace("145%", "146%")) == [("plan_actual.rate", "error")]
+    assert found(text.replace("145%", "90%")) == []  # another plan: nothing is said

@@ -101,6 +101,7 @@ def section_rates(doc: Document) -> Iterator[Claim]:
     # The amounts the document has named so far (the last few of each kind), for a rate whose
     # section does not restate them: "预算800万元" in part (一), "执行率95%" in part (二).
     earlier: dict[str, deque[Figure]] = {kind: deque(maxlen=3) for kind in AMOUNT_WORDS}
+    plans: dict[str, deque[Figure]] = {}  # planned counts ("53户计划任务") by unit
     for k, p in enumerate(paragraphs):
         own = normalised(p.text)
         if _OF_TARGET.search(own):
@@ -113,7 +114,11 @@ def section_rates(doc: Document) -> Iterator[Claim]:
             for m in _RATE.finditer(own):
                 yield from _judge_rate(p, text, m.start() + offset, m, named, earlier)
         yield from _in_full(p, own, earlier)
+        yield from _completion_of_plan(p, own, plans)
         for f in figures(own):
+            if f.base in _PLAN_UNITS and any(w in own[max(0, f.start - 16):f.end + 6]
+                                             for w in _PLAN_WORDS):
+                plans.setdefault(f.unit, deque(maxlen=2)).append(f)
             if f.base == "元":
                 kind = _kind_of(own, f)
                 if kind is not None:
@@ -294,3 +299,34 @@ def differences(p: Paragraph) -> Iterator[Claim]:
             "figure.parts", p.where,
             f"所列{m.group(1)}金额（{_plain(a.value)}{unit} − {_plain(b.value)}{unit}）",
             d, stated, places=at, unit=unit), clip(p.text[start:m.end()], 300), at_paragraph(p))
+
+
+# --- "完成…129户，完工率243%" against the plan stated before ("53户计划任务") ---------------------
+
+_PLAN_UNITS = ("户", "个", "项", "人", "家", "所", "件")
+_PLAN_WORDS = ("计划", "目标任务", "任务数")
+_DONE_RATE = re.compile(r"(?:完工率|完成率)(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _completion_of_plan(p: Paragraph, own: str, plans: dict[str, deque[Figure]]
+                        ) -> Iterator[Claim]:
+    """A completion rate right after the count done, against the plan of that unit stated in
+    an earlier paragraph. Equal: right; typo-close: error; else nothing (another plan)."""
+    for m in _DONE_RATE.finditer(own):
+        start = max(own.rfind(c, 0, m.start()) for c in "。；;") + 1
+        done = [f for f in figures(own[start:m.start()]) if f.base in _PLAN_UNITS]
+        if len(done) != 1 or not plans.get(done[0].unit):
+            continue
+        plan = plans[done[0].unit][-1]
+        if plan.value == 0:
+            continue
+        stated = Decimal(m.group(1))
+        at = places(stated)
+        computed = done[0].value * HUNDRED / plan.value
+        if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+            continue
+        yield Claim(Comparison(
+            "plan_actual.rate", p.where,
+            f"所列完成率（{_plain(done[0].value)}{done[0].unit} ÷ 计划 "
+            f"{_plain(plan.value)}{plan.unit}）", computed, stated, places=at, unit="%"),
+            clip(p.text[start:m.end()], 240), at_paragraph(p))
