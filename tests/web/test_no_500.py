@@ -53,6 +53,7 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts:logout": (),
     "accounts:users": ("user", "action", "role", "fund", "recipient"),
     "accounts:password": ("old_password", "new_password1", "new_password2"),
+    "accounts:tokens": ("action", "name", "scope", "days", "token"),
     "set_language": ("language", "next"),
     "funds:import": ("file",),
     "funds:allocation": ("spec",),
@@ -258,6 +259,7 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         "/accounts/users/": ("accounts:users", lambda: {"user": "1", "action": "add",
                                                          "role": "admin"}),
         "/accounts/password/": ("accounts:password", dict),
+        "/accounts/tokens/": ("accounts:tokens", lambda: {"action": "issue", "name": "令牌"}),
         "/i18n/setlang/": ("set_language", dict),
         "/import/": ("funds:import", dict),
         "/allocation/": ("funds:allocation", dict),
@@ -273,6 +275,7 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
     Walk(admin, "/accounts/users/", lambda: {"user": "1", "action": "add", "role": "county",
                                              "fund": fund.pk, "recipient": "tiandeng"}
          ).fields(("recipient", "fund"))
+    Walk(admin, "/accounts/tokens/", lambda: {"action": "revoke"}).fields(("token",))
     Walk(Client(), "/accounts/login/", dict).fields(("username", "password"), (LONG, "", "²"))
     Walk(admin, "/accounts/logout/", dict).fields(("next",), (LONG,))
     _stored_within_columns()

@@ -8,6 +8,7 @@ entry (no fund: these are install-wide) in the same transaction. Refusals are th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -168,7 +169,7 @@ def issue_token(actor: Any, owner: Any, name: str, scope: str = READ,
     if scope not in (READ, WRITE):
         raise Refused(Code.INVALID_VALUE, _("范围只能是 read（只读）或 write（读写）"))
     text = str(DEFAULT_DAYS if days in (None, "") else days).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TOKEN_DAYS:
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_TOKEN_DAYS:
         raise Refused(Code.INVALID_VALUE, _("有效天数应为 1 至 %(max)s 的整数")
                       % {"max": MAX_TOKEN_DAYS})
     check_fields(ApiToken(user=owner, name=name), ["name"])
