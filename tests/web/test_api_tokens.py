@@ -26,7 +26,7 @@ def _issue_on_page(c: Client, name: str = "报表系统", scope: str = "write",
                    days: str = "90") -> str:
     r = c.post("/accounts/tokens/", {"action": "issue", "name": name, "scope": scope,
                                      "days": days})
-    assert r.status_code == 200
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
     found = re.search(r'<code id="token-secret">([^<]+)</code>', r.content.decode())
     assert found is not None
     return found.group(1)

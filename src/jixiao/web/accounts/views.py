@@ -109,7 +109,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     rows = ApiToken.objects.select_related("user").order_by("-created")
     if not admin:
         rows = rows.filter(user=user)
-    return render(request, "accounts/tokens.html", {
+    response = render(request, "accounts/tokens.html", {
         "tokens": rows, "admin": admin, "new_key": new_key, "scopes": SCOPE_CHOICES,
         "default_days": DEFAULT_DAYS,
     })
+    response["Cache-Control"] = "no-store"  # the one page that shows a secret
+    return response
