@@ -55,7 +55,8 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts:password": ("old_password", "new_password1", "new_password2"),
     "accounts:tokens": ("action", "name", "scope", "days", "token"),
     "set_language": ("language", "next"),
-    "funds:import": ("file",),
+    "funds:import": ("file", "token", "action"),
+    "funds:fund_year": ("action", "reason", "confirm"),
     "funds:allocation": ("spec",),
     "funds:indicator_edit": (*usecases.INDICATOR_FIELDS, "version", "change_reason"),
     "funds:row_edit": (),  # per kind: ROW_FIELDS + version
@@ -262,6 +263,7 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         "/accounts/tokens/": ("accounts:tokens", lambda: {"action": "issue", "name": "令牌"}),
         "/i18n/setlang/": ("set_language", dict),
         "/import/": ("funds:import", dict),
+        f"/funds/{fund.pk}/fund-year/": ("funds:fund_year", dict),
         "/allocation/": ("funds:allocation", dict),
         f"/funds/{fund.pk}/payment-import/": ("funds:payment_import", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/evidence/": ("rectification:evidence", dict),

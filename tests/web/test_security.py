@@ -81,6 +81,10 @@ def test_import_and_export_roundtrip(login: Any, demo: Any) -> None:
     text = b"".join(c.get(f"/funds/{demo.pk}/dossier.yaml")).decode()
     assert "东西部协作财政援助资金" in text and "13.30" in text
     r = c.post("/import/", {"file": SimpleUploadedFile("d.yaml", text.encode())})
+    assert r.status_code == 200 and "更新现有资金年度" in r.content.decode()  # no duplicate
+    assert Fund.objects.count() == 1
+    r = c.post("/import/", {"file": SimpleUploadedFile(
+        "d.yaml", text.replace("东西部协作财政援助资金", "另一项资金").encode())})
     assert r.status_code == 302
     assert Fund.objects.count() == 2
     r = c.post("/import/", {"file": SimpleUploadedFile("bad.yaml", b"fund: {name: x}\n")})

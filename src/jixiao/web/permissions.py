@@ -55,7 +55,10 @@ def can_view_fund(user: Any, fund: Fund) -> bool:
 
 
 def can_edit_fund(user: Any, fund: Fund) -> bool:
-    """Fund-level data entry: indicators, money lines, plan-vs-actual, ledger, import."""
+    """Fund-level data entry: indicators, money lines, plan-vs-actual, ledger, import.
+    An archived fund-year is read-only for everyone (so are the predicates below)."""
+    if fund.archived:
+        return False
     return bool(_fund_roles(user, fund) & {ADMIN, UNIT})
 
 
@@ -99,6 +102,8 @@ def own_recipients(user: Any, fund: Fund) -> list[Recipient]:
 def can_edit_recipient(user: Any, recipient: Recipient) -> bool:
     """Rows that belong to one recipient (projects, its money lines): fund editors and the
     recipient's own users."""
+    if recipient.fund.archived:
+        return False
     if can_edit_fund(user, recipient.fund):
         return True
     return any(r.id == recipient.id for r in own_recipients(user, recipient.fund))
@@ -110,6 +115,8 @@ def can_submit(user: Any, submission: Submission) -> bool:
 
 def can_review(user: Any, submission: Submission) -> bool:
     """Return or approve: fund editors, and a city for its counties."""
+    if submission.fund.archived:
+        return False
     if can_edit_fund(user, submission.fund):
         return True
     recipient = submission.recipient
@@ -120,11 +127,16 @@ def can_review(user: Any, submission: Submission) -> bool:
 
 
 def can_reopen(user: Any, submission: Submission) -> bool:
-    return is_admin(user)
+    return is_admin(user) and not submission.fund.archived
 
 
 def can_view_audit(user: Any, fund: Fund) -> bool:
     return can_view_fund(user, fund)
+
+
+def can_manage_fund_years(user: Any) -> bool:
+    """Archive, restore or delete a fund-year: 省级管理员 only."""
+    return is_admin(user)
 
 
 def can_import(user: Any) -> bool:
@@ -160,6 +172,8 @@ def can_edit_ledger(user: Any, fund: Fund) -> bool:
 def can_report_progress(user: Any, fund: Fund, recipient_id: int | None) -> bool:
     """Progress, rectified amount, status short of 销号 and evidence of one item: the fund's
     editors, and the responsible unit's own users (a city also for its counties)."""
+    if fund.archived:
+        return False
     if can_edit_fund(user, fund):
         return True
     return recipient_id is not None and recipient_id in own_scope(user, fund)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from jixiao.web import permissions as perm
 from jixiao.web import uploads
 from jixiao.web.funds import mapping, usecases
 from jixiao.web.funds.access import evaluate, fund_for
-from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.errors import Code, Refusal, Refused
 from jixiao.web.kernel.pages import status_of
 
 CONTENT_TYPES = {
@@ -110,15 +111,54 @@ def read_upload(upload: Any) -> Any:
     return parse_dossier(data, lines, file=upload.name)
 
 
+REIMPORT_SALT = "jixiao.funds.reimport"
+REIMPORT_MAX_AGE = 3600  # seconds a shown change summary can be confirmed
+
+
+def _reimport_token(request: HttpRequest, fund: Any, dossier: Any, source: str) -> str:
+    """What the confirmation posts back: the uploaded dossier (as YAML), signed, bound to the
+    user and to the fund's data version the summary was computed at."""
+    return signing.dumps({"user": request.user.pk, "fund": fund.pk,
+                          "version": fund.data_version, "source": source,
+                          "yaml": dump_dossier(dossier)}, salt=REIMPORT_SALT, compress=True)
+
+
+def _confirmed(request: HttpRequest) -> HttpResponse:
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=REIMPORT_SALT,
+                             max_age=REIMPORT_MAX_AGE)
+        if data.get("user") != request.user.pk:
+            raise signing.BadSignature
+    except signing.BadSignature:  # expired included
+        raise Refused(Code.UPLOAD_REFUSED, gettext("确认已失效，请重新上传文件")) from None
+    loaded, lines = load_yaml(data["yaml"], file=data["source"])
+    dossier = parse_dossier(loaded, lines, file=data["source"])
+    fund = usecases.import_dossier(request.user, dossier, data["source"], replace=True,
+                                   expected_version=data["version"])
+    messages.success(request, gettext("已更新现有资金年度：%(fund)s") % {"fund": fund})
+    return redirect("funds:dashboard", fund.pk)
+
+
 def import_dossier(request: HttpRequest) -> HttpResponse:
+    """Upload a dossier. A new fund-year is created at once; an existing one (same name and
+    year) is only updated after the user has seen what changes and confirmed."""
     if not perm.can_import(request.user):
         raise PermissionDenied
     error, status = "", 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
         try:
+            if "token" in request.POST:
+                return _confirmed(request)
+            upload = request.FILES.get("file")
             dossier = read_upload(upload)
             assert upload is not None  # read_upload refuses a missing file
+            preview = usecases.import_preview(request.user, dossier)
+            if preview is not None:
+                fund, changes = preview
+                return render(request, "funds/import_confirm.html", {
+                    "fund": fund, "changes": changes,
+                    "token": _reimport_token(request, fund, dossier, upload.name or ""),
+                })
             fund = usecases.import_dossier(request.user, dossier, upload.name or "")
         except Refusal as refused:
             error, status = refused.message, status_of(refused)

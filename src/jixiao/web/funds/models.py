@@ -31,6 +31,8 @@ class Fund(models.Model):
     # Goes up by one in the transaction of every write to the fund's dossier data
     # (`usecases.fund_changed`); the dashboard caches the evaluation under it.
     data_version = models.PositiveIntegerField(default=0, editable=False)
+    # An archived fund-year is read-only and left out of the default list (`usecases.archive_fund`).
+    archived = models.BooleanField("已归档", default=False)
 
     class Meta:
         ordering = ["-year", "name"]

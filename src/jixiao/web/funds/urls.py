@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", files.import_dossier, name="import"),
     path("allocation/", files.allocation, name="allocation"),
     path("funds/<int:pk>/", views.dashboard, name="dashboard"),
+    path("funds/<int:pk>/fund-year/", views.fund_year, name="fund_year"),
     path("funds/<int:pk>/indicators/<int:ind>/edit/", views.indicator_edit,
          name="indicator_edit"),
     path("funds/<int:pk>/rows/<str:kind>/<int:row_pk>/", views.row_edit, name="row_edit"),

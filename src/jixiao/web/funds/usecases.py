@@ -33,7 +33,7 @@ from jixiao.web.funds.models import (
     UseLine,
 )
 from jixiao.web.kernel import inputs
-from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.kernel.errors import Code, Refused, stale
 from jixiao.web.kernel.limits import check_fields
 from jixiao.web.kernel.versioning import (
     check_version,
@@ -408,10 +408,103 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
 # ---------------------------------------------------------------- import
 
 @transaction.atomic
-def import_dossier(user: Any, dossier: Dossier, source: str) -> Fund:
+def existing_fund(dossier: Dossier) -> Fund | None:
+    """The fund-year a dossier names (fund name + year), archived ones included."""
+    return (Fund.objects.filter(name=dossier.fund.name, year=dossier.fund.year)
+            .order_by("id").first())
+
+
+def import_preview(user: Any, dossier: Dossier) -> tuple[Fund, dict[str, Any]] | None:
+    """The existing fund-year a re-import would update and what would change; None when the
+    import would create a new fund-year. Writes nothing."""
     if not perm.can_import(user):
         raise PermissionDenied
-    fund = mapping.load_dossier(dossier)
-    rectification_from_dossier(fund, dossier)
-    record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))
+    fund = existing_fund(dossier)
+    if fund is None:
+        return None
+    _check_replaceable(user, fund)
+    return fund, _diff(fund, dossier)
+
+
+def _check_replaceable(user: Any, fund: Fund) -> None:
+    if fund.archived:
+        raise Refused(Code.LOCKED, gettext("该资金年度已归档，只读，不能导入更新"))
+    if not perm.can_edit_fund(user, fund):
+        raise PermissionDenied
+
+
+def _diff(fund: Fund, dossier: Dossier) -> dict[str, Any]:
+    from jixiao.web.funds.dossier_diff import diff
+
+    try:
+        old = mapping.to_domain(fund)
+    except InputError:  # the stored data no longer makes a dossier: everything is replaced
+        return {"unreadable": True}
+    return diff(old, dossier)
+
+
+@transaction.atomic
+def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = False,
+                   expected_version: int | None = None) -> Fund:
+    """Create the dossier's fund-year; if it exists, refuse (`exists`) unless ``replace``:
+    then its dossier data is replaced (the ledger, projects and workflow are kept), its data
+    version goes up and the audit entry holds the change summary. ``expected_version`` is the
+    `Fund.data_version` the user saw the summary at: a later write is a conflict."""
+    if not perm.can_import(user):
+        raise PermissionDenied
+    existing = (Fund.objects.select_for_update()
+                .filter(name=dossier.fund.name, year=dossier.fund.year).order_by("id").first())
+    if existing is None:
+        fund = mapping.load_dossier(dossier)
+        rectification_from_dossier(fund, dossier)
+        record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))
+        return fund
+    _check_replaceable(user, existing)
+    if not replace:
+        raise Refused(Code.EXISTS, gettext("%(fund)s 已存在：请确认后更新现有资金年度")
+                      % {"fund": existing})
+    if expected_version is not None and existing.data_version != expected_version:
+        raise stale()
+    summary = _diff(existing, dossier)
+    before = {"data_version": existing.data_version}
+    fund = mapping.load_dossier(dossier, existing)  # bumps data_version
+    record(user, "fund.reimport", fund, fund=fund, before=before,
+           after={"source": source, "data_version": fund.data_version, "summary": summary},
+           label=str(fund))
     return fund
+
+
+def _fund_year(user: Any, pk: int, reason: str) -> tuple[Fund, str]:
+    if not perm.can_manage_fund_years(user):
+        raise PermissionDenied
+    fund = row_for_update(Fund.objects.all(), pk)
+    reason = inputs.text(reason, gettext("原因"))
+    if not reason:
+        raise Refused(Code.REASON_REQUIRED, gettext("须填写原因"))
+    return fund, reason
+
+
+@transaction.atomic
+def archive_fund(user: Any, pk: int, reason: str, *, archived: bool = True) -> Fund:
+    """Archive (read-only, out of the default list) or restore a fund-year: 省级管理员."""
+    fund, reason = _fund_year(user, pk, reason)
+    if fund.archived == archived:
+        return fund
+    Fund.objects.filter(pk=fund.pk).update(archived=archived)
+    fund.archived = archived
+    record(user, "fund.archive" if archived else "fund.unarchive", fund, fund=fund,
+           before={"archived": not archived}, after={"archived": archived}, reason=reason)
+    return fund
+
+
+@transaction.atomic
+def delete_fund(user: Any, pk: int, reason: str) -> str:
+    """Delete a fund-year and everything of it; the audit entry stays (its fund link is
+    cleared). Returns the fund's label."""
+    fund, reason = _fund_year(user, pk, reason)
+    label = str(fund)
+    record(user, "fund.delete", fund, fund=fund, before={
+        "name": fund.name, "year": fund.year, "budget_unit": fund.budget_unit,
+        "data_version": fund.data_version}, reason=reason)
+    fund.delete()  # the entry's fund link is cleared (SET_NULL); its label and id stay
+    return label

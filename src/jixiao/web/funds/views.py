@@ -32,7 +32,7 @@ from jixiao.web.funds.models import (
     UseLine,
 )
 from jixiao.web.kernel import inputs
-from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.errors import Code, Refusal, Refused
 from jixiao.web.kernel.pages import attempt, go, status_of
 from jixiao.web.kernel.redirects import safe_next
 from jixiao.web.rectification import queries as rectification_queries
@@ -40,14 +40,46 @@ from jixiao.web.rectification import queries as rectification_queries
 
 def fund_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    archived = request.GET.get("archived") == "1"  # archived fund-years: only with the filter
     rows = []
-    for fund in perm.visible_funds(user):
+    for fund in perm.visible_funds(user).filter(archived=archived):
         rows.append({
             "fund": fund,
             "full": perm.can_view_fund(user, fund),
             "own": perm.own_recipients(user, fund),
         })
-    return render(request, "funds/list.html", {"rows": rows})
+    return render(request, "funds/list.html", {
+        "rows": rows, "archived": archived, "can_manage": perm.can_manage_fund_years(user)})
+
+
+def fund_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive, restore or delete a fund-year (省级管理员, with a reason; deletion confirmed)."""
+    if not perm.can_manage_fund_years(request.user):
+        raise PermissionDenied
+    fund = fund_for(request.user, pk)
+    failure: Refusal | None = None
+    if request.method == "POST":
+        action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
+        try:
+            if action == "delete":
+                if request.POST.get("confirm") != "on":
+                    raise Refused(Code.REQUIRED, gettext("删除前请勾选确认"))
+                label = usecases.delete_fund(request.user, fund.pk, reason)
+                messages.success(request, gettext("已删除：%(fund)s") % {"fund": label})
+                return redirect("funds:list")
+            if action not in ("archive", "unarchive"):
+                raise Refused(Code.UNKNOWN_ACTION, gettext("未知操作"))
+            usecases.archive_fund(request.user, fund.pk, reason, archived=action == "archive")
+        except Refusal as refused:
+            failure = refused
+        else:
+            done = gettext("已归档：%(fund)s") if action == "archive" else gettext(
+                "已取消归档：%(fund)s")
+            messages.success(request, done % {"fund": fund})
+            return redirect("funds:fund_year", fund.pk)
+    return render(request, "funds/fund_year.html",
+                  {"fund": fund, "error": failure.message if failure else ""},
+                  status=status_of(failure))
 
 
 def _dashboard_parts(fund: Fund) -> tuple[dict[str, Any], str]:

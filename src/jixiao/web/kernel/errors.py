@@ -35,6 +35,8 @@ class Code(StrEnum):
     UNKNOWN_ROLE = "unknown_role"
     ROLE_SCOPE = "role_scope"  # role × fund × recipient do not fit together
     DUPLICATE = "duplicate"  # the user or membership exists already
+    # Refused (400): fund-years
+    EXISTS = "exists"  # the imported fund-year exists: confirm (replace) to update it
     WEAK_PASSWORD = "weak_password"
     SELF_DEACTIVATE = "self_deactivate"
     # NotFound (404)
