@@ -217,11 +217,20 @@ def test_a_stated_score_off_by_one_hundredth_is_a_rounding_warning():
     single(found(data), "score.stated", "warning")
 
 
-def test_an_execution_score_rounded_up_from_862_to_9_is_flagged():
+def test_an_execution_score_rounded_up_from_862_to_9_is_pointed_out_but_not_an_error():
+    # Issue 13: "9" for 8.62 is right at the whole-number precision shown; RULES §2 still
+    # wants the rounding flagged, so it is info with both figures.
     tree = mof_tree(预算执行率=leaf("预算执行率", 10, "execution", stated_score="9",
                                   reason="执行进度滞后"))
-    f = single(findings(dossier(tree, budget=budget(1000, 862))), "score.stated")
+    f = single(findings(dossier(tree, budget=budget(1000, 862))), "score.rounded", "info")
     assert (f.expected, f.actual) == (D("8.62"), D(9))
+
+
+def test_a_whole_number_score_off_by_more_than_rounding_is_an_error():
+    tree = mof_tree(预算执行率=leaf("预算执行率", 10, "execution", stated_score="9",
+                                  reason="执行进度滞后"))
+    f = single(findings(dossier(tree, budget=budget(1000, 840))), "score.stated")
+    assert (f.expected, f.actual) == (D("8.40"), D(9))
 
 
 def test_a_right_stated_rate_gives_nothing():

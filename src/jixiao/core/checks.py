@@ -53,7 +53,8 @@ RULES: dict[str, str] = {
     "weights.children_sum": "下级指标分值之和等于上级指标分值",
     "scores.children_sum": "下级指标所列得分之和等于上级指标所列得分",
     "score.within_weight": "得分不超过分值",
-    "score.stated": "所列得分等于按评分规则计算的得分",
+    "score.stated": "所列得分等于按评分规则计算的得分（按所列小数位）",
+    "score.rounded": "所列得分是计算得分四舍五入后的结果（提示）",
     "rate.stated": "所列得分率等于 得分 ÷ 分值",
     "score.reason": "未得满分的指标须说明扣分理由",
     "qualitative.band": "定性指标得分落在其达成档次的区间内",
@@ -150,6 +151,29 @@ def judge(c: Comparison) -> Finding | None:
     return Finding(c.rule, severity, c.where, c.expected, c.actual, message)
 
 
+def _stated_score_checks(
+    node: IndicatorScore, where: str, name: str
+) -> Iterator[Comparison | Finding]:
+    """The stated score against the computed one, judged at the places it was written with
+    ("9" for 8.62 is right as shown); a whole-number score that only agrees once the computed
+    one is rounded is pointed out as info, since forms often round scores up (RULES §2)."""
+    stated = node.stated_score
+    shown_places = places(stated) if stated is not None else 2
+    yield Comparison(
+        "score.stated", where, f"「{name}」的所列得分（按规则计算）", node.score, stated,
+        unit="分", places=shown_places,
+    )
+    if stated is not None and shown_places < 2 and stated != node.score and (
+        round_half_up(node.score, shown_places) == stated
+    ):
+        precision = "整数" if shown_places == 0 else f"{shown_places}位小数"
+        yield Finding(
+            "score.rounded", "info", where, node.score, stated,
+            f"「{name}」所列得分 {fmt(stated, shown_places)}分 是计算得分 "
+            f"{fmt(node.score)}分 四舍五入到{precision}的结果",
+        )
+
+
 def _finest(*values: Decimal | None) -> int:
     return max((places(v) for v in values if v is not None), default=0)
 
@@ -193,10 +217,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         "score.within_weight", where, f"「{name}」的所列得分", node.effective_weight,
         node.stated_score, op="<=", unit="分",
     )
-    yield Comparison(
-        "score.stated", where, f"「{name}」的所列得分（按规则计算）", node.score,
-        node.stated_score, unit="分",
-    )
+    yield from _stated_score_checks(node, where, name)
     if node.stated_rate is not None and node.stated_score is not None:
         base = node.effective_weight
         yield Comparison(
