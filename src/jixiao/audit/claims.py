@@ -33,6 +33,20 @@ def at_table(t: Table, row: int | None = None, cell: int | None = None) -> dict[
     return loc
 
 
+def location_text(location: dict[str, object]) -> str:
+    """A location as a reader says it: 第57段 / 表格2 第7行第3格 / the form's field path."""
+    if "paragraph" in location:
+        return f"第{location['paragraph']}段"
+    if "table" in location:
+        text = f"表格{location['table']}"
+        if "row" in location:
+            text += f" 第{location['row']}行"
+        if "cell" in location:
+            text += f"第{location['cell']}格"
+        return text
+    return str(location.get("form", ""))
+
+
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLOSERS = "”’」』）)"  # a closing quote or bracket stays with the sentence it ends
 

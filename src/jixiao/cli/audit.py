@@ -23,6 +23,7 @@ from rich.text import Text
 
 from jixiao.audit.annotate import annotate_docx
 from jixiao.audit.audit import AuditResult, audit_document
+from jixiao.audit.claims import location_text
 from jixiao.audit.text import read_document
 from jixiao.cli.common import environment_failure, input_failure
 from jixiao.cli.render import SEVERITY
@@ -64,26 +65,12 @@ def audit_json(result: AuditResult) -> AuditJson:
     )
 
 
-def where_zh(location: dict[str, object]) -> str:
-    """第57段 / 表2 第7行第3格 / 自评表 indicators/…"""
-    if "paragraph" in location:
-        return f"第{location['paragraph']}段"
-    if "table" in location:
-        text = f"表格{location['table']}"
-        if "row" in location:
-            text += f" 第{location['row']}行"
-        if "cell" in location:
-            text += f"第{location['cell']}格"
-        return text
-    return str(location.get("form", ""))
-
-
 def print_audit(console: Console, result: AuditResult) -> None:
     for f in result.findings:
         label, style = SEVERITY.get(f.finding.severity, (f.finding.severity, ""))
         line = Text()
         line.append(f"{label}  ", style=style)
-        line.append(f"{where_zh(f.location)}  ")
+        line.append(f"{location_text(f.location)}  ")
         line.append(f.finding.message)
         line.append(f"  [{f.finding.rule}]", style="dim")
         console.print(line)

@@ -134,6 +134,7 @@ def report_header(texts: list[str]) -> tuple[str | None, str | None, int | None]
 
 def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None) -> None:
     from jixiao.audit.audit import audit_document
+    from jixiao.audit.claims import location_text
     from jixiao.audit.scores import score_tree, stated_totals
     from jixiao.audit.text import read_document
     from jixiao.core.scoring import grade_for
@@ -154,26 +155,12 @@ def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None)
         result.recomputed_score = total
         result.recomputed_grade = grade_for(round_half_up(total, 2),
                                             list(catalogue().grade_bands))
-    result.findings = [_row(f.finding, where_text(f.location), f.quote) for f in audit.findings]
+    result.findings = [_row(f.finding, location_text(f.location), f.quote) for f in audit.findings]
     if annotate_to is not None and doc.kind == "docx" and audit.findings:
         from jixiao.audit.annotate import annotate_docx
 
         annotate_docx(doc, audit, path, annotate_to)
         result.annotated = str(annotate_to)
-
-
-def where_text(location: dict[str, object]) -> str:
-    """第57段 / 表格2 第7行第3格, as `jixiao audit` prints it."""
-    if "paragraph" in location:
-        return f"第{location['paragraph']}段"
-    if "table" in location:
-        text = f"表格{location['table']}"
-        if "row" in location:
-            text += f" 第{location['row']}行"
-        if "cell" in location:
-            text += f"第{location['cell']}格"
-        return text
-    return str(location.get("form", ""))
 
 
 # --- summary --------------------------------------------------------------------------------
