@@ -111,3 +111,27 @@ def test_allocation_calculator_uses_the_core(login: Any, demo: Any) -> None:
 def test_allocation_refuses_file_references(login: Any, demo: Any) -> None:
     r = login("admin").post("/allocation/", {"spec": "total: 1\nrecipients: /etc/passwd\n"})
     assert "不能引用文件" in r.context["error"]
+
+
+def test_the_dashboard_shows_the_figures_every_other_output_shows(login: Any, db: Any) -> None:
+    """One owner per shown figure (issue 11): without a stated total or grade the page shows
+    the sum of the shown first-level scores and its grade, as the report, the 自评表 and
+    `evaluate --json` do (core/shown.py), beside the computed 96.70."""
+    import yaml
+
+    from jixiao import services
+    from jixiao.core.dossier import Dossier
+    from jixiao.formats.evaluation_json import evaluation_dict
+    from jixiao.web.funds.mapping import load_dossier
+
+    data = yaml.safe_load(services.example_dossier().read_text(encoding="utf-8"))
+    for key in ("stated_total", "stated_grade", "stated_rate"):
+        data["evaluation"].pop(key, None)
+    data["fund"]["name"] = "东西部协作财政援助资金（无所列总分）"
+    dossier = Dossier.model_validate(data)
+    fund = load_dossier(dossier)
+    shown = evaluation_dict(services.evaluate(dossier))["shown"]
+    html = login("admin").get(f"/funds/{fund.pk}/").content.decode()
+    assert stated(html) == [shown["score"], shown["grade"]] == ["99.70", "优"]
+    assert total(html) == ("96.70", "优")
+    assert "按所列分项合计" in html
