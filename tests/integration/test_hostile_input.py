@@ -218,3 +218,20 @@ def test_an_interrupt_inside_a_reader_still_interrupts(tmp_path: Path, monkeypat
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", interrupt)
     with pytest.raises(KeyboardInterrupt):
         read_form(path)
+
+
+def test_a_zip_of_a_version_python_cannot_read_is_refused(tmp_path: Path) -> None:
+    """Found by the mutation property: zipfile raises NotImplementedError ("zip file version
+    6.4") for a central directory that asks for a newer format; that is a damaged file."""
+    import struct
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buf.getvalue())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6:central + 8] = struct.pack("<H", 64)  # version needed to extract: 6.4
+    path = tmp_path / "newer.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="不是有效的"):
+        read_form(path)

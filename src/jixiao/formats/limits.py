@@ -14,6 +14,7 @@ Each limit has a Chinese name, so a refusal says which one was hit.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -94,13 +95,19 @@ def number_text_ok(text: str) -> bool:
 # --- zip containers -----------------------------------------------------------------------------
 
 
+# What Python's zipfile raises on a damaged container, besides OSError: a bad header, a version
+# or compression method it cannot read (NotImplementedError), truncated structures.
+ZIP_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError,
+               NotImplementedError, struct.error)
+
+
 def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
     file = str(path)
     try:
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise refuse(file, "文件不存在") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except ZIP_DAMAGED:
         raise refuse(file, f"不是有效的{what}文件（文件已损坏或不是该格式）") from None
     except OSError as err:
         raise refuse(file, f"无法读取：{err.strerror or err}") from None
@@ -204,7 +211,7 @@ def scan_sheet(stream: IO[bytes]) -> Extent:
     return ext
 
 
-_BROKEN = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError)
+_BROKEN = (*ZIP_DAMAGED, zlib.error, OSError, RuntimeError)
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from jixiao.formats.limits import MIB, ZIP_MEMBERS, ZIP_RATIO, ZIP_RATIO_FLOOR, Limit
+from jixiao.formats.limits import (
+    MIB,
+    ZIP_DAMAGED,
+    ZIP_MEMBERS,
+    ZIP_RATIO,
+    ZIP_RATIO_FLOOR,
+    Limit,
+)
 
 DOCUMENT_BYTES = Limit("单个文件大小上限（字节）", 64 * MIB)
 PILE_UNPACKED = Limit("压缩包解压后总大小上限（字节）", 4096 * MIB)
@@ -129,7 +136,7 @@ def _expand(path: Path, name: str, scratch: Path, counter: Iterator[int],
         return
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except ZIP_DAMAGED:
         yield Item(None, name, "压缩包已损坏或不是 zip 格式，无法展开")
         return
     except OSError as exc:
