@@ -1,6 +1,7 @@
 """Fuzz the readers: N mutated inputs per reader, each read in its own capped subprocess.
 
-    .venv/bin/python benchmarks/fuzz_readers.py 50
+    .venv/bin/python benchmarks/fuzz_readers.py 50             # one child per input
+    .venv/bin/python benchmarks/fuzz_readers.py --batch 10000  # one child per reader
 
 Every input is a valid seed with a few random bytes changed (zips: anywhere, so headers,
 sizes and deflate streams break too; YAML: text mutations). Each is read in a child process
@@ -115,7 +116,78 @@ def run(n: int, seed: int = 12) -> dict[str, Counter[str]]:
     return out
 
 
+BATCH = r"""
+import sys
+from pathlib import Path
+from jixiao.formats.errors import InputError
+kind, folder = sys.argv[1], Path(sys.argv[2])
+if kind == "form":
+    from jixiao.formats.form_xlsx import read_form as read
+elif kind == "table":
+    from jixiao.formats.allocation_spec import read_recipients_table
+    def read(path): read_recipients_table(path, None)
+elif kind == "ledger":
+    from jixiao.formats.payment_files import _read_xlsx
+    def read(path): _read_xlsx(path, None)
+elif kind == "docx":
+    from jixiao.audit.text import read_document as read
+else:
+    from jixiao.formats.yaml_loader import load_yaml
+    def read(path): load_yaml(path.read_text(encoding="utf-8", errors="replace"), str(path))
+for path in sorted(folder.iterdir()):
+    try:
+        read(path)
+        print("ok", flush=True)
+    except InputError:
+        print("input error", flush=True)
+    except BaseException as err:
+        print("crash", path.name, type(err).__name__, str(err)[:80].replace(chr(10), " "),
+              flush=True)
+"""
+
+
+def run_batches(n: int, seed: int = 12, timeout: int = 1800) -> dict[str, Counter[str]]:
+    """The large campaign: n inputs per reader, all read in one capped child per reader (an
+    abort or a hang shows as the inputs that child did not reach)."""
+    rng = random.Random(seed)
+    xlsx = xlsx_bytes(sheet(["A1", "B2", "C3"]))
+    seeds = {"form": (xlsx, ".xlsx"), "table": (xlsx, ".xlsx"), "ledger": (xlsx, ".xlsx"),
+             "docx": (_docx_seed(), ".docx"), "yaml": (b"", ".yaml")}
+    out: dict[str, Counter[str]] = {}
+    for kind, (base, suffix) in seeds.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(n):
+                data = _yaml(rng) if kind == "yaml" else _mutate(base, rng)
+                (Path(tmp) / f"{i:06d}{suffix}").write_bytes(data)
+            counts: Counter[str] = Counter()
+            try:
+                done = subprocess.run([sys.executable, "-c", BATCH, kind, tmp],
+                                      capture_output=True, timeout=timeout, preexec_fn=_cap,
+                                      check=False, text=True)
+                lines = done.stdout.splitlines()
+            except subprocess.TimeoutExpired as exc:
+                lines = (exc.stdout or b"").decode().splitlines()
+                counts["timeout"] += n - len(lines)
+            for line in lines:
+                counts["crash" if line.startswith("crash") else line] += 1
+                if line.startswith("crash"):
+                    print(f"{kind}: {line}", file=sys.stderr)
+            missing = n - len(lines) - counts["timeout"]
+            if missing:
+                counts["aborted"] += missing
+            out[kind] = counts
+    return out
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--batch":
+        n = int(sys.argv[2])
+        print(f"{'reader':<8} {'ok':>6} {'input error':>12} {'crash':>6} {'aborted':>8} "
+              f"{'timeout':>8}")
+        for kind, c in run_batches(n).items():
+            print(f"{kind:<8} {c['ok']:>6} {c['input error']:>12} {c['crash']:>6} "
+                  f"{c['aborted']:>8} {c['timeout']:>8}")
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"{'reader':<8} {'ok':>5} {'input error':>12} {'crash':>6} {'timeout':>8} "
           f"{'over-memory':>12}")
