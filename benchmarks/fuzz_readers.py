@@ -187,6 +187,8 @@ def main() -> None:
         for kind, c in run_batches(n).items():
             print(f"{kind:<8} {c['ok']:>6} {c['input error']:>12} {c['crash']:>6} "
                   f"{c['aborted']:>8} {c['timeout']:>8}")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory of any reader child: {peak:.0f} MiB")
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"{'reader':<8} {'ok':>5} {'input error':>12} {'crash':>6} {'timeout':>8} "
