@@ -27,7 +27,7 @@ from jixiao.core.allocation import (
 )
 from jixiao.core.numbers import to_decimal
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.limits import check_xlsx, is_library_fault
+from jixiao.formats.limits import check_xlsx, column_letters, is_library_fault
 from jixiao.formats.yaml_loader import Lines, Loc
 from jixiao.formats.yaml_model import field_name, load, to_model
 
@@ -166,15 +166,6 @@ def _number(cell: Any) -> Any:
     return cell
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
-
-
 def read_recipients_table(
     path: Path, factor_names: list[str] | None
 ) -> tuple[list[dict[str, Any]], _Table]:
@@ -199,7 +190,7 @@ def read_recipients_table(
         if not text:
             if any(_text(row[col]) for row in grid[header_index + 1:] if col < len(row)):
                 problems.append(Problem("该列有数据但没有表头", file, table.header_line,
-                                        f"{_column_letter(col)} 列"))
+                                        f"{column_letters(col)} 列"))
             continue
         role = next((r for r, names in _ROLES.items() if text.lower() in names), None)
         if role is None and text in _IGNORED:

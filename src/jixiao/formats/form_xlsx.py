@@ -128,7 +128,7 @@ from jixiao.core.numbers import (
 )
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.limits import check_xlsx, is_library_fault
+from jixiao.formats.limits import check_xlsx, column_letters, is_library_fault
 from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
 
@@ -314,16 +314,6 @@ _NATURES = {"=": "=", "==": "=", ">=": ">=", "≥": ">=", ">": ">=", "<=": "<=",
 # ============================================================================ the grid
 
 
-def _column_letter(col: int) -> str:
-    """0 → A, 25 → Z, 26 → AA (as Excel names columns)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 @dataclass
 class _Grid:
     """One worksheet as rows of cell values; row r is Excel row r + 1."""
@@ -342,7 +332,7 @@ class _Grid:
         return _cell_text(self.cell(r, c))
 
     def ref(self, r: int, c: int) -> str:
-        return f"{self.sheet}!{_column_letter(c)}{r + 1}"
+        return f"{self.sheet}!{column_letters(c)}{r + 1}"
 
     def problem(self, r: int, c: int | None, label: str, message: str) -> None:
         where = self.ref(r, c) if c is not None else f"{self.sheet}!第{r + 1}行"

@@ -180,6 +180,16 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+def column_letters(index: int) -> str:
+    """A 0-based column index as Excel names it: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def scan_sheet(stream: IO[bytes]) -> Extent:
     """Stream one worksheet's XML in bounded chunks and measure its extent.
 
