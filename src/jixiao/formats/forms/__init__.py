@@ -22,8 +22,9 @@ from jixiao.formats.forms.amounts import (
     side_by_side_totals,
 )
 from jixiao.formats.forms.cells import Sheet, label, load
-from jixiao.formats.forms.grades import check_grade, check_stated_total
-from jixiao.formats.forms.indicators import find_header, read_table
+from jixiao.formats.forms.common import MoneyFigures
+from jixiao.formats.forms.grades import check_full_score, check_grade, check_stated_total
+from jixiao.formats.forms.indicators import find_header, fragment_roles, read_table
 from jixiao.formats.forms.label_amounts import check_label_amounts
 from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
 from jixiao.formats.forms.texts import check_texts
@@ -68,7 +69,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
     review = FormReview(file, form_kind(sheets), [s.name for s in sheets], [])
     for sheet in sheets:
         tables = read_tables(sheet)
-        money_weight = money_score = money_rate = None
+        money_weight = money_score = money_rate = money_arrival = None
         for table in tables:
             review.findings += check_table(table)
             review.findings += check_label_amounts(table)
@@ -77,6 +78,8 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
                 money_rate = table.rate
+            if money_arrival is None:
+                money_arrival = table.arrival
         side = side_by_side_totals(sheet) + column_totals(sheet)
         for r, found in side:
             review.findings += found
@@ -84,22 +87,33 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
-                                money_rate)
+                                MoneyFigures(money_rate, money_arrival))
             review.findings += table_.findings
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
                                                   table_.score_places)
             review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
         review.findings += check_texts(sheet)
         review.findings += check_grade(sheet)
+        review.findings += check_full_score(sheet)
         if not tables and not side and header is None:
             fragment = _fragment(sheet)
             if fragment is not None:
                 review.blocks.append(f"{sheet.name}!第{fragment + 1}行 无表头的指标片段")
+                roles = fragment_roles(sheet, fragment)
+                if roles is None:
+                    review.findings.append(Finding(
+                        "form.fragment", "info", sheet.ref(fragment),
+                        None, None, "只见到指标行或合计行，未见表头（可能是表格的后半部分），"
+                        "各列含义不明，未核对分值与得分",
+                    ))
+                    continue
                 review.findings.append(Finding(
-                    "form.fragment", "info", sheet.ref(fragment),
-                    None, None, "只见到指标行或合计行，未见表头（可能是表格的后半部分），"
-                    "各列含义不明，未核对分值与得分",
+                    "form.fragment", "info", sheet.ref(fragment), None, None,
+                    "只见到指标行或合计行，未见表头（可能是表格的后半部分）：各列含义按内容"
+                    "推断（方向、指标值、单位、分值），合计只核对是否超出",
                 ))
+                review.findings += read_table(sheet, fragment - 1, roles, None, None,
+                                              first_data=fragment, partial=True).findings
     review.findings.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
     return review
 

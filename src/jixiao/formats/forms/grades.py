@@ -7,6 +7,7 @@ it has two: 分值 then 得分)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
@@ -14,7 +15,13 @@ from jixiao.core.numbers import fmt, places
 from jixiao.core.scoring import grade_for
 from jixiao.formats.forms.cells import Sheet, is_blank, label, number, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
-from jixiao.formats.forms.labels import GRADE_LABELS, GRADE_WORDS, SCORE_LABELS, TOTAL_SCORE_ROW
+from jixiao.formats.forms.labels import (
+    FULL_SCORE,
+    GRADE_LABELS,
+    GRADE_WORDS,
+    SCORE_LABELS,
+    TOTAL_SCORE_ROW,
+)
 from jixiao.formats.templates import catalogue
 
 
@@ -23,10 +30,18 @@ def _right(sheet: Sheet, r: int, c: int, span: int = 4) -> list[tuple[int, objec
             if not is_blank(sheet.cell(r, k))]
 
 
+_GRADE_IN_TEXT = re.compile(
+    rf"(?:{'|'.join(w for w in GRADE_LABELS if w != '等级')})(?:为|是)?[:：]?"
+    rf"({'|'.join(sorted(GRADE_WORDS, key=len, reverse=True))})")
+
+
 def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row):
             if label(value) not in GRADE_LABELS:
+                match = _GRADE_IN_TEXT.search(text(value)) if isinstance(value, str) else None
+                if match:  # "自评等级：良" in one text cell
+                    return GRADE_WORDS[match.group(1)], sheet.ref(r, c)
                 continue
             if text(sheet.cell(r + 2, c)) in GRADE_WORDS:
                 continue  # a column of grades (one per indicator), not the form's grade
@@ -37,8 +52,12 @@ def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
     return None
 
 
+_IN_TEXT = re.compile(rf"(?:{'|'.join(SCORE_LABELS)})(?:为|是)?[:：]?(\d+(?:\.\d+)?)分?")
+
+
 def labelled_score(sheet: Sheet) -> tuple[Decimal, str] | None:
-    """The score written next to 自评得分 / 自评总分 (usually at the top of a form)."""
+    """The score written next to 自评得分 / 自评总分 (usually at the top of a form), or in
+    the same text cell ("自评得分：92分", "项目自评总分为95.5分")."""
     for r, row in enumerate(sheet.rows):
         for c, value in enumerate(row):
             if label(value) in SCORE_LABELS:
@@ -47,7 +66,23 @@ def labelled_score(sheet: Sheet) -> tuple[Decimal, str] | None:
                     if item is not None:
                         return item.value, sheet.ref(r, k)
                     break
+            elif isinstance(value, str) and "分" in value:
+                match = _IN_TEXT.search(text(value))
+                if match:
+                    return Decimal(match.group(1)), sheet.ref(r, c)
     return None
+
+
+def check_full_score(sheet: Sheet) -> list[Finding]:
+    """A stated 自评得分 cannot exceed the full score."""
+    stated = labelled_score(sheet)
+    if stated is None or stated[0] <= FULL_SCORE:
+        return []
+    score, where = stated
+    return [finding(
+        "form.score_total", "error", where, Decimal(FULL_SCORE), score,
+        f"自评得分：所列 {shown(score)}，超过满分 {FULL_SCORE} 分",
+    )]
 
 
 def check_stated_total(sheet: Sheet, score_sum: Decimal | None, complete: bool,

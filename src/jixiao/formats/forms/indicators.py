@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
-from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
 from jixiao.formats.forms.cells import (
-    Number,
     Sheet,
     is_blank,
     label,
@@ -32,12 +31,20 @@ from jixiao.formats.forms.cells import (
     percent_value,
     text,
 )
+from jixiao.formats.forms.common import (
+    MoneyFigures,
+    check_bounded,
+    check_common_row,
+    common_kind,
+    row_names,
+)
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import (
-    COMMON_RATE_NAMES,
+    FULL_SCORE,
     INDICATOR_KEYWORDS,
     INDICATOR_NOT_A_FIGURE,
     INDICATOR_ROLES,
+    POSITIVE_UNITS,
     REASON_WORDS,
     TOTAL_SCORE_ROW,
 )
@@ -134,12 +141,17 @@ class IndicatorTable:
 
 
 def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: Decimal | None,
-               money_score: Decimal | None,
-               money_rate: Decimal | None = None) -> IndicatorTable:
+               money_score: Decimal | None, money: MoneyFigures | None = None,
+               first_data: int | None = None, partial: bool = False) -> IndicatorTable:
+    """The table under ``header`` (or, for a fragment without its header, from
+    ``first_data`` with ``partial``: rows above may be missing, so a 合计 is only checked
+    for an excess)."""
     out: list[Finding] = []
+    money = money or MoneyFigures()
     weight_c, score_c = roles.get("weight"), roles.get("score")
     name_cols = [roles[k] for k in ("level1", "level2", "level3") if k in roles]
-    first_data = header + 2 if _roles(sheet, header + 1) else header + 1
+    if first_data is None:
+        first_data = header + 2 if _roles(sheet, header + 1) else header + 1
     open_blocks: dict[int, Block] = {}
     blocks: list[Block] = []
     weights: list[Decimal] = []
@@ -198,7 +210,10 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 for block in open_blocks.values():
                     block.scores.append(score.value)
         out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
-        out += _common_rate(sheet, r, roles, where, money_rate)
+        out += check_common_row(sheet, r, roles, where, money)
+        out += check_bounded(sheet, r, roles, where)
+        if common_kind(row_names(sheet, r, roles)) is None:
+            out += _score_vs_completion(sheet, r, roles, where)
         _bare_target(sheet, r, roles, bare_targets)
         r += 1
     ended = total_row is not None
@@ -251,7 +266,8 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     if total_row is not None:
         out += _total(sheet, total_row, weight_c, score_c, weight_sum,
                       scores + ([money_score] if money_score is not None else []),
-                      len(scores) == len(weights) if weight_c is not None else bool(scores))
+                      len(scores) == len(weights) if weight_c is not None else bool(scores),
+                      partial)
     elif weight_sum > HUNDRED:
         out.append(finding(
             "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
@@ -345,30 +361,6 @@ def _bare_target(sheet: Sheet, r: int, roles: dict[str, int], bare: list[str]) -
         bare.append(f"{sheet.ref(r, target_c)} {shown(target.value)}")
 
 
-def _common_rate(sheet: Sheet, r: int, roles: dict[str, int], where: str,
-                 money_rate: Decimal | None) -> list[Finding]:
-    """A 共性指标 row 预算执行率 restates the amount block's 执行率: the two must agree."""
-    actual_c = roles.get("actual")
-    if money_rate is None or actual_c is None:
-        return []
-    names = [label(sheet.cell(r, roles[k])) for k in ("level3", "level2") if k in roles]
-    if not any(n in COMMON_RATE_NAMES for n in names):
-        return []
-    stated = percent_value(sheet.cell(r, actual_c))
-    item = number(sheet.cell(r, actual_c))
-    if stated is None or item is None or not (item.percent or item.from_cell):
-        return []
-    n = places(stated)
-    if agrees(stated, money_rate, n):
-        return []
-    return [finding(
-        "form.common_rate", severity_of(stated, money_rate, n), sheet.ref(r, actual_c),
-        money_rate, stated,
-        f"{where}（共性指标）：实际完成值 {shown(stated)}%，与资金表中的执行率 "
-        f"{fmt(money_rate)}% 不符",
-    )]
-
-
 def _name(sheet: Sheet, r: int, cols: list[int]) -> str:
     for c in reversed(cols):
         if not is_blank(sheet.cell(r, c)):
@@ -377,8 +369,11 @@ def _name(sheet: Sheet, r: int, cols: list[int]) -> str:
 
 
 def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
-           weight_sum: Decimal, scores: list[Decimal], all_scored: bool) -> list[Finding]:
-    """The 合计/总分 row: two figures are (分值, 得分) in order; one figure by its column."""
+           weight_sum: Decimal, scores: list[Decimal], all_scored: bool,
+           partial: bool = False) -> list[Finding]:
+    """The 合计/总分 row: two figures are (分值, 得分) in order; one figure by its column.
+    Neither can exceed the full score; in a fragment (rows above missing) the rows seen can
+    only add up to less than the 合计."""
     figures = [(c, item.value) for c in range(sheet.width(r))
                if (item := number(sheet.cell(r, c))) is not None]
     stated_weight: Decimal | None = None
@@ -393,6 +388,21 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
         else:
             stated_score, sc = value, c
     out: list[Finding] = []
+    for value, c, what in ((stated_weight, wc, "合计分值"), (stated_score, sc, "总分")):
+        if value is not None and value > FULL_SCORE:
+            out.append(finding(
+                "form.weight_total" if what == "合计分值" else "form.score_total", "error",
+                sheet.ref(r, c), Decimal(FULL_SCORE), value,
+                f"{what}：所列 {shown(value)}，超过满分 {FULL_SCORE} 分",
+            ))
+    if partial:
+        if stated_weight is not None and weight_sum > stated_weight:
+            out.append(finding(
+                "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
+                f"合计分值：所列 {shown(stated_weight)}，已见各行分值之和 {shown(weight_sum)} "
+                "已超过合计",
+            ))
+        return out
     if stated_weight is not None and weight_sum != 0 and stated_weight != weight_sum:
         out.append(finding(
             "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
@@ -410,44 +420,168 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
     return out
 
 
+_SIGNS = {"≥": ">=", "≧": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "<=": "<=", "=": "=",
+          "═": "="}
+
+
+def _target_actual(sheet: Sheet, r: int, roles: dict[str, int], infer: bool = False,
+                   ) -> tuple[str, Decimal, Decimal, str] | None:
+    """(direction, target, actual, unit) of a quantitative row; with ``infer``, a target
+    without a direction whose unit is a count or % (`labels.POSITIVE_UNITS`: "221人",
+    "100%") is read as ≥."""
+    target_c, actual_c = roles.get("target"), roles.get("actual")
+    if target_c is None or actual_c is None:
+        return None
+    target_cell = sheet.cell(r, target_c)
+    nature_c, unit_c = roles.get("nature"), roles.get("unit")
+    if "nature" in roles and nature_c == target_c:
+        target_cell = sheet.cell(r, roles.get("target_value", target_c + 1))
+    target = number(target_cell)
+    actual = number(sheet.cell(r, actual_c))
+    if target is None or actual is None:
+        return None
+    direction = target.direction
+    if direction is None and nature_c is not None:
+        direction = _SIGNS.get(text(sheet.cell(r, nature_c)))
+    unit = target.unit or (text(sheet.cell(r, unit_c)) if unit_c is not None else "")
+    if direction is None and infer and unit in POSITIVE_UNITS \
+            and actual.unit in ("", target.unit):
+        direction = ">="
+    if direction not in (">=", "<=", "="):
+        return None
+    if actual.unit and target.unit and actual.unit != target.unit:
+        return None
+    a_value = actual.value
+    if (target.percent or unit == "%") and actual.from_cell and a_value <= Decimal("1.5"):
+        a_value = a_value * HUNDRED
+    return direction, target.value, a_value, unit
+
+
+def _met(direction: str, target: Decimal, actual: Decimal) -> bool:
+    return {">=": actual >= target, "<=": actual <= target, "=": actual == target}[direction]
+
+
+def _has_reason(sheet: Sheet, r: int, roles: dict[str, int]) -> bool:
+    reason_c = roles.get("reason")
+    return reason_c is not None and not is_blank(sheet.cell(r, reason_c))
+
+
 def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
                 unfilled: list[str], weighted: bool) -> list[Finding]:
     """A quantitative target not reached, without a reason, is worth a warning."""
     target_c, actual_c = roles.get("target"), roles.get("actual")
     if target_c is None or actual_c is None:
         return []
-    target_cell = sheet.cell(r, target_c)
-    actual_cell = sheet.cell(r, actual_c)
-    nature_c, unit_c = roles.get("nature"), roles.get("unit")
-    if "nature" in roles and nature_c == target_c:
-        target_cell = sheet.cell(r, roles.get("target_value", target_c + 1))
-    target = number(target_cell)
-    if target is not None and nature_c is not None and target.direction is None:
-        sign = text(sheet.cell(r, nature_c))
-        direction = {"≥": ">=", "≧": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "<=": "<=",
-                     "=": "=", "═": "="}.get(sign)
-        target = Number(target.value, target.unit, direction, target.from_cell)
-    if is_blank(actual_cell):
-        if target is not None or weighted:
+    if is_blank(sheet.cell(r, actual_c)):
+        target_cell = sheet.cell(r, target_c)
+        if "nature" in roles and roles["nature"] == target_c:
+            target_cell = sheet.cell(r, roles.get("target_value", target_c + 1))
+        if number(target_cell) is not None or weighted:
             unfilled.append(sheet.ref(r, actual_c))
         return []
-    actual = number(actual_cell)
-    if target is None or actual is None or target.direction not in (">=", "<=", "="):
+    found = _target_actual(sheet, r, roles)
+    if found is None:
         return []
-    unit = target.unit or (text(sheet.cell(r, unit_c)) if unit_c is not None else "")
-    a_value = actual.value
-    if actual.unit and target.unit and actual.unit != target.unit:
+    direction, target, a_value, unit = found
+    if _met(direction, target, a_value) or _has_reason(sheet, r, roles):
         return []
-    if (target.percent or unit == "%") and actual.from_cell and a_value <= Decimal("1.5"):
-        a_value = a_value * HUNDRED
-    met = {">=": a_value >= target.value, "<=": a_value <= target.value,
-           "=": a_value == target.value}[target.direction]
-    reason_c = roles.get("reason")
-    if met or (reason_c is not None and not is_blank(sheet.cell(r, reason_c))):
-        return []
-    sign = {">=": "≥", "<=": "≤", "=": "="}[target.direction]
+    sign = {">=": "≥", "<=": "≤", "=": "="}[direction]
     return [finding(
-        "form.target", "warning", sheet.ref(r, actual_c), target.value, a_value,
-        f"{where}：年度指标值 {sign}{shown(target.value)}{unit}，实际完成 {shown(a_value)}"
+        "form.target", "warning", sheet.ref(r, actual_c), target, a_value,
+        f"{where}：年度指标值 {sign}{shown(target)}{unit}，实际完成 {shown(a_value)}"
         f"{unit}，未达到目标且未说明原因",
     )]
+
+
+def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
+                         where: str) -> list[Finding]:
+    """A quantitative indicator's 得分 against its completion (财预〔2020〕10号): a target
+    reached scores full marks; a positive (≥) target not reached scores at most
+    实际 ÷ 目标 × 分值. A score below full for a target reached, or above the proportional
+    score, without a reason, is a warning (some provinces score by tiers)."""
+    weight_c, score_c = roles.get("weight"), roles.get("score")
+    if weight_c is None or score_c is None or _has_reason(sheet, r, roles):
+        return []
+    weight, score = number(sheet.cell(r, weight_c)), number(sheet.cell(r, score_c))
+    if weight is None or score is None or weight.value <= 0 or score.value > weight.value:
+        return []
+    found = _target_actual(sheet, r, roles, infer=True)
+    if found is None:
+        return []
+    direction, target, a_value, unit = found
+    n = places(score.value)
+    sign = {">=": "≥", "<=": "≤", "=": "="}[direction]
+    if _target_actual(sheet, r, roles) is None:
+        sign = "（未写方向，按 ≥）"
+    if _met(direction, target, a_value):
+        if round_half_up(weight.value, n) > score.value:
+            return [finding(
+                "form.indicator_score", "warning", sheet.ref(r, score_c), weight.value,
+                score.value, f"{where}：实际完成 {shown(a_value)}{unit} 已达到指标值 "
+                f"{sign}{shown(target)}{unit}，得分 {shown(score.value)} 低于分值 "
+                f"{shown(weight.value)}，未说明扣分原因",
+            )]
+        return []
+    if direction != ">=" or target <= 0:
+        return []
+    expected = weight.value * a_value / target
+    if round_half_up(expected, n) >= score.value:
+        return []
+    return [finding(
+        "form.indicator_score", "warning", sheet.ref(r, score_c), expected, score.value,
+        f"{where}：实际完成 {shown(a_value)}{unit}，指标值 {sign}{shown(target)}{unit}，"
+        f"得分 {shown(score.value)} 高于按完成比例计算的 {fmt(expected)}（{shown(a_value)} ÷ "
+        f"{shown(target)} × 分值 {shown(weight.value)}；如按分档等其他规则计分，请在说明中注明）",
+    )]
+
+
+def fragment_roles(sheet: Sheet, start: int) -> dict[str, int] | None:
+    """Columns of an indicator table whose header is missing (the tail of a form cut from
+    its first page), inferred from what the cells hold: a column of ≥/≤/= signs is 指标性质,
+    the figures right of it 指标值, short words right of those 度量单位; the column where the
+    合计 row has its figure is 分值 (a second figure there is 得分); the text columns left of
+    all these are the 一级/二级/三级 names. None when the columns cannot be told apart."""
+    end = start
+    while end < len(sheet.rows):
+        cells = [label(sheet.cell(end, c)) for c in range(min(3, sheet.width(end)))]
+        if any(c in TOTAL_SCORE_ROW for c in cells if c) or any(
+                c and c.startswith(_STOP) for c in cells):
+            break
+        end += 1
+    if end >= len(sheet.rows) or end == start:
+        return None
+    total_figures = [c for c in range(sheet.width(end)) if number(sheet.cell(end, c))]
+    if not total_figures:
+        return None
+    width = max(sheet.width(r) for r in range(start, end + 1))
+    kinds: dict[int, str] = {}
+    for c in range(width):
+        values = [sheet.cell(r, c) for r in range(start, end) if not is_blank(sheet.cell(r, c))]
+        if not values:
+            continue
+        if all(text(v) in _SIGNS for v in values):
+            kinds[c] = "sign"
+        elif all(number(v) is not None for v in values):
+            kinds[c] = "figure"
+        elif all(len(text(v)) <= 3 for v in values):
+            kinds[c] = "short"
+        else:
+            kinds[c] = "name"
+    roles: dict[str, int] = {"weight": total_figures[0]}
+    if len(total_figures) > 1:
+        roles["score"] = total_figures[1]
+    sign_c = next((c for c, k in kinds.items() if k == "sign"), None)
+    if sign_c is not None:
+        roles["nature"] = sign_c
+        if kinds.get(sign_c + 1) == "figure":
+            roles["target"] = sign_c + 1
+            if kinds.get(sign_c + 2) == "short":
+                roles["unit"] = sign_c + 2
+    first_figure = min((c for c in (sign_c, roles.get("target"), roles["weight"])
+                        if c is not None), default=0)
+    names = [c for c, k in kinds.items() if k in ("name", "short") and c < first_figure]
+    for key, c in zip(("level3", "level2", "level1"), reversed(names), strict=False):
+        roles[key] = c
+    if "level3" not in roles:
+        return None
+    return roles

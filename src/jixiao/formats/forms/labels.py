@@ -86,8 +86,29 @@ INDICATOR_KEYWORDS: tuple[tuple[str, str], ...] = (
 INDICATOR_NOT_A_FIGURE = ("标准", "说明", "依据", "方法", "原因", "措施", "系数", "率", "是否")
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "项目决策", "项目过程",
                 "项目管理", "项目产出", "项目效益", "决策", "过程", "产出", "效益")
-# 共性指标 rows (宁夏 and others) that restate the amount block's 执行率.
-COMMON_RATE_NAMES = ("预算执行率", "资金执行率", "预算资金执行率", "执行率")
+# 共性指标 rows (宁夏 and others): indicator rows that restate a figure of the amount block
+# (common.py). Name → the amount block's figure: "rate" (执行数 ÷ 预算数) or "arrival"
+# (到位数 ÷ 预算数).
+COMMON_ROWS: dict[str, str] = {
+    "预算执行率": "rate", "资金执行率": "rate", "预算资金执行率": "rate", "执行率": "rate",
+    "项目预算执行率": "rate", "资金支出率": "rate", "预算完成率": "rate",
+    "资金到位率": "arrival", "到位率": "arrival", "预算资金到位率": "arrival",
+}
+COMMON_RATE_NAMES = tuple(k for k, v in COMMON_ROWS.items() if v == "rate")
+# Indicators that are a share of a whole (a name ending so): as a percentage they cannot
+# exceed 100% — neither the target nor the actual value (common.py). Rates that can exceed
+# 100% (完成率, 增长率, 执行率, 到位率 …) are not listed.
+BOUNDED_RATES = ("合格率", "覆盖率", "满意度", "满意率", "及时率", "接种率", "达标率", "知晓率",
+                 "参保率", "通过率", "入学率", "巩固率", "普及率", "成活率", "保障率", "发放率",
+                 "兑现率", "准确率", "正确率", "规范率", "管理率", "建档率", "签约率", "办结率",
+                 "完好率", "验收率", "公开率", "治愈率", "受益率", "落实率", "合规率", "使用率",
+                 "回收率", "处置率", "处理率", "结案率", "上报率", "录入率", "知晓度", "满意程度")
+# Units of a target that is met by reaching it (a count, an area, a share): a target written
+# without ≥/≤ in one of them ("221人", "100%") is read as ≥ when its score is judged.
+POSITIVE_UNITS = ("人", "人次", "个", "户", "次", "项", "种", "例", "所", "家", "名", "亩",
+                  "万亩", "公里", "千米", "米", "台", "套", "册", "份", "场", "期", "批", "间",
+                  "座", "处", "条", "辆", "%", "百分比", "万人", "万户", "村", "个村", "栋",
+                  "口", "头", "只", "株")
 REASON_WORDS = ("偏差原因", "未完成原因", "原因分析", "改进措施", "原因")
 TOTAL_SCORE_ROW = ("总分", "合计", "总计", "总得分", "综合得分", "合计得分", "自评总分")
 # The stated grade (自评等级) and the stated score it is judged on (grades.py).
@@ -95,6 +116,8 @@ GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "等级", "自�
                 "绩效评价等级", "自评结论等级")
 GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "差": "差"}
 SCORE_LABELS = ("自评得分", "自评总分", "自评分", "总得分", "综合得分", "自评总得分")
+# The full score of a self-evaluation: a stated 自评得分 or 合计分值 above it is an error.
+FULL_SCORE = 100
 PLACEHOLDER_NAMES = ("……", "…", "...", "指标1", "指标2", "指标3", "指标4")
 BLANK_MARKS = frozenset({"", "—", "-", "--", "——", "一", "/", "无", "不涉及", "不适用", "\\"})
 

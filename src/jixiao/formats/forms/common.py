@@ -1,0 +1,128 @@
+"""共性指标 rows and indicators whose value is bounded by what they measure.
+
+The rule of the block: an indicator row whose name is a 共性指标 of `labels.COMMON_ROWS`
+(预算执行率, 资金到位率 …, in 宁夏 and other local forms the amount block restated as an
+indicator) states, as its actual value, a figure the amount block also gives: the two must
+agree at the precision written. Its 得分 follows 分值 × that rate (capped at 100%); a score
+that does not is a warning, since some provinces score the rate by tiers.
+
+An indicator whose name says it is a share of a whole (`labels.BOUNDED_RATES`: 合格率,
+覆盖率, 满意度 …) cannot have a target or an actual value above 100% (an error with both
+figures). A new 共性指标 or a new share word is one more entry in labels.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.core.checks import Finding
+from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.formats.forms.cells import Sheet, label, number, percent_value, text
+from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
+from jixiao.formats.forms.labels import BOUNDED_RATES, COMMON_ROWS
+
+_FIGURE_WORDS = {"rate": "执行率", "arrival": "资金到位率"}
+
+
+@dataclass(frozen=True)
+class MoneyFigures:
+    """The amount block's figures a 共性指标 row may restate (percentages)."""
+
+    rate: Decimal | None = None  # 执行数 ÷ 预算数
+    arrival: Decimal | None = None  # 到位数 ÷ 预算数
+
+    def get(self, kind: str) -> Decimal | None:
+        return self.rate if kind == "rate" else self.arrival if kind == "arrival" else None
+
+
+def row_names(sheet: Sheet, r: int, roles: dict[str, int]) -> list[str]:
+    return [label(sheet.cell(r, roles[k])) for k in ("level3", "level2") if k in roles]
+
+
+def common_kind(names: list[str]) -> str | None:
+    for name in names:
+        if name in COMMON_ROWS:
+            return COMMON_ROWS[name]
+    return None
+
+
+def _percent(sheet: Sheet, r: int, c: int | None, unit_c: int | None) -> Decimal | None:
+    """A cell's value as a percentage when it is written as one (%, 百分比, a % unit column,
+    or a number cell stored as a fraction)."""
+    if c is None:
+        return None
+    item = number(sheet.cell(r, c))
+    if item is None:
+        return None
+    unit = text(sheet.cell(r, unit_c)) if unit_c is not None else ""
+    if item.percent or unit in ("%", "百分比") or item.from_cell:
+        return percent_value(sheet.cell(r, c))
+    return None
+
+
+def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
+                     money: MoneyFigures) -> list[Finding]:
+    """A 共性指标 row against the amount block, and its score against 分值 × rate."""
+    kind = common_kind(row_names(sheet, r, roles))
+    if kind is None:
+        return []
+    out: list[Finding] = []
+    word = _FIGURE_WORDS[kind]
+    actual_c = roles.get("actual")
+    stated = _percent(sheet, r, actual_c, roles.get("unit"))
+    known = money.get(kind)
+    if stated is not None and known is not None and actual_c is not None:
+        n = places(stated)
+        if not agrees(stated, known, n):
+            out.append(finding(
+                "form.common_rate", severity_of(stated, known, n), sheet.ref(r, actual_c),
+                known, stated,
+                f"{where}（共性指标）：实际完成值 {shown(stated)}%，与资金表中的{word} "
+                f"{fmt(known)}% 不符",
+            ))
+    rate = stated if stated is not None else known
+    weight_c, score_c = roles.get("weight"), roles.get("score")
+    if rate is None or weight_c is None or score_c is None:
+        return out
+    weight, score = number(sheet.cell(r, weight_c)), number(sheet.cell(r, score_c))
+    if weight is None or score is None or weight.value == 0 or score.value > weight.value:
+        return out
+    expected = weight.value * min(rate, HUNDRED) / HUNDRED
+    n = places(score.value)
+    if not agrees(score.value, expected, n):
+        out.append(finding(
+            "form.common_score", "warning", sheet.ref(r, score_c), expected, score.value,
+            f"{where}（共性指标）得分：所列 {shown(score.value)}，按分值 {shown(weight.value)} × "
+            f"{word} {fmt(rate)}% 应为 {fmt(expected)}（如按分档等其他规则计分，请在说明中注明）",
+        ))
+    return out
+
+
+def bounded(name: str) -> bool:
+    return bool(name) and any(name.endswith(w) for w in BOUNDED_RATES)
+
+
+def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> list[Finding]:
+    """A share (合格率, 覆盖率, 满意度 …) written above 100%: its target or its actual value."""
+    names = [label(sheet.cell(r, roles["level3"]))] if "level3" in roles else []
+    if not any(bounded(n) for n in names):
+        return []
+    unit_c = roles.get("unit")
+    target_c = roles.get("target")
+    if "nature" in roles and roles["nature"] == target_c:
+        target_c = roles.get("target_value", target_c + 1 if target_c is not None else None)
+    target = _percent(sheet, r, target_c, unit_c)
+    out: list[Finding] = []
+    for c, what in ((target_c, "指标值"), (roles.get("actual"), "实际完成值")):
+        value = _percent(sheet, r, c, unit_c)
+        if value is None and c is not None and what == "实际完成值" and target is not None:
+            item = number(sheet.cell(r, c))  # "96" under a "≥95%" target: a percentage too
+            value = item.value if item is not None and not item.unit else None
+        if value is None or c is None or value <= HUNDRED:
+            continue
+        out.append(finding(
+            "form.bounded_rate", "error", sheet.ref(r, c), HUNDRED, value,
+            f"{where}：{what} {shown(value)}% 超过 100%（该指标是比率，不能超过 100%）",
+        ))
+    return out
