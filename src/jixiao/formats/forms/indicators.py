@@ -388,12 +388,12 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
         else:
             stated_score, sc = value, c
     out: list[Finding] = []
-    for value, c, what in ((stated_weight, wc, "合计分值"), (stated_score, sc, "总分")):
-        if value is not None and value > FULL_SCORE:
+    for over, at, what in ((stated_weight, wc, "合计分值"), (stated_score, sc, "总分")):
+        if over is not None and over > FULL_SCORE:
             out.append(finding(
                 "form.weight_total" if what == "合计分值" else "form.score_total", "error",
-                sheet.ref(r, c), Decimal(FULL_SCORE), value,
-                f"{what}：所列 {shown(value)}，超过满分 {FULL_SCORE} 分",
+                sheet.ref(r, at), Decimal(FULL_SCORE), over,
+                f"{what}：所列 {shown(over)}，超过满分 {FULL_SCORE} 分",
             ))
     if partial:
         if stated_weight is not None and weight_sum > stated_weight:
