@@ -172,6 +172,7 @@ def test_every_post_url_is_listed() -> None:
         "funds:list", "funds:dashboard", "funds:money", "funds:plan_actual", "funds:projects",
         "funds:submissions", "funds:payment_import_job", "funds:payment_import_progress",
         "funds:audit", "funds:report", "funds:export_yaml", "funds:export_form",
+        "audit:all",
         "rectification:list", "rectification:evidence_download", "rectification:export",
     }
     assert page_names - reads_only == set(FORM_FIELDS)

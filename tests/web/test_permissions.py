@@ -8,9 +8,10 @@ import pytest
 
 from jixiao.web.funds.models import Project, Recipient
 
-FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/", "audit/"]
-# The ledger (rectification/) is open to every role of the fund: a city, county or work team
-# sees its own items there (tests/web/test_rectification_scope.py).
+FUND_PAGES = ["", "money/", "projects/", "plan-actual/", "submissions/"]
+# The ledger (rectification/) and the audit trail (audit/) are open to every role of the fund:
+# a city, county or work team sees its own items and entries there
+# (tests/web/test_rectification_scope.py, tests/web/test_audit_trail.py).
 
 # role → may read the whole fund
 FULL = {"admin": True, "unit": True, "reviewer": True, "jiangmen": False, "tiandeng": False,
@@ -28,6 +29,21 @@ def test_fund_pages_by_role(login: Any, demo: Any, username: str, page: str) -> 
 def test_the_ledger_opens_for_every_role_of_the_fund(login: Any, demo: Any,
                                                      username: str) -> None:
     assert login(username).get(f"/funds/{demo.pk}/rectification/").status_code == 200
+
+
+@pytest.mark.parametrize("username", list(FULL))
+def test_the_audit_trail_opens_for_every_role_of_the_fund(login: Any, demo: Any,
+                                                          username: str) -> None:
+    assert login(username).get(f"/funds/{demo.pk}/audit/").status_code == 200
+
+
+def test_the_audit_trail_is_closed_to_users_without_a_part_in_the_fund(demo: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    c = Client()
+    c.force_login(get_user_model().objects.create_user("outsider"))
+    assert c.get(f"/funds/{demo.pk}/audit/").status_code == 403
 
 
 @pytest.mark.parametrize("username", list(FULL))

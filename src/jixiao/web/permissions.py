@@ -131,7 +131,19 @@ def can_reopen(user: Any, submission: Submission) -> bool:
 
 
 def can_view_audit(user: Any, fund: Fund) -> bool:
-    return can_view_fund(user, fund)
+    """A fund's audit trail: fund-wide readers all of it, a city, county or work team the
+    entries of its own units (`audit_units`)."""
+    return can_view_fund(user, fund) or bool(own_recipients(user, fund))
+
+
+def audit_units(user: Any, fund: Fund) -> set[int] | None:
+    """The units (recipient ids) whose audit entries the user reads; None: every entry."""
+    return None if can_view_fund(user, fund) else own_scope(user, fund)
+
+
+def can_view_all_audit(user: Any) -> bool:
+    """The trail of every fund and of user administration: 省级管理员 and 评审 of all funds."""
+    return any(ms.role in (ADMIN, REVIEWER) and ms.fund_id is None for ms in memberships(user))
 
 
 def can_manage_fund_years(user: Any) -> bool:

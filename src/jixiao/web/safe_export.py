@@ -36,6 +36,7 @@ def xlsx_bytes(sheet: str, header: Sequence[str], rows: Iterable[Sequence[object
     bold = book.add_format({"bold": True})
     for c, h in enumerate(header):
         ws.write_string(0, c, cell(h), bold)
+    ws.freeze_panes(1, 0)  # the header stays in view while scrolling
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
             ws.write_string(r, c, cell(v))

@@ -9,6 +9,7 @@ urlpatterns = [
     # The language switch works before login too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),
+    path("audit/", include("jixiao.web.audit.urls")),
     path("funds/<int:pk>/rectification/", include("jixiao.web.rectification.urls")),
     path("", include("jixiao.web.funds.urls")),
 ]

@@ -18,9 +18,20 @@ class AuditEntry(models.Model):
     fund = models.ForeignKey(
         "funds.Fund", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The unit (recipient) the changed object belongs to: what a city, county or work team
+    # may read of the trail; its name stays when the recipient is gone.
+    recipient = models.ForeignKey(
+        "funds.Recipient", verbose_name="单位", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    unit_name = models.CharField("单位", max_length=200, blank=True)
     object_type = models.CharField("对象类型", max_length=40)
     object_id = models.CharField("对象", max_length=40, blank=True)
+    # The whole name as written (Chinese), e.g. "江门市 · 协议数".
     object_label = models.CharField("对象名称", max_length=300, blank=True)
+    # The object's own name without its kind ("帮扶项目数", a problem's title), from which the
+    # page composes the name in its language; None for entries written before it existed.
+    object_name = models.CharField(max_length=300, null=True, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     reason = models.TextField("原因", blank=True)

@@ -402,6 +402,8 @@ def reopen(user: Any, pk: int, reason: str = "") -> Submission:
         raise PermissionDenied
     if sub.status != "approved":
         raise Refused(Code.WRONG_STATUS, gettext("只有已审核的数据需要重新打开"))
+    if not reason.strip():
+        raise Refused(Code.REASON_REQUIRED, gettext("重新打开已审核的数据须填写原因"))
     return _move(user, sub, "submission.reopen", "draft", reason.strip())
 
 

@@ -1,0 +1,254 @@
+"""An audit entry as a reviewer reads it: who (name and user name), when (local time), which
+unit, what action, which object by its name, and a table of field → old → new with the
+fields' labels in the page's language and the values formatted (money with thousands
+separators and its unit, 是/否, choices by their labels). Formatting only: nothing here
+writes, and nothing is recomputed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from jixiao.core import vocabulary
+from jixiao.web.accounts.roles import ROLE_LABELS
+from jixiao.web.audit import objects
+from jixiao.web.audit.log import verb_label
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.fields import DecimalText
+
+# Money fields, by object type: shown with thousands separators and the fund's money unit.
+MONEY = {
+    "agreement": {"amount"}, "arrival": {"amount"}, "useline": {"amount"},
+    "project": {"budget", "spent"}, "rectificationitem": {"amount", "rectified_amount"},
+}
+# Labels of keys that are no model field of the object (or mean something else there).
+LABELS: dict[str, Promise] = {
+    "reason": gettext_lazy("原因"), "status": gettext_lazy("状态"),
+    "source": gettext_lazy("来源"), "filename": gettext_lazy("文件名"),
+    "rows": gettext_lazy("行数"), "findings": gettext_lazy("发现问题数"),
+    "errors": gettext_lazy("错误数"), "data_version": gettext_lazy("数据版本"),
+    "summary": gettext_lazy("变更摘要"), "added": gettext_lazy("新增指标"),
+    "removed": gettext_lazy("删除指标"), "changed_count": gettext_lazy("修改指标数"),
+    "changed": gettext_lazy("修改的指标"), "money": gettext_lazy("资金"),
+    "unreadable": gettext_lazy("原数据无法读取"), "path": gettext_lazy("指标"),
+    "fields": gettext_lazy("字段"), "field": gettext_lazy("字段"),
+    "old": gettext_lazy("原值"), "new": gettext_lazy("新值"), "kind": gettext_lazy("类别"),
+    "old_rows": gettext_lazy("原行数"), "new_rows": gettext_lazy("新行数"),
+    "archived": gettext_lazy("已归档"), "name": gettext_lazy("名称"),
+    "year": gettext_lazy("年度"), "budget_unit": gettext_lazy("预算单位"),
+    "username": gettext_lazy("用户名"), "is_active": gettext_lazy("启用"),
+    "role": gettext_lazy("角色"), "fund": gettext_lazy("资金"),
+    "recipient": gettext_lazy("单位"), "recipient_id": gettext_lazy("责任单位"),
+    "user": gettext_lazy("用户"), "prefix": gettext_lazy("前缀"),
+    "scope": gettext_lazy("范围"), "expires": gettext_lazy("到期"),
+    "revoked": gettext_lazy("吊销时间"), "evidence": gettext_lazy("佐证材料"),
+    "closed_on": gettext_lazy("销号日期"),
+}
+# Keys whose label depends on the object (a submission's `reason` is the reason of the move).
+OWN_LABELS: dict[tuple[str, str], Promise] = {
+    ("submission", "reason"): gettext_lazy("原因"),
+}
+HIDDEN = {"version"}
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+EMPTY = "—"
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_time(at: dt.datetime) -> str:
+    """The time in Asia/Shanghai (the workspace's zone), to the second."""
+    return at.astimezone(zone()).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def who(entry: AuditEntry) -> str:
+    """姓名（用户名）, or the user name alone (and "system" for commands)."""
+    user = entry.user
+    full = user.get_full_name().strip() if user is not None else ""
+    return f"{full}（{entry.username}）" if full and full != entry.username else entry.username
+
+
+def object_name(entry: AuditEntry) -> str:
+    """The object's name in the page's language ("江门市 · 协议数"); entries written before
+    names were stored show their stored label, never "Project object (1)"."""
+    if entry.object_name is not None:
+        return objects.compose(entry.object_type, entry.unit_name, entry.object_name)
+    label = entry.object_label
+    if not label or re.search(r"\bobject \(\d+\)$", label):
+        kind = objects.kind_label(entry.object_type)
+        unit = entry.unit_name
+        return " · ".join(p for p in (unit, kind) if p) + (
+            f" #{entry.object_id}" if entry.object_id else "")
+    return label
+
+
+def money_unit(fund: Any) -> str:
+    if fund is None:
+        return ""
+    block = (fund.blocks or {}).get("fund") or {}
+    unit = block.get("money_unit") if isinstance(block, dict) else None
+    return unit if isinstance(unit, str) and unit else "万元"
+
+
+def grouped(value: Decimal) -> str:
+    """Thousands separators, every written place kept (1234.50 → 1,234.50)."""
+    return f"{value:,f}"
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Shown:
+    entry: AuditEntry
+    when: str
+    who: str
+    unit: str
+    action: str
+    object: str
+    reason: str
+    fund: str
+    changes: list[Change] = field(default_factory=list)
+
+
+class Formatter:
+    """Labels and values of one page; remembers the names it looked up."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, Any], str] = {}
+
+    # ---------------------------------------------------------------- labels
+    def label(self, object_type: str, key: str) -> str:
+        own = OWN_LABELS.get((object_type, key))
+        if own is not None:
+            return str(own)
+        model_field = self._field(object_type, key)
+        if model_field is not None and model_field.verbose_name:
+            return gettext(str(model_field.verbose_name))
+        if key in LABELS:
+            return str(LABELS[key])
+        return key
+
+    def _field(self, object_type: str, key: str) -> models.Field[Any, Any] | None:
+        model = objects.model_for(object_type)
+        if model is None:
+            return None
+        for name in (key, key.removesuffix("_id")):
+            try:
+                found = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            return found if isinstance(found, models.Field) else None
+        return None
+
+    # ---------------------------------------------------------------- values
+    def value(self, object_type: str, key: str, value: Any, unit: str) -> str:
+        if value is None or value == "":
+            return EMPTY
+        if isinstance(value, bool):
+            return gettext("是") if value else gettext("否")
+        if key in ("fund", "recipient", "recipient_id") and isinstance(value, int):
+            return self._reference(key, value)
+        if key == "role" and isinstance(value, str):
+            return str(ROLE_LABELS.get(value, value))
+        if isinstance(value, dict):
+            return "；".join(f"{self.label(object_type, k)}：{self.value(object_type, k, v, unit)}"
+                            for k, v in value.items())
+        if isinstance(value, list):
+            return "、".join(self.value(object_type, key, v, unit) for v in value) or EMPTY
+        model_field = self._field(object_type, key)
+        text = str(value)
+        if model_field is not None and model_field.choices:
+            choices = {str(k): v for k, v in model_field.flatchoices}
+            return str(choices.get(text, text))
+        if object_type == "indicator":
+            if key == "method":
+                return gettext(vocabulary.METHOD_LABELS.get(text, text))
+            if key == "direction":
+                return vocabulary.DIRECTION_SYMBOLS.get(text, text)
+        if isinstance(model_field, DecimalText) or key in MONEY.get(object_type, ()):
+            number = _decimal(text)
+            if number is not None:
+                money = key in MONEY.get(object_type, ())
+                return grouped(number) + (f" {unit}" if money and unit else "")
+        if DATETIME.match(text):
+            try:
+                return local_time(dt.datetime.fromisoformat(text))
+            except ValueError:
+                return text
+        return text
+
+    def _reference(self, key: str, pk: int) -> str:
+        cached = self._names.get((key, pk))
+        if cached is None:
+            from jixiao.web.funds.models import Fund, Recipient
+
+            if key == "fund":
+                fund = Fund.objects.filter(pk=pk).first()
+                cached = str(fund) if fund is not None else f"#{pk}"
+            else:
+                name = Recipient.objects.filter(pk=pk).values_list("name", flat=True).first()
+                cached = name or f"#{pk}"
+            self._names[(key, pk)] = cached
+        return cached
+
+    # ---------------------------------------------------------------- entries
+    def changes(self, entry: AuditEntry, unit: str) -> list[Change]:
+        before = entry.before if isinstance(entry.before, dict) else {}
+        after = entry.after if isinstance(entry.after, dict) else {}
+        keys = [*after, *(k for k in before if k not in after)]
+        if "responsible_unit" in keys:  # the unit's name says what its id does
+            keys = [k for k in keys if k != "recipient_id"]
+        rows = []
+        for key in keys:
+            if key in HIDDEN:
+                continue
+            old = self.value(entry.object_type, key, before[key], unit) if key in before else ""
+            new = self.value(entry.object_type, key, after[key], unit) if key in after else ""
+            rows.append(Change(self.label(entry.object_type, key), old, new))
+        return rows
+
+    def show(self, entry: AuditEntry) -> Shown:
+        unit = money_unit(entry.fund)
+        return Shown(
+            entry=entry, when=local_time(entry.at), who=who(entry), unit=entry.unit_name,
+            action=verb_label(entry.action), object=object_name(entry),
+            reason=entry.reason, fund=str(entry.fund) if entry.fund is not None else "",
+            changes=self.changes(entry, unit),
+        )
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def present(entries: Iterable[AuditEntry]) -> list[Shown]:
+    formatter = Formatter()
+    return [formatter.show(e) for e in entries]
+
+
+def change_text(changes: list[Change]) -> str:
+    """The change table as one cell of an export: "label：old → new" per line."""
+    return "\n".join(
+        f"{c.label}：{c.old} → {c.new}" if c.old and c.new else
+        f"{c.label}：{c.new or c.old}" for c in changes)
