@@ -15,6 +15,7 @@ Rule builders below read the dossier and the scorecard and never judge anything 
 from __future__ import annotations
 
 import operator
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,10 +29,8 @@ from jixiao.core.dossier import (
     Recipient,
     ScoringConventions,
     Severity,
+    Spending,
     TemplateItem,
-    counties_in,
-    subtree,
-    subtree_agreements,
     walk_recipients,
 )
 from jixiao.core.numbers import (
@@ -128,16 +127,17 @@ def judge(c: Comparison) -> Finding | None:
     if c.expected is None or c.actual is None:
         return None
     if c.op != "==":
-        shown_places = max(c.places, places(c.expected), places(c.actual))
-        shown_expected, shown_actual = fmt(c.expected, shown_places), fmt(c.actual, shown_places)
         if _OPS[c.op](c.actual, c.expected):
             return None
+        shown_places = max(c.places, places(c.expected), places(c.actual))
+        shown_expected, shown_actual = fmt(c.expected, shown_places), fmt(c.actual, shown_places)
         message = f"{c.what}：{shown_actual}{c.unit}，{_OP_WORDS[c.op]} {shown_expected}{c.unit}"
         return Finding(c.rule, c.severity, c.where, c.expected, c.actual, message)
-    shown_expected = fmt(c.expected, c.places)
-    shown_actual = fmt(c.actual, c.places)
-    if round_half_up(c.actual, c.places) == round_half_up(c.expected, c.places):
+    rounded_actual = round_half_up(c.actual, c.places)
+    rounded_expected = round_half_up(c.expected, c.places)
+    if rounded_actual == rounded_expected:
         return None
+    shown_expected, shown_actual = f"{rounded_expected:f}", f"{rounded_actual:f}"  # as `fmt`
     diff = c.actual - c.expected
     # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.
     rounding_slip = c.places > 0 and abs(diff) <= step(c.places)
@@ -410,21 +410,104 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
     yield from _budget_checks(d)
 
 
+class _Tree:
+    """What the recipient checks look up, indexed once per dossier: arrivals, spending tables
+    and agreements by recipient id, and each node's subtree counts and rolled-up figures
+    remembered, so no check rescans the dossier or a subtree per recipient."""
+
+    def __init__(self, d: Dossier) -> None:
+        self.d = d
+        self.arrivals: dict[str, list[Decimal]] = defaultdict(list)
+        for arrival in d.arrivals:
+            self.arrivals[arrival.recipient].append(arrival.amount)
+        self.spending: dict[str, list[Spending]] = defaultdict(list)
+        for s in d.spending:
+            self.spending[s.recipient].append(s)
+        self.agreements: dict[str, list[int]] = defaultdict(list)
+        for n, agreement in enumerate(d.agreements):
+            self.agreements[agreement.recipient].append(n)
+        # Keyed by the node object: ids are unique in a valid dossier, but the checks do not
+        # rely on it.
+        self._kinds: dict[int, Counter[str]] = {}
+        self._ids: dict[int, set[str]] = {}
+        self._rolled: dict[tuple[str, int], Decimal | None] = {}
+
+    def kinds(self, node: Recipient) -> Counter[str]:
+        """How many nodes of each kind the subtree holds, the node itself included."""
+        known = self._kinds.get(id(node))
+        if known is None:
+            known = Counter({node.kind: 1})
+            for child in node.children:
+                known.update(self.kinds(child))
+            self._kinds[id(node)] = known
+        return known
+
+    def ids(self, node: Recipient) -> set[str]:
+        known = self._ids.get(id(node))
+        if known is None:
+            known = {node.id}
+            for child in node.children:
+                known |= self.ids(child)
+            self._ids[id(node)] = known
+        return known
+
+    def agreed(self, node: Recipient, level: str | None) -> list[Decimal]:
+        """The 协议数 amounts of the node's subtree at one level, in the dossier's order
+        (as `subtree_agreements`)."""
+        rows = sorted(n for rid in self.ids(node) for n in self.agreements.get(rid, ()))
+        agreements = self.d.agreements
+        return [agreements[n].amount for n in rows
+                if level is None or agreements[n].level == level]
+
+    def own_arrived(self, node: Recipient) -> Decimal | None:
+        """What a recipient itself states as arrived: its stated figure, else its arrivals."""
+        if node.stated is not None and node.stated.arrivals is not None:
+            return node.stated.arrivals
+        amounts = self.arrivals.get(node.id)
+        return _sum(amounts) if amounts else None
+
+    def own_spent(self, node: Recipient) -> Decimal | None:
+        """What a recipient itself states as spent: its stated figure, else its spending
+        tables' 支出合计 (or their sum by use); None where a table states neither."""
+        if node.stated is not None and node.stated.spending is not None:
+            return node.stated.spending
+        values: list[Decimal] = []
+        for s in self.spending.get(node.id, ()):
+            if s.stated_total is not None:
+                values.append(s.stated_total)
+            elif s.by_use:
+                values.append(_sum(u.amount for u in s.by_use))
+            else:
+                return None
+        return _sum(values) if values else None
+
+    def rolled(self, kind: str, node: Recipient) -> Decimal | None:
+        """A recipient's figure (``kind`` "arrived" or "spent"): its own, else the sum of its
+        children's (all of them known)."""
+        key = (kind, id(node))
+        if key in self._rolled:
+            return self._rolled[key]
+        mine = self.own_arrived(node) if kind == "arrived" else self.own_spent(node)
+        if mine is None and node.children:
+            parts = [self.rolled(kind, c) for c in node.children]
+            if all(p is not None for p in parts):
+                mine = _sum(p for p in parts if p is not None)
+        self._rolled[key] = mine
+        return mine
+
+
 def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
     unit = d.fund.money_unit
-
-    def agreed(node: Recipient, level: str | None) -> list[Decimal]:
-        return subtree_agreements(d, [node], level)
-
+    tree = _Tree(d)
     everything: list[Decimal] = []
     all_counties = 0
     for node, _ in walk_recipients(d.recipients):
-        yield from _roll_up_checks(d, node)
+        yield from _roll_up_checks(tree, node)
         if node.stated is None:
             continue
         where = f"recipients/{node.id}"
         for kind, stated_count in node.stated.counts.items():
-            counted = sum(1 for n in subtree(node)[1:] if n.kind == kind)
+            counted = tree.kinds(node)[kind] - (node.kind == kind)
             yield Comparison(
                 "recipients.count", where, f"{node.name}所列{KIND_WORDS[kind]}数（列举的个数）",
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
@@ -432,10 +515,11 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         if node.stated.counties is not None:
             yield Comparison(
                 "recipients.count", where, f"{node.name}所列帮扶县数（列举的县名个数）",
-                Decimal(counties_in(node)), Decimal(node.stated.counties), places=0, unit="个",
+                Decimal(tree.kinds(node)["county"]), Decimal(node.stated.counties), places=0,
+                unit="个",
             )
         if node.stated.agreements is not None:
-            amounts = agreed(node, node.stated.level)
+            amounts = tree.agreed(node, node.stated.level)
             yield Comparison(
                 "recipients.agreements", where, f"{node.name}所列协议数（下级协议数之和）",
                 _sum(amounts), node.stated.agreements,
@@ -446,8 +530,8 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         # 表1-1 合计: the rows it totals are the top-level groups (provinces).
         for root in d.recipients:
             if root.kind != "work_team":
-                everything.extend(agreed(root, totals.level))
-                all_counties += counties_in(root)
+                everything.extend(tree.agreed(root, totals.level))
+                all_counties += tree.kinds(root)["county"]
         if totals.counties is not None:
             yield Comparison(
                 "recipients.count", "recipient_totals", "合计所列帮扶县数", Decimal(all_counties),
@@ -455,16 +539,16 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             )
         groups = [r for r in d.recipients if r.kind != "work_team"]
         for kind, stated_count in totals.counts.items():
-            counted = sum(1 for r in groups for n in subtree(r) if n.kind == kind)
+            counted = sum(tree.kinds(r)[kind] for r in groups)
             yield Comparison(
                 "recipients.count", "recipient_totals", f"合计所列{KIND_WORDS[kind]}数",
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         for label, rule, stated_sum, figure in (
-            ("到位资金", "recipients.arrivals", totals.arrivals, _arrived),
-            ("支出", "recipients.spending", totals.spending, _spent),
+            ("到位资金", "recipients.arrivals", totals.arrivals, "arrived"),
+            ("支出", "recipients.spending", totals.spending, "spent"),
         ):
-            parts = [figure(d, r) for r in groups]
+            parts = [tree.rolled(figure, r) for r in groups]
             if stated_sum is not None and groups and all(p is not None for p in parts):
                 known = [p for p in parts if p is not None]
                 yield Comparison(
@@ -484,63 +568,19 @@ KIND_WORDS = {
 }
 
 
-def _own_arrived(d: Dossier, node: Recipient) -> Decimal | None:
-    """What a recipient itself states as arrived: its stated figure, else its arrivals."""
-    if node.stated is not None and node.stated.arrivals is not None:
-        return node.stated.arrivals
-    amounts = [a.amount for a in d.arrivals if a.recipient == node.id]
-    return _sum(amounts) if amounts else None
-
-
-def _own_spent(d: Dossier, node: Recipient) -> Decimal | None:
-    """What a recipient itself states as spent: its stated figure, else its spending tables'
-    支出合计 (or their sum by use); None where a table states neither."""
-    if node.stated is not None and node.stated.spending is not None:
-        return node.stated.spending
-    tables = [s for s in d.spending if s.recipient == node.id]
-    values: list[Decimal] = []
-    for s in tables:
-        if s.stated_total is not None:
-            values.append(s.stated_total)
-        elif s.by_use:
-            values.append(_sum(u.amount for u in s.by_use))
-        else:
-            return None
-    return _sum(values) if values else None
-
-
-def _rolled(
-    d: Dossier, node: Recipient, own: Callable[[Dossier, Recipient], Decimal | None]
-) -> Decimal | None:
-    """A recipient's figure: its own, else the sum of its children's (all of them known)."""
-    mine = own(d, node)
-    if mine is not None or not node.children:
-        return mine
-    parts = [_rolled(d, c, own) for c in node.children]
-    return None if any(p is None for p in parts) else _sum(p for p in parts if p is not None)
-
-
-def _arrived(d: Dossier, node: Recipient) -> Decimal | None:
-    return _rolled(d, node, _own_arrived)
-
-
-def _spent(d: Dossier, node: Recipient) -> Decimal | None:
-    return _rolled(d, node, _own_spent)
-
-
-def _roll_up_checks(d: Dossier, node: Recipient) -> Iterator[Comparison]:
+def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
     """A recipient's own stated arrivals and spending against the sum of its children's, at
     every level of the tree; only where every child's figure is known."""
-    unit = d.fund.money_unit
+    unit = tree.d.fund.money_unit
     children = [c for c in node.children if c.kind != "work_team"]
     if not children:
         return
-    for label, rule, own, figure in (
-        ("到位资金", "recipients.arrivals", _own_arrived, _arrived),
-        ("支出", "recipients.spending", _own_spent, _spent),
+    for label, rule, figure in (
+        ("到位资金", "recipients.arrivals", "arrived"),
+        ("支出", "recipients.spending", "spent"),
     ):
-        mine = own(d, node)
-        parts = [figure(d, c) for c in children]
+        mine = tree.own_arrived(node) if figure == "arrived" else tree.own_spent(node)
+        parts = [tree.rolled(figure, c) for c in children]
         if mine is None or any(p is None for p in parts):
             continue
         known = [p for p in parts if p is not None]

@@ -58,10 +58,11 @@ def facts(d: Dossier, card: Scorecard) -> dict[str, Decimal | None]:
         key = f"agreements.{a.level}"
         out[key] = (out.get(key) or zero) + a.amount
     out["arrivals.total"] = sum((a.amount for a in d.arrivals), zero)
+    agreed: dict[str, list[Decimal]] = {}
+    for a in d.agreements:  # grouped once: a scan per recipient is quadratic in big trees
+        agreed.setdefault(a.recipient, []).append(a.amount)
     for r, _ in walk_recipients(d.recipients):
-        out[f"recipient.{r.id}.agreements"] = sum(
-            (a.amount for a in d.agreements if a.recipient == r.id), zero
-        )
+        out[f"recipient.{r.id}.agreements"] = sum(agreed.get(r.id, ()), zero)
     for s in d.spending:
         out[f"spending.{s.id}.sources"] = sum((x.amount for x in s.sources), zero)
         out[f"spending.{s.id}.by_use"] = sum((u.amount for u in s.by_use), zero)

@@ -7,7 +7,7 @@ the checks know the precision a report claims.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 HUNDRED = Decimal(100)
 _CN_DIGITS = "零一二三四五六七八九"
@@ -25,14 +25,18 @@ def places(value: Decimal) -> int:
 
 def step(n_places: int) -> Decimal:
     """One unit of the last shown digit: 2 → 0.01."""
-    return Decimal(1).scaleb(-n_places)
+    return _STEPS[n_places] if 0 <= n_places < len(_STEPS) else Decimal(1).scaleb(-n_places)
+
+
+_STEPS = tuple(Decimal(1).scaleb(-n) for n in range(13))
+# One context for every rounding (a fresh `localcontext` per call was most of a big check's
+# time); room for any product of bounded inputs.
+_ROUNDING = Context(prec=80, rounding=ROUND_HALF_UP)
 
 
 def round_half_up(value: Decimal, n_places: int = 2) -> Decimal:
     """四舍五入 to ``n_places`` decimals (never banker's rounding); -0 shows as 0."""
-    with localcontext() as ctx:
-        ctx.prec = 80  # room for any product of bounded inputs
-        rounded = value.quantize(step(n_places), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(step(n_places), context=_ROUNDING)
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 

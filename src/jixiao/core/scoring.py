@@ -58,17 +58,19 @@ class IndicatorScore:
     # points those deductions took off after their cap and floor; None/0 without deductions.
     base: Decimal | None = None
     deducted: Decimal = Decimal(0)
+    # `effective_weight`, worked out once by `score_indicator` (None: work it out on use), so
+    # checks asking for it at every node do not walk every subtree again.
+    known_effective_weight: Decimal | None = field(default=None, compare=False, repr=False)
+    whole: bool | None = field(default=None, compare=False, repr=False)  # all applicable
 
     @property
     def effective_weight(self) -> Decimal:
         """The weight that counts: the stated weight, unless some indicator below is not
         applicable, in which case the applicable children's weights (or the re-spread
         weight, when the parent absorbs a not-applicable child's weight)."""
-        if self.counted_weight is not None:
-            return self.counted_weight
-        if not self.children or all(n.applicable for n in self.walk()):
-            return self.weight
-        return sum((c.effective_weight for c in self.children if c.applicable), ZERO)
+        if self.known_effective_weight is not None:
+            return self.known_effective_weight
+        return _effective_weight(self)
 
     @property
     def rate(self) -> Decimal | None:
@@ -76,9 +78,27 @@ class IndicatorScore:
         return rates.score_rate(self.score, self.effective_weight)
 
     def walk(self) -> Iterator[IndicatorScore]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and everything under it, depth first (without nested generators, whose
+        cost grows with the depth)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+def _all_applicable(node: IndicatorScore) -> bool:
+    if node.whole is not None:
+        return node.whole
+    return all(n.applicable for n in node.walk())
+
+
+def _effective_weight(node: IndicatorScore) -> Decimal:
+    if node.counted_weight is not None:
+        return node.counted_weight
+    if not node.children or _all_applicable(node):
+        return node.weight
+    return sum((c.effective_weight for c in node.children if c.applicable), ZERO)
 
 
 @dataclass(frozen=True)
@@ -354,10 +374,12 @@ def score_indicator(
             notes = ("不适用指标的分值按比例分给同级其他指标",)
         if total > w:  # children overshoot (flagged by weights.children_sum)
             total, notes = w, (*notes, "下级得分合计超过分值，按分值计")
-        if child_scale is not scale and counted is None:
-            return scored(score=total, method=None, children=children, notes=notes,
-                          counted_weight=ind.weight)
-        return scored(score=total, method=None, children=children, notes=notes)
+        weight = ind.weight if child_scale is not scale and counted is None else counted
+        whole = ind.applicable and all(c.whole for c in children)
+        effective = weight if weight is not None else ind.weight if whole else sum(
+            (c.effective_weight for c in children if c.applicable), ZERO)
+        return scored(score=total, method=None, children=children, notes=notes,
+                      counted_weight=weight, known_effective_weight=effective, whole=whole)
     exact, completion, leaf_notes = _leaf_score(ind, conv, budget, w)
     base: Decimal | None = None
     deducted = ZERO
@@ -368,6 +390,7 @@ def score_indicator(
     return scored(
         score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,
         notes=tuple(leaf_notes), base=base, deducted=deducted,
+        known_effective_weight=w, whole=ind.applicable,
     )
 
 
