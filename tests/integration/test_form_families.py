@@ -525,3 +525,191 @@ def test_a_nested_part_column_is_not_summed(tmp_path: Path) -> None:
         ["全年执行数", 90, 60, 30, 20],
     ]
     assert serious(review_form(build(tmp_path / "n.xlsx", rows))) == []
+
+
+def warnings(review: FormReview) -> list[str]:
+    return [f.message for f in review.findings if f.severity == "warning"]
+
+
+def test_sources_as_columns_rate(tmp_path: Path) -> None:
+    twin(tmp_path, SOURCES_AS_COLUMNS, (4, 2, "95%"), ("95", "90"))
+
+
+# 资金情况 transposed: one row per source, the kinds of figure as columns, 合计 last.
+TRANSPOSED = [
+    [M("专项资金绩效目标自评表", cols=5)],
+    ["资金来源", "全年预算数", "全年执行数", "执行率", None],
+    ["中央补助", 800, 760, "95%", None],
+    ["省级配套", 150, 120, "80%", None],
+    ["县级自筹", 50, 50, "100%", None],
+    ["合计", 1000, 930, "93%", None],
+    ["一级指标", "二级指标", "三级指标", "指标值", "全年实际完成值"],
+    ["产出指标", "数量指标", "改造校舍", "≥12所", "12所"],
+]
+
+
+def test_transposed_sources_total(tmp_path: Path) -> None:
+    twin(tmp_path, TRANSPOSED, (3, 2, 140), ("950", "930"))
+
+
+def test_transposed_sources_rate(tmp_path: Path) -> None:
+    twin(tmp_path, TRANSPOSED, (4, 3, "90%"), ("90", "100"))
+
+
+# 共性指标 block: 预算执行率 and 资金到位率 restate the amount block; a share stays ≤ 100%.
+COMMON_BLOCK = [
+    [M("项目支出绩效自评表", cols=8)],
+    [M("项目资金（万元）", rows=2), "年初预算数", "全年预算数", "资金到位数", "全年执行数",
+     "执行率"],
+    [None, 200, 200, 180, 170, "85%"],
+    ["一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "得分",
+     "未完成原因分析"],
+    [M("共性指标（30分）", rows=3), "资金管理", "资金到位率", 10, "100%", "90%", 9, None],
+    [None, None, "预算执行率", 10, "100%", "85%", 8.5, None],
+    [None, "项目管理", "资金使用合规性", 10, "合规", "合规", 10, None],
+    [M("个性指标（70分）", rows=2), "质量指标", "验收合格率", 40, "≥95%", "98%", 40, None],
+    [None, "满意度指标", "受益群众满意度", 30, "≥90%", "96%", 30, None],
+    ["合计", None, None, 100, None, None, 97.5, None],
+]
+
+
+def test_common_rows_arrival_rate(tmp_path: Path) -> None:
+    twin(tmp_path, COMMON_BLOCK, (4, 5, "95%"), ("95", "90"))
+
+
+def test_common_rows_execution_rate(tmp_path: Path) -> None:
+    twin(tmp_path, COMMON_BLOCK, (5, 5, "90%"), ("90", "85"))
+
+
+def test_a_share_above_100_percent(tmp_path: Path) -> None:
+    twin(tmp_path, COMMON_BLOCK, (7, 5, "102%"), ("102", "100"))
+
+
+def test_common_row_score_off_the_rate_is_a_warning(tmp_path: Path) -> None:
+    rows = copy.deepcopy(COMMON_BLOCK)
+    rows[5][6], rows[9][6] = 10, 99
+    review = review_form(build(tmp_path / "c.xlsx", rows))
+    assert errors(review) == []
+    assert any("预算执行率" in m and "10" in m and "8.5" in m for m in warnings(review))
+
+
+# Traditional characters, full-width digits and thousands separators in text cells.
+TRADITIONAL_FORM = [
+    [M("項目支出績效自評表", cols=7)],
+    [M("項目資金（萬元）", rows=3), None, "年初預算數", "全年預算數", "全年執行數", "執行率",
+     None],
+    [None, "年度資金總額", "１，２００", "１，２００", "１，０８０", "９０％", None],
+    [None, "其中：財政撥款", "１，０００", "１，０００", "９００", None, None],
+    [None, "其他資金", "２００", "２００", "１８０", None, None],
+]
+
+
+def test_traditional_characters_and_full_width_digits(tmp_path: Path) -> None:
+    twin(tmp_path, TRADITIONAL_FORM, (4, 4, "２００"), ("1100", "1080"))
+
+
+# Header cells merged across two rows (amounts and indicators), data from the third row.
+MERGED_HEADERS = [
+    [M("项目支出绩效自评表", cols=8)],
+    [M("项目资金（万元）", rows=5), M("资金项目", rows=2), M("全年预算数", rows=2),
+     M("全年执行数", rows=2), M("分值", rows=2), M("执行率", rows=2), M("得分", rows=2)],
+    [None],
+    [None, "年度资金总额", 300, 294, 10, "98%", 9.8],
+    [None, "其中：财政拨款", 250, 250, None, None, None],
+    [None, "其他资金", 50, 44, None, None, None],
+    [M("一级指标", rows=2), M("二级指标", rows=2), M("三级指标", rows=2),
+     M("年度指标值", rows=2), M("实际完成值", rows=2), M("分值", rows=2), M("得分", rows=2)],
+    [None],
+    ["产出指标", "数量指标", "维修道路", "≥8公里", "8公里", 50, 50],
+    ["效益指标", "社会效益", "群众出行", "改善", "改善", 40, 40],
+    ["总分", None, None, None, None, 100, 99.8],
+]
+
+
+def test_merged_two_row_headers_total(tmp_path: Path) -> None:
+    twin(tmp_path, MERGED_HEADERS, (5, 3, 54), ("304", "294"))
+
+
+def test_merged_two_row_headers_score_total(tmp_path: Path) -> None:
+    twin(tmp_path, MERGED_HEADERS, (10, 6, 98.8), ("98.8", "99.8"))
+
+
+# 资金分配表 with two levels of 小计 (村 under 乡镇, 乡镇 under 县) and a 合计 of the top level.
+TWO_LEVEL = [
+    [M("财政衔接资金分配表", cols=4)],
+    ["县（区）", "乡镇", "村", "分配资金（万元）"],
+    ["甲县", "东镇", "一村", 10],
+    [None, None, "二村", 15],
+    [None, "东镇小计", None, 25],
+    [None, "西镇", "三村", 20],
+    [None, "西镇小计", None, 20],
+    ["甲县小计", None, None, 45],
+    ["乙县", "南镇", "四村", 30],
+    [None, "南镇小计", None, 30],
+    ["乙县小计", None, None, 30],
+    ["合计", None, None, 75],
+]
+
+
+def test_allocation_two_level_subtotals(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_LEVEL, (3, 3, 16), ("26", "25"))
+
+
+def test_allocation_two_level_total(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_LEVEL, (11, 3, 80), ("80", "75"))
+
+
+# 部门整体 with 职责/活动 blocks, 分值 and 得分, the 自评得分 stated in a text cell.
+DEPARTMENT_SCORED = [
+    [M("部门整体支出绩效自评表", cols=8)],
+    ["部门（单位）名称", M("县水利局", cols=7)],
+    [M("年度预算（万元）", rows=3), "年初预算数", "全年预算数", "全年执行数", "分值", "执行率",
+     "得分", None],
+    [None, 500, 600, 540, 10, "90%", 9],
+    [None, None, None, None, None, None, None, None],
+    ["职责/活动", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["河道治理", "产出指标", "数量指标", "清淤河道", "≥20公里", "21公里", 30, 30],
+    [None, "效益指标", "生态效益", "水质达标率", "≥90%", "92%", 30, 30],
+    ["农村供水", "产出指标", "质量指标", "水质合格率", "≥95%", "97%", 20, 20],
+    [None, "满意度指标", "满意度", "用水户满意度", "≥85%", "88%", 10, 10],
+    [M("评价结论：本部门自评得分：99分，自评等级为优。", cols=8)],
+]
+
+
+def test_department_blocks_by_duty_and_text_score(tmp_path: Path) -> None:
+    twin(tmp_path, DEPARTMENT_SCORED,
+         (10, 0, M("评价结论：本部门自评得分：92分，自评等级为优。", cols=8)), ("92", "99"))
+
+
+def test_department_text_grade(tmp_path: Path) -> None:
+    twin(tmp_path, DEPARTMENT_SCORED,
+         (10, 0, M("评价结论：本部门自评得分：99分，自评等级为良。", cols=8)), ("良", "优"))
+
+
+# The tail of a 自评表 cut from its first page: no header; columns read from their cells.
+TAIL = [
+    ["产出指标", "数量指标", "发放覆盖率", "＝", 100, "%", None, 30],
+    [None, "时效指标", "按时发放", "≤", 12, "月", None, 30],
+    ["效益指标", "社会效益", "受益人数", "≥", 500, "人", None, 30],
+    ["合计", None, None, None, None, None, None, 100],
+]
+
+
+def test_tail_without_header_total_over_full_score(tmp_path: Path) -> None:
+    twin(tmp_path, TAIL, (3, 7, 110), ("110", "100"))
+
+
+def test_tail_without_header_share_over_100(tmp_path: Path) -> None:
+    twin(tmp_path, TAIL, (0, 4, 105), ("105", "100"))
+
+
+def test_score_against_completion_is_a_warning(tmp_path: Path) -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "培训农民", "400人", "300人", 50, 48],
+        [None, "质量指标", "培训合格率", "≥95%", "97%", 50, 45],
+        ["合计", None, None, None, None, 100, 93],
+    ]
+    found = warnings(review_form(build(tmp_path / "s.xlsx", rows)))
+    assert any("48" in m and "37.50" in m for m in found), found
+    assert any("45" in m and "50" in m and "扣分原因" in m for m in found), found

@@ -18,6 +18,7 @@ from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amounts import (
     check_table,
     column_totals,
+    rate_rows,
     read_tables,
     side_by_side_totals,
 )
@@ -84,6 +85,10 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         for r, found in side:
             review.findings += found
             review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（合计与各项并列）")
+        for r, found in rate_rows(sheet):
+            review.findings += found
+            review.blocks.append(f"{sheet.name}!第{r + 1}行 执行率（各来源为列）")
+            side.append((r, found))
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,

@@ -126,6 +126,15 @@ def _row_label(sheet: Sheet, r: int, first: int) -> str:
     return totals[0] if totals else (texts[-1] if texts else "")
 
 
+def _label_level(sheet: Sheet, r: int, first: int) -> int:
+    """The column of a total row's label: a 小计 further right is a lower level (乡镇小计
+    under 县小计)."""
+    for c in range(first):
+        if is_total_label(text(sheet.cell(r, c))):
+            return c
+    return 0
+
+
 def _is_section(sheet: Sheet, r: int) -> bool:
     for c in range(sheet.width(r)):
         text = label(sheet.cell(r, c))
@@ -153,6 +162,7 @@ class Row:
     r: int
     label: str
     raw: dict[int, object]
+    level: int = 0  # column of a total's label: a 小计 further right is nested
 
     def value(self, c: int) -> Decimal | None:
         item = number(self.raw.get(c))
@@ -217,7 +227,7 @@ def read_tables(sheet: Sheet) -> list[AmountTable]:
                     break
             else:
                 blank_run = 0
-                rows.append(Row(end, name, raw))
+                rows.append(Row(end, name, raw, _label_level(sheet, end, first)))
             end += 1
         header_total = any(is_total_label(t) for t in header_labels)
         tables.append(AmountTable(sheet, r, columns, rows, header_total,
@@ -261,14 +271,20 @@ def _parts(table: AmountTable, i: int) -> tuple[list[Row], bool] | None:
     additive = [c for c, (role, _) in table.columns.items() if role in ADDITIVE_ROLES]
 
     def stop(row: Row) -> bool:
-        return row.total if sub else (row.total and not _is_subtotal(row))
+        if sub:  # a 小计 stops at a total of its own level or above
+            return row.total and (not _is_subtotal(row) or row.level <= total.level)
+        return row.total and not _is_subtotal(row)
 
     def figures(part: list[Row]) -> bool:
         return any(row.value(c) is not None for row in part for c in additive)
 
     def grouped(part: list[Row]) -> list[Row]:
-        subs = [row for row in part if _is_subtotal(row)]
-        return subs if subs and not sub else part
+        """The 小计 rows of the highest level below this total, else the rows themselves."""
+        subs = [row for row in part if _is_subtotal(row) and (not sub or row.level > total.level)]
+        if not subs:
+            return part
+        top = min(row.level for row in subs)
+        return [row for row in subs if row.level == top]
 
     kind = _numbering(total.label)
     following: list[Row] = []
@@ -570,4 +586,68 @@ def _check_rows(sheet: Sheet, r: int, c: int, cols: list[int]) -> list[Finding]:
             stated.value, f"第{row + 1}行 {label(sheet.cell(r, c))}：所列 {shown(stated.value)}，"
             f"{names} 之和为 {fmt(got, n)}（{'+'.join(shown(v) for v in present)}），两者不符",
         ))
+    return out
+
+
+def _row_name(sheet: Sheet, r: int) -> tuple[int, str] | None:
+    """The label of a row written sideways: its first text cell (in the first three columns)
+    with a figure somewhere right of it."""
+    for c in range(min(3, sheet.width(r))):
+        value = sheet.cell(r, c)
+        if is_blank(value):
+            continue
+        if number(value) is not None:
+            return None
+        if any(number(sheet.cell(r, k)) is not None for k in range(c + 1, sheet.width(r))):
+            return c, label(value)
+        return None
+    return None
+
+
+def rate_rows(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
+    """资金情况 written sideways: the sources are columns (中央 | 省级 | 市县 | 合计) and each
+    kind of figure is a row (预算数 / 执行数 / 执行率, or 到位数 / 到位率). Each column's
+    stated rate is checked against its own 执行数 ÷ 预算数 (到位数 ÷ 预算数), at the precision
+    written. Returns (rate row, findings) for each such block."""
+    out: list[tuple[int, list[Finding]]] = []
+    for r in range(1, len(sheet.rows)):
+        found = _row_name(sheet, r)
+        if found is None:
+            continue
+        first, name = found
+        role = column_role(name)
+        if role not in ("rate", "arrival_rate"):
+            continue
+        need = "executed" if role == "rate" else "arrived"
+        above: dict[str, tuple[int, str]] = {}
+        for k in range(r - 1, max(-1, r - 6), -1):
+            got = _row_name(sheet, k)
+            if got is None:
+                continue
+            kind = column_role(got[1])
+            if kind in (need, "annual", "initial") and kind not in above:
+                above[kind] = (k, got[1])
+        budget = above.get("annual") or above.get("initial")
+        spent = above.get(need)
+        if budget is None or spent is None:
+            continue
+        found_here: list[Finding] = []
+        for c in range(first + 1, sheet.width(r)):
+            stated = percent_value(sheet.cell(r, c))
+            b, e = number(sheet.cell(budget[0], c)), number(sheet.cell(spent[0], c))
+            if stated is None or b is None or e is None or b.value == 0 or b.percent:
+                continue
+            computed = e.value / b.value * HUNDRED
+            n = places(stated)
+            if agrees(stated, computed, n):
+                continue
+            head = next((label(sheet.cell(k, c)) for k in range(min(budget[0], spent[0]) - 1,
+                                                                max(-1, budget[0] - 4), -1)
+                         if label(sheet.cell(k, c)) and number(sheet.cell(k, c)) is None), "")
+            found_here.append(finding(
+                "form.rate", severity_of(stated, computed, n), sheet.ref(r, c), computed, stated,
+                f"{head} {name}：所列 {shown(stated)}%，按{spent[1]} {shown(e.value)} ÷ "
+                f"{budget[1]} {shown(b.value)} 计算为 {fmt(computed)}%".strip(),
+            ))
+        out.append((r, found_here))
     return out
