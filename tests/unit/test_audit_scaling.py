@@ -29,6 +29,10 @@ PATHOLOGICAL = {
     "breakdowns": '"资金100万元。其中甲50万元；乙50万元。" * 1500',
     "no_clause_break": '"和".join(f"甲{i}村5个" for i in range(5000))',
     "conversions": '"\\n".join(f"{i}.5万农户参与分红收益明显" for i in range(6000))',
+    # 3,000 rates in one paragraph without "。" (each rate scanned every amount and the rest of
+    # the text), and 8,000 colons (each looked for its count back to the clause group start).
+    "rates": '"，".join(f"下达{i}万元，支出{i}万元，执行率100%" for i in range(3000))',
+    "colons": '"：".join(f"甲{i}段" for i in range(8000))',
 }
 
 

@@ -21,6 +21,7 @@ Also "完成任务645人的120%": the figure of the same kind stated just before
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from jixiao.audit.vocabulary import AMOUNT_WORDS, MONEY_RATES, fold
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up
 
+ZERO = Decimal(0)
 _LOOK_BACK = 700  # characters of the section before a rate that may name its amounts
 _AFTER = {"arrived": ("全部到位", "已到位", "已全部到位", "全部拨付到位", "拨付到位", "已全额到位"),
           "spent": ("已全部支出", "全部支出", "已全部发放", "全部发放", "已全部使用")}
@@ -111,8 +113,9 @@ def section_rates(doc: Document) -> Iterator[Claim]:
             text = normalised(head) + "\n" + own
             offset = size + 1
             named = [Named(f, _kind_of(text, f)) for f in figures(text) if f.base == "元"]
+            starts = [n.figure.start for n in named]
             for m in _RATE.finditer(own):
-                yield from _judge_rate(p, text, m.start() + offset, m, named, earlier)
+                yield from _judge_rate(p, text, m.start() + offset, m, named, starts, earlier)
         yield from _in_full(p, own, earlier)
         yield from _completion_of_plan(p, own, plans)
         for f in figures(own):
@@ -156,15 +159,20 @@ def _in_full(p: Paragraph, own: str, earlier: dict[str, deque[Figure]]) -> Itera
 
 
 def _judge_rate(p: Paragraph, text: str, at: int, m: re.Match[str], named: list[Named],
-                earlier: dict[str, deque[Figure]]) -> Iterator[Claim]:
+                starts: list[int], earlier: dict[str, deque[Figure]]) -> Iterator[Claim]:
     name, stated_text = m.group(1), m.group(2)
     stated = Decimal(stated_text)
     num_kinds, base_kinds = MONEY_RATES[name]
     lo = max(0, at - _LOOK_BACK)
-    before = [n for n in named if lo <= n.figure.start and n.figure.end <= at]
-    sentence_start = max(text.rfind(c, 0, at) for c in "。\n") + 1
-    sentence_end = text.find("。", at)
-    sentence = text[sentence_start:len(text) if sentence_end < 0 else sentence_end + 1]
+    # ``named`` is in text order: the window is cut by bisection, not a scan of every figure
+    # (many rates in a long paragraph were quadratic).
+    window = named[bisect_left(starts, lo):bisect_left(starts, at)]
+    before = [n for n in window if n.figure.end <= at]
+    # The rate's sentence, bounded both ways (a long text without "。" stays linear).
+    sentence_start = max(lo - 1, *(text.rfind(c, lo, at) for c in "。\n")) + 1
+    hi = min(len(text), at + _LOOK_BACK)
+    sentence_end = text.find("。", at, hi)
+    sentence = text[sentence_start:hi if sentence_end < 0 else sentence_end + 1]
     if any(True for _ in budget_rates(Paragraph(0, sentence))):
         return  # relations.budget_rates reads it
     # Nearest first: the section's own amounts, then those named earlier in the document.
@@ -330,3 +338,146 @@ def _completion_of_plan(p: Paragraph, own: str, plans: dict[str, deque[Figure]]
             f"所列完成率（{_plain(done[0].value)}{done[0].unit} ÷ 计划 "
             f"{_plain(plan.value)}{plan.unit}）", computed, stated, places=at, unit="%"),
             clip(p.text[start:m.end()], 240), at_paragraph(p))
+
+
+# --- running totals: "下达111万元，…，调减40万元，全年实际下达71万元" --------------------------
+
+_ADJUST = re.compile(r"(调减|核减|追减|收回|调出|调增|追加|调入)(?:资金|预算|金额)?\s*"
+                     r"(\d+(?:\.\d+)?)\s*(万元|元|亿元)")
+_MINUS = ("调减", "核减", "追减", "收回", "调出")
+_RESULT_WORDS = ("调整后", "实际", "全年", "最终", "共计", "合计", "累计")
+
+
+def running_totals(p: Paragraph) -> Iterator[Claim]:
+    """One adjustment (调减 / 核减 / 收回 … or 追加 / 调增 …) between an amount stated before it
+    in the sentence and the amount after it whose clause says 调整后 / 实际 / 全年 …: the
+    latter is the former ± the adjustment. Some earlier amount gives it: right; otherwise
+    exactly one earlier amount gives a figure typo-close to it: a warning (the reading is
+    stated); else nothing (the adjustment may apply to another amount)."""
+    text = normalised(p.text)
+    if not _ADJUST.search(text):
+        return
+    start = 0
+    for end in [m.end() for m in re.finditer("。", text)] + [len(text)]:
+        sentence, offset, start = text[start:end], start, end
+        adjustments = list(_ADJUST.finditer(sentence))
+        if len(adjustments) != 1:
+            continue
+        adj = adjustments[0]
+        money = [f for f in figures(sentence) if f.base == "元"]
+        earlier = [f for f in money if f.end <= adj.start()]
+        after = [f for f in money if f.start >= adj.end()]
+        if not earlier or not after:
+            continue
+        result = after[0]
+        clause = sentence[max(sentence.rfind(c, 0, result.start) for c in "，,；;") + 1:
+                          result.start]
+        if not any(w in clause for w in _RESULT_WORDS):
+            continue
+        unit = result.unit
+        delta = Decimal(adj.group(2)) * Figure(ZERO, adj.group(3), 0, 0).factor \
+            / Figure(ZERO, unit, 0, 0).factor
+        sign = -1 if adj.group(1) in _MINUS else 1
+        at = max(places(result.value), places(Decimal(adj.group(2))),
+                 *(places(f.value) for f in earlier))
+        computed = [(f, f.scaled(unit) + sign * delta) for f in earlier]
+        computed = [(f, v) for f, v in computed if v > 0]
+        match = next(((f, v) for f, v in reversed(computed)
+                      if round_half_up(v, at) == round_half_up(result.value, at)), None)
+        if match is None:
+            close = [(f, v) for f, v in computed if _typo_like(result.value, v, at)]
+            if len(close) != 1:
+                continue
+            match = close[0]
+        f, v = match
+        what = (f"{adj.group(1)}后的金额（{_plain(f.value)}{f.unit} {'−' if sign < 0 else '+'} "
+                f"{adj.group(2)}{adj.group(3)}）")
+        yield Claim(Comparison("figure.parts", p.where, what, v, result.value, places=at,
+                               unit=unit, severity="warning"),
+                    clip(p.text[offset + f.start:offset + result.end], 300), at_paragraph(p))
+
+
+# --- a rate after "全额 / 全部 …发放": 100% -----------------------------------------------------
+
+_IN_FULL_WORDS = ("全额", "全部", "足额")
+_RATE_VERBS = {"发放率": ("发放",), "执行率": ("执行", "支出"), "支出率": ("支出",),
+               "支付率": ("支付",), "到位率": ("到位",), "使用率": ("使用",)}
+_DONE = ("全部完成", "均已完成", "全面完成", "竣工")
+_RATE_AFTER_FULL = re.compile("(" + "|".join([*_RATE_VERBS, "完成率", "完工率"]) +
+                              r")(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def rates_in_full(p: Paragraph) -> Iterator[Claim]:
+    """"资金已全额划转…并执行发放，发放率100%" / "项目已完成竣工验收，完成率100%": a rate whose
+    sentence says, before it and without any figure of its own, that the thing it measures
+    was done in full — a warning when it is not 100% (the reading is stated)."""
+    text = normalised(p.text)
+    for m in _RATE_AFTER_FULL.finditer(text):
+        lo = max(0, m.start() - 200)  # bounded: the auditor stays linear
+        start = max(lo - 1, *(text.rfind(c, lo, m.start()) for c in "。；;\n")) + 1
+        # The words since the sentence's last figure: "…71万元，已全额划转…并执行发放，".
+        start = max([start, *(f.end for f in figures(text[start:m.start()]))])
+        before = text[start:m.start()]
+        if re.search(r"\d", before):
+            continue
+        name = m.group(1)
+        if name in _RATE_VERBS:
+            clauses = re.split(r"[，,]", before)
+            full = any(any(w in c for w in _IN_FULL_WORDS) and any(
+                v in c[min(c.find(w) for w in _IN_FULL_WORDS if w in c):]
+                for v in _RATE_VERBS[name]) for c in clauses)
+        else:
+            full = any(w in before for w in _DONE) and "超" not in before
+        if not full:
+            continue
+        stated = Decimal(m.group(2))
+        yield Claim(Comparison(
+            "rate.stated", p.where, f"所列{name}（按“{before.strip('，, ')[:24]}”读，应为100%）",
+            HUNDRED, stated, places=places(stated), unit="%", severity="warning"),
+            clip(p.text[start:m.end()], 240), at_paragraph(p))
+
+
+# --- the same amount stated again with the same words -----------------------------------------
+
+_KEY = 12  # characters of wording right before an amount that name it
+_FILLER = "共计为达是合约"
+_OTHER_TIME = re.compile(r"上年|去年|同比|较|比|每|各|人均|户均|亩均|\d{4}\s*年")
+
+
+def restated_amounts(doc: Document) -> Iterator[Claim]:
+    """An amount named by the same twelve characters of wording twice ("下达…体系建设补助资金
+    （其他）54.6万元" … "…体系建设补助资金（其他）共54.6万元"): the same amount. Equal: right;
+    different like a typo: a warning (another amount may share the words); else nothing.
+    Wording that names a year, a comparison or a per-unit amount is not a key."""
+    first: dict[str, tuple[Paragraph, Figure]] = {}
+    for p in doc.paragraphs:
+        text = normalised(p.text)
+        for f in figures(text):
+            if f.base != "元":
+                continue
+            head = text[max(0, f.start - _KEY - 4):f.start].rstrip(_FILLER + " ")
+            cut = max(head.rfind(c) for c in "，,；;。：:、")
+            key = head[cut + 1:][-_KEY:]
+            if len(key) < _KEY or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", key) \
+                    or _OTHER_TIME.search(key) or not any(w in key for w in ("资金", "经费")):
+                continue
+            if key not in first:
+                first[key] = (p, f)
+                continue
+            q, was = first[key]
+            if was.unit != f.unit or q is p:
+                continue
+            at = max(places(was.value), places(f.value))
+            if was.value != f.value and not _typo_like(was.value, f.value, at):
+                continue
+            yield Claim(Comparison(
+                "figure.same_as", p.where,
+                f"“…{key}”的金额（第 {q.index} 段同一表述为 {_plain(was.value)}{was.unit}）",
+                was.value, f.value, places=at, unit=f.unit, severity="warning"),
+                clip(_sentence_at(p.text, f.start), 240), at_paragraph(p))
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = text.rfind("。", 0, pos) + 1
+    end = text.find("。", pos)
+    return text[start:len(text) if end < 0 else end + 1]

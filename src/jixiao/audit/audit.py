@@ -23,9 +23,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jixiao.audit.amounts import differences, restated_allocations, section_rates
-from jixiao.audit.claims import Claim, at_paragraph
-from jixiao.audit.headings import check_headings
+from jixiao.audit.amounts import (
+    differences,
+    rates_in_full,
+    restated_allocations,
+    restated_amounts,
+    running_totals,
+    section_rates,
+)
+from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.enumerations import counted_lists, ordinal_counts, ordinal_sums
+from jixiao.audit.headings import check_headings, inline_breaks
 from jixiao.audit.lists import (
     counted_parts,
     line_blocks,
@@ -34,7 +42,13 @@ from jixiao.audit.lists import (
     score_items,
 )
 from jixiao.audit.relations import conversions, paragraph_claims
-from jixiao.audit.scores import node_claims, score_tree, stated_totals, total_claims
+from jixiao.audit.scores import (
+    indicator_sentences,
+    node_claims,
+    score_tree,
+    stated_totals,
+    total_claims,
+)
 from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
 from jixiao.audit.text import Document, Paragraph, read_document
 from jixiao.core.checks import Comparison, Finding, judge
@@ -135,16 +149,23 @@ def claims(doc: Document) -> list[Claim]:
     for p in doc.paragraphs:
         out.extend(paragraph_claims(p))
         out.extend(differences(p))
+        out.extend(running_totals(p))
+        out.extend(rates_in_full(p))
         out.extend(names_before_count(p))
         out.extend(counted_parts(p))
         out.extend(named_after_count(p))
     out.extend(conversions(doc))
     out.extend(section_rates(doc))
     out.extend(restated_allocations(doc))
+    out.extend(restated_amounts(doc))
     out.extend(line_blocks(doc))
+    out.extend(counted_lists(doc))
+    out.extend(ordinal_sums(doc))
+    out.extend(ordinal_counts(doc))
     out.extend(score_items(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))
+    out.extend(indicator_sentences(doc))
     # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.
     rescaled = any(RESCALED.search(p.text) for p in doc.paragraphs)
     out.extend(total_claims(doc, roots, _bands(), rescaled))
@@ -159,6 +180,13 @@ def claims(doc: Document) -> list[Claim]:
                     issue.expected, issue.heading.mark,
                     issue.message),
             p.text[:80], at_paragraph(p)))
+    for b in inline_breaks(doc):
+        p = b.paragraph
+        out.append(Claim(
+            Finding("structure.heading", "warning", p.where, f"{b.expected}{b.mark[-1]}", b.mark,
+                    f"段内编号“{b.mark}”接在“{b.previous}{b.mark[-1]}”之后：此处应为"
+                    f"“{b.expected}{b.mark[-1]}”"),
+            clip(p.text, 200), at_paragraph(p)))
     return out
 
 

@@ -179,3 +179,38 @@ def check_headings(doc: Document) -> Iterator[HeadingIssue]:
 
 def _parent_seen(level: int, seen: set[int]) -> bool:
     return any(lv < level for lv in seen)
+
+
+# Numbered items inside one paragraph: "…：1.建立台账；2.定期调度；3.公开公示。"
+_INLINE = re.compile(r"(?:(?<=^)|(?<=[：:；;。，,\s]))(\d{1,2})([.．、])(?=[\u4e00-\u9fff“《（(])")
+
+
+@dataclass(frozen=True)
+class InlineBreak:
+    paragraph: Paragraph
+    expected: int
+    mark: str  # as written
+    previous: int
+
+
+def inline_breaks(doc: Document) -> Iterator[InlineBreak]:
+    """In one paragraph, a run of items numbered from 1 ("1." or "1、", one style) whose
+    numbering repeats a number or skips one after at least two items in sequence
+    ("1.…2.…3.…4.…4.…5."): the first such break of each run."""
+    for p in doc.paragraphs:
+        runs: dict[str, list[int]] = {}
+        for m in _INLINE.finditer(p.text):
+            style = "、" if m.group(2) == "、" else "."
+            n = int(m.group(1))
+            run = runs.get(style)
+            if n == 1:
+                runs[style] = [1]
+            elif run is None:
+                continue
+            elif n == run[-1] + 1:
+                run.append(n)
+            elif n in (run[-1], run[-1] + 2) and len(run) >= 2:
+                yield InlineBreak(p, run[-1] + 1, m.group(0), run[-1])
+                del runs[style]
+            else:
+                del runs[style]  # not a run of items (figures, references …)

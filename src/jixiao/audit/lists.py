@@ -41,6 +41,7 @@ from jixiao.audit.vocabulary import (
     APPROXIMATE_AFTER,
     APPROXIMATE_BEFORE,
     COUNTED_NOUNS,
+    INCLUDE_OPENERS,
     LIST_OPENERS,
     NOT_ADDEND_WORDS,
     PARTIAL_WORDS,
@@ -166,13 +167,22 @@ def _typo_like(a: Decimal, b: Decimal, at: int) -> bool:
     x, y = f"{round_half_up(a, at):f}", f"{round_half_up(b, at):f}"
     if len(x) != len(y) or x == y:
         return False
-    if all(sum(c in "123456789" for c in v) < 2 and v.rstrip("0") != v for v in (x, y)):
+    if all(_round_figure(v) for v in (x, y)):
         return False  # 5000 against 2000: round figures, more likely a partial list
     diff = [i for i in range(len(x)) if x[i] != y[i]]
     if len(diff) == 1:
         return True
     return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
         and x[diff[1]] == y[diff[0]]
+
+
+def _round_figure(v: str) -> bool:
+    """One significant digit followed by zeros before the point ("5000", "0.50"); "2.0" is a
+    single unit padded to the places compared, not a round figure."""
+    if sum(c in "123456789" for c in v) >= 2:
+        return False
+    whole, _, _ = v.partition(".")
+    return whole.endswith("0") if whole.strip("0") else v.rstrip("0") != v
 
 
 def _round_gap(a: Decimal, b: Decimal) -> bool:
@@ -204,7 +214,9 @@ def _total_before(text: str, at: int, base: str) -> Figure | None:
 
 
 def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, bracketed: bool,
-                quote: str) -> Iterator[Claim]:
+                quote: str, reading: bool = False) -> Iterator[Claim]:
+    """``reading``: the list is likely, not certainly, all the parts (包括, shares of a rate,
+    counts after a colon): a mismatch is a warning at most."""
     unit = total.unit
     values = [i.figure.scaled(unit) for i in items]
     at = finest([total.value, *[i.figure.value for i in items]])
@@ -229,7 +241,8 @@ def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, b
     if _typo_like(want, full, at) or bracketed:
         # Round figures off by a round amount (1500 against 1000 + 400) may as well be a list
         # that leaves a part out: a warning, not an error.
-        severity = "warning" if not bracketed and _round_gap(want, full) else "error"
+        severity = "warning" if reading or (not bracketed and _round_gap(want, full)) \
+            else "error"
         check = Comparison("figure.parts", p.where, what, want, full, places=at, unit=unit) \
             if severity == "error" else Comparison("figure.parts", p.where, what, want, full,
                                                    places=at, unit=unit, severity="warning")
@@ -269,7 +282,7 @@ def _unit_slip(total: Figure, items: list[Item]) -> Callable[[Paragraph], Findin
     return build
 
 
-_OPENER = re.compile("|".join(LIST_OPENERS) + r"[：:，,]?")
+_OPENER = re.compile("(" + "|".join((*LIST_OPENERS, *INCLUDE_OPENERS)) + r")[：:，,]?")
 _BRACKET = re.compile(r"[（(]\s*(?:(?:" + "|".join(LIST_OPENERS) + r")[：:，,]?)?")
 
 
@@ -281,9 +294,12 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
         head = text[:m.start()].rstrip()
         if head.endswith(tuple(_OPEN)):
             continue  # a bracketed list: read below
+        reading = m.group(1) in INCLUDE_OPENERS
+        if reading and text[m.start() - 1:m.start()] in ("不", "未", "还", "并", "也"):
+            continue  # "不包括…", "还包括…": not the parts of the figure before
         stop = text.find("。", m.end())
         end = len(text) if stop < 0 else stop
-        for base in _BASES:
+        for base in (*_BASES, "%"):
             total = _total_before(text, m.start(), base)
             if total is None or _semicolon_list(text[m.end():end], base):
                 continue
@@ -292,11 +308,15 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
                                                      for i in got[0]):
                 continue
             items, partial = got
+            if base == "%" and not _shares_of_one_rate(text, m.start(), total, items):
+                continue
             quote = clip(raw[total.start:items[-1].end], 400)
-            yield from _judge_list(p, total, items, partial, False, quote)
+            yield from _judge_list(p, total, items, partial, False, quote,
+                                   reading=reading or base == "%")
             break
     figs = figures(text)
     yield from _colon_lists(p, raw, text, figs)
+    yield from _colon_counts(p, raw, text)
     ends = {f.end: f for f in figs}
     for m in _BRACKET.finditer(text):
         k = m.start()
@@ -312,6 +332,25 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
             continue
         quote = clip(raw[total.start:close + 1], 300)
         yield from _judge_list(p, total, got[0], False, True, quote)
+
+
+def _rate_word(label: str) -> str | None:
+    """The rate a label names, by its last two characters: "单位缴费率" → "费率"."""
+    label = label.rstrip(" 为是按达：:")
+    return label[-2:] if len(label) >= 2 and label.endswith("率") else None
+
+
+def _shares_of_one_rate(text: str, at: int, total: Figure, items: list[Item]) -> bool:
+    """Percentages are parts only when each item names the same kind of rate as the total
+    ("费率1%，其中单位费率0.7%，个人费率0.3%"); "执行率95%，其中中央资金98%" is not a sum."""
+    words = {_rate_word(text[i.start:i.figure.start]) for i in items}
+    if len(words) != 1:
+        return False
+    word = words.pop()
+    if word is None:
+        return False
+    sentence = max(text.rfind(c, 0, total.start) for c in "。；;") + 1
+    return word in text[sentence:at]
 
 
 def _colon_lists(p: Paragraph, raw: str, text: str, figs: list[Figure]) -> Iterator[Claim]:
@@ -338,6 +377,49 @@ def _colon_lists(p: Paragraph, raw: str, text: str, figs: list[Figure]) -> Itera
             continue
         quote = clip(raw[total.start:items[-1].end], 300)
         yield from _judge_list(p, total, items, partial, False, quote)
+
+
+_MEASURES = "段处座条个项户所家台"
+_COLON_REACH = 300  # characters before and after a colon that its count and parts may take
+_COUNT = re.compile(r"(?<![\d.第])(\d+)\s*([" + _MEASURES + r"])(?![人月])")
+
+
+def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
+    """"护岸共4段，长3.47km：右岸1段，…，左岸3段，…": the counts after a colon, one per clause,
+    against the count of the same measure word stated before the colon in its clause group
+    (not necessarily right before it). Equal: right; typo-close: a warning (the reading is
+    stated); else nothing (the clauses may count something else)."""
+    for colon in (i for i, c in enumerate(text) if c in ":："):
+        # Bounded look-back and look-ahead: a long paragraph of colons stays linear.
+        lo, hi = max(0, colon - _COLON_REACH), min(len(text), colon + _COLON_REACH)
+        start = max(lo - 1, *(text.rfind(c, lo, colon) for c in "。；;\n")) + 1
+        stops = [i for i in (text.find("。", colon, hi), text.find("；", colon, hi),
+                             text.find(";", colon, hi)) if i >= 0]
+        end = min(stops, default=hi)
+        heads = [m for m in _COUNT.finditer(text, start, colon) if text[m.start() - 1] != "各"]
+        if not heads:
+            continue
+        head = heads[-1]
+        measure, total = head.group(2), Decimal(head.group(1))
+        parts: list[re.Match[str]] = []
+        for a, b, _ in _clauses(text, colon + 1, end):
+            found = [m for m in _COUNT.finditer(text, a, b) if m.group(2) == measure]
+            if len(found) > 1 or (found and text[found[0].start() - 1] in "各约近超"):
+                parts = []
+                break
+            parts.extend(found)
+        if len(parts) < 2 or total == 0 or any(Decimal(m.group(1)) >= total for m in parts):
+            continue
+        values = [Decimal(m.group(1)) for m in parts]
+        listed = sum(values, ZERO)
+        if listed != total and not _typo_like(total, listed, 0):
+            continue
+        shown = " + ".join(_plain(v) for v in values)
+        yield Claim(Comparison(
+            "figure.parts", p.where,
+            f"冒号后所列各{measure}数之和（{shown}，按其前所述应等于 {_plain(total)}{measure}）",
+            total, listed, places=0, unit=measure, severity="warning"),
+            clip(raw[head.start():parts[-1].end()], 300), at_paragraph(p))
 
 
 def _semicolon_list(body: str, base: str) -> bool:
@@ -613,10 +695,15 @@ def named_after_count(p: Paragraph) -> Iterator[Claim]:
                 or "，" in body or "," in body or len(body) > 300 or re.search(r"[“”\"]", body):
             continue  # (即 / 分别为 lists: `relations.listed_counts`)
         names = [x.strip() for x in body.split("、")]
-        if len(names) < 3 or any(not x or len(x) > 20 for x in names):
-            continue
         stated = Decimal(m.group(1))
-        count = len(set(names)) if len(set(names)) == stated else len(names)
+        # "甲中心和乙中心" / "A、B和C": the last name may be two joined by 和 (or be one name
+        # holding 和, "文化和旅游服务中心"): both readings are tried.
+        joined = len(re.findall("[和及与]", names[-1])) == 1
+        readings = [len(names), len(set(names))] + ([len(names) + 1] if joined else [])
+        if any(not x or len(x) > 20 for x in names) or (len(names) < 3 and not joined) \
+                or (len(body) > 60 and len(names) < 3):
+            continue
+        count = next((r for r in readings if r == stated), max(readings))
         yield Claim(Comparison(
             "figure.items", p.where, f"所列个数（其后列举的{noun or '单位'}名称个数）",
             Decimal(count), stated, places=0, unit=m.group(2), severity="warning"),

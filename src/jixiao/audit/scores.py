@@ -211,3 +211,49 @@ def total_claims(
                     "grade.stated", "error", where, expected, t.grade,
                     f"总得分 {fmt(shown)} 分对应等级“{expected}”，报告所列为“{t.grade}”"),
                     t.quote, loc)
+
+
+# --- per-indicator sentences in the body: "数量指标分值20分，得分18分，得分率90%" ----------------
+
+_FULL = re.compile(r"(?:(?:指标)?分值|满分|权重分?)(?:为|是)?" + _NUM + r"分")
+_GOT = re.compile(r"(?:自评|实际|最终)?(?:得分|实得)(?:为|是)?" + _NUM + r"分")
+
+
+def indicator_sentences(doc: Document) -> Iterator[Claim]:
+    """Each clause group ("；" or "。" ends it) of a body paragraph that states one indicator's
+    分值 (满分 / 权重), then its 得分, and maybe its 得分率 and 扣分: the score within the
+    weight, the rate against score ÷ weight, the deductions against weight − score. Headings
+    and 一是 items are the score tree's (`node_claims`)."""
+    for p in doc.paragraphs:
+        if parse_heading(p) is not None or _ITEM.match(p.text):
+            continue
+        text = p.text
+        if "得分" not in text and "实得" not in text:
+            continue
+        start = 0
+        for m in [*re.finditer(r"[；;。]", text), None]:
+            end = m.end() if m else len(text)
+            seg, start = text[start:end], end
+            weights, scores = list(_FULL.finditer(seg)), list(_GOT.finditer(seg))
+            if len(weights) != 1 or len(scores) != 1 or scores[0].start() < weights[0].end() \
+                    or "得分率" in seg[weights[0].start():weights[0].end()]:
+                continue
+            rates = list(_RATE.finditer(seg))
+            weight, score = Decimal(weights[0].group(1)), Decimal(scores[0].group(1))
+            name = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] or "该指标"
+            where, loc, quote = p.where, at_paragraph(p), clip(seg.strip())
+            yield Claim(Comparison("score.within_weight", where, f"「{name}」的所列得分", weight,
+                                   score, op="<=", unit="分"), quote, loc)
+            if len(rates) == 1 and rates[0].start() > scores[0].start() and weight > 0:
+                rate = Decimal(rates[0].group(1))
+                yield Claim(Comparison(
+                    "rate.stated", where, f"「{name}」的得分率（{fmt(score)} ÷ {fmt(weight)}）",
+                    score * HUNDRED / weight, rate, places=places(rate), unit="%"), quote, loc)
+            deductions = [Decimal(d) for d in _DEDUCT.findall(seg)]
+            if deductions:
+                # A reason may go unstated: a mismatch is a warning, not an error.
+                total = sum(deductions, Decimal(0))
+                yield Claim(Comparison(
+                    "deduction.balance", where, f"「{name}」的扣分合计（分值 − 得分）",
+                    weight - score, total, places=_finest(weight, score, total), unit="分",
+                    severity="warning"), quote, loc)

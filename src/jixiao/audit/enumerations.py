@@ -1,0 +1,195 @@
+"""Enumerations spread over sentences or paragraphs, against the figure they enumerate.
+
+- "参与评价的项目共4个……具体如下：" then the numbered paragraphs right after ("1、…" "2、…"):
+  the items of that numbering, against the count (a numbered heading deeper than the list's
+  and plain paragraphs between items are skipped; a heading above it, or a number out of
+  sequence, ends the list);
+- "具体为：一是安排A 322万元……二是安排B 147万元……" (一是 / 二是 / 三是 …, three items or
+  more): the first amount of each item, against the amounts the section named before the
+  enumeration (下达 / 安排 / 到位 …).
+
+Both are readings, not certainties (the list may enumerate something else than the count;
+the enumeration may leave an amount out): a sum or count that matches is a checked relation;
+a mismatch that looks like a typo (one digit changed, two neighbours swapped) is a warning
+with the reading stated; anything else says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.audit.amounts import _kind_of, _section, normalised
+from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.figures import Figure, figures, finest
+from jixiao.audit.headings import cn_value, parse_heading
+from jixiao.audit.lists import _plain, _typo_like
+from jixiao.audit.text import Document, Paragraph
+from jixiao.audit.vocabulary import COUNTED_NOUNS, fold
+from jixiao.core.checks import Comparison
+from jixiao.core.numbers import round_half_up
+
+ZERO = Decimal(0)
+_AS_FOLLOWS = re.compile(r"(?:如下|以下)[：:]?\s*$")
+_COUNT = re.compile(r"(?<![\d.第])(\d+)\s*(个|项|家|所|条)")
+_SCAN = 200  # paragraphs after the count that may hold its list
+
+
+def _count_of(text: str) -> re.Match[str] | None:
+    """The one count of named things in ``text`` ("项目共4个", "4个项目"), or None."""
+    found = []
+    for m in _COUNT.finditer(text):
+        before, after = text[max(0, m.start() - 8):m.start()], text[m.end():m.end() + 6]
+        if any(w in after[:4] for w in COUNTED_NOUNS) or any(
+                before.rstrip("共计为有").endswith(w) for w in COUNTED_NOUNS):
+            found.append(m)
+    return found[0] if len(found) == 1 else None
+
+
+def counted_lists(doc: Document) -> Iterator[Claim]:
+    ps = doc.paragraphs
+    for k, p in enumerate(ps):
+        text = fold(p.text)
+        if not _AS_FOLLOWS.search(text):
+            continue
+        count = _count_of(text)
+        if count is None or k + 1 >= len(ps):
+            continue
+        first = parse_heading(ps[k + 1])
+        if first is None or first.number != 1:
+            continue
+        items, last = 1, ps[k + 1]
+        for q in ps[k + 2:k + 2 + _SCAN]:
+            h = parse_heading(q)
+            if h is None or h.level > first.level:
+                continue
+            if h.level < first.level or h.style != first.style or h.number != items + 1:
+                break
+            items, last = items + 1, q
+        stated = Decimal(count.group(1))
+        if items < 2 or (items != stated and not _typo_like(stated, Decimal(items), 0)):
+            continue
+        yield Claim(Comparison(
+            "figure.items", p.where,
+            f"所列个数（其后“如下”逐条列出的 {items} 条，按每条一{count.group(2)}读）",
+            Decimal(items), stated, places=0, unit=count.group(2), severity="warning"),
+            clip(f"{p.text} … {last.text[:40]}", 300), at_paragraph(p))
+
+
+_ORDINAL = re.compile(r"([一二三四五六七八九十])是")
+
+
+def _enumeration(text: str) -> list[tuple[int, int]]:
+    """The spans of the "一是 … 二是 … 三是 …" items of ``text``, in sequence from 一."""
+    marks: list[int] = []
+    for m in _ORDINAL.finditer(text):
+        n = cn_value(m.group(1))
+        if n == len(marks) + 1:
+            marks.append(m.start())
+        elif n == 1 and len(marks) < 3:
+            marks = [m.start()]
+    if len(marks) < 3:
+        return []
+    stop = text.find("。", marks[-1])
+    end = len(text) if stop < 0 else stop + 1
+    return [(a, b) for a, b in zip(marks, [*marks[1:], end], strict=True)]
+
+
+def ordinal_sums(doc: Document) -> Iterator[Claim]:
+    ps = doc.paragraphs
+    for k, p in enumerate(ps):
+        own = normalised(p.text)
+        spans = _enumeration(own)
+        if not spans:
+            continue
+        parts: list[Figure] = []
+        for a, b in spans:
+            money = [f for f in figures(own[a:b]) if f.base == "元"]
+            if not money or own[a + money[0].start - 1:a + money[0].start] in "各约近超":
+                parts = []
+                break
+            parts.append(money[0])
+        if not parts:
+            continue
+        head, _ = _section(doc, k, ps)
+        text = normalised(head) + "\n" + own[:spans[0][0]]
+        unit = parts[0].unit
+        values = [f.scaled(unit) for f in parts]
+        listed = sum(values, ZERO)
+        totals = [f for f in figures(text) if f.base == "元"
+                  and _kind_of(text, f) in ("budget", "arrived")
+                  and f.scaled(unit) > max(values)]
+        at = finest([*[f.value for f in parts], *[f.value for f in totals]])
+        same = [f for f in totals if round_half_up(f.scaled(unit), at) == round_half_up(listed, at)]
+        close = [f for f in totals if _typo_like(f.scaled(unit), listed, at)]
+        if same:
+            total = same[-1]
+        elif len(close) == 1:
+            total = close[0]
+        else:
+            continue
+        shown = " + ".join(_plain(f.value) for f in parts)
+        what = (f"“一是、二是……”各项所列首个金额之和（{shown}，按其前所述应等于 "
+                f"{_plain(total.scaled(unit))}{unit}）")
+        check = Comparison("figure.parts", p.where, what, total.scaled(unit), listed, places=at,
+                           unit=unit, severity="warning")
+        yield Claim(check, clip(p.text[spans[0][0]:spans[-1][1]], 300), at_paragraph(p))
+
+
+# "采取了3项措施：一是…；二是…；三是…" (the items may run on over the next paragraphs)
+_CN_COUNT = r"(\d+|[一二两三四五六七八九十]{1,3})"
+_ORDINAL_COUNT = re.compile(_CN_COUNT + r"\s*(个|项|条|方面|点)([\u4e00-\u9fff]{0,8})[：:]\s*$")
+_MARK_BEFORE = "。；;：:，,"
+_ORDINAL_REACH = 30  # paragraphs the items may run over
+
+
+def _count_value(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    return 2 if raw == "两" else cn_value(raw)
+
+
+def ordinal_counts(doc: Document) -> Iterator[Claim]:
+    """A count right before a colon ("3项措施：", "以下四个方面：") followed by "一是 … 二是 …",
+    the items counted in sequence up to the next heading: equal, right; else a warning (the
+    count may name only some of them)."""
+    ps = doc.paragraphs
+    for k, p in enumerate(ps):
+        text = fold(p.text)
+        for m in _ORDINAL.finditer(text):
+            if m.group(1) != "一" or (m.start() and text[m.start() - 1] not in _MARK_BEFORE):
+                continue
+            head = text[max(0, m.start() - 24):m.start()]
+            count = _ORDINAL_COUNT.search(head)
+            if count is None and m.start() == 0 and k:
+                count = _ORDINAL_COUNT.search(fold(ps[k - 1].text)[-24:])
+            if count is None or _count_value(count.group(1)) is None:
+                continue
+            stated = Decimal(_count_value(count.group(1)) or 0)
+            items = _ordinals_from(ps, k, m.start())
+            if items < 2 or (items != stated and not _typo_like(stated, Decimal(items), 0)):
+                continue
+            yield Claim(Comparison(
+                "figure.items", p.where,
+                f"所列个数（其后“一是、二是……”依次列出的 {items} {count.group(2)}）",
+                Decimal(items), stated, places=0, unit=count.group(2), severity="warning"),
+                clip(p.text[max(0, m.start() - 24):m.start() + 60], 200), at_paragraph(p))
+
+
+def _ordinals_from(ps: list[Paragraph], k: int, at: int) -> int:
+    """How many "一是, 二是, …" follow in sequence from offset ``at`` of paragraph ``k``."""
+    n = 0
+    for j in range(k, min(len(ps), k + _ORDINAL_REACH)):
+        if j > k and parse_heading(ps[j]) is not None:
+            break
+        text = fold(ps[j].text)
+        for m in _ORDINAL.finditer(text, at if j == k else 0):
+            if m.start() and text[m.start() - 1] not in _MARK_BEFORE:
+                continue
+            value = cn_value(m.group(1))
+            if value == n + 1:
+                n += 1
+            elif value == 1 and n:
+                return n  # another enumeration starts
+    return n

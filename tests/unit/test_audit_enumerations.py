@@ -1,0 +1,265 @@
+"""Relations real reports spread over clauses, sentences and paragraphs (issue 14, second
+half): "包括" lists, shares of one rate, counts after a colon, two names joined by 和, a count
+followed by a numbered list "如下", 一是/二是 amounts and counts, adjustments (调减 / 追加),
+rates after "全额…发放" or "竣工", an amount restated with the same words, per-indicator
+分值/得分/得分率 sentences, and numbered items inside one paragraph.
+
+Every sentence here is written for the test. Each relation has a right form that is checked and
+silent, a slip that is flagged, and where it matters a look-alike that must stay silent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jixiao.audit import audit_text
+
+
+def found(text: str) -> list[tuple[str, str, str, str]]:
+    return [(f.finding.rule, f.finding.severity, str(f.finding.expected), str(f.finding.actual))
+            for f in audit_text(text).findings]
+
+
+def flagged(text: str) -> list[tuple[str, str, str, str]]:
+    return [f for f in found(text) if f[1] in ("error", "warning")]
+
+
+def relations(text: str) -> list[str]:
+    return [r.what for r in audit_text(text).relations]
+
+
+# --- 包括 lists and shares of one rate ------------------------------------------------------
+
+INDICATORS = "全年设置绩效指标21个，包括数量指标12个、质量指标5个、时效指标2个、满意度指标2个。"
+
+
+def test_an_include_list_that_adds_up_is_checked() -> None:
+    assert found(INDICATORS) == []
+    assert len(relations(INDICATORS)) == 1
+
+
+def test_an_include_list_that_does_not_add_up_is_a_warning() -> None:
+    assert found(INDICATORS.replace("21个", "22个")) == [
+        ("figure.parts", "warning", "22", "21")]
+
+
+@pytest.mark.parametrize("text", [
+    "全年设置绩效指标22个，不包括数量指标12个、质量指标5个。",
+    "全年设置绩效指标22个，还包括以前年度结转的数量指标12个、质量指标5个。",
+    "全年设置绩效指标25个，包括数量指标12个、质量指标5个等。",
+])
+def test_include_look_alikes_stay_silent(text: str) -> None:
+    assert flagged(text) == []
+
+
+def test_shares_of_one_rate() -> None:
+    text = "全镇养老保险缴费率仍按8%执行，其中单位缴费率5%，个人缴费率3%。"
+    assert found(text) == []
+    assert found(text.replace("8%", "9%")) == [("figure.parts", "warning", "9", "8")]
+
+
+def test_rates_of_different_things_are_not_parts() -> None:
+    assert flagged("资金执行率95%，其中中央资金执行率93%，省级资金执行率97%。") == []
+    assert flagged("满意度达到95%，其中群众满意度60%，企业满意度34%。") == []
+
+
+def test_a_single_unit_padded_to_the_places_compared_is_not_a_round_figure() -> None:
+    # 2.0 against 0.7 + 0.3: one digit off, not "5000 against 2000".
+    text = "管理费率按2.0%计提，其中市级费率0.7%，县级费率0.3%。"
+    assert flagged(text) == [("figure.parts", "warning", "2.0", "1.0")]
+
+
+# --- counts after a colon, names joined by 和 ---------------------------------------------
+
+SECTIONS = "新建排水沟共5处，总长1.20km：东片2处，长0.50km，西片3处，长0.70km；其余略。"
+
+
+def test_counts_after_a_colon_against_the_count_before_it() -> None:
+    assert found(SECTIONS) == []
+    assert any("各处数之和" in w for w in relations(SECTIONS))
+    assert ("figure.parts", "warning", "6", "5") in found(SECTIONS.replace("共5处", "共6处"))
+
+
+def test_counts_after_a_colon_with_an_item_as_large_as_the_total_say_nothing() -> None:
+    assert flagged("建设站点2个：其中新建2个，改建1个。") == []
+
+
+def test_two_names_joined_by_and_after_a_count() -> None:
+    text = "局机关内设股室5个。下属事业单位2个，城建档案馆和市政养护所。"
+    assert found(text) == []
+    assert found(text.replace("单位2个", "单位3个")) == [("figure.items", "warning", "2", "3")]
+
+
+def test_one_name_that_holds_and_is_one_name() -> None:
+    assert flagged("下属事业单位1个，文化和旅游服务中心。") == []
+    assert flagged("下属事业单位3个，甲中心、乙站和丙所。") == []
+    assert found("下属事业单位4个，甲中心、乙站和丙所。") == [
+        ("figure.items", "warning", "3", "4")]
+
+
+# --- a count, then a numbered list "如下" ---------------------------------------------------
+
+AS_FOLLOWS = ("本中心今年纳入评价的项目共3个，项目支出90万元。具体如下：\n"
+              "1、培训经费20万元，用于技能培训；\n"
+              "2、宣传经费10万元，用于政策宣传；\n"
+              "3、专项经费60万元，用于公益岗位。\n"
+              "（二）绩效目标完成情况\n"
+              "1、数量指标")
+
+
+def test_a_count_against_the_numbered_list_that_follows() -> None:
+    assert found(AS_FOLLOWS) == []
+    assert any("如下" in w for w in relations(AS_FOLLOWS))
+    assert found(AS_FOLLOWS.replace("共3个", "共4个")) == [
+        ("figure.items", "warning", "3", "4")]
+
+
+def test_a_numbered_list_with_sub_items_counts_its_own_level() -> None:
+    text = ("今年实施项目共2个，具体如下：\n1、道路硬化项目\n（1）完成道路3公里\n"
+            "（2）完成边沟2公里\n2、饮水安全项目\n二、存在问题")
+    assert found(text) == []
+    assert found(text.replace("共2个", "共3个")) == [("figure.items", "warning", "2", "3")]
+
+
+# --- 一是 / 二是 … -------------------------------------------------------------------------
+
+ORDINAL = ("（一）资金下达情况。上级下达我县农业发展资金1500万元。\n"
+           "（二）资金安排情况。具体为：一是安排农机补贴300万元，另配套县级资金80万元。"
+           "二是安排信贷担保补助200万元。三是安排社会化服务1000万元。")
+
+
+def test_first_amounts_of_an_ordinal_enumeration_against_the_amount_before() -> None:
+    assert found(ORDINAL) == []
+    assert any("一是" in w for w in relations(ORDINAL))
+    assert found(ORDINAL.replace("1500万元", "1501万元")) == [
+        ("figure.parts", "warning", "1501", "1500")]
+
+
+def test_an_ordinal_enumeration_far_from_any_amount_before_says_nothing() -> None:
+    assert flagged(ORDINAL.replace("1500万元", "2600万元")) == []
+
+
+def test_a_count_of_ordinal_items() -> None:
+    text = "为管好资金，我局采取了3项措施：一是建立台账；二是定期调度；三是公开公示。"
+    assert found(text) == []
+    assert found(text.replace("3项", "4项")) == [("figure.items", "warning", "3", "4")]
+
+
+def test_ordinal_items_over_several_paragraphs_in_chinese_numerals() -> None:
+    text = "存在以下两个方面的问题：\n一是资金拨付不及时。\n二是档案资料不完整。\n三、下一步工作"
+    assert found(text) == []
+    assert found(text.replace("两个", "三个")) == [("figure.items", "warning", "2", "3")]
+
+
+def test_a_word_ending_in_yi_is_not_an_item_mark() -> None:
+    text = "我局坚持统一是原则，采取三项措施：一是建立台账，二是定期调度，三是公开公示。"
+    assert found(text) == []
+
+
+# --- adjustments and rates "in full" --------------------------------------------------------
+
+ADJUSTED = ("上级下达救助资金95万元，其中低保资金80万元，临时救助15万元，调减30万元，"
+            "全年实际下达65万元，已全额拨付各乡镇并执行发放，发放率100%。")
+
+
+def test_an_adjustment_between_two_amounts() -> None:
+    assert found(ADJUSTED) == []
+    assert any("调减后的金额" in w for w in relations(ADJUSTED))
+    assert found(ADJUSTED.replace("65万元", "66万元")) == [
+        ("figure.parts", "warning", "65", "66")]
+
+
+def test_an_addition_between_two_amounts() -> None:
+    text = "年初预算安排120万元，年中追加预算30万元，调整后预算150万元。"
+    assert found(text) == []
+    assert found(text.replace("150万元", "160万元")) == [
+        ("figure.parts", "warning", "150", "160")]
+
+
+def test_an_adjustment_far_from_any_reading_says_nothing() -> None:
+    assert flagged("年初预算安排120万元，年中追加预算30万元，调整后预算400万元。") == []
+
+
+def test_a_rate_after_an_amount_spent_in_full() -> None:
+    assert ("rate.stated", "warning", "100", "101") in found(
+        ADJUSTED.replace("发放率100%", "发放率101%"))
+
+
+def test_a_rate_after_another_verb_in_full_is_not_read() -> None:
+    assert flagged("资金已全部下达，执行率95%。") == []
+    assert flagged("资金已全额拨付到位，执行率95%。") == []
+
+
+def test_a_completed_project_is_done_at_100_percent() -> None:
+    assert found("乡村道路项目已完成竣工验收，完成率100%。") == []
+    assert found("乡村道路项目已完成竣工验收，完成率101%。") == [
+        ("rate.stated", "warning", "100", "101")]
+    assert flagged("乡村道路项目已完成竣工验收，超额完成，完成率110%。") == []
+    assert flagged("项目已完成主体工程建设，完成率90%。") == []
+
+
+# --- the same amount restated with the same words ------------------------------------------
+
+RESTATED = ("一、基本情况\n省厅下达我县城乡公共体育设施建设补助资金（其他）48.6万元。\n"
+            "二、资金使用\n我县城乡公共体育设施建设补助资金（其他）共48.6万元，已全部支出。")
+
+
+def test_an_amount_restated_with_the_same_words() -> None:
+    assert found(RESTATED) == []
+    assert any("同一表述" in w for w in relations(RESTATED))
+    slipped = audit_text(RESTATED.replace("共48.6万元", "共48.9万元")).findings
+    assert any(f.finding.severity == "warning" and "同一表述" in f.finding.message
+               and (str(f.finding.expected), str(f.finding.actual)) == ("48.6", "48.9")
+               for f in slipped)
+
+
+def test_the_same_words_for_another_year_or_far_off_say_nothing() -> None:
+    years = ("2022年下达城乡公共体育设施建设补助资金（其他）40万元。\n"
+             "2023年下达城乡公共体育设施建设补助资金（其他）50万元。")
+    assert flagged(years) == []
+    assert flagged(RESTATED.replace("共48.6万元", "共12万元")) == []
+
+
+# --- per-indicator 分值 / 得分 / 得分率 sentences -------------------------------------------
+
+def test_indicator_sentences_in_a_body_paragraph() -> None:
+    text = ("产出指标完成较好。其中数量指标分值20分，得分18分，得分率90%；"
+            "质量指标满分10分，自评得分10分。")
+    assert found(text) == []
+    assert len(relations(text)) == 3
+    slipped = found(text.replace("得分率90%", "得分率80%").replace("自评得分10分", "自评得分11分"))
+    assert ("rate.stated", "error", "90", "80") in slipped
+    assert ("score.within_weight", "error", "10", "11") in slipped
+
+
+def test_deductions_in_an_indicator_sentence_are_a_warning() -> None:
+    assert found("时效指标分值10分，得分8分，因资金拨付滞后扣2分。") == []
+    assert found("时效指标分值10分，得分8分，因资金拨付滞后扣1分。") == [
+        ("deduction.balance", "warning", "2", "1")]
+
+
+# --- numbered items inside one paragraph ----------------------------------------------------
+
+def test_inline_numbering_that_repeats_or_skips_a_number() -> None:
+    assert found("主要做法：1.建立台账；2.定期调度；3.公开公示；4.跟踪问效。") == []
+    repeated = found("主要做法：1.建立台账；2.定期调度；3.公开公示；3.跟踪问效；4.总结。")
+    assert repeated == [("structure.heading", "warning", "4.", "3.")]
+    skipped = found("主要做法：1、建立台账；2、定期调度；4、公开公示。")
+    assert skipped == [("structure.heading", "warning", "3、", "4、")]
+
+
+@pytest.mark.parametrize("text", [
+    "涉及1、2、3号楼，第1、2季度。",
+    "资金1.5万元，其中2.5万元为结转。",
+    "一是1.建立台账；2.定期调度。二是1.公开公示；2.跟踪问效。",
+])
+def test_numbers_that_are_not_inline_items(text: str) -> None:
+    assert [f for f in found(text) if f[0] == "structure.heading"] == []
+
+
+def test_a_slip_is_still_measured_with_decimals() -> None:
+    # The adjusted amount at the finest places written (0.5 and 69.5).
+    text = "年初预算安排70万元，核减0.5万元，调整后预算69.5万元。"
+    assert found(text) == []
+    assert found(text.replace("69.5万元", "69.6万元"))[0][2:] == (str(Decimal("69.5")), "69.6")
