@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,17 +40,30 @@ from jixiao.web.rectification import queries as rectification_queries
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
+    """The funds a user may see: searched by name or budget unit, filtered by year, 50 a
+    page, with the count of those found. A value that is no year is ignored."""
     user = request.user
     archived = request.GET.get("archived") == "1"  # archived fund-years: only with the filter
+    visible = perm.visible_funds(user).filter(archived=archived)
+    q = str(request.GET.get("q") or "").replace("\x00", "").strip()[:200]
+    year = inputs.identifier(request.GET.get("year"))
+    found = visible
+    if q:
+        found = found.filter(models.Q(name__icontains=q) | models.Q(budget_unit__icontains=q))
+    if year is not None:
+        found = found.filter(year=year)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))  # 50 a page, as every list
     rows = []
-    for fund in perm.visible_funds(user).filter(archived=archived):
+    for fund in page:
         rows.append({
             "fund": fund,
             "full": perm.can_view_fund(user, fund),
             "own": perm.own_recipients(user, fund),
         })
     return render(request, "funds/list.html", {
-        "rows": rows, "archived": archived, "can_manage": perm.can_manage_fund_years(user)})
+        "rows": rows, "archived": archived, "can_manage": perm.can_manage_fund_years(user),
+        "page": page, "q": q, "year": year, "total": visible.count(),
+        "years": sorted(set(visible.values_list("year", flat=True)), reverse=True)})
 
 
 def fund_year(request: HttpRequest, pk: int) -> HttpResponse:
