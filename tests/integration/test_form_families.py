@@ -713,3 +713,46 @@ def test_score_against_completion_is_a_warning(tmp_path: Path) -> None:
     found = warnings(review_form(build(tmp_path / "s.xlsx", rows)))
     assert any("48" in m and "37.50" in m for m in found), found
     assert any("45" in m and "50" in m and "扣分原因" in m for m in found), found
+
+
+# 绩效目标表 / 申报表: totals written as label and figure pairs, no column header; 中期 and
+# 年度 side by side.
+PAIRS = [
+    [M("项目支出绩效目标表", cols=6)],
+    ["项目名称", M("乡村道路硬化", cols=5)],
+    [M("项目资金（万元）", rows=3), "中期资金总额：", 500, None, "年度资金总额：", 200],
+    [None, "其中：财政拨款", 400, None, "其中：财政拨款", 150],
+    [None, "其他资金", 100, None, "其他资金", 50],
+    ["年度绩效目标", M("完成道路硬化10公里", cols=5)],
+]
+
+
+def test_label_and_figure_pairs(tmp_path: Path) -> None:
+    twin(tmp_path, PAIRS, (4, 5, 60), ("200", "210"))
+
+
+def test_label_and_figure_pairs_first_block(tmp_path: Path) -> None:
+    twin(tmp_path, PAIRS, (3, 2, 350), ("500", "450"))
+
+
+# 部门整体 (附件2): one total broken down twice, 按收入性质分 and 按支出性质分, in rows.
+TWO_BREAKDOWNS = [
+    [M("部门整体支出绩效自评表", cols=8)],
+    [M("年度预算申请（万元）", rows=8), None, "年初预算数", "全年预算数", "全年执行数", "分值",
+     "执行率", "得分"],
+    [None, "年度资金总额", 1000, 1100, 990, 10, "90%", 9],
+    [None, "按收入性质分：", None, None, None, None, None, None],
+    [None, "其中：一般公共预算", 800, 900, 810, None, None, None],
+    [None, "其他资金", 200, 200, 180, None, None, None],
+    [None, "按支出性质分：", None, None, None, None, None, None],
+    [None, "其中：基本支出", 600, 600, 600, None, None, None],
+    [None, "项目支出", 400, 500, 390, None, None, None],
+]
+
+
+def test_two_breakdowns_income(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_BREAKDOWNS, (4, 4, 820), ("990", "1000"))
+
+
+def test_two_breakdowns_spending(tmp_path: Path) -> None:
+    twin(tmp_path, TWO_BREAKDOWNS, (8, 3, 400), ("1100", "1000"))

@@ -18,6 +18,7 @@ from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amounts import (
     check_table,
     column_totals,
+    label_value_totals,
     rate_rows,
     read_tables,
     side_by_side_totals,
@@ -85,6 +86,11 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         for r, found in side:
             review.findings += found
             review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（合计与各项并列）")
+        covered = {row.r for t in tables for row in t.rows} | {t.header for t in tables}
+        for r, found in label_value_totals(sheet, covered):
+            review.findings += found
+            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（名称与金额成对）")
+            side.append((r, found))
         for r, found in rate_rows(sheet):
             review.findings += found
             review.blocks.append(f"{sheet.name}!第{r + 1}行 执行率（各来源为列）")

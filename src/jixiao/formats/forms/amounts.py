@@ -312,12 +312,58 @@ def _parts(table: AmountTable, i: int) -> tuple[list[Row], bool] | None:
     return None
 
 
+def _breakdowns(table: AmountTable, i: int) -> list[tuple[str, list[Row]]]:
+    """Several breakdowns of one total (部门整体: "按收入性质分：" rows, then "按支出性质分："
+    rows): each group of rows after a "按…分" row adds up to the total on its own."""
+    groups: list[tuple[str, list[Row]]] = []
+    for row in table.rows[i + 1:]:
+        if row.total:
+            break
+        if row.label.startswith("按"):
+            groups.append((label(row.label), []))
+        elif groups:
+            groups[-1][1].append(row)
+    return [(name, rows) for name, rows in groups if rows]
+
+
+def _sum_columns(table: AmountTable, row: Row, parts: list[Row], where: str,
+                 sums: dict[int, Decimal]) -> list[Finding]:
+    """The total row against the sum of ``parts``, column by column (sums kept in ``sums``)."""
+    out: list[Finding] = []
+    for c, (role, head) in table.columns.items():
+        if role not in (*ADDITIVE_ROLES, "count"):
+            continue
+        present = [v for p in parts if (v := p.value(c)) is not None]
+        if not present:
+            continue
+        total = sum(present, Decimal(0))
+        sums.setdefault(c, total)
+        stated = row.value(c)
+        if stated is None:
+            continue
+        n = max(places(v) for v in [stated, *present])
+        if agrees(stated, total, n):
+            continue
+        addends = "+".join(shown(v) for v in present)
+        out.append(finding(
+            "form.total", severity_of(stated, total, n), table.sheet.ref(row.r, c), total,
+            stated, f"{row.label or '合计'} {head}：所列 {shown(stated)}，{where}之和为 "
+            f"{fmt(total, n)}（{addends}），两者不符",
+        ))
+    return out
+
+
 def check_table(table: AmountTable) -> list[Finding]:
-    sheet = table.sheet
     out: list[Finding] = []
     sums: dict[int, dict[int, Decimal]] = {}  # total row index → column → 其中 sum
     for i, row in enumerate(table.rows):
         if not row.total:
+            continue
+        groups = [] if _is_subtotal(row) else _breakdowns(table, i)
+        if groups:
+            sums[i] = {}
+            for name, parts in groups:
+                out += _sum_columns(table, row, parts, f"{name}各行", sums[i])
             continue
         found = _parts(table, i)
         if found is None:
@@ -325,28 +371,7 @@ def check_table(table: AmountTable) -> list[Finding]:
         parts, follow = found
         sums[i] = {}
         out += _count(table, row, parts)
-        for c, (role, head) in table.columns.items():
-            if role not in (*ADDITIVE_ROLES, "count"):
-                continue
-            values = [p.value(c) for p in parts]
-            present = [v for v in values if v is not None]
-            if not present:
-                continue
-            total = sum(present, Decimal(0))
-            sums[i][c] = total
-            stated = row.value(c)
-            if stated is None:
-                continue
-            n = max(places(v) for v in [stated, *present])
-            if agrees(stated, total, n):
-                continue
-            addends = "+".join(shown(v) for v in present)
-            where = "其中各行" if follow else "以上各行"
-            out.append(finding(
-                "form.total", severity_of(stated, total, n), sheet.ref(row.r, c), total, stated,
-                f"{row.label or '合计'} {head}：所列 {shown(stated)}，{where}之和为 "
-                f"{fmt(total, n)}（{addends}），两者不符",
-            ))
+        out += _sum_columns(table, row, parts, "其中各行" if follow else "以上各行", sums[i])
     out += _rates(table, sums)
     return out
 
@@ -650,4 +675,66 @@ def rate_rows(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                 f"{budget[1]} {shown(b.value)} 计算为 {fmt(computed)}%".strip(),
             ))
         out.append((r, found_here))
+    return out
+
+
+def _value_right(sheet: Sheet, r: int, c: int) -> int | None:
+    """The column of the figure written right of a label (blank merged cells between)."""
+    for k in range(c + 1, min(c + 4, sheet.width(r))):
+        value = sheet.cell(r, k)
+        if is_blank(value):
+            continue
+        return k if number(value) is not None else None
+    return None
+
+
+def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[Finding]]]:
+    """Totals written as label and figure pairs, without a column header (绩效目标表 /
+    申报表): "年度资金总额： | 200" with "其中：财政拨款 | 150", "其他资金 | 50" below, the
+    labels in the same column and the figures in the same column (several such pairs may
+    stand side by side: 中期资金总额 | 年度资金总额). With two parts or more, their sum
+    equals the total; a single 其中 part cannot exceed it. Rows of amount tables
+    (``covered``) are left to those. Returns (total row, findings) for each block."""
+    out: list[tuple[int, list[Finding]]] = []
+    for r in range(len(sheet.rows) - 1):
+        if r in covered:
+            continue
+        for c in range(sheet.width(r)):
+            head = sheet.cell(r, c)
+            if not isinstance(head, str) or not is_total_label(head):
+                continue
+            v = _value_right(sheet, r, c)
+            if v is None:
+                continue
+            stated = number(sheet.cell(r, v))
+            parts: list[tuple[int, str, Decimal]] = []
+            k = r + 1
+            while k < len(sheet.rows) and k - r <= 12 and k not in covered:
+                name_cell = sheet.cell(k, c)
+                name = label(name_cell)
+                if not name or number(name_cell) is not None or is_total_label(text(name_cell)) \
+                        or _is_section(sheet, k) or name.startswith("按"):
+                    break
+                item = number(sheet.cell(k, v))
+                if item is None and not is_blank(sheet.cell(k, v)):
+                    break
+                if item is not None:
+                    parts.append((k, name, item.value))
+                k += 1
+            if stated is None or not parts or (not text(sheet.cell(r + 1, c)).startswith(
+                    PART_PREFIX) and len(parts) < 2):
+                continue
+            present = [p[2] for p in parts]
+            got = sum(present, Decimal(0))
+            n = max(places(x) for x in [stated.value, *present])
+            found: list[Finding] = []
+            if (len(parts) >= 2 and not agrees(stated.value, got, n)) or \
+                    (len(parts) == 1 and got > stated.value):
+                found.append(finding(
+                    "form.total", severity_of(stated.value, got, n), sheet.ref(r, v), got,
+                    stated.value, f"{label(head) or '合计'}：所列 {shown(stated.value)}，其中各项"
+                    f"（{'、'.join(p[1] for p in parts)}）之和为 {fmt(got, n)}"
+                    f"（{'+'.join(shown(x) for x in present)}），两者不符",
+                ))
+            out.append((r, found))
     return out
