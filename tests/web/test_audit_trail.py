@@ -401,3 +401,16 @@ def test_any_filter_value_gives_a_page_never_an_error(demo: Any, user: Any, logi
             for url in (f"/funds/{demo.pk}/audit/", "/audit/"):
                 r = c.get(url, {name: value})
                 assert r.status_code == 200, (url, name, value[:20], r.status_code)
+
+
+def test_a_reimport_summary_reads_as_words(demo: Any, user: Any, login: Any) -> None:
+    record(user("admin"), "fund.reimport", demo, fund=demo, before={"data_version": 3},
+           after={"source": "2021.yaml", "data_version": 4, "summary": {
+               "added": ["产出/新指标"], "removed": [], "changed_count": 1,
+               "changed": [{"path": "过程/资金管理", "fields": [
+                   {"field": "weight", "old": "10", "new": "12"}]}]}})
+    page = trail(login("admin"), demo, "?action=reimport").split('<table id="audit">')[1]
+    assert "导入更新" in page and "资金年度 · 2021年 东西部协作财政援助资金" in page
+    assert "新增指标：产出/新指标" in page and "字段：分值" in page
+    assert "<th scope=\"row\">数据版本</th>" in page
+    assert "weight" not in page and "{" not in page

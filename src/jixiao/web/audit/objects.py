@@ -78,6 +78,8 @@ def name_of(obj: models.Model) -> str:
     model_name = obj._meta.model_name
     if model_name in ("agreement", "arrival", "submission"):
         return ""
+    if model_name == "fund":
+        return str(obj)  # "2021年 资金名称"
     if model_name == "rectificationitem":
         return _first_line(str(getattr(obj, "problem", "")))
     if model_name == "useline":

@@ -139,7 +139,9 @@ class Formatter:
         if own is not None:
             return str(own)
         model_field = self._field(object_type, key)
-        if model_field is not None and model_field.verbose_name:
+        named = model_field is not None and str(model_field.verbose_name) != (
+            model_field.name.replace("_", " "))  # not Django's made-up name
+        if model_field is not None and named:
             return gettext(str(model_field.verbose_name))
         if key in LABELS:
             return str(LABELS[key])
@@ -167,6 +169,8 @@ class Formatter:
             return self._reference(key, value)
         if key == "role" and isinstance(value, str):
             return str(ROLE_LABELS.get(value, value))
+        if key == "field" and isinstance(value, str):  # an indicator field a re-import changed
+            return self.label("indicator", value)
         if isinstance(value, dict):
             return "；".join(f"{self.label(object_type, k)}：{self.value(object_type, k, v, unit)}"
                             for k, v in value.items())
