@@ -35,6 +35,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "allocate": ("jixiao.cli.allocate", "allocate_command"),
     "import": ("jixiao.cli.form", "import_command"),
     "form": ("jixiao.cli.form", "form_command"),
+    "next-year": ("jixiao.cli.next_year", "next_year_command"),
     "report": ("jixiao.cli.report", "report_command"),
     "audit": ("jixiao.cli.audit", "audit_command"),
     "review": ("jixiao.cli.review", "review_command"),

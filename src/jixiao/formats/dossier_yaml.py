@@ -54,3 +54,19 @@ def dump_dossier(dossier: Dossier) -> str:
     """A dossier as YAML text, omitting defaults; reads back to an equal dossier."""
     data = dossier.model_dump(mode="python", exclude_defaults=True)
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _pruned(value: Any) -> Any:
+    if isinstance(value, dict):
+        items = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in items.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list | tuple):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def dump_dossier_data(data: dict[str, Any]) -> str:
+    """Dossier data that is not (yet) a valid dossier, such as a new fund-year still waiting
+    for its actual values (`core.next_year`), as YAML: empty and None fields left out."""
+    return yaml.dump(_pruned(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=100)
