@@ -245,7 +245,7 @@ def read_recipients_table(
 # --- the spec --------------------------------------------------------------------------------
 
 
-def _factor_names(factors: Any) -> list[str] | None:
+def factor_names_of(factors: Any) -> list[str] | None:
     """The factors' names, when every factor has one (else validation will say what is wrong)."""
     if not isinstance(factors, list):
         return None
@@ -261,10 +261,13 @@ def parse_allocation_spec(
     base_dir: Path | None = None,
     prefix: Loc = (),
     overrides: dict[str, Any] | None = None,
+    table: tuple[list[dict[str, Any]], _Table] | None = None,
 ) -> LoadedSpec:
     """Validate plain data (e.g. a YAML block at ``prefix`` in a dossier) as an allocation spec.
 
     ``overrides`` maps a field (total, base_share) to (value, flag) pairs set on the command line.
+    ``table`` is a recipients table already read (`read_recipients_table`, e.g. an upload) whose
+    rows replace ``recipients``; problems in its rows then name its rows and columns.
     """
     lines = lines or Lines()
     flags: dict[str, str] = {}
@@ -276,9 +279,11 @@ def parse_allocation_spec(
         data[key] = value
         flags[key] = flag
 
-    table = None
+    read: _Table | None = None
     recipients = data.get("recipients")
-    if isinstance(recipients, str):
+    if table is not None:
+        data["recipients"], read = table
+    elif isinstance(recipients, str):
         table_path = Path(recipients)
         if not table_path.is_absolute():
             table_path = (base_dir or Path(".")) / table_path
@@ -292,15 +297,15 @@ def parse_allocation_spec(
             raise InputError([Problem(
                 f"找不到对象表格 {table_path}", file, lines.line_of(where), field_name(where)
             )])
-        data["recipients"], table = read_recipients_table(
-            table_path, _factor_names(data.get("factors"))
+        data["recipients"], read = read_recipients_table(
+            table_path, factor_names_of(data.get("factors"))
         )
 
     def located(loc: Loc, message: str) -> Problem:
-        return _locate(loc, message, file, lines, prefix, table, flags)
+        return _locate(loc, message, file, lines, prefix, read, flags)
 
     spec = to_model(data, AllocationSpec, locate=located, check=allocation_errors)
-    return LoadedSpec(spec, file, lines, prefix, table, flags)
+    return LoadedSpec(spec, file, lines, prefix, read, flags)
 
 
 def load_allocation_spec(

@@ -1,20 +1,44 @@
-"""The allocation calculator: the core's factor method (`jixiao.core.allocation`)."""
+"""The allocation calculator: the core's factor method (`jixiao.core.allocation`).
+
+The spec is written in YAML (total, base share, factors; recipients inline or, in place of
+them, an uploaded factor table read by the same reader as `jixiao allocate`). A 绩效因素 may be
+filled from a fund-year's per-recipient results (`core.next_year.recipient_results`): last
+year's results feed next year's money. The live-formula sheet is the CLI's
+(`formats.allocation_xlsx`).
+"""
 
 from __future__ import annotations
 
 import csv
 import re
+import tempfile
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext
 
 from jixiao import services
-from jixiao.core.allocation import AllocationError, AllocationResult, allocate
-from jixiao.formats.allocation_spec import parse_allocation_spec
-from jixiao.formats.errors import InputError
+from jixiao.core import next_year
+from jixiao.core.allocation import AllocationResult
+from jixiao.core.dossier import Dossier
+from jixiao.core.numbers import fmt, places, round_half_up
+from jixiao.formats.allocation_spec import (
+    LoadedSpec,
+    factor_names_of,
+    parse_allocation_spec,
+    read_recipients_table,
+)
+from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.yaml_loader import load_yaml
+from jixiao.web import uploads
+from jixiao.web.kernel.errors import Refusal
 
 EXAMPLE_DIR = services.EXAMPLE.parent.parent / "allocation-guangxi"
+TABLES = (".csv", ".xlsx", ".xls")
+SPEC = "分配方案"
+PERFORMANCE = "绩效因素"
 
 
 def example_spec() -> str:
@@ -41,15 +65,156 @@ def _number(text: str | None) -> str:
         return "0"
 
 
-def calculate(text: str) -> tuple[AllocationResult | None, str]:
-    """The allocation of a spec written in YAML, or the reason it cannot be computed."""
+@dataclass
+class Results:
+    """Last year's results to fill the spec's 绩效因素 columns with."""
+
+    dossier: Dossier
+    measure: str
+    label: str  # the fund-year, for messages
+
+
+@dataclass
+class Outcome:
+    loaded: LoadedSpec | None = None
+    result: AllocationResult | None = None
+    errors: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)  # factors filled from results
+
+
+def _sheet_name(path: Path) -> str | None:
+    if path.suffix.lower() == ".csv":
+        return None
     try:
-        data, lines = load_yaml(text, file="分配方案")
-        if isinstance(data, dict) and isinstance(data.get("recipients"), str):
-            return None, gettext("网页计算器中 recipients 须直接列出对象，不能引用文件")
-        loaded = parse_allocation_spec(data, lines, "分配方案")
-        return allocate(loaded.spec), ""
-    except InputError as err:
-        return None, "；".join(str(p) for p in err.problems[:10])
-    except AllocationError as err:
-        return None, str(err)
+        import python_calamine
+
+        names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+        return str(names[0]) if names else None
+    except Exception:  # a broken workbook: the reader's own message says so
+        return None
+
+
+def _where(p: Problem, table_file: str | None, upload_name: str, sheet: str | None) -> str:
+    parts: list[str] = []
+    if table_file is not None and p.file == table_file:
+        parts.append(gettext("文件「%(name)s」") % {"name": upload_name})
+        if sheet:
+            parts.append(gettext("工作表「%(sheet)s」") % {"sheet": sheet})
+        if p.line:
+            parts.append(gettext("第 %(row)s 行") % {"row": p.line})
+        if p.field:
+            parts.append(gettext("「%(column)s」列") % {"column": p.field})
+    else:
+        parts.append(p.file or SPEC)
+        if p.line:
+            parts.append(gettext("第 %(row)s 行") % {"row": p.line})
+        if p.field:
+            parts.append(p.field)
+    return " ".join(parts) + "：" + p.message
+
+
+def calculate(text: str, upload: Any = None, results: Results | None = None) -> Outcome:
+    """The allocation of a spec written in YAML, with an optional uploaded factor table and
+    last year's results for the 绩效因素; or every reason it cannot be computed, each naming
+    where (the spec's line and field; the table's sheet, row and column)."""
+    out = Outcome()
+    with tempfile.TemporaryDirectory(prefix="jixiao-alloc-") as tmp:
+        table_file, sheet, name = None, None, ""
+        try:
+            data, lines = load_yaml(text, file=SPEC)
+            if not isinstance(data, dict):
+                raise InputError([Problem(gettext("分配方案应为键值映射（total、factors …）"),
+                                          SPEC)])
+            data = dict(data)
+            performance = [f.get("name") for f in data.get("factors") or []
+                           if isinstance(f, dict) and f.get("category") == PERFORMANCE]
+            if results is not None and not performance:
+                return Outcome(errors=[_no_performance()])
+            table = None
+            if upload is not None:
+                ext = uploads.check(upload, TABLES)
+                name = upload.name or ""
+                path = Path(tmp) / f"table{ext}"
+                path.write_bytes(upload.read())
+                table_file, sheet = str(path), _sheet_name(path)
+                names = factor_names_of(data.get("factors"))
+                if names is not None and results is not None:
+                    names = [n for n in names if n not in performance]
+                table = read_recipients_table(path, names)
+            elif isinstance(data.get("recipients"), str):
+                return Outcome(errors=[gettext(
+                    "网页计算器中 recipients 须直接列出对象（不能引用文件），或上传因素表（xlsx/csv）")])
+            if results is not None:
+                rows = table[0] if table is not None else data.get("recipients")
+                out.errors.extend(_fill(rows, performance, results, table))
+                out.filled = [str(n) for n in performance]
+                if out.errors:
+                    return out
+            loaded = parse_allocation_spec(data, lines, SPEC, table=table)
+            out.loaded, out.result = loaded, loaded.allocate()
+        except InputError as err:
+            out.errors = [_where(p, table_file, name, sheet) for p in err.problems[:20]]
+        except Refusal as refused:
+            out.errors = [refused.message]
+    return out
+
+
+def _no_performance() -> str:
+    return gettext("方案的 factors 中没有类别为「绩效因素」的因素，无法填入评价结果；"
+                   "请增加一个（如 {name: 绩效评价结果, weight: 0.2, category: 绩效因素}）")
+
+
+def _fill(rows: Any, performance: list[Any], results: Results, table: Any) -> list[str]:
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return [gettext("recipients 应为对象列表")]
+    found = next_year.recipient_results(results.dossier, results.measure)
+    errors = []
+    for factor in performance:
+        for i, message in next_year.fill_factor(rows, str(factor), found):
+            row = table[1].rows[i] if table is not None else None
+            where = gettext("第 %(row)s 行") % {"row": row} if row else gettext(
+                "第 %(n)s 个对象") % {"n": i + 1}
+            errors.append(f"{results.label}·{results.measure}：{where} {message}")
+    return errors
+
+
+def share_places(result: AllocationResult) -> int:
+    """Places of a share in percent that still matter: enough to tell one unit of the
+    precision in the total apart (a share finer than that moves no money)."""
+    units = int(result.total / result.precision) if result.precision else 0
+    return max(2, len(str(units)) - 2)
+
+
+def rows(loaded: LoadedSpec, result: AllocationResult, filled: list[str]) -> dict[str, Any]:
+    """The result as shown: money to the precision, shares to the places that matter."""
+    n_places, s_places = places(result.precision), share_places(result)
+
+    def pct(share: Decimal | None) -> str:
+        return "" if share is None else fmt(round_half_up(share * 100, s_places), s_places)
+
+    names = [f.name for f in result.factors]
+    out = []
+    for a, r in zip(result.allocations, loaded.spec.recipients, strict=True):
+        out.append({
+            "name": a.name, "code": a.code or "",
+            "filled": [fmt(r.values[f], 2) if f in r.values else "" for f in filled],
+            "shares": [pct(a.shares[n]) for n in names],
+            "weighted": pct(a.adjusted_share if a.adjusted_share is not None
+                            else a.weighted_share),
+            "base": fmt(round_half_up(a.base, n_places), n_places),
+            "factor_amount": fmt(a.amount - round_half_up(a.base, n_places), n_places),
+            "amount": fmt(a.amount, n_places),
+        })
+    total = sum((a.amount for a in result.allocations), Decimal(0))
+    return {"names": names, "filled": filled, "rows": out, "unit": result.unit,
+            "total": fmt(total, n_places), "share_places": s_places}
+
+
+def sheet(loaded: LoadedSpec, result: AllocationResult) -> bytes:
+    """The live-formula allocation sheet (the same as `jixiao allocate --xlsx`)."""
+    from jixiao.formats.allocation_xlsx import write_allocation_xlsx
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-alloc-") as tmp:
+        path = Path(tmp) / "分配表.xlsx"
+        write_allocation_xlsx(loaded.spec, result, path)
+        return path.read_bytes()

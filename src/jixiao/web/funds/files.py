@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext
 
-from jixiao.formats.dossier_yaml import dump_dossier, parse_dossier
+from jixiao.formats.dossier_yaml import dump_dossier, dump_dossier_data, parse_dossier
 from jixiao.formats.errors import InputError
 from jixiao.formats.yaml_loader import load_yaml
 from jixiao.web import permissions as perm
@@ -70,7 +70,10 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 def export_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    text = dump_dossier(mapping.to_domain(fund))
+    try:
+        text = dump_dossier(mapping.to_domain(fund))
+    except InputError:  # a year still being filled in: its data as it stands
+        text = dump_dossier_data(mapping.dossier_data(fund))
     return attachment(text.encode("utf-8"), f"{fund.year}-{fund.name}.yaml", "yaml")
 
 
@@ -171,10 +174,48 @@ def import_dossier(request: HttpRequest) -> HttpResponse:
 
 
 def allocation(request: HttpRequest) -> HttpResponse:
-    """The factor-method calculator: a spec in YAML (recipients inline) → the allocation."""
-    from jixiao.web.funds.allocation_page import calculate, example_spec
+    """The factor-method calculator: a spec in YAML, recipients inline or an uploaded factor
+    table, optionally a 绩效因素 from a fund-year's results → the allocation, shown or
+    downloaded as the live-formula sheet."""
+    from jixiao.core import next_year
+    from jixiao.web.funds import allocation_page as page
 
-    text = request.POST.get("spec") if request.method == "POST" else example_spec()
-    result, error = calculate(text or "") if request.method == "POST" else (None, "")
-    return render(request, "funds/allocation.html", {"spec": text, "result": result,
-                                                      "error": error})
+    funds = [f for f in perm.visible_funds(request.user).order_by("-year", "name")
+             if perm.can_view_fund(request.user, f)]
+    context: dict[str, Any] = {"funds": funds, "measures": [next_year.EXECUTION_RATE],
+                               "spec": page.example_spec(), "chosen": None,
+                               "measure": next_year.EXECUTION_RATE, "error": ""}
+    if request.method != "POST":
+        return render(request, "funds/allocation.html", context)
+    text = request.POST.get("spec", "")
+    context["spec"] = text
+    chosen, errors, results = request.POST.get("perf_fund", ""), [], None
+    measure = request.POST.get("perf_measure", "").strip() or next_year.EXECUTION_RATE
+    context["measure"] = measure
+    if chosen:
+        fund = next((f for f in funds if str(f.pk) == chosen), None)
+        if fund is None:
+            raise PermissionDenied
+        context["chosen"] = fund.pk
+        ev, problem = evaluate(fund)
+        if ev is None:
+            errors.append(gettext("%(fund)s 尚不能评价：%(why)s") % {"fund": fund, "why": problem})
+        else:
+            known = next_year.measures(ev.dossier)
+            context["measures"] = known
+            if measure not in known:
+                errors.append(gettext("%(fund)s 没有可用的结果「%(measure)s」；可选：%(known)s")
+                              % {"fund": fund, "measure": measure, "known": "、".join(known)})
+            else:
+                results = page.Results(ev.dossier, measure, str(fund))
+    outcome = page.calculate(text, request.FILES.get("table"), results) if not errors else None
+    if outcome is not None:
+        errors = outcome.errors
+    context["errors"], context["error"] = errors, "；".join(errors)
+    if outcome is None or outcome.result is None or outcome.loaded is None:
+        return render(request, "funds/allocation.html", context, status=400)
+    if request.POST.get("action") == "download":
+        return attachment(page.sheet(outcome.loaded, outcome.result), "分配表.xlsx", "xlsx")
+    context["result"] = outcome.result
+    context["table"] = page.rows(outcome.loaded, outcome.result, outcome.filled)
+    return render(request, "funds/allocation.html", context)
