@@ -756,3 +756,35 @@ def test_two_breakdowns_income(tmp_path: Path) -> None:
 
 def test_two_breakdowns_spending(tmp_path: Path) -> None:
     twin(tmp_path, TWO_BREAKDOWNS, (8, 3, 400), ("1100", "1000"))
+
+
+# An evaluation table: "评价指标 | 分值 | 评分标准 | 得分" over "一级 | 二级 | 三级".
+EVALUATION = [
+    [M("项目支出绩效自评表", cols=6)],
+    [M("评价指标", cols=3), None, None, M("分值", rows=2), M("评分标准", rows=2),
+     M("得分", rows=2)],
+    ["一级", "二级", "三级"],
+    [M("决策（20分）", rows=2), "项目立项", "立项依据充分性", 10, "依据充分得满分", 10],
+    [None, "绩效目标", "目标明确性", 10, "目标明确得满分", 9],
+    ["产出（80分）", "产出数量", "实际完成率", 80, "按完成比例计分", 76],
+    ["合计", None, None, 100, None, 95],
+]
+
+
+def test_evaluation_header_over_two_rows(tmp_path: Path) -> None:
+    twin(tmp_path, EVALUATION, (4, 3, 12), ("22", "20"))
+
+
+def test_evaluation_total(tmp_path: Path) -> None:
+    twin(tmp_path, EVALUATION, (6, 5, 96), ("96", "95"))
+
+
+def test_allocation_notice_with_an_unlisted_amount_header(tmp_path: Path) -> None:
+    rows = [
+        [M("资金分配表", cols=4)],
+        ["序号", "单位", "本次下达", "备注"],
+        [1, "甲县", 120, None],
+        [2, "乙县", 80, None],
+        ["合计", None, 200, None],
+    ]
+    twin(tmp_path, rows, (3, 2, 90), ("210", "200"))

@@ -44,6 +44,7 @@ from jixiao.formats.forms.labels import (
     INDICATOR_KEYWORDS,
     INDICATOR_NOT_A_FIGURE,
     INDICATOR_ROLES,
+    LESS_IS_BETTER,
     POSITIVE_UNITS,
     REASON_WORDS,
     TOTAL_SCORE_ROW,
@@ -78,10 +79,18 @@ def _roles(sheet: Sheet, r: int) -> dict[str, int]:
     return found
 
 
+_FIGURE_ROLES = {"weight", "target", "actual", "score"}
+
+
 def find_header(sheet: Sheet, start: int = 0) -> tuple[int, dict[str, int]] | None:
     for r in range(start, len(sheet.rows)):
         roles = _roles(sheet, r)
         names = {"level1", "level2", "level3"} & roles.keys()
+        above = _roles(sheet, r - 1) if r > start else {}
+        if names and not (_FIGURE_ROLES & roles.keys()) and _FIGURE_ROLES & above.keys() \
+                and not {"level1", "level2", "level3"} & above.keys():
+            # "评价指标 | 分值 | 得分" over "一级 | 二级 | 三级": one header on two rows
+            return r - 1, {**above, **roles}
         if names and len(roles) >= 3 and ({"weight", "target", "actual", "score"} & roles.keys()):
             below = _roles(sheet, r + 1)
             for role, c in below.items():
@@ -445,7 +454,8 @@ def _target_actual(sheet: Sheet, r: int, roles: dict[str, int], infer: bool = Fa
         direction = _SIGNS.get(text(sheet.cell(r, nature_c)))
     unit = target.unit or (text(sheet.cell(r, unit_c)) if unit_c is not None else "")
     if direction is None and infer and unit in POSITIVE_UNITS \
-            and actual.unit in ("", target.unit):
+            and actual.unit in ("", target.unit) \
+            and not any(w in n for n in row_names(sheet, r, roles) for w in LESS_IS_BETTER):
         direction = ">="
     if direction not in (">=", "<=", "="):
         return None
