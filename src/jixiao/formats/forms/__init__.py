@@ -15,14 +15,13 @@ from pathlib import Path
 
 from jixiao.core.checks import Finding
 from jixiao.formats.errors import InputError, Problem
-from jixiao.formats.forms.amounts import (
-    check_table,
+from jixiao.formats.forms.amount_layouts import (
     column_totals,
     label_value_totals,
     rate_rows,
-    read_tables,
     side_by_side_totals,
 )
+from jixiao.formats.forms.amounts import check_table, read_tables
 from jixiao.formats.forms.cells import Sheet, label, load
 from jixiao.formats.forms.common import MoneyFigures
 from jixiao.formats.forms.grades import check_full_score, check_grade, check_stated_total
