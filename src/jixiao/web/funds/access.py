@@ -9,9 +9,11 @@ from typing import Any, TypeVar, cast
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 import jixiao
 from jixiao import services
+from jixiao.core import next_year
 from jixiao.core.evaluation import Evaluation
 from jixiao.formats.errors import InputError
 from jixiao.web import permissions as perm
@@ -69,4 +71,10 @@ def _evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
     try:
         return services.evaluate(mapping.to_domain(fund), str(fund)), ""
     except InputError as err:
+        waiting = next_year.unfilled(mapping.dossier_data(fund))
+        if waiting:
+            return None, gettext(
+                "本年度尚在填报，%(n)s 项指标还没有实际完成值、达成档次或得分：%(paths)s"
+            ) % {"n": len(waiting), "paths": "、".join(waiting[:10])
+                 + ("……" if len(waiting) > 10 else "")}
         return None, "；".join(p.message for p in err.problems)

@@ -143,7 +143,8 @@ def calculate(text: str, upload: Any = None, results: Results | None = None) -> 
                 table = read_recipients_table(path, names)
             elif isinstance(data.get("recipients"), str):
                 return Outcome(errors=[gettext(
-                    "网页计算器中 recipients 须直接列出对象（不能引用文件），或上传因素表（xlsx/csv）")])
+                    "网页计算器中 recipients 须直接列出对象（不能引用文件），"
+                    "或上传因素表（xlsx/csv）")])
             if results is not None:
                 rows = table[0] if table is not None else data.get("recipients")
                 out.errors.extend(_fill(rows, performance, results, table))

@@ -13,8 +13,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
-from jixiao.core import vocabulary
+from jixiao.core import next_year, vocabulary
 from jixiao.core.dossier import Dossier
+from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
@@ -66,14 +67,23 @@ def _value_text(value: Any) -> tuple[str, bool]:
     return (f"{number:f}", True) if number is not None else ("", False)
 
 
-def validated(fund: Fund) -> Dossier:
-    """The fund's dossier after a change; a change that breaks it is refused (rolled back)."""
+def validated(fund: Fund) -> Dossier | None:
+    """The fund's dossier after a change; a change that breaks it is refused (rolled back).
+    A fund-year still being filled in (created from last year's, `core.next_year`) is valid
+    when everything but its missing measurements is: then None."""
     try:
         return mapping.to_domain(fund)
     except InputError as err:
-        raise Refused(Code.INVALID_DOSSIER, "；".join(
-            f"{p.field}：{p.message}" if p.field else p.message for p in err.problems
-        )) from None
+        problems = err.problems
+    data = mapping.dossier_data(fund)
+    if next_year.unfilled(data):
+        try:
+            parse_dossier(next_year.with_stand_ins(data), file=str(fund))
+            return None
+        except InputError as err:
+            problems = err.problems
+    raise Refused(Code.INVALID_DOSSIER, "；".join(
+        f"{p.field}：{p.message}" if p.field else p.message for p in problems))
 
 
 def fund_changed(fund: Fund) -> None:

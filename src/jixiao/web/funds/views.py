@@ -108,6 +108,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"fund": fund, "problem": problem,
                                "can_edit": perm.can_edit_fund(request.user, fund)}
     context.update(shown)
+    if problem:  # a year created from last year's, still being filled in: its indicators
+        from jixiao.web.funds.new_year import filling
+
+        context["filling"] = filling(fund)
     context["rectification"] = rectification_queries.dashboard_card(fund, timezone.localdate())
     payment_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
     context["payment_execution"] = presenter.payment_execution(payment_import.latest_done(fund))
