@@ -39,8 +39,8 @@ def test_adduser_creates_user_with_validated_password_and_membership(
     assert user.check_password("Kq7-long-enough-pass")
     ms = Membership.objects.get(user=user)
     assert ms.role == "county" and ms.recipient.code == "tiandeng"
-    assert set(AuditEntry.objects.filter(object_label="zhang").values_list("action", flat=True)
-               ) == {"user.create", "membership.create"}
+    assert set(AuditEntry.objects.filter(object_type="user", object_id=str(user.pk))
+               .values_list("action", flat=True)) == {"user.create", "membership.create"}
     # the new user sees their county page and not the fund dashboard
     from django.test import Client
 
