@@ -71,6 +71,7 @@ def test_creating_the_next_year_copies_targets_clears_actuals_and_carries_open_i
 
     entry = AuditEntry.objects.get(action="fund.next_year")
     assert entry.fund_id == new.pk and entry.username == "admin"
+    assert "由上年创建新年度" in c.get(f"/funds/{new.pk}/audit/").content.decode()
 
     # The new year is not scored yet and says why; its indicators can be filled in.
     page = c.get(f"/funds/{new.pk}/").content.decode()
