@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from jixiao.audit import audit_text
+from jixiao.audit.figures import figures
 
 
 def found(text: str) -> list[tuple[str, str, str, str]]:
@@ -215,8 +216,8 @@ def test_an_amount_restated_with_the_same_words() -> None:
 
 
 def test_the_same_words_for_another_year_or_far_off_say_nothing() -> None:
-    years = ("2022年下达城乡公共体育设施建设补助资金（其他）40万元。\n"
-             "2023年下达城乡公共体育设施建设补助资金（其他）50万元。")
+    years = ("2022年下达城乡公共体育设施建设补助资金（其他）41万元。\n"
+             "2023年下达城乡公共体育设施建设补助资金（其他）51万元。")
     assert flagged(years) == []
     assert flagged(RESTATED.replace("共48.6万元", "共12万元")) == []
 
@@ -263,3 +264,61 @@ def test_a_slip_is_still_measured_with_decimals() -> None:
     text = "年初预算安排70万元，核减0.5万元，调整后预算69.5万元。"
     assert found(text) == []
     assert found(text.replace("69.5万元", "69.6万元"))[0][2:] == (str(Decimal("69.5")), "69.6")
+
+
+def test_spending_after_an_addition_is_not_the_adjusted_budget() -> None:
+    assert flagged("年初预算100万元，年中追加20万元，全年实际支出115万元。") == []
+
+
+def test_a_rate_on_the_adjusted_budget() -> None:
+    text = "年初预算100万元，年中追加20万元，全年实际支出110万元，执行率91.67%。"
+    assert found(text) == []
+    assert any("100万元 + 20万元" in w for w in relations(text))
+    assert flagged(text.replace("91.67%", "91.76%")) == []  # neither reading: nothing said
+    assert flagged(text.replace("91.67%", "110%")) == []  # on the first budget: right
+
+
+def test_counts_after_a_colon_with_an_overlapping_last_item() -> None:
+    # 60 + 40 make the 100 households; the 5 below are among them.
+    text = "帮扶对象共100户，分布如下：东村60户，西村40户，其中残疾家庭5户。"
+    assert flagged(text) == []
+
+
+def test_another_indicators_total_score_is_not_this_ones() -> None:
+    text = "满意度指标分值10分，项目总得分92分。"
+    assert flagged(text) == []
+
+
+# --- a total after its parts ("…，合计150万元") -----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "资金来源为：中央资金100万元、省级资金50万元，共计150万元。",
+    "省级下达资金80万元，县级配套20万元，共计投入100万元。",
+    "年初结转12.5万元，本年下达40万元，市级补助7.5万元，合计60万元。",
+])
+def test_a_total_after_its_parts(text: str) -> None:
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    total = [f.value for f in figures(text) if f.unit == "万元"][-1]
+    slipped = text.replace(f"{total}万元", f"{total + 1}万元")
+    assert [f[:2] for f in flagged(slipped)] == [("figure.parts", "warning")]
+
+
+@pytest.mark.parametrize("text", [
+    # Spending and rates are not parts of a total.
+    "下达资金100万元，支出90万元，合计190万元。",
+    # Cumulative amounts take in years not stated.
+    "2022年下达100万元，2023年下达50万元，累计下达160万元。",
+    # Far off: the parts named are some of them only.
+    "中央资金100万元，省级资金50万元，合计400万元。",
+    # 公共 is not 共.
+    "市级配套50万元，省级资金20万元，公共资金71万元。",
+])
+def test_totals_after_look_alikes_stay_silent(text: str) -> None:
+    assert flagged(text) == []
+
+
+def test_a_completion_rate_against_a_target_instead_of_a_plan() -> None:
+    text = "年度目标培训1000人，实际完成1200人，完成率为120%。"
+    assert found(text) == []
+    assert found(text.replace("120%", "125%")) == [("plan_actual.rate", "error", "120", "125")]

@@ -65,7 +65,8 @@ class Named:
 
 
 def _kind_of(text: str, fig: Figure) -> str | None:
-    clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。：:") + 1
+    lo = max(0, fig.start - 120)  # bounded: many figures in a clause-less text stay linear
+    clause_start = max(lo - 1, *(text.rfind(c, lo, fig.start) for c in "，,；;。：:")) + 1
     clause = text[clause_start:fig.start]
     best, at = None, -1
     for kind, words in AMOUNT_WORDS.items():
@@ -372,8 +373,10 @@ def running_totals(p: Paragraph) -> Iterator[Claim]:
         result = after[0]
         clause = sentence[max(sentence.rfind(c, 0, result.start) for c in "，,；;") + 1:
                           result.start]
-        if not any(w in clause for w in _RESULT_WORDS):
-            continue
+        kind = _kind_of(sentence, result)
+        if not any(w in clause for w in _RESULT_WORDS) or kind == "spent" \
+                or (kind is None and "调整后" not in clause):
+            continue  # "全年实际支出110万元" is spending, not the adjusted amount
         unit = result.unit
         delta = Decimal(adj.group(2)) * Figure(ZERO, adj.group(3), 0, 0).factor \
             / Figure(ZERO, unit, 0, 0).factor
@@ -385,7 +388,8 @@ def running_totals(p: Paragraph) -> Iterator[Claim]:
         match = next(((f, v) for f, v in reversed(computed)
                       if round_half_up(v, at) == round_half_up(result.value, at)), None)
         if match is None:
-            close = [(f, v) for f, v in computed if _typo_like(result.value, v, at)]
+            close = [(f, v) for f, v in computed if _typo_like(result.value, v, at)
+                     and _kind_of(sentence, f) in ("budget", "arrived")]
             if len(close) != 1:
                 continue
             match = close[0]
@@ -442,6 +446,8 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
 _KEY = 12  # characters of wording right before an amount that name it
 _FILLER = "共计为达是合约"
 _OTHER_TIME = re.compile(r"上年|去年|同比|较|比|每|各|人均|户均|亩均|\d{4}\s*年")
+_COMPARED = re.compile(r"上年|去年|同比|较上|比上")
+_YEAR = re.compile(r"(?:19|20)[\dxX×]{2}\s*年")
 
 
 def restated_amounts(doc: Document) -> Iterator[Claim]:
@@ -449,7 +455,7 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
     （其他）54.6万元" … "…体系建设补助资金（其他）共54.6万元"): the same amount. Equal: right;
     different like a typo: a warning (another amount may share the words); else nothing.
     Wording that names a year, a comparison or a per-unit amount is not a key."""
-    first: dict[str, tuple[Paragraph, Figure]] = {}
+    first: dict[str, tuple[Paragraph, Figure, frozenset[str]]] = {}
     for p in doc.paragraphs:
         text = normalised(p.text)
         for f in figures(text):
@@ -461,11 +467,17 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
             if len(key) < _KEY or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", key) \
                     or _OTHER_TIME.search(key) or not any(w in key for w in ("资金", "经费")):
                 continue
-            if key not in first:
-                first[key] = (p, f)
+            # The sentence up to the amount: a year or a comparison there names another amount.
+            lead = text[max(0, text.rfind("。", max(0, f.start - 80), f.start) + 1,
+                            f.start - 80):f.start]
+            years = frozenset(_YEAR.findall(lead))
+            if _COMPARED.search(lead):
                 continue
-            q, was = first[key]
-            if was.unit != f.unit or q is p:
+            if key not in first:
+                first[key] = (p, f, years)
+                continue
+            q, was, was_years = first[key]
+            if was.unit != f.unit or q is p or (years and was_years and years != was_years):
                 continue
             at = max(places(was.value), places(f.value))
             if was.value != f.value and not _typo_like(was.value, f.value, at):

@@ -397,8 +397,8 @@ def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
                              text.find(";", colon, hi)) if i >= 0]
         end = min(stops, default=hi)
         heads = [m for m in _COUNT.finditer(text, start, colon) if text[m.start() - 1] != "各"]
-        if not heads:
-            continue
+        if not heads or text[colon + 1:colon + 3] == "其中":
+            continue  # (a "其中" list is `item_lists`')
         head = heads[-1]
         measure, total = head.group(2), Decimal(head.group(1))
         parts: list[re.Match[str]] = []
@@ -411,6 +411,10 @@ def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
         if len(parts) < 2 or total == 0 or any(Decimal(m.group(1)) >= total for m in parts):
             continue
         values = [Decimal(m.group(1)) for m in parts]
+        runs = [sum(values[:k], ZERO) for k in range(2, len(values) + 1)]
+        if total in runs:  # the first items make the total; the rest say something else
+            values = values[:runs.index(total) + 2]
+            parts = parts[:len(values)]
         listed = sum(values, ZERO)
         if listed != total and not _typo_like(total, listed, 0):
             continue
@@ -420,6 +424,61 @@ def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
             f"冒号后所列各{measure}数之和（{shown}，按其前所述应等于 {_plain(total)}{measure}）",
             total, listed, places=0, unit=measure, severity="warning"),
             clip(raw[head.start():parts[-1].end()], 300), at_paragraph(p))
+
+
+_SUM_WORDS = re.compile(r"(?:合计|共计|总计|总额|(?<![公总])共)"
+                        r"(?:投入|安排|下达|资金|金额|为|达)*\s*$")
+_MAX_PARTS = 30  # more amounts before a 合计 than a list of parts ever has
+_NOT_PARTS = ("率", "执行", "支出", "结余", "增长", "增加", "减少", "下降", "上年", "同比", "较",
+              "各", "约", "其中", "含")
+
+
+def totals_after(p: Paragraph) -> Iterator[Claim]:
+    """"中央资金100万元，省级资金50万元，合计150万元": a total named by 合计 / 共计 / 总计 … after
+    the parts, in the same sentence. The parts are the money figures before it, each alone in
+    its clause (or its "、" piece), back to the sentence start; a run of the last ones that
+    makes the total: right; all of them differing like a typo: a warning (the first may be
+    another amount); else nothing. A sentence of rates, changes or spending is not read."""
+    text = fold(p.text)
+    start = 0
+    for end in [m.end() for m in re.finditer(r"[。；;]", text)] + [len(text)]:
+        sentence, offset, start = text[start:end], start, end
+        if "计" not in sentence and "共" not in sentence and "总额" not in sentence:
+            continue
+        money = [f for f in figures(sentence) if f.base == "元"]
+        for n, total in enumerate(money):
+            lo = max(0, total.start - 40)  # bounded: a sentence without breaks stays linear
+            clause = sentence[max(lo - 1, *(sentence.rfind(c, lo, total.start)
+                                            for c in "，,、：:")) + 1:total.start]
+            if n < 2 or not _SUM_WORDS.search(clause):
+                continue
+            if n > _MAX_PARTS:
+                break
+            parts = money[:n]
+            head = sentence[:total.start]
+            if any(w in head for w in _NOT_PARTS) or "（" in head or "(" in head:
+                break
+            # Each part alone in its clause: a break between it and the figure before.
+            if any(not any(c in sentence[a.end:b.start] for c in "，,、：:")
+                   for a, b in pairwise(parts)):
+                break
+            unit = total.unit
+            values = [f.scaled(unit) for f in parts]
+            at = finest([total.value, *[f.value for f in parts]])
+            want = round_half_up(total.value, at)
+            runs = [(k, sum(values[-k:], ZERO)) for k in range(2, len(values) + 1)]
+            match = next((k for k, run in runs if round_half_up(run, at) == want), None)
+            k = match or len(values)
+            listed = sum(values[-k:], ZERO)
+            if match is None and (not _typo_like(total.value, listed, at)
+                                  or any(v >= total.scaled(unit) for v in values)):
+                break
+            shown = " + ".join(_plain(f.value) for f in parts[-k:])
+            yield Claim(Comparison(
+                "figure.parts", p.where, f"“{clause.strip('，, ')[:8]}”之前所列各项之和（{shown}）",
+                total.value, listed, places=at, unit=unit, severity="warning"),
+                clip(p.text[offset + parts[-k].start:offset + total.end], 300), at_paragraph(p))
+            break
 
 
 def _semicolon_list(body: str, base: str) -> bool:

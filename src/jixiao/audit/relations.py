@@ -50,7 +50,7 @@ from jixiao.audit.claims import (
     sentences,
 )
 from jixiao.audit.figures import Figure, figures, finest, of_base
-from jixiao.audit.lists import item_lists
+from jixiao.audit.lists import item_lists, totals_after
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
@@ -65,6 +65,7 @@ def _sum(values: list[Decimal]) -> Decimal:
 def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from breakdowns(p)
     yield from item_lists(p)
+    yield from totals_after(p)
     yield from per_entity(p)
     yield from completion_rates(p)
     yield from budget_rates(p)
@@ -340,7 +341,8 @@ _RATES = re.compile(r"完成率(?:分别)?(?:为|是|达到|达)?")
 def completion_rates(p: Paragraph) -> Iterator[Claim]:
     for s in sentences(p.text):
         t = s.text
-        plan_at = t.find("计划")
+        # The plan: 计划, or a 目标 / 任务 stated before 实际 ("年度目标培训1000人，实际…").
+        plan_at = min((i for w in ("计划", "目标", "任务") if (i := t.find(w)) >= 0), default=-1)
         actual_at = t.find("实际", plan_at + 2) if plan_at >= 0 else -1
         rate_m = _RATES.search(t, actual_at + 2) if actual_at >= 0 else None
         if rate_m is None:
@@ -398,12 +400,41 @@ def budget_rates(p: Paragraph) -> Iterator[Claim]:
                 continue
             stated = Decimal(km.group(1))
             computed = num[0].scaled(base[0].unit) * HUNDRED / base[0].value
+            shown = f"{_plain(base[0].value)}{base[0].unit}"
+            adjusted = _adjusted(t[:km.start()], base[0])
+            if adjusted is not None:
+                # "预算100万元，追加20万元，支出110万元，执行率91.67%": the rate may be on the
+                # adjusted budget. That reading gives it: checked; neither does: nothing said.
+                value, shown = adjusted
+                computed_adjusted = num[0].scaled(base[0].unit) * HUNDRED / value
+                if round_half_up(computed_adjusted, places(stated)) == stated:
+                    computed = computed_adjusted
+                elif round_half_up(computed, places(stated)) != stated:
+                    continue
             yield Claim(
                 Comparison(rule, p.where, f"所列{key}（{_plain(num[0].value)}{num[0].unit} ÷ "
-                           f"{_plain(base[0].value)}{base[0].unit}）", computed, stated,
-                           places=places(stated), unit="%"),
+                           f"{shown}）", computed, stated, places=places(stated), unit="%"),
                 clip(t), at_paragraph(p),
             )
+
+
+_ADJUSTMENT = re.compile(r"(调减|核减|追减|收回|调出|调增|追加|调入)(?:资金|预算|金额)?\s*"
+                         r"(\d+(?:\.\d+)?)\s*(万元|元|亿元)")
+
+
+def _adjusted(text: str, base: Figure) -> tuple[Decimal, str] | None:
+    """The base after the one adjustment (追加 / 调减 …) stated after it, and how to show it."""
+    found = [m for m in _ADJUSTMENT.finditer(text) if m.start() >= base.end]
+    if len(found) != 1:
+        return None
+    m = found[0]
+    delta = Decimal(m.group(2)) * split_unit(m.group(3))[1] / split_unit(base.unit)[1]
+    minus = m.group(1) in ("调减", "核减", "追减", "收回", "调出")
+    value = base.value - delta if minus else base.value + delta
+    if value <= 0:
+        return None
+    sign = "−" if minus else "+"
+    return value, f"{_plain(base.value)}{base.unit} {sign} {m.group(2)}{m.group(3)}"
 
 
 def _nearest_keyword(clause: str) -> str | None:

@@ -235,9 +235,11 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             end = m.end() if m else len(text)
             seg, start = text[start:end], end
             weights, scores = list(_FULL.finditer(seg)), list(_GOT.finditer(seg))
-            if len(weights) != 1 or len(scores) != 1 or scores[0].start() < weights[0].end() \
-                    or "得分率" in seg[weights[0].start():weights[0].end()]:
+            if len(weights) != 1 or len(scores) != 1 or scores[0].start() < weights[0].end():
                 continue
+            between = seg[weights[0].end():scores[0].start()]
+            if len(between) > 12 or "指标" in between or re.search(r"[总综合计体]$", between):
+                continue  # "满意度指标分值10分，项目总得分92分": another indicator's score
             rates = list(_RATE.finditer(seg))
             weight, score = Decimal(weights[0].group(1)), Decimal(scores[0].group(1))
             name = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] or "该指标"
