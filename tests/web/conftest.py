@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
 os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="jixiao-test-"))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("JIXIAO_CONN_MAX_AGE", "0")  # live-server threads must not hold connections
+# Background tasks run at once in the caller; tests of the real workers start them explicitly.
+os.environ.setdefault("JIXIAO_TASKS", "immediate")
 
 import django
 

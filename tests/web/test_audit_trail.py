@@ -414,3 +414,15 @@ def test_a_reimport_summary_reads_as_words(demo: Any, user: Any, login: Any) -> 
     assert "新增指标：产出/新指标" in page and "字段：分值" in page
     assert "<th scope=\"row\">数据版本</th>" in page
     assert "weight" not in page and "{" not in page
+
+
+def test_a_county_finds_its_trail_from_the_fund_list_and_commands_read_as_system(
+        demo: Any, login: Any) -> None:
+    page = login("tiandeng").get("/").content.decode()
+    assert f'href="/funds/{demo.pk}/audit/" class="audit-link"' in page
+    sub = Submission.objects.get(fund=demo, recipient__code="tiandeng")
+    record(None, "submission.submit", sub, fund=demo, before={"status": "draft"},
+           after={"status": "submitted"})
+    page = trail(login("tiandeng"), demo)
+    assert '<td class="who">系统（命令行）</td>' in page
+    assert "<td class=\"old\">草稿</td><td class=\"new\">已报送</td>" in page

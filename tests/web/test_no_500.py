@@ -71,6 +71,8 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "rectification:carry_over": (),
     "rectification:evidence": ("evidence",),
     "rectification:close": (),
+    "review:list": ("files",),
+    "review:decide": ("decision", "note"),
 }
 # Path parameters of the API's write operations, filled per test from the demo fund.
 PATH_PARAMS = ("fund_id", "indicator_id", "submission_id", "action", "item_id")
@@ -174,6 +176,7 @@ def test_every_post_url_is_listed() -> None:
         "funds:audit", "funds:report", "funds:export_yaml", "funds:export_form",
         "audit:all",
         "rectification:list", "rectification:evidence_download", "rectification:export",
+        "review:job", "review:progress", "review:export", "review:document",
     }
     assert page_names - reads_only == set(FORM_FIELDS)
 
@@ -272,6 +275,9 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         f"/funds/{fund.pk}/rectification/new/": ("rectification:new",
                                                  lambda: {"problem": "问题", "source": "自评"}),
         f"/funds/{fund.pk}/rectification/carry-over/": ("rectification:carry_over", dict),
+        "/review/": ("review:list", dict),
+        f"/review/findings/{_review_finding()}/decide/": (
+            "review:decide", lambda: {"decision": "dismissed", "note": "理由"}),
     }
     for url, (name, base) in walks.items():
         Walk(admin, url, base).fields(FORM_FIELDS[name] or ("anything",))
@@ -282,6 +288,16 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
     Walk(Client(), "/accounts/login/", dict).fields(("username", "password"), (LONG, "", "²"))
     Walk(admin, "/accounts/logout/", dict).fields(("next",), (LONG,))
     _stored_within_columns()
+
+
+def _review_finding() -> int:
+    from jixiao.web.review.models import ReviewDocument, ReviewFinding, ReviewJob
+
+    job = ReviewJob.objects.create(title="walk", status="done", summary={})
+    doc = ReviewDocument.objects.create(job=job, file="a.txt", kind="report",
+                                        status="checked", data={"file": "a.txt"})
+    return ReviewFinding.objects.create(document=doc, index=0, rule="r", severity="error",
+                                        message="m").pk
 
 
 def _walk_every_api_write(cast: dict[str, Any]) -> None:

@@ -153,15 +153,13 @@ def test_a_job_whose_process_is_gone_is_failed_when_the_dashboard_loads(
     assert alive_elsewhere.status == "running"  # another host: only the timeout applies
 
 
-def test_a_job_of_this_process_without_its_thread_is_failed(demo: Any, user: Any) -> None:
+def test_a_job_of_this_process_without_its_heartbeat_is_failed(demo: Any, user: Any) -> None:
     from jixiao.web.funds import payment_import
+    from jixiao.web.jobs import lease
 
     job = _stuck(demo, user, worker=payment_import.worker_id())
-    payment_import._ACTIVE.add(job.pk)
-    try:
-        assert payment_import.fail_stale() == 0  # its thread still runs
-    finally:
-        payment_import._ACTIVE.discard(job.pk)
+    with lease.heartbeat(job):
+        assert payment_import.fail_stale() == 0  # its task still runs here
     assert payment_import.fail_stale() == 1
     job.refresh_from_db()
     assert job.status == "failed"

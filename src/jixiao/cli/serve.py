@@ -5,6 +5,11 @@ runs migrations, optionally loads the demo, then serves with waitress: a pure-Py
 server with a pool of worker threads and a real listen backlog, so a few dozen people can use
 one install at once without anything else to install. Larger servers use gunicorn with
 PostgreSQL (docs/WEB.md "Deployment").
+
+Background jobs (ledger imports, 复核) run on the task queue: with the default database engine
+`serve` starts one worker process per queue (`python -m jixiao.web worker --queue …`) and
+starts a worker again if it dies (the new one settles the job it held: retried or failed with
+a reason). With RQ on Redis (JIXIAO_TASKS=redis://…) workers are started on their own.
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
 from typing import Annotated, Any
 
 import typer
@@ -37,9 +46,9 @@ def prepare(demo: bool) -> list[tuple[str, str, str]]:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    from jixiao.web.funds.payment_import import fail_stale
+    from jixiao.web.jobs.sweep import sweep
 
-    fail_stale()  # imports cut off by the last shutdown are failed, not left "running"
+    sweep()  # jobs cut off by the last shutdown are retried or failed, never left "running"
     if not demo:
         return []
     from jixiao.web.accounts.demo import load_demo
@@ -71,12 +80,79 @@ def create_server(host: str, port: int) -> Any:
     )
 
 
+class Workers:
+    """The task workers `serve` runs beside the web server: one process per queue, started
+    again when one ends (its successor settles the job it held), stopped with the server."""
+
+    RESTART_CHECK = 2.0  # seconds
+    STOP_GRACE = 10.0  # seconds a worker gets to finish its current step on shutdown
+
+    def __init__(self, queues: list[str]) -> None:
+        self.queues = queues
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.stopping = threading.Event()
+        self.restarts = 0
+
+    def _spawn(self, queue: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "jixiao.web", "worker", "--queue", queue],
+            env={**os.environ, "JIXIAO_WORKER_PARENT": str(os.getpid()),
+                 "DJANGO_SETTINGS_MODULE": os.environ.get(
+                     "DJANGO_SETTINGS_MODULE", "jixiao.web.settings")},
+            start_new_session=True)  # Ctrl+C reaches the server; it stops the workers
+
+    def start(self) -> None:
+        for queue in self.queues:
+            self.procs[queue] = self._spawn(queue)
+        threading.Thread(target=self._watch, daemon=True, name="jixiao-workers").start()
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(self.RESTART_CHECK):
+            for queue, proc in list(self.procs.items()):
+                if proc.poll() is not None and not self.stopping.is_set():
+                    typer.echo(f"任务进程（{queue}）已退出（{proc.returncode}），重新启动",
+                               err=True)
+                    self.procs[queue] = self._spawn(queue)
+                    self.restarts += 1
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=self.STOP_GRACE)
+            except subprocess.TimeoutExpired:  # a long job: the next start settles it
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def start_workers() -> Workers | None:
+    """Workers for the database engine; None for engines whose workers run on their own."""
+    from django.conf import settings
+
+    from jixiao.web.jobs.compat import is_database_backend
+
+    if not is_database_backend():
+        return None
+    workers = Workers(list(settings.TASK_QUEUES))
+    workers.start()
+    return workers
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_command(
     demo: Annotated[
         bool, typer.Option("--demo", help="载入示例资金和演示用户（仅供试用）")
     ] = False,
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    workers: Annotated[bool, typer.Option(
+        "--workers/--no-workers", help="同时启动后台任务进程（数据库任务引擎）")] = True,
 ) -> None:
     """启动网页工作台（默认使用用户数据目录中的 SQLite 数据库；多人同时使用）。"""
     if not 0 < port < 65536:
@@ -109,11 +185,21 @@ def serve_command(
             from jixiao.reports import pdf
 
             pdf.keep_warm()  # PDFs are asked for again and again: no cold LibreOffice each time
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the workers too
+        running = start_workers() if workers else None
+        if running is not None:
+            queues = "、".join(running.queues)
+            typer.echo(f"后台任务进程：{len(running.queues)} 个（队列 {queues}）")
+        elif workers:
+            typer.echo("后台任务由单独启动的任务进程处理：python -m jixiao.web worker")
         typer.echo(f"jixiao 工作台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
             server.run()
         except KeyboardInterrupt:
             typer.echo("已停止")
+        finally:
+            if running is not None:
+                running.stop()
     finally:
         server.close()
 

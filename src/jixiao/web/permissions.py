@@ -155,6 +155,12 @@ def can_import(user: Any) -> bool:
     return is_admin(user) or any(ms.role == UNIT for ms in memberships(user))
 
 
+def can_review_pile(user: Any) -> bool:
+    """The 复核 page (upload a pile, see every run, confirm or dismiss findings): 省级管理员
+    and 评审."""
+    return any(ms.role in (ADMIN, REVIEWER) for ms in memberships(user))
+
+
 # --- the rectification ledger (整改台账) -----------------------------------------------------
 # Fund editors (省级管理员, 预算单位) create, assign, edit and close (销号) items; reviewers and
 # other fund-wide readers read them all; a city, county or work team reads the items whose

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "jixiao.web.rectification",
     "jixiao.web.audit",
     "jixiao.web.api",
+    "jixiao.web.jobs",
+    "jixiao.web.review",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +110,34 @@ CACHES = {
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"}
 }
+
+# Background work (ledger imports, 复核) runs on Django's task framework: the `django-tasks`
+# backport of Django 6's django.tasks API (web/jobs/compat.py). JIXIAO_TASKS selects the engine:
+# unset or "database": the database backend (django-tasks-db), jobs are rows of this database
+# and `jixiao serve` starts its worker processes; "redis://host:6379/0": RQ on Redis
+# (django-tasks-rq), workers started with `python -m jixiao.web worker` on any machine;
+# "immediate": run at once in the caller (tests). docs/WEB.md "Tasks".
+TASK_QUEUES = ["default", "review"]  # ledger imports; 复核 runs (long)
+TASKS_ENGINE = os.environ.get("JIXIAO_TASKS", "database").strip() or "database"
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if TASKS_ENGINE.startswith(("redis://", "rediss://", "unix://")):
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # RQ stops a job past its queue's timeout (seconds); a 复核 of a large pile takes long.
+    RQ_QUEUES = {
+        "default": {"URL": TASKS_ENGINE, "DEFAULT_TIMEOUT": 3600},
+        "review": {"URL": TASKS_ENGINE, "DEFAULT_TIMEOUT": 6 * 3600},
+    }
+elif TASKS_ENGINE == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": TASK_QUEUES}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+# A running job's worker writes a heartbeat every few seconds; a job without one for this long
+# (or whose worker process is gone) is retried or failed with a reason (web/jobs/lease.py).
+JIXIAO_TASK_LEASE_SECONDS = int(os.environ.get("JIXIAO_TASK_LEASE_SECONDS", "120"))
+# 复核 uploads: how many files one upload may carry (each within JIXIAO_MAX_UPLOAD_BYTES).
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

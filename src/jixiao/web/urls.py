@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("audit/", include("jixiao.web.audit.urls")),
     path("funds/<int:pk>/rectification/", include("jixiao.web.rectification.urls")),
+    path("review/", include("jixiao.web.review.urls")),
     path("", include("jixiao.web.funds.urls")),
 ]
 

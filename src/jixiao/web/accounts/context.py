@@ -19,4 +19,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         labels.append(f"{label}（{ms.recipient.name}）" if ms.recipient else label)
     return {"role_labels": labels, "can_import": perm.can_import(user),
             "is_admin": perm.is_admin(user),
-            "can_view_all_audit": perm.can_view_all_audit(user)}
+            "can_view_all_audit": perm.can_view_all_audit(user),
+            "can_review_pile": perm.can_review_pile(user)}

@@ -76,6 +76,8 @@ def local_time(at: dt.datetime) -> str:
 def who(entry: AuditEntry) -> str:
     """姓名（用户名）, or the user name alone (and "system" for commands)."""
     user = entry.user
+    if user is None and entry.username == "system":
+        return gettext("系统（命令行）")
     full = user.get_full_name().strip() if user is not None else ""
     return f"{full}（{entry.username}）" if full and full != entry.username else entry.username
 

@@ -1,6 +1,8 @@
-"""Importing a payments ledger (支付台账) into a fund: upload, a background run of the ledger
-reader and summarizer (`jixiao.payments.summarize`) with its progress stored in the
-`PaymentImport` row, and the summary serialized once for the dashboard.
+"""Importing a payments ledger (支付台账) into a fund: upload, a task on the task queue
+(`import_ledger`, Django's task framework: web/jobs) that runs the ledger reader and summarizer
+(`jixiao.payments.summarize`) with its progress stored in the `PaymentImport` row, and the
+summary serialized once for the dashboard. The job survives a restart of the web server (it
+waits in the queue); a job whose worker died is failed with a reason (`fail_stale`).
 
 The summary is computed in exactly one place (the reader/summarizer) and serialized in one
 (`jixiao.payments.contract`, the same model as `jixiao ledger summarize --json`); the web
@@ -10,9 +12,6 @@ stores that and only formats it for display.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jixiao.formats.errors import InputError, Problem
@@ -32,15 +31,20 @@ from jixiao.web import uploads
 from jixiao.web.audit.log import record
 from jixiao.web.funds import mapping
 from jixiao.web.funds.models import Fund, PaymentImport
+from jixiao.web.jobs import lease
+from jixiao.web.jobs.compat import task
+from jixiao.web.jobs.enqueue import enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
 ALLOWED = (".csv", ".xlsx", ".parquet")
 PROGRESS_EVERY = 0.3  # seconds between progress writes
 INTERNAL = "处理台账时发生内部错误，请联系管理员（详情已记入服务器日志）"
-STALE_AFTER = timedelta(minutes=30)  # no progress for this long: the job is given up
+# Waiting in the queue this long without a worker taking it: given up (a worker is down).
+PENDING_TIMEOUT = timedelta(hours=24)
 STALE = "导入已中断：处理进程已结束或长时间没有进展（例如服务重启），请重新上传文件"
-_ACTIVE: set[int] = set()  # ids of the jobs whose thread runs in this process
+NO_QUEUE = "无法把导入交给任务队列（任务队列不可用），请稍后重新上传文件"
+worker_id = lease.worker_id
 
 
 def _folder() -> Path:
@@ -70,61 +74,38 @@ def start_import(user: Any, fund: Fund, upload: UploadedFile[bytes] | None) -> P
     )
     record(user, "payment_import.start", job, fund=fund, after={"filename": job.filename},
            label=job.filename)
-    transaction.on_commit(lambda: launch(job.pk))
+    launch(job.pk)
     return job
 
 
 def launch(job_id: int) -> None:
-    """Run the import in a daemon thread (the request returns at once)."""
+    """Hand the job to the task queue once the upload's transaction commits (the request
+    returns at once); a queue that cannot be reached fails the job with a reason."""
     if getattr(settings, "JIXIAO_PAYMENT_IMPORT_INLINE", False):
-        run_import(job_id)
+        transaction.on_commit(lambda: run_import(job_id))
         return
-    _ACTIVE.add(job_id)
-    threading.Thread(target=_thread, args=(job_id,), daemon=True,
-                     name=f"payment-import-{job_id}").start()
+    enqueue_after_commit(import_ledger, job_id, on_error=_not_queued)
 
 
-def _thread(job_id: int) -> None:
-    try:
-        run_import(job_id)
-    finally:
-        _ACTIVE.discard(job_id)
-        connection.close()  # this thread's own connection
+def _not_queued(job_id: int) -> None:
+    job = PaymentImport.objects.select_related("fund", "user").get(pk=job_id)
+    if PaymentImport.objects.filter(pk=job_id, status="pending").update(status="failed"):
+        _finish(job, "failed", errors=[{"message": NO_QUEUE}])
 
 
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _process_gone(worker: str) -> bool:
-    """The job's process (``host:pid``) has ended: only decidable on the same host."""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return False  # this process: `_ACTIVE` decides
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # exists, owned by someone else
-        return False
-    return False
+@task(queue_name="default")
+def import_ledger(job_id: int) -> None:
+    """The task: run one import (a job already finished or failed is left alone)."""
+    run_import(job_id)
 
 
 def is_stale(job: PaymentImport, now: datetime | None = None) -> bool:
-    """A pending/running job that will never finish: no progress for `STALE_AFTER`, its
-    process has ended, or it ran in this process and its thread is gone."""
-    if job.status not in ("pending", "running"):
-        return False
-    now = now or timezone.now()
-    if job.updated < now - STALE_AFTER:
-        return True
-    if job.status != "running" or not job.worker:
-        return False
-    if job.worker == worker_id():
-        return job.pk not in _ACTIVE
-    return _process_gone(job.worker)
+    """A pending/running job that will never finish: running with a dead worker
+    (`lease.is_dead`: no heartbeat within the lease, or its process has ended), or pending
+    for `PENDING_TIMEOUT` without a worker taking it."""
+    if job.status == "pending":
+        return job.updated < (now or timezone.now()) - PENDING_TIMEOUT
+    return lease.is_dead(job, now)
 
 
 def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
@@ -152,9 +133,12 @@ def fail_stale(fund: Fund | None = None, now: datetime | None = None) -> int:
 
 
 def run_import(job_id: int) -> None:
-    """Read and summarize the stored file; store progress, then the summary or the errors."""
+    """Read and summarize the stored file; store progress, then the summary or the errors.
+    Runs only a pending job (claimed for this process), under a heartbeat."""
     from jixiao.payments.summarize import Options, summarize
 
+    if not lease.claim(PaymentImport, job_id):
+        return  # finished, failed (e.g. given up as stale) or taken by another worker
     job = PaymentImport.objects.select_related("fund", "user").get(pk=job_id)
     path = Path(job.stored)
     last = 0.0
@@ -168,26 +152,34 @@ def run_import(job_id: int) -> None:
         fields: dict[str, Any] = {"done_rows": max(done, 0), "updated": timezone.now()}
         if total:
             fields["total_rows"] = total
-        PaymentImport.objects.filter(pk=job_id).update(**fields)
+        lease.still_mine(PaymentImport, job_id).update(**fields)
 
-    PaymentImport.objects.filter(pk=job_id).update(status="running", worker=worker_id(),
-                                                  updated=timezone.now())
     try:
-        try:
-            dossier = mapping.to_domain(job.fund)
-        except InputError:
-            dossier = None  # the ledger is still summarized, without the dossier comparisons
-        summary = summarize([path], Options(dossier=dossier, year=job.fund.year), on_progress)
+        with lease.heartbeat(job):
+            try:
+                dossier = mapping.to_domain(job.fund)
+            except InputError:
+                dossier = None  # the ledger is still summarized, without the dossier comparisons
+            summary = summarize([path], Options(dossier=dossier, year=job.fund.year),
+                                on_progress)
     except InputError as err:
-        _finish(job, "failed", errors=[_problem(p, path, job.filename) for p in err.problems])
+        _finish_mine(job, "failed",
+                     errors=[_problem(p, path, job.filename) for p in err.problems])
     except Exception:
         log.exception("ledger import %s failed", job_id)
-        _finish(job, "failed", errors=[{"message": INTERNAL}])
+        _finish_mine(job, "failed", errors=[{"message": INTERNAL}])
     else:
         unit = dossier.fund.money_unit if dossier is not None else ""
-        _finish(job, "done", result=summary_out(summary, unit).model_dump(mode="json"))
+        _finish_mine(job, "done", result=summary_out(summary, unit).model_dump(mode="json"))
     finally:
         path.unlink(missing_ok=True)
+
+
+def _finish_mine(job: PaymentImport, status: str, **outcome: Any) -> None:
+    """`_finish`, only while this process still holds the job (not given up meanwhile)."""
+    with transaction.atomic():
+        if lease.still_mine(PaymentImport, job.pk).update(status=status):
+            _finish(job, status, **outcome)
 
 
 @transaction.atomic

@@ -1,0 +1,308 @@
+"""Use cases of the 复核 page: start a run from uploaded files, the task that reviews them
+with `jixiao.review` (collect → review_items in worker processes → summarise: the code of
+``jixiao review``, not a copy), settling runs whose worker died, and marking a finding.
+
+A run survives a restart of the web server: its uploads are stored and its task waits in the
+queue. A run whose worker died (`jobs.lease`) is run again from the start (its stored uploads
+are still there) up to `MAX_ATTEMPTS` times, then failed with the reason; never left 处理中.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from jixiao.review.collect import Item, collect
+from jixiao.review.model import DocumentResult, ReviewResult
+from jixiao.review.run import review_items, summarise
+from jixiao.web import permissions as perm
+from jixiao.web.audit.log import record
+from jixiao.web.jobs import lease
+from jixiao.web.jobs.compat import task
+from jixiao.web.jobs.enqueue import enqueue_after_commit
+from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.review.models import ReviewDocument, ReviewFinding, ReviewJob
+
+log = logging.getLogger(__name__)
+
+ALLOWED = (".zip", ".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".xlsx", ".xls")
+MAX_ATTEMPTS = 2
+PENDING_TIMEOUT = timedelta(hours=24)
+LOST = "复核中断：处理进程意外结束（已尝试 {n} 次），请重新上传文件"
+WAITED = "复核未能开始：排队超过 24 小时仍没有任务进程处理，请联系管理员确认任务进程已启动"
+NO_QUEUE = "无法把复核交给任务队列（任务队列不可用），请稍后重新上传文件"
+INTERNAL = "复核时发生内部错误，请联系管理员（详情已记入服务器日志）"
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+def _folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "review-uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _safe(name: str) -> str:
+    """A file name for our disk: the upload's base name without path or control characters."""
+    base = re.sub(r"[\x00-\x1f/\\]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])
+    return base.lstrip(".")[-120:] or "file"
+
+
+def _refusal(upload: UploadedFile[bytes]) -> str | None:
+    """Why this file is not taken (the limits of web/uploads.py), or None."""
+    name = (upload.name or "").lower()
+    ext = name[name.rfind("."):] if "." in name else ""
+    if ext not in ALLOWED:
+        return gettext("不支持的文件类型%(ext)s；允许：%(allowed)s") % {
+            "ext": ext, "allowed": "、".join(ALLOWED)}
+    limit = settings.JIXIAO_MAX_UPLOAD_BYTES
+    if upload.size is None or upload.size > limit:
+        return gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)}
+    return None
+
+
+@transaction.atomic
+def start_review(user: Any, files: list[UploadedFile[bytes]]) -> ReviewJob:
+    """Store the uploads and queue the run. A file over the size limit or of a type no reader
+    takes gets its own row with the reason; only an upload without any file is refused."""
+    if not perm.can_review_pile(user):
+        raise PermissionDenied
+    if not files:
+        raise Refused(Code.UPLOAD_REFUSED, gettext("请选择文件"))
+    folder = _folder()
+    entries: list[dict[str, str]] = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored reasons are Chinese
+        for n, upload in enumerate(files, start=1):
+            name = _safe(upload.name or f"file{n}")
+            reason = _refusal(upload)
+            if reason is not None:
+                entries.append({"name": name, "reason": reason})
+                continue
+            target = folder / f"{n:04d}-{name}"
+            with target.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            entries.append({"name": name, "stored": str(target)})
+    first = entries[0]["name"]
+    title = first if len(entries) == 1 else gettext("%(first)s 等 %(n)d 个文件") % {
+        "first": first, "n": len(entries)}
+    job = ReviewJob.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        title=title[:300], folder=str(folder), uploads=entries)
+    record(user, "review.run", job, after={"files": [e["name"] for e in entries]},
+           label=job.title)
+    enqueue_after_commit(review_pile, job.pk, on_error=_not_queued)
+    return job
+
+
+def _not_queued(job_id: int) -> None:
+    _fail(ReviewJob.objects.get(pk=job_id), NO_QUEUE, statuses=("pending",))
+
+
+@task(queue_name="review")
+def review_pile(job_id: int) -> None:
+    """The task: review the run's uploads (a run already finished or failed is left alone)."""
+    run_review(job_id)
+
+
+def _items(job: ReviewJob, scratch: Path) -> list[Item]:
+    """The run's documents: refused uploads as rows with their reason; stored files through
+    `collect` (zips expanded safely), named as the user named them."""
+    items: list[Item] = []
+    for entry in job.uploads:
+        if "stored" not in entry:
+            items.append(Item(None, entry["name"], entry["reason"]))
+            continue
+        stored = entry["stored"]
+        for item in collect([Path(stored)], scratch):
+            shown = entry["name"] + item.name[len(stored):] if item.name.startswith(
+                stored) else item.name
+            items.append(dataclasses.replace(item, name=shown))
+    return items
+
+
+def run_review(job_id: int) -> None:
+    if not lease.claim(ReviewJob, job_id, attempts=F("attempts") + 1, done=0, total=None):
+        return  # finished, failed, or taken by another worker
+    job = ReviewJob.objects.get(pk=job_id)
+    ReviewDocument.objects.filter(job=job).delete()  # a retried run starts again
+    jobs = int(getattr(settings, "JIXIAO_REVIEW_JOBS", 0) or os.cpu_count() or 1)
+    started = time.perf_counter()
+    results: list[DocumentResult] = []
+    last = 0.0
+
+    def advance(result: DocumentResult) -> None:
+        nonlocal last
+        results.append(result)
+        _store(job, len(results), result)
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY:
+            last = now
+            lease.still_mine(ReviewJob, job_id).update(done=len(results),
+                                                       updated=timezone.now())
+
+    try:
+        with lease.heartbeat(job), tempfile.TemporaryDirectory(
+                prefix="jixiao-review-") as scratch:
+            items = _items(job, Path(scratch))
+            lease.still_mine(ReviewJob, job_id).update(total=len(items))
+            for _ in review_items(items, jobs, advance=advance):
+                pass
+        arrival = {id(r): n for n, r in enumerate(results, start=1)}
+        result = summarise(results, jobs, time.perf_counter() - started)
+    except Exception:
+        log.exception("review %s failed", job_id)
+        _fail(job, INTERNAL, mine=True)
+        return
+    # stored in arrival order (position n); now in triage order, as the CLI's workbook
+    _finish(job, result, {arrival[id(d)]: n for n, d in enumerate(result.documents, start=1)})
+
+
+def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
+    doc = ReviewDocument.objects.create(
+        job=job, position=n, file=result.file[:1000], kind=result.kind,
+        form_type=(result.form_type or "")[:200], status=result.status,
+        unit=(result.unit or "")[:300], errors=result.errors, warnings=result.warnings,
+        infos=result.infos, discrepancy=result.discrepancy,
+        data=result.model_dump(mode="json", exclude={"findings"}))
+    ReviewFinding.objects.bulk_create([
+        ReviewFinding(document=doc, index=i, rule=f.rule[:200], severity=f.severity,
+                      where=f.where[:500], quote=f.quote, expected=f.expected or "",
+                      actual=f.actual or "", message=f.message)
+        for i, f in enumerate(result.findings)])
+
+
+def _finish(job: ReviewJob, result: ReviewResult, order: dict[int, int]) -> None:
+    with transaction.atomic():
+        summary = {"total": result.total, "checked": result.checked,
+                   "unreadable": result.unreadable, "with_errors": result.with_errors,
+                   "jobs": result.jobs, "seconds": str(result.seconds)}
+        if not lease.still_mine(ReviewJob, job.pk).update(
+                status="done", done=result.total, total=result.total, summary=summary,
+                updated=timezone.now()):
+            return  # given up meanwhile: its outcome stands
+        docs = list(ReviewDocument.objects.filter(job=job))
+        for doc in docs:
+            doc.position = order.get(doc.position, doc.position)
+        ReviewDocument.objects.bulk_update(docs, ["position"])
+        record(job.user, "review.finish", job, after=summary, label=job.title)
+    _drop_uploads(job)
+
+
+def _fail(job: ReviewJob, reason: str, *, mine: bool = False,
+          statuses: tuple[str, ...] = ("pending", "running")) -> bool:
+    rows = (lease.still_mine(ReviewJob, job.pk) if mine
+            else ReviewJob.objects.filter(pk=job.pk, status__in=statuses))
+    with transaction.atomic():
+        if not rows.update(status="failed", error=reason, updated=timezone.now()):
+            return False
+        record(job.user, "review.abort", job, after={"error": reason}, label=job.title)
+    _drop_uploads(job)
+    return True
+
+
+def _drop_uploads(job: ReviewJob) -> None:
+    if job.folder:
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+
+def recover_stale() -> int:
+    """Runs whose worker died: queued again while attempts remain (from the start, on their
+    stored uploads), else failed with the reason; runs waiting too long: failed. How many."""
+    count = 0
+    now = timezone.now()
+    for job in ReviewJob.objects.filter(status__in=("pending", "running")):
+        if job.status == "pending":
+            if job.updated < now - PENDING_TIMEOUT and _fail(job, WAITED, statuses=("pending",)):
+                count += 1
+            continue
+        if not lease.is_dead(job, now):
+            continue
+        if job.attempts >= MAX_ATTEMPTS or not Path(job.folder).is_dir():
+            if _fail_if_unchanged(job, LOST.format(n=job.attempts)):
+                count += 1
+            continue
+        with transaction.atomic():
+            if not ReviewJob.objects.filter(pk=job.pk, status="running", worker=job.worker,
+                                            updated=job.updated).update(
+                    status="pending", worker="", done=0, updated=timezone.now()):
+                continue
+            record(job.user, "review.retry", job,
+                   after={"attempt": job.attempts + 1, "lost_worker": job.worker},
+                   label=job.title)
+            enqueue_after_commit(review_pile, job.pk, on_error=_not_queued)
+        count += 1
+    return count
+
+
+def _fail_if_unchanged(job: ReviewJob, reason: str) -> bool:
+    with transaction.atomic():
+        if not ReviewJob.objects.filter(pk=job.pk, status="running", worker=job.worker,
+                                        updated=job.updated).update(
+                status="failed", error=reason, updated=timezone.now()):
+            return False
+        record(job.user, "review.abort", job, after={"error": reason}, label=job.title)
+    _drop_uploads(job)
+    return True
+
+
+def result_of(job: ReviewJob) -> ReviewResult:
+    """The run as `jixiao.review` returned it (for the workbook writer), from the stored rows."""
+    documents = []
+    for doc in job.documents.prefetch_related("findings"):
+        data = dict(doc.data)
+        data["findings"] = [
+            {"rule": f.rule, "severity": f.severity, "where": f.where, "quote": f.quote,
+             "expected": f.expected or None, "actual": f.actual or None,
+             "message": f.message} for f in doc.findings.all()]
+        documents.append(DocumentResult.model_validate(data))
+    s = job.summary or {}
+    return ReviewResult(documents=documents, total=len(documents),
+                        checked=s.get("checked", 0), unreadable=s.get("unreadable", 0),
+                        with_errors=s.get("with_errors", 0), jobs=s.get("jobs", 1),
+                        seconds=s.get("seconds", "0"))
+
+
+DECISION_ACTIONS = {"confirmed": "review_finding.confirm", "dismissed": "review_finding.dismiss",
+                    "": "review_finding.undecide"}
+
+
+@transaction.atomic
+def decide(user: Any, finding: ReviewFinding, decision: str, note: str) -> ReviewFinding:
+    """Confirm or dismiss a finding (or take the decision back), with a note; audited."""
+    if not perm.can_review_pile(user):
+        raise PermissionDenied
+    if decision not in DECISION_ACTIONS:
+        raise Refused(Code.INVALID_VALUE, gettext("判定：不允许的取值 %(value)s")
+                      % {"value": repr(decision[:20])})
+    note = note.strip()
+    if "\x00" in note or len(note) > 2000:
+        raise Refused(Code.INVALID_VALUE, gettext("说明：最多 2000 个字符，不能包含空字符"))
+    if decision == "dismissed" and not note:
+        raise Refused(Code.REASON_REQUIRED, gettext("排除一条发现时请写明理由"))
+    before = {"decision": finding.decision, "note": finding.note}
+    finding.decision, finding.note = decision, note
+    finding.decided_by = user if decision else None
+    finding.decided_at = timezone.now() if decision else None
+    finding.save(update_fields=["decision", "note", "decided_by", "decided_at"])
+    doc = finding.document
+    record(user, DECISION_ACTIONS[decision], finding, before=before,
+           after={"decision": decision, "note": note},
+           label=f"{doc.file} · {finding.where or finding.rule}"[:300])
+    return finding

@@ -1,0 +1,98 @@
+"""A 复核 run (`ReviewJob`), its documents (`ReviewDocument`, one `DocumentResult` each, kept
+whole as JSON plus the columns the table sorts and filters on) and their findings
+(`ReviewFinding`), which a reviewer confirms or dismisses with a note."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+JOB_STATUS = [
+    ("pending", gettext_lazy("排队中")),
+    ("running", gettext_lazy("处理中")),
+    ("done", gettext_lazy("已完成")),
+    ("failed", gettext_lazy("失败")),
+]
+DECISIONS = [
+    ("", gettext_lazy("待判定")),
+    ("confirmed", gettext_lazy("确认")),
+    ("dismissed", gettext_lazy("排除")),
+]
+
+
+class ReviewJob(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField("名称", max_length=300)
+    folder = models.CharField(max_length=500, blank=True)  # the stored uploads while it runs
+    uploads = models.JSONField(default=list)  # [{"name", "stored"} | {"name", "reason"}]
+    status = models.CharField("状态", max_length=16, choices=JOB_STATUS, default="pending")
+    worker = models.CharField(max_length=200, blank=True)  # "host:pid" while running
+    attempts = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)  # documents, once known
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)  # why the whole run failed
+    summary = models.JSONField(null=True, blank=True)  # counts and timing of the finished run
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)  # the heartbeat while running
+
+    class Meta:
+        ordering = ("-id",)
+        verbose_name = "复核"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("pending", "running")
+
+
+class ReviewDocument(models.Model):
+    job = models.ForeignKey(ReviewJob, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveIntegerField(default=0)  # triage order (real faults first)
+    file = models.CharField("文件", max_length=1000)
+    kind = models.CharField(max_length=16)
+    form_type = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16)
+    unit = models.CharField(max_length=300, blank=True)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    infos = models.PositiveIntegerField(default=0)
+    discrepancy = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal(0))
+    data = models.JSONField()  # the whole `DocumentResult` (decimals as strings)
+
+    class Meta:
+        ordering = ("position", "id")
+        indexes = (models.Index(fields=["job", "position"]),)
+
+    def __str__(self) -> str:
+        return self.file
+
+
+class ReviewFinding(models.Model):
+    document = models.ForeignKey(ReviewDocument, on_delete=models.CASCADE,
+                                 related_name="findings")
+    index = models.PositiveIntegerField()  # its place in the document's findings
+    rule = models.CharField(max_length=200)
+    severity = models.CharField(max_length=16)
+    where = models.CharField(max_length=500, blank=True)
+    quote = models.TextField(blank=True)
+    expected = models.TextField(blank=True)
+    actual = models.TextField(blank=True)
+    message = models.TextField()
+    decision = models.CharField("判定", max_length=16, choices=DECISIONS, blank=True,
+                                default="")
+    note = models.TextField("说明", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("document_id", "index")
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message[:60]}"

@@ -1,0 +1,168 @@
+"""The 复核 pages: upload and list of runs; a run's progress (htmx polling) then its results,
+sortable and filterable; a document with each finding in its context and the form to
+confirm or dismiss it; the triage workbook. Views display what `jobs` stored, never compute."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from jixiao.core.vocabulary import SEVERITY_LABELS
+from jixiao.review.model import KIND_LABELS, STATUS_LABELS
+from jixiao.review.workbook import write_workbook
+from jixiao.web import permissions as perm
+from jixiao.web.audit.log import action_label
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.kernel.errors import Refusal
+from jixiao.web.kernel.pages import status_of
+from jixiao.web.review import jobs
+from jixiao.web.review.models import ReviewDocument, ReviewFinding, ReviewJob
+
+# ?sort= key → the ordering it means ("-" first: descending)
+SORTS = {
+    "triage": ["position"], "file": ["file"], "unit": ["unit", "position"],
+    "errors": ["-errors", "-warnings", "position"], "warnings": ["-warnings", "position"],
+    "discrepancy": ["-discrepancy", "position"], "kind": ["kind", "form_type", "position"],
+}
+SEVERITIES = ("error", "warning", "info")
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not perm.can_review_pile(request.user):
+        raise PermissionDenied
+
+
+def runs(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            job = jobs.start_review(request.user, request.FILES.getlist("files"))
+        except Refusal as refused:
+            error = refused.message
+            status = status_of(refused)
+        else:
+            return redirect("review:job", job.pk)
+    jobs.recover_stale()
+    context = {"runs": ReviewJob.objects.select_related("user")[:50], "error": error,
+               "allowed": "、".join(jobs.ALLOWED)}
+    return render(request, "review/list.html", context, status=status if error else 200)
+
+
+def _job(request: HttpRequest, pk: int) -> ReviewJob:
+    _allowed(request)
+    jobs.recover_stale()  # a run whose worker died is retried or failed before it is shown
+    return get_object_or_404(ReviewJob, pk=pk)
+
+
+def _documents(job: ReviewJob, params: Any) -> tuple[QuerySet[ReviewDocument], dict[str, str]]:
+    chosen = {k: str(params.get(k, "")).strip()[:100] for k in ("sort", "kind", "severity",
+                                                                  "unit", "status")}
+    docs = job.documents.all()
+    if chosen["kind"] in KIND_LABELS:
+        docs = docs.filter(kind=chosen["kind"])
+    if chosen["status"] in STATUS_LABELS:
+        docs = docs.filter(status=chosen["status"])
+    if chosen["severity"] == "error":
+        docs = docs.filter(errors__gt=0)
+    elif chosen["severity"] == "warning":
+        docs = docs.filter(warnings__gt=0)
+    elif chosen["severity"] == "info":
+        docs = docs.filter(infos__gt=0)
+    if chosen["unit"]:
+        docs = docs.filter(Q(unit__icontains=chosen["unit"]) | Q(file__icontains=chosen["unit"]))
+    docs = docs.order_by(*SORTS.get(chosen["sort"], SORTS["triage"])).annotate(
+        dismissed=Count("findings", filter=Q(findings__decision="dismissed")),
+        confirmed=Count("findings", filter=Q(findings__decision="confirmed")))
+    return docs, chosen
+
+
+def _trail(job: ReviewJob) -> QuerySet[AuditEntry]:
+    """The run's audit entries: the run itself and every decision on its findings."""
+    findings = ReviewFinding.objects.filter(document__job=job).annotate(
+        key=Cast("pk", CharField())).values("key")
+    return AuditEntry.objects.filter(
+        Q(object_type="reviewjob", object_id=str(job.pk))
+        | Q(object_type="reviewfinding", object_id__in=findings)).order_by("-id")[:100]
+
+
+def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
+    docs, chosen = _documents(job, params)
+    units = sorted({u for u in job.documents.values_list("unit", flat=True) if u})
+    shown = list(docs)
+    for d in shown:
+        d.kind_label = KIND_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]
+    trail = list(_trail(job))
+    for e in trail:
+        e.action_label = action_label(e.action)  # type: ignore[attr-defined]
+    return {
+        "job": job, "documents": shown, "chosen": chosen, "units": units,
+        "kinds": KIND_LABELS, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
+        "statuses": STATUS_LABELS, "sorts": SORTS, "trail": trail,
+        "percent": (100 * job.done // job.total) if job.total else 0,
+    }
+
+
+def run_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "review/job.html", _context(job, request.GET))
+
+
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    response = render(request, "review/_progress.html", _context(job, {}))
+    if not job.active and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"  # finished: show the whole results page
+    return response
+
+
+def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    job = _job(request, pk)
+    item = get_object_or_404(ReviewDocument, pk=doc, job=job)
+    findings = item.findings.select_related("decided_by")
+    severity = request.GET.get("severity", "")
+    if severity in SEVERITIES:
+        findings = findings.filter(severity=severity)
+    return render(request, "review/document.html", {
+        "job": job, "doc": item, "data": item.data, "findings": findings,
+        "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
+        "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "error": "",
+    })
+
+
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    finding = get_object_or_404(ReviewFinding.objects.select_related("document__job"), pk=pk)
+    doc = finding.document
+    url = reverse("review:document", args=[doc.job_id, doc.pk]) + f"#f{finding.pk}"
+    try:
+        jobs.decide(request.user, finding, request.POST.get("decision", ""),
+                    request.POST.get("note", ""))
+    except Refusal as refused:
+        from django.contrib import messages
+
+        messages.error(request, refused.message)
+    return redirect(url)
+
+
+def export(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if job.status != "done":
+        raise Http404
+    result = jobs.result_of(job)
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-review-export-"))
+    target = write_workbook(result, folder / "复核结果.xlsx")
+    response = FileResponse(target.open("rb"), as_attachment=True, filename="复核结果.xlsx")
+    target.unlink()  # the open handle keeps the bytes until the response is sent
+    folder.rmdir()
+    return response

@@ -1,0 +1,197 @@
+"""Jobs on a real task queue: a 复核 run taken by a worker process (`python -m jixiao.web
+worker`), the worker killed mid-run (SIGKILL, with its document processes), and the run then
+retried by the next worker and finished — never left 处理中; a run out of attempts or whose
+heartbeat stopped is failed with the reason. On the database engine (SQLite or PostgreSQL,
+whichever the tests use) and on RQ with Redis at 127.0.0.1:6379 when it answers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from jixiao.web.audit.models import AuditEntry
+from jixiao.web.review import jobs
+from jixiao.web.review.models import ReviewJob
+
+from .review_pile import many_reports_zip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REDIS = "redis://127.0.0.1:6379/15"
+PILE = 160  # documents: a run of several seconds on two cores
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+ENGINES = ["database", pytest.param(REDIS, marks=pytest.mark.skipif(
+    not _redis_up(), reason="no Redis at 127.0.0.1:6379"))]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def engine(request: Any, settings: Any) -> Iterator[str]:
+    """The test process enqueues to the same engine the worker processes read."""
+    name: str = request.param
+    if name == "database":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                      "QUEUES": settings.TASK_QUEUES}}
+        yield name
+        return
+    import django_rq.queues
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    settings.RQ_QUEUES = {q: {"URL": REDIS, "DEFAULT_TIMEOUT": 3600}
+                          for q in settings.TASK_QUEUES}
+    import django_rq.settings
+
+    django_rq.settings.QUEUES = settings.RQ_QUEUES
+    django_rq.queues.get_redis_connection.cache_clear() if hasattr(
+        django_rq.queues.get_redis_connection, "cache_clear") else None
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
+    yield name
+    redis.Redis.from_url(REDIS).flushdb()
+
+
+def _worker(engine: str, settings: Any) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "JIXIAO_TASKS": engine, "DATABASE_URL": _database_url(),
+           "JIXIAO_MEDIA_ROOT": str(settings.MEDIA_ROOT), "JIXIAO_CONN_MAX_AGE": "0",
+           "DJANGO_SETTINGS_MODULE": "jixiao.web.settings"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "jixiao.web", "worker", "--queue", "review", "--interval",
+         "0.2"], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the worker and every process it started (its document processes too)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def _until(job: ReviewJob, check: Any, seconds: float = 120) -> ReviewJob:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if check(job):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job stayed {job.status} ({job.done}/{job.total}): {job.error}")
+
+
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
+def test_a_worker_killed_mid_run_leaves_a_retried_run_that_finishes(
+        engine: str, settings: Any, login: Any, user: Any) -> None:
+    admin = user("admin")
+    job = jobs.start_review(admin, [SimpleUploadedFile("pile.zip", many_reports_zip(PILE))])
+    assert job.status == "pending"
+    first = _worker(engine, settings)
+    try:
+        job = _until(job, lambda j: j.status == "running" and j.done >= 3)
+        assert job.done < PILE, "the run finished before the worker could be killed"
+        lost = job.worker
+        # the process that holds the run (RQ runs it in a forked "work horse" with a
+        # session of its own) and its document processes, then the worker itself
+        holder = int(lost.rpartition(":")[2])
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holder, signal.SIGKILL)
+    finally:
+        _kill(first)
+    job.refresh_from_db()
+    assert job.status == "running" and job.worker == lost  # as the dead worker left it
+    # Anyone who looks settles it: the page retries it (attempts remain) …
+    page = login("admin").get(f"/review/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "pending" and job.attempts == 1, job.error
+    assert 'hx-trigger="every 1s"' in page and "重新开始" in page
+    retry = AuditEntry.objects.get(action="review.retry", object_id=str(job.pk))
+    assert retry.after["lost_worker"] == lost
+    if engine == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        assert DBTaskResult.objects.filter(status="RUNNING").count() == 1  # the dead one's
+    # … and the next worker (a server restart) takes it from the queue and finishes it.
+    second = _worker(engine, settings)
+    try:
+        job = _until(job, lambda j: j.status in ("done", "failed"), seconds=240)
+        second.send_signal(signal.SIGTERM)  # a graceful stop: the task's own record ends
+        second.wait(timeout=60)
+    finally:
+        _kill(second)
+    assert job.status == "done", job.error
+    assert job.attempts == 2 and job.worker != lost
+    assert job.documents.count() == PILE  # nothing lost, nothing twice
+    assert len(set(job.documents.values_list("file", flat=True))) == PILE
+    if engine == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+        assert statuses == ["FAILED", "SUCCESSFUL"]  # the lost one marked at worker start
+
+
+def _stuck(attempts: int, **fields: Any) -> ReviewJob:
+    folder = Path(jobs._folder())
+    return ReviewJob.objects.create(title="stuck.zip", status="running", attempts=attempts,
+                                    folder=str(folder), uploads=[], **fields)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(proc.stdout)
+
+
+def test_a_run_out_of_attempts_is_failed_with_the_reason(login: Any) -> None:
+    job = _stuck(jobs.MAX_ATTEMPTS, worker=f"{socket.gethostname()}:{_dead_pid()}")
+    page = login("reviewer").get(f"/review/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "处理进程意外结束" in job.error
+    assert "已尝试 2 次" in job.error and job.error in page
+    assert 'hx-trigger="every 1s"' not in page
+    assert not Path(job.folder).exists()
+    assert AuditEntry.objects.filter(action="review.abort", object_id=str(job.pk)).exists()
+    assert jobs.recover_stale() == 0  # settled once, never again
+
+
+def test_a_heartbeat_older_than_the_lease_counts_as_a_dead_worker(settings: Any) -> None:
+    elsewhere = _stuck(1, worker="another-host:12345")
+    quiet = _stuck(jobs.MAX_ATTEMPTS, worker="another-host:12346")
+    alive = _stuck(1, worker="another-host:12347")
+    old = timezone.now() - timedelta(seconds=settings.JIXIAO_TASK_LEASE_SECONDS + 5)
+    ReviewJob.objects.filter(pk__in=[elsewhere.pk, quiet.pk]).update(updated=old)
+    assert jobs.recover_stale() == 2
+    for job in (elsewhere, quiet, alive):
+        job.refresh_from_db()
+    # retried: queued again (the tests' immediate engine runs it at once; it had no uploads)
+    assert elsewhere.status == "done" and elsewhere.attempts == 2
+    assert AuditEntry.objects.filter(action="review.retry", object_id=str(elsewhere.pk)).exists()
+    assert quiet.status == "failed" and "已尝试 2 次" in quiet.error
+    assert alive.status == "running"  # another host, heartbeat fresh: left alone
