@@ -103,6 +103,10 @@ def test_only_a_provincial_admin_creates_a_year_and_never_twice(login: Any, demo
     assert c.post(f"/funds/{demo.pk}/new-year/").status_code == 302
     r = c.post(f"/funds/{demo.pk}/new-year/", {"year": "2022"})
     assert r.status_code == 400 and "已存在" in r.content.decode()
+    newest = Fund.objects.get(name=demo.name, year=2022)
+    page = c.get(f"/funds/{demo.pk}/new-year/").content.decode()
+    assert f'href="/funds/{newest.pk}/new-year/"' in page  # the way on: from the newest year
+    assert "确认创建 2023 年度" in c.get(f"/funds/{newest.pk}/new-year/").content.decode()
     assert Fund.objects.filter(name=demo.name, year=2022).count() == 1
     for bad in ("2020", "20x3", "２０２３", "99999"):
         r = c.get(f"/funds/{demo.pk}/new-year/", {"year": bad})

@@ -170,8 +170,11 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         context = preview(request.user, fund, year)
     except Refusal as refused:
         error, status = refused.message, status_of(refused)
+    latest = (Fund.objects.filter(name=fund.name, archived=False).order_by("-year", "-pk")
+              .first())
     return render(request, "funds/new_year.html",
                   {"fund": fund, "error": error, "year": source.get("year") or fund.year + 1,
+                   "latest": latest if latest is not None and latest.year > fund.year else None,
                    **context}, status=status)
 
 
