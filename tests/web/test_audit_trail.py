@@ -426,3 +426,16 @@ def test_a_county_finds_its_trail_from_the_fund_list_and_commands_read_as_system
     page = trail(login("tiandeng"), demo)
     assert '<td class="who">系统（命令行）</td>' in page
     assert "<td class=\"old\">草稿</td><td class=\"new\">已报送</td>" in page
+
+
+def test_the_action_filter_offers_the_trails_own_actions(demo: Any, user: Any,
+                                                        login: Any) -> None:
+    record(user("admin"), "fund.next_year", demo, fund=demo, after={"year": 2022})
+    edit_agreement(demo, user)
+    page = trail(login("admin"), demo)
+    options = page.split('name="action"')[1].split("</select>")[0]
+    assert '<option value="update" >修改</option>' in options
+    assert '<option value="next_year" >创建新年度</option>' in options
+    assert "删除" not in options  # nothing was deleted
+    page = trail(login("admin"), demo, "?action=next_year")
+    assert page.count("data-action=") == 1 and "<td class=\"action\">创建新年度</td>" in page

@@ -83,6 +83,7 @@ VERBS = {
     "finish": gettext_lazy("复核完成"), "abort": gettext_lazy("复核失败"),
     "retry": gettext_lazy("重试"), "confirm": gettext_lazy("确认"),
     "dismiss": gettext_lazy("排除"), "undecide": gettext_lazy("撤销判定"),
+    "next_year": gettext_lazy("创建新年度"), "reset_password": gettext_lazy("重置密码"),
 }
 
 

@@ -5,7 +5,7 @@ CSV. A city, county or work team reads the entries of its own units only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from jixiao.web import permissions as perm
 from jixiao.web import safe_export
 from jixiao.web.audit import objects, presenter
-from jixiao.web.audit.log import VERBS, verb
+from jixiao.web.audit.log import ACTIONS, VERBS, action_label, verb
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.files import attachment
 from jixiao.web.funds.models import Fund
@@ -51,7 +51,8 @@ class Filters:
             return str(query.get(name) or "").replace("\x00", "").strip()[:MAX_TEXT]
 
         out = cls(user=text("user"), unit=text("unit"),
-                  action=text("action") if text("action") in VERBS else "",
+                  action=text("action") if text("action") in (VERBS.keys() | ACTIONS.keys())
+                  else "",
                   type=text("type") if text("type") in objects.KINDS else "",
                   fund=inputs.identifier(query.get("fund")))
         for name, label in (("date_from", gettext("起始日期")), ("date_to", gettext("截止日期"))):
@@ -73,8 +74,10 @@ class Filters:
             entries = entries.filter(username=self.user)
         if self.unit:
             entries = entries.filter(unit_name=self.unit)
-        if self.action:
+        if self.action in VERBS:  # what was done, whatever to
             entries = entries.filter(action__endswith="." + self.action)
+        elif self.action:  # an action without a verb of its own
+            entries = entries.filter(action=self.action)
         if self.type:
             entries = entries.filter(object_type=self.type)
         if self.fund is not None:
@@ -126,19 +129,28 @@ def _trail(request: HttpRequest, fund: Fund | None) -> HttpResponse:
     if fmt in ("xlsx", "csv"):
         return _export(entries, fund, fmt)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    actions = sorted({verb(a) for a in base.order_by().values_list("action", flat=True)
-                      .distinct()} & VERBS.keys(), key=list(VERBS).index)
+    actions = _actions(base.order_by().values_list("action", flat=True).distinct())
     types = [t for t in objects.KINDS if t in set(_choices(base, "object_type"))]
     return render(request, "audit/log.html", {
         "fund": fund, "page": page, "rows": presenter.present(page),
         "filters": filters, "export": filters.query(),
         "users": _choices(base, "username"), "units": _choices(base, "unit_name"),
-        "actions": [(a, VERBS[a]) for a in actions],
+        "actions": actions,
         "types": [(t, objects.kind_label(t)) for t in types],
         "funds": Fund.objects.filter(pk__in=base.order_by().values("fund_id")) if fund is None
         else [],
         "full": fund is None or perm.can_view_fund(request.user, fund),
     })
+
+
+def _actions(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The action filter's choices: the verbs of the trail's actions (创建, 修改 …, in that
+    order), then actions without a verb of their own by their names."""
+    codes = list(codes)
+    verbs = {verb(c) for c in codes if verb(c) in VERBS}
+    others = {c for c in codes if verb(c) not in VERBS}
+    return ([(v, str(VERBS[v])) for v in VERBS if v in verbs]
+            + sorted(((c, action_label(c)) for c in others), key=lambda pair: pair[1]))
 
 
 def _header(with_fund: bool) -> list[str]:
