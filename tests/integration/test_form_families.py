@@ -788,3 +788,31 @@ def test_allocation_notice_with_an_unlisted_amount_header(tmp_path: Path) -> Non
         ["合计", None, 200, None],
     ]
     twin(tmp_path, rows, (3, 2, 90), ("210", "200"))
+
+
+def test_a_scoring_legend_in_text_is_not_the_stated_score(tmp_path: Path) -> None:
+    rows = copy.deepcopy(DEPARTMENT_SCORED)
+    rows[10][0] = M("说明：自评得分90分（含）以上为优，80-90分为良。", cols=8)
+    assert serious(review_form(build(tmp_path / "l.xlsx", rows))) == []
+
+
+def test_rows_below_a_total_that_are_not_its_parts(tmp_path: Path) -> None:
+    rows = [
+        [M("项目绩效目标表", cols=3)],
+        ["年度资金总额", 200, None],
+        ["实施年限", 2, None],
+        ["受益人数", 3000, None],
+    ]
+    assert serious(review_form(build(tmp_path / "n.xlsx", rows))) == []
+
+
+def test_a_rate_on_another_listed_base_is_right(tmp_path: Path) -> None:
+    rows = [
+        [M("资金绩效目标自评表", cols=4)],
+        ["资金（万元）", "中央", "省级", "合计"],
+        ["全年预算数", 100, 50, 150],
+        ["到位数", 80, 50, 130],
+        ["执行数", 80, 45, 125],
+        ["执行率", "100%", "90%", "96.15%"],
+    ]
+    assert serious(review_form(build(tmp_path / "b.xlsx", rows))) == []

@@ -174,12 +174,14 @@ def rate_rows(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
             if got is None:
                 continue
             kind = column_role(got[1])
-            if kind in (need, "annual", "initial") and kind not in above:
+            if kind in (need, "annual", "initial", "arrived") and kind not in above:
                 above[kind] = (k, got[1])
         budget = above.get("annual") or above.get("initial")
         spent = above.get(need)
         if budget is None or spent is None:
             continue
+        bases = [b for b in (above.get("annual"), above.get("initial"),
+                             above.get("arrived") if need != "arrived" else None) if b]
         found_here: list[Finding] = []
         for c in range(first + 1, sheet.width(r)):
             stated = percent_value(sheet.cell(r, c))
@@ -188,8 +190,9 @@ def rate_rows(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                 continue
             computed = e.value / b.value * HUNDRED
             n = places(stated)
-            if agrees(stated, computed, n):
-                continue
+            if any(agrees(stated, e.value / x.value * HUNDRED, n) for k, _ in bases
+                   if (x := number(sheet.cell(k, c))) is not None and x.value != 0):
+                continue  # the rate of one of the bases the form lists (全年 / 年初 / 到位)
             head = next((label(sheet.cell(k, c)) for k in range(min(budget[0], spent[0]) - 1,
                                                                 max(-1, budget[0] - 4), -1)
                          if label(sheet.cell(k, c)) and number(sheet.cell(k, c)) is None), "")
@@ -210,6 +213,10 @@ def _value_right(sheet: Sheet, r: int, c: int) -> int | None:
             continue
         return k if number(value) is not None else None
     return None
+
+
+_MONEY_WORDS = ("资金", "拨款", "预算", "收入", "补助", "配套", "自筹", "中央", "省", "市", "县",
+                "财政", "基金", "结转", "其他")
 
 
 def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[Finding]]]:
@@ -245,8 +252,14 @@ def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[
                 if item is not None:
                     parts.append((k, name, item.value))
                 k += 1
-            if stated is None or not parts or (not text(sheet.cell(r + 1, c)).startswith(
-                    PART_PREFIX) and len(parts) < 2):
+            if stated is None:
+                continue
+            if not parts or (not text(sheet.cell(r + 1, c)).startswith(PART_PREFIX) and (
+                    len(parts) < 2 or not all(any(w in p[1] for w in _MONEY_WORDS)
+                                              for p in parts))):
+                # nothing below, or rows that are not named as parts of the money
+                if "资金" in label(head) or "总额" in label(head):
+                    out.append((r, []))  # a money total: read, nothing to add up
                 continue
             present = [p[2] for p in parts]
             got = sum(present, Decimal(0))

@@ -52,7 +52,8 @@ def _stated_grade(sheet: Sheet) -> tuple[str, str] | None:
     return None
 
 
-_IN_TEXT = re.compile(rf"(?:{'|'.join(SCORE_LABELS)})(?:为|是)?[:：]?(\d+(?:\.\d+)?)分?")
+_IN_TEXT = re.compile(rf"(?:{'|'.join(SCORE_LABELS)})(?:为|是)?[:：]?(\d+(?:\.\d+)?)分?"
+                      r"(?!\d|\.|分?(?:以上|以下|及以|\(含|含|[-~至—]|为优|为良|为中|为差))")
 
 
 def labelled_score(sheet: Sheet) -> tuple[Decimal, str] | None:
