@@ -439,3 +439,16 @@ def test_the_action_filter_offers_the_trails_own_actions(demo: Any, user: Any,
     assert "删除" not in options  # nothing was deleted
     page = trail(login("admin"), demo, "?action=next_year")
     assert page.count("data-action=") == 1 and "<td class=\"action\">创建新年度</td>" in page
+
+
+def test_objects_of_other_kinds_are_named_and_filtered_by_their_type(demo: Any,
+                                                                     login: Any) -> None:
+    AuditEntry.objects.create(username="admin", action="review.run", object_type="reviewjob",
+                              object_id="3", object_label="复核 · 2021年材料.zip", fund=demo)
+    c = login("admin")
+    page = trail(c, demo)
+    options = page.split('name="type"')[1].split("</select>")[0]
+    assert '<option value="reviewjob" >复核</option>' in options
+    page = trail(c, demo, "?type=reviewjob")
+    assert page.count("data-action=") == 1 and "复核 · 2021年材料.zip" in page
+    assert trail(c, demo, "?type=agreement").count("data-action=") == 0

@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,19 @@ KINDS: dict[str, Kind] = {
     "apitoken": Kind(gettext_lazy("API 令牌")),
 }
 # The apps whose models an entry can be about (to find a model by its `model_name`).
-APPS = ("funds", "rectification", "accounts", "auth")
+APPS = ("funds", "rectification", "accounts", "auth", "review")
 NAME_LENGTH = 60
 
 
 def kind_label(object_type: str) -> str:
+    """The kind in words: ours, else the model's own name, else the type as stored."""
     kind = KINDS.get(object_type)
-    return str(kind.label) if kind is not None else object_type
+    if kind is not None:
+        return str(kind.label)
+    model = model_for(object_type)
+    if model is not None and model._meta.verbose_name != model._meta.model_name:
+        return gettext(str(model._meta.verbose_name))
+    return object_type
 
 
 def model_for(object_type: str) -> type[models.Model] | None:

@@ -5,6 +5,7 @@ CSV. A city, county or work team reads the entries of its own units only."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,12 @@ from jixiao.web.kernel.errors import Refusal
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000  # entries in one export
 MAX_TEXT = 200  # characters of a typed filter value
+TYPE = re.compile(r"[a-z_]{1,40}")  # an object type as stored (a model's name)
+
+
+def _known_type(text: str) -> bool:
+    return text in objects.KINDS or (
+        TYPE.fullmatch(text) is not None and objects.model_for(text) is not None)
 
 
 @dataclass
@@ -53,7 +60,7 @@ class Filters:
         out = cls(user=text("user"), unit=text("unit"),
                   action=text("action") if text("action") in (VERBS.keys() | ACTIONS.keys())
                   else "",
-                  type=text("type") if text("type") in objects.KINDS else "",
+                  type=text("type") if _known_type(text("type")) else "",
                   fund=inputs.identifier(query.get("fund")))
         for name, label in (("date_from", gettext("起始日期")), ("date_to", gettext("截止日期"))):
             try:
@@ -130,7 +137,8 @@ def _trail(request: HttpRequest, fund: Fund | None) -> HttpResponse:
         return _export(entries, fund, fmt)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     actions = _actions(base.order_by().values_list("action", flat=True).distinct())
-    types = [t for t in objects.KINDS if t in set(_choices(base, "object_type"))]
+    present = set(_choices(base, "object_type"))
+    types = [t for t in objects.KINDS if t in present] + sorted(present - objects.KINDS.keys())
     return render(request, "audit/log.html", {
         "fund": fund, "page": page, "rows": presenter.present(page),
         "filters": filters, "export": filters.query(),
