@@ -70,7 +70,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
     review = FormReview(file, form_kind(sheets), [s.name for s in sheets], [])
     for sheet in sheets:
         tables = read_tables(sheet)
-        money_weight = money_score = money_rate = money_arrival = None
+        money_weight = money_score = money_rate = money_arrival = money_stated = None
         for table in tables:
             review.findings += check_table(table)
             review.findings += check_label_amounts(table)
@@ -78,7 +78,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
             if money_weight is None and table.weight is not None:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
-                money_rate = table.rate
+                money_rate, money_stated = table.rate, table.stated_rate
             if money_arrival is None:
                 money_arrival = table.arrival
         side = side_by_side_totals(sheet) + column_totals(sheet)
@@ -97,7 +97,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
-                                MoneyFigures(money_rate, money_arrival))
+                                MoneyFigures(money_rate, money_arrival, money_stated))
             review.findings += table_.findings
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
                                                   table_.score_places)

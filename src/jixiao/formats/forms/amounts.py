@@ -190,6 +190,7 @@ class AmountTable:
     score: Decimal | None = None
     label_points: Decimal | None = None  # "预算执行情况(20分)": the block's points, no 分值 column
     rate: Decimal | None = None  # 执行率 of the first total row (computed, else as stated)
+    stated_rate: Decimal | None = None  # 执行率 of the first total row as written
     arrival: Decimal | None = None  # 到位数 ÷ 预算数 of the first total row (资金到位率)
     findings: list[Finding] = field(default_factory=list)
 
@@ -465,6 +466,7 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
             weight = table.label_points
         if table.rate is None and (row.total or table.header_total or i == 0):
             table.rate = computed if computed is not None else stated
+            table.stated_rate = stated
             arrived, _ = _base(table, i, table.col("arrived"), sums)
             annual, _ = _base(table, i, table.col("annual") or table.col("initial"), sums)
             if arrived is not None and annual:

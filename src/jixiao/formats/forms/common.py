@@ -31,6 +31,7 @@ class MoneyFigures:
 
     rate: Decimal | None = None  # 执行数 ÷ 预算数
     arrival: Decimal | None = None  # 到位数 ÷ 预算数
+    stated_rate: Decimal | None = None  # 执行率 as the amount block writes it
 
     def get(self, kind: str) -> Decimal | None:
         return self.rate if kind == "rate" else self.arrival if kind == "arrival" else None
@@ -74,7 +75,10 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     known = money.get(kind)
     if stated is not None and known is not None and actual_c is not None:
         n = places(stated)
-        if not agrees(stated, known, n):
+        written = money.stated_rate if kind == "rate" else None
+        if not agrees(stated, known, n) and not (written is not None
+                                                 and agrees(stated, written, n)):
+            # (a row that repeats the amount block's own wrong rate is reported there)
             out.append(finding(
                 "form.common_rate", severity_of(stated, known, n), sheet.ref(r, actual_c),
                 known, stated,
