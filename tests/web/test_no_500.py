@@ -51,7 +51,9 @@ WRONG_TYPES: tuple[Any, ...] = (None, True, 1.5, [1, 2], {"a": 1}, 10**40)
 FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts:login": ("username", "password"),
     "accounts:logout": (),
-    "accounts:users": ("user", "action", "role", "fund", "recipient"),
+    "accounts:users": ("user", "action", "role", "fund", "recipient", "username", "first_name",
+                       "password", "must_change", "membership", "confirm", "confirm_admin",
+                       "confirm_step", "next"),
     "accounts:password": ("old_password", "new_password1", "new_password2"),
     "accounts:tokens": ("action", "name", "scope", "days", "token"),
     "set_language": ("language", "next"),
@@ -171,6 +173,7 @@ def test_every_post_url_is_listed() -> None:
     names = {name for name, _ in _patterns(get_resolver())}
     page_names = {n for n in names if not n.startswith("api:")}
     reads_only = {
+        "home:index", "accounts:user",
         "funds:list", "funds:dashboard", "funds:money", "funds:plan_actual", "funds:projects",
         "funds:submissions", "funds:payment_import_job", "funds:payment_import_progress",
         "funds:audit", "funds:report", "funds:export_yaml", "funds:export_form",
@@ -285,6 +288,10 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
                                              "fund": fund.pk, "recipient": "tiandeng"}
          ).fields(("recipient", "fund"))
     Walk(admin, "/accounts/tokens/", lambda: {"action": "revoke"}).fields(("token",))
+    Walk(admin, "/accounts/users/", lambda: {"action": "create", "username": "walker"}
+         ).fields(("username", "first_name", "password", "must_change"))
+    Walk(admin, "/accounts/users/", lambda: {"action": "remove", "user": "1", "confirm": "yes"}
+         ).fields(("membership",), IDS)
     Walk(Client(), "/accounts/login/", dict).fields(("username", "password"), (LONG, "", "²"))
     Walk(admin, "/accounts/logout/", dict).fields(("next",), (LONG,))
     _stored_within_columns()

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jixiao.web.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jixiao.web.accounts.middleware.PasswordChangeRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jixiao.web.kernel.pages.RefusalMiddleware",
@@ -150,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jixiao.web.accounts.validators.NotOnlySpacesValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "funds:list"
+LOGIN_REDIRECT_URL = "home:index"  # what the user must do next (web/home)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failed logins: per user name, and per client address (an office

@@ -6,6 +6,7 @@ from jixiao.web.api.api import api
 
 urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
+    path("home/", include("jixiao.web.home.urls")),  # the landing page after login
     # The language switch works before login too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", api.urls),

@@ -1,4 +1,5 @@
-"""Memberships (role × fund × recipient), login lockout state and API tokens."""
+"""Memberships (role × fund × recipient), login lockout state, the must-change-password mark
+and API tokens."""
 
 from __future__ import annotations
 
@@ -43,6 +44,16 @@ class LoginGuard(models.Model):
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class MustChangePassword(models.Model):
+    """A user who must choose a new password at their next login: set when a 省级管理员 creates
+    the account with an initial password or resets it (the password was seen by someone else).
+    The row is deleted when the user changes their password (`views.PasswordChangeView`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="+")
+    since = models.DateTimeField(auto_now_add=True)
 
 
 READ, WRITE = "read", "write"

@@ -39,6 +39,8 @@ class Code(StrEnum):
     EXISTS = "exists"  # the imported fund-year exists: confirm (replace) to update it
     WEAK_PASSWORD = "weak_password"
     SELF_DEACTIVATE = "self_deactivate"
+    LAST_ADMIN = "last_admin"  # an admin removing their own last 省级管理员 role
+    CONFIRM_REQUIRED = "confirm_required"  # granting 省级管理员 without the explicit confirmation
     # NotFound (404)
     NOT_FOUND = "not_found"
 
