@@ -322,3 +322,48 @@ def test_a_completion_rate_against_a_target_instead_of_a_plan() -> None:
     text = "年度目标培训1000人，实际完成1200人，完成率为120%。"
     assert found(text) == []
     assert found(text.replace("120%", "125%")) == [("plan_actual.rate", "error", "120", "125")]
+
+
+# --- a rate with its division in brackets, a change stated percentage first ------------------
+
+def test_a_rate_with_its_division_in_brackets() -> None:
+    text = "项目资金执行率94.71%（实际支出80.5万元/到位85万元）。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("94.71%", "94.17%"))] == [("rate.stated", "error")]
+    assert found("培训完成率120%（1200/1000）。") == []
+
+
+def test_a_change_stated_percentage_first() -> None:
+    text = "2023年参保人数21347人，同比增长3.5%，较上年增加722人。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("3.5%", "4.5%"))] == [("change.rate", "error")]
+
+
+def test_a_change_in_percent_points_or_without_its_difference_is_not_read() -> None:
+    assert relations("全年实现收入520万元，比上年增长8.3%。") == []
+
+
+def test_a_list_of_person_times() -> None:
+    text = "共培训640人次，其中农村劳动力520人次，城镇失业人员120人次。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("640人次", "641人次"))] == [
+        ("figure.parts", "error")]
+
+
+# --- weights in brackets and the paragraph's total score ------------------------------------
+
+TREE = ("项目决策（20分）：得分20分。项目过程（20分）：得分18分。项目产出（40分）：得分38分。"
+        "项目效益（20分）：得分19分。综合得分95分。")
+
+
+def test_weights_in_brackets_and_the_total_of_a_whole_tree() -> None:
+    assert found(TREE) == []
+    total_slip = found(TREE.replace("综合得分95", "综合得分96"))
+    assert ("scores.children_sum", "error", "96", "95") in total_slip
+    item_slip = found(TREE.replace("得分38", "得分41"))
+    assert ("score.within_weight", "error", "40", "41") in item_slip
+
+
+def test_a_part_of_the_tree_is_not_summed_against_the_total() -> None:
+    part = "项目决策（20分）：得分20分。项目过程（20分）：得分18分。综合得分95分。"
+    assert flagged(part) == []

@@ -52,7 +52,7 @@ from jixiao.core.numbers import round_half_up
 
 ZERO = Decimal(0)
 _OPEN, _CLOSE = "（(", "）)"
-_BASES = ("元", "人", "个", "户", "项", "km")
+_BASES = ("元", "人", "人次", "个", "户", "项", "km")
 
 
 @dataclass(frozen=True)

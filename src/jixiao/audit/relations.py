@@ -70,6 +70,7 @@ def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from completion_rates(p)
     yield from budget_rates(p)
     yield from changes(p)
+    yield from divided_rates(p)
     yield from listed_counts(p)
     yield from phased_counts(p)
 
@@ -458,6 +459,7 @@ _CHANGE = re.compile(
 
 
 def changes(p: Paragraph) -> Iterator[Claim]:
+    yield from _changes_any_order(p)
     for m in _CHANGE.finditer(p.text):
         now, unit, direction, delta, delta_unit, _, pct = m.groups()
         if unit != delta_unit:
@@ -475,6 +477,67 @@ def changes(p: Paragraph) -> Iterator[Claim]:
                        abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
             clip(m.group(0)), at_paragraph(p),
         )
+
+
+_DELTA = re.compile(r"(?:同比上年(?:度|同期)?|同比|(?:比|较)上年(?:度|同期)?)\s*"
+                    r"(增加|增长|减少|下降)\s*(\d+(?:\.\d+)?)\s*(万元|亿元|元|个|人次|人|名|家|项|户)(?![\d%％])")
+_PERCENT = re.compile(r"(?:同比|(?:比|较)上年(?:度|同期)?)?\s*"
+                      r"(增长|下降|增幅为?|降幅为?|增加|减少)\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
+    """"参保21347人，同比增长3.5%，较上年增加722人": the percentage before the difference
+    (the other order is `_CHANGE`'s). The figure the sentence opens with, in the difference's
+    unit, is this year's; Z% against Y ÷ (X − Y)."""
+    for s in sentences(p.text):
+        t = s.text
+        if _CHANGE.search(t):
+            continue
+        deltas, pcts = list(_DELTA.finditer(t)), list(_PERCENT.finditer(t))
+        if len(deltas) != 1 or len(pcts) != 1 or pcts[0].start() > deltas[0].start():
+            continue
+        d, pct = deltas[0], pcts[0]
+        unit = d.group(3)
+        now = [f for f in figures(t[:pct.start()]) if f.unit == unit]
+        if len(now) != 1 or (d.group(1) in ("增加", "增长")) != (pct.group(1) in (
+                "增长", "增幅", "增幅为", "增加")):
+            continue
+        current, change = now[0].value, Decimal(d.group(2))
+        if d.group(1) in ("减少", "下降"):
+            change = -change
+        before = current - change
+        if before <= 0:
+            continue
+        stated = Decimal(pct.group(2))
+        yield Claim(
+            Comparison("change.rate", p.where,
+                       f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
+                       abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
+            clip(t), at_paragraph(p),
+        )
+
+
+# --- a rate and its division in brackets: "执行率94.71%（80.5/85）" ---------------------------
+
+_RATE_WITH_DIVISION = re.compile(
+    r"率(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)\s*[%％]\s*[（(]([^（()）]{0,40}?)"
+    r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|人次|人|个|户|项)?\s*[/÷]\s*([^（()）/÷\d]{0,12}?)"
+    r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|人次|人|个|户|项)?\s*[)）]")
+
+
+def divided_rates(p: Paragraph) -> Iterator[Claim]:
+    """A rate followed by its own division in brackets ("执行率94.71%（实际支出80.5万元/到位
+    85万元）", "完成率120%（1200/1000）"): the stated rate against the division."""
+    for m in _RATE_WITH_DIVISION.finditer(p.text):
+        stated, a, ua, b, ub = (Decimal(m.group(1)), Decimal(m.group(3)), m.group(4) or "",
+                                Decimal(m.group(6)), m.group(7) or "")
+        if b == 0 or (ua and ub and split_unit(ua)[0] != split_unit(ub)[0]):
+            continue
+        num = a * split_unit(ua)[1] / split_unit(ub)[1] if ua and ub else a
+        yield Claim(Comparison(
+            "rate.stated", p.where, f"所列比率（{_plain(a)}{ua} ÷ {_plain(b)}{ub}）",
+            num * HUNDRED / b, stated, places=places(stated), unit="%"),
+            clip(m.group(0)), at_paragraph(p))
 
 
 # --- counts against listed items --------------------------------------------------------------

@@ -215,7 +215,9 @@ def total_claims(
 
 # --- per-indicator sentences in the body: "数量指标分值20分，得分18分，得分率90%" ----------------
 
-_FULL = re.compile(r"(?:(?:指标)?分值|满分|权重分?)(?:为|是)?" + _NUM + r"分")
+_FULL = re.compile(r"(?:(?:指标)?分值|满分|权重分?)(?:为|是)?" + _NUM + r"分|[（(]\s*" + _NUM +
+                   r"\s*分\s*[)）]")
+_PARAGRAPH_TOTAL = re.compile(r"(?:综合|总|自评总|评价总)得分(?:为|是)?\s*" + _NUM + r"\s*分")
 _GOT = re.compile(r"(?:自评|实际|最终)?(?:得分|实得)(?:为|是)?" + _NUM + r"分")
 
 
@@ -231,17 +233,23 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
         if "得分" not in text and "实得" not in text:
             continue
         start = 0
+        read: list[tuple[Decimal, Decimal]] = []  # (weight, score) of each indicator read
+        total: tuple[Decimal, str] | None = None  # "综合得分95分" in a clause group of its own
         for m in [*re.finditer(r"[；;。]", text), None]:
             end = m.end() if m else len(text)
             seg, start = text[start:end], end
             weights, scores = list(_FULL.finditer(seg)), list(_GOT.finditer(seg))
+            if not weights and len(stated := _PARAGRAPH_TOTAL.findall(seg)) == 1:
+                total = (Decimal(stated[0]), seg.strip())
             if len(weights) != 1 or len(scores) != 1 or scores[0].start() < weights[0].end():
                 continue
             between = seg[weights[0].end():scores[0].start()]
             if len(between) > 12 or "指标" in between or re.search(r"[总综合计体]$", between):
                 continue  # "满意度指标分值10分，项目总得分92分": another indicator's score
             rates = list(_RATE.finditer(seg))
-            weight, score = Decimal(weights[0].group(1)), Decimal(scores[0].group(1))
+            weight = Decimal(weights[0].group(1) or weights[0].group(2))
+            score = Decimal(scores[0].group(1))
+            read.append((weight, score))
             name = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] or "该指标"
             where, loc, quote = p.where, at_paragraph(p), clip(seg.strip())
             yield Claim(Comparison("score.within_weight", where, f"「{name}」的所列得分", weight,
@@ -254,8 +262,16 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             deductions = [Decimal(d) for d in _DEDUCT.findall(seg)]
             if deductions:
                 # A reason may go unstated: a mismatch is a warning, not an error.
-                total = sum(deductions, Decimal(0))
+                deducted = sum(deductions, Decimal(0))
                 yield Claim(Comparison(
                     "deduction.balance", where, f"「{name}」的扣分合计（分值 − 得分）",
-                    weight - score, total, places=_finest(weight, score, total), unit="分",
-                    severity="warning"), quote, loc)
+                    weight - score, deducted, places=_finest(weight, score, deducted),
+                    unit="分", severity="warning"), quote, loc)
+        # The indicators of a whole tree (weights adding to 100) against the total stated.
+        if total is not None and len(read) >= 2 and sum(w for w, _ in read) == HUNDRED:
+            got = [s for _, s in read]
+            yield Claim(Comparison(
+                "scores.children_sum", p.where,
+                f"所列各项得分之和（{' + '.join(fmt(s) for s in got)}，分值合计100分）",
+                total[0], sum(got, Decimal(0)), places=_finest(total[0], *got), unit="分"),
+                clip(total[1]), at_paragraph(p))
