@@ -1,10 +1,11 @@
 """Read every form of a corpus folder with jixiao and compare with its truth.json.
 
-    .venv/bin/python benchmarks/corpus_forms.py [../shared/corpus]
+    .venv/bin/python benchmarks/corpus_forms.py [../shared/corpus] [--missed]
 
 Per form: read (exit 0/1) or refused (2); real faults found (a finding naming both
 figures); errors on forms or relations with no listed fault; mutation recall (one digit of
-a number cell changed in a temporary copy: does a new error or warning appear?).
+a number cell changed in a temporary copy: does a new error or warning appear?). With
+--missed, every changed cell that went unnoticed is listed (sheet, cell, value).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def judge(path: Path) -> tuple[int, list[tuple[str, str]]]:
     return code, [(f.severity, f.message) for f in found]
 
 
-def mutations(path: Path, limit: int = 20) -> tuple[int, int]:
+def mutations(path: Path, limit: int = 20, missed: list[str] | None = None) -> tuple[int, int]:
     book = openpyxl.load_workbook(path)
     cells = [(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows()
              for c in row if isinstance(c.value, int | float) and c.value not in (0, 1)
@@ -56,10 +57,12 @@ def mutations(path: Path, limit: int = 20) -> tuple[int, int]:
             _, after = judge(copy)
             new = [f for f in after if f not in base and f[0] in ("error", "warning")]
             flagged += bool(new)
+            if not new and missed is not None:
+                missed.append(f"{path.name} {sheet}!{ref}")
     return flagged, len(cells)
 
 
-def main(root: Path) -> None:
+def main(root: Path, show_missed: bool = False) -> None:
     truth = json.loads((root / "truth.json").read_text("utf-8"))
     totals = {"forms": 0, "read": 0, "faults": 0, "found": 0, "false": 0, "mut": 0, "mutf": 0}
     for name, entry in truth.items():
@@ -76,7 +79,8 @@ def main(root: Path) -> None:
             {Decimal(n).normalize() for n in f["numbers"] if re.fullmatch(r"[\d.]+", n)}
             <= figures(m) for f in entry["faults"])]
         false = len(errors) - len(matched) if not entry["faults"] else 0
-        flagged, tried = mutations(path)
+        missed: list[str] = []
+        flagged, tried = mutations(path, missed=missed)
         totals["forms"] += 1
         totals["read"] += code in (0, 1)
         totals["faults"] += len(entry["faults"])
@@ -86,10 +90,14 @@ def main(root: Path) -> None:
         totals["mutf"] += flagged
         print(f"{name}: exit {code}; faults {hits}/{len(entry['faults'])}; "
               f"errors on a fault-free form {false}; mutations flagged {flagged}/{tried}")
+        if show_missed:
+            for cell in missed:
+                print(f"  missed: {cell}")
     print(f"TOTAL read {totals['read']}/{totals['forms']}; faults found "
           f"{totals['found']}/{totals['faults']}; false errors {totals['false']}; "
           f"mutation recall {totals['mutf']}/{totals['mut']}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus"))
+    args = [a for a in sys.argv[1:] if a != "--missed"]
+    main(Path(args[0] if args else "../shared/corpus"), "--missed" in sys.argv[1:])

@@ -43,7 +43,7 @@ def test_every_corpus_form_is_read_and_judged(name: str, entry: dict[str, object
 
 
 def test_mutation_recall_stays_at_the_measured_level() -> None:
-    """One number cell changed at a time (benchmarks/corpus_forms.py): at least 127 of the
+    """One number cell changed at a time (benchmarks/corpus_forms.py): at least 139 of the
     160 changes are noticed (docs/ACCURACY.md), and no fault-free form gets an error."""
     import importlib.util
 
@@ -58,4 +58,4 @@ def test_mutation_recall_stays_at_the_measured_level() -> None:
         flagged += got
         tried += of
     assert tried == 160
-    assert flagged >= 127
+    assert flagged >= 139
