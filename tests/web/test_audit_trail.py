@@ -141,6 +141,10 @@ def test_record_drops_fields_changed_in_white_space_only(demo: Any, user: Any) -
                    after={"measures": "第一条\r\n第二条", "progress": "已开始"})
     assert entry is not None
     assert entry.before == {"progress": "未开始"} and entry.after == {"progress": "已开始"}
+    # nothing and empty text read the same ("—"): not a change either
+    assert record(user("admin"), "rectification.update", item, fund=demo,
+                  before={"amount": None, "progress": ""},
+                  after={"amount": "", "progress": " \r\n"}) is None
 
 
 def _form(item: RectificationItem) -> dict[str, str]:

@@ -109,7 +109,10 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def _normal(value: Any) -> Any:
     """A value as compared for a change: text without its line-ending style (CRLF, CR),
-    trailing spaces on its lines or surrounding blank space; containers item by item."""
+    trailing spaces on its lines or surrounding blank space; containers item by item. Nothing
+    (None) and empty text are the same: both show as empty."""
+    if value is None:
+        return ""
     if isinstance(value, str):
         lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return "\n".join(line.rstrip() for line in lines).strip()
