@@ -205,7 +205,7 @@ class Reason(Schema):
     reason: str = ""
 
 
-@api.post("/submissions/{submission_id}/{action}", summary="报送、退回（须填原因）、审核、重新打开",
+@api.post("/submissions/{submission_id}/{action}", summary="报送、退回与重新打开（须填原因）、审核",
           response={200: SubmissionOut, **WRITE})
 def act_on_submission(request: HttpRequest, submission_id: int, action: str,
                       body: Reason) -> dict[str, Any]:
