@@ -15,7 +15,14 @@ import pytest
 from jixiao.web.audit.log import record
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds import usecases
-from jixiao.web.funds.models import Agreement, Indicator, Project, Recipient, Submission
+from jixiao.web.funds.models import (
+    Agreement,
+    Arrival,
+    Indicator,
+    Project,
+    Recipient,
+    Submission,
+)
 from jixiao.web.kernel.errors import Refused
 from jixiao.web.rectification import usecases as ledger
 from jixiao.web.rectification.models import RectificationItem
@@ -456,3 +463,22 @@ def test_objects_of_other_kinds_are_named_and_filtered_by_their_type(demo: Any,
     page = trail(c, demo, "?type=reviewjob")
     assert page.count("data-action=") == 1 and "复核 · 2021年材料.zip" in page
     assert trail(c, demo, "?type=agreement").count("data-action=") == 0
+
+
+def test_a_deleted_row_keeps_its_name_and_unit(demo: Any, user: Any, login: Any) -> None:
+    from jixiao.web.funds.models import UseLine
+
+    admin = user("admin")
+    arrival = usecases.create_row(admin, Arrival, county(demo, "jiangmen"),
+                                  {"amount": "1234.5", "date": "2021-06-30"})
+    usecases.delete_row(admin, Arrival, arrival.pk, 1)
+    line = usecases.create_row(admin, UseLine, county(demo, "jiangmen"),
+                               {"category": "产业发展", "amount": "20"})
+    assert isinstance(line, UseLine)
+    entries = {e.action: e for e in AuditEntry.objects.filter(fund=demo)}
+    assert entries["arrival.delete"].object_label == "江门市 · 到位资金"
+    assert entries["arrival.delete"].unit_name == "江门市"
+    assert entries["useline.create"].object_label == "江门市 · 分用途支出 · 产业发展"
+    page = trail(login("jiangmen"), demo, "?action=delete")
+    assert "江门市 · 到位资金" in page and "1,234.5 万元" in page
+    assert "<th scope=\"row\">到位日期</th><td class=\"old\">2021-06-30</td>" in page
