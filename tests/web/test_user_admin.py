@@ -89,7 +89,7 @@ def test_the_list_searches_by_name_and_pages(login: Any) -> None:
     assert first.count('<tr id="user-') == 50 and "第 1 / 2 页" in first
     second = c.get(USERS, {"page": 2}).content.decode()
     assert second.count('<tr id="user-') == model.objects.count() - 50
-    found = c.get(USERS, {"q": "科员7"}).content.decode()  # 科员7, 科员70… only 科员7 exists < 60
+    found = c.get(USERS, {"q": "科员7"}).content.decode()  # 科员7 only (科员70… do not exist)
     assert "clerk007" in found and "clerk008" not in found and "tiandeng" not in found
     assert "tiandeng" in c.get(USERS, {"q": "TIAN"}).content.decode()  # case-insensitive
     model.objects.filter(username="clerk001").update(is_active=False)
@@ -364,6 +364,19 @@ def test_reset_gives_a_new_password_once_and_it_must_be_changed(login: Any) -> N
     entry = AuditEntry.objects.get(action="user.reset_password")
     assert entry.username == "admin" and password not in str(entry.after)
     assert password not in str(list(AuditEntry.objects.values_list("before", "after")))
+
+
+def test_a_reset_lifts_a_login_lock(login: Any, settings: Any) -> None:
+    settings.JIXIAO_LOCKOUT_ATTEMPTS = 2
+    for _ in range(3):
+        Client().post("/accounts/login/", {"username": "tiandeng", "password": "wrong-guess"})
+    admin = login("admin")
+    target = _user("tiandeng")
+    assert 'id="user-locked"' in admin.get(_page(target)).content.decode()
+    password = _new_password(admin.post(USERS, {"action": "reset", "user": target.pk}))
+    assert 'id="user-locked"' not in admin.get(_page(target)).content.decode()
+    r = Client().post("/accounts/login/", {"username": "tiandeng", "password": password})
+    assert r.status_code == 302 and r["Location"] == "/accounts/password/"
 
 
 def test_generated_passwords_pass_the_validators_and_differ() -> None:

@@ -80,3 +80,8 @@ def succeeded(username: str, address: str) -> None:
     if address:
         LoginGuard.objects.filter(username=address_key(address), failures__gt=0).update(
             failures=F("failures") - 1)
+
+
+def release(username: str) -> None:
+    """An administrator reset the password: the user name's lock and count end."""
+    LoginGuard.objects.filter(username=user_key(username)).delete()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jixiao.web import permissions as perm
+from jixiao.web.accounts import lockout
 from jixiao.web.accounts.models import (
     DEFAULT_DAYS,
     READ,
@@ -233,14 +234,15 @@ def end_sessions(user: Any) -> int:
 @transaction.atomic
 def reset_password(actor: Any, target: Any) -> str:
     """Give ``target`` a new generated password (returned, to be shown once) that they must
-    change at their next login; their sessions end. The trail records the reset, never the
-    password."""
+    change at their next login; their sessions end and a login lock on their name is lifted.
+    The trail records the reset, never the password."""
     _check_actor(actor)
     password = generate_password()
     target.set_password(password)
     target.save(update_fields=["password"])
     MustChangePassword.objects.get_or_create(user=target)
     end_sessions(target)
+    lockout.release(target.username)  # a reset is how a locked-out user gets back in
     record(actor, "user.reset_password", target, after={"must_change_password": True},
            label=target.username)
     return password

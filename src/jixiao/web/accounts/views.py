@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.web import permissions as perm
-from jixiao.web.accounts import usecases
+from jixiao.web.accounts import lockout, usecases
 from jixiao.web.accounts.forms import LoginForm
 from jixiao.web.accounts.middleware import MUST_CHANGE
 from jixiao.web.accounts.models import DEFAULT_DAYS, READ, SCOPE_CHOICES, ApiToken, Membership
@@ -288,6 +288,7 @@ def _user_page(request: HttpRequest, target: Any, new_password: str = "") -> Htt
         "roles": ROLE_CHOICES, "funds": Fund.objects.filter(archived=False),
         "units": unit_choices(), "new_password": new_password, "trail": trail,
         "must_change": usecases.must_change_password(target),
+        "locked": lockout.is_locked(target.username),
         "is_self": target.pk == request.user.pk,
     })
 
