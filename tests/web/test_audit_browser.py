@@ -57,3 +57,8 @@ def test_a_reviewer_filters_the_trail_by_user_and_reads_an_entry(
         page.click("#export-csv")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "江门市 · 协议数" in text and "天等县茶园" not in text
+    # at phone width the trail scrolls inside its table, the page does not scroll sideways
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport
