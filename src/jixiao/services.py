@@ -79,6 +79,9 @@ def _figure(value: Decimal | str | None) -> Decimal | str | None:
     return value
 
 
+_ADJUSTED_RULES = ("form.score_total", "form.grade")
+
+
 def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
     """A scored standard form also gets the form reader's errors and warnings (text sums,
     totals of 其中 rows, grade …) that the engine did not already report with the same
@@ -91,7 +94,11 @@ def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
         return scored
     seen = {(_figure(f.expected), _figure(f.actual)) for f in scored.findings}
     seen |= {(_figure(f.actual), _figure(f.expected)) for f in scored.findings}
+    # The form reader adds up indicator rows only: with 加分/减分/一票否决 rows the total and
+    # the grade are the engine's to judge (total.stated, grade.stated).
+    skip = _ADJUSTED_RULES if scored.dossier.adjustments else ()
     extra = [f for f in review.findings if f.severity in ("error", "warning")
+             and f.rule not in skip
              and (_figure(f.expected), _figure(f.actual)) not in seen]
     unique = list(dict.fromkeys(extra))
     if not unique:

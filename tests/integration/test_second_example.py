@@ -124,3 +124,23 @@ def test_the_json_total_carries_the_adjustments(ev: Any) -> None:
     total = evaluation_dict(ev)["total"]
     assert (total["score"], total["base_score"], total["bonus"], total["penalty"]) == (
         "92.96", "91.96", "1.00", None)
+
+
+def test_its_form_reads_back_to_the_same_evaluation(ev: Any, tmp_path: Path) -> None:
+    """The 自评表 carries the stepped, range, per-unit, per-occurrence, deduction, survey and
+    bonus rules: read back, every score, the total with its bonus, the grade and the (empty)
+    findings are the dossier's."""
+    from jixiao.formats.form_xlsx import read_form, write_form
+
+    path = tmp_path / "form.xlsx"
+    write_form(ev, path)
+    back = services.evaluate(read_form(path), str(path))
+    assert [(n.path, n.score) for n in back.scorecard.walk()] == [
+        (n.path, n.score) for n in ev.scorecard.walk()]
+    card = back.scorecard
+    assert (card.base_score, card.bonus, card.score, card.grade) == (
+        D("91.96"), D(1), D("92.96"), "优")
+    assert list(back.findings) == []
+    assert list(services.evaluate_or_review(path).findings) == []
+    survey = back.dossier.indicators[3].survey
+    assert survey is not None and (survey.satisfied, survey.valid) == (452, 480)

@@ -10,7 +10,7 @@ derived from the *shown* figures below it, so that what a reader sees adds up.
 - score of an indicator: its stated score, else the engine's computed score;
 - 得分率: the shown score ÷ the weight that counts (`rates.score_rate`);
 - total: the stated total, else the sum of the shown first-level scores (rescaled to the
-  template total, as the engine does, when indicators were not applicable);
+  template total, as the engine does, when indicators were not applicable) with its 加分/减分;
 - grade: the stated grade, else the grade of the shown total (rounded 四舍五入 to 2 places
   first), so a stated total is never paired with the grade of a different, computed one;
 - 执行率: the stated rate, else executed ÷ the stated basis;
@@ -38,7 +38,7 @@ from jixiao.core.dossier import (
 )
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import round_half_up
-from jixiao.core.scoring import SCORE_PLACES, IndicatorScore, execution_rate
+from jixiao.core.scoring import SCORE_PLACES, IndicatorScore, adjust, execution_rate
 
 ZERO = Decimal(0)
 
@@ -84,6 +84,9 @@ def total(ev: Evaluation) -> Shown:
     raw = sum((score(n).value for n in card.indicators if n.applicable), ZERO)
     if card.rescaled:
         raw = round_half_up(raw * card.template.total / card.applicable_weight, SCORE_PLACES)
+    if card.base_score is not None:  # 加分/减分 on the shown sum, as the engine does
+        d = ev.dossier
+        raw = adjust(raw, d.adjustments, d.scoring, card.template.total)[0]
     return Shown(raw, False)
 
 

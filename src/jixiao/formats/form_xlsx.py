@@ -65,6 +65,19 @@ header containing 偏差原因, 未完成原因, 原因分析 or 改进措施), 
   (required). On every leaf, reason = analysis = the 偏差原因分析 text, so a score below full
   without a reason is still found (rule score.reason). Targets and actuals that are not
   numbers keep their text. A 得分 of 不适用 (不涉及) marks the leaf not applicable.
+- 评分标准 (评分规则, 评分办法, 计分方法, 备注): a leaf's rule in words, read by
+  `formats.rule_text.parse_rule` (分段 steps, 区间, 每偏离…扣…分, 扣分法 and 每例扣…分 with
+  最多扣/扣分后最低, 满意度调查 counts, 定性 level, 人工评分, 按预算执行率计分, the = and ≤
+  conventions of that leaf). Text it cannot read whole is a remark: the leaf is read as
+  without the column. When the rule says deductions are listed (扣分法, 计算得分另扣所列扣分,
+  所列扣分见偏差原因分析), each "扣1分：事由（问题：…；改进措施：…）" line of 偏差原因 is a
+  deduction, its problem and measures become problems/improvements; the other lines are the
+  analysis.
+- 加分项 / 减分项 / 一票否决: every row from such a label (in a column left of 一级指标, or
+  the label alone in the 一级 column) to the 总分 row; the text left of 分值 is the reason,
+  得分 the points; "（最多加2分，加分后总分不超过100分）" in the label gives bonus_cap /
+  penalty_cap / cap_total; "绩效等级为“X”" on a veto row gives veto_grade. A note naming
+  within_parent sets scoring.not_applicable.
 - Template: the bundled template whose 一级 names include every 一级 read (counting 预算执行率
   when the budget block has a 分值), with the largest overlap of at least two names: 预算执行率 +
   产出指标/效益指标/满意度指标 → mof-2020, 过程/产出/效益 → guangdong-2022. Otherwise an inline
@@ -92,12 +105,20 @@ written "效益（40分，得40分）" so the round trip keeps it (and its findi
 are written "≥50个" / "52个"; reverse leaves add a note naming the convention. Text goes in
 with write_string only (a leading "=" stays text, never a formula).
 
-Not on the form, hence not kept by a round trip: indicator ids, methods other than the ones
-the reader infers (qualitative levels, deductions: a deduction's reason goes to the 偏差原因
-column), evidence, stated rates, analysis and reason as two texts (one column holds both),
-per-indicator reverse conventions, budget.level and the dossier's other blocks (recipients,
-spending, problems …). Budget rows without any amount are dropped. Trees deeper than
-一级/二级/三级 cannot be written (InputError).
+Rules: when some leaf's rule is more than the columns say, a 评分标准 column (before 偏差原因)
+holds it in words (`rule_text.rule_lines`); a leaf's listed deductions follow its analysis in
+偏差原因, one "扣1分：事由（问题：…；改进措施：…）" line each. 加分项 / 减分项 rows (label with
+its cap) and a 一票否决 row (with the grade it sets) come between the indicators and 总分,
+which includes them. A round trip gives the same evaluation — every score, the total with its
+加分/减分, the grade and the findings — for every rule kind (tests/integration/
+test_form_rule_kinds.py).
+
+Not on the form, hence not kept by a round trip: indicator ids, evidence, stated rates,
+analysis and reason as two texts (one column holds both), a deduction's problem id (problems
+and measures come back with new ids P1…, M1…), problems not tied to a deduction, budget.level,
+qualitative bands, grade bands, a template whose total is not 100, and the dossier's other
+blocks (recipients, spending and 结转, township counts …). Budget rows without any amount are
+dropped. Trees deeper than 一级/二级/三级 cannot be written (InputError).
 """
 
 from __future__ import annotations
@@ -115,7 +136,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import python_calamine
 
 from jixiao.core import shown
-from jixiao.core.dossier import Budget, Dossier, Indicator
+from jixiao.core.dossier import Budget, Dossier, Indicator, walk_indicators
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import (
     HUNDRED,
@@ -129,6 +150,13 @@ from jixiao.core.numbers import (
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import check_xlsx, column_letters, is_library_fault
+from jixiao.formats.rule_text import (
+    Rule,
+    deduction_line,
+    parse_deduction_line,
+    parse_rule,
+    rule_lines,
+)
 from jixiao.formats.templates import catalogue
 from jixiao.formats.yaml_loader import Lines
 
@@ -161,6 +189,7 @@ _INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
     "score": ("得分", "自评得分"),
     "nature": ("指标性质",),
     "unit": ("度量单位", "计量单位", "单位"),
+    "rule": ("评分标准", "评分规则", "评分办法", "评分方法", "计分方法", "计分标准", "备注"),
 }
 _ANALYSIS_WORDS = ("偏差原因", "未完成原因", "原因分析", "改进措施")
 
@@ -187,6 +216,8 @@ _NOTE_PREFIXES = ("注:", "说明:", "备注", "填表", "填报", "审核", "�
                   "单位负责人", "财务负责人", "项目负责人")
 _BLANK_MARKS = {"", "—", "-", "--", "——", "/", "无", "不涉及"}
 _NOT_APPLICABLE = {"不适用", "不涉及"}
+_ADJUSTMENT_LABELS = (("加分", "bonus"), ("减分", "penalty"), ("一票否决", "veto"))
+_NOT_APPLICABLE_NOTE = "注：不适用指标的分值按比例分给同一上级指标下的其他指标（within_parent）。"
 
 
 def _roles(row: list[Any], table: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -405,6 +436,7 @@ class _Leaf:
     nature: str | None
     unit: str | None
     analysis: str | None
+    rule: str | None = None
 
 
 @dataclass
@@ -445,6 +477,12 @@ class _Reader:
         self.cells: dict[int, str] = {}  # Excel row → the cell reference to name in errors
         self.notes: dict[str, str] = {}
         self.group_notes: dict[tuple[str, ...], GroupNote] = {}
+        self.adjustments: list[dict[str, Any]] = []
+        self.conventions: dict[str, Any] = {}
+        self.adjust_kind: str | None = None
+        self.problems: dict[str, str] = {}  # problem title → id, from the deduction lines
+        self.measures: dict[str, list[str]] = {}  # measure title → the problems it answers
+        self.problem_paths: dict[str, str] = {}  # problem title → the indicator it is under
 
     # --- numbers -------------------------------------------------------------------------
 
@@ -727,6 +765,8 @@ class _Reader:
                 return list(roots.values()), r
             if self.is_note_row(r) or self.label_before_weight(r, _SUBTOTAL_LABELS):
                 continue
+            if self.adjustment_row(r):
+                continue
             names = [self.name(r, f"level{k}") for k in (1, 2, 3)]
             weight_text = self.g.text(r, self.roles["weight"])
             nameless = not any(n for n, _ in names)
@@ -743,6 +783,51 @@ class _Reader:
             if names[2][0] or weight_text:
                 self.place(roots, [(name, col) for name, _, col in path], self.leaf(r, path[-1][2]))
         return list(roots.values()), None
+
+    def adjustment_row(self, r: int) -> bool:
+        """A 加分项 / 减分项 / 一票否决 row below the indicators (every row after such a label
+        up to the 总分 row is one); its figures go to ``self.adjustments``."""
+        level1 = self.roles["level1"]
+        label_col: int | None = None
+        for c in range(min(self.roles["weight"], self.g.width(r))):
+            text = self.g.text(r, c)
+            if not text:
+                continue
+            norm = norm_label(text)
+            kind = next((k for word, k in _ADJUSTMENT_LABELS if norm.startswith(word)), None)
+            if kind is not None and (c < level1 or norm in ("加分项", "减分项", "一票否决")):
+                self.adjust_kind, label_col = kind, c
+                self.adjustment_caps(kind, unicodedata.normalize("NFKC", text))
+            break
+        if self.adjust_kind is None:
+            return False
+        kind = self.adjust_kind
+        start = (label_col + 1) if label_col is not None else 0
+        reason = next((self.g.text(r, c) for c in range(start, self.roles["weight"])
+                       if self.g.text(r, c)), "")
+        if reason in _BLANK_MARKS:
+            return True
+        entry: dict[str, Any] = {"kind": kind, "reason": reason}
+        if kind == "veto":
+            for c in range(self.g.width(r)):
+                match = re.search(r"等级为[“\"「]?([^”\"」，。]+)", self.g.text(r, c))
+                if match:
+                    self.conventions["veto_grade"] = match.group(1)
+        else:
+            label = "加分" if kind == "bonus" else "减分"
+            entry["points"] = self.number(r, self.roles.get("score"), f"{label}项得分",
+                                          required=True)
+        self.adjustments.append(entry)
+        self.lines.add(("adjustments", len(self.adjustments) - 1), r + 1)
+        return True
+
+    def adjustment_caps(self, kind: str, text: str) -> None:
+        """"加分项（最多加2分，加分后总分不超过100分）" → bonus_cap, cap_total."""
+        cap = re.search(r"(?:最多|上限)[加减]?\s*(\d+(?:\.\d+)?)\s*分", text)
+        if cap and kind in ("bonus", "penalty"):
+            self.conventions[f"{kind}_cap"] = Decimal(cap.group(1))
+        if kind == "bonus" and "总分不超过" in text:
+            self.conventions["cap_total"] = True
 
     def unused(self, r: int, name: str) -> bool:
         """A template's placeholder row ("指标1：") left without any figure."""
@@ -811,12 +896,13 @@ class _Reader:
         nature = self.g.text(r, col("nature")) if "nature" in self.roles else ""
         unit = self.g.text(r, col("unit")) if "unit" in self.roles else ""
         analysis = self.g.text(r, col("analysis")) if "analysis" in self.roles else ""
+        rule = self.g.text(r, col("rule")) if "rule" in self.roles else ""
         if weight is None:
             return None
         return _Leaf(
             r, name_col or 0, weight, score, applicable, parse_value(self.g.cell(r, col("target"))),
             parse_value(self.g.cell(r, col("actual"))), nature or None, unit or None,
-            analysis or None,
+            analysis or None, rule or None,
         )
 
     # --- leaves → dossier data ------------------------------------------------------------------
@@ -842,12 +928,15 @@ class _Reader:
                 out["stated_score"] = score
             return {**out, "children": children}
         assert node.data is not None
-        return {"name": node.name, **self.leaf_data(node.data)}
+        return {"name": node.name, **self.leaf_data(node.data, "/".join(key))}
 
-    def leaf_data(self, leaf: _Leaf) -> dict[str, Any]:
+    def leaf_data(self, leaf: _Leaf, path: str = "") -> dict[str, Any]:
         out: dict[str, Any] = {"weight": leaf.weight}
         if not leaf.applicable:
             out["applicable"] = False
+        rule = parse_rule(leaf.rule) if leaf.rule else None
+        if rule is not None:
+            return {**out, **self.ruled_leaf(leaf, rule, path)}
         quantitative = self.quantitative(leaf)
         if quantitative is not None:
             out.update(quantitative)
@@ -856,6 +945,71 @@ class _Reader:
             if leaf.analysis:
                 out["reason"] = out["analysis"] = leaf.analysis
             return out
+        out.update(self.manual_leaf(leaf))
+        if leaf.analysis:
+            out["reason"] = out["analysis"] = leaf.analysis
+        return out
+
+    def ruled_leaf(self, leaf: _Leaf, rule: Rule, path: str) -> dict[str, Any]:
+        """A leaf whose 评分标准 cell states its rule (`formats.rule_text`)."""
+        out: dict[str, Any] = dict(rule.fields)
+        analysis = leaf.analysis
+        if rule.itemized:
+            analysis, deductions = self.deductions(leaf.analysis or "", path)
+            if deductions:
+                out["deductions"] = deductions
+        method = rule.method
+        survey = "survey" in out
+        quantitative = None
+        if method is None:
+            quantitative = self.quantitative(leaf, survey=survey,
+                                             ceiling_zero="per_unit" in out)
+        if quantitative is not None:
+            out.update(quantitative)
+        elif method in (None, "manual"):
+            out.update(self.manual_leaf(leaf, given=out.pop("score", None)))
+        else:
+            out["method"] = method
+            out.update(self.manual_values(leaf))
+            if survey and isinstance(out.get("actual"), str):
+                del out["actual"]
+        if (method not in (None, "manual") or quantitative is not None) and (
+            leaf.score is not None
+        ):
+            out["stated_score"] = leaf.score
+        if analysis:
+            out["reason"] = out["analysis"] = analysis
+        return out
+
+    def deductions(self, text: str, path: str) -> tuple[str | None, list[dict[str, Any]]]:
+        """The 偏差原因 text less its "扣1分：事由（问题：…）" lines, and those lines as
+        deductions; a problem and its measures become the dossier's problems/improvements."""
+        rest: list[str] = []
+        found: list[dict[str, Any]] = []
+        for line in text.splitlines():
+            parsed = parse_deduction_line(line)
+            if parsed is None:
+                if line.strip():
+                    rest.append(line)
+                continue
+            points, reason, problem, measures = parsed
+            deduction: dict[str, Any] = {"points": points, "reason": reason}
+            if problem:
+                if problem not in self.problems:
+                    self.problems[problem] = f"P{len(self.problems) + 1}"
+                    self.problem_paths[problem] = path
+                pid = self.problems[problem]
+                deduction["problem"] = pid
+                for measure in measures:
+                    answered = self.measures.setdefault(measure, [])
+                    if pid not in answered:
+                        answered.append(pid)
+            found.append(deduction)
+        return ("\n".join(rest) or None), found
+
+    def manual_leaf(self, leaf: _Leaf, given: Decimal | None = None) -> dict[str, Any]:
+        """A leaf scored by hand: the form's 得分 (or the 评分标准's 人工评分) is the score."""
+        out: dict[str, Any] = {}
         score = leaf.score
         if score is None:
             if leaf.applicable:
@@ -864,10 +1018,10 @@ class _Reader:
             score = Decimal(0)
         else:
             out["stated_score"] = Decimal(str(score))  # its own object: YAML writes no alias
+        if given is not None:
+            score = given
         out.update({"method": "manual", "score": score})
         out.update(self.manual_values(leaf))
-        if leaf.analysis:
-            out["reason"] = out["analysis"] = leaf.analysis
         return out
 
     def direction(self, leaf: _Leaf) -> tuple[str | None, bool]:
@@ -880,9 +1034,17 @@ class _Reader:
                 return _NATURES[nature], False
         return leaf.target.direction, False
 
-    def quantitative(self, leaf: _Leaf) -> dict[str, Any] | None:
+    def quantitative(self, leaf: _Leaf, *, survey: bool = False, ceiling_zero: bool = False
+                     ) -> dict[str, Any] | None:
+        """A ≥/≤/= leaf with numbers in one unit; ``survey``: the actual may be blank (the
+        survey's counts give it); ``ceiling_zero``: a ≤0 target is scored (per unit)."""
         direction, qualitative = self.direction(leaf)
         target, actual = leaf.target, leaf.actual
+        if survey and actual.number is None and not actual.text and target.number is not None:
+            actual = Value("", None, target.number, target.unit)  # unit only; dropped below
+            blank_actual = True
+        else:
+            blank_actual = False
         if qualitative or direction is None or target.number is None or actual.number is None:
             return None
         t_unit = target.unit or leaf.unit
@@ -897,10 +1059,12 @@ class _Reader:
                 a_num = _plain(convert(a_num, a_unit, t_unit))
             except UnitMismatch:
                 return None
-        if t_num == 0 and direction != "=":
+        if t_num == 0 and direction != "=" and not (ceiling_zero and direction == "<="):
             return None
         out: dict[str, Any] = {"method": "quantitative", "direction": direction,
                                "target": t_num, "actual": a_num}
+        if blank_actual:
+            del out["actual"]
         if t_unit or a_unit:
             out["unit"] = t_unit or a_unit
         return out
@@ -942,11 +1106,15 @@ class _Reader:
             out["stated_grade"] = grade or self.g.right_of(r, c)[0] or None
         return {k: v for k, v in out.items() if v is not None}
 
+    def not_applicable_note(self) -> bool:
+        """Whether the form's note says not-applicable weight is re-spread in the parent."""
+        return any("within_parent" in _cell_text(cell) for row in self.g.rows for cell in row)
+
     def reverse_note(self) -> Reverse | None:
         for row in self.g.rows:
             for cell in row:
                 text = _cell_text(cell)
-                if "反向指标" in text:
+                if "反向指标" in text and text.startswith("注"):  # not a row's 评分标准
                     match = re.search(r"(?<![A-Za-z])(linear|ratio)(?![A-Za-z])", text)
                     if match:
                         return match.group(1)  # type: ignore[return-value]
@@ -1031,8 +1199,25 @@ def read_form(path: str | Path, reverse: Reverse | None = None) -> Dossier:
         "fund": fund, "template": _template(indicators), "indicators": indicators,
         "evaluation": reader.evaluation(total_row),
     }
+    scoring: dict[str, Any] = dict(reader.conventions)
     if _has_reverse(indicators):
-        data["scoring"] = {"reverse": convention}
+        scoring["reverse"] = convention
+    if reader.not_applicable_note():
+        scoring["not_applicable"] = "within_parent"
+    if scoring:
+        data["scoring"] = scoring
+    if reader.adjustments:
+        data["adjustments"] = reader.adjustments
+    if reader.problems:
+        data["problems"] = [
+            {"id": pid, "title": title, "indicator": reader.problem_paths[title]}
+            for title, pid in reader.problems.items()
+        ]
+    if reader.measures:
+        data["improvements"] = [
+            {"id": f"M{n}", "title": title, "problems": pids}
+            for n, (title, pids) in enumerate(reader.measures.items(), 1)
+        ]
     for key, value in (("goal", goal), ("budget", budget)):
         if value is not None:
             data[key] = value
@@ -1067,6 +1252,7 @@ _REVERSE_NOTES = {
 _COMPUTED_NOTE = "注：灰色斜体数值由 jixiao 按评分规则计算（资金档案未列明）。"
 _STANDARD_ROWS = ("当年财政拨款", "上年结转资金", "其他资金")
 _WIDTHS = (10, 12, 14, 32, 20, 20, 9, 9, 34)
+_RULE_COL, _RULE_WIDTH = 8, 30  # 评分标准, when written, sits before 偏差原因分析
 _BUDGET_START = 3  # 项目资金 amounts start under 三级指标; the row labels span 一级 and 二级
 _BODY_FONT, _LABEL_FONT = "仿宋", "宋体"
 
@@ -1090,7 +1276,18 @@ class _Writer:
         self.row = 0
         self.computed_used = False
         self.budget_cols = self.budget_columns(d.budget)
-        self.last = max(len(_WIDTHS) - 1, _BUDGET_START + len(self.budget_cols) - 1)
+        execution = _execution_leaf(d)
+        self.rules = {
+            id(ind): "\n".join(rule_lines(ind, d.scoring, self.shown_score(ind, path)))
+            for ind, path, _ in walk_indicators(d.indicators)
+            if not ind.children and ind is not execution
+        }
+        # A 评分标准 column only when some indicator's rule is more than the form's columns say.
+        self.widths = list(_WIDTHS)
+        if any(self.rules.values()):
+            self.widths.insert(_RULE_COL, _RULE_WIDTH)
+        self.analysis_col = len(self.widths) - 1
+        self.last = max(self.analysis_col, _BUDGET_START + len(self.budget_cols) - 1)
 
     def fmt(self, kind: str, n_places: int | None = None, computed: bool = False) -> Any:
         key = (kind, n_places, computed)
@@ -1209,6 +1406,10 @@ class _Writer:
             out["得分"] = self.score_of(execution, execution.name)
         return out
 
+    def shown_score(self, ind: Indicator, path: str) -> Decimal | None:
+        value = self.score_of(ind, path)[0]
+        return value if isinstance(value, Decimal) else None
+
     def score_of(self, ind: Indicator, path: str) -> tuple[object, bool]:
         if not ind.applicable:
             return "不适用", False
@@ -1234,9 +1435,11 @@ class _Writer:
     def indicators(self, lines: list[_Leafline]) -> None:
         top = self.row
         labels = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+        if self.analysis_col > _RULE_COL:
+            labels.append("评分标准")
         for k, label in enumerate(labels):
             self.put(top, 1 + k, top, 1 + k, label, "label")
-        self.put(top, 8, top, self.last, "偏差原因分析及改进措施", "label")
+        self.put(top, self.analysis_col, top, self.last, "偏差原因分析及改进措施", "label")
         first = top + 1
         for i, line in enumerate(lines):
             self.leaf_row(first + i, line)
@@ -1253,10 +1456,26 @@ class _Writer:
         self.put(r, 6, r, 6, ind.weight)
         score, computed = self.score_of(ind, line.path)
         self.put(r, 7, r, 7, score, computed=computed)
-        analysis = _analysis_text(ind)
-        self.put(r, 8, r, self.last, analysis, "text")
+        analysis = self.analysis_text(ind)
+        rule = self.rules.get(id(ind), "")
+        if self.analysis_col > _RULE_COL:
+            self.put(r, _RULE_COL, r, _RULE_COL, rule, "text")
+        self.put(r, self.analysis_col, r, self.last, analysis, "text")
         self.height(r, (line.names[2] or line.names[1] or line.names[0], 30), (analysis, 34),
-                    (_value_text(ind.target, sign, ind.unit), 16))
+                    (_value_text(ind.target, sign, ind.unit), 16), (rule, _RULE_WIDTH))
+
+    def analysis_text(self, ind: Indicator) -> str:
+        """偏差原因分析及改进措施: the analysis (else the reason), then one line per listed
+        deduction with the problem it stands for and that problem's measures."""
+        lines = [ind.analysis or ind.reason or ""]
+        problems = {p.id: p for p in self.d.problems}
+        for ded in ind.deductions:
+            problem = problems.get(ded.problem or "")
+            measures = [m.title for m in self.d.improvements
+                        if problem is not None and problem.id in m.problems]
+            lines.append(deduction_line(ded.points, ded.reason,
+                                        problem.title if problem else None, measures))
+        return "\n".join(line for line in lines if line)
 
     def merge_names(self, lines: list[_Leafline], first: int) -> None:
         """一级/二级 cells merged down the rows they group; a shorter leaf spans to 三级."""
@@ -1273,6 +1492,37 @@ class _Writer:
             if line.span == 3:
                 self.put(first + i, 3, first + i, 3, line.names[2], "text")
 
+    def adjustments(self) -> None:
+        """加分项 / 减分项 (label with its cap) and 一票否决 rows below the indicators."""
+        d, conv = self.d, self.d.scoring
+        for kind, word in (("bonus", "加"), ("penalty", "减"), ("veto", "")):
+            items = [a for a in d.adjustments if a.kind == kind]
+            cap = conv.bonus_cap if kind == "bonus" else conv.penalty_cap if kind == "penalty" \
+                else None
+            if not items and cap is None:
+                continue
+            if kind == "veto":
+                label = "一票否决"
+            else:
+                limits = [f"最多{word}{cap:f}分"] if cap is not None else []
+                if kind == "bonus" and conv.cap_total:
+                    limits.append(f"加分后总分不超过{self.ev.scorecard.template.total:f}分")
+                label = f"{word}分项" + (f"（{'，'.join(limits)}）" if limits else "")
+            top = self.row
+            for i, item in enumerate(items or [None]):
+                r = top + i
+                self.put(r, 1, r, 5, item.reason if item else "—", "text")
+                self.put(r, 6, r, 6, "")
+                if kind == "veto":
+                    self.put(r, 7, r, 7, "否决")
+                    self.put(r, 8, r, self.last,
+                             f"实行一票否决，绩效等级为“{conv.veto_grade}”", "text")
+                else:
+                    self.put(r, 7, r, 7, item.points if item else None)
+                    self.put(r, 8, r, self.last, "")
+            self.put(top, 0, top + max(len(items), 1) - 1, 0, label, "label")
+            self.row = top + max(len(items), 1)
+
     def totals(self) -> None:
         r, d = self.row, self.d
         weight = sum((i.weight for i in d.indicators), Decimal(0))
@@ -1288,12 +1538,17 @@ class _Writer:
 
     def notes(self, lines: list[_Leafline]) -> None:
         notes = []
-        conventions = {
-            line.indicator.reverse_convention or self.d.scoring.reverse for line in lines
-            if line.indicator.method == "quantitative" and line.indicator.direction == "<="
-        } - {None}
-        if len(conventions) == 1:
-            notes.append(_REVERSE_NOTES[str(next(iter(conventions)))])
+        reverse = [line.indicator for line in lines
+                   if line.indicator.method == "quantitative" and line.indicator.direction == "<="]
+        # The note gives the dossier's convention; an indicator with its own says so in its
+        # 评分标准 (`rule_text`), so the reader gets both.
+        own = {i.reverse_convention for i in reverse} - {None}
+        if any(i.reverse_convention is None for i in reverse):
+            own = {self.d.scoring.reverse} - {None}
+        if len(own) == 1:
+            notes.append(_REVERSE_NOTES[str(next(iter(own)))])
+        if self.d.scoring.not_applicable == "within_parent":
+            notes.append(_NOT_APPLICABLE_NOTE)
         if self.computed_used:
             notes.append(_COMPUTED_NOTE)
         for note in notes:
@@ -1301,10 +1556,10 @@ class _Writer:
             self.put(self.row, 0, self.row, self.last, note, "note")
 
     def page(self) -> None:
-        for col, width in enumerate(_WIDTHS):
+        for col, width in enumerate(self.widths):
             self.ws.set_column(col, col, width)
-        if self.last >= len(_WIDTHS):
-            self.ws.set_column(len(_WIDTHS), self.last, 12)
+        if self.last >= len(self.widths):
+            self.ws.set_column(len(self.widths), self.last, 12)
         self.ws.set_paper(9)  # A4
         self.ws.set_landscape()
         self.ws.fit_to_pages(1, 0)
@@ -1342,14 +1597,6 @@ def _value_text(value: Decimal | str | None, sign: str | None, unit: str | None)
     if isinstance(value, str):
         return value
     return f"{_SIGNS.get(sign or '', '')}{value:f}{unit or ''}"
-
-
-def _analysis_text(ind: Indicator) -> str:
-    if ind.analysis:
-        return ind.analysis
-    if ind.reason:
-        return ind.reason
-    return "；".join(f"扣{d.points:f}分：{d.reason}" for d in ind.deductions)
 
 
 def _execution_leaf(d: Dossier) -> Indicator | None:
@@ -1465,6 +1712,7 @@ def write_form(evaluation: Evaluation, path: str | Path) -> None:
     writer.budget(execution)
     writer.goal()
     writer.indicators(lines)
+    writer.adjustments()
     writer.totals()
     writer.notes(lines)
     writer.page()
