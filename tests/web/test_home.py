@@ -115,6 +115,16 @@ def test_a_county_sees_its_overdue_and_open_ledger_items_only(login: Any, demo: 
                                  ).status_code == 200
 
 
+def test_a_work_team_sees_its_own_draft_and_items(login: Any, demo: Fund) -> None:
+    item = _item(demo, "yuegui-team", "工作队派驻人员考勤记录不全", days=-2)
+    _item(demo, "yueqian-team", "另一工作队的问题", days=-2)
+    page = login("yuegui").get(HOME).content.decode()
+    assert "粤桂协作工作队" in _section(page, "todo-drafts")
+    overdue = _section(page, "todo-overdue")
+    assert "工作队派驻人员考勤记录不全" in overdue and "另一工作队的问题" not in page
+    assert f'href="/funds/{demo.pk}/rectification/{item.pk}/"' in overdue
+
+
 def test_a_city_sees_its_counties_awaiting_its_approval(login: Any, demo: Fund) -> None:
     _submitted(demo, "tiandeng")
     _submitted(demo, "fuchuan")  # 肇庆市's county, not 江门市's
