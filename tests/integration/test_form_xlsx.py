@@ -1,10 +1,11 @@
 """The self-evaluation form jixiao writes: its layout, and dossier → xlsx → dossier round trips.
 
-What the form cannot hold (ids, qualitative levels, deductions, evidence, stated rates, the
-report's other blocks) is listed in `jixiao.formats.form_xlsx`; everything it holds — the
-indicator tree, weights, targets, actuals, units, directions, stated scores, reasons, the
-budget and its rows, the goal, the stated total and grade — comes back, and the engine finds
-the same indicator, budget and total findings in the form as in the dossier.
+What the form cannot hold (ids, evidence, stated rates, the report's other blocks) is listed
+in `jixiao.formats.form_xlsx`; everything it holds — the indicator tree, weights, targets,
+actuals, units, directions, stated scores, reasons, rules and deductions, the budget and its
+rows, the goal, the stated total and grade — comes back, and the engine finds the same
+indicator, budget and total findings in the form as in the dossier (every rule kind:
+test_form_rule_kinds.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ FORM_RULES = {
     "weights.children_sum", "scores.children_sum", "score.within_weight", "score.stated",
     "score.reason", "quantitative.over_target", "template.weights", "total.weight",
     "total.stated", "grade.stated", "budget.execution_rate", "budget.executed_le_arrived",
-    "budget.rows",
+    "budget.rows", "deduction.balance", "deduction.problem", "qualitative.band",
+    "survey.rate", "score.rounded",
 }
 
 RICH: dict[str, Any] = {
