@@ -367,3 +367,30 @@ def test_weights_in_brackets_and_the_total_of_a_whole_tree() -> None:
 def test_a_part_of_the_tree_is_not_summed_against_the_total() -> None:
     part = "项目决策（20分）：得分20分。项目过程（20分）：得分18分。综合得分95分。"
     assert flagged(part) == []
+
+
+# --- other openers of a list of parts -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "项目总投资980万元，资金来源为中央资金600万元、省级资金250万元和县级资金130万元。",
+    "共下达资金980万元，分别为中央资金600万元、省级资金250万元、县级资金130万元。",
+    "本年度共安排资金980万元，具体包括：中央资金600万元；省级资金250万元；县级资金130万元。",
+    "本年度共安排资金980万元，主要用于：人员经费600万元，公用经费250万元，项目支出130万元。",
+])
+def test_lists_opened_by_other_words(text: str) -> None:
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    assert [f[:2] for f in found(text.replace("980万元", "990万元"))] == [
+        ("figure.parts", "warning")]
+
+
+def test_rates_listed_with_fen_bie_wei_are_not_parts() -> None:
+    assert flagged("下达资金100万元，甲、乙两项执行率分别为95%、98%。") == []
+
+
+def test_areas_in_mu() -> None:
+    text = "共建成高标准农田2.5万亩，其中：甲镇1.2万亩，乙镇1.3万亩。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("乙镇1.3", "乙镇1.5"))] == [
+        ("figure.parts", "error")]
+    assert relations("亩均产值5000元，亩产500公斤。") == []

@@ -1,8 +1,8 @@
 """Figures in a sentence: a number in Arabic digits with the unit written right after it.
 
-Units read: money 元 / 万元 / 亿元; lengths km / 公里; people 人 / 万人 / 名 / 万名 / 人次 /
-万人次; things 个 / 家 / 项 / 件 / 所 / 户 / 村 (only with 个: "10个县" is 10 个); percent % / ％;
-points 分.
+Units read: money 元 / 万元 / 亿元; lengths km / 公里; areas 亩 / 万亩; people 人 / 万人 / 名 /
+万名 / 人次 / 万人次; things 个 / 家 / 项 / 件 / 所 / 户 / 村 (only with 个: "10个县" is 10 个);
+percent % / ％; points 分.
 A figure keeps the digits it was written with (``Decimal("13.30")``), so a comparison knows
 the precision the report claims. Not read on purpose (precision before recall):
 
@@ -22,8 +22,8 @@ from decimal import Decimal
 from jixiao.core.numbers import split_unit, to_decimal
 
 # Longest first, so 万元 wins over 万 and 人次 over 人.
-_UNITS = ("万人次", "人次", "万元", "亿元", "万人", "万名", "万户", "公里", "km", "亿", "元", "人",
-          "名", "个", "家", "项", "件", "户", "%", "％", "分", "万")
+_UNITS = ("万人次", "人次", "万元", "亿元", "万人", "万名", "万户", "万亩", "公里", "km", "亿",
+          "元", "人", "名", "个", "家", "项", "件", "户", "亩", "%", "％", "分", "万")
 _NUMBER = r"(?<![\d.．])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 FIGURE = re.compile(_NUMBER + r"\s*(" + "|".join(re.escape(u) for u in _UNITS) + r")")
 
@@ -38,6 +38,7 @@ _NOT_AFTER = {
     "项": ("目",),
     "件": ("事",),
     "元": ("素",),
+    "亩": ("均", "产"),
 }
 
 
@@ -75,7 +76,7 @@ def figures(text: str) -> list[Figure]:
             continue
         if any(after.startswith(w) for w in _NOT_AFTER.get(unit, ())):
             continue
-        if unit == "万" and after[:1] in ("元", "人", "名", "亿", "户", "个"):
+        if unit == "万" and after[:1] in ("元", "人", "名", "亿", "户", "个", "亩"):
             continue  # matched shorter than the real unit; cannot happen with longest-first
         value = to_decimal(number)
         if value is None:

@@ -52,7 +52,7 @@ from jixiao.core.numbers import round_half_up
 
 ZERO = Decimal(0)
 _OPEN, _CLOSE = "（(", "）)"
-_BASES = ("元", "人", "人次", "个", "户", "项", "km")
+_BASES = ("元", "人", "人次", "个", "户", "项", "km", "亩")
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,11 @@ def _items(text: str, start: int, end: int, base: str,
                 break
             return None
         if len(found) > 1:
-            # "A 100万元、B 50万元" in one clause: split at "、" when each piece has one.
-            cuts = [a + i for i, ch in enumerate(bare) if ch == "、"]
+            # "A 100万元、B 50万元" in one clause: split at "、" when each piece has one; also
+            # at a 和 / 及 right after a figure ("B 300万元和C 150万元").
+            ends = {f.end for f in found}
+            cuts = [a + i for i, ch in enumerate(bare)
+                    if ch == "、" or (ch in "和及" and a + i in ends)]
             spans_at = list(pairwise([a, *cuts, b]))
             per = [[f for f in found if lo <= f.start < hi] for lo, hi in spans_at]
             if any(len(x) > 1 for x in per):
@@ -294,14 +297,14 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
         head = text[:m.start()].rstrip()
         if head.endswith(tuple(_OPEN)):
             continue  # a bracketed list: read below
-        reading = m.group(1) in INCLUDE_OPENERS
+        reading = m.group(1) not in LIST_OPENERS
         if reading and text[m.start() - 1:m.start()] in ("不", "未", "还", "并", "也"):
             continue  # "不包括…", "还包括…": not the parts of the figure before
         stop = text.find("。", m.end())
         end = len(text) if stop < 0 else stop
         for base in (*_BASES, "%"):
             total = _total_before(text, m.start(), base)
-            if total is None or _semicolon_list(text[m.end():end], base):
+            if total is None or (not reading and _semicolon_list(text[m.end():end], base)):
                 continue
             got = _items(text, m.end(), end, base)
             if got is None or len(got[0]) < 2 or any(i.figure.base != total.base
