@@ -78,7 +78,6 @@ def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None =
     (a ≥/≤/= indicator scored by the dossier's conventions, a manual score). ``shown`` is the
     score the form's 得分 cell shows (None: 不适用 or blank)."""
     lines: list[str] = []
-    unit = ind.unit or ""
     if ind.method == "execution":
         lines.append(EXECUTION)
     elif ind.method == "qualitative":
@@ -88,7 +87,24 @@ def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None =
         # The 得分 cell does not show the given score itself: 不适用, a stated score that
         # differs from it, a score above the weight, a weight re-spread from 不适用 siblings.
         lines.append(f"人工评分：{_n(ind.score)}分")
-    elif ind.method == "stepped":
+    elif ind.method == "deduction":
+        lines.append(DEDUCTION_HEAD)
+    lines.extend(settings_lines(ind, conv))
+    if ind.method != "deduction" and ind.deductions:
+        lines.append(LISTED if ind.method == "manual" else ON_TOP)
+    if ind.reverse_convention is not None:
+        lines.append(f"反向指标按 {ind.reverse_convention} 算法计分")
+    return lines
+
+
+def settings_lines(ind: Indicator, conv: ScoringConventions | None = None) -> list[str]:
+    """The rule settings beyond an indicator's method, level and score, in words: 分段 steps,
+    区间, per-unit and per-occurrence deductions with cap and floor, survey counts, the =
+    convention (the leaf's own; also the dossier's ``conv`` when it is not the default).
+    `parse_rule` reads them back; the web's indicator form edits them as this text."""
+    lines: list[str] = []
+    unit = ind.unit or ""
+    if ind.method == "stepped" and ind.steps:
         on = "%" if ind.step_on == "completion" else unit
         steps = "；".join(_step(s, on) for s in ind.steps)
         lines.append(f"分段（按{STEP_BASIS[ind.step_on]}，取第一个成立的档）：{steps}；"
@@ -96,14 +112,10 @@ def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None =
     elif ind.method == "range" and ind.lower is not None and ind.upper is not None:
         text = f"区间：{_n(ind.lower)}{unit}至{_n(ind.upper)}{unit}（含）得满分"
         lines.append(f"{text}；{OUTSIDE[ind.outside]}" if ind.outside else text)
-    elif ind.method == "deduction":
-        lines.append(DEDUCTION_HEAD)
     if ind.per_unit is not None:
         rule = ind.per_unit
         text = f"每偏离{_n(rule.per)}{unit}扣{_n(rule.points)}分{COUNT.get(rule.count, '')}"
         lines.append(text + (f"，最多扣{_n(rule.cap)}分" if rule.cap is not None else ""))
-    if ind.method != "deduction" and ind.deductions:
-        lines.append(LISTED if ind.method == "manual" else ON_TOP)
     if ind.per_occurrence:
         lines.append("；".join(f"每例扣{_n(o.points)}分（{o.count}例）"
                               for o in ind.per_occurrence))
@@ -117,11 +129,9 @@ def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None =
     if ind.survey is not None:
         lines.append(f"满意度调查：满意{ind.survey.satisfied}人，有效问卷{ind.survey.valid}份")
     if ind.direction == "=" and ind.method == "quantitative" and ind.per_unit is None:
-        equal = ind.equal_convention or conv.equal
-        if ind.equal_convention is not None or equal != "ratio":
-            lines.append(f"等于型未相等时：{EQUAL[equal]}")
-    if ind.reverse_convention is not None:
-        lines.append(f"反向指标按 {ind.reverse_convention} 算法计分")
+        equal = ind.equal_convention or (conv.equal if conv is not None else None)
+        if ind.equal_convention is not None or equal not in (None, "ratio"):
+            lines.append(f"等于型未相等时：{EQUAL[str(equal)]}")
     return lines
 
 
