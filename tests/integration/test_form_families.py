@@ -816,3 +816,21 @@ def test_a_rate_on_another_listed_base_is_right(tmp_path: Path) -> None:
         ["执行率", "100%", "90%", "96.15%"],
     ]
     assert serious(review_form(build(tmp_path / "b.xlsx", rows))) == []
+
+
+def test_common_row_rate_on_the_funds_arrived_is_right(tmp_path: Path) -> None:
+    """The 共性指标 framework takes 预算执行率 = 实际支出 ÷ 实际到位资金: a row on that base
+    agrees with the amount block even when its 执行率 column is on 全年预算数."""
+    rows = [
+        [M("项目支出绩效自评表", cols=7)],
+        [M("项目资金（万元）", rows=2), "全年预算数", "资金到位数", "全年执行数", "执行率"],
+        [None, 200, 180, 171, "85.5%"],
+        ["一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "得分"],
+        ["项目管理", "资金管理", "预算执行率", 10, "100%", "95%", 9.5],
+        [None, None, "资金到位率", 10, "100%", "90%", 9],
+    ]
+    review = review_form(build(tmp_path / "a.xlsx", rows))
+    assert serious(review) == []
+    rows[4][5] = "97%"
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("97" in m and "85.50" in m for m in found), found

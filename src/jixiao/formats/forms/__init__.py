@@ -11,6 +11,7 @@ serves every form, scored or not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from jixiao.core.checks import Finding
@@ -71,6 +72,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
     for sheet in sheets:
         tables = read_tables(sheet)
         money_weight = money_score = money_rate = money_arrival = money_stated = None
+        other_rates: list[Decimal] = []
         for table in tables:
             review.findings += check_table(table)
             review.findings += check_label_amounts(table)
@@ -79,6 +81,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
                 money_rate, money_stated = table.rate, table.stated_rate
+                other_rates = table.other_rates
             if money_arrival is None:
                 money_arrival = table.arrival
         side = side_by_side_totals(sheet) + column_totals(sheet)
@@ -97,7 +100,8 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
-                                MoneyFigures(money_rate, money_arrival, money_stated))
+                                MoneyFigures(money_rate, money_arrival, money_stated,
+                                             tuple(other_rates)))
             review.findings += table_.findings
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
                                                   table_.score_places)

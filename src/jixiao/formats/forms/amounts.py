@@ -55,8 +55,8 @@ def column_role(text: str) -> str | None:
     for word, role in AMOUNT_KEYWORDS:
         if word in text:
             return role
-    if text.endswith("资金") and len(text) <= 8:
-        return "amount"
+    if (text.endswith("资金") and len(text) <= 8) or (text.endswith("额") and len(text) <= 6):
+        return "amount"  # 中央资金, 分配额, 下达额
     return None
 
 
@@ -191,6 +191,7 @@ class AmountTable:
     label_points: Decimal | None = None  # "预算执行情况(20分)": the block's points, no 分值 column
     rate: Decimal | None = None  # 执行率 of the first total row (computed, else as stated)
     stated_rate: Decimal | None = None  # 执行率 of the first total row as written
+    other_rates: list[Decimal] = field(default_factory=list)  # on 年初 / 全年 / 到位
     arrival: Decimal | None = None  # 到位数 ÷ 预算数 of the first total row (资金到位率)
     findings: list[Finding] = field(default_factory=list)
 
@@ -471,6 +472,10 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
             annual, _ = _base(table, i, table.col("annual") or table.col("initial"), sums)
             if arrived is not None and annual:
                 table.arrival = arrived / annual * HUNDRED
+            for role in ("annual", "initial", "arrived"):  # 执行数 over each base listed
+                base, _ = _base(table, i, table.col(role), sums)
+                if base and executed is not None:
+                    table.other_rates.append(executed / base * HUNDRED)
         score_raw = row.raw.get(score_c) if score_c is not None else None
         score_number = number(score_raw)
         score = score_number.value if score_number is not None else None

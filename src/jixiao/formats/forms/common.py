@@ -32,6 +32,9 @@ class MoneyFigures:
     rate: Decimal | None = None  # 执行数 ÷ 预算数
     arrival: Decimal | None = None  # 到位数 ÷ 预算数
     stated_rate: Decimal | None = None  # 执行率 as the amount block writes it
+    # 执行数 over each base the block lists (全年预算数, 年初预算数, 到位数): 宁夏 and the
+    # 共性指标 framework take 预算执行率 = 实际支出 ÷ 实际到位资金
+    other_rates: tuple[Decimal, ...] = ()
 
     def get(self, kind: str) -> Decimal | None:
         return self.rate if kind == "rate" else self.arrival if kind == "arrival" else None
@@ -75,9 +78,11 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     known = money.get(kind)
     if stated is not None and known is not None and actual_c is not None:
         n = places(stated)
-        written = money.stated_rate if kind == "rate" else None
-        if not agrees(stated, known, n) and not (written is not None
-                                                 and agrees(stated, written, n)):
+        accepted = [known]
+        if kind == "rate":
+            accepted += [*money.other_rates,
+                         *([money.stated_rate] if money.stated_rate is not None else [])]
+        if not any(agrees(stated, x, n) for x in accepted):
             # (a row that repeats the amount block's own wrong rate is reported there)
             out.append(finding(
                 "form.common_rate", severity_of(stated, known, n), sheet.ref(r, actual_c),
