@@ -451,6 +451,11 @@ def test_the_admin_creates_a_county_user_who_then_sees_the_county_home(
     admin.click("#grant-button")
     admin.wait_for_selector("#confirm-admin")
     assert not Membership.objects.filter(user__username="chenjiu", role="admin").exists()
+    # at phone width the pages fit the screen
+    admin.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/accounts/users/", f"/accounts/users/{_user('chenjiu').pk}/", "/home/"):
+        admin.goto(f"{live_server.url}{path}")
+        assert admin.evaluate("document.documentElement.scrollWidth") <= 390, path
 
     # the new user logs in, must choose a password, then lands on the county's home
     page = browser.new_page(locale="zh-CN")
