@@ -834,3 +834,12 @@ def test_common_row_rate_on_the_funds_arrived_is_right(tmp_path: Path) -> None:
     rows[4][5] = "97%"
     found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
     assert any("97" in m and "85.50" in m for m in found), found
+
+
+def test_a_money_total_is_not_read_as_a_tail_of_points(tmp_path: Path) -> None:
+    rows = [
+        ["产出", "道路", 1200],
+        ["效益", "桥梁", 800],
+        ["合计", None, 2000],
+    ]
+    assert serious(review_form(build(tmp_path / "m.xlsx", rows))) == []

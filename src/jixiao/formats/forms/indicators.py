@@ -594,4 +594,10 @@ def fragment_roles(sheet: Sheet, start: int) -> dict[str, int] | None:
         roles[key] = c
     if "level3" not in roles:
         return None
+    weights = [w.value for r in range(start, end)
+               if (w := number(sheet.cell(r, roles["weight"]))) is not None]
+    named = any(label(sheet.cell(r, c)).endswith("指标") for r in range(start, end)
+                for c in names)
+    if len(weights) < 2 or max(weights) > HUNDRED or (sign_c is None and not named):
+        return None  # figures that do not look like points: not an indicator tail
     return roles
