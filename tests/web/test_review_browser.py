@@ -113,3 +113,8 @@ def test_review_upload_progress_results_dismiss_and_audit(
     trail = page.text_content("#review-trail") or ""
     assert "排除复核发现" in trail and "与附件核对无误：差额为上年结转资金" in trail
     assert "reviewer" in trail
+    # … and in the workspace's audit trail, named by its document and place
+    page.goto(f"{live_server.url}/audit/")
+    everything = page.text_content("main") or ""
+    assert "复核发现" in everything and "水务局.docx" in everything
+    assert "与附件核对无误：差额为上年结转资金" in everything

@@ -2,7 +2,8 @@
 environment, for servers. ``jixiao.web.settings_production`` turns on the deployment flags.
 
 Environment: DATABASE_URL (postgres://…), JIXIAO_DATA_DIR, JIXIAO_SECRET_KEY,
-JIXIAO_ALLOWED_HOSTS (comma separated), JIXIAO_DEBUG=1, JIXIAO_CACHE_URL (redis://…).
+JIXIAO_ALLOWED_HOSTS (comma separated), JIXIAO_DEBUG=1, JIXIAO_CACHE_URL (redis://…),
+JIXIAO_TASKS (the task engine: database, redis://…, immediate), JIXIAO_TASK_LEASE_SECONDS.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ KINDS: dict[str, Kind] = {
     "user": Kind(gettext_lazy("用户")),
     "membership": Kind(gettext_lazy("角色")),
     "apitoken": Kind(gettext_lazy("API 令牌")),
+    "reviewjob": Kind(gettext_lazy("复核")),
+    "reviewfinding": Kind(gettext_lazy("复核发现")),
 }
 # The apps whose models an entry can be about (to find a model by its `model_name`).
 APPS = ("funds", "rectification", "accounts", "auth", "review")

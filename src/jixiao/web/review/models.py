@@ -47,6 +47,10 @@ class ReviewJob(models.Model):
         return self.title
 
     @property
+    def name(self) -> str:  # how the audit trail names it (audit/objects.name_of)
+        return self.title
+
+    @property
     def active(self) -> bool:
         return self.status in ("pending", "running")
 
@@ -96,3 +100,7 @@ class ReviewFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message[:60]}"
+
+    @property
+    def name(self) -> str:  # how the audit trail names it: the document and the place
+        return f"{self.document.file} · {self.where or self.rule}"
