@@ -397,8 +397,9 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
         else:
             stated_score, sc = value, c
     out: list[Finding] = []
+    scored = weight_c is not None or score_c is not None  # else the figures may be money
     for over, at, what in ((stated_weight, wc, "合计分值"), (stated_score, sc, "总分")):
-        if over is not None and over > FULL_SCORE:
+        if scored and over is not None and over > FULL_SCORE:
             out.append(finding(
                 "form.weight_total" if what == "合计分值" else "form.score_total", "error",
                 sheet.ref(r, at), Decimal(FULL_SCORE), over,
