@@ -59,7 +59,8 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "set_language": ("language", "next"),
     "funds:import": ("file", "token", "action"),
     "funds:fund_year": ("action", "reason", "confirm"),
-    "funds:allocation": ("spec",),
+    "funds:allocation": ("spec", "table", "perf_fund", "perf_measure", "action"),
+    "funds:new_year": ("year",),
     "funds:indicator_edit": (*usecases.INDICATOR_FIELDS, "version", "change_reason"),
     "funds:row_edit": (),  # per kind: ROW_FIELDS + version
     "funds:row_add": (),  # per kind: ROW_FIELDS + recipient
@@ -177,7 +178,7 @@ def test_every_post_url_is_listed() -> None:
         "funds:list", "funds:dashboard", "funds:money", "funds:plan_actual", "funds:projects",
         "funds:submissions", "funds:payment_import_job", "funds:payment_import_progress",
         "funds:audit", "funds:report", "funds:export_yaml", "funds:export_form",
-        "audit:all",
+        "funds:multi_year", "audit:all",
         "rectification:list", "rectification:evidence_download", "rectification:export",
         "review:job", "review:progress", "review:export", "review:document",
     }
@@ -272,6 +273,7 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         "/import/": ("funds:import", dict),
         f"/funds/{fund.pk}/fund-year/": ("funds:fund_year", dict),
         "/allocation/": ("funds:allocation", dict),
+        f"/funds/{fund.pk}/new-year/": ("funds:new_year", dict),
         f"/funds/{fund.pk}/payment-import/": ("funds:payment_import", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/evidence/": ("rectification:evidence", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/close/": ("rectification:close", dict),
