@@ -394,3 +394,53 @@ def test_areas_in_mu() -> None:
     assert [f[:2] for f in found(text.replace("乙镇1.3", "乙镇1.5"))] == [
         ("figure.parts", "error")]
     assert relations("亩均产值5000元，亩产500公斤。") == []
+
+
+def test_shares_written_after_the_items_of_a_list() -> None:
+    text = ("项目资金共计1250万元，其中中央资金800万元，占比64%，省级资金300万元，占比24%，"
+            "市县资金150万元，占比12%。")
+    assert found(text) == []
+    assert len(relations(text)) == 4  # the sum and three shares
+    assert found(text.replace("占比64%", "占比46%")) == [("rate.stated", "warning", "64", "46")]
+    assert found(text.replace("1250万元", "1251万元"))[0][:2] == ("figure.parts", "error")
+
+
+def test_a_share_of_another_whole_is_not_read() -> None:
+    assert flagged("项目资金共计1250万元，其中中央资金800万元，占全省的5%，省级资金450万元。") == []
+
+
+# --- 支出进度, both years' figures, names of one kind, amounts per head -----------------------
+
+def test_a_spending_progress_is_an_execution_rate() -> None:
+    text = "项目预算1250万元。截止年底，资金支出1180万元，支出进度为94.4%。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("94.4%", "49.4%"))] == [
+        ("budget.execution_rate", "error")]
+
+
+def test_a_change_with_both_years_figures() -> None:
+    text = "2023年支出120万元，上年支出100万元，同比增长20%。"
+    assert found(text) == []
+    assert [f[0] for f in flagged(text.replace("增长20%", "增长21%"))] == ["change.rate"]
+    years = "2023年培训1200人，2022年培训1000人，增长20%。"
+    assert found(years) == []
+    assert len(relations(years)) == 1
+    # Far off, or the direction disagrees: nothing said.
+    assert flagged(text.replace("增长20%", "增长2%")) == []
+    assert flagged(text.replace("增长20%", "下降20%")) == []
+
+
+def test_names_of_one_kind_before_a_count() -> None:
+    text = "项目覆盖甲镇、乙镇、丙镇3个乡镇。"
+    assert found(text) == []
+    assert found(text.replace("3个", "4个")) == [("figure.items", "warning", "3", "4")]
+    assert relations("甲市、乙市、丙市帮扶10个县。") == []
+
+
+def test_an_amount_per_head() -> None:
+    text = "全年发放补助资金120万元，惠及600人，人均2000元。"
+    assert found(text) == []
+    assert found(text.replace("人均2000元", "人均2100元")) == [
+        ("figure.parts", "warning", "2000", "2100")]
+    assert found("全年发放补助资金120万元，惠及600户，户均补助2000元。") == []
+    assert relations("全年发放补助资金120万元，惠及600人，人均约2000元。") == []

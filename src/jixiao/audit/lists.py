@@ -48,7 +48,7 @@ from jixiao.audit.vocabulary import (
     fold,
 )
 from jixiao.core.checks import Comparison, Finding
-from jixiao.core.numbers import round_half_up
+from jixiao.core.numbers import HUNDRED, places, round_half_up
 
 ZERO = Decimal(0)
 _OPEN, _CLOSE = "（(", "）)"
@@ -132,6 +132,8 @@ def _items(text: str, start: int, end: int, base: str,
         if not found:
             if labels and len(bare.strip()) <= 8:
                 continue
+            if items and base != "%" and _SHARE.fullmatch(bare.strip()):
+                continue  # "，占比64%": the share of the item before, read by `_shares`
             if items:
                 break
             return None
@@ -316,6 +318,7 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
             quote = clip(raw[total.start:items[-1].end], 400)
             yield from _judge_list(p, total, items, partial, False, quote,
                                    reading=reading or base == "%")
+            yield from _shares(p, raw, text, total, items)
             break
     figs = figures(text)
     yield from _colon_lists(p, raw, text, figs)
@@ -335,6 +338,37 @@ def item_lists(p: Paragraph) -> Iterator[Claim]:
             continue
         quote = clip(raw[total.start:close + 1], 300)
         yield from _judge_list(p, total, got[0], False, True, quote)
+
+
+_SHARE = re.compile(r"占(?:比|总[\u4e00-\u9fff]{0,10}?的?|[\u4e00-\u9fff]{0,10}?(?:资金|投资|预算|"
+                    r"总额|总数|总量)的?)(?:比例|比重)?(?:为|达)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _shares(p: Paragraph, raw: str, text: str, total: Figure, items: list[Item]
+            ) -> Iterator[Claim]:
+    """"其中中央资金800万元，占比64%": the share written right after an item, against the item
+    ÷ the list's total. Equal: right; typo-close: a warning; else nothing (the share may be of
+    another whole)."""
+    if total.value == 0 or total.base == "%":
+        return
+    for item, after in zip(items, [*[i.start for i in items[1:]], items[-1].end + 24],
+                           strict=True):
+        k = item.figure.end
+        if text[k:k + 1] in ("，", ",", " "):
+            k += 1
+        m = _SHARE.match(text, k)
+        if m is None or m.end() > max(after, item.end) + 1:
+            continue
+        stated = Decimal(m.group(1))
+        at = places(stated)
+        computed = item.figure.scaled(total.unit) * HUNDRED / total.value
+        if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+            continue
+        yield Claim(Comparison(
+            "rate.stated", p.where,
+            f"所列占比（{_plain(item.figure.value)}{item.figure.unit} ÷ "
+            f"{_plain(total.value)}{total.unit}）", computed, stated, places=at, unit="%",
+            severity="warning"), clip(raw[item.start:m.end()], 200), at_paragraph(p))
 
 
 def _rate_word(label: str) -> str | None:
@@ -624,7 +658,11 @@ def names_before_count(p: Paragraph) -> Iterator[Claim]:
         if any(not x.strip() or len(x) > 120 for x in pieces):
             continue
         noun = re.match(r"[\u4e00-\u9fff]{1,8}", text[m.end():])
-        if noun is None or not any(w in noun.group(0).split("的")[0] for w in COUNTED_NOUNS):
+        # What is counted: a container noun, or the kind every name ends with ("甲镇、乙镇、丙镇
+        # 3个乡镇"; "甲市、乙市帮扶10个县" counts something else).
+        ends = {x.strip()[-1:] for x in pieces}
+        if noun is None or not (any(w in noun.group(0).split("的")[0] for w in COUNTED_NOUNS)
+                                or (len(ends) == 1 and ends.pop() in noun.group(0)[:4])):
             continue
         stated = Decimal(m.group(1))
         yield Claim(Comparison(

@@ -50,7 +50,7 @@ from jixiao.audit.claims import (
     sentences,
 )
 from jixiao.audit.figures import Figure, figures, finest, of_base
-from jixiao.audit.lists import item_lists, totals_after
+from jixiao.audit.lists import _typo_like, item_lists, totals_after
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
@@ -70,6 +70,8 @@ def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from completion_rates(p)
     yield from budget_rates(p)
     yield from changes(p)
+    yield from two_year_changes(p)
+    yield from per_head(p)
     yield from divided_rates(p)
     yield from listed_counts(p)
     yield from phased_counts(p)
@@ -515,6 +517,83 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
                        abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
             clip(t), at_paragraph(p),
         )
+
+
+_TWO_YEAR_PCT = re.compile(r"(增长|下降|增加|减少|提高|降低)了?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_LAST_YEAR = ("上年", "去年", "上一年", "同期")
+_YEAR_IN = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def two_year_changes(p: Paragraph) -> Iterator[Claim]:
+    """"2023年支出120万元，上年支出100万元，同比增长20%": both years' figures in the sentence
+    (this year's and one whose clause says 上年 / 去年, or two different years written out),
+    the percentage against (now − before) ÷ before. Said only when equal or typo-close (a far
+    value is more likely on other figures); the direction must agree with the verb."""
+    for s in sentences(p.text):
+        t = s.text
+        pcts = list(_TWO_YEAR_PCT.finditer(t))
+        if len(pcts) != 1 or _CHANGE.search(t) or _DELTA.search(t):
+            continue
+        m = pcts[0]
+        figs = [f for f in figures(t[:m.start()]) if f.base not in ("%", "分")]
+        if len(figs) != 2 or figs[0].unit != figs[1].unit:
+            continue
+        clauses = [clause_before(t, f.start) for f in figs]
+        last = [any(w in c for w in _LAST_YEAR) for c in clauses]
+        years = [_YEAR_IN.findall(c) for c in clauses]
+        if last[0] != last[1]:
+            before, now = (figs[0], figs[1]) if last[0] else (figs[1], figs[0])
+        elif all(len(y) == 1 for y in years) and years[0] != years[1]:
+            before, now = (figs[0], figs[1]) if years[0] < years[1] else (figs[1], figs[0])
+        else:
+            continue
+        if before.value == 0 or not any(w in t for w in ("同比", "上年", "去年", "增长", "下降")):
+            continue
+        up = m.group(1) in ("增长", "增加", "提高")
+        if (now.value > before.value) != up or now.value == before.value:
+            continue
+        stated = Decimal(m.group(2))
+        at = places(stated)
+        computed = abs(now.value - before.value) * HUNDRED / before.value
+        if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+            continue
+        yield Claim(Comparison(
+            "change.rate", p.where,
+            f"所列增减幅度（{_plain(now.value)}{now.unit} 比上年 {_plain(before.value)}"
+            f"{before.unit}）", computed, stated, places=at, unit="%"), clip(t), at_paragraph(p))
+
+
+_PER_HEAD = re.compile(r"(人均|户均|每人|每户)(?:每年|每月|年|月)?[\u4e00-\u9fff]{0,6}?"
+                       r"(\d+(?:\.\d+)?)\s*(万元|元)")
+
+
+def per_head(p: Paragraph) -> Iterator[Claim]:
+    """"发放补助资金120万元，惠及600人，人均2000元": the amount per person (per household)
+    against the sentence's one other amount ÷ its one count of people (households). Said only
+    when equal or typo-close (a per-head standard may be on another base)."""
+    for s in sentences(p.text):
+        t = s.text
+        heads = list(_PER_HEAD.finditer(t))
+        if len(heads) != 1 or any(w in t for w in ("约", "左右", "以上", "不低于", "最高")):
+            continue
+        m = heads[0]
+        base = "户" if "户" in m.group(1) else "人"
+        money = [f for f in figures(t) if f.base == "元" and not m.start() <= f.start < m.end()]
+        counts = [f for f in figures(t) if f.unit in ((base, "万户") if base == "户"
+                                                      else ("人", "名", "万人"))]
+        if len(money) != 1 or len(counts) != 1 or counts[0].value == 0:
+            continue
+        stated, unit = Decimal(m.group(2)), m.group(3)
+        people = counts[0].value * counts[0].factor
+        computed = money[0].scaled(unit) / people
+        at = places(stated)
+        if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+            continue
+        yield Claim(Comparison(
+            "figure.parts", p.where,
+            f"所列{m.group(1)}金额（{_plain(money[0].value)}{money[0].unit} ÷ "
+            f"{_plain(counts[0].value)}{counts[0].unit}）", computed, stated, places=at,
+            unit=unit, severity="warning"), clip(t), at_paragraph(p))
 
 
 # --- a rate and its division in brackets: "执行率94.71%（80.5/85）" ---------------------------

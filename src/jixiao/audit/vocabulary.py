@@ -55,6 +55,8 @@ MONEY_RATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "支付率": (("spent", "arrived"), ("budget", "arrived")),
     "发放率": (("spent", "arrived"), ("budget", "arrived")),
     "使用率": (("spent", "arrived"), ("budget", "arrived")),
+    "执行进度": (("spent", "arrived"), ("budget", "arrived")),
+    "支出进度": (("spent", "arrived"), ("budget", "arrived")),
     "到位率": (("arrived",), ("budget",)),
 }
 
