@@ -80,6 +80,9 @@ def _figure(value: Decimal | str | None) -> Decimal | str | None:
 
 
 _ADJUSTED_RULES = ("form.score_total", "form.grade")
+# The form reader's guesses at how a score was reached (score against completion, a 共性指标
+# score against its rate): on a scored form the engine applies the indicator's own rule.
+_SCORING_GUESSES = ("form.indicator_score", "form.common_score")
 
 
 def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
@@ -96,7 +99,7 @@ def _with_form_checks(scored: Evaluation, path: Path) -> Evaluation:
     seen |= {(_figure(f.actual), _figure(f.expected)) for f in scored.findings}
     # The form reader adds up indicator rows only: with 加分/减分/一票否决 rows the total and
     # the grade are the engine's to judge (total.stated, grade.stated).
-    skip = _ADJUSTED_RULES if scored.dossier.adjustments else ()
+    skip = _SCORING_GUESSES + (_ADJUSTED_RULES if scored.dossier.adjustments else ())
     extra = [f for f in review.findings if f.severity in ("error", "warning")
              and f.rule not in skip
              and (_figure(f.expected), _figure(f.actual)) not in seen]
