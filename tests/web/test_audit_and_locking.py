@@ -72,3 +72,21 @@ def test_api_patch_changes_the_core_score(login: Any, demo: Any) -> None:
     ev = c.get(f"/api/funds/{demo.pk}").json()
     leaf = next(i for i in ev["indicators"] if i["path"] == "过程/资金管理")
     assert leaf["score"] == "6.00" and ev["total"]["score"] == "90.70"
+
+
+def test_an_indicator_form_sent_back_with_crlf_records_nothing(login: Any, demo: Any,
+                                                               user: Any) -> None:
+    row = Indicator.objects.get(fund=demo, code="fund-management")
+    row = usecases.update_indicator(user("admin"), row.pk, row.version,
+                                    {"evidence": "第一份材料\n第二份材料"})
+    entries = AuditEntry.objects.count()
+    form = {name: "" if getattr(row, name) is None else getattr(row, name)
+            for name in usecases.INDICATOR_FIELDS}
+    form.update(applicable="on" if row.applicable else "", version=row.version,
+                evidence="第一份材料  \r\n第二份材料\r\n")
+    r = login("admin").post(f"/funds/{demo.pk}/indicators/{row.pk}/edit/", form)
+    assert r.status_code == 302  # accepted
+    seen = row.version
+    row.refresh_from_db()
+    assert row.version == seen + 1  # saved, yet no change worth an entry
+    assert AuditEntry.objects.count() == entries
