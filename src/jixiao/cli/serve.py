@@ -141,6 +141,12 @@ def start_workers() -> Workers | None:
     return workers
 
 
+def _separate_workers() -> bool:
+    from jixiao.web.jobs.compat import is_rq_backend
+
+    return is_rq_backend()
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -190,7 +196,7 @@ def serve_command(
         if running is not None:
             queues = "、".join(running.queues)
             typer.echo(f"后台任务进程：{len(running.queues)} 个（队列 {queues}）")
-        elif workers:
+        elif workers and _separate_workers():
             typer.echo("后台任务由单独启动的任务进程处理：python -m jixiao.web worker")
         typer.echo(f"jixiao 工作台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
