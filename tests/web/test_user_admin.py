@@ -14,6 +14,7 @@ from django.test import Client
 
 from jixiao.web.accounts import usecases
 from jixiao.web.accounts.models import ApiToken, Membership, MustChangePassword
+from jixiao.web.accounts.views import trail_of
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund, Recipient
 
@@ -45,8 +46,8 @@ def _new_password(response: Any) -> str:
 
 
 def _actions(user: Any) -> list[str]:
-    return list(AuditEntry.objects.filter(object_type="user", object_id=str(user.pk))
-                .order_by("at", "pk").values_list("action", flat=True))
+    """The actions of the user's trail (their account's entries and their roles'), oldest first."""
+    return list(trail_of(user).order_by("at", "pk").values_list("action", flat=True))
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -268,7 +269,9 @@ def test_remove_a_role_after_confirmation(login: Any) -> None:
     assert not Membership.objects.filter(pk=ms.pk).exists()
     entry = AuditEntry.objects.get(action="membership.delete")
     assert entry.username == "admin" and entry.before["role"] == "county"
-    assert entry.object_id == str(target.pk)
+    assert entry.object_type == "membership" and entry.before["user"] == "tiandeng"
+    assert entry.object_label == "角色 · tiandeng · 县" and entry.unit_name == "天等县"
+    assert _actions(target) == ["membership.delete"]
     # the county lost its pages with its role
     fund = ms.recipient.fund
     assert login("tiandeng").get(f"/funds/{fund.pk}/recipients/{ms.recipient_id}/"
@@ -404,8 +407,8 @@ def test_every_change_is_in_the_users_trail(login: Any, demo: Fund) -> None:
     c.post(USERS, {"action": "reset", "user": user.pk})
     assert _actions(user) == ["user.create", "membership.create", "membership.delete",
                               "user.deactivate", "user.activate", "user.reset_password"]
-    assert set(AuditEntry.objects.filter(object_type="user", object_id=str(user.pk))
-               .values_list("username", flat=True)) == {"admin"}
+    assert set(trail_of(user).values_list("username", flat=True)) == {"admin"}
+    assert not trail_of(_user("longzhou")).exists()  # another user's trail is theirs
     page = c.get(_page(user)).content.decode()
     for label in ("新建用户", "增加角色", "移除角色", "停用用户", "启用用户", "重置密码"):
         assert label in page

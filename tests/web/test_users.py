@@ -12,6 +12,7 @@ from django.core.management import ManagementUtility
 from django.db import connections
 
 from jixiao.web.accounts.models import Membership
+from jixiao.web.accounts.views import trail_of
 from jixiao.web.audit.models import AuditEntry
 
 
@@ -39,8 +40,8 @@ def test_adduser_creates_user_with_validated_password_and_membership(
     assert user.check_password("Kq7-long-enough-pass")
     ms = Membership.objects.get(user=user)
     assert ms.role == "county" and ms.recipient.code == "tiandeng"
-    assert set(AuditEntry.objects.filter(object_type="user", object_id=str(user.pk))
-               .values_list("action", flat=True)) == {"user.create", "membership.create"}
+    assert set(trail_of(user).values_list("action", flat=True)) == {"user.create",
+                                                                    "membership.create"}
     # the new user sees their county page and not the fund dashboard
     from django.test import Client
 

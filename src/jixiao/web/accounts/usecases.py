@@ -98,7 +98,9 @@ def resolve(role: str, fund_ref: str | int | None, recipient_ref: str | int | No
 
 
 def _membership_dict(ms: Membership) -> dict[str, Any]:
-    return {"role": ms.role, "fund": ms.fund_id, "recipient": ms.recipient_id}
+    """A role as the trail records it; ``user`` (the user name) finds it in a user's trail."""
+    return {"user": ms.user.username, "role": ms.role, "fund": ms.fund_id,
+            "recipient": ms.recipient_id}
 
 
 def _audit_fund(ms: Membership) -> Fund | None:
@@ -119,8 +121,7 @@ def add_membership(actor: Any, target: Any, role: str, fund_ref: str | int | Non
     if Membership.objects.filter(user=target, role=role, fund=fund, recipient=recipient).exists():
         raise Refused(Code.DUPLICATE, _("该用户已有此角色"))
     ms = Membership.objects.create(user=target, role=role, fund=fund, recipient=recipient)
-    record(actor, "membership.create", target, fund=_audit_fund(ms),
-           after=_membership_dict(ms), label=target.username)
+    record(actor, "membership.create", ms, fund=_audit_fund(ms), after=_membership_dict(ms))
     return ms
 
 
@@ -160,11 +161,8 @@ def remove_membership(actor: Any, ms: Membership) -> None:
             and not Membership.objects.filter(user_id=actor.pk, role=ADMIN)
             .exclude(pk=ms.pk).exists()):
         raise Refused(Code.LAST_ADMIN, _("不能移除自己唯一的省级管理员角色"))
-    before = _membership_dict(ms)
-    fund = _audit_fund(ms)
+    record(actor, "membership.delete", ms, fund=_audit_fund(ms), before=_membership_dict(ms))
     ms.delete()
-    record(actor, "membership.delete", ms.user, fund=fund, before=before,
-           label=ms.user.username)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -85,7 +85,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 # What the user-management entries record, as people read it.
 FIELD_LABELS = {
-    "username": gettext_lazy("用户名"), "first_name": gettext_lazy("姓名"),
+    "user": gettext_lazy("用户"), "username": gettext_lazy("用户名"),
+    "first_name": gettext_lazy("姓名"),
     "is_active": gettext_lazy("状态"), "role": gettext_lazy("角色"),
     "fund": gettext_lazy("资金"), "recipient": gettext_lazy("单位"),
     "must_change_password": gettext_lazy("首次登录须修改密码"),
@@ -278,11 +279,19 @@ def unit_choices() -> list[tuple[str, list[tuple[int, str, bool]]]]:
     return out
 
 
+def trail_of(user: Any) -> QuerySet[AuditEntry]:
+    """A user's entries: the account's own (create, (de)activate, reset) and their roles' (an
+    entry about a role names its user in ``before``/``after``)."""
+    return AuditEntry.objects.filter(
+        Q(object_type="user", object_id=str(user.pk))
+        | Q(object_type="membership", after__user=user.username)
+        | Q(object_type="membership", before__user=user.username))
+
+
 def _user_page(request: HttpRequest, target: Any, new_password: str = "") -> HttpResponse:
     memberships = Membership.objects.filter(user=target).select_related("fund",
                                                                         "recipient__fund")
-    trail = _entries(AuditEntry.objects.filter(object_type="user", object_id=str(target.pk)
-                                               )[:50])
+    trail = _entries(trail_of(target)[:50])
     return render(request, "accounts/user.html", {
         "target": target, "memberships": [(ms, _membership_label(ms)) for ms in memberships],
         "roles": ROLE_CHOICES, "funds": Fund.objects.filter(archived=False),

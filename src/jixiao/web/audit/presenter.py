@@ -54,6 +54,8 @@ LABELS: dict[str, Promise] = {
     "scope": gettext_lazy("范围"), "expires": gettext_lazy("到期"),
     "revoked": gettext_lazy("吊销时间"), "evidence": gettext_lazy("佐证材料"),
     "closed_on": gettext_lazy("销号日期"),
+    "first_name": gettext_lazy("姓名"),
+    "must_change_password": gettext_lazy("首次登录须修改密码"),
 }
 # Keys whose label depends on the object (a submission's `reason` is the reason of the move).
 OWN_LABELS: dict[tuple[str, str], Promise] = {
