@@ -46,6 +46,11 @@ def test_the_province_creates_2022_from_2021_and_sees_both_years(
     assert old_row.locator("td.grade").text_content() == "优"
     assert "填报中" in (page.locator("tr[data-year='2022'] td.grade").text_content() or "")
     page.wait_for_function("document.querySelector('#chart-multi-year canvas') !== null")
+    # At phone width the page does not scroll sideways (wide tables scroll inside themselves).
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (f"/funds/{new.pk}/years/", f"/funds/{new.pk}/new-year/", "/allocation/"):
+        page.goto(f"{live_server.url}{url}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
 
     county = log_in(browser, live_server, "tiandeng")
     county.goto(f"{live_server.url}/")
