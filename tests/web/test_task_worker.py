@@ -200,3 +200,28 @@ def test_a_heartbeat_older_than_the_lease_counts_as_a_dead_worker(settings: Any)
     assert AuditEntry.objects.filter(action="review.retry", object_id=str(elsewhere.pk)).exists()
     assert quiet.status == "failed" and "已尝试 2 次" in quiet.error
     assert alive.status == "running"  # another host, heartbeat fresh: left alone
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_job_with_a_reason(
+        settings: Any, user: Any, demo: Any, monkeypatch: Any) -> None:
+    import django_rq.settings
+
+    from jixiao.web.funds import payment_import
+    from jixiao.web.funds.models import PaymentImport
+
+    nowhere = {q: {"URL": "redis://127.0.0.1:1/0", "DEFAULT_TIMEOUT": 60}
+               for q in settings.TASK_QUEUES}
+    settings.RQ_QUEUES = nowhere
+    monkeypatch.setattr(django_rq.settings, "QUEUES", nowhere)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
+    job = jobs.start_review(user("admin"), [SimpleUploadedFile("a.txt", b"text")])
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == jobs.NO_QUEUE
+    assert not Path(job.folder).exists()
+    ledger = payment_import.start_import(
+        user("unit"), demo, SimpleUploadedFile("p.csv", b"a,b\n1,2\n", content_type="text/csv"))
+    ledger.refresh_from_db()
+    assert ledger.status == "failed" and ledger.errors == [{"message": payment_import.NO_QUEUE}]
+    assert not any((Path(settings.MEDIA_ROOT) / "payment-imports").iterdir())
+    assert PaymentImport.objects.count() == 1

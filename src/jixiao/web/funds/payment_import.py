@@ -90,6 +90,8 @@ def launch(job_id: int) -> None:
 def _not_queued(job_id: int) -> None:
     job = PaymentImport.objects.select_related("fund", "user").get(pk=job_id)
     if PaymentImport.objects.filter(pk=job_id, status="pending").update(status="failed"):
+        if job.stored:
+            Path(job.stored).unlink(missing_ok=True)
         _finish(job, "failed", errors=[{"message": NO_QUEUE}])
 
 
