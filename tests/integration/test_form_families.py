@@ -843,3 +843,23 @@ def test_a_money_total_is_not_read_as_a_tail_of_points(tmp_path: Path) -> None:
         ["合计", None, 2000],
     ]
     assert serious(review_form(build(tmp_path / "m.xlsx", rows))) == []
+
+
+def test_a_common_row_on_the_next_sheet_agrees_with_the_amounts(tmp_path: Path) -> None:
+    """A workbook with the amounts on one sheet and the indicators on the next."""
+    def book(path: Path, actual: str) -> Path:
+        wb = xlsxwriter.Workbook(str(path))
+        first = wb.add_worksheet("表1 项目资金")
+        for r, row in enumerate([["项目资金（万元）", "全年预算数", "全年执行数", "执行率"],
+                                 ["年度资金总额", 400, 360, "90%"]]):
+            first.write_row(r, 0, row)
+        second = wb.add_worksheet("表2 绩效指标")
+        for r, row in enumerate([["一级指标", "二级指标", "三级指标", "指标值", "实际完成值"],
+                                 ["项目管理", "资金管理", "预算执行率", "100%", actual]]):
+            second.write_row(r, 0, row)
+        wb.close()
+        return path
+
+    assert serious(review_form(book(tmp_path / "good.xlsx", "90%"))) == []
+    found = errors(review_form(book(tmp_path / "bad.xlsx", "95%")))
+    assert any("95" in m and "90" in m for m in found), found

@@ -69,6 +69,7 @@ def form_kind(sheets: list[Sheet]) -> str:
 
 def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
     review = FormReview(file, form_kind(sheets), [s.name for s in sheets], [])
+    carried = MoneyFigures()  # a sheet of indicators after a sheet of amounts: its rates
     for sheet in sheets:
         tables = read_tables(sheet)
         money_weight = money_score = money_rate = money_arrival = money_stated = None
@@ -84,6 +85,10 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 other_rates = table.other_rates
             if money_arrival is None:
                 money_arrival = table.arrival
+        money = MoneyFigures(money_rate, money_arrival, money_stated, tuple(other_rates))
+        if money.rate is None and money.arrival is None:
+            money = carried
+        carried = money
         side = side_by_side_totals(sheet) + column_totals(sheet)
         for r, found in side:
             review.findings += found
@@ -100,8 +105,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         header = find_header(sheet)
         if header is not None:
             table_ = read_table(sheet, header[0], header[1], money_weight, money_score,
-                                MoneyFigures(money_rate, money_arrival, money_stated,
-                                             tuple(other_rates)))
+                                money)
             review.findings += table_.findings
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
                                                   table_.score_places)
