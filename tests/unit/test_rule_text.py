@@ -108,3 +108,10 @@ def test_a_deduction_line_carries_its_problem_and_measures() -> None:
                                           ["延长派驻", "加强考核"])
     assert parse_deduction_line("扣1分：未按期完成") == (D(1), "未按期完成", None, [])
     assert parse_deduction_line("受益农户超出目标") is None
+
+
+def test_the_unreadable_line_is_named() -> None:
+    from jixiao.formats.rule_text import unreadable_line
+
+    assert unreadable_line("每例扣0.5分（3例）\n完成得满分\n最多扣2分") == "完成得满分"
+    assert unreadable_line("每例扣0.5分（3例）\n最多扣2分") is None

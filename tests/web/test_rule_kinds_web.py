@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from jixiao.core.scoring import IndicatorScore
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.yaml_loader import load_yaml
 from jixiao.services import evaluate_file
-from jixiao.web.funds import mapping
+from jixiao.web.funds import mapping, rule_text
 from jixiao.web.funds.access import evaluate
 from jixiao.web.funds.models import Fund, Indicator, Spending
 
@@ -121,3 +122,88 @@ def _flat(nodes: tuple[IndicatorScore, ...]) -> list[IndicatorScore]:
 
 def test_no_model_change_lacks_its_migration(db: Any) -> None:
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _form(row: Indicator, **changes: str) -> dict[str, str]:
+    """The indicator form as the page posts it, with ``changes``."""
+    row.refresh_from_db()
+    form = {"version": str(row.version), "weight": f"{row.weight:f}", "method": row.method,
+            "direction": row.direction, "target": row.target, "actual": row.actual,
+            "unit": row.unit, "level": row.level,
+            "score": "" if row.score is None else f"{row.score:f}", "reason": row.reason,
+            "analysis": row.analysis, "evidence": row.evidence, "change_reason": "",
+            "rule_words": rule_text.rule_words(row),
+            "deduction_words": rule_text.deduction_words(row)}
+    if row.applicable:
+        form["applicable"] = "on"
+    return {**form, **changes}
+
+
+def _score(fund: Fund, name: str) -> Decimal:
+    fund.refresh_from_db()  # its data version: the evaluation is cached per version
+    web, problem = evaluate(fund)
+    assert web is not None, problem
+    return next(n.score for n in _flat(web.scorecard.indicators) if n.name == name)
+
+
+def test_steps_deductions_and_survey_counts_are_edited_as_words(login: Any) -> None:
+    client = login("admin")
+    fund = _import(client, EXAMPLES[0])
+
+    def post(name: str, **changes: str) -> Any:
+        row = Indicator.objects.get(fund=fund, name=name)
+        url = reverse("funds:indicator_edit", args=[fund.pk, row.pk])
+        return client.post(url, _form(row, **changes))
+
+    stepped = Indicator.objects.get(fund=fund, name="新增高效节水灌溉面积")
+    html = client.get(reverse("funds:indicator_edit", args=[fund.pk, stepped.pk])).content
+    assert ("分段（按完成率，取第一个成立的档）：≥100%计10分；≥90%计8分；≥80%计6分；"
+            "均不成立计0分") in html.decode()
+    # 4600 ÷ 5000 = 92%: on the new steps the ≥90% step gives 9.
+    steps = "分段（按完成率，取第一个成立的档）：≥95%计10分；≥90%计9分；其余计5分"
+    assert post("新增高效节水灌溉面积", rule_words=steps).status_code == 302
+    assert _score(fund, "新增高效节水灌溉面积") == 9
+    # 5 occurrences × 0.5 = 2.5, capped at 2: 7 − 2 = 5.
+    assert post("质量问题整改", rule_words="每例扣0.5分（5例）\n最多扣2分").status_code == 302
+    assert _score(fund, "质量问题整改") == 5
+    # 470 ÷ 480 = 97.9% ≥ 95%: full marks.
+    survey = "满意度调查：满意470人，有效问卷480份"
+    assert post("服务对象满意度指标", rule_words=survey).status_code == 302
+    assert _score(fund, "服务对象满意度指标") == 10
+    # Listed deductions on a computed score: 10 − 1 − 0.5; the kept reason keeps its problem.
+    listed = "扣1分：年度目标值设定偏低\n扣0.5分：部分受益户信息不全"
+    assert post("社会效益指标", deduction_words=listed).status_code == 302
+    assert _score(fund, "社会效益指标") == D("8.5")
+    row = Indicator.objects.get(fund=fund, name="社会效益指标")
+    assert [d["problem"] for d in row.deductions] == ["P1", None]
+
+
+def test_unreadable_or_mismatched_rule_words_are_refused_and_nothing_changes(
+        login: Any) -> None:
+    client = login("admin")
+    fund = _import(client, EXAMPLES[0])
+    row = Indicator.objects.get(fund=fund, name="新建高标准农田面积")
+    url = reverse("funds:indicator_edit", args=[fund.pk, row.pk])
+    before = (row.version, row.rule, row.deductions)
+    response = client.post(url, _form(row, rule_words="完成得满分，未完成酌情扣分"))
+    assert response.status_code == 400
+    assert "计分规则无法识别：“完成得满分，未完成酌情扣分”" in response.content.decode()
+    response = client.post(url, _form(row, rule_words="分段（按实际完成值）：≥20000亩计10分"))
+    assert response.status_code == 400 and "评分方法却选了“定量”" in response.content.decode()
+    response = client.post(url, _form(row, deduction_words="扣分若干"))
+    assert response.status_code == 400 and "扣分项无法识别" in response.content.decode()
+    row.refresh_from_db()
+    assert (row.version, row.rule, row.deductions) == before
+
+
+def test_saving_the_words_as_shown_changes_nothing(login: Any) -> None:
+    client = login("admin")
+    fund = _import(client, EXAMPLES[0])
+    for row in Indicator.objects.filter(fund=fund):
+        if row.children.exists():
+            continue
+        before = (row.version, row.rule, row.deductions)
+        url = reverse("funds:indicator_edit", args=[fund.pk, row.pk])
+        assert client.post(url, _form(row)).status_code == 302, row.name
+        row.refresh_from_db()
+        assert (row.version, row.rule, row.deductions) == before, row.name

@@ -304,6 +304,15 @@ def parse_rule(text: str) -> Rule | None:
     return rule
 
 
+def unreadable_line(text: str) -> str | None:
+    """The first line of a rule text that `parse_rule` cannot read (as written), if any."""
+    for line in text.splitlines():
+        cleaned = _clean(line).rstrip("。;")
+        if cleaned and not _line(cleaned, Rule()):
+            return line.strip()
+    return None
+
+
 _DEDUCTION = re.compile(
     rf"扣\s*({_NUM})\s*分\s*[:：](.+?)"
     r"(?:[(（]问题[:：](.+?)(?:[;；]改进措施[:：](.+))?[)）])?"

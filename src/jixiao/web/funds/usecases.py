@@ -48,6 +48,8 @@ INDICATOR_FIELDS = [
     "weight", "method", "direction", "target", "actual", "unit", "level", "score", "reason",
     "analysis", "evidence", "applicable",
 ]
+# The rule settings and listed deductions, edited as words on the indicator page.
+RULE_EDITS = ["rule", "deductions"]
 # What an indicator's coded fields accept: the dossier's own values, or empty.
 CHOICES: dict[str, tuple[str, ...]] = {
     "method": ("", *vocabulary.METHODS),
@@ -110,9 +112,13 @@ def update_indicator(
         raise PermissionDenied
     check_version(row, version)
     reason = inputs.text(reason, gettext("修改原因"))
-    before = snapshot(row, INDICATOR_FIELDS)
+    audited = INDICATOR_FIELDS + RULE_EDITS
+    before = snapshot(row, audited)
     had_actual = row.actual != ""
     for name, value in changes.items():
+        if name in RULE_EDITS:  # already read into their stored form (web.funds.rule_text)
+            setattr(row, name, value)
+            continue
         if name not in INDICATOR_FIELDS:
             continue
         if name in CHOICES:
@@ -131,13 +137,13 @@ def update_indicator(
             row.applicable = bool(value)
         else:
             setattr(row, name, inputs.text(value))
-    after = snapshot(row, INDICATOR_FIELDS)
+    after = snapshot(row, audited)
     if after == before:
         return row
     if after["target"] != before["target"] and had_actual and not reason.strip():
         raise Refused(Code.REASON_REQUIRED,
                       gettext("已有实际完成值时修改年度指标值，须填写修改原因"))
-    fields = {name: getattr(row, name) for name in INDICATOR_FIELDS}
+    fields = {name: getattr(row, name) for name in audited}
     fields.update(target_is_number=row.target_is_number, actual_is_number=row.actual_is_number)
     save_versioned(row, fields, version)
     validated(row.fund)

@@ -131,8 +131,15 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
             values.pop("method", None)  # a parent's score rolls up
         try:
             version = inputs.version(request.POST.get("version"))
+            changes = dict(values)
+            if "rule_words" in request.POST:  # steps, range, deductions, survey as words
+                changes["rule"] = rule_text.read_rule_words(
+                    row, request.POST["rule_words"], str(values.get("method", row.method)))
+            if "deduction_words" in request.POST:
+                changes["deductions"] = rule_text.read_deduction_words(
+                    row, request.POST["deduction_words"])
             saved = usecases.update_indicator(
-                request.user, row.pk, version, values, request.POST.get("change_reason", "")
+                request.user, row.pk, version, changes, request.POST.get("change_reason", "")
             )
         except Refusal as refused:
             failure = refused
@@ -144,7 +151,10 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
                "error": failure.message if failure else "",
                "is_leaf": not row.children.exists(), "methods": vocabulary.METHOD_LABELS,
                "directions": vocabulary.DIRECTION_SYMBOLS,
-               "levels": vocabulary.QUALITATIVE_LEVELS, "rule_lines": rule_text.describe(row)}
+               "levels": vocabulary.QUALITATIVE_LEVELS, "rule_lines": rule_text.describe(row),
+               "rule_words": request.POST.get("rule_words", rule_text.rule_words(row)),
+               "deduction_words": request.POST.get("deduction_words",
+                                                   rule_text.deduction_words(row))}
     template = "funds/indicator_form.html"
     if getattr(request, "htmx", False):
         template = "funds/_indicator_form.html"
