@@ -444,3 +444,17 @@ def test_an_amount_per_head() -> None:
         ("figure.parts", "warning", "2000", "2100")]
     assert found("全年发放补助资金120万元，惠及600户，户均补助2000元。") == []
     assert relations("全年发放补助资金120万元，惠及600人，人均约2000元。") == []
+
+
+def test_the_same_words_for_several_projects_say_nothing() -> None:
+    text = ("甲村道路项目使用中央财政衔接推进乡村振兴补助资金100万元。\n"
+            "乙村饮水项目使用中央财政衔接推进乡村振兴补助资金110万元。\n"
+            "丙村产业项目使用中央财政衔接推进乡村振兴补助资金101万元。")
+    assert flagged(text) == []
+
+
+def test_a_total_stated_before_and_after_its_parts() -> None:
+    text = "项目总投资500万元，中央资金300万元，省级资金200万元，共计500万元。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("省级资金200万元", "省级资金210万元"))] == [
+        ("figure.parts", "warning")]

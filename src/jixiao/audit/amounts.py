@@ -443,7 +443,7 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
 
 # --- the same amount stated again with the same words -----------------------------------------
 
-_KEY = 12  # characters of wording right before an amount that name it
+_KEY = 16  # characters of wording right before an amount that name it
 _FILLER = "共计为达是合约"
 _OTHER_TIME = re.compile(r"上年|去年|同比|较|比|每|各|人均|户均|亩均|\d{4}\s*年")
 _COMPARED = re.compile(r"上年|去年|同比|较上|比上")
@@ -451,11 +451,13 @@ _YEAR = re.compile(r"(?:19|20)[\dxX×]{2}\s*年")
 
 
 def restated_amounts(doc: Document) -> Iterator[Claim]:
-    """An amount named by the same twelve characters of wording twice ("下达…体系建设补助资金
-    （其他）54.6万元" … "…体系建设补助资金（其他）共54.6万元"): the same amount. Equal: right;
-    different like a typo: a warning (another amount may share the words); else nothing.
-    Wording that names a year, a comparison or a per-unit amount is not a key."""
-    first: dict[str, tuple[Paragraph, Figure, frozenset[str]]] = {}
+    """An amount named by the same sixteen characters of wording in exactly two paragraphs
+    ("下达…公共文化服务体系建设补助资金（其他）54.6万元" … "…公共文化服务体系建设补助资金（其他）
+    共54.6万元"): the same amount. Equal: right; different like a typo: a warning (another
+    amount may share the words); else nothing. Wording that names a year, a comparison or a
+    per-unit amount is not a key; wording found three times or more names several amounts (one
+    fund's projects in a department's report) and is not read."""
+    seen: dict[str, list[tuple[Paragraph, Figure, frozenset[str]]]] = {}
     for p in doc.paragraphs:
         text = normalised(p.text)
         for f in figures(text):
@@ -470,23 +472,23 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
             # The sentence up to the amount: a year or a comparison there names another amount.
             lead = text[max(0, text.rfind("。", max(0, f.start - 80), f.start) + 1,
                             f.start - 80):f.start]
-            years = frozenset(_YEAR.findall(lead))
             if _COMPARED.search(lead):
                 continue
-            if key not in first:
-                first[key] = (p, f, years)
-                continue
-            q, was, was_years = first[key]
-            if was.unit != f.unit or q is p or (years and was_years and years != was_years):
-                continue
-            at = max(places(was.value), places(f.value))
-            if was.value != f.value and not _typo_like(was.value, f.value, at):
-                continue
-            yield Claim(Comparison(
-                "figure.same_as", p.where,
-                f"“…{key}”的金额（第 {q.index} 段同一表述为 {_plain(was.value)}{was.unit}）",
-                was.value, f.value, places=at, unit=f.unit, severity="warning"),
-                clip(_sentence_at(p.text, f.start), 240), at_paragraph(p))
+            seen.setdefault(key, []).append((p, f, frozenset(_YEAR.findall(lead))))
+    for key, places_seen in seen.items():
+        if len(places_seen) != 2:
+            continue
+        (q, was, was_years), (p, f, years) = places_seen
+        if was.unit != f.unit or q is p or (years and was_years and years != was_years):
+            continue
+        at = max(places(was.value), places(f.value))
+        if was.value != f.value and not _typo_like(was.value, f.value, at):
+            continue
+        yield Claim(Comparison(
+            "figure.same_as", p.where,
+            f"“…{key}”的金额（第 {q.index} 段同一表述为 {_plain(was.value)}{was.unit}）",
+            was.value, f.value, places=at, unit=f.unit, severity="warning"),
+            clip(_sentence_at(p.text, f.start), 240), at_paragraph(p))
 
 
 def _sentence_at(text: str, pos: int) -> str:

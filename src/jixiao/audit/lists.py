@@ -500,6 +500,12 @@ def totals_after(p: Paragraph) -> Iterator[Claim]:
                    for a, b in pairwise(parts)):
                 break
             unit = total.unit
+            # A figure as large as the total before the parts is the total stated first
+            # ("总投资500万元，中央300万元，省级200万元，共计500万元"): the parts come after it.
+            big = [i for i, f in enumerate(parts) if f.scaled(unit) >= total.value]
+            parts = parts[big[-1] + 1:] if big else parts
+            if len(parts) < 2:
+                break
             values = [f.scaled(unit) for f in parts]
             at = finest([total.value, *[f.value for f in parts]])
             want = round_half_up(total.value, at)
@@ -507,8 +513,7 @@ def totals_after(p: Paragraph) -> Iterator[Claim]:
             match = next((k for k, run in runs if round_half_up(run, at) == want), None)
             k = match or len(values)
             listed = sum(values[-k:], ZERO)
-            if match is None and (not _typo_like(total.value, listed, at)
-                                  or any(v >= total.scaled(unit) for v in values)):
+            if match is None and not _typo_like(total.value, listed, at):
                 break
             shown = " + ".join(_plain(f.value) for f in parts[-k:])
             yield Claim(Comparison(
