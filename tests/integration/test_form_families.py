@@ -688,7 +688,7 @@ def test_department_text_grade(tmp_path: Path) -> None:
 
 # The tail of a 自评表 cut from its first page: no header; columns read from their cells.
 TAIL = [
-    ["产出指标", "数量指标", "发放覆盖率", "＝", 100, "%", None, 30],
+    ["产出指标", "数量指标", "发放准确率", "＝", 100, "%", None, 30],
     [None, "时效指标", "按时发放", "≤", 12, "月", None, 30],
     ["效益指标", "社会效益", "受益人数", "≥", 500, "人", None, 30],
     ["合计", None, None, None, None, None, None, 100],
@@ -863,3 +863,11 @@ def test_a_common_row_on_the_next_sheet_agrees_with_the_amounts(tmp_path: Path) 
     assert serious(review_form(book(tmp_path / "good.xlsx", "90%"))) == []
     found = errors(review_form(book(tmp_path / "bad.xlsx", "95%")))
     assert any("95" in m and "90" in m for m in found), found
+
+
+def test_a_coverage_above_100_percent_is_a_warning(tmp_path: Path) -> None:
+    rows = copy.deepcopy(COMMON_BLOCK)
+    rows[8][2], rows[8][4], rows[8][5] = "学前教育毛入园率", "≥95%", "103%"
+    review = review_form(build(tmp_path / "w.xlsx", rows))
+    assert errors(review) == []
+    assert any("103" in m and "100" in m for m in warnings(review))

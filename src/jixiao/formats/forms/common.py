@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
+from jixiao.core.dossier import Severity
 from jixiao.core.numbers import HUNDRED, fmt, places
 from jixiao.formats.forms.cells import Sheet, label, number, percent_value, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
-from jixiao.formats.forms.labels import BOUNDED_RATES, COMMON_ROWS
+from jixiao.formats.forms.labels import BOUNDED_RATES, COMMON_ROWS, USUALLY_BOUNDED_RATES
 
 _FIGURE_WORDS = {"rate": "执行率", "arrival": "资金到位率"}
 
@@ -108,14 +109,20 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     return out
 
 
-def bounded(name: str) -> bool:
-    return bool(name) and any(name.endswith(w) for w in BOUNDED_RATES)
+def bounded(name: str) -> Severity | None:
+    """"error" for a share that cannot exceed 100%, "warning" for one that official
+    statistics sometimes put above it, None for any other name."""
+    if name and any(name.endswith(w) for w in BOUNDED_RATES):
+        return "error"
+    if name and any(name.endswith(w) for w in USUALLY_BOUNDED_RATES):
+        return "warning"
+    return None
 
 
 def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> list[Finding]:
     """A share (合格率, 覆盖率, 满意度 …) written above 100%: its target or its actual value."""
-    names = [label(sheet.cell(r, roles["level3"]))] if "level3" in roles else []
-    if not any(bounded(n) for n in names):
+    severity = bounded(label(sheet.cell(r, roles["level3"]))) if "level3" in roles else None
+    if severity is None:
         return []
     unit_c = roles.get("unit")
     target_c = roles.get("target")
@@ -131,7 +138,9 @@ def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> li
         if value is None or c is None or value <= HUNDRED:
             continue
         out.append(finding(
-            "form.bounded_rate", "error", sheet.ref(r, c), HUNDRED, value,
-            f"{where}：{what} {shown(value)}% 超过 100%（该指标是比率，不能超过 100%）",
+            "form.bounded_rate", severity, sheet.ref(r, c), HUNDRED, value,
+            f"{where}：{what} {shown(value)}% 超过 100%" + (
+                "（该指标是比率，不能超过 100%）" if severity == "error"
+                else "（该比率通常不超过 100%，请核实计算口径）"),
         ))
     return out

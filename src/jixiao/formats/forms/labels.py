@@ -98,13 +98,16 @@ COMMON_ROWS: dict[str, str] = {
 }
 COMMON_RATE_NAMES = tuple(k for k, v in COMMON_ROWS.items() if v == "rate")
 # Indicators that are a share of a whole (a name ending so): as a percentage they cannot
-# exceed 100% — neither the target nor the actual value (common.py). Rates that can exceed
-# 100% (完成率, 增长率, 执行率, 到位率 …) are not listed.
-BOUNDED_RATES = ("合格率", "覆盖率", "满意度", "满意率", "及时率", "接种率", "达标率", "知晓率",
-                 "参保率", "通过率", "入学率", "巩固率", "普及率", "成活率", "保障率", "发放率",
-                 "兑现率", "准确率", "正确率", "规范率", "管理率", "建档率", "签约率", "办结率",
-                 "完好率", "验收率", "公开率", "治愈率", "受益率", "落实率", "合规率", "使用率",
-                 "回收率", "处置率", "处理率", "结案率", "上报率", "录入率", "知晓度", "满意程度")
+# exceed 100%, neither the target nor the actual value (common.py, an error). Rates that can
+# exceed 100% (完成率, 增长率, 执行率, 到位率 …) are not listed.
+BOUNDED_RATES = ("合格率", "满意度", "满意率", "及时率", "达标率", "知晓率", "通过率", "成活率",
+                 "发放率", "兑现率", "准确率", "正确率", "规范率", "建档率", "签约率", "办结率",
+                 "完好率", "验收率", "公开率", "治愈率", "落实率", "合规率", "回收率", "处置率",
+                 "处理率", "结案率", "上报率", "录入率", "知晓度", "满意程度")
+# Shares that official statistics sometimes put above 100% (a base counted apart: 毛入学率,
+# 接种覆盖率): above 100% is a warning, not an error.
+USUALLY_BOUNDED_RATES = ("覆盖率", "接种率", "入学率", "入园率", "巩固率", "普及率", "参保率",
+                         "保障率", "受益率", "管理率", "使用率")
 # Units of a target that is met by reaching it (a count, an area, a share): a target written
 # without ≥/≤ in one of them ("221人", "100%") is read as ≥ when its score is judged.
 POSITIVE_UNITS = ("人", "人次", "个", "户", "次", "项", "种", "例", "所", "家", "名", "亩",
