@@ -171,12 +171,12 @@ def test_the_grant_form_has_no_default_role_and_names_units_from_the_tree(
     unit = re.search(r'<select id="f-unit" name="recipient">(.*?)</select>', page, re.S)
     assert unit
     county = Recipient.objects.get(fund=demo, code="tiandeng")
-    assert f'<option value="{county.pk}">' in unit.group(1)
+    assert f'<option value="{county.pk}" data-kind="county">' in unit.group(1)
     assert "天等县（县）" in unit.group(1) and "江门市（帮扶市）" in unit.group(1)
     assert "tiandeng" not in unit.group(1) and "jiangmen" not in unit.group(1)  # no codes
     assert f'label="{demo}"' in unit.group(1)  # grouped by fund-year
     province = Recipient.objects.get(fund=demo, code="guangxi")
-    assert f'<option value="{province.pk}" disabled>' in unit.group(1)  # shown, not bindable
+    assert f'<option value="{province.pk}" data-kind="province" disabled>' in unit.group(1)
 
 
 def test_grant_a_county_role_by_choosing_the_unit(login: Any, demo: Fund) -> None:
@@ -444,13 +444,17 @@ def test_the_admin_creates_a_county_user_who_then_sees_the_county_home(
     assert admin.locator("#memberships", has_text="尚无角色").count() == 1
     # the role select starts empty; the unit is chosen by its name in the tree
     assert admin.eval_on_selector("#f-role", "e => e.value") == ""
+    assert admin.is_hidden("#f-confirm-admin")  # the admin tick is for 省级管理员 only
     admin.select_option("#f-role", "county")
+    city = Recipient.objects.get(fund=demo_fund, code="jiangmen")
+    assert admin.eval_on_selector(f"#f-unit option[value='{city.pk}']", "o => o.disabled")
     admin.select_option("#f-unit", label="\u3000\u3000天等县（县）")
     admin.click("#grant-button")
     admin.wait_for_selector("text=已为 chenjiu 增加角色")
     assert admin.locator("#memberships", has_text="天等县").count() == 1
     # granting 省级管理员 without the tick stops at the confirmation page
     admin.select_option("#f-role", "admin")
+    assert admin.is_visible("#f-confirm-admin")
     admin.click("#grant-button")
     admin.wait_for_selector("#confirm-admin")
     assert not Membership.objects.filter(user__username="chenjiu", role="admin").exists()

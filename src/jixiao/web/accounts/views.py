@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -259,9 +260,9 @@ def _confirm_remove(request: HttpRequest, target: Any, ms: Membership) -> HttpRe
     })
 
 
-def unit_choices() -> list[tuple[str, list[tuple[int, str, bool]]]]:
+def unit_choices() -> list[tuple[str, list[tuple[int, str, str, bool]]]]:
     """The grant form's unit select: per fund-year in use, its recipient tree in order, each
-    as (id, indented name with its kind, selectable); only cities, counties and work teams
+    as (id, indented name with its kind, kind, selectable); only cities, counties and work teams
     can be bound to a role, the other levels show where they sit."""
     bindable = set(usecases.ROLE_KIND.values())
     out = []
@@ -273,8 +274,8 @@ def unit_choices() -> list[tuple[str, list[tuple[int, str, bool]]]]:
             depth, up = 0, r.parent_id
             while up is not None and depth < 20:
                 depth, up = depth + 1, parent.get(up)
-            options.append((r.pk, "　" * depth + f"{r.name}（{r.get_kind_display()}）",
-                            r.kind in bindable))
+            options.append((r.pk, "\u3000" * depth + f"{r.name}（{r.get_kind_display()}）",
+                            r.kind, r.kind in bindable))
         out.append((str(fund), options))
     return out
 
@@ -296,6 +297,7 @@ def _user_page(request: HttpRequest, target: Any, new_password: str = "") -> Htt
         "target": target, "memberships": [(ms, _membership_label(ms)) for ms in memberships],
         "roles": ROLE_CHOICES, "funds": Fund.objects.filter(archived=False),
         "units": unit_choices(), "new_password": new_password, "trail": trail,
+        "role_kinds": json.dumps(usecases.ROLE_KIND),
         "must_change": usecases.must_change_password(target),
         "locked": lockout.is_locked(target.username),
         "is_self": target.pk == request.user.pk,
