@@ -458,3 +458,18 @@ def test_a_total_stated_before_and_after_its_parts() -> None:
     assert found(text) == []
     assert [f[:2] for f in found(text.replace("省级资金200万元", "省级资金210万元"))] == [
         ("figure.parts", "warning")]
+
+
+@pytest.mark.parametrize("text", [
+    "下达资金100万元，其中80万元已全额发放，发放率80%。",
+    "3个项目中2个已竣工验收，完成率66.67%。",
+])
+def test_a_part_done_in_full_is_not_the_whole(text: str) -> None:
+    assert flagged(text) == []
+
+
+def test_a_list_of_something_else_after_a_count() -> None:
+    text = "我单位内设机构3个。主要职责如下：\n1、负责甲\n2、负责乙\n3、负责丙\n4、负责丁"
+    assert flagged(text) == []
+    named = "我单位实施项目3个，各项目情况如下：\n1、甲项目\n2、乙项目\n3、丙项目\n4、丁项目"
+    assert found(named) == [("figure.items", "warning", "4", "3")]

@@ -418,20 +418,26 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
     text = normalised(p.text)
     for m in _RATE_AFTER_FULL.finditer(text):
         lo = max(0, m.start() - 200)  # bounded: the auditor stays linear
-        start = max(lo - 1, *(text.rfind(c, lo, m.start()) for c in "。；;\n")) + 1
+        sentence = max(lo - 1, *(text.rfind(c, lo, m.start()) for c in "。；;\n")) + 1
         # The words since the sentence's last figure: "…71万元，已全额划转…并执行发放，".
-        start = max([start, *(f.end for f in figures(text[start:m.start()]))])
+        figs = figures(text[sentence:m.start()])
+        start = sentence + figs[-1].end if figs else sentence
         before = text[start:m.start()]
         if re.search(r"\d", before):
             continue
         name = m.group(1)
+        money = [f for f in figs if f.base == "元"]
+        if money and _kind_of(text[sentence:m.start()], money[-1]) not in ("budget", "arrived"):
+            continue  # "其中80万元已全额发放": a part was paid in full, not the whole
         if name in _RATE_VERBS:
             clauses = re.split(r"[，,]", before)
             full = any(any(w in c for w in _IN_FULL_WORDS) and any(
                 v in c[min(c.find(w) for w in _IN_FULL_WORDS if w in c):]
                 for v in _RATE_VERBS[name]) for c in clauses)
         else:
-            full = any(w in before for w in _DONE) and "超" not in before
+            # "3个项目中2个已竣工，完成率66.67%": only a sentence without figures says the
+            # whole was done.
+            full = not figs and any(w in before for w in _DONE) and "超" not in before
         if not full:
             continue
         stated = Decimal(m.group(2))

@@ -47,6 +47,22 @@ def _count_of(text: str) -> re.Match[str] | None:
     return found[0] if len(found) == 1 else None
 
 
+_GENERIC = re.compile(r"具体|详细|基本|主要|分别|列示|明细|情况|内容|其|的|是|为|有|现|将|报告|说明")
+
+
+def _lists_the_counted(text: str, count: re.Match[str]) -> bool:
+    """The sentence that says "如下" lists what was counted: it names nothing ("具体如下"), or
+    names the counted noun ("4个项目情况如下"); "内设机构5个。主要职责如下：" lists duties."""
+    end = _AS_FOLLOWS.search(text)
+    assert end is not None
+    start = max(text.rfind(c, 0, end.start()) for c in "。；;：:") + 1
+    words = _GENERIC.sub("", text[start:end.start()]).strip(" ，,")
+    if start <= count.start() or not words:
+        return True
+    nouns = [w for w in COUNTED_NOUNS if w in text[max(0, count.start() - 8):count.end() + 6]]
+    return any(w in words for w in nouns)
+
+
 def counted_lists(doc: Document) -> Iterator[Claim]:
     ps = doc.paragraphs
     for k, p in enumerate(ps):
@@ -54,7 +70,7 @@ def counted_lists(doc: Document) -> Iterator[Claim]:
         if not _AS_FOLLOWS.search(text):
             continue
         count = _count_of(text)
-        if count is None or k + 1 >= len(ps):
+        if count is None or k + 1 >= len(ps) or not _lists_the_counted(text, count):
             continue
         first = parse_heading(ps[k + 1])
         if first is None or first.number != 1:
