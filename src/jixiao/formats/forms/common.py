@@ -61,9 +61,9 @@ def _percent(sheet: Sheet, r: int, c: int | None, unit_c: int | None) -> Decimal
     if item is None:
         return None
     unit = text(sheet.cell(r, unit_c)) if unit_c is not None else ""
-    if item.percent or unit in ("%", "百分比") or item.from_cell:
+    if item.percent or unit in ("%", "百分比") or (item.from_cell and not unit):
         return percent_value(sheet.cell(r, c))
-    return None
+    return None  # another unit (天, 分, 人 …): not a percentage
 
 
 def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
