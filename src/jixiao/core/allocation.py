@@ -46,11 +46,11 @@ rounded amount and normalized share per factor.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
-from functools import cmp_to_key
+from functools import cmp_to_key, partial
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -135,12 +135,16 @@ class Allocation:
     amount: Decimal
     shares: Mapping[str, Decimal]
     weighted_share: Decimal
-    exact_ratio: tuple[int, int] = field(repr=False)
+    # (numerator, denominator), or a reference into the shared exact data of an allocation
+    # whose exact amounts are huge rationals (inverse factors), worked out when asked for.
+    exact_ratio: tuple[int, int] | _ExactRef = field(repr=False, compare=False)
     # The weighted share × the policy coefficient, renormalized; None without coefficients.
     adjusted_share: Decimal | None = None
 
     def exact_fraction(self) -> Fraction:
         """The exact amount before rounding, as a rational number in the spec's unit."""
+        if isinstance(self.exact_ratio, _ExactRef):
+            return self.exact_ratio.fraction()
         return Fraction(*self.exact_ratio)
 
 
@@ -181,10 +185,21 @@ def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
         )
 
     seen: set[str] = set()
+    known = set(names) if len(set(names)) == len(names) else None
+    inverse = [f.name for f in spec.factors if f.direction == "inverse"]
     for i, r in enumerate(spec.recipients):
         if r.name in seen:
             errors.append((("recipients", i, "name"), f"名称「{r.name}」重复"))
         seen.add(r.name)
+        if r.values.keys() == known and r.floor is None and r.cap is None:
+            # The usual row, said quickly: every factor once, nothing else, no bounds.
+            for name in inverse:
+                if r.values[name] == 0:
+                    errors.append(
+                        (("recipients", i, "values", name),
+                         f"逆向因素「{name}」按倒数计算，数值不能为 0")
+                    )
+            continue
         for f in spec.factors:
             value = r.values.get(f.name)
             if value is None:
@@ -214,10 +229,13 @@ def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
             )
 
     for f in spec.factors:
+        if f.direction != "positive" or f.weight == 0 or any(
+            r.values.get(f.name) for r in spec.recipients
+        ):
+            continue  # a nonzero value (usually the first) settles it
         values = [r.values.get(f.name) for r in spec.recipients]
         # A zero-weight factor contributes nothing, so its column may well sum to 0.
-        if (f.direction == "positive" and f.weight != 0 and all(v is not None for v in values)
-                and not any(values)):
+        if all(v is not None for v in values):
             message = f"因素「{f.name}」各对象数值合计为 0，无法计算占比"
             errors.append((("columns", f.name), message))
     coefficients = [r.coefficient for r in spec.recipients if r.coefficient is not None]
@@ -283,21 +301,32 @@ def _weighted(weights: list[Fraction], columns: list[_Column], n: int) -> tuple[
     inv_terms = [(coefs[k].numerator * (den // coefs[k].denominator) * c.lcm, c.x)
                  for k, c in inv if c.lcm is not None]
     lift = den // den_pos
-    out = []
-    for i in range(n):
-        acc = sum(m * x[i] for m, x in pos_terms) * lift
-        for m, x in inv_terms:
-            acc += m // x[i]
-        out.append(acc)
+    out = _combine(pos_terms, n)  # column by column: one pass over each list
+    if lift != 1:
+        out = [v * lift for v in out]
+    for m, x in inv_terms:
+        out = [v + m // y for v, y in zip(out, x, strict=True)]
     return out, den
+
+
+def _combine(terms: list[tuple[int, list[int]]], n: int) -> list[int]:
+    """Σ_k m_k · x_k[i] for every i."""
+    out = [0] * n
+    for m, x in terms:
+        out = [v + m * y for v, y in zip(out, x, strict=True)]
+    return out
+
+
+_WIDE = Context(prec=MAX_PREC)  # exact: nothing below is ever rounded by the context
 
 
 def _digits(q: int, n_places: int) -> Decimal:
     """The integer q read as q · 10^-n_places, trailing fractional zeros dropped."""
-    digits = str(q).rjust(n_places + 1, "0")
-    whole, frac = (digits[:-n_places], digits[-n_places:].rstrip("0")) if n_places else (
-        digits, "")
-    return Decimal(f"{whole}.{frac}" if frac else whole)
+    whole, frac = divmod(q, 10**n_places)
+    if not frac:
+        return Decimal(whole)
+    # Fractional digits remain, so normalizing strips only the trailing zeros among them.
+    return Decimal(q).scaleb(-n_places, _WIDE).normalize(_WIDE)
 
 
 def _ratio_decimal(num: int, den: int, n_places: int = EXACT_PLACES) -> Decimal:
@@ -307,24 +336,76 @@ def _ratio_decimal(num: int, den: int, n_places: int = EXACT_PLACES) -> Decimal:
     return _digits((num * 2 * 10**n_places // den + 1) // 2, n_places)
 
 
-def _shares(column: _Column) -> list[Decimal]:
-    """Normalized shares y_i / S, rounded half-up to EXACT_PLACES (0 for an all-zero column,
-    which only a zero-weight factor may have)."""
-    if column.total == 0:
-        return [Decimal(0)] * len(column.x)
-    if column.lcm is None:
-        return [_ratio_decimal(x, column.total) for x in column.x]
-    # floor(floor(a / b) / c) = floor(a / (b·c)): one big division, then small ones.
-    twice = 2 * 10**EXACT_PLACES * column.lcm // column.total
-    return [_digits((twice // x + 1) // 2, EXACT_PLACES) for x in column.x]
+class _ShareColumns:
+    """The normalized shares y_i / S of every factor, rounded half-up to EXACT_PLACES when
+    read (0 for an all-zero column, which only a zero-weight factor may have): n × factors
+    Decimals are a large part of an allocation's cost, and most callers read a few."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.index = {name: k for k, name in enumerate(names)}
+        self._get: list[Callable[[int], Decimal]] = []
+
+    def add_column(self, column: _Column) -> None:
+        if column.total == 0:
+            self._get.append(_zero_share)
+        elif column.lcm is None:
+            self._get.append(partial(_ratio_share, column.x, column.total))
+        else:
+            # floor(floor(a / b) / c) = floor(a / (b·c)): one big division, then small ones.
+            twice = 2 * 10**EXACT_PLACES * column.lcm // column.total
+            self._get.append(partial(_twice_share, column.x, twice))
+
+    def add(self, get: Callable[[int], Decimal]) -> None:
+        self._get.append(get)
+
+    def share(self, name: str, i: int) -> Decimal:
+        return self._get[self.index[name]](i)
 
 
-def _units_decimal(units: int, precision: Decimal) -> Decimal:
-    """units × precision, exactly (no context rounding)."""
+def _zero_share(i: int) -> Decimal:
+    return Decimal(0)
+
+
+def _ratio_share(x: list[int], total: int, i: int) -> Decimal:
+    return _ratio_decimal(x[i], total)
+
+
+def _twice_share(x: list[int], twice: int, i: int) -> Decimal:
+    return _digits((twice // x[i] + 1) // 2, EXACT_PLACES)
+
+
+class _Shares(Mapping[str, Decimal]):
+    """One recipient's shares by factor name (a read-only mapping, computed when read)."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: _ShareColumns, i: int) -> None:
+        self._columns, self._i = columns, i
+
+    def __getitem__(self, name: str) -> Decimal:
+        return self._columns.share(name, self._i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns.names)
+
+    def __len__(self) -> int:
+        return len(self._columns.names)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _units_decimals(units: list[int], precision: Decimal) -> list[Decimal]:
+    """units × precision for each, exactly (no context rounding): the coefficient
+    units × the precision's digits, the precision's exponent."""
     sign, digits, exponent = precision.as_tuple()
-    assert isinstance(exponent, int)
+    assert isinstance(exponent, int) and not sign
     step_int = int("".join(map(str, digits)))
-    return Decimal((sign, tuple(int(c) for c in str(units * step_int)), exponent))
+    return [Decimal(u * step_int).scaleb(exponent, _WIDE) for u in units]
+
+
+_EIGHTY = Context(prec=80)  # what `localcontext(prec=80)` gave each subtraction
 
 
 _FREE, _LOW, _HIGH = 0, 1, 2
@@ -393,11 +474,258 @@ def _hold(
     return Fraction(goal - held, g), mass, state
 
 
+# --- inverse factors without a giant common denominator ----------------------------------
+#
+# With an inverse factor the exact shares are (1/x_i) / Σ_j 1/x_j: Σ 1/x_j over many distinct
+# values has a denominator of tens of thousands of digits, and so has every exact amount. When
+# no recipient has a floor, a cap or a coefficient, the amounts are instead enclosed in narrow
+# intervals of fixed-point integers (P fractional bits, a few hundred bits in all): each
+# rounding (the floor to the precision, the 12 places shown) is read off an interval whose
+# ends agree, and the largest remainders are compared on the intervals. Only a recipient whose
+# interval straddles a rounding boundary, or whose remainder is too close to the last one
+# given a unit to be told apart, is worked out exactly (rare; recipients with the same factor
+# values share one exact computation). The results are those of the exact method above,
+# digit for digit; `tests/unit/test_allocation_inverse.py` compares the two.
+
+
+def _reciprocal_sum(values: list[int]) -> tuple[int, int]:
+    """Σ 1/v over ``values`` as an unreduced (numerator, denominator), by binary splitting
+    over the distinct values (each with its count)."""
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    terms = [(c, v) for v, c in counts.items()]
+    while len(terms) > 1:
+        merged = [
+            (a * d + c * b, b * d) for (a, b), (c, d) in zip(terms[::2], terms[1::2], strict=False)
+        ]
+        if len(terms) % 2:
+            merged.append(terms[-1])
+        terms = merged
+    return terms[0]
+
+
+class _FreeExact:
+    """What an exact amount of the interval path needs, kept to answer `exact_fraction` and
+    the rare exact comparison: U_i = base + pool · (acc_i / den_pos + Σ_k w_k / (x_ik · H_k))
+    in units of the precision, H_k = Σ_j 1/x_jk."""
+
+    def __init__(self, base: Fraction, pool: Fraction, den_pos: int, acc: list[int],
+                 inverse: list[tuple[Fraction, list[int]]], step: Fraction) -> None:
+        self.base, self.pool, self.den_pos, self.acc = base, pool, den_pos, acc
+        self.inverse, self.step = inverse, step
+        self._sums: list[tuple[int, int]] | None = None
+        self._memo: dict[tuple[int, ...], tuple[int, int]] = {}
+
+    def sums(self) -> list[tuple[int, int]]:
+        """(numerator, denominator) of each H_k, computed the first time it is needed."""
+        if self._sums is None:
+            self._sums = [_reciprocal_sum(xs) for _, xs in self.inverse]
+        return self._sums
+
+    def weighted(self, i: int) -> tuple[int, int]:
+        """ω_i as an unreduced (numerator, denominator)."""
+        key = (self.acc[i], *(xs[i] for _, xs in self.inverse))
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        num, den = self.acc[i], self.den_pos
+        for (w, xs), (h_num, h_den) in zip(self.inverse, self.sums(), strict=True):
+            # w / (x · H) = w.num · H.den / (w.den · x · H.num)
+            t_num, t_den = w.numerator * h_den, w.denominator * xs[i] * h_num
+            num, den = num * t_den + t_num * den, den * t_den
+        self._memo[key] = num, den
+        return num, den
+
+    def units(self, i: int) -> tuple[int, int]:
+        """U_i as an unreduced (numerator, denominator) in units of the precision."""
+        num, den = self.weighted(i)
+        p, b = self.pool, self.base
+        return (b.numerator * p.denominator * den + p.numerator * num * b.denominator,
+                b.denominator * p.denominator * den)
+
+    def share(self, k: int, i: int) -> tuple[int, int]:
+        """The normalized share (1/x_ik) / H_k, unreduced."""
+        h_num, h_den = self.sums()[k]
+        return h_den, self.inverse[k][1][i] * h_num
+
+
+@dataclass(frozen=True, slots=True)
+class _ExactRef:
+    """Recipient ``index`` of a `_FreeExact`: its exact amount, worked out on request."""
+
+    exact: _FreeExact
+    index: int
+
+    def fraction(self) -> Fraction:
+        num, den = self.exact.units(self.index)
+        return Fraction(num, den) * self.exact.step
+
+
+def _decide(lo: int, hi: int, shift: int, scale: Fraction,
+            exact: Callable[[], tuple[int, int]]) -> int:
+    """round-half-up(v × scale) of a v ≥ 0 known to lie in [lo, hi] / 2^shift, as
+    `_ratio_decimal` rounds; worked out exactly when the two ends round differently."""
+    sn, sd = scale.numerator, scale.denominator
+    below = sd << shift
+    low = (2 * sn * lo + below) // (2 * below)
+    if low == (2 * sn * hi + below) // (2 * below):
+        return low
+    num, den = exact()
+    return (num * 2 * sn // (den * sd) + 1) // 2
+
+
+def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int, i: int,
+                    ) -> Decimal:
+    """Inverse factor j's share (1/x_i) / H, from 2^P / H in [t_lo, t_hi]."""
+    x = exact.inverse[j][1][i]
+    return _digits(_decide(t_lo // x, -((-t_hi) // x), shift, Fraction(10**EXACT_PLACES),
+                           partial(exact.share, j, i)), EXACT_PLACES)
+
+
+def _allocate_free(spec: AllocationSpec) -> AllocationResult:
+    """`allocate` for a spec with an inverse factor and no floor, cap or coefficient."""
+    recipients, factors = spec.recipients, spec.factors
+    n = len(recipients)
+    step = _frac(spec.precision)
+    total, b = _frac(spec.total), _frac(spec.base_share)
+    base_u, pool_u = total * b / n / step, total * (1 - b) / step
+    units_total = int(total / step)
+    weights = [_frac(f.weight) for f in factors]
+
+    # Columns as integers with the original proportions (no least common multiple).
+    ints: list[list[int]] = []
+    for f in factors:
+        ratios = [r.values[f.name].as_integer_ratio() for r in recipients]
+        den = math.lcm(*(d for _, d in ratios))
+        col = [num * (den // d) for num, d in ratios]
+        g = math.gcd(*col)
+        ints.append([v // g for v in col] if g > 1 else col)
+    inverse = [k for k, f in enumerate(factors) if f.direction == "inverse"]
+    positive = [k for k, f in enumerate(factors) if f.direction != "inverse"]
+    totals = {k: sum(ints[k]) for k in positive}
+    coefs = {k: weights[k] / totals[k] if weights[k] else Fraction(0) for k in positive}
+    den_pos = math.lcm(*(coefs[k].denominator for k in positive)) if positive else 1
+    pos_terms = [(coefs[k].numerator * (den_pos // coefs[k].denominator), ints[k])
+                 for k in positive if coefs[k]]
+    acc = _combine(pos_terms, n)
+
+    # Fixed point with P fractional bits; every bound below is rigorous (floors and ceilings).
+    biggest = max(max(ints[k]) for k in inverse)
+    shift = (96 + units_total.bit_length() + biggest.bit_length() + 2 * n.bit_length()
+             + 4 * EXACT_PLACES + pool_u.denominator.bit_length() + base_u.denominator.bit_length())
+    one = 1 << shift
+    sums = []  # (lo, hi) of H_k · 2^P
+    for k in inverse:
+        lo = sum(one // x for x in ints[k])
+        sums.append((lo, lo + n))
+    lo_w = [(a << shift) // den_pos for a in acc]
+    hi_w = [-((-a << shift) // den_pos) for a in acc]
+    for (lo_h, hi_h), k in zip(sums, inverse, strict=True):
+        w = weights[k]
+        if not w:
+            continue
+        top = w.numerator << (2 * shift)
+        g_lo, g_hi = top // (w.denominator * hi_h), -(-top // (w.denominator * lo_h))
+        xs = ints[k]
+        lo_w = [v + g_lo // x for v, x in zip(lo_w, xs, strict=True)]
+        hi_w = [v - (-g_hi) // x for v, x in zip(hi_w, xs, strict=True)]
+    exact = _FreeExact(base_u, pool_u, den_pos, acc,
+                       [(weights[k], ints[k]) for k in inverse], step)
+
+    # U_i · 2^P in [lo_u, hi_u]; floors, then the largest remainders.
+    bn, bd, qn, qd = base_u.numerator, base_u.denominator, pool_u.numerator, pool_u.denominator
+    b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
+    lo_u = [b_lo + qn * x // qd for x in lo_w]
+    hi_u = [b_hi - (-qn * x) // qd for x in hi_w]
+    floors = [x >> shift for x in lo_u]
+    # The remainder × 2^(P+1), to within `slack`.
+    approx = [lo + hi - (fl << (shift + 1)) for lo, hi, fl in zip(lo_u, hi_u, floors, strict=True)]
+    slack = max(1, max(hi - lo for lo, hi in zip(lo_u, hi_u, strict=True)))
+    for i in [i for i, (fl, hi) in enumerate(zip(floors, hi_u, strict=True))
+              if hi >> shift != fl]:
+        num, den = exact.units(i)  # the interval straddles a whole unit
+        floors[i] = fl = num // den
+        approx[i] = ((num - fl * den) << (shift + 1)) // den
+    missing = units_total - sum(floors)
+    assert 0 <= missing <= n
+    units = list(floors)
+    if missing:
+        cut = sorted(approx, reverse=True)[missing - 1]
+        sure = [i for i in range(n) if approx[i] > cut + 2 * slack]
+        unsure = [i for i in range(n) if abs(approx[i] - cut) <= 2 * slack]
+
+        def remainder(i: int) -> tuple[int, int]:
+            num, den = exact.units(i)
+            return num - floors[i] * den, den
+
+        def order(i: int, j: int) -> int:  # larger remainder first, then the listed order
+            (a, b_), (c, d) = remainder(i), remainder(j)
+            left, right = a * d, c * b_
+            return -1 if left > right else 1 if left < right else (i > j) - (i < j)
+
+        unsure.sort(key=cmp_to_key(order))
+        for i in sure + unsure[:missing - len(sure)]:
+            units[i] += 1
+
+    places12 = Fraction(10**EXACT_PLACES)
+    base = _ratio_decimal(base_u.numerator * step.numerator, base_u.denominator * step.denominator)
+    shares = _ShareColumns([f.name for f in factors])
+    for k, f in enumerate(factors):
+        if f.direction != "inverse":
+            shares.add(partial(_ratio_share, ints[k], totals[k]) if totals[k] else _zero_share)
+            continue
+        j = inverse.index(k)
+        lo_h, hi_h = sums[j]
+        t_lo, t_hi = (one << shift) // hi_h, -(-(one << shift) // lo_h)
+        shares.add(partial(_interval_share, exact, j, t_lo, t_hi, shift))
+    money12 = places12 * step
+    amounts = _units_decimals(units, spec.precision)
+    allocations = []
+    for i, r in enumerate(recipients):
+        value = _digits(_decide(lo_u[i], hi_u[i], shift, money12, partial(exact.units, i)),
+                        EXACT_PLACES)
+        factor_amount = _EIGHTY.subtract(value, base)
+        allocations.append(Allocation(
+            name=r.name,
+            code=r.code,
+            base=base,
+            factor_amount=factor_amount,
+            exact=value,
+            amount=amounts[i],
+            shares=_Shares(shares, i),
+            weighted_share=_digits(_decide(lo_w[i], hi_w[i], shift, places12,
+                                           partial(exact.weighted, i)), EXACT_PLACES),
+            exact_ratio=_ExactRef(exact, i),
+        ))
+    return AllocationResult(
+        total=spec.total,
+        unit=spec.unit,
+        precision=spec.precision,
+        base_share=spec.base_share,
+        factors=tuple(factors),
+        allocations=tuple(allocations),
+        factor_pool=pool_u * step,
+        bounded=False,
+        coefficients=False,
+    )
+
+
 def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
     errors = allocation_errors(spec)
     if errors:
         raise AllocationError(errors)
+    recipients, factors = spec.recipients, spec.factors
+    if (any(f.direction == "inverse" for f in factors)
+            and all(r.floor is None and r.cap is None and r.coefficient is None
+                    for r in recipients)):
+        return _allocate_free(spec)
+    return _allocate_exact(spec)
+
+
+def _allocate_exact(spec: AllocationSpec) -> AllocationResult:
+    """`allocate` with every exact amount as an integer over one common denominator."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
     columns = [
@@ -456,20 +784,22 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
     num, dn = step.numerator, step.denominator
     base = _ratio_decimal(base_u.numerator * num, base_u.denominator * dn)
     factor_pool = rest * den / mass * step if mass else Fraction(0)
-    shares = [_shares(c) for c in columns]
+    shares = _ShareColumns([f.name for f in factors])
+    for column in columns:
+        shares.add_column(column)
+    amounts = _units_decimals(units, spec.precision)
     allocations = []
     for i, r in enumerate(recipients):
         exact = _ratio_decimal(exact_a[i] * num, q * dn)
-        with localcontext(prec=80):
-            factor_amount = exact - base
+        factor_amount = _EIGHTY.subtract(exact, base)
         allocations.append(Allocation(
             name=r.name,
             code=r.code,
             base=base,
             factor_amount=factor_amount,
             exact=exact,
-            amount=_units_decimal(units[i], spec.precision),
-            shares={f.name: shares[k][i] for k, f in enumerate(factors)},
+            amount=amounts[i],
+            shares=_Shares(shares, i),
             weighted_share=_ratio_decimal(plain[i], plain_den if coefficients else den),
             exact_ratio=(exact_a[i] * num, q * dn),
             adjusted_share=_ratio_decimal(weighted[i], den) if coefficients else None,

@@ -1,0 +1,102 @@
+"""Inverse factors without a giant common denominator: `allocate` encloses each amount in a
+narrow fixed-point interval and works out exactly only what the intervals cannot decide
+(`_allocate_free`). Its results must be those of the exact method (`_allocate_exact`, every
+amount an integer over one common denominator), digit for digit: amounts, exact amounts,
+shares, weighted shares and exact rationals, on generated specs full of ties."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from test_allocation_properties import PRECISIONS
+
+from jixiao.core.allocation import (
+    AllocationResult,
+    AllocationSpec,
+    _allocate_exact,
+    _allocate_free,
+    _units_decimals,
+    allocate,
+)
+
+
+def summary(result: AllocationResult) -> list[tuple[Any, ...]]:
+    """Every figure of every recipient, Decimals as their text (so 0.5 and 0.50 differ)."""
+    return [
+        (a.name, str(a.base), str(a.factor_amount), str(a.exact), str(a.amount),
+         {k: str(v) for k, v in a.shares.items()}, str(a.weighted_share), a.adjusted_share,
+         a.exact_fraction())
+        for a in result.allocations
+    ] + [str(result.factor_pool), result.bounded, result.coefficients]
+
+
+@st.composite
+def inverse_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """Specs with at least one inverse factor; values drawn from a few, so recipients often
+    tie (equal remainders, amounts that are whole units)."""
+    k = draw(st.integers(1, 3))
+    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=k - 1, max_size=k - 1)))
+    weights = [D(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    directions = ["inverse", *draw(st.lists(st.sampled_from(["positive", "inverse"]),
+                                            min_size=k - 1, max_size=k - 1))]
+    factors = [{"name": f"f{j}", "weight": w, "category": "客观因素", "direction": d}
+               for j, (w, d) in enumerate(zip(weights, directions, strict=True))]
+    pool = draw(st.lists(st.integers(1, 10**6), min_size=1, max_size=4))
+    n = draw(st.integers(1, 12))
+    places = draw(st.sampled_from([0, 1, 2]))
+    recipients = [
+        {"name": f"r{i}", "values": {f["name"]: D(draw(st.sampled_from(pool))).scaleb(-places)
+                                     for f in factors}}
+        for i in range(n)
+    ]
+    precision = draw(st.sampled_from(PRECISIONS))
+    total = precision * draw(st.one_of(st.integers(0, 10**9), st.sampled_from([n, 2 * n, 60])))
+    base_share = D(draw(st.integers(0, 100))) / 100
+    return {"total": total, "base_share": base_share, "precision": precision,
+            "factors": factors, "recipients": recipients}
+
+
+def identical(data: dict[str, Any]) -> None:
+    spec = AllocationSpec.model_validate(data)
+    fast = _allocate_free(spec)
+    assert summary(fast) == summary(_allocate_exact(spec))
+    assert summary(allocate(spec)) == summary(fast)
+
+
+def spec(values: list[int], total: str = "100", base: str = "0", precision: str = "0.01",
+         ) -> dict[str, Any]:
+    return {"total": D(total), "base_share": D(base), "precision": D(precision),
+            "factors": [{"name": "人均财力", "weight": D(1), "category": "客观因素",
+                         "direction": "inverse"}],
+            "recipients": [{"name": f"县{i}", "values": {"人均财力": D(v)}}
+                           for i, v in enumerate(values)]}
+
+
+@settings(max_examples=400, deadline=None)
+@given(inverse_specs())
+@example(spec([7] * 9))  # every remainder equal: each decided exactly, by the listed order
+@example(spec([3, 6, 9, 3, 6, 9], total="6.00"))  # whole units: floors decided exactly
+@example(spec([1, 2, 3, 4, 5, 6, 7], total="0.03", base="0.5"))
+@example(spec([10, 12, 20], total="7", precision="1"))  # 3 whole, 2.5, 1.5: one unit to r1
+def test_the_interval_path_gives_the_exact_method_results(data):
+    identical(data)
+
+
+def test_many_distinct_inverse_values_are_allocated_exactly_and_quickly():
+    """3,000 recipients with distinct values: the common denominator the exact method builds
+    has thousands of digits; the interval path gives the same figures."""
+    values = [1000 + 7 * i for i in range(3000)]
+    identical(spec(values, total="123456789.01", base="0.2"))
+
+
+@given(st.lists(st.integers(0, 10**15), max_size=5),
+       st.sampled_from([*PRECISIONS, D("1E+2"), D("0.05"), D("0.001")]))
+def test_amounts_keep_the_precision_s_exponent(units, precision):
+    """Each amount is units × precision with the precision's exponent (0.00, not 0)."""
+    sign, digits, exponent = precision.as_tuple()
+    step_int = int("".join(map(str, digits)))
+    expected = [D((sign, tuple(int(c) for c in str(u * step_int)), exponent)) for u in units]
+    assert [str(x) for x in _units_decimals(units, precision)] == [str(x) for x in expected]
