@@ -427,8 +427,10 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
             continue
         name = m.group(1)
         money = [f for f in figs if f.base == "元"]
-        if money and _kind_of(text[sentence:m.start()], money[-1]) not in ("budget", "arrived"):
-            continue  # "其中80万元已全额发放": a part was paid in full, not the whole
+        if money and _kind_of(text[sentence:m.start()], money[-1]) != "budget":
+            # "其中80万元已全额发放": a part was paid in full, not the whole; "300万元已全部到位":
+            # the rate has its numerator (`section_rates` reads it).
+            continue
         if name in _RATE_VERBS:
             clauses = re.split(r"[，,]", before)
             full = any(any(w in c for w in _IN_FULL_WORDS) and any(

@@ -47,7 +47,8 @@ def _count_of(text: str) -> re.Match[str] | None:
     return found[0] if len(found) == 1 else None
 
 
-_GENERIC = re.compile(r"具体|详细|基本|主要|分别|列示|明细|情况|内容|其|的|是|为|有|现|将|报告|说明")
+_GENERIC = re.compile(r"具体|详细|基本|主要|分别|列示|明细|情况|内容|其|的|是|为|有|现|将|报告|"
+                      r"说明")
 
 
 def _lists_the_counted(text: str, count: re.Match[str]) -> bool:
