@@ -341,3 +341,27 @@ def test_a_remark_that_is_no_rule_leaves_the_reading_as_it_was(remark: str,
     d = read_form(path)
     leaf = d.indicators[0].children[0].children[0]
     assert (leaf.method, leaf.score, leaf.stated_score) == ("manual", D(97), D(97))
+
+
+def test_a_template_out_of_50_and_its_own_grade_bands_survive(tmp_path: Path) -> None:
+    d = Dossier.model_validate({
+        "fund": FUND,
+        "template": {"id": "half", "name": "五十分制", "total": 50,
+                     "items": [{"name": "产出", "weight": 30}, {"name": "效益", "weight": 20}]},
+        "grade_bands": [{"grade": "好", "min": 85}, {"grade": "一般", "min": 60},
+                        {"grade": "差", "min": 0}],
+        "indicators": [
+            {"name": "产出", "weight": 30, "children": [
+                {"name": "数量", "weight": 30, "method": "quantitative", "direction": ">=",
+                 "target": D(100), "actual": D(88), "unit": "个", "reason": "进度滞后"}]},
+            {"name": "效益", "weight": 20, "children": [
+                {"name": "效果", "weight": 20, "method": "manual", "score": 16,
+                 "reason": "部分未达成"}]},
+        ],
+    })
+    ev = services.evaluate(d)
+    assert (ev.scorecard.score, ev.scorecard.grade) == (D("42.40"), "一般")  # 84.8%
+    back = assert_lossless(ev, tmp_path)
+    assert back.scorecard.template.total == 50
+    assert [(b.grade, b.min) for b in back.dossier.grade_bands or []] == [
+        ("好", 85), ("一般", 60), ("差", 0)]

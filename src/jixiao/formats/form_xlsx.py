@@ -77,12 +77,15 @@ header containing 偏差原因, 未完成原因, 原因分析 or 改进措施), 
   the label alone in the 一级 column) to the 总分 row; the text left of 分值 is the reason,
   得分 the points; "（最多加2分，加分后总分不超过100分）" in the label gives bonus_cap /
   penalty_cap / cap_total; "绩效等级为“X”" on a veto row gives veto_grade. A note naming
-  within_parent sets scoring.not_applicable.
+  within_parent sets scoring.not_applicable; "注：本表总分为50分" the template total (the
+  bundled templates then match only with that total); "注：等级区间：优≥90，良≥80，…" the
+  grade bands.
 - Template: the bundled template whose 一级 names include every 一级 read (counting 预算执行率
   when the budget block has a 分值), with the largest overlap of at least two names: 预算执行率 +
   产出指标/效益指标/满意度指标 → mof-2020, 过程/产出/效益 → guangdong-2022. Otherwise an inline
   template of the 一级 read, totalling 100, so weights not summing to 100 are found
-  (total.weight). The 总分 row's 分值 is not read: the template's total is 100.
+  (total.weight). The 总分 row's 分值 is not read: the template's total is 100 unless a
+  note says otherwise.
 - Errors: an `InputError` naming the file, the Excel row as line, and "Sheet!C12 label" as
   field; every problem found is reported, not just the first.
 
@@ -116,8 +119,9 @@ test_form_rule_kinds.py).
 Not on the form, hence not kept by a round trip: indicator ids, evidence, stated rates,
 analysis and reason as two texts (one column holds both), a deduction's problem id (problems
 and measures come back with new ids P1…, M1…), problems not tied to a deduction, budget.level,
-qualitative bands, grade bands, a template whose total is not 100, and the dossier's other
-blocks (recipients, spending and 结转, township counts …). Budget rows without any amount are
+qualitative bands, a template's id and aliases (its total and the grade bands are kept by
+notes: "注：本表总分为50分，…", "注：等级区间：优≥90，…"), and the dossier's other blocks
+(recipients, spending and 结转, township counts …). Budget rows without any amount are
 dropped. Trees deeper than 一级/二级/三级 cannot be written (InputError).
 """
 
@@ -1106,6 +1110,28 @@ class _Reader:
             out["stated_grade"] = grade or self.g.right_of(r, c)[0] or None
         return {k: v for k, v in out.items() if v is not None}
 
+    def notes_text(self) -> list[str]:
+        """The texts of the cells that are notes (注：…), NFKC."""
+        return [unicodedata.normalize("NFKC", _cell_text(cell)) for row in self.g.rows
+                for cell in row if _cell_text(cell).startswith("注")]
+
+    def total_note(self) -> Decimal | None:
+        """The template total a note states ("注：本表总分为50分，…"), if any."""
+        for text in self.notes_text():
+            match = re.match(r"注:本表总分为(\d+(?:\.\d+)?)分", text)
+            if match:
+                return Decimal(match.group(1))
+        return None
+
+    def bands_note(self) -> list[dict[str, Any]]:
+        """Grade bands a note states ("注：等级区间：优≥90，良≥80，中≥60，差≥0。"), if any."""
+        for text in self.notes_text():
+            match = re.match(r"注:等级区间:(.+?)。?$", text)
+            if match:
+                found = re.findall(r"([^,，≥]+)≥(\d+(?:\.\d+)?)", match.group(1))
+                return [{"grade": g.strip(), "min": Decimal(m)} for g, m in found]
+        return []
+
     def not_applicable_note(self) -> bool:
         """Whether the form's note says not-applicable weight is re-spread in the parent."""
         return any("within_parent" in _cell_text(cell) for row in self.g.rows for cell in row)
@@ -1128,18 +1154,23 @@ def _percent_cell(number: Decimal, value: Value, other: Value) -> Decimal:
     return number
 
 
-def _template(roots: list[dict[str, Any]]) -> str | dict[str, Any]:
-    """A bundled template whose 一级 names cover the ones read, else an inline one."""
+def _template(roots: list[dict[str, Any]], total: Decimal | None = None
+              ) -> str | dict[str, Any]:
+    """A bundled template whose 一级 names cover the ones read, else an inline one; ``total``
+    is the template total the form's note states (100 without one)."""
+    total = total if total is not None else Decimal(100)
     names = {r["name"] for r in roots}
     best: tuple[int, str] | None = None
     for template in catalogue().templates:
         items = {i.name for i in template.items}
+        if template.total != total:
+            continue
         if names <= items and len(names) >= 2 and (best is None or len(names & items) > best[0]):
             best = (len(names & items), template.id)
     if best is not None:
         return best[1]
     return {
-        "id": "form", "name": "自评表所列一级指标", "total": Decimal(100),
+        "id": "form", "name": "自评表所列一级指标", "total": total,
         "items": [{"name": r["name"], "weight": r["weight"]} for r in roots],
     }
 
@@ -1196,7 +1227,8 @@ def read_form(path: str | Path, reverse: Reverse | None = None) -> Dossier:
     if grid.problems:
         raise InputError(grid.problems)
     data: dict[str, Any] = {
-        "fund": fund, "template": _template(indicators), "indicators": indicators,
+        "fund": fund, "template": _template(indicators, reader.total_note()),
+        "indicators": indicators,
         "evaluation": reader.evaluation(total_row),
     }
     scoring: dict[str, Any] = dict(reader.conventions)
@@ -1208,6 +1240,9 @@ def read_form(path: str | Path, reverse: Reverse | None = None) -> Dossier:
         data["scoring"] = scoring
     if reader.adjustments:
         data["adjustments"] = reader.adjustments
+    bands = reader.bands_note()
+    if bands:
+        data["grade_bands"] = bands
     if reader.problems:
         data["problems"] = [
             {"id": pid, "title": title, "indicator": reader.problem_paths[title]}
@@ -1549,6 +1584,13 @@ class _Writer:
             notes.append(_REVERSE_NOTES[str(next(iter(own)))])
         if self.d.scoring.not_applicable == "within_parent":
             notes.append(_NOT_APPLICABLE_NOTE)
+        total = self.ev.scorecard.template.total
+        if total != HUNDRED:
+            notes.append(f"注：本表总分为{total:f}分，等级按得分率（得分 ÷ {total:f}）评定。")
+        if self.d.grade_bands:
+            bands = "，".join(f"{b.grade}≥{b.min:f}" for b in
+                             sorted(self.d.grade_bands, key=lambda b: b.min, reverse=True))
+            notes.append(f"注：等级区间：{bands}。")
         if self.computed_used:
             notes.append(_COMPUTED_NOTE)
         for note in notes:
