@@ -473,3 +473,10 @@ def test_a_list_of_something_else_after_a_count() -> None:
     assert flagged(text) == []
     named = "我单位实施项目3个，各项目情况如下：\n1、甲项目\n2、乙项目\n3、丙项目\n4、丁项目"
     assert found(named) == [("figure.items", "warning", "4", "3")]
+
+
+def test_amounts_of_a_numbered_list_against_the_amount_before_it() -> None:
+    assert any("逐条所列首个金额之和" in w for w in relations(AS_FOLLOWS))
+    assert ("figure.parts", "warning", "91", "90") in found(
+        AS_FOLLOWS.replace("支出90万元", "支出91万元"))
+    assert flagged(AS_FOLLOWS.replace("支出90万元", "支出190万元")) == []

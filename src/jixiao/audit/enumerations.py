@@ -64,26 +64,37 @@ def _lists_the_counted(text: str, count: re.Match[str]) -> bool:
     return any(w in words for w in nouns)
 
 
+def _numbered_after(ps: list[Paragraph], k: int) -> list[Paragraph]:
+    """The numbered paragraphs right after paragraph ``k``, from 1, at the first one's level
+    (deeper headings and plain paragraphs between them skipped)."""
+    first = parse_heading(ps[k + 1]) if k + 1 < len(ps) else None
+    if first is None or first.number != 1:
+        return []
+    found = [ps[k + 1]]
+    for q in ps[k + 2:k + 2 + _SCAN]:
+        h = parse_heading(q)
+        if h is None or h.level > first.level:
+            continue
+        if h.level < first.level or h.style != first.style or h.number != len(found) + 1:
+            break
+        found.append(q)
+    return found
+
+
 def counted_lists(doc: Document) -> Iterator[Claim]:
     ps = doc.paragraphs
     for k, p in enumerate(ps):
         text = fold(p.text)
         if not _AS_FOLLOWS.search(text):
             continue
+        yield from _numbered_amounts(p, _numbered_after(ps, k))
         count = _count_of(text)
         if count is None or k + 1 >= len(ps) or not _lists_the_counted(text, count):
             continue
-        first = parse_heading(ps[k + 1])
-        if first is None or first.number != 1:
+        numbered = _numbered_after(ps, k)
+        if not numbered:
             continue
-        items, last = 1, ps[k + 1]
-        for q in ps[k + 2:k + 2 + _SCAN]:
-            h = parse_heading(q)
-            if h is None or h.level > first.level:
-                continue
-            if h.level < first.level or h.style != first.style or h.number != items + 1:
-                break
-            items, last = items + 1, q
+        items, last = len(numbered), numbered[-1]
         stated = Decimal(count.group(1))
         if items < 2 or (items != stated and not _typo_like(stated, Decimal(items), 0)):
             continue
@@ -92,6 +103,38 @@ def counted_lists(doc: Document) -> Iterator[Claim]:
             f"所列个数（其后“如下”逐条列出的 {items} 条，按每条一{count.group(2)}读）",
             Decimal(items), stated, places=0, unit=count.group(2), severity="warning"),
             clip(f"{p.text} … {last.text[:40]}", 300), at_paragraph(p))
+
+
+def _numbered_amounts(p: Paragraph, numbered: list[Paragraph]) -> Iterator[Claim]:
+    """"项目支出609.74万元。具体如下：" then "1、…5万元…" "2、…": the first amount of each
+    numbered paragraph against an amount of the "如下" paragraph larger than each. Equal:
+    right; exactly one typo-close: a warning; else nothing (a partial list, another total)."""
+    if len(numbered) < 2:
+        return
+    parts = []
+    for q in numbered:
+        money = [f for f in figures(normalised(q.text)) if f.base == "元"]
+        if not money:
+            return
+        parts.append(money[0])
+    unit = parts[0].unit
+    values = [f.scaled(unit) for f in parts]
+    listed = sum(values, ZERO)
+    totals = [f for f in figures(normalised(p.text))
+              if f.base == "元" and f.scaled(unit) > max(values)]
+    at = finest([*[f.value for f in parts], *[f.value for f in totals]])
+    same = [f for f in totals if round_half_up(f.scaled(unit), at) == round_half_up(listed, at)]
+    close = [f for f in totals if _typo_like(f.scaled(unit), listed, at)]
+    total = same[-1] if same else close[0] if len(close) == 1 else None
+    if total is None:
+        return
+    shown = " + ".join(_plain(f.value) for f in parts)
+    yield Claim(Comparison(
+        "figure.parts", p.where,
+        f"其后“如下”逐条所列首个金额之和（{shown}，按此段所述应等于 "
+        f"{_plain(total.scaled(unit))}{unit}）", total.scaled(unit), listed, places=at,
+        unit=unit, severity="warning"),
+        clip(f"{p.text} … {numbered[-1].text[:40]}", 300), at_paragraph(p))
 
 
 _ORDINAL = re.compile(r"([一二三四五六七八九十])是")
