@@ -871,3 +871,18 @@ def test_a_coverage_above_100_percent_is_a_warning(tmp_path: Path) -> None:
     review = review_form(build(tmp_path / "w.xlsx", rows))
     assert errors(review) == []
     assert any("103" in m and "100" in m for m in warnings(review))
+
+
+# 资金构成 written as label and figure pairs with the 合计 at their foot, no column header.
+SOURCES_ABOVE = [
+    [M("项目绩效目标表", cols=3)],
+    ["项目名称", M("村级活动场所改造", cols=2)],
+    [M("资金构成（万元）", rows=4), "中央资金", 120],
+    [None, "省级资金", 45.5],
+    [None, "县级配套资金", 20],
+    [None, "合计", 185.5],
+]
+
+
+def test_sources_above_their_total(tmp_path: Path) -> None:
+    twin(tmp_path, SOURCES_ABOVE, (3, 2, 55.5), ("195.5", "185.5"))

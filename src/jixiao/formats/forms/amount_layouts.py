@@ -219,6 +219,22 @@ _MONEY_WORDS = ("资金", "拨款", "预算", "收入", "补助", "配套", "自
                 "财政", "基金", "结转", "其他")
 
 
+def _parts_above(sheet: Sheet, r: int, c: int, v: int,
+                 covered: set[int]) -> list[tuple[int, str, Decimal]]:
+    """The rows right above a total, each a money source named in column c with its figure
+    in column v (every one named as money: 中央资金, 省级配套 …)."""
+    parts: list[tuple[int, str, Decimal]] = []
+    for k in range(r - 1, max(-1, r - 13), -1):
+        name_cell = sheet.cell(k, c)
+        name = label(name_cell)
+        item = number(sheet.cell(k, v))
+        if k in covered or not name or number(name_cell) is not None or item is None \
+                or is_total_label(text(name_cell)) or not any(w in name for w in _MONEY_WORDS):
+            break
+        parts.append((k, name, item.value))
+    return parts[::-1]
+
+
 def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[Finding]]]:
     """Totals written as label and figure pairs, without a column header (绩效目标表 /
     申报表): "年度资金总额： | 200" with "其中：财政拨款 | 150", "其他资金 | 50" below, the
@@ -227,7 +243,7 @@ def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[
     equals the total; a single 其中 part cannot exceed it. Rows of amount tables
     (``covered``) are left to those. Returns (total row, findings) for each block."""
     out: list[tuple[int, list[Finding]]] = []
-    for r in range(len(sheet.rows) - 1):
+    for r in range(len(sheet.rows)):
         if r in covered:
             continue
         for c in range(sheet.width(r)):
@@ -254,13 +270,17 @@ def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[
                 k += 1
             if stated is None:
                 continue
+            follow = True
             if not parts or (not text(sheet.cell(r + 1, c)).startswith(PART_PREFIX) and (
                     len(parts) < 2 or not all(any(w in p[1] for w in _MONEY_WORDS)
                                               for p in parts))):
-                # nothing below, or rows that are not named as parts of the money
-                if "资金" in label(head) or "总额" in label(head):
-                    out.append((r, []))  # a money total: read, nothing to add up
-                continue
+                # nothing below, or rows that are not named as parts of the money: a 合计
+                # at the foot of its sources ("中央资金 | 100", "省级资金 | 50", "合计 | 150")
+                parts, follow = _parts_above(sheet, r, c, v, covered), False
+                if len(parts) < 2:
+                    if "资金" in label(head) or "总额" in label(head):
+                        out.append((r, []))  # a money total: read, nothing to add up
+                    continue
             present = [p[2] for p in parts]
             got = sum(present, Decimal(0))
             n = max(places(x) for x in [stated.value, *present])
@@ -269,7 +289,8 @@ def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[
                     (len(parts) == 1 and got > stated.value):
                 found.append(finding(
                     "form.total", severity_of(stated.value, got, n), sheet.ref(r, v), got,
-                    stated.value, f"{label(head) or '合计'}：所列 {shown(stated.value)}，其中各项"
+                    stated.value, f"{label(head) or '合计'}：所列 {shown(stated.value)}，"
+                    f"{'其中各项' if follow else '以上各项'}"
                     f"（{'、'.join(p[1] for p in parts)}）之和为 {fmt(got, n)}"
                     f"（{'+'.join(shown(x) for x in present)}），两者不符",
                 ))
