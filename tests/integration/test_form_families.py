@@ -886,3 +886,14 @@ SOURCES_ABOVE = [
 
 def test_sources_above_their_total(tmp_path: Path) -> None:
     twin(tmp_path, SOURCES_ABOVE, (3, 2, 55.5), ("195.5", "185.5"))
+
+
+def test_a_total_is_not_summed_from_the_parts_of_the_total_above(tmp_path: Path) -> None:
+    rows = [
+        [M("项目支出绩效目标申报表", cols=3)],
+        [M("项目资金（万元）", rows=4), "中期资金总额", 500],
+        [None, "其中：财政拨款", 400],
+        [None, "其他资金", 100],
+        [None, "年度资金总额", 200],
+    ]
+    assert serious(review_form(build(tmp_path / "t.xlsx", rows))) == []

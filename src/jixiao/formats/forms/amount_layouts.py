@@ -231,6 +231,8 @@ def _parts_above(sheet: Sheet, r: int, c: int, v: int,
         if k in covered or not name or number(name_cell) is not None or item is None \
                 or is_total_label(text(name_cell)) or not any(w in name for w in _MONEY_WORDS):
             break
+        if name.startswith(PART_PREFIX):
+            return []  # the 其中 rows of a total above: not this total's parts
         parts.append((k, name, item.value))
     return parts[::-1]
 
