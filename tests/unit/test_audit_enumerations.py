@@ -480,3 +480,18 @@ def test_amounts_of_a_numbered_list_against_the_amount_before_it() -> None:
     assert ("figure.parts", "warning", "91", "90") in found(
         AS_FOLLOWS.replace("支出90万元", "支出91万元"))
     assert flagged(AS_FOLLOWS.replace("支出90万元", "支出190万元")) == []
+
+
+# --- satisfaction surveys -------------------------------------------------------------------
+
+def test_a_satisfaction_rate_against_the_survey_counts() -> None:
+    text = "共发放满意度调查问卷200份，回收有效问卷196份，其中满意185份，满意度94.39%。"
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    assert [f[:2] for f in found(text.replace("94.39%", "94.93%"))] == [
+        ("rate.stated", "warning")]
+    assert found("共调查群众120人，满意114人，群众满意度95%。") == []
+
+
+def test_degrees_of_satisfaction_are_not_read() -> None:
+    assert relations("共发放问卷200份，其中非常满意150份，满意35份，满意度92.5%。") == []

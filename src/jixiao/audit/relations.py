@@ -72,6 +72,7 @@ def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from changes(p)
     yield from two_year_changes(p)
     yield from per_head(p)
+    yield from satisfaction(p)
     yield from divided_rates(p)
     yield from listed_counts(p)
     yield from phased_counts(p)
@@ -594,6 +595,47 @@ def per_head(p: Paragraph) -> Iterator[Claim]:
             f"所列{m.group(1)}金额（{_plain(money[0].value)}{money[0].unit} ÷ "
             f"{_plain(counts[0].value)}{counts[0].unit}）", computed, stated, places=at,
             unit=unit, severity="warning"), clip(t), at_paragraph(p))
+
+
+_SURVEY_COUNT = re.compile(r"(\d+)\s*(份|人|户|名)")
+_SATISFACTION = re.compile(r"满意(?:度|率)(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_RETURNED = ("有效", "回收", "收回")
+_HANDED_OUT = ("发放", "调查", "共", "走访", "访谈")
+_CONTENT = re.compile(r"满意(?![度率])")  # "满意185份", not "满意度调查问卷200份"
+_DEGREE = ("不满意", "基本满意", "比较满意", "非常满意", "较满意", "一般")
+
+
+def satisfaction(p: Paragraph) -> Iterator[Claim]:
+    """"发放问卷200份，回收有效问卷196份，其中满意185份，满意度94.39%": the count satisfied ÷
+    the count answering (the returned / valid ones when stated, else those handed out), in the
+    same sentence and the same measure word. Degrees of satisfaction (非常 / 基本 / 不满意) are
+    not read; said only when equal or typo-close."""
+    for s in sentences(p.text):
+        t = s.text
+        rates = list(_SATISFACTION.finditer(t))
+        if len(rates) != 1 or any(w in t for w in _DEGREE):
+            continue
+        m = rates[0]
+        counts = [(c, clause_before(t, c.start())) for c in _SURVEY_COUNT.finditer(t[:m.start()])]
+        happy = [c for c, clause in counts if _CONTENT.search(clause)]
+        asked = [c for c, clause in counts if not _CONTENT.search(clause)
+                 and any(w in clause for w in _RETURNED)] or \
+            [c for c, clause in counts if not _CONTENT.search(clause)
+             and any(w in clause for w in _HANDED_OUT)]
+        if len(happy) != 1 or not asked or happy[0].group(2) != asked[-1].group(2):
+            continue
+        yes, total = Decimal(happy[0].group(1)), Decimal(asked[-1].group(1))
+        if total == 0 or yes > total:
+            continue
+        stated = Decimal(m.group(1))
+        at = places(stated)
+        computed = yes * HUNDRED / total
+        if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+            continue
+        unit = happy[0].group(2)
+        yield Claim(Comparison(
+            "rate.stated", p.where, f"所列满意度（满意 {yes}{unit} ÷ {total}{unit}）",
+            computed, stated, places=at, unit="%", severity="warning"), clip(t), at_paragraph(p))
 
 
 # --- a rate and its division in brackets: "执行率94.71%（80.5/85）" ---------------------------
