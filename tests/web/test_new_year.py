@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.web.accounts.models import Membership
+from jixiao.web.audit.log import verb_label
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.funds.models import Fund, Indicator, Recipient, UseLine
 from jixiao.web.rectification.models import RectificationItem
@@ -53,7 +54,7 @@ def test_creating_the_next_year_copies_targets_clears_actuals_and_carries_open_i
     assert r["Location"] == f"/funds/{new.pk}/"
 
     old_paths, new_paths = _paths(demo), _paths(new)
-    assert list(new_paths) == list(old_paths)
+    assert sorted(new_paths) == sorted(old_paths)
     for path, old in old_paths.items():
         row = new_paths[path]
         assert (row.weight, row.method, row.direction, row.target, row.unit) == (
@@ -71,7 +72,9 @@ def test_creating_the_next_year_copies_targets_clears_actuals_and_carries_open_i
 
     entry = AuditEntry.objects.get(action="fund.next_year")
     assert entry.fund_id == new.pk and entry.username == "admin"
-    assert "由上年创建新年度" in c.get(f"/funds/{new.pk}/audit/").content.decode()
+    trail = c.get(f"/funds/{new.pk}/audit/").content.decode()
+    assert verb_label("fund.next_year") in trail and "结转问题数" in trail
+    assert entry.before == {"fund": str(demo)} and entry.after["carried_items"] == open_count
 
     # The new year is not scored yet and says why; its indicators can be filled in.
     page = c.get(f"/funds/{new.pk}/").content.decode()

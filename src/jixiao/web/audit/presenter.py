@@ -56,6 +56,9 @@ LABELS: dict[str, Promise] = {
     "closed_on": gettext_lazy("销号日期"),
     "first_name": gettext_lazy("姓名"),
     "must_change_password": gettext_lazy("首次登录须修改密码"),
+    # A new year from last year's (fund.next_year): what was copied and carried.
+    "indicators": gettext_lazy("复制指标数"), "recipients": gettext_lazy("复制受益对象数"),
+    "carried_items": gettext_lazy("结转问题数"), "roles": gettext_lazy("延续角色数"),
 }
 # Keys whose label depends on the object (a submission's `reason` is the reason of the move).
 OWN_LABELS: dict[tuple[str, str], Promise] = {

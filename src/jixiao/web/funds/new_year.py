@@ -105,7 +105,7 @@ def create(user: Any, pk: int, year: int | None = None) -> tuple[Fund, list[Rect
     carried = carry_over(user, old, new)
     roles = _continue_roles(old, new)
     record(user, "fund.next_year", new, fund=new,
-           before={"from": str(old), "from_id": old.pk},
+           before={"fund": str(old)},
            after={"year": year, "indicators": len(list(next_year.walk(data["indicators"]))),
                   "recipients": new.recipients.count(), "carried_items": len(carried),
                   "roles": roles},
