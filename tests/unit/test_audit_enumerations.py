@@ -495,3 +495,11 @@ def test_a_satisfaction_rate_against_the_survey_counts() -> None:
 
 def test_degrees_of_satisfaction_are_not_read() -> None:
     assert relations("共发放问卷200份，其中非常满意150份，满意35份，满意度92.5%。") == []
+
+
+@pytest.mark.parametrize("text", [
+    "资金支出120万元，同比增长20%，其中人员经费较上年增加15万元。",
+    "产品合格率98%（抽查50/合格49）。",
+])
+def test_a_part_s_difference_or_a_division_written_backwards_is_not_a_slip(text: str) -> None:
+    assert flagged(text) == []

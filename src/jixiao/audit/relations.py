@@ -501,6 +501,8 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
             continue
         d, pct = deltas[0], pcts[0]
         unit = d.group(3)
+        if "其中" in t[:d.start()] or any(f.unit == unit for f in figures(t[pct.end():d.start()])):
+            continue  # the difference may be a part's ("其中人员经费较上年增加15万元")
         now = [f for f in figures(t[:pct.start()]) if f.unit == unit]
         if len(now) != 1 or (d.group(1) in ("增加", "增长")) != (pct.group(1) in (
                 "增长", "增幅", "增幅为", "增加")):
@@ -512,10 +514,14 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
         if before <= 0:
             continue
         stated = Decimal(pct.group(2))
+        computed = abs(change) * HUNDRED / before
+        if round_half_up(computed, places(stated)) != stated and \
+                not _typo_like(stated, computed, places(stated)):
+            continue  # far off: more likely read against other figures
         yield Claim(
             Comparison("change.rate", p.where,
                        f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
-                       abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
+                       computed, stated, places=places(stated), unit="%"),
             clip(t), at_paragraph(p),
         )
 
@@ -655,9 +661,13 @@ def divided_rates(p: Paragraph) -> Iterator[Claim]:
         if b == 0 or (ua and ub and split_unit(ua)[0] != split_unit(ub)[0]):
             continue
         num = a * split_unit(ua)[1] / split_unit(ub)[1] if ua and ub else a
+        computed = num * HUNDRED / b
+        if num and round_half_up(b * HUNDRED / num, places(stated)) == stated \
+                and round_half_up(computed, places(stated)) != stated:
+            continue  # written the other way round ("抽查50/合格49"): not a slip of the rate
         yield Claim(Comparison(
             "rate.stated", p.where, f"所列比率（{_plain(a)}{ua} ÷ {_plain(b)}{ub}）",
-            num * HUNDRED / b, stated, places=places(stated), unit="%"),
+            computed, stated, places=places(stated), unit="%"),
             clip(m.group(0)), at_paragraph(p))
 
 
