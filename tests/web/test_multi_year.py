@@ -54,3 +54,14 @@ def test_one_year_says_there_is_no_trend_yet_and_scope_is_kept(login: Any, demo:
     assert 'id="chart-empty"' in page and "multi-year-data" not in page
     assert login("reviewer").get(f"/funds/{demo.pk}/years/").status_code == 200
     assert login("tiandeng").get(f"/funds/{demo.pk}/years/").status_code == 403
+
+
+def test_the_years_page_and_its_chart_speak_english(login: Any, demo: Fund) -> None:
+    c = login("admin")
+    c.post(f"/funds/{demo.pk}/new-year/", {"year": "2022"})
+    page = c.get(f"/funds/{demo.pk}/years/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Being filled in (" in page and "Create the next year from 2022" in page
+    data = json.loads(re.search(r'id="multi-year-data"[^>]*>(.*?)</script>',
+                                page, re.S).group(1))
+    assert data["title"] == "Score and budget execution by year"
+    assert "Open problems" in [s["name"] for s in data["series"]]

@@ -9,8 +9,8 @@
     echarts.init(box).setOption({
       title: { text: data.title, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { top: 28 },
-      grid: { left: 50, right: 30, top: 70, bottom: 40 },
+      legend: { top: 34 },
+      grid: { left: 50, right: 30, top: 80, bottom: 40 },
       xAxis: { type: "category", data: data.years },
       yAxis: { type: "value" },
       series: data.series.map(function (s) {
