@@ -124,3 +124,32 @@ def test_the_fund_list_and_fund_pages_lead_to_the_new_year_and_the_years(
     assert f"/funds/{demo.pk}/years/" in c.get(f"/funds/{demo.pk}/").content.decode()
     assert f"/funds/{demo.pk}/new-year/" in c.get(f"/funds/{demo.pk}/fund-year/").content.decode()
     assert f"/funds/{demo.pk}/new-year/" not in login("unit").get("/").content.decode()
+
+
+def test_the_new_year_goes_through_the_workflow(login: Any, demo: Fund) -> None:
+    """The county of last year fills the new year, is returned with a reason and sees it,
+    resubmits and is approved."""
+    from jixiao.web.funds.models import Submission
+
+    admin, county = login("admin"), login("tiandeng")
+    assert admin.post(f"/funds/{demo.pk}/new-year/", {"year": "2022"}).status_code == 302
+    new = Fund.objects.get(name=demo.name, year=2022)
+    unit = Recipient.objects.get(fund=new, code="tiandeng")
+    sub = Submission.objects.get(fund=new, recipient=unit)
+    assert sub.status == "draft"
+    assert county.get(f"/funds/{new.pk}/recipients/{unit.pk}/").status_code == 200
+    assert county.post(f"/funds/{new.pk}/rows/arrival/add/", {
+        "recipient": unit.pk, "amount": "3000"}).status_code == 302
+    base = f"/funds/{new.pk}/submissions/{sub.pk}"
+    county.post(f"{base}/submit/")
+    admin.post(f"{base}/return/", {"reason": "到位资金缺少拨付文件"})
+    sub.refresh_from_db()
+    assert (sub.status, sub.reason) == ("returned", "到位资金缺少拨付文件")
+    assert "到位资金缺少拨付文件" in county.get(
+        f"/funds/{new.pk}/recipients/{unit.pk}/").content.decode()
+    county.post(f"{base}/submit/")
+    admin.post(f"{base}/approve/")
+    sub.refresh_from_db()
+    assert sub.status == "approved"
+    # Last year's submission is untouched.
+    assert Submission.objects.get(fund=demo, recipient__code="tiandeng").status == "draft"
