@@ -503,3 +503,13 @@ def test_degrees_of_satisfaction_are_not_read() -> None:
 ])
 def test_a_part_s_difference_or_a_division_written_backwards_is_not_a_slip(text: str) -> None:
     assert flagged(text) == []
+
+
+def test_a_count_of_items_numbered_in_the_same_paragraph() -> None:
+    text = "为管好资金，我局采取了3项措施：1.建立台账；2.定期调度；3.公开公示。"
+    assert found(text) == []
+    assert found(text.replace("3项", "4项")) == [("figure.items", "warning", "3", "4")]
+    brackets = "主要做法有三点：（1）建立台账；（2）定期调度；（3）公开公示。"
+    assert found(brackets) == []
+    assert found(brackets.replace("三点", "两点")) == [("figure.items", "warning", "3", "2")]
+    assert flagged("共有2个问题：1、台账不全；2、调度不够，其中1、2两项已整改。") == []

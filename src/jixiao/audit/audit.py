@@ -32,7 +32,12 @@ from jixiao.audit.amounts import (
     section_rates,
 )
 from jixiao.audit.claims import Claim, at_paragraph, clip
-from jixiao.audit.enumerations import counted_lists, ordinal_counts, ordinal_sums
+from jixiao.audit.enumerations import (
+    counted_lists,
+    numbered_counts,
+    ordinal_counts,
+    ordinal_sums,
+)
 from jixiao.audit.headings import check_headings, inline_breaks
 from jixiao.audit.lists import (
     counted_parts,
@@ -162,6 +167,7 @@ def claims(doc: Document) -> list[Claim]:
     out.extend(counted_lists(doc))
     out.extend(ordinal_sums(doc))
     out.extend(ordinal_counts(doc))
+    out.extend(numbered_counts(doc))
     out.extend(score_items(doc))
     roots = score_tree(doc)
     out.extend(node_claims(roots))

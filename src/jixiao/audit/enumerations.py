@@ -253,3 +253,40 @@ def _ordinals_from(ps: list[Paragraph], k: int, at: int) -> int:
             elif value == 1 and n:
                 return n  # another enumeration starts
     return n
+
+
+# "采取了3项措施：1.建立台账；2.定期调度；3.公开公示。" / "（1）…（2）…"
+_COUNT_COLON = re.compile(_CN_COUNT + r"\s*(个|项|条|方面|点)[\u4e00-\u9fff]{0,8}[：:]\s*"
+                          r"(?=[（(]?1[)）.．、])")
+_MARKS = {"（1）": re.compile(r"[（(](\d{1,2})[)）]"),
+          "1.": re.compile(r"(?:(?<=^)|(?<=[：:；;。，,\s]))(\d{1,2})[.．](?=[\u4e00-\u9fff“《])"),
+          "1、": re.compile(r"(?:(?<=^)|(?<=[：:；;。，,\s]))(\d{1,2})、(?=[\u4e00-\u9fff“《])")}
+
+
+def numbered_counts(doc: Document) -> Iterator[Claim]:
+    """A count right before a colon followed, in the same paragraph, by items numbered from 1
+    in one style ("3项措施：1.…；2.…；3.…", "（1）…（2）…"): the items in sequence against the
+    count (a restart at 1 ends them). Equal: right; typo-close: a warning; else nothing."""
+    for p in doc.paragraphs:
+        text = fold(p.text)
+        for m in _COUNT_COLON.finditer(text):
+            value = _count_value(m.group(1))
+            rest = text[m.end():]
+            style = "（1）" if rest[:1] in "（(" else ("1、" if rest[1:2] == "、" else "1.")
+            n = 0
+            for mark in _MARKS[style].finditer(rest):
+                k = int(mark.group(1))
+                if k == n + 1:
+                    n = k
+                elif k == 1 and n:
+                    break
+            if value is None or n < 2:
+                continue
+            stated = Decimal(value)
+            if n != stated and not _typo_like(stated, Decimal(n), 0):
+                continue
+            yield Claim(Comparison(
+                "figure.items", p.where,
+                f"所列个数（其后依次编号列出的 {n} {m.group(2)}）", Decimal(n), stated, places=0,
+                unit=m.group(2), severity="warning"),
+                clip(p.text[m.start():m.end() + 60], 200), at_paragraph(p))
