@@ -5,14 +5,18 @@ naming both figures. (Forms are written from scratch; no corpus text.)"""
 from __future__ import annotations
 
 import copy
+import random
+import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
 
-from jixiao.formats.forms import FormReview, review_form
+from jixiao.formats.forms import FormReview, review_form, review_sheets
+from jixiao.formats.forms.cells import Sheet
 
 
 @dataclass(frozen=True)
@@ -897,3 +901,93 @@ def test_a_total_is_not_summed_from_the_parts_of_the_total_above(tmp_path: Path)
         [None, "年度资金总额", 200],
     ]
     assert serious(review_form(build(tmp_path / "t.xlsx", rows))) == []
+
+
+# --- consistent forms generated at random: no error or warning; one part changed: an error ---
+
+def _figures(message: str) -> set[Decimal]:
+    return {Decimal(m).normalize() for m in re.findall(r"\d+(?:\.\d+)?", message)}
+
+
+def _money(rng: random.Random) -> Decimal:
+    return Decimal(rng.randint(1, 500000)) / 100
+
+
+def _pct(e: Decimal, b: Decimal, n: int) -> str:
+    return f"{(e / b * 100).quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)}%"
+
+
+def _amount_block(rng: random.Random, layout: str, budgets: list[Decimal],
+                  spent: list[Decimal], n: int) -> list[list[Any]]:
+    sources = ["中央资金", "省级资金", "市级资金", "县级资金", "其他资金"][: len(budgets)]
+    tb, ts = sum(budgets, Decimal(0)), sum(spent, Decimal(0))
+    if layout == "rows":
+        rows: list[list[Any]] = [["项目资金（万元）", None, "全年预算数", "全年执行数", "执行率"],
+                                 [None, "年度资金总额", float(tb), float(ts), _pct(ts, tb, n)]]
+        rows += [[None, ("其中：" if k == 0 else "") + s, float(b), float(e), _pct(e, b, n)]
+                 for k, (s, b, e) in enumerate(zip(sources, budgets, spent, strict=True))]
+    elif layout == "transposed":
+        rows = [["资金来源", "全年预算数", "全年执行数", "执行率"]]
+        rows += [[s, float(b), float(e), _pct(e, b, n)]
+                 for s, b, e in zip(sources, budgets, spent, strict=True)]
+        rows.append(["合计", float(tb), float(ts), _pct(ts, tb, n)])
+    elif layout == "columns":
+        rows = [["资金情况", *sources, "合计"], ["预算数", *map(float, budgets), float(tb)],
+                ["执行数", *map(float, spent), float(ts)],
+                ["执行率", *[_pct(e, b, n) for b, e in zip(budgets, spent, strict=True)],
+                 _pct(ts, tb, n)]]
+    else:
+        rows = [["项目资金（万元）", "年度资金总额：", float(tb)]]
+        rows += [[None, ("其中：" if k == 0 else "") + s, float(b)]
+                 for k, (s, b) in enumerate(zip(sources, budgets, strict=True))]
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["rows", "transposed", "columns", "pairs"])
+def test_consistent_amount_blocks_pass_and_a_changed_part_is_found(layout: str) -> None:
+    rng = random.Random(layout)
+    for _ in range(150):
+        budgets = [_money(rng) for _ in range(rng.randint(2, 4))]
+        spent = [(b * rng.randint(50, 100) / 100).quantize(Decimal("0.01")) for b in budgets]
+        n = rng.choice([0, 1, 2])
+        rows = _amount_block(rng, layout, budgets, spent, n)
+        good = review_sheets("x.xlsx", [Sheet("x.xlsx", "表", rows)])
+        assert serious(good) == [], (rows, serious(good))
+        r, c = {"rows": (2, 2), "transposed": (1, 1), "columns": (1, 1), "pairs": (1, 2)}[layout]
+        rows[r][c] = float(budgets[0] + 1)  # one part's 预算数 changed, its total left alone
+        bad = review_sheets("x.xlsx", [Sheet("x.xlsx", "表", rows)])
+        total = sum(budgets, Decimal(0))
+        assert any({total.normalize(), (total + 1).normalize()} <= _figures(m)
+                   for m in errors(bad)), (layout, rows, errors(bad))
+
+
+def test_consistent_indicator_tables_pass() -> None:
+    rng = random.Random(13)
+    for _ in range(200):
+        rows: list[list[Any]] = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                                  "分值", "得分", "偏差原因"]]
+        weights = [rng.randint(5, 25) for _ in range(rng.randint(2, 5))]
+        weights.append(100 - sum(weights))
+        if weights[-1] <= 0:
+            continue
+        total = Decimal(0)
+        for k, w in enumerate(weights):
+            kind = rng.choice(["count", "share", "less", "quality"])
+            t = rng.randint(5, 400)
+            target, actual, score, why = {
+                "count": (f"≥{t}个", f"{t + rng.randint(0, 9)}个", Decimal(w), None),
+                "share": (f"≥{t % 20 + 80}%", f"{rng.randint(t % 20 + 80, 100)}%", Decimal(w),
+                          None),
+                "less": (f"≤{t}万元", f"{rng.randint(1, t)}万元", Decimal(w), None),
+                "quality": ("明显", "较明显", Decimal(w) - rng.randint(0, min(2, w)), "见说明"),
+            }[kind]
+            total += score
+            rows.append([f"产出指标（{sum(weights)}分）" if k == 0 else None,
+                         rng.choice(["数量指标", "质量指标", "成本指标"]),
+                         rng.choice(["完成户数", "验收合格率", "项目成本", "群众满意度"]),
+                         target, actual, w, float(score), why])
+        grade = "优" if total >= 90 else "良" if total >= 80 else "中"
+        rows += [["总分", None, None, None, None, 100, float(total), None],
+                 [f"自评得分：{total}分，自评等级：{grade}"]]
+        review = review_sheets("x.xlsx", [Sheet("x.xlsx", "表", rows)])
+        assert serious(review) == [], (rows, serious(review))

@@ -82,6 +82,13 @@ def _roles(sheet: Sheet, r: int) -> dict[str, int]:
 _FIGURE_ROLES = {"weight", "target", "actual", "score"}
 
 
+def _header_roles(sheet: Sheet, r: int) -> dict[str, int]:
+    """The roles of a second header row; a row holding a figure is a data row, not one."""
+    if any(number(sheet.cell(r, c)) is not None for c in range(sheet.width(r))):
+        return {}
+    return _roles(sheet, r)
+
+
 def find_header(sheet: Sheet, start: int = 0) -> tuple[int, dict[str, int]] | None:
     for r in range(start, len(sheet.rows)):
         roles = _roles(sheet, r)
@@ -92,7 +99,7 @@ def find_header(sheet: Sheet, start: int = 0) -> tuple[int, dict[str, int]] | No
             # "评价指标 | 分值 | 得分" over "一级 | 二级 | 三级": one header on two rows
             return r - 1, {**above, **roles}
         if names and len(roles) >= 3 and ({"weight", "target", "actual", "score"} & roles.keys()):
-            below = _roles(sheet, r + 1)
+            below = _header_roles(sheet, r + 1)
             for role, c in below.items():
                 if role not in roles or role in ("target",):
                     roles[role] = c
@@ -160,7 +167,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     weight_c, score_c = roles.get("weight"), roles.get("score")
     name_cols = [roles[k] for k in ("level1", "level2", "level3") if k in roles]
     if first_data is None:
-        first_data = header + 2 if _roles(sheet, header + 1) else header + 1
+        first_data = header + 2 if _header_roles(sheet, header + 1) else header + 1
     open_blocks: dict[int, Block] = {}
     blocks: list[Block] = []
     weights: list[Decimal] = []
