@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.review import jobs
-from jixiao.web.review.models import ReviewJob
+from jixiao.web.review.models import ReviewChunk, ReviewJob
 
 from .review_pile import many_reports_zip
 
@@ -107,6 +107,13 @@ def _until(job: ReviewJob, check: Any, seconds: float = 120) -> ReviewJob:
     raise AssertionError(f"job stayed {job.status} ({job.done}/{job.total}): {job.error}")
 
 
+def _running_chunk(job: ReviewJob) -> ReviewChunk | None:
+    job.refresh_from_db()
+    if job.status != "running" or job.done < 3:
+        return None
+    return ReviewChunk.objects.filter(job=job, status="running").exclude(worker="").first()
+
+
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
 def test_a_worker_killed_mid_run_leaves_a_retried_run_that_finishes(
         engine: str, settings: Any, login: Any, user: Any) -> None:
@@ -115,30 +122,33 @@ def test_a_worker_killed_mid_run_leaves_a_retried_run_that_finishes(
     assert job.status == "pending"
     first = _worker(engine, settings)
     try:
-        job = _until(job, lambda j: j.status == "running" and j.done >= 3)
+        deadline = time.monotonic() + 120
+        while (chunk := _running_chunk(job)) is None:
+            assert time.monotonic() < deadline and job.status != "done", job.status
+            time.sleep(0.05)
         assert job.done < PILE, "the run finished before the worker could be killed"
-        lost = job.worker
-        # the process that holds the run (RQ runs it in a forked "work horse" with a
+        lost = chunk.worker
+        # the process that holds the chunk (RQ runs it in a forked "work horse" with a
         # session of its own) and its document processes, then the worker itself
-        holder = int(lost.rpartition(":")[2])
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(holder, signal.SIGKILL)
+            os.killpg(int(lost.rpartition(":")[2]), signal.SIGKILL)
     finally:
         _kill(first)
-    job.refresh_from_db()
-    assert job.status == "running" and job.worker == lost  # as the dead worker left it
-    # Anyone who looks settles it: the page retries it (attempts remain) …
+    chunk.refresh_from_db()
+    assert chunk.status == "running" and chunk.worker == lost  # as the dead worker left it
+    # Anyone who looks settles it: the page queues the chunk again (attempts remain) …
     page = login("admin").get(f"/review/{job.pk}/").content.decode()
+    chunk.refresh_from_db()
     job.refresh_from_db()
-    assert job.status == "pending" and job.attempts == 1, job.error
-    assert 'hx-trigger="every 1s"' in page and "重新开始" in page
+    assert chunk.status == "pending" and chunk.attempts == 1 and job.status == "running"
+    assert 'hx-trigger="every 1s"' in page
     retry = AuditEntry.objects.get(action="review.retry", object_id=str(job.pk))
     assert retry.after["lost_worker"] == lost
     if engine == "database":
         from django_tasks_db.models import DBTaskResult
 
         assert DBTaskResult.objects.filter(status="RUNNING").count() == 1  # the dead one's
-    # … and the next worker (a server restart) takes it from the queue and finishes it.
+    # … and the next worker (a server restart) takes it from the queue and finishes the run.
     second = _worker(engine, settings)
     try:
         job = _until(job, lambda j: j.status in ("done", "failed"), seconds=240)
@@ -152,14 +162,39 @@ def test_a_worker_killed_mid_run_leaves_a_retried_run_that_finishes(
     finally:
         _kill(second)
     assert job.status == "done", job.error
-    assert job.attempts == 2 and job.worker != lost
+    chunk.refresh_from_db()
+    assert chunk.status == "done" and chunk.attempts == 2 and chunk.worker != lost
     assert job.documents.count() == PILE  # nothing lost, nothing twice
     assert len(set(job.documents.values_list("file", flat=True))) == PILE
+    assert job.documents.filter(status="checked").count() == PILE
     if engine == "database":
         from django_tasks_db.models import DBTaskResult
 
-        statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
-        assert statuses == ["FAILED", "SUCCESSFUL"]  # the lost one marked at worker start
+        statuses = list(DBTaskResult.objects.values_list("status", flat=True))
+        assert statuses.count("FAILED") == 1  # the lost one, marked at the next worker start
+        assert statuses.count("SUCCESSFUL") == len(statuses) - 1
+
+
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
+def test_two_workers_share_a_pile_with_nothing_twice_or_lost(
+        engine: str, settings: Any, user: Any, demo: Any) -> None:
+    job = jobs.start_review(user("admin"),
+                            [SimpleUploadedFile("pile.zip", many_reports_zip(PILE))])
+    workers = [_worker(engine, settings), _worker(engine, settings)]
+    try:
+        job = _until(job, lambda j: j.status in ("done", "failed"), seconds=240)
+    finally:
+        for w in workers:
+            _kill(w)
+    assert job.status == "done", job.error
+    chunks = list(job.chunks.all())
+    assert len(chunks) == jobs.CHUNKS_PER_RUN and all(c.status == "done" for c in chunks)
+    assert all(c.attempts == 1 for c in chunks)  # each slice run once
+    assert len({c.worker for c in chunks}) >= 2  # both workers took slices
+    files = list(job.documents.values_list("file", flat=True))
+    assert len(files) == PILE and len(set(files)) == PILE
+    assert sorted(files) == [f"pile.zip/r{i:04d}.txt" for i in range(PILE)]
+    assert job.summary is not None and job.summary["total"] == PILE
 
 
 def _stuck(attempts: int, **fields: Any) -> ReviewJob:
@@ -225,3 +260,30 @@ def test_a_queue_that_cannot_be_reached_fails_the_job_with_a_reason(
     assert ledger.status == "failed" and ledger.errors == [{"message": payment_import.NO_QUEUE}]
     assert not any((Path(settings.MEDIA_ROOT) / "payment-imports").iterdir())
     assert PaymentImport.objects.count() == 1
+
+
+def test_a_slice_out_of_attempts_gives_its_documents_the_reason(login: Any) -> None:
+    from jixiao.web.review.models import CHUNKS, ReviewDocument
+
+    names = ["甲.txt", "乙.txt", "丙.txt"]
+    job = ReviewJob.objects.create(
+        title="三份", status="running", worker=CHUNKS, attempts=1, total=3, done=2,
+        folder=str(jobs._folder()), items=[{"name": n, "path": f"/nowhere/{n}"} for n in names])
+    ReviewChunk.objects.create(job=job, first=0, last=2, status="done", attempts=1)
+    for position in (0, 1):
+        ReviewDocument.objects.create(job=job, position=position, file=names[position],
+                                      kind="report", status="checked",
+                                      data={"file": names[position], "status": "checked"})
+    lost = ReviewChunk.objects.create(job=job, first=2, last=3, status="running",
+                                      attempts=jobs.MAX_ATTEMPTS,
+                                      worker=f"{socket.gethostname()}:{_dead_pid()}")
+    page = login("reviewer").get(f"/review/{job.pk}/").content.decode()
+    lost.refresh_from_db()
+    job.refresh_from_db()
+    assert lost.status == "failed" and job.status == "done"
+    third = job.documents.get(file="丙.txt")
+    assert third.status == "unreadable"
+    assert "任务进程意外结束（已尝试 2 次）" in third.data["reason"]
+    assert job.documents.count() == 3 and job.summary["unreadable"] == 1
+    assert "任务进程意外结束" in page and 'hx-trigger="every 1s"' not in page
+    assert jobs.recover_stale() == 0

@@ -14,8 +14,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +36,13 @@ from jixiao.web.jobs import lease
 from jixiao.web.jobs.compat import task
 from jixiao.web.jobs.enqueue import enqueue_after_commit
 from jixiao.web.kernel.errors import Code, Refused
-from jixiao.web.review.models import ReviewDocument, ReviewFinding, ReviewJob
+from jixiao.web.review.models import (
+    CHUNKS,
+    ReviewChunk,
+    ReviewDocument,
+    ReviewFinding,
+    ReviewJob,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +50,13 @@ ALLOWED = (".zip", ".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".xlsx", ".x
 MAX_ATTEMPTS = 2
 PENDING_TIMEOUT = timedelta(hours=24)
 LOST = "复核中断：处理进程意外结束（已尝试 {n} 次），请重新上传文件"
+LOST_CHUNK = "处理该文件时任务进程意外结束（已尝试 {n} 次）"
 WAITED = "复核未能开始：排队超过 24 小时仍没有任务进程处理，请联系管理员确认任务进程已启动"
 NO_QUEUE = "无法把复核交给任务队列（任务队列不可用），请稍后重新上传文件"
 INTERNAL = "复核时发生内部错误，请联系管理员（详情已记入服务器日志）"
-PROGRESS_EVERY = 0.5  # seconds between progress writes
+# A run's documents go to chunk tasks of CHUNK_MIN…CHUNK_MAX documents, about
+# CHUNKS_PER_RUN of them, so the workers of several processes or machines share a pile.
+CHUNK_MIN, CHUNK_MAX, CHUNKS_PER_RUN = 10, 100, 8
 
 
 def _folder() -> Path:
@@ -138,40 +145,125 @@ def _items(job: ReviewJob, scratch: Path) -> list[Item]:
 
 
 def run_review(job_id: int) -> None:
-    if not lease.claim(ReviewJob, job_id, attempts=F("attempts") + 1, done=0, total=None):
+    """Collect the run's documents (zips expanded into the run's folder), then hand them to
+    chunk tasks (`review_chunk`) that any worker takes. A run retried after its worker died
+    while collecting starts again from the stored uploads."""
+    if not lease.claim(ReviewJob, job_id, attempts=F("attempts") + 1, done=0, total=None,
+                       started=timezone.now()):
         return  # finished, failed, or taken by another worker
     job = ReviewJob.objects.get(pk=job_id)
     ReviewDocument.objects.filter(job=job).delete()  # a retried run starts again
-    jobs = int(getattr(settings, "JIXIAO_REVIEW_JOBS", 0) or os.cpu_count() or 1)
-    started = time.perf_counter()
-    results: list[DocumentResult] = []
-    last = 0.0
-
-    def advance(result: DocumentResult) -> None:
-        nonlocal last
-        results.append(result)
-        _store(job, len(results), result)
-        now = time.monotonic()
-        if now - last >= PROGRESS_EVERY:
-            last = now
-            lease.still_mine(ReviewJob, job_id).update(done=len(results),
-                                                       updated=timezone.now())
-
+    ReviewChunk.objects.filter(job=job).delete()
     try:
-        with lease.heartbeat(job), tempfile.TemporaryDirectory(
-                prefix="jixiao-review-") as scratch:
-            items = _items(job, Path(scratch))
-            lease.still_mine(ReviewJob, job_id).update(total=len(items))
-            for _ in review_items(items, jobs, advance=advance):
-                pass
-        arrival = {id(r): n for n, r in enumerate(results, start=1)}
-        result = summarise(results, jobs, time.perf_counter() - started)
+        with lease.heartbeat(job):
+            scratch = Path(job.folder) / "collected"
+            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(parents=True)
+            items = [{"name": i.name, "path": str(i.path)} if i.path is not None
+                     else {"name": i.name, "reason": i.reason or "无法读取"}
+                     for i in _items(job, scratch)]
     except Exception:
         log.exception("review %s failed", job_id)
         _fail(job, INTERNAL, mine=True)
         return
-    # stored in arrival order (position n); now in triage order, as the CLI's workbook
-    _finish(job, result, {arrival[id(d)]: n for n, d in enumerate(result.documents, start=1)})
+    size = chunk_size(len(items))
+    with transaction.atomic():
+        if not lease.still_mine(ReviewJob, job_id).update(
+                items=items, total=len(items), worker=CHUNKS, updated=timezone.now()):
+            return  # given up meanwhile
+        chunks = ReviewChunk.objects.bulk_create([
+            ReviewChunk(job=job, first=first, last=min(first + size, len(items)))
+            for first in range(0, len(items), size)])
+        for chunk in ReviewChunk.objects.filter(job=job):
+            enqueue_after_commit(review_chunk, chunk.pk, on_error=_chunk_not_queued)
+    if not chunks:
+        _maybe_finish(job_id)
+
+
+def chunk_size(n: int) -> int:
+    """Documents per chunk task: enough chunks for several workers to share a pile, few
+    enough that each one's process pool is worth starting."""
+    return max(CHUNK_MIN, min(CHUNK_MAX, -(-n // CHUNKS_PER_RUN)))
+
+
+@task(queue_name="review")
+def review_chunk(chunk_id: int) -> None:
+    """The task: review one slice of a run's documents."""
+    run_chunk(chunk_id)
+
+
+def run_chunk(chunk_id: int) -> None:
+    if not lease.claim(ReviewChunk, chunk_id, attempts=F("attempts") + 1):
+        return
+    chunk = ReviewChunk.objects.select_related("job").get(pk=chunk_id)
+    job = chunk.job
+    positions = range(chunk.first, chunk.last)
+    ReviewDocument.objects.filter(job=job, position__in=positions).delete()  # a retry
+    entries = job.items[chunk.first:chunk.last]
+    waiting: dict[str, list[int]] = {}
+    for position, entry in zip(positions, entries, strict=True):
+        waiting.setdefault(entry["name"], []).append(position)
+    items = [Item(Path(e["path"]) if "path" in e else None, e["name"], e.get("reason"))
+             for e in entries]
+    jobs = int(getattr(settings, "JIXIAO_REVIEW_JOBS", 0) or os.cpu_count() or 1)
+
+    def advance(result: DocumentResult) -> None:
+        queue = waiting.get(result.file) or [chunk.last]
+        _store(job, queue.pop(0), result)
+        ReviewJob.objects.filter(pk=job.pk, status="running").update(
+            done=F("done") + 1, updated=timezone.now())
+        lease.still_mine(ReviewChunk, chunk_id).update(updated=timezone.now())
+
+    try:
+        with lease.heartbeat(chunk):
+            for _ in review_items(items, jobs, advance=advance):
+                pass
+    except Exception:
+        log.exception("review chunk %s failed", chunk_id)
+        _settle_chunk(chunk, INTERNAL, mine=True)
+        return
+    if lease.still_mine(ReviewChunk, chunk_id).update(status="done", updated=timezone.now()):
+        _maybe_finish(job.pk)
+
+
+def _chunk_not_queued(chunk_id: int) -> None:
+    chunk = ReviewChunk.objects.select_related("job").get(pk=chunk_id)
+    _settle_chunk(chunk, NO_QUEUE, statuses=("pending",))
+
+
+def _settle_chunk(chunk: ReviewChunk, reason: str, *, mine: bool = False,
+                  statuses: tuple[str, ...] = ("pending", "running"),
+                  unchanged: bool = False) -> bool:
+    """A chunk given up: each of its documents not yet stored gets a row with the reason;
+    the run finishes when its last chunk has."""
+    rows = (lease.still_mine(ReviewChunk, chunk.pk) if mine
+            else ReviewChunk.objects.filter(pk=chunk.pk, status__in=statuses))
+    if unchanged:
+        rows = rows.filter(worker=chunk.worker, updated=chunk.updated)
+    with transaction.atomic():
+        if not rows.update(status="failed", error=reason, updated=timezone.now()):
+            return False
+        job = chunk.job
+        stored = set(ReviewDocument.objects.filter(
+            job=job, position__gte=chunk.first, position__lt=chunk.last,
+        ).values_list("position", flat=True))
+        for position in range(chunk.first, chunk.last):
+            if position not in stored:
+                entry = job.items[position]
+                _store(job, position, _refused(entry["name"], reason))
+                ReviewJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+        record(job.user, "review.abort", job,
+               after={"error": reason, "documents": f"{chunk.first + 1}–{chunk.last}"},
+               label=job.title)
+    _maybe_finish(chunk.job_id)
+    return True
+
+
+def _refused(name: str, reason: str) -> DocumentResult:
+    from jixiao.review.classify import kind_of
+
+    return DocumentResult(file=name, kind=kind_of(Path(name)), status="unreadable",
+                          reason=reason)
 
 
 def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
@@ -188,19 +280,32 @@ def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
         for i, f in enumerate(result.findings)])
 
 
-def _finish(job: ReviewJob, result: ReviewResult, order: dict[int, int]) -> None:
+def _maybe_finish(job_id: int) -> None:
+    """Once every chunk has ended: the documents in triage order (`summarise`, as the CLI),
+    the summary, the run done. Runs once (the job row is locked; a run already done stays)."""
     with transaction.atomic():
+        job = ReviewJob.objects.select_for_update().get(pk=job_id)
+        if job.status != "running" or job.worker != CHUNKS:
+            return
+        if job.chunks.exclude(status__in=("done", "failed")).exists():
+            return
+        docs = list(job.documents.order_by("position"))
+        results = [r for r in result_of(job).documents]
+        arrival = {id(r): d.pk for r, d in zip(results, docs, strict=True)}
+        seconds = (timezone.now() - (job.started or job.created)).total_seconds()
+        jobs = int(getattr(settings, "JIXIAO_REVIEW_JOBS", 0) or os.cpu_count() or 1)
+        result = summarise(results, jobs, seconds)
+        order = {arrival[id(r)]: n for n, r in enumerate(result.documents)}
+        for doc in docs:
+            doc.position = order[doc.pk]
+        ReviewDocument.objects.bulk_update(docs, ["position"])
         summary = {"total": result.total, "checked": result.checked,
                    "unreadable": result.unreadable, "with_errors": result.with_errors,
-                   "jobs": result.jobs, "seconds": str(result.seconds)}
-        if not lease.still_mine(ReviewJob, job.pk).update(
-                status="done", done=result.total, total=result.total, summary=summary,
-                updated=timezone.now()):
-            return  # given up meanwhile: its outcome stands
-        docs = list(ReviewDocument.objects.filter(job=job))
-        for doc in docs:
-            doc.position = order.get(doc.position, doc.position)
-        ReviewDocument.objects.bulk_update(docs, ["position"])
+                   "jobs": result.jobs, "seconds": str(result.seconds),
+                   "chunks": job.chunks.count(),
+                   "workers": sorted({c.worker for c in job.chunks.all() if c.worker})}
+        job.status, job.done, job.total, job.summary = "done", result.total, result.total, summary
+        job.save(update_fields=["status", "done", "total", "summary", "updated"])
         record(job.user, "review.finish", job, after=summary, label=job.title)
     _drop_uploads(job)
 
@@ -223,14 +328,18 @@ def _drop_uploads(job: ReviewJob) -> None:
 
 
 def recover_stale() -> int:
-    """Runs whose worker died: queued again while attempts remain (from the start, on their
-    stored uploads), else failed with the reason; runs waiting too long: failed. How many."""
+    """Runs and chunks whose worker died: queued again while attempts remain (a run from its
+    stored uploads, a chunk from its collected documents), else failed with the reason (a
+    chunk's documents get rows saying so); runs waiting too long: failed. How many."""
     count = 0
     now = timezone.now()
     for job in ReviewJob.objects.filter(status__in=("pending", "running")):
         if job.status == "pending":
             if job.updated < now - PENDING_TIMEOUT and _fail(job, WAITED, statuses=("pending",)):
                 count += 1
+            continue
+        if job.worker == CHUNKS:
+            count += _recover_chunks(job, now)
             continue
         if not lease.is_dead(job, now):
             continue
@@ -247,6 +356,34 @@ def recover_stale() -> int:
                    after={"attempt": job.attempts + 1, "lost_worker": job.worker},
                    label=job.title)
             enqueue_after_commit(review_pile, job.pk, on_error=_not_queued)
+        count += 1
+    return count
+
+
+def _recover_chunks(job: ReviewJob, now: Any) -> int:
+    count = 0
+    for chunk in job.chunks.filter(status__in=("pending", "running")).select_related("job"):
+        if chunk.status == "pending":
+            if chunk.updated < now - PENDING_TIMEOUT and _settle_chunk(
+                    chunk, WAITED, statuses=("pending",)):
+                count += 1
+            continue
+        if not lease.is_dead(chunk, now):
+            continue
+        if chunk.attempts >= MAX_ATTEMPTS:
+            if _settle_chunk(chunk, LOST_CHUNK.format(n=chunk.attempts), unchanged=True):
+                count += 1
+            continue
+        with transaction.atomic():
+            if not ReviewChunk.objects.filter(pk=chunk.pk, status="running",
+                                              worker=chunk.worker, updated=chunk.updated
+                                              ).update(status="pending", updated=timezone.now()):
+                continue
+            record(job.user, "review.retry", job,
+                   after={"attempt": chunk.attempts + 1, "lost_worker": chunk.worker,
+                          "documents": f"{chunk.first + 1}–{chunk.last}"},
+                   label=job.title)
+            enqueue_after_commit(review_chunk, chunk.pk, on_error=_chunk_not_queued)
         count += 1
     return count
 

@@ -29,14 +29,18 @@ class ReviewJob(models.Model):
     title = models.CharField("名称", max_length=300)
     folder = models.CharField(max_length=500, blank=True)  # the stored uploads while it runs
     uploads = models.JSONField(default=list)  # [{"name", "stored"} | {"name", "reason"}]
+    # the documents once collected (zips expanded): [{"name", "path"} | {"name", "reason"}]
+    items = models.JSONField(default=list)
     status = models.CharField("状态", max_length=16, choices=JOB_STATUS, default="pending")
-    worker = models.CharField(max_length=200, blank=True)  # "host:pid" while running
+    # "host:pid" while collecting; CHUNKS once its documents are handed to chunk tasks
+    worker = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     total = models.PositiveIntegerField(null=True, blank=True)  # documents, once known
     done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)  # why the whole run failed
     summary = models.JSONField(null=True, blank=True)  # counts and timing of the finished run
     created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)  # taken by a worker
     updated = models.DateTimeField(auto_now=True)  # the heartbeat while running
 
     class Meta:
@@ -53,6 +57,29 @@ class ReviewJob(models.Model):
     @property
     def active(self) -> bool:
         return self.status in ("pending", "running")
+
+
+CHUNKS = "chunks"
+
+
+class ReviewChunk(models.Model):
+    """A slice of a run's documents (``first`` ≤ position < ``last``), one task on the queue:
+    the workers of every machine share a large pile, each slice under its own lease."""
+
+    job = models.ForeignKey(ReviewJob, on_delete=models.CASCADE, related_name="chunks")
+    first = models.PositiveIntegerField()
+    last = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=JOB_STATUS, default="pending")
+    worker = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("job_id", "first")
+
+    def __str__(self) -> str:
+        return f"{self.job_id}[{self.first}:{self.last}]"
 
 
 class ReviewDocument(models.Model):
