@@ -113,3 +113,12 @@ def test_recipient_results_execution_rate_and_attributes() -> None:
     assert rows[4]["values"]["绩效"] == D(7)
     assert [i for i, _ in errors] == [2, 3]
     assert "丙县" in errors[0][1] and "丁县" in errors[1][1]
+
+
+def test_project_results_sum_each_subtree() -> None:
+    d = dossier([quant("数量", 100, ">=", 10, 12)], recipients=_recipients())
+    found = ny.project_results(d, [("a", D(100), D(80)), ("a", D(100), D(100)),
+                                   ("b", D(50), D(10))])
+    assert found["a"].value == D(90) and found["b"].value == D(20)
+    assert found["c"].value is None  # no project
+    assert found["p"].value == D(190) * 100 / D(250)

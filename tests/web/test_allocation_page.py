@@ -195,3 +195,31 @@ def test_a_fund_year_out_of_scope_cannot_be_read(login: Any, demo: Any) -> None:
     r = login("tiandeng").post("/allocation/", {"spec": SPEC, "table": _csv(TABLE),
                                                 "perf_fund": fund.pk})
     assert r.status_code == 403
+
+
+def test_the_project_library_gives_a_project_execution_rate(login: Any, demo: Fund) -> None:
+    """项目执行率: what each county recorded in the web's 项目库 last year."""
+    from jixiao.web.funds.models import Project, Recipient
+
+    for code, budget, spent in (("tiandeng", "200", "150"), ("longzhou", "100", "100")):
+        unit = Recipient.objects.get(fund=demo, code=code)
+        Project.objects.create(fund=demo, recipient=unit, name="项目", category="产业",
+                               budget=Decimal(budget), spent=Decimal(spent))
+    table = "名称,人口\n天等县,100\n龙州县,300\n"
+    c = login("admin")
+    r = c.post("/allocation/", {"spec": SPEC, "table": _csv(table), "perf_fund": demo.pk,
+                                "perf_measure": "项目执行率"})
+    assert r.status_code == 200, r.context["error"]
+    shown = re.findall(r'<td class="num filled">([^<]+)</td>', r.content.decode())
+    assert shown == ["75.00", "100.00"]
+    # The example fund records no money per county: each county is named.
+    r = c.post("/allocation/", {"spec": SPEC, "table": _csv(table), "perf_fund": demo.pk,
+                                "perf_measure": "资金执行率"})
+    assert r.status_code == 400
+    assert "第 2 行" in r.context["error"] and "天等县" in r.context["error"]
+    # Projects without a budget give no rate anywhere: said once, with what would.
+    Project.objects.filter(fund=demo).update(budget=Decimal(0), spent=Decimal(0))
+    r = c.post("/allocation/", {"spec": SPEC, "table": _csv(table), "perf_fund": demo.pk,
+                                "perf_measure": "项目执行率"})
+    assert r.status_code == 400 and "没有任何受益对象" in r.context["error"]
+    assert r.context["error"].count("没有任何受益对象") == 1

@@ -22,7 +22,8 @@ fills a copy with stand-in measurements so that everything *else* can be validat
 year is being filled in; the stand-ins are never shown or stored.
 
 ``recipient_results`` reads a fund-year's per-recipient results (资金执行率, or a numeric
-recipient attribute such as a 考核得分) so that the allocation calculator can use them as a
+recipient attribute such as a 考核得分), and ``project_results`` the 项目执行率 of the
+projects each recipient recorded, so that the allocation calculator can use them as a
 绩效因素 column (``fill_factor``): results feed next year's money.
 
 Pure Python, no I/O: the CLI (`jixiao next-year`) and the web share it.
@@ -31,7 +32,7 @@ Pure Python, no I/O: the CLI (`jixiao next-year`) and the web share it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -55,6 +56,7 @@ CLEARED_BLOCKS: dict[str, Any] = {
 # Methods whose leaves need a measurement before the year can be scored.
 MEASURED = ("quantitative", "stepped", "range")
 EXECUTION_RATE = "资金执行率"
+PROJECT_EXECUTION = "项目执行率"  # of the 项目库 the web keeps per recipient
 
 
 def _leaves(nodes: list[dict[str, Any]], parent: str = "") -> Iterator[tuple[dict[str, Any], str]]:
@@ -203,6 +205,27 @@ def recipient_results(d: Dossier, measure: str = EXECUTION_RATE) -> dict[str, Re
             raw = node.attributes.get(measure)
             value = Decimal(raw) if isinstance(raw, Decimal | int) and not isinstance(
                 raw, bool) else None
+        out[node.id] = RecipientResult(node.id, node.name, value)
+    return out
+
+
+def project_results(
+    d: Dossier, projects: Iterable[tuple[str, Decimal, Decimal]]
+) -> dict[str, RecipientResult]:
+    """Each recipient's 项目执行率 by its id: the spending ÷ the budget of the projects
+    (项目库: recipient id, budget, spent) in its subtree, percent, exact; None without a
+    project budget."""
+    budget: dict[str, Decimal] = {}
+    spent: dict[str, Decimal] = {}
+    for rid, b, s in projects:
+        budget[rid] = budget.get(rid, Decimal(0)) + b
+        spent[rid] = spent.get(rid, Decimal(0)) + s
+    out: dict[str, RecipientResult] = {}
+    for node in _all(d.recipients):
+        ids = [n.id for n in subtree(node)]
+        total = sum((budget.get(i, Decimal(0)) for i in ids), Decimal(0))
+        used = sum((spent.get(i, Decimal(0)) for i in ids), Decimal(0))
+        value = rates.execution(used, total) if total else None
         out[node.id] = RecipientResult(node.id, node.name, value)
     return out
 

@@ -67,11 +67,18 @@ def _number(text: str | None) -> str:
 
 @dataclass
 class Results:
-    """Last year's results to fill the spec's 绩效因素 columns with."""
+    """Last year's results to fill the spec's 绩效因素 columns with, by recipient id."""
 
-    dossier: Dossier
+    found: dict[str, next_year.RecipientResult]
     measure: str
     label: str  # the fund-year, for messages
+
+    @classmethod
+    def of(cls, dossier: Dossier, measure: str, label: str,
+           projects: list[tuple[str, Decimal, Decimal]]) -> Results:
+        if measure == next_year.PROJECT_EXECUTION:
+            return cls(next_year.project_results(dossier, projects), measure, label)
+        return cls(next_year.recipient_results(dossier, measure), measure, label)
 
 
 @dataclass
@@ -168,7 +175,11 @@ def _no_performance() -> str:
 def _fill(rows: Any, performance: list[Any], results: Results, table: Any) -> list[str]:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         return [gettext("recipients 应为对象列表")]
-    found = next_year.recipient_results(results.dossier, results.measure)
+    found = results.found
+    if not any(r.value is not None for r in found.values()):
+        return [gettext("%(fund)s 没有任何受益对象的「%(measure)s」（资金执行率需要各对象的到位和"
+                        "支出，项目执行率需要项目库）；请改选其他结果") % {
+                            "fund": results.label, "measure": results.measure}]
     errors = []
     for factor in performance:
         for i, message in next_year.fill_factor(rows, str(factor), found):

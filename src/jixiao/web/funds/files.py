@@ -182,7 +182,8 @@ def allocation(request: HttpRequest) -> HttpResponse:
 
     funds = [f for f in perm.visible_funds(request.user).order_by("-year", "name")
              if perm.can_view_fund(request.user, f)]
-    context: dict[str, Any] = {"funds": funds, "measures": [next_year.EXECUTION_RATE],
+    context: dict[str, Any] = {"funds": funds,
+                               "measures": [next_year.EXECUTION_RATE, next_year.PROJECT_EXECUTION],
                                "spec": page.example_spec(), "chosen": None,
                                "measure": next_year.EXECUTION_RATE, "error": ""}
     if request.method != "POST":
@@ -201,13 +202,16 @@ def allocation(request: HttpRequest) -> HttpResponse:
         if ev is None:
             errors.append(gettext("%(fund)s 尚不能评价：%(why)s") % {"fund": fund, "why": problem})
         else:
-            known = next_year.measures(ev.dossier)
+            projects = [(p.recipient.code, p.budget, p.spent)
+                        for p in fund.projects.select_related("recipient")]
+            known = next_year.measures(ev.dossier) + (
+                [next_year.PROJECT_EXECUTION] if projects else [])
             context["measures"] = known
             if measure not in known:
                 errors.append(gettext("%(fund)s 没有可用的结果「%(measure)s」；可选：%(known)s")
                               % {"fund": fund, "measure": measure, "known": "、".join(known)})
             else:
-                results = page.Results(ev.dossier, measure, str(fund))
+                results = page.Results.of(ev.dossier, measure, str(fund), projects)
     outcome = page.calculate(text, request.FILES.get("table"), results) if not errors else None
     if outcome is not None:
         errors = outcome.errors
