@@ -513,3 +513,14 @@ def test_a_count_of_items_numbered_in_the_same_paragraph() -> None:
     assert found(brackets) == []
     assert found(brackets.replace("三点", "两点")) == [("figure.items", "warning", "3", "2")]
     assert flagged("共有2个问题：1、台账不全；2、调度不够，其中1、2两项已整改。") == []
+
+
+def test_ordinal_items_one_per_paragraph_against_the_amount_before() -> None:
+    text = ("（一）资金下达情况。上级下达我县农业发展资金1500万元，资金安排如下：\n"
+            "一是安排农机补贴300万元，另配套县级资金80万元。\n二是安排信贷担保补助200万元。\n"
+            "三是安排社会化服务1000万元。")
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    assert found(text.replace("1500万元", "1501万元")) == [
+        ("figure.parts", "warning", "1501", "1500")]
+    assert flagged(text.replace("1500万元", "2600万元")) == []

@@ -156,45 +156,83 @@ def _enumeration(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(marks, [*marks[1:], end], strict=True)]
 
 
+def _first_amounts(texts: list[str]) -> list[Figure]:
+    """The first money figure of each text; [] when one has none or it is approximate / 各."""
+    parts: list[Figure] = []
+    for t in texts:
+        money = [f for f in figures(t) if f.base == "元"]
+        if not money or (money[0].start > 0
+                         and t[money[0].start - 1:money[0].start] in "各约近超"):
+            return []
+        parts.append(money[0])
+    return parts
+
+
 def ordinal_sums(doc: Document) -> Iterator[Claim]:
+    """一是/二是 items in one paragraph, or paragraphs that open with 一是, 二是 … in turn."""
     ps = doc.paragraphs
-    for k, p in enumerate(ps):
+    k = 0
+    while k < len(ps):
+        p = ps[k]
         own = normalised(p.text)
         spans = _enumeration(own)
-        if not spans:
+        if spans:
+            parts = _first_amounts([own[a:b] for a, b in spans])
+            if parts:
+                yield from _judge_ordinal_sum(doc, k, own[:spans[0][0]], parts,
+                                              p.text[spans[0][0]:spans[-1][1]])
+            k += 1
             continue
-        parts: list[Figure] = []
-        for a, b in spans:
-            money = [f for f in figures(own[a:b]) if f.base == "元"]
-            if not money or own[a + money[0].start - 1:a + money[0].start] in "各约近超":
-                parts = []
-                break
-            parts.append(money[0])
-        if not parts:
+        run = _opening_ordinals(ps, k)
+        if len(run) >= 3:
+            parts = _first_amounts([normalised(q.text) for q in run])
+            if parts:
+                yield from _judge_ordinal_sum(doc, k, "", parts,
+                                              " … ".join(q.text[:30] for q in run))
+            k += len(run)
             continue
-        head, _ = _section(doc, k, ps)
-        text = normalised(head) + "\n" + own[:spans[0][0]]
-        unit = parts[0].unit
-        values = [f.scaled(unit) for f in parts]
-        listed = sum(values, ZERO)
-        totals = [f for f in figures(text) if f.base == "元"
-                  and _kind_of(text, f) in ("budget", "arrived")
-                  and f.scaled(unit) > max(values)]
-        at = finest([*[f.value for f in parts], *[f.value for f in totals]])
-        same = [f for f in totals if round_half_up(f.scaled(unit), at) == round_half_up(listed, at)]
-        close = [f for f in totals if _typo_like(f.scaled(unit), listed, at)]
-        if same:
-            total = same[-1]
-        elif len(close) == 1:
-            total = close[0]
-        else:
-            continue
-        shown = " + ".join(_plain(f.value) for f in parts)
-        what = (f"“一是、二是……”各项所列首个金额之和（{shown}，按其前所述应等于 "
-                f"{_plain(total.scaled(unit))}{unit}）")
-        check = Comparison("figure.parts", p.where, what, total.scaled(unit), listed, places=at,
-                           unit=unit, severity="warning")
-        yield Claim(check, clip(p.text[spans[0][0]:spans[-1][1]], 300), at_paragraph(p))
+        k += 1
+
+
+def _opening_ordinals(ps: list[Paragraph], k: int) -> list[Paragraph]:
+    """Paragraphs from ``k`` that open with 一是, 二是, … in turn (one item each)."""
+    run: list[Paragraph] = []
+    for q in ps[k:k + _SCAN]:
+        m = _ORDINAL.match(fold(q.text))
+        if m is None or cn_value(m.group(1)) != len(run) + 1:
+            break
+        run.append(q)
+    return run
+
+
+def _judge_ordinal_sum(doc: Document, k: int, lead: str, parts: list[Figure],
+                       quote: str) -> Iterator[Claim]:
+    """The first amounts against the amounts the section named before the enumeration."""
+    ps = doc.paragraphs
+    p = ps[k]
+    head, _ = _section(doc, k, ps)
+    text = normalised(head) + "\n" + lead
+    unit = parts[0].unit
+    values = [f.scaled(unit) for f in parts]
+    listed = sum(values, ZERO)
+    totals = [f for f in figures(text) if f.base == "元"
+              and _kind_of(text, f) in ("budget", "arrived")
+              and f.scaled(unit) > max(values)]
+    at = finest([*[f.value for f in parts], *[f.value for f in totals]])
+    same = [f for f in totals if round_half_up(f.scaled(unit), at) == round_half_up(listed, at)]
+    close = [f for f in totals if _typo_like(f.scaled(unit), listed, at)]
+    if same:
+        total = same[-1]
+    elif len(close) == 1:
+        total = close[0]
+    else:
+        return
+    shown = " + ".join(_plain(f.value) for f in parts)
+    what = (f"“一是、二是……”各项所列首个金额之和（{shown}，按其前所述应等于 "
+            f"{_plain(total.scaled(unit))}{unit}）")
+    check = Comparison("figure.parts", p.where, what, total.scaled(unit), listed, places=at,
+                       unit=unit, severity="warning")
+    yield Claim(check, clip(quote, 300), at_paragraph(p))
 
 
 # "采取了3项措施：一是…；二是…；三是…" (the items may run on over the next paragraphs)
