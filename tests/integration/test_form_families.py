@@ -991,3 +991,28 @@ def test_consistent_indicator_tables_pass() -> None:
                  [f"自评得分：{total}分，自评等级：{grade}"]]
         review = review_sheets("x.xlsx", [Sheet("x.xlsx", "表", rows)])
         assert serious(review) == [], (rows, serious(review))
+
+
+def test_a_score_above_100_with_bonus_points_is_not_an_error(tmp_path: Path) -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        ["产出指标", "数量指标", "新建道路", 60, 60],
+        ["效益指标", "社会效益", "出行改善", 40, 40],
+        ["加分项", "创新做法", "获省级表彰", None, 2],
+        [M("自评得分：102分", cols=5)],
+    ]
+    assert errors(review_form(build(tmp_path / "b.xlsx", rows))) == []
+
+
+def test_a_bonus_row_counts_in_the_stated_score(tmp_path: Path) -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        ["产出指标", "数量指标", "新建道路", 60, 58],
+        ["效益指标", "社会效益", "出行改善", 40, 40],
+        ["加分项", "创新做法", "获省级表彰", None, 2],
+        [M("自评得分：100分", cols=5)],
+    ]
+    assert serious(review_form(build(tmp_path / "g.xlsx", rows))) == []
+    rows[4][0] = M("自评得分：101分", cols=5)
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("101" in m and "100" in m for m in found), found

@@ -135,3 +135,9 @@ class Sheet:
 def load(path: Path) -> list[Sheet]:
     """Every worksheet of the workbook (InputError when it cannot be opened at all)."""
     return [Sheet(g.file, g.sheet, g.rows) for g in _load_sheets(path)]
+
+
+def mentions(sheet: Sheet, word: str) -> bool:
+    """Whether any text cell of the sheet holds ``word`` (e.g. 加分: a form with bonus points
+    may score above 100)."""
+    return any(isinstance(v, str) and word in text(v) for row in sheet.rows for v in row)

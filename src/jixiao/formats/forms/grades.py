@@ -13,7 +13,7 @@ from decimal import Decimal
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import fmt, places
 from jixiao.core.scoring import grade_for
-from jixiao.formats.forms.cells import Sheet, is_blank, label, number, text
+from jixiao.formats.forms.cells import Sheet, is_blank, label, mentions, number, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import (
     FULL_SCORE,
@@ -77,8 +77,8 @@ def labelled_score(sheet: Sheet) -> tuple[Decimal, str] | None:
 def check_full_score(sheet: Sheet) -> list[Finding]:
     """A stated 自评得分 cannot exceed the full score."""
     stated = labelled_score(sheet)
-    if stated is None or stated[0] <= FULL_SCORE:
-        return []
+    if stated is None or stated[0] <= FULL_SCORE or mentions(sheet, "加分"):
+        return []  # (加分项 may take a score above 100)
     score, where = stated
     return [finding(
         "form.score_total", "error", where, Decimal(FULL_SCORE), score,

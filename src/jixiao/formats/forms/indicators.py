@@ -27,6 +27,7 @@ from jixiao.formats.forms.cells import (
     Sheet,
     is_blank,
     label,
+    mentions,
     number,
     percent_value,
     text,
@@ -176,6 +177,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     unfilled_actual: list[str] = []
     bare_targets: list[str] = []
     total_row: int | None = None
+    bonus: list[Decimal] = []  # 加分 / 减分 rows (signed)
     r = first_data
     while r < len(sheet.rows):
         cells = [label(sheet.cell(r, c)) for c in range(sheet.width(r))]
@@ -225,6 +227,11 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 scores.append(score.value)
                 for block in open_blocks.values():
                     block.scores.append(score.value)
+        elif score_c is not None and (sign := _adjustment(sheet, r, name_cols)) != 0:
+            # a 加分项 / 减分项 row: a score without 分值, added to (taken from) the total
+            score = number(sheet.cell(r, score_c))
+            if score is not None:
+                bonus.append(sign * abs(score.value))
         out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
         out += check_common_row(sheet, r, roles, where, money)
         out += check_bounded(sheet, r, roles, where)
@@ -281,10 +288,10 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     weight_sum = sum(all_weights, Decimal(0))
     if total_row is not None:
         out += _total(sheet, total_row, weight_c, score_c, weight_sum,
-                      scores + ([money_score] if money_score is not None else []),
+                      scores + bonus + ([money_score] if money_score is not None else []),
                       len(scores) == len(weights) if weight_c is not None else bool(scores),
                       partial)
-    elif weight_sum > HUNDRED:
+    elif weight_sum > HUNDRED and not mentions(sheet, "加分"):
         out.append(finding(
             "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
             f"各指标分值之和为 {shown(weight_sum)}，超过 100 分",
@@ -313,9 +320,19 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     return IndicatorTable(
         sheet, header, roles, weights, scores, out,
         complete=ended or (weight_c is not None and weight_sum == HUNDRED),
-        score_sum=sum(scores + money_scores, Decimal(0)) if all_scored else None,
+        score_sum=sum(scores + bonus + money_scores, Decimal(0)) if all_scored else None,
         score_places=max((places(v) for v in scores + money_scores), default=0),
     )
+
+
+def _adjustment(sheet: Sheet, r: int, name_cols: list[int]) -> int:
+    """+1 for a 加分项 row, -1 for a 减分项 / 扣分项 row (by its names), else 0."""
+    names = "".join(text(sheet.cell(r, c)) for c in name_cols)
+    if "加分" in names:
+        return 1
+    if "减分" in names or "扣分" in names:
+        return -1
+    return 0
 
 
 def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: list[Decimal],
@@ -404,7 +421,8 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
         else:
             stated_score, sc = value, c
     out: list[Finding] = []
-    scored = weight_c is not None or score_c is not None  # else the figures may be money
+    # without 分值 or 得分 columns the figures may be money; 加分项 may go above 100
+    scored = (weight_c is not None or score_c is not None) and not mentions(sheet, "加分")
     for over, at, what in ((stated_weight, wc, "合计分值"), (stated_score, sc, "总分")):
         if scored and over is not None and over > FULL_SCORE:
             out.append(finding(
