@@ -209,10 +209,12 @@ def run_chunk(chunk_id: int) -> None:
 
     def advance(result: DocumentResult) -> None:
         queue = waiting.get(result.file) or [chunk.last]
-        _store(job, queue.pop(0), result)
-        ReviewJob.objects.filter(pk=job.pk, status="running").update(
-            done=F("done") + 1, updated=timezone.now())
-        lease.still_mine(ReviewChunk, chunk_id).update(updated=timezone.now())
+        with transaction.atomic():  # only while the slice is still ours: never a row twice
+            if not lease.still_mine(ReviewChunk, chunk_id).update(updated=timezone.now()):
+                return
+            _store(job, queue.pop(0), result)
+            ReviewJob.objects.filter(pk=job.pk, status="running").update(
+                done=F("done") + 1, updated=timezone.now())
 
     try:
         with lease.heartbeat(chunk):
