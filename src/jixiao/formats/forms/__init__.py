@@ -32,7 +32,10 @@ from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_RO
 from jixiao.formats.forms.texts import check_texts
 
 LOOKED_FOR = ("金额表头（年初预算数/全年预算数/全年执行数/金额/补助资金 等列名）、"
-              "绩效指标表头（一级指标/二级指标/三级指标/指标名称 与 分值/指标值/实际完成值/得分）")
+              "名称与金额成对的合计（年度资金总额：金额，其下为其中各项）、"
+              "合计列或合计行（合计 | 中央资金 | 省级资金）、"
+              "绩效指标表头（一级指标/二级指标/三级指标/指标名称 与 分值/指标值/实际完成值/得分）、"
+              "无表头的指标行（产出指标 … 合计）")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
