@@ -524,3 +524,11 @@ def test_ordinal_items_one_per_paragraph_against_the_amount_before() -> None:
     assert found(text.replace("1500万元", "1501万元")) == [
         ("figure.parts", "warning", "1501", "1500")]
     assert flagged(text.replace("1500万元", "2600万元")) == []
+
+
+@pytest.mark.parametrize("text", [
+    "资金执行率95%（截至12/31）。",
+    "数量指标分值20分，得分18分，按100分计算得分率18%。",
+])
+def test_far_off_readings_of_a_rate_say_nothing(text: str) -> None:
+    assert flagged(text) == []

@@ -665,6 +665,9 @@ def divided_rates(p: Paragraph) -> Iterator[Claim]:
         if num and round_half_up(b * HUNDRED / num, places(stated)) == stated \
                 and round_half_up(computed, places(stated)) != stated:
             continue  # written the other way round ("抽查50/合格49"): not a slip of the rate
+        if round_half_up(computed, places(stated)) != stated \
+                and not _typo_like(stated, computed, places(stated)):
+            continue  # far off: the bracket says something else ("截至12/31")
         yield Claim(Comparison(
             "rate.stated", p.where, f"所列比率（{_plain(a)}{ua} ÷ {_plain(b)}{ub}）",
             computed, stated, places=places(stated), unit="%"),

@@ -221,6 +221,20 @@ _PARAGRAPH_TOTAL = re.compile(r"(?:综合|总|自评总|评价总)得分(?:为|�
 _GOT = re.compile(r"(?:自评|实际|最终)?(?:得分|实得)(?:为|是)?" + _NUM + r"分")
 
 
+def _close(computed: Decimal, stated: Decimal) -> bool:
+    """Equal at the stated places, or different like a typo (a far-off 得分率 is on another
+    base: "按100分计算得分率")."""
+    at = places(stated)
+    x, y = f"{round_half_up(computed, at):f}", f"{stated:f}"
+    if x == y:
+        return True
+    diff = [i for i in range(len(x)) if i < len(y) and x[i] != y[i]]
+    # One digit changed, or two neighbours swapped (round figures included: 90% for 80%).
+    return len(x) == len(y) and (len(diff) == 1 or (
+        len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]]
+        and x[diff[1]] == y[diff[0]]))
+
+
 def indicator_sentences(doc: Document) -> Iterator[Claim]:
     """Each clause group ("；" or "。" ends it) of a body paragraph that states one indicator's
     分值 (满分 / 权重), then its 得分, and maybe its 得分率 and 扣分: the score within the
@@ -254,7 +268,8 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             where, loc, quote = p.where, at_paragraph(p), clip(seg.strip())
             yield Claim(Comparison("score.within_weight", where, f"「{name}」的所列得分", weight,
                                    score, op="<=", unit="分"), quote, loc)
-            if len(rates) == 1 and rates[0].start() > scores[0].start() and weight > 0:
+            if len(rates) == 1 and rates[0].start() > scores[0].start() and weight > 0 \
+                    and _close(score * HUNDRED / weight, Decimal(rates[0].group(1))):
                 rate = Decimal(rates[0].group(1))
                 yield Claim(Comparison(
                     "rate.stated", where, f"「{name}」的得分率（{fmt(score)} ÷ {fmt(weight)}）",
