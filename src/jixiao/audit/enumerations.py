@@ -4,11 +4,15 @@
   the items of that numbering, against the count (a numbered heading deeper than the list's
   and plain paragraphs between items are skipped; a heading above it, or a number out of
   sequence, ends the list);
+- the first amount of each of those numbered paragraphs, against an amount of the paragraph
+  that announces them ("项目支出609.74万元。具体如下：");
 - "具体为：一是安排A 322万元……二是安排B 147万元……" (一是 / 二是 / 三是 …, three items or
-  more): the first amount of each item, against the amounts the section named before the
-  enumeration (下达 / 安排 / 到位 …).
+  more, in one paragraph or one per paragraph): the first amount of each item, against the
+  amounts the section named before the enumeration (下达 / 安排 / 到位 …);
+- a count right before a colon ("3项措施：", "以下两个方面：") against the 一是 / 二是 items, or
+  the items numbered 1. / 1、 / （1） in the same paragraph, that follow it.
 
-Both are readings, not certainties (the list may enumerate something else than the count;
+All are readings, not certainties (the list may enumerate something else than the count;
 the enumeration may leave an amount out): a sum or count that matches is a checked relation;
 a mismatch that looks like a typo (one digit changed, two neighbours swapped) is a warning
 with the reading stated; anything else says nothing.
