@@ -181,3 +181,17 @@ def test_only_admins_and_reviewers_may_review(login: Any, username: str, user: A
     assert r.status_code == 403
     finding.refresh_from_db()
     assert finding.decision == "" and ReviewJob.objects.count() == 1
+
+
+def test_the_pages_in_english(login: Any, tmp_path: Path) -> None:
+    c = login("admin")
+    job = _run(c, tmp_path)
+    c.cookies["django_language"] = "en"
+    listing = c.get("/review/").content.decode()
+    assert "Upload and review" in listing and ">Review<" in listing
+    page = c.get(f"/review/{job.pk}/").content.decode()
+    assert "Export the triage workbook" in page and "Worst finding" in page
+    doc = job.documents.filter(errors__gt=0).first()
+    assert doc is not None
+    detail = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+    assert "Dismiss" in detail and "Expected" in detail
