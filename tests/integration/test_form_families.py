@@ -1016,3 +1016,13 @@ def test_a_bonus_row_counts_in_the_stated_score(tmp_path: Path) -> None:
     rows[4][0] = M("自评得分：101分", cols=5)
     found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
     assert any("101" in m and "100" in m for m in found), found
+
+
+def test_tail_without_header_reads_the_actual_values(tmp_path: Path) -> None:
+    rows = [
+        ["产出指标", "质量指标", "验收合格率", "≥", 95, "%", 98, 30, 30],
+        [None, "时效指标", "按时完工", "≤", 12, "月", 11, 30, 30],
+        ["效益指标", "社会效益", "受益人数", "≥", 500, "人", 520, 30, 30],
+        ["合计", None, None, None, None, None, None, 90, 90],
+    ]
+    twin(tmp_path, rows, (0, 6, 101), ("101", "100"))

@@ -613,6 +613,9 @@ def fragment_roles(sheet: Sheet, start: int) -> dict[str, int] | None:
             roles["target"] = sign_c + 1
             if kinds.get(sign_c + 2) == "short":
                 roles["unit"] = sign_c + 2
+            after = roles.get("unit", sign_c + 1) + 1
+            if after < roles["weight"] and kinds.get(after) == "figure":
+                roles["actual"] = after  # the 完成值 between the target and the 分值
     first_figure = min((c for c in (sign_c, roles.get("target"), roles["weight"])
                         if c is not None), default=0)
     names = [c for c, k in kinds.items() if k in ("name", "short") and c < first_figure]
