@@ -532,3 +532,28 @@ def test_ordinal_items_one_per_paragraph_against_the_amount_before() -> None:
 ])
 def test_far_off_readings_of_a_rate_say_nothing(text: str) -> None:
     assert flagged(text) == []
+
+
+# --- parts one per line after "其中：", lists after 构成 / 来源 --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "资金总额500万元，其中：\n中央资金300万元；\n省级资金200万元。",
+    "资金总额500万元。其中：\n1、中央资金300万元\n2、省级资金200万元",
+])
+def test_parts_one_per_line_after_the_opener(text: str) -> None:
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    assert found(text.replace("500万元", "501万元")) == [("figure.parts", "error", "501", "500")]
+
+
+def test_parts_one_per_line_stop_at_a_line_without_one_amount() -> None:
+    text = ("资金总额500万元，其中：\n中央资金300万元；\n省级资金201万元。\n"
+            "资金已于6月全部到位，执行良好。")
+    assert found(text) == [("figure.parts", "error", "500", "501")]
+    assert flagged("资金总额500万元，其中：\n中央资金300万元；\n资金已全部到位。") == []
+
+
+def test_a_list_after_gou_cheng() -> None:
+    text = "2023年共下达资金500万元，资金构成：中央资金300万元，省级资金200万元。"
+    assert found(text) == []
+    assert found(text.replace("500万元", "501万元")) == [("figure.parts", "warning", "501", "500")]

@@ -42,6 +42,7 @@ from jixiao.audit.headings import check_headings, inline_breaks
 from jixiao.audit.lists import (
     counted_parts,
     line_blocks,
+    lines_after_opener,
     named_after_count,
     names_before_count,
     score_items,
@@ -164,6 +165,7 @@ def claims(doc: Document) -> list[Claim]:
     out.extend(restated_allocations(doc))
     out.extend(restated_amounts(doc))
     out.extend(line_blocks(doc))
+    out.extend(lines_after_opener(doc))
     out.extend(counted_lists(doc))
     out.extend(ordinal_sums(doc))
     out.extend(ordinal_counts(doc))

@@ -530,6 +530,44 @@ def _semicolon_list(body: str, base: str) -> bool:
     return len(groups) >= 2 and all(len(_of_base(figures(g), base)) == 1 for g in groups)
 
 
+# --- "其中：" ending a paragraph, one part per line after it -----------------------------------
+
+_OPENS_LINES = re.compile(r"(?:其中|包括|分别为|具体为)[：:]\s*$")
+
+
+def lines_after_opener(doc: Document) -> Iterator[Claim]:
+    """"资金总额500万元，其中：" then "中央资金300万元；" "省级资金200万元。" one per line
+    (numbered or not): the parts, each line holding one amount, against the last amount of the
+    opening line. Judged like a "其中" list (`_judge_list`); a line without exactly one amount
+    ends the parts."""
+    ps = doc.paragraphs
+    for k, p in enumerate(ps):
+        text = fold(p.text)
+        m = _OPENS_LINES.search(text)
+        if m is None:
+            continue
+        money = [f for f in figures(text[:m.start()]) if f.base == "元"]
+        if not money:
+            continue
+        total = money[-1]
+        items: list[Item] = []
+        for q in ps[k + 1:k + 1 + _LINES]:
+            found = [f for f in figures(fold(q.text)) if f.base == "元"]
+            if len(found) != 1 or q.text[found[0].start - 1:found[0].start] == "各":
+                break
+            items.append(Item(found[0], q.text, 0, len(q.text)))
+        if len(items) < 2:
+            continue
+        partial = any(any(w in i.text for w in (*NOT_ADDEND_WORDS, *PARTIAL_WORDS))
+                      for i in items)
+        quote = clip(" / ".join([p.text, *[i.text for i in items]]), 300)
+        yield from _judge_list(p, total, items, partial, False, quote,
+                               reading=m.group(0)[:2] != "其中")
+
+
+_LINES = 30  # lines after an opener that may hold its parts
+
+
 # --- tables written as text: one "label value" per line -----------------------------------------
 
 _VALUE_LINE = re.compile(r"^(?P<label>[^\d]*?)[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*$")

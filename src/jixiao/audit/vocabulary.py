@@ -31,8 +31,8 @@ LIST_OPENERS = ("其中",)
 # What opens a list that is usually, not always, all the parts ("33个指标，包括23个数量指标、…",
 # "共下达1250万元，分别为…", "资金主要用于：…"):
 # a mismatch is a reading (warning), never an error. "不包括 / 未包括" open nothing.
-INCLUDE_OPENERS = ("包括", "分别为", "分别是", "资金来源为", "来源为", "主要用于", "用于：",
-                   "用于:")
+INCLUDE_OPENERS = ("包括", "分别为", "分别是", "资金来源为", "来源为", "来源：", "来源:", "构成为",
+                   "构成：", "构成:", "主要用于", "用于：", "用于:")
 # Inside a list item: words that say the list is not complete, or not a list of addends.
 PARTIAL_WORDS = ("等",)
 NOT_ADDEND_WORDS = ("含", "包括", "包含")  # anywhere in the item
