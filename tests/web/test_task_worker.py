@@ -287,3 +287,28 @@ def test_a_slice_out_of_attempts_gives_its_documents_the_reason(login: Any) -> N
     assert job.documents.count() == 3 and job.summary["unreadable"] == 1
     assert "任务进程意外结束" in page and 'hx-trigger="every 1s"' not in page
     assert jobs.recover_stale() == 0
+
+
+def test_a_starting_worker_settles_what_dead_workers_left(
+        settings: Any, demo: Any, user: Any) -> None:
+    """`python -m jixiao.web worker` sweeps first: a ledger import whose worker died is
+    failed with its message, and the database engine's own task row is marked FAILED."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jixiao.web.funds import payment_import
+    from jixiao.web.funds.models import PaymentImport
+    from jixiao.web.jobs import sweep
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": settings.TASK_QUEUES}}
+    dead = f"{socket.gethostname()}:{_dead_pid()}"
+    ledger = PaymentImport.objects.create(fund=demo, user=user("unit"), filename="big.csv",
+                                          status="running", worker=dead)
+    result = payment_import.import_ledger.enqueue(ledger.pk)
+    DBTaskResult.objects.filter(id=result.id).update(status="RUNNING", worker_ids=[dead])
+    assert sweep.sweep() == 2
+    ledger.refresh_from_db()
+    assert ledger.status == "failed" and "请重新上传" in ledger.errors[0]["message"]
+    row = DBTaskResult.objects.get(id=result.id)
+    assert row.status == "FAILED" and row.exception_class_path == sweep.LOST
+    assert sweep.sweep() == 0
