@@ -1,10 +1,13 @@
-"""Use cases of the 复核 page: start a run from uploaded files, the task that reviews them
-with `jixiao.review` (collect → review_items in worker processes → summarise: the code of
-``jixiao review``, not a copy), settling runs whose worker died, and marking a finding.
+"""Use cases of the 复核 page: start a run from uploaded files, the tasks that review them
+with `jixiao.review` (the code of ``jixiao review``, not a copy: `review_pile` collects the
+documents and cuts them into slices; each slice is a `review_chunk` task running
+`review_items` in worker processes; the last slice to end puts the run in `summarise`'s triage
+order), settling runs and slices whose worker died, and marking a finding.
 
-A run survives a restart of the web server: its uploads are stored and its task waits in the
-queue. A run whose worker died (`jobs.lease`) is run again from the start (its stored uploads
-are still there) up to `MAX_ATTEMPTS` times, then failed with the reason; never left 处理中.
+A run survives a restart of the web server: its uploads are stored and its tasks wait in the
+queue. A run or slice whose worker died (`jobs.lease`) is run again (from the stored uploads or
+the collected documents) up to `MAX_ATTEMPTS` times; then a run is failed with the reason, a
+slice's documents get rows with it. Never left 处理中.
 """
 
 from __future__ import annotations
