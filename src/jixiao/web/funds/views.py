@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
-from jixiao.web.funds import payment_import, presenter, rule_text, usecases
+from jixiao.web.funds import conflicts, payment_import, presenter, rule_text, usecases
 from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -33,7 +33,7 @@ from jixiao.web.funds.models import (
     UseLine,
 )
 from jixiao.web.kernel import inputs
-from jixiao.web.kernel.errors import Code, Refusal, Refused
+from jixiao.web.kernel.errors import Code, Conflict, Refusal, Refused
 from jixiao.web.kernel.pages import attempt, go, status_of
 from jixiao.web.kernel.redirects import safe_next
 from jixiao.web.rectification import queries as rectification_queries
@@ -122,6 +122,11 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
     fund = fund_for(request.user, pk, edit=True)
     row = get_object_or_404(Indicator, pk=ind, fund=fund)
     failure: Refusal | None = None
+    conflict: list[dict[str, Any]] | None = None
+    conflict_by = None
+    words: dict[str, str] = {}
+    loaded = request.POST.get("loaded", "") if request.method == "POST" else ""
+    loaded = loaded or conflicts.snapshot(row)
     values: dict[str, Any] = {name: getattr(row, name) for name in usecases.INDICATOR_FIELDS}
     version = row.version
     if request.method == "POST":
@@ -143,18 +148,27 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
             )
         except Refusal as refused:
             failure = refused
+            if isinstance(refused, Conflict):  # show what the other person saved; the form
+                row.refresh_from_db()          # keeps this user's values to merge and save
+                version = row.version
+                words = {k: request.POST[k] for k in conflicts.WORDS if k in request.POST}
+                conflict = conflicts.merge(row, values, words, request.POST.get("loaded", ""))
+                conflict_by = conflicts.last_change(row)
+                loaded = conflicts.snapshot(row)
         else:
             messages.success(request, gettext("已保存：%(name)s") % {"name": row.name})
             url = reverse("funds:dashboard", args=[fund.pk])
             return go(request, f"{url}?saved={saved.pk}-{saved.version}#i{saved.pk}")
     context = {"fund": fund, "row": row, "values": values, "version": version,
                "error": failure.message if failure else "",
+               "conflict": conflict, "conflict_by": conflict_by, "loaded": loaded,
                "is_leaf": not row.children.exists(), "methods": vocabulary.METHOD_LABELS,
                "directions": vocabulary.DIRECTION_SYMBOLS,
                "levels": vocabulary.QUALITATIVE_LEVELS, "rule_lines": rule_text.describe(row),
-               "rule_words": request.POST.get("rule_words", rule_text.rule_words(row)),
-               "deduction_words": request.POST.get("deduction_words",
-                                                   rule_text.deduction_words(row))}
+               "rule_words": words["rule_words"] if "rule_words" in words else
+               request.POST.get("rule_words", rule_text.rule_words(row)),
+               "deduction_words": words["deduction_words"] if "deduction_words" in words else
+               request.POST.get("deduction_words", rule_text.deduction_words(row))}
     template = "funds/indicator_form.html"
     if getattr(request, "htmx", False):
         template = "funds/_indicator_form.html"
