@@ -1026,3 +1026,22 @@ def test_tail_without_header_reads_the_actual_values(tmp_path: Path) -> None:
         ["合计", None, None, None, None, None, None, 90, 90],
     ]
     twin(tmp_path, rows, (0, 6, 101), ("101", "100"))
+
+
+# 重庆 部门整体: 年初指标值 and 调整指标值 side by side; the adjusted target, when filled, counts.
+ADJUSTED_TARGET = [
+    [M("部门整体绩效自评表", cols=7)],
+    ["指标名称", "计量单位", "年初指标值", "调整指标值", "全年完成值", "指标权重", "指标得分"],
+    ["培训基层干部", "人次", "≥500", "≥400", 420, 50, 50],
+    ["检测合格率", "%", "≥95", None, 97, 50, 50],
+    ["合计", None, None, None, None, 100, 100],
+]
+
+
+def test_the_adjusted_target_replaces_the_initial_one(tmp_path: Path) -> None:
+    review = review_form(build(tmp_path / "a.xlsx", ADJUSTED_TARGET))
+    assert serious(review) == []
+    rows = copy.deepcopy(ADJUSTED_TARGET)
+    rows[2][3] = None  # without the adjustment the 500 target is missed
+    found = warnings(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("500" in m and "420" in m for m in found), found

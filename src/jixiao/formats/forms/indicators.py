@@ -77,6 +77,8 @@ def _roles(sheet: Sheet, r: int) -> dict[str, int]:
     for role, c in guessed.items():  # an exact header wins over a keyword guess
         if role not in found and c not in found.values():
             found[role] = c
+    if "target_adjusted" in found and "target" not in found:
+        found["target"] = found.pop("target_adjusted")  # the only target column
     return found
 
 
@@ -471,6 +473,9 @@ def _target_actual(sheet: Sheet, r: int, roles: dict[str, int], infer: bool = Fa
     nature_c, unit_c = roles.get("nature"), roles.get("unit")
     if "nature" in roles and nature_c == target_c:
         target_cell = sheet.cell(r, roles.get("target_value", target_c + 1))
+    adjusted_c = roles.get("target_adjusted")
+    if adjusted_c is not None and number(sheet.cell(r, adjusted_c)) is not None:
+        target_cell = sheet.cell(r, adjusted_c)  # 调整指标值, when filled, replaces 年初指标值
     target = number(target_cell)
     actual = number(sheet.cell(r, actual_c))
     if target is None or actual is None:
