@@ -557,3 +557,11 @@ def test_a_list_after_gou_cheng() -> None:
     text = "2023年共下达资金500万元，资金构成：中央资金300万元，省级资金200万元。"
     assert found(text) == []
     assert found(text.replace("500万元", "501万元")) == [("figure.parts", "warning", "501", "500")]
+
+
+def test_parts_after_an_opener_on_a_line_of_its_own() -> None:
+    text = "一、资金情况\n项目资金500万元。\n其中：\n中央资金300万元；\n省级资金200万元。"
+    assert found(text) == []
+    assert found(text.replace("500万元", "501万元")) == [("figure.parts", "error", "501", "500")]
+    assert flagged("项目资金500万元，已拨付到位。\n其中：\n中央资金300万元；\n"
+                   "省级资金210万元。") == []

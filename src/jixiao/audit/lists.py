@@ -547,6 +547,12 @@ def lines_after_opener(doc: Document) -> Iterator[Claim]:
         if m is None:
             continue
         money = [f for f in figures(text[:m.start()]) if f.base == "元"]
+        if not money and m.start() == 0 and k:
+            # "其中：" on a line of its own: the amount it divides ends the line before.
+            before = fold(ps[k - 1].text)
+            money = [f for f in figures(before) if f.base == "元"]
+            money = money[-1:] if money and not before[money[-1].end:].strip("。，,；; ") \
+                else []
         if not money:
             continue
         total = money[-1]
