@@ -15,7 +15,11 @@ without a coefficient count 1.
 Exactness. Nothing is approximated: each factor column becomes a column of integers with the same
 proportions (decimals scaled by a power of ten; an inverse column x becomes L/x with L the least
 common multiple of the column), so every exact amount is an integer over one common denominator.
-Scaling a column therefore changes nothing, and the parts add up to T exactly.
+Scaling a column therefore changes nothing, and the parts add up to T exactly. With an inverse
+factor over many distinct values that denominator has tens of thousands of digits; when no
+recipient has a floor, cap or coefficient, the amounts are then enclosed in narrow fixed-point
+intervals instead and worked out exactly only where an interval cannot decide a rounding
+(`_allocate_free`): the same figures, digit for digit, in time proportional to the recipients.
 
 Rounding. Amounts are whole units of ``precision`` (default 0.01 of the unit). Each exact amount is
 floored to the precision; the units still missing from T go one each to the largest remainders,

@@ -143,10 +143,13 @@ def _build(
         raise _Bad(node, f"内容展开后过大（多半是别名 * 层层引用），超过{YAML_NODES.said()}")
     if depth > YAML_DEPTH.value:
         raise _Bad(node, _too_deep())
-    lines.add(loc, node.start_mark.line + 1)
+    lines.add(loc, node.start_mark.line + 1)  # a key's line is its value's first line
     kind = type(node)
     if kind is yaml.ScalarNode:
-        return _scalar(cast(yaml.ScalarNode, node), loader)
+        scalar = cast(yaml.ScalarNode, node)
+        if scalar.style and scalar.tag == _STR:
+            return scalar.value  # quoted or block text (the commonest scalar, said quickly)
+        return _scalar(scalar, loader)
     if kind is yaml.MappingNode:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -158,7 +161,6 @@ def _build(
             if key in out:
                 raise _Bad(key_node, f"键重复：{key}")
             out[key] = _build(value_node, (*loc, key), lines, loader, budget, depth + 1)
-            lines.add((*loc, key), key_node.start_mark.line + 1)
         return out
     assert kind is yaml.SequenceNode
     return [
