@@ -565,3 +565,11 @@ def test_parts_after_an_opener_on_a_line_of_its_own() -> None:
     assert found(text.replace("500万元", "501万元")) == [("figure.parts", "error", "501", "500")]
     assert flagged("项目资金500万元，已拨付到位。\n其中：\n中央资金300万元；\n"
                    "省级资金210万元。") == []
+
+
+def test_traditional_script_in_the_new_readings() -> None:
+    survey = "共發放滿意度調查問卷200份，回收有效問卷196份，其中滿意185份，滿意度94.39%。"
+    assert found(survey) == [] and len(relations(survey)) == 1
+    change = "2023年參保人數21347人，同比增長3.5%，較上年增加722人。"
+    assert found(change) == [] and len(relations(change)) == 1
+    assert [f[0] for f in flagged(change.replace("3.5%", "4.5%"))] == ["change.rate"]

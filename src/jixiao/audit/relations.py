@@ -52,6 +52,7 @@ from jixiao.audit.claims import (
 from jixiao.audit.figures import Figure, figures, finest, of_base
 from jixiao.audit.lists import _typo_like, item_lists, totals_after
 from jixiao.audit.text import Document, Paragraph
+from jixiao.audit.vocabulary import fold
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
 
@@ -493,7 +494,7 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
     (the other order is `_CHANGE`'s). The figure the sentence opens with, in the difference's
     unit, is this year's; Z% against Y ÷ (X − Y)."""
     for s in sentences(p.text):
-        t = s.text
+        t = fold(s.text)
         if _CHANGE.search(t):
             continue
         deltas, pcts = list(_DELTA.finditer(t)), list(_PERCENT.finditer(t))
@@ -522,7 +523,7 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
             Comparison("change.rate", p.where,
                        f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
                        computed, stated, places=places(stated), unit="%"),
-            clip(t), at_paragraph(p),
+            clip(s.text), at_paragraph(p),
         )
 
 
@@ -537,7 +538,7 @@ def two_year_changes(p: Paragraph) -> Iterator[Claim]:
     the percentage against (now − before) ÷ before. Said only when equal or typo-close (a far
     value is more likely on other figures); the direction must agree with the verb."""
     for s in sentences(p.text):
-        t = s.text
+        t = fold(s.text)
         pcts = list(_TWO_YEAR_PCT.finditer(t))
         if len(pcts) != 1 or _CHANGE.search(t) or _DELTA.search(t):
             continue
@@ -567,7 +568,8 @@ def two_year_changes(p: Paragraph) -> Iterator[Claim]:
         yield Claim(Comparison(
             "change.rate", p.where,
             f"所列增减幅度（{_plain(now.value)}{now.unit} 比上年 {_plain(before.value)}"
-            f"{before.unit}）", computed, stated, places=at, unit="%"), clip(t), at_paragraph(p))
+            f"{before.unit}）", computed, stated, places=at, unit="%"), clip(s.text),
+            at_paragraph(p))
 
 
 _PER_HEAD = re.compile(r"(人均|户均|每人|每户)(?:每年|每月|年|月)?[\u4e00-\u9fff]{0,6}?"
@@ -579,7 +581,7 @@ def per_head(p: Paragraph) -> Iterator[Claim]:
     against the sentence's one other amount ÷ its one count of people (households). Said only
     when equal or typo-close (a per-head standard may be on another base)."""
     for s in sentences(p.text):
-        t = s.text
+        t = fold(s.text)
         heads = list(_PER_HEAD.finditer(t))
         if len(heads) != 1 or any(w in t for w in ("约", "左右", "以上", "不低于", "最高")):
             continue
@@ -600,7 +602,7 @@ def per_head(p: Paragraph) -> Iterator[Claim]:
             "figure.parts", p.where,
             f"所列{m.group(1)}金额（{_plain(money[0].value)}{money[0].unit} ÷ "
             f"{_plain(counts[0].value)}{counts[0].unit}）", computed, stated, places=at,
-            unit=unit, severity="warning"), clip(t), at_paragraph(p))
+            unit=unit, severity="warning"), clip(s.text), at_paragraph(p))
 
 
 _SURVEY_COUNT = re.compile(r"(\d+)\s*(份|人|户|名)")
@@ -617,7 +619,7 @@ def satisfaction(p: Paragraph) -> Iterator[Claim]:
     same sentence and the same measure word. Degrees of satisfaction (非常 / 基本 / 不满意) are
     not read; said only when equal or typo-close."""
     for s in sentences(p.text):
-        t = s.text
+        t = fold(s.text)
         rates = list(_SATISFACTION.finditer(t))
         if len(rates) != 1 or any(w in t for w in _DEGREE):
             continue
@@ -641,7 +643,8 @@ def satisfaction(p: Paragraph) -> Iterator[Claim]:
         unit = happy[0].group(2)
         yield Claim(Comparison(
             "rate.stated", p.where, f"所列满意度（满意 {yes}{unit} ÷ {total}{unit}）",
-            computed, stated, places=at, unit="%", severity="warning"), clip(t), at_paragraph(p))
+            computed, stated, places=at, unit="%", severity="warning"), clip(s.text),
+            at_paragraph(p))
 
 
 # --- a rate and its division in brackets: "执行率94.71%（80.5/85）" ---------------------------
@@ -655,7 +658,7 @@ _RATE_WITH_DIVISION = re.compile(
 def divided_rates(p: Paragraph) -> Iterator[Claim]:
     """A rate followed by its own division in brackets ("执行率94.71%（实际支出80.5万元/到位
     85万元）", "完成率120%（1200/1000）"): the stated rate against the division."""
-    for m in _RATE_WITH_DIVISION.finditer(p.text):
+    for m in _RATE_WITH_DIVISION.finditer(fold(p.text)):
         stated, a, ua, b, ub = (Decimal(m.group(1)), Decimal(m.group(3)), m.group(4) or "",
                                 Decimal(m.group(6)), m.group(7) or "")
         if b == 0 or (ua and ub and split_unit(ua)[0] != split_unit(ub)[0]):
@@ -671,7 +674,7 @@ def divided_rates(p: Paragraph) -> Iterator[Claim]:
         yield Claim(Comparison(
             "rate.stated", p.where, f"所列比率（{_plain(a)}{ua} ÷ {_plain(b)}{ub}）",
             computed, stated, places=places(stated), unit="%"),
-            clip(m.group(0)), at_paragraph(p))
+            clip(p.text[m.start():m.end()]), at_paragraph(p))
 
 
 # --- counts against listed items --------------------------------------------------------------

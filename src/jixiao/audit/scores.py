@@ -243,7 +243,7 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
     for p in doc.paragraphs:
         if parse_heading(p) is not None or _ITEM.match(p.text):
             continue
-        text = p.text
+        text = fold(p.text)  # read in simplified form; quoted as written (same offsets)
         if "得分" not in text and "实得" not in text:
             continue
         start = 0
@@ -251,10 +251,10 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
         total: tuple[Decimal, str] | None = None  # "综合得分95分" in a clause group of its own
         for m in [*re.finditer(r"[；;。]", text), None]:
             end = m.end() if m else len(text)
-            seg, start = text[start:end], end
+            seg, written, start = text[start:end], p.text[start:end], end
             weights, scores = list(_FULL.finditer(seg)), list(_GOT.finditer(seg))
             if not weights and len(stated := _PARAGRAPH_TOTAL.findall(seg)) == 1:
-                total = (Decimal(stated[0]), seg.strip())
+                total = (Decimal(stated[0]), written.strip())
             if len(weights) != 1 or len(scores) != 1 or scores[0].start() < weights[0].end():
                 continue
             between = seg[weights[0].end():scores[0].start()]
@@ -265,7 +265,7 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             score = Decimal(scores[0].group(1))
             read.append((weight, score))
             name = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] or "该指标"
-            where, loc, quote = p.where, at_paragraph(p), clip(seg.strip())
+            where, loc, quote = p.where, at_paragraph(p), clip(written.strip())
             yield Claim(Comparison("score.within_weight", where, f"「{name}」的所列得分", weight,
                                    score, op="<=", unit="分"), quote, loc)
             if len(rates) == 1 and rates[0].start() > scores[0].start() and weight > 0 \
