@@ -215,16 +215,21 @@ def _child(engine: str, path: str) -> None:
 
 
 def measure(engine: str, path: Path, timeout: int = 1800) -> dict[str, float]:
+    before = os.times()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "jixiao.payments.bench", engine, str(path)],
         capture_output=True, text=True, timeout=timeout, check=False,
     )
     wall = time.perf_counter() - start
+    after = os.times()
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} {path.name} failed: {proc.stderr.strip()[-500:]}")
     result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
     result["seconds"] = round(wall, 2)
+    # CPU (user + sys) of the child alone: on a shared machine the steadier figure.
+    result["cpu_seconds"] = round(after.children_user - before.children_user
+                                  + after.children_system - before.children_system, 2)
     return result
 
 
@@ -267,7 +272,7 @@ def run_bench(out: Console, sizes: list[int], xlsx_rows: int, kinds: list[str],
         title += f"，各测 {repeat} 次取中位数"
     table = Table(title=title, title_justify="left")
     heads = ("格式", "行数", "jixiao 秒", "jixiao MB", "pandas 秒", "pandas MB", "快于 pandas",
-             "DuckDB 裸扫描 秒", "jixiao / 裸扫描")
+             "DuckDB 裸扫描 秒", "jixiao / 裸扫描", "CPU：jixiao / 裸扫描")
     for h in heads:
         table.add_column(h, justify="left" if h == "格式" else "right")
     for kind, n in plan:
@@ -295,9 +300,13 @@ def run_bench(out: Console, sizes: list[int], xlsx_rows: int, kinds: list[str],
         if runs.get("duckdb"):
             bare = _median(runs["duckdb"])
             row += [f"{bare['seconds']:.2f}", f"{ours['seconds'] / bare['seconds']:.2f}×"]
+            # Per round (both met the same machine state), the median of the rounds.
+            cpu = sorted(o["cpu_seconds"] / max(b["cpu_seconds"], 0.01)
+                         for o, b in zip(runs["ours"], runs["duckdb"], strict=True))
+            row.append(f"{cpu[(len(cpu) - 1) // 2]:.2f}×")
             said += f"；DuckDB 裸扫描 {bare}"
         else:
-            row += ["—", "—"]
+            row += ["—", "—", "—"]
         table.add_row(*row)
         out.print(said)
     out.print(table)

@@ -32,6 +32,7 @@ from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_csv import lit
 from jixiao.formats.payment_files import (
     MAX_REPORTED,
+    VOUCHER_COUNTS,
     ProgressFn,
     connect,
     load_ledgers,
@@ -205,7 +206,7 @@ def _bounded(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple[Any, 
 
 def row_checks(con: duckdb.DuckDBPyConnection, options: Options) -> list[Finding]:
     out: list[Finding] = []
-    out += _duplicates(con)
+    out += _duplicates(con, whole=options.fund is None and options.until is None)
     year = options.year or (options.dossier.fund.year if options.dossier else None)
     if year is not None:
         out += _outside_year(con, year)
@@ -223,17 +224,31 @@ def row_checks(con: duckdb.DuckDBPyConnection, options: Options) -> list[Finding
     return out
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+def _has_voucher_counts(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+        [VOUCHER_COUNTS],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, whole: bool = False) -> list[Finding]:
+    """Voucher ids seen more than once among the selected rows (``whole``: all rows)."""
     rule = "ledger.duplicate_voucher"
-    # Grouping 10M distinct ids is the costly part; grouping their 64-bit hashes first is
-    # cheaper, and only ids whose hash repeats are then grouped by value (exact: equal ids
-    # have equal hashes).
-    rows, total = _bounded(
-        con,
-        "WITH suspect AS (SELECT hash(voucher_id) AS h FROM rows GROUP BY h HAVING count(*) > 1) "
-        "SELECT voucher_id, count(*) AS n FROM rows WHERE hash(voucher_id) IN "
-        "(SELECT h FROM suspect) GROUP BY voucher_id HAVING count(*) > 1",
-    )
+    if whole and _has_voucher_counts(con):
+        # One file scanned in place: its voucher ids were grouped while its values were
+        # checked (`load_ledgers`); scanning the file again would cost as much once more.
+        sql = (f"SELECT voucher_id, n FROM {VOUCHER_COUNTS} "
+               "WHERE voucher_id IS NOT NULL AND n > 1")
+    else:
+        # Grouping 10M distinct ids is the costly part; grouping their 64-bit hashes first is
+        # cheaper, and only ids whose hash repeats are then grouped by value (exact: equal ids
+        # have equal hashes).
+        sql = ("WITH suspect AS (SELECT hash(voucher_id) AS h FROM rows GROUP BY h "
+               "HAVING count(*) > 1) SELECT voucher_id, count(*) AS n FROM rows "
+               "WHERE hash(voucher_id) IN (SELECT h FROM suspect) "
+               "GROUP BY voucher_id HAVING count(*) > 1")
+    rows, total = _bounded(con, sql)
     out = [_finding(rule, f"ledger/凭证 {v}", f"凭证号「{v}」出现 {k} 次", 1, k)
            for v, k in rows]
     return out + _more(rule, total, len(rows), "个重复凭证号")
@@ -328,21 +343,29 @@ def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
            for v, o, fen in referenced]
     key = ("coalesce(fund, '') AS fund, recipient, coalesce(project, '') AS project, "
            "coalesce(category, '') AS category, type")
-    grouped, n_grp = _bounded(
-        con,
-        "WITH neg AS (SELECT coalesce(project, '') AS p, "
+    # The keys of the reversals without an original, gathered once (a few rows): none, the
+    # common case, skips the check; otherwise the rows of their projects are selected, then
+    # those of their full keys (compared by hash, then by value when grouped).
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE reversal_keys AS SELECT DISTINCT coalesce(project, '') AS p, "
         "hash(fund, recipient, project, category, type) AS h FROM rows "
-        "WHERE fen < 0 AND original IS NULL), "
-        # The project test is cheap and selective; the full key's hash then decides.
-        f"k AS (SELECT {key}, fen, date FROM rows WHERE coalesce(project, '') IN "
-        "(SELECT p FROM neg) AND hash(fund, recipient, project, category, type) IN "
-        "(SELECT h FROM neg)) "
-        "SELECT recipient, project, category, type, "
-        "sum(fen) FILTER (fen < 0) AS reversed, coalesce(sum(fen) FILTER (fen > 0), 0) AS paid "
-        "FROM k GROUP BY ALL HAVING reversed IS NOT NULL AND ("
-        "paid < -reversed OR min(date) FILTER (fen > 0) IS NULL "
-        "OR min(date) FILTER (fen < 0) < min(date) FILTER (fen > 0))",
+        "WHERE fen < 0 AND original IS NULL"
     )
+    grouped: list[tuple[Any, ...]] = []
+    n_grp = 0
+    if con.execute("SELECT count(*) FROM reversal_keys").fetchone() != (0,):
+        grouped, n_grp = _bounded(
+            con,
+            # The project test is cheap and selective; the full key's hash then decides.
+            f"WITH k AS (SELECT {key}, fen, date FROM rows WHERE coalesce(project, '') IN "
+            "(SELECT p FROM reversal_keys) AND hash(fund, recipient, project, category, type) "
+            "IN (SELECT h FROM reversal_keys)) "
+            "SELECT recipient, project, category, type, sum(fen) FILTER (fen < 0) AS reversed, "
+            "coalesce(sum(fen) FILTER (fen > 0), 0) AS paid "
+            "FROM k GROUP BY ALL HAVING reversed IS NOT NULL AND ("
+            "paid < -reversed OR min(date) FILTER (fen > 0) IS NULL "
+            "OR min(date) FILTER (fen < 0) < min(date) FILTER (fen > 0))",
+        )
     out += [
         _finding(rule, f"ledger/单位 {r}/项目 {p or '（空）'}",
                  f"「{r}」项目「{p or '（空）'}」用途「{c or '（空）'}」的冲销 {fmt(yuan(rev))}元"
