@@ -143,7 +143,8 @@ def _build(
         raise _Bad(node, f"内容展开后过大（多半是别名 * 层层引用），超过{YAML_NODES.said()}")
     if depth > YAML_DEPTH.value:
         raise _Bad(node, _too_deep())
-    lines.add(loc, node.start_mark.line + 1)  # a key's line is its value's first line
+    lines._lines.setdefault(loc, node.start_mark.line + 1)  # `Lines.add`, inlined: a key's
+    # line is its value's first line
     kind = type(node)
     if kind is yaml.ScalarNode:
         scalar = cast(yaml.ScalarNode, node)
@@ -169,22 +170,28 @@ def _build(
     ]
 
 
-_RESOLVED: dict[tuple[str, bool, bool], str] = {}
+_RESOLVED: dict[str, str] = {}
+_DEFAULT_TAGS: dict[type, str] = {
+    yaml.SequenceNode: yaml.resolver.Resolver.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: yaml.resolver.Resolver.DEFAULT_MAPPING_TAG,
+}
 
 
 def _resolve_cached(self: Any, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    """`Resolver.resolve` for scalars, remembered for short texts (figures, years, names):
-    the safe resolver has no path resolvers, so a scalar's tag depends on its text alone."""
-    if kind is not yaml.ScalarNode or len(value) > 64:
-        return cast(str, yaml.resolver.Resolver.resolve(  # type: ignore[no-untyped-call]
-            self, kind, value, implicit))
-    key = (value, implicit[0], implicit[1])
-    tag = _RESOLVED.get(key)
+    """`Resolver.resolve`, said quickly: libyaml's composer asks it for every node. The safe
+    resolver has no path resolvers, so a collection gets its default tag, a quoted or block
+    scalar the string tag, and a plain scalar a tag that depends on its text alone
+    (remembered for short texts: figures, years, names)."""
+    if kind is not yaml.ScalarNode:
+        return _DEFAULT_TAGS[kind]
+    if not implicit[0]:
+        return _STR
+    tag = _RESOLVED.get(value)
     if tag is None:
         tag = cast(str, yaml.resolver.Resolver.resolve(  # type: ignore[no-untyped-call]
             self, kind, value, implicit))
-        if len(_RESOLVED) < 50_000:
-            _RESOLVED[key] = tag
+        if len(value) <= 64 and len(_RESOLVED) < 50_000:
+            _RESOLVED[value] = tag
     return tag
 
 
