@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.core import vocabulary
+from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
+from jixiao.core.locations import locate
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.formats.evaluation_json import evaluation_dict
+from jixiao.web.funds import charts
 from jixiao.web.funds.models import Fund, Indicator
 
 METHODS = vocabulary.METHOD_LABELS
@@ -55,72 +58,16 @@ def dashboard(fund: Fund, ev: Evaluation) -> dict[str, Any]:
             "notes": "；".join(node.notes),
             "indent": (item["level"] - 1) * 1.5,
         })
-    findings = [{**f, "severity_label": SEVERITY.get(f["severity"], f["severity"])}
+    findings = [{**f, "severity_label": SEVERITY.get(f["severity"], f["severity"]),
+                 "place": locate(ev.dossier, f["where"], f["rule"])}
                 for f in data["findings"]]
     return {"ev": data, "tree": tree, "top": [t for t in tree if t["level"] == 1],
-            "findings": findings, "charts": charts(fund, ev, data)}
+            "findings": findings, "charts": charts.charts(fund, ev.dossier, data)}
 
 
-def _num(value: Decimal) -> str:
-    return f"{value:f}"
-
-
-def charts(fund: Fund, ev: Evaluation, data: dict[str, Any]) -> dict[str, Any]:
-    """Chart series: fund flow (Sankey), spending by use, score by indicator."""
-    d = ev.dossier
-    names = {r.id: r.name for r in fund.recipients.all()}
-    by_code = {r.code: r for r in fund.recipients.all()}
-    links: list[dict[str, str]] = []
-    nodes: set[str] = set()
-    origin = d.fund.budget_unit
-
-    def link(source: str, target: str, value: Decimal) -> None:
-        if value > 0:
-            nodes.update((source, target))
-            links.append({"source": source, "target": target, "value": _num(value)})
-
-    for a in d.arrivals:
-        link(origin, by_code[a.recipient].name, a.amount)
-    per_city: dict[str, Decimal] = {}
-    for g in d.agreements:
-        r = by_code[g.recipient]
-        if r.kind == "city" and r.parent_id:
-            per_city[g.recipient] = per_city.get(g.recipient, Decimal(0)) + g.amount
-    for code, amount in per_city.items():
-        r = by_code[code]
-        assert r.parent_id is not None  # per_city holds cities with a parent only
-        link(names[r.parent_id], r.name, amount)
-    per_county: dict[int, Decimal] = {}
-    for p in fund.projects.select_related("recipient"):
-        if p.recipient.kind == "county":
-            per_county[p.recipient_id] = per_county.get(p.recipient_id, Decimal(0)) + p.budget
-    for rid, amount in per_county.items():
-        county = next(r for r in by_code.values() if r.id == rid)
-        if county.parent_id:
-            link(names[county.parent_id], county.name, amount)
-    uses: dict[str, dict[str, str]] = {}
-    categories: list[str] = []
-    for s in d.spending:
-        for u in s.by_use:
-            if u.category not in categories:
-                categories.append(u.category)
-            uses.setdefault(by_code[s.recipient].name, {})[u.category] = _num(u.amount)
-    leaves = [i for i in data["indicators"] if not any(
-        j["path"].startswith(i["path"] + "/") for j in data["indicators"])]
-    return {
-        "unit": d.fund.money_unit,
-        "sankey": {"nodes": [{"name": n} for n in sorted(nodes)], "links": links},
-        "uses": {"categories": categories,
-                 "series": [{"name": k, "values": [v.get(c) for c in categories]}
-                            for k, v in uses.items()]},
-        "scores": {"names": [i["name"] for i in leaves],
-                   "weights": [i["weight"] for i in leaves],
-                   "scores": [i["score"] for i in leaves]},
-    }
-
-
-def payment_execution(job: Any) -> dict[str, Any] | None:
-    """The dashboard's 台账执行情况 from a finished import's stored summary (formatting only)."""
+def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any] | None:
+    """The dashboard's 台账执行情况 from a finished import's stored summary (formatting only);
+    its findings located by name in ``dossier`` when given."""
     if job is None or not job.result:
         return None
     data = job.result
@@ -139,7 +86,8 @@ def payment_execution(job: Any) -> dict[str, Any] | None:
             for r in data["execution"]
         ],
         "findings": [
-            {**f, "severity_label": SEVERITY.get(f["severity"], f["severity"])}
+            {**f, "severity_label": SEVERITY.get(f["severity"], f["severity"]),
+             "place": locate(dossier, f["where"], f.get("rule", "")) if dossier else f["where"]}
             for f in data["findings"]
         ],
     }

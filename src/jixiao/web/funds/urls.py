@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jixiao.web.audit.views import audit_log
-from jixiao.web.funds import files, multi_year, new_year, payment_import_page, views
+from jixiao.web.funds import charts, files, multi_year, new_year, payment_import_page, views
 
 app_name = "funds"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", files.import_dossier, name="import"),
     path("allocation/", files.allocation, name="allocation"),
     path("funds/<int:pk>/", views.dashboard, name="dashboard"),
+    path("funds/<int:pk>/county-map.geojson", charts.map_data, name="county_map"),
     path("funds/<int:pk>/fund-year/", views.fund_year, name="fund_year"),
     path("funds/<int:pk>/years/", multi_year.page, name="multi_year"),
     path("funds/<int:pk>/new-year/", new_year.page, name="new_year"),

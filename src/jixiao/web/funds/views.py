@@ -12,13 +12,13 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
-from jixiao.web.funds import conflicts, payment_import, presenter, rule_text, usecases
+from jixiao.web.funds import charts, conflicts, payment_import, presenter, rule_text, usecases
 from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -104,7 +104,9 @@ def _dashboard_parts(fund: Fund) -> tuple[dict[str, Any], str]:
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    shown, problem = per_version(fund, "dashboard", lambda: _dashboard_parts(fund))
+    # The parts hold translated labels (chart nodes and columns): one entry per language.
+    shown, problem = per_version(fund, f"dashboard:{translation.get_language()}",
+                                 lambda: _dashboard_parts(fund))
     context: dict[str, Any] = {"fund": fund, "problem": problem,
                                "can_edit": perm.can_edit_fund(request.user, fund)}
     context.update(shown)
@@ -114,7 +116,13 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         context["filling"] = filling(fund)
     context["rectification"] = rectification_queries.dashboard_card(fund, timezone.localdate())
     payment_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
-    context["payment_execution"] = presenter.payment_execution(payment_import.latest_done(fund))
+    ev, _ = evaluate(fund)
+    dossier = ev.dossier if ev is not None else None
+    context["payment_execution"] = presenter.payment_execution(payment_import.latest_done(fund),
+                                                               dossier)
+    if dossier is not None:
+        context["county_map"] = charts.map_summary(fund, dossier)
+        context["chart_labels"] = charts.labels()
     return render(request, "funds/dashboard.html", context)
 
 
