@@ -573,3 +573,9 @@ def test_traditional_script_in_the_new_readings() -> None:
     change = "2023年參保人數21347人，同比增長3.5%，較上年增加722人。"
     assert found(change) == [] and len(relations(change)) == 1
     assert [f[0] for f in flagged(change.replace("3.5%", "4.5%"))] == ["change.rate"]
+
+
+def test_counts_inside_brackets_after_a_colon_are_not_parts() -> None:
+    text = ("设置一级指标3个：产出指标1个（下设4个二级指标），效益指标1个（下设3个二级指标），"
+            "满意度指标1个。")
+    assert found(text) == []

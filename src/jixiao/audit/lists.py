@@ -439,8 +439,10 @@ def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
         head = heads[-1]
         measure, total = head.group(2), Decimal(head.group(1))
         parts: list[re.Match[str]] = []
-        for a, b, _ in _clauses(text, colon + 1, end):
-            found = [m for m in _COUNT.finditer(text, a, b) if m.group(2) == measure]
+        for a, b, spans in _clauses(text, colon + 1, end):
+            # Counts inside brackets ("（下设4个二级指标）") are not parts.
+            bare = " " * a + _outside(text, a, b, spans)
+            found = [m for m in _COUNT.finditer(bare, a, b) if m.group(2) == measure]
             if len(found) > 1 or (found and text[found[0].start() - 1] in "各约近超"):
                 parts = []
                 break
