@@ -208,7 +208,8 @@ class Reason(Schema):
 @api.post("/submissions/{submission_id}/{action}", summary="报送、退回与重新打开（须填原因）、审核",
           response={200: SubmissionOut, **WRITE})
 def act_on_submission(request: HttpRequest, submission_id: int, action: str,
-                      body: Reason) -> dict[str, Any]:
+                      body: Reason | None = None) -> dict[str, Any]:
+    reason = body.reason if body is not None else ""  # 报送 and 审核通过 need no body
     sub = get_object_or_404(Submission.objects.select_related("recipient__fund"),
                             pk=submission_id)
     user = _user(request)
@@ -216,9 +217,9 @@ def act_on_submission(request: HttpRequest, submission_id: int, action: str,
         raise PermissionDenied
     operations = {
         "submit": lambda: usecases.submit(user, sub.pk),
-        "return": lambda: usecases.return_with_reason(user, sub.pk, body.reason),
+        "return": lambda: usecases.return_with_reason(user, sub.pk, reason),
         "approve": lambda: usecases.approve(user, sub.pk),
-        "reopen": lambda: usecases.reopen(user, sub.pk, body.reason),
+        "reopen": lambda: usecases.reopen(user, sub.pk, reason),
     }
     if action not in operations:
         raise Refused(Code.UNKNOWN_ACTION, gettext("未知操作：%(action)s") % {"action": action})
