@@ -56,3 +56,12 @@ def test_every_finding_of_the_example_is_named() -> None:
     for f in ev.findings:
         named = locate(ev.dossier, f.where, f.rule)
         assert named != f.where and "/" not in named.replace("未支出/结转", ""), f.where
+
+
+def test_the_command_line_names_where_a_finding_is() -> None:
+    from jixiao.cli.render import finding_lines
+
+    ev = services.evaluate_file(services.example_dossier())
+    lines = [line.plain for line in finding_lines(ev.findings, ev.dossier)]
+    assert any(line.startswith("[错误] 贵州省 · 分用途支出  ") for line in lines)
+    assert not any("spending/" in line or "indicators/" in line for line in lines)

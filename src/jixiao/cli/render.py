@@ -10,7 +10,9 @@ from rich.text import Text
 
 from jixiao.core import shown
 from jixiao.core.checks import Finding
+from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
+from jixiao.core.locations import locate
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
 from jixiao.core.vocabulary import METHOD_LABELS, SEVERITIES, SEVERITY_LABELS
@@ -94,14 +96,16 @@ def indicator_tree(ev: Evaluation) -> Table:
     return table
 
 
-def finding_lines(findings: tuple[Finding, ...]) -> list[Text]:
-    """One finding per line (readable in any terminal width, easy to grep)."""
+def finding_lines(findings: tuple[Finding, ...], dossier: Dossier | None = None) -> list[Text]:
+    """One finding per line (readable in any terminal width, easy to grep); located by name
+    ("贵州省 · 分用途支出") when the dossier is given (`--json` keeps the path)."""
     lines = []
     for f in findings:
         label, style = SEVERITY.get(f.severity, (f.severity, ""))
         line = Text()
         line.append(f"[{label}] ", style=style)
-        line.append(f"{f.where}  ", style="bold")
+        where = locate(dossier, f.where, f.rule) if dossier is not None else f.where
+        line.append(f"{where}  ", style="bold")
         line.append(f.message)
         line.append(f"  〔{f.rule}〕", style="dim")
         lines.append(line)
@@ -134,7 +138,7 @@ def print_evaluation(console: Console, ev: Evaluation) -> None:
 def print_findings(console: Console, ev: Evaluation) -> None:
     if ev.findings:
         console.print(Text(f"核对发现（{len(ev.findings)} 项）", style="italic"))
-        for line in finding_lines(ev.findings):
+        for line in finding_lines(ev.findings, ev.dossier):
             console.print(line)
     else:
         console.print("核对未发现问题。")
