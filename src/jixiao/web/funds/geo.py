@@ -86,18 +86,30 @@ def _same_place(wanted: str, found: str, suffixes: tuple[str, ...]) -> bool:
     return bool(wanted) and (wanted == found or _base(wanted, suffixes) == _base(found, suffixes))
 
 
+@cache
+def _indexes() -> tuple[dict[str, Match], dict[str, list[Match]], set[str]]:
+    """By adcode; by name with its suffix set aside; the province names."""
+    by_code: dict[str, Match] = {}
+    by_base: dict[str, list[Match]] = {}
+    for c in _counties():
+        by_code[c.adcode] = c
+        by_base.setdefault(_base(c.district, COUNTY_SUFFIXES), []).append(c)
+    return by_code, by_base, {c.province for c in _counties()}
+
+
 def find(name: str, province: str = "", city: str = "", adcode: str = "") -> Match | str:
     """The county outline of a recipient, or the reason none is taken (in Chinese)."""
-    counties = _counties()
+    by_code, by_base, provinces = _indexes()
     if adcode:
-        hit = [c for c in counties if c.adcode == adcode.strip()]
-        return hit[0] if hit else f"行政区划代码 {adcode} 不是区县"
-    pool = [c for c in counties if _same_place(province, c.province, PROVINCE_SUFFIXES)]
-    if province and not pool:
+        hit = by_code.get(adcode.strip())
+        return hit if hit else f"行政区划代码 {adcode} 不是区县"
+    if province and not any(_same_place(province, p, PROVINCE_SUFFIXES) for p in provinces):
         return f"未找到省份“{province}”"
-    pool = pool or list(counties)
-    exact = [c for c in pool if c.district == name.strip()]
-    hits = exact or [c for c in pool if _same_place(name, c.district, COUNTY_SUFFIXES)]
+    name = name.strip()
+    pool = [c for c in by_base.get(_base(name, COUNTY_SUFFIXES), [])
+            if not province or _same_place(province, c.province, PROVINCE_SUFFIXES)]
+    exact = [c for c in pool if c.district == name]
+    hits = exact or pool
     if len(hits) > 1 and city:
         narrowed = [c for c in hits if _same_place(city, c.city, COUNTY_SUFFIXES)]
         hits = narrowed or hits
