@@ -579,3 +579,14 @@ def test_counts_inside_brackets_after_a_colon_are_not_parts() -> None:
     text = ("设置一级指标3个：产出指标1个（下设4个二级指标），效益指标1个（下设3个二级指标），"
             "满意度指标1个。")
     assert found(text) == []
+
+
+def test_a_count_of_people_restated_with_the_same_words() -> None:
+    text = ("一、基本情况\n全年为困难家庭学生发放生活补助940人次。\n"
+            "二、产出\n全年为困难家庭学生发放生活补助940人次，实现应助尽助。")
+    assert found(text) == []
+    assert found(text.replace("补助940人次，", "补助941人次，")) == [
+        ("figure.same_as", "warning", "940", "941")]
+    planned = ("年度目标为困难家庭学生发放生活补助900人次。\n"
+               "实际为困难家庭学生发放生活补助940人次。")
+    assert flagged(planned) == []

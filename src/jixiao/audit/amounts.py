@@ -452,6 +452,9 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
 # --- the same amount stated again with the same words -----------------------------------------
 
 _KEY = 16  # characters of wording right before an amount that name it
+_COUNT_KEY = 10  # … before a count of people or households
+_PEOPLE = ("人", "人次", "户")
+_PLANNED = ("计划", "目标", "任务", "预计", "应", "不少于", "不低于", "超过", "达到")
 _FILLER = "共计为达是合约"
 _OTHER_TIME = re.compile(r"上年|去年|同比|较|比|每|各|人均|户均|亩均|\d{4}\s*年")
 _COMPARED = re.compile(r"上年|去年|同比|较上|比上")
@@ -459,7 +462,8 @@ _YEAR = re.compile(r"(?:19|20)[\dxX×]{2}\s*年")
 
 
 def restated_amounts(doc: Document) -> Iterator[Claim]:
-    """An amount named by the same sixteen characters of wording in exactly two paragraphs
+    """An amount (or a count of people / households: ten characters, no plan words) named by
+    the same sixteen characters of wording in exactly two paragraphs
     ("下达…公共文化服务体系建设补助资金（其他）54.6万元" … "…公共文化服务体系建设补助资金（其他）
     共54.6万元"): the same amount. Equal: right; different like a typo: a warning (another
     amount may share the words); else nothing. Wording that names a year, a comparison or a
@@ -469,19 +473,22 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
     for p in doc.paragraphs:
         text = normalised(p.text)
         for f in figures(text):
-            if f.base != "元":
+            if f.base not in ("元", *_PEOPLE):
                 continue
-            head = text[max(0, f.start - _KEY - 4):f.start].rstrip(_FILLER + " ")
+            size = _KEY if f.base == "元" else _COUNT_KEY
+            head = text[max(0, f.start - size - 4):f.start].rstrip(_FILLER + " ")
             cut = max(head.rfind(c) for c in "，,；;。：:、")
-            key = head[cut + 1:][-_KEY:]
-            if len(key) < _KEY or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", key) \
-                    or _OTHER_TIME.search(key) or not any(w in key for w in ("资金", "经费")):
+            key = head[cut + 1:][-size:]
+            if len(key) < size or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", key) \
+                    or _OTHER_TIME.search(key) or (
+                        f.base == "元" and not any(w in key for w in ("资金", "经费"))):
                 continue
             # The sentence up to the amount: a year or a comparison there names another amount.
             lead = text[max(0, text.rfind("。", max(0, f.start - 80), f.start) + 1,
                             f.start - 80):f.start]
-            if _COMPARED.search(lead):
-                continue
+            if _COMPARED.search(lead) or (
+                    f.base != "元" and any(w in lead for w in (*_PLANNED, "实际"))):
+                continue  # a plan and its outcome share their words
             seen.setdefault(key, []).append((p, f, frozenset(_YEAR.findall(lead))))
     for key, places_seen in seen.items():
         if len(places_seen) != 2:
@@ -494,7 +501,8 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "figure.same_as", p.where,
-            f"“…{key}”的金额（第 {q.index} 段同一表述为 {_plain(was.value)}{was.unit}）",
+            f"“…{key}”的{'金额' if f.base == '元' else '数量'}（第 {q.index} 段同一表述为 "
+            f"{_plain(was.value)}{was.unit}）",
             was.value, f.value, places=at, unit=f.unit, severity="warning"),
             clip(_sentence_at(p.text, f.start), 240), at_paragraph(p))
 
