@@ -566,16 +566,16 @@ class _ExactRef:
         return Fraction(num, den) * self.exact.step
 
 
-def _decide(lo: int, hi: int, shift: int, scale: Fraction,
-            exact: Callable[[], tuple[int, int]]) -> int:
-    """round-half-up(v × scale) of a v ≥ 0 known to lie in [lo, hi] / 2^shift, as
-    `_ratio_decimal` rounds; worked out exactly when the two ends round differently."""
-    sn, sd = scale.numerator, scale.denominator
+def _decide(lo: int, hi: int, shift: int, sn: int, sd: int,
+            exact: Callable[..., tuple[int, int]], *args: int) -> int:
+    """round-half-up(v × sn / sd) of a v ≥ 0 known to lie in [lo, hi] / 2^shift, as
+    `_ratio_decimal` rounds; worked out exactly (``exact(*args)``, an unreduced fraction)
+    when the two ends round differently."""
     below = sd << shift
     low = (2 * sn * lo + below) // (2 * below)
     if low == (2 * sn * hi + below) // (2 * below):
         return low
-    num, den = exact()
+    num, den = exact(*args)
     return (num * 2 * sn // (den * sd) + 1) // 2
 
 
@@ -583,8 +583,8 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
                     ) -> Decimal:
     """Inverse factor j's share (1/x_i) / H, from 2^P / H in [t_lo, t_hi]."""
     x = exact.inverse[j][1][i]
-    return _digits(_decide(t_lo // x, -((-t_hi) // x), shift, Fraction(10**EXACT_PLACES),
-                           partial(exact.share, j, i)), EXACT_PLACES)
+    return _digits(_decide(t_lo // x, -((-t_hi) // x), shift, 10**EXACT_PLACES, 1,
+                           exact.share, j, i), EXACT_PLACES)
 
 
 def _allocate_free(spec: AllocationSpec) -> AllocationResult:
@@ -672,7 +672,6 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
         for i in sure + unsure[:missing - len(sure)]:
             units[i] += 1
 
-    places12 = Fraction(10**EXACT_PLACES)
     base = _ratio_decimal(base_u.numerator * step.numerator, base_u.denominator * step.denominator)
     shares = _ShareColumns([f.name for f in factors])
     for k, f in enumerate(factors):
@@ -683,11 +682,12 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
         lo_h, hi_h = sums[j]
         t_lo, t_hi = (one << shift) // hi_h, -(-(one << shift) // lo_h)
         shares.add(partial(_interval_share, exact, j, t_lo, t_hi, shift))
-    money12 = places12 * step
+    money12 = 10**EXACT_PLACES * step
+    money_n, money_d = money12.numerator, money12.denominator
     amounts = _units_decimals(units, spec.precision)
     allocations = []
     for i, r in enumerate(recipients):
-        value = _digits(_decide(lo_u[i], hi_u[i], shift, money12, partial(exact.units, i)),
+        value = _digits(_decide(lo_u[i], hi_u[i], shift, money_n, money_d, exact.units, i),
                         EXACT_PLACES)
         factor_amount = _EIGHTY.subtract(value, base)
         allocations.append(Allocation(
@@ -698,8 +698,8 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
             exact=value,
             amount=amounts[i],
             shares=_Shares(shares, i),
-            weighted_share=_digits(_decide(lo_w[i], hi_w[i], shift, places12,
-                                           partial(exact.weighted, i)), EXACT_PLACES),
+            weighted_share=_digits(_decide(lo_w[i], hi_w[i], shift, 10**EXACT_PLACES, 1,
+                                           exact.weighted, i), EXACT_PLACES),
             exact_ratio=_ExactRef(exact, i),
         ))
     return AllocationResult(
