@@ -280,3 +280,16 @@ def test_ledger_findings_are_located_by_names() -> None:
     assert shown is not None
     assert [f["place"] for f in shown["findings"]] == ["贵州省 · 分用途支出 · 产业帮扶",
                                                        "支付台账 · 凭证 7"]
+
+
+def test_the_charts_speak_the_pages_language(login: Any, demo: Any) -> None:
+    c = login("admin")
+    chinese = c.get(f"/funds/{demo.pk}/").content.decode()
+    english = c.get(f"/funds/{demo.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert chart_data(chinese)["sankey"]["columns"][0] == "资金来源"
+    sankey = chart_data(english)["sankey"]
+    assert sankey["columns"][0] == "Sources"
+    assert {"Provincial funds", "Unspent / carried over"} <= {n["name"] for n in sankey["nodes"]}
+    assert '"sankey": "Fund flow"' in english and "Recipient counties" in english
+    assert chart_data(c.get(f"/funds/{demo.pk}/").content.decode())["sankey"]["columns"][0] == (
+        "资金来源")

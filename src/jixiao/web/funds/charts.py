@@ -55,6 +55,13 @@ class _Flows:
             self.links[(source, target)] += value
 
 
+def _source_label(level: str) -> str:
+    """"省级资金": the source column's node for one level of government."""
+    known = {"中央": gettext("中央资金"), "省级": gettext("省级资金"), "市级": gettext("市级资金"),
+             "县级": gettext("县级资金"), "其他": gettext("其他资金")}
+    return known.get(level) or gettext("%(level)s资金") % {"level": level}
+
+
 def _tree_depths(d: Dossier) -> dict[str, int]:
     depths: dict[str, int] = {}
 
@@ -116,8 +123,7 @@ def sankey(d: Dossier, project_budgets: dict[str, Decimal]) -> dict[str, Any]:
             continue
         visit(top, value)
         for level, amount in levels_in(top).items():
-            label = level if level == gettext("项目库预算") else gettext("%(level)s资金") % {
-                "level": level}
+            label = level if level == gettext("项目库预算") else _source_label(level)
             flows.link(flows.node(label, 0, "source"), names[top.id], amount)
     if not drawn:
         return {"nodes": [], "links": [], "columns": [], "notes": [], "empty": "flows"}
