@@ -117,7 +117,7 @@ def test_a_working_year_walked_through_the_ui(
     county.locator("#add-arrival input[name=document]").fill("桂财农〔2022〕7号")
     county.locator("#add-arrival input[name=amount]").fill("300")
     county.click("#add-arrival button")
-    county.wait_for_selector("text=已添加")
+    county.wait_for_selector("#recipient-money >> text=桂财农〔2022〕7号")
     county.locator("#add-useline input[name=category]").fill("产业发展")
     county.locator("#add-useline input[name=amount]").fill("80")
     county.click("#add-useline button")
