@@ -590,3 +590,22 @@ def test_a_count_of_people_restated_with_the_same_words() -> None:
     planned = ("年度目标为困难家庭学生发放生活补助900人次。\n"
                "实际为困难家庭学生发放生活补助940人次。")
     assert flagged(planned) == []
+
+
+# --- a rate stated before its amounts -------------------------------------------------------
+
+def test_a_rate_stated_before_its_amounts() -> None:
+    text = "项目资金执行率95%，全年预算100万元，实际支出95万元。"
+    assert found(text) == []
+    assert len(relations(text)) == 1
+    assert [f[:2] for f in found(text.replace("95%", "59%"))] == [
+        ("budget.execution_rate", "error")]
+    assert flagged("项目资金执行率40%，全年预算100万元，实际支出95万元。") == []
+
+
+def test_an_amount_in_place_named_at_the_start_of_its_clause() -> None:
+    # "到位资金80万元" is the amount in place, not the one due (应到位).
+    text = "资金到位率100%，预算资金80万元，到位资金80万元。"
+    assert found(text) == []
+    assert [f[:2] for f in found(text.replace("100%", "101%"))] == [
+        ("budget.arrival_rate", "error")]

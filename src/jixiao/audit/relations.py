@@ -70,6 +70,7 @@ def paragraph_claims(p: Paragraph) -> Iterator[Claim]:
     yield from per_entity(p)
     yield from completion_rates(p)
     yield from budget_rates(p)
+    yield from rates_before_amounts(p)
     yield from changes(p)
     yield from two_year_changes(p)
     yield from per_head(p)
@@ -423,6 +424,34 @@ def budget_rates(p: Paragraph) -> Iterator[Claim]:
             )
 
 
+def rates_before_amounts(p: Paragraph) -> Iterator[Claim]:
+    """"资金执行率95%，全年预算100万元，实际支出95万元": the rate first, its numerator and base
+    after it in the same sentence (named by the keyword closest before each). Said only when
+    equal or typo-close."""
+    for s in sentences(p.text):
+        t = fold(s.text)
+        for key, (rule, nums, bases) in _BUDGET_RATES.items():
+            km = re.search(key + r"(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)[%％]", t)
+            if km is None or any(f.base == "元" for f in figures(t[:km.start()])):
+                continue  # amounts before the rate: `budget_rates` / `section_rates`
+            after = [f for f in figures(t[km.end():]) if f.base == "元"]
+            num = [f for f in after
+                   if _nearest_keyword(clause_before(t[km.end():], f.start)) in nums]
+            base = [f for f in after
+                    if _nearest_keyword(clause_before(t[km.end():], f.start)) in bases]
+            if len(num) != 1 or len(base) != 1 or base[0].value == 0:
+                continue
+            stated = Decimal(km.group(1))
+            at = places(stated)
+            computed = num[0].scaled(base[0].unit) * HUNDRED / base[0].value
+            if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
+                continue
+            yield Claim(Comparison(
+                rule, p.where, f"所列{key}（{_plain(num[0].value)}{num[0].unit} ÷ "
+                f"{_plain(base[0].value)}{base[0].unit}）", computed, stated, places=at,
+                unit="%"), clip(s.text), at_paragraph(p))
+
+
 _ADJUSTMENT = re.compile(r"(调减|核减|追减|收回|调出|调增|追加|调入)(?:资金|预算|金额)?\s*"
                          r"(\d+(?:\.\d+)?)\s*(万元|元|亿元)")
 
@@ -448,7 +477,7 @@ def _nearest_keyword(clause: str) -> str | None:
         i = clause.rfind(word)
         if i > at:
             best, at = word, i
-    if best == "到位" and clause.rfind("应到位") == at - 1:
+    if best == "到位" and at > 0 and clause.rfind("应到位") == at - 1:
         return "应到位"
     return best
 
