@@ -134,3 +134,34 @@ def test_a_refusal_no_view_handles_is_its_status_and_message(db: Any) -> None:
     assert response is not None and response.status_code == 409
     assert STALE["en"] in response.content.decode()
     assert middleware.process_exception(request, ValueError("x")) is None
+
+
+def test_a_clashing_indicator_form_merges_three_ways(login: Any, demo: Any, user: Any) -> None:
+    """The form sent back after a clash: a field only the other person changed takes their
+    value, a field both changed keeps the user's and is listed, and it carries the current
+    version, so saving it again writes the merge."""
+    from jixiao.web.funds.conflicts import snapshot
+
+    row = Indicator.objects.get(fund=demo, code="fund-management")
+    parent = Indicator.objects.get(pk=row.parent_id)
+    opened, loaded, parent_opened = row.version, snapshot(row), parent.version
+    parent_loaded = snapshot(parent)
+    usecases.update_indicator(user("admin"), row.pk, opened,
+                              {"evidence": "甲的佐证", "analysis": "甲的分析"})
+    form = {**_indicator_form(row, opened), "evidence": "乙的佐证",
+            "analysis": row.analysis, "loaded": loaded}
+    c = login("unit")
+    page = c.post(f"/funds/{demo.pk}/indicators/{row.pk}/edit/", form, HTTP_HX_REQUEST="true")
+    text = page.content.decode()
+    assert page.status_code == 409 and 'id="conflict"' in text
+    assert 'data-field="evidence" class="clash"' in text
+    assert 'data-field="analysis" class="taken"' in text
+    assert "甲的分析</textarea>" in text and "乙的佐证</textarea>" in text
+    row.refresh_from_db()
+    assert f'name="version" value="{row.version}"' in text
+    # a parent (no method, no rule words) clashes without error
+    usecases.update_indicator(user("admin"), parent.pk, parent_opened, {"evidence": "父"})
+    page = c.post(f"/funds/{demo.pk}/indicators/{parent.pk}/edit/",
+                  {"weight": "13", "applicable": "on", "version": parent_opened,
+                   "loaded": parent_loaded}, HTTP_HX_REQUEST="true")
+    assert page.status_code == 409 and 'data-field="weight"' not in page.content.decode()
