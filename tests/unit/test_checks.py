@@ -23,6 +23,7 @@ from builders import (
 
 from jixiao.core.checks import RULES, Comparison, Finding, judge
 from jixiao.core.evaluation import EvaluationError
+from jixiao.core.numbers import places, round_half_up
 
 
 def ind(data: dict[str, Any], *names: str) -> dict[str, Any]:
@@ -367,6 +368,39 @@ def test_a_reverse_indicator_far_under_target_needs_no_over_achievement_analysis
     tree = mof_tree(满意度指标=quant("满意度指标", 10, "<=", 100, 10,
                                    reverse_convention="linear"))
     assert findings(dossier(tree)) == []
+
+
+def _respread_thirds(score: str) -> list[dict[str, Any]]:
+    """产出 50 = 甲 10 + 乙 10 + 丙 10 + 丁 20 (不适用): each live leaf weighs 50/3 once 丁's
+    weight is re-spread inside 产出 (16.666…); 甲 states ``score``."""
+    return mof_tree(产出指标=group(
+        "产出指标", 50,
+        leaf("甲", 10, stated_score=score), leaf("乙", 10), leaf("丙", 10),
+        leaf("丁", 20, applicable=False),
+    ))
+
+
+@pytest.mark.parametrize("score", ["16.67", "16.667", "16.666"])
+def test_full_marks_on_a_repeating_re_spread_weight_are_within_the_weight_as_shown(score):
+    # 16.67 is 50/3 shown at two places (四舍五入): not above the weight as shown.
+    d = dossier(_respread_thirds(score), scoring={"not_applicable": "within_parent"})
+    assert [f for f in findings(d) if f.rule == "score.within_weight"] == []
+
+
+def test_full_marks_on_a_repeating_re_spread_weight_raise_no_finding():
+    d = dossier(_respread_thirds("16.67"), scoring={"not_applicable": "within_parent"})
+    assert [f for f in findings(d) if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("score", ["16.68", "17", "16.7", "16.670"])
+def test_a_score_above_a_repeating_re_spread_weight_as_shown_is_still_an_error(score):
+    # Scores are judged at no fewer than two places (the weight shows as 16.67), so a whole
+    # 17 or a 16.7 is above it.
+    d = dossier(_respread_thirds(score), scoring={"not_applicable": "within_parent"})
+    [f] = [f for f in findings(d) if f.rule == "score.within_weight"]
+    assert (f.severity, f.where, f.actual) == ("error", "indicators/产出指标/甲", D(score))
+    assert f.expected == round_half_up(D(50) / 3, max(2, places(D(score))))
+    assert "6666" not in f.message  # the weight as shown, not 28 digits
 
 
 # --- template and totals ------------------------------------------------------------------

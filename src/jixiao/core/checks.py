@@ -178,6 +178,16 @@ def _finest(*values: Decimal | None) -> int:
     return max((places(v) for v in values if v is not None), default=0)
 
 
+def _weight_as_shown(weight: Decimal, score: Decimal | None) -> Decimal:
+    """The weight a score is judged against, at the precision the score is written with and
+    never coarser than two places: a weight re-spread from 不适用 siblings can repeat (50/3 =
+    16.666…), and its full marks written as 16.67 are within it as shown; 16.68, 16.7 or 17
+    are not."""
+    if score is None:
+        return weight
+    return round_half_up(weight, max(2, places(score)))
+
+
 def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
@@ -214,8 +224,9 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
                 node.stated_score, _sum(s for s in stated if s is not None), unit="分",
             )
     yield Comparison(
-        "score.within_weight", where, f"「{name}」的所列得分", node.effective_weight,
-        node.stated_score, op="<=", unit="分",
+        "score.within_weight", where, f"「{name}」的所列得分",
+        _weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
+        op="<=", unit="分",
     )
     yield from _stated_score_checks(node, where, name)
     if node.stated_rate is not None and node.stated_score is not None:
@@ -230,8 +241,8 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         return
     full = node.effective_weight
     yield Comparison(
-        "score.within_weight", where, f"「{name}」评价人给定的得分", full, source.score,
-        op="<=", unit="分",
+        "score.within_weight", where, f"「{name}」评价人给定的得分",
+        _weight_as_shown(full, source.score), source.score, op="<=", unit="分",
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
     needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself
