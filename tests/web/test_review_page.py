@@ -195,3 +195,29 @@ def test_the_pages_in_english(login: Any, tmp_path: Path) -> None:
     assert doc is not None
     detail = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
     assert "Dismiss" in detail and "Expected" in detail
+
+
+def test_a_slice_that_fails_on_a_fault_is_run_again(login: Any, monkeypatch: Any) -> None:
+    from django.db import OperationalError
+
+    from jixiao.web.review import jobs
+
+    real = jobs.review_items
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "review_items", flaky)
+    c = login("admin")
+    c.post("/review/", {"files": [_upload("单份.txt", SOUND.encode())]})
+    job = ReviewJob.objects.get()
+    assert job.status == "done" and calls["n"] == 2
+    [chunk] = job.chunks.all()
+    assert chunk.status == "done" and chunk.attempts == 2
+    assert job.documents.get().status == "checked"
+    retry = AuditEntry.objects.get(action="review.retry")
+    assert retry.after["fault"] == "OperationalError"

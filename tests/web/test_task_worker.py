@@ -84,10 +84,17 @@ def _worker(engine: str, settings: Any) -> subprocess.Popen[bytes]:
     env = {**os.environ, "JIXIAO_TASKS": engine, "DATABASE_URL": _database_url(),
            "JIXIAO_MEDIA_ROOT": str(settings.MEDIA_ROOT), "JIXIAO_CONN_MAX_AGE": "0",
            "DJANGO_SETTINGS_MODULE": "jixiao.web.settings"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "jixiao.web", "worker", "--queue", "review", "--interval",
-         "0.2"], env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+    log = Path(settings.MEDIA_ROOT).parent / "workers.log"  # read by `_worker_log`
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "jixiao.web", "worker", "--queue", "review", "--interval",
+             "0.2"], env=env, start_new_session=True, stdout=sink, stderr=sink)
+
+
+def _worker_log(settings: Any) -> str:
+    """What the workers wrote (their tracebacks), for a failure's message."""
+    log = Path(settings.MEDIA_ROOT).parent / "workers.log"
+    return log.read_text(errors="replace")[-4000:] if log.exists() else ""
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -161,7 +168,7 @@ def test_a_worker_killed_mid_run_leaves_a_retried_run_that_finishes(
                 time.sleep(0.1)
     finally:
         _kill(second)
-    assert job.status == "done", job.error
+    assert job.status == "done", (job.error, _worker_log(settings))
     chunk.refresh_from_db()
     assert chunk.status == "done" and chunk.attempts == 2 and chunk.worker != lost
     assert job.documents.count() == PILE  # nothing lost, nothing twice
@@ -188,8 +195,12 @@ def test_two_workers_share_a_pile_with_nothing_twice_or_lost(
             _kill(w)
     assert job.status == "done", job.error
     chunks = list(job.chunks.all())
-    assert len(chunks) == jobs.CHUNKS_PER_RUN and all(c.status == "done" for c in chunks)
-    assert all(c.attempts == 1 for c in chunks)  # each slice run once
+    assert len(chunks) == jobs.CHUNKS_PER_RUN and all(c.status == "done" for c in chunks), (
+        [(c.first, c.status, c.error) for c in chunks], _worker_log(settings))
+    retries = list(AuditEntry.objects.filter(action="review.retry").values_list("after",
+                                                                               flat=True))
+    assert all(c.attempts == 1 for c in chunks), (  # each slice run once
+        [(c.first, c.attempts, c.worker) for c in chunks], retries)
     assert len({c.worker for c in chunks}) >= 2  # both workers took slices
     files = list(job.documents.values_list("file", flat=True))
     assert len(files) == PILE and len(set(files)) == PILE

@@ -223,12 +223,28 @@ def run_chunk(chunk_id: int) -> None:
         with lease.heartbeat(chunk):
             for _ in review_items(items, jobs, advance=advance):
                 pass
-    except Exception:
+    except Exception as exc:
         log.exception("review chunk %s failed", chunk_id)
-        _settle_chunk(chunk, INTERNAL, mine=True)
+        _again_or_settle(chunk, exc)
         return
     if lease.still_mine(ReviewChunk, chunk_id).update(status="done", updated=timezone.now()):
         _maybe_finish(job.pk)
+
+
+def _again_or_settle(chunk: ReviewChunk, exc: Exception) -> None:
+    """A slice that failed on a fault (a locked database, a queue hiccup) is queued once more
+    while attempts remain; then its documents get the internal-error reason."""
+    if chunk.attempts < MAX_ATTEMPTS:
+        with transaction.atomic():
+            if lease.still_mine(ReviewChunk, chunk.pk).update(status="pending",
+                                                              updated=timezone.now()):
+                record(chunk.job.user, "review.retry", chunk.job,
+                       after={"attempt": chunk.attempts + 1, "fault": type(exc).__name__,
+                              "documents": f"{chunk.first + 1}–{chunk.last}"},
+                       label=chunk.job.title)
+                enqueue_after_commit(review_chunk, chunk.pk, on_error=_chunk_not_queued)
+                return
+    _settle_chunk(chunk, INTERNAL, mine=True)
 
 
 def _chunk_not_queued(chunk_id: int) -> None:
