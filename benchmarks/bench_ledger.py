@@ -8,7 +8,8 @@ exact amounts) and the bare scan of `payments/bench.py` (`run_duckdb`: the file 
 a table, only the totals by fund × recipient × category × month and by type and the duplicate
 count). CPU is user + sys of the child process (interpreter start and imports included), the
 steady figure on a shared machine; wall time is printed beside it. The ratio is taken per
-round (both runs met the same machine state) and its median reported. ``--before DIR/src``
+round (both runs met the same machine state) and its median reported; the peak RSS is the
+highest of the rounds. ``--before DIR/src``
 adds a third contender: the same summary from older sources (``git archive REV src``).
 """
 
@@ -66,20 +67,23 @@ def main() -> None:
             path = generate(kind, n, args.cache)
             cpu: dict[str, list[float]] = {c: [] for c in contenders}
             wall: dict[str, list[float]] = {c: [] for c in contenders}
+            peak: dict[str, list[float]] = {c: [] for c in contenders}
             ratios: list[float] = []
             for _ in range(args.rounds):
                 for c in contenders:
                     engine = "duckdb" if c == "duckdb" else "ours"
-                    seconds, elapsed, _result = run(engine, path, args.before if c == "before"
+                    seconds, elapsed, result = run(engine, path, args.before if c == "before"
                                                     else ROOT / "src")
                     cpu[c].append(seconds)
                     wall[c].append(elapsed)
+                    peak[c].append(result["peak_rss_mb"])
                 ratios.append(cpu["ours"][-1] / cpu["duckdb"][-1])
             line = [f"{kind} {n:,}:"]
             for c in contenders:
                 line.append(f"{c} CPU {statistics.median(cpu[c]):.2f} s "
                             f"({min(cpu[c]):.2f}–{max(cpu[c]):.2f}), "
-                            f"wall {statistics.median(wall[c]):.2f} s;")
+                            f"wall {statistics.median(wall[c]):.2f} s, "
+                            f"peak {max(peak[c]):.0f} MB;")
             line.append(f"ours ÷ bare scan (CPU, per round) median {statistics.median(ratios):.2f} "
                         f"({min(ratios):.2f}–{max(ratios):.2f})")
             if args.before:
