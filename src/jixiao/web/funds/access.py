@@ -69,7 +69,7 @@ def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
 
 def _evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
     try:
-        return services.evaluate(mapping.to_domain(fund), str(fund)), ""
+        return services.evaluate(mapping.to_domain(fund), fund.stored_title), ""
     except InputError as err:
         waiting = next_year.unfilled(mapping.dossier_data(fund))
         if waiting:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from jixiao.core import vocabulary
 from jixiao.web.fields import DecimalText
@@ -39,6 +39,13 @@ class Fund(models.Model):
         verbose_name = "资金"
 
     def __str__(self) -> str:
+        # "2021年 <name>" in Chinese, "2021 <name>" in English.
+        return gettext("%(year)s年 %(name)s") % {"year": self.year, "name": self.name}
+
+    @property
+    def stored_title(self) -> str:
+        """The title in Chinese whatever the request's language: for what is stored or cached
+        (audit labels, the core's source name)."""
         return f"{self.year}年 {self.name}"
 
 

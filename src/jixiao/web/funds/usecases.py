@@ -475,7 +475,8 @@ def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = 
     if existing is None:
         fund = mapping.load_dossier(dossier)
         rectification_from_dossier(fund, dossier)
-        record(user, "fund.import", fund, fund=fund, after={"source": source}, label=str(fund))
+        record(user, "fund.import", fund, fund=fund, after={"source": source},
+               label=fund.stored_title)
         return fund
     _check_replaceable(user, existing)
     if not replace:
@@ -488,7 +489,7 @@ def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = 
     fund = mapping.load_dossier(dossier, existing)  # bumps data_version
     record(user, "fund.reimport", fund, fund=fund, before=before,
            after={"source": source, "data_version": fund.data_version, "summary": summary},
-           label=str(fund))
+           label=fund.stored_title)
     return fund
 
 
@@ -520,7 +521,7 @@ def delete_fund(user: Any, pk: int, reason: str) -> str:
     """Delete a fund-year and everything of it; the audit entry stays (its fund link is
     cleared). Returns the fund's label."""
     fund, reason = _fund_year(user, pk, reason)
-    label = str(fund)
+    label = fund.stored_title
     record(user, "fund.delete", fund, fund=fund, before={
         "name": fund.name, "year": fund.year, "budget_unit": fund.budget_unit,
         "data_version": fund.data_version}, reason=reason)
