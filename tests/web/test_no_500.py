@@ -181,6 +181,7 @@ def test_every_post_url_is_listed() -> None:
         "funds:multi_year", "audit:all",
         "rectification:list", "rectification:evidence_download", "rectification:export",
         "review:job", "review:progress", "review:export", "review:document",
+        "funds:county_map",
     }
     assert page_names - reads_only == set(FORM_FIELDS)
 
