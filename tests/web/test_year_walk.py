@@ -330,6 +330,9 @@ def test_the_walk_in_english_leaves_no_chinese_on_its_pages(
     province.wait_for_selector("table.filling")
     new = Fund.objects.get(name=old.name, year=2022)
     check(province)
+    methods = province.eval_on_selector_all(
+        "table.filling tbody td:nth-child(2)", "els => els.map(e => e.innerText)")
+    assert "Qualitative" in methods and not any(HAN.search(m) for m in methods)
 
     # the county, in English: its to-do page and its unit page; submit, then it is returned
     county = log_in(browser, live_server, "tiandeng")

@@ -35,7 +35,8 @@ def _shown(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
     if name == "method":
-        return str(vocabulary.METHOD_LABELS.get(str(value), value))
+        label = vocabulary.METHOD_LABELS.get(str(value))
+        return gettext(label) if label else str(value)
     if name == "direction":
         return str(vocabulary.DIRECTION_SYMBOLS.get(str(value), value))
     if isinstance(value, Decimal):
