@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from test_allocation_properties import PRECISIONS
 
@@ -20,6 +20,7 @@ from jixiao.core.allocation import (
     _allocate_free,
     _units_decimals,
     allocate,
+    allocation_errors,
 )
 
 
@@ -52,6 +53,11 @@ def inverse_specs(draw: st.DrawFn) -> dict[str, Any]:
                                      for f in factors}}
         for i in range(n)
     ]
+    if draw(st.booleans()):  # policy coefficients on some recipients (0 included)
+        for r in recipients:
+            coefficient = draw(st.sampled_from([None, D(0), D(1), D("1.2"), D("0.35")]))
+            if coefficient is not None:
+                r["coefficient"] = coefficient
     precision = draw(st.sampled_from(PRECISIONS))
     total = precision * draw(st.one_of(st.integers(0, 10**9), st.sampled_from([n, 2 * n, 60])))
     base_share = D(draw(st.integers(0, 100))) / 100
@@ -81,7 +87,11 @@ def spec(values: list[int], total: str = "100", base: str = "0", precision: str 
 @example(spec([3, 6, 9, 3, 6, 9], total="6.00"))  # whole units: floors decided exactly
 @example(spec([1, 2, 3, 4, 5, 6, 7], total="0.03", base="0.5"))
 @example(spec([10, 12, 20], total="7", precision="1"))  # 3 whole, 2.5, 1.5: one unit to r1
+@example({**spec([2, 3, 5, 7]), "recipients": [  # coefficients, one of them 0
+    {"name": f"县{i}", "values": {"人均财力": D(v)}, "coefficient": c}
+    for i, (v, c) in enumerate([(2, D("1.2")), (3, D(0)), (5, D(1)), (7, D("0.5"))])]})
 def test_the_interval_path_gives_the_exact_method_results(data):
+    assume(not allocation_errors(AllocationSpec.model_validate(data)))  # e.g. every coefficient 0
     identical(data)
 
 

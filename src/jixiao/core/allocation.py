@@ -17,7 +17,7 @@ proportions (decimals scaled by a power of ten; an inverse column x becomes L/x 
 common multiple of the column), so every exact amount is an integer over one common denominator.
 Scaling a column therefore changes nothing, and the parts add up to T exactly. With an inverse
 factor over many distinct values that denominator has tens of thousands of digits; when no
-recipient has a floor, cap or coefficient, the amounts are then enclosed in narrow fixed-point
+recipient has a floor or a cap, the amounts are then enclosed in narrow fixed-point
 intervals instead and worked out exactly only where an interval cannot decide a rounding
 (`_allocate_free`): the same figures, digit for digit, in time proportional to the recipients.
 
@@ -482,7 +482,7 @@ def _hold(
 #
 # With an inverse factor the exact shares are (1/x_i) / Σ_j 1/x_j: Σ 1/x_j over many distinct
 # values has a denominator of tens of thousands of digits, and so has every exact amount. When
-# no recipient has a floor, a cap or a coefficient, the amounts are instead enclosed in narrow
+# no recipient has a floor or a cap, the amounts are instead enclosed in narrow
 # intervals of fixed-point integers (P fractional bits, a few hundred bits in all): each
 # rounding (the floor to the precision, the 12 places shown) is read off an interval whose
 # ends agree, and the largest remainders are compared on the intervals. Only a recipient whose
@@ -492,12 +492,12 @@ def _hold(
 # digit for digit; `tests/unit/test_allocation_inverse.py` compares the two.
 
 
-def _reciprocal_sum(values: list[int]) -> tuple[int, int]:
-    """Σ 1/v over ``values`` as an unreduced (numerator, denominator), by binary splitting
-    over the distinct values (each with its count)."""
+def _reciprocal_sum(values: list[int], weights: list[int] | None = None) -> tuple[int, int]:
+    """Σ c/v over ``values`` (c the weight of each, 1 without weights) as an unreduced
+    (numerator, denominator), by binary splitting over the distinct values."""
     counts: dict[int, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
+    for n, v in enumerate(values):
+        counts[v] = counts.get(v, 0) + (1 if weights is None else weights[n])
     terms = [(c, v) for v, c in counts.items()]
     while len(terms) > 1:
         merged = [
@@ -512,14 +512,38 @@ def _reciprocal_sum(values: list[int]) -> tuple[int, int]:
 class _FreeExact:
     """What an exact amount of the interval path needs, kept to answer `exact_fraction` and
     the rare exact comparison: U_i = base + pool · (acc_i / den_pos + Σ_k w_k / (x_ik · H_k))
-    in units of the precision, H_k = Σ_j 1/x_jk."""
+    in units of the precision, H_k = Σ_j 1/x_jk; with policy coefficients C_i (integers in
+    proportion), ω_i C_i / Σ_j ω_j C_j in place of ω_i."""
 
     def __init__(self, base: Fraction, pool: Fraction, den_pos: int, acc: list[int],
-                 inverse: list[tuple[Fraction, list[int]]], step: Fraction) -> None:
+                 inverse: list[tuple[Fraction, list[int]]], step: Fraction,
+                 coefficients: list[int] | None = None) -> None:
         self.base, self.pool, self.den_pos, self.acc = base, pool, den_pos, acc
-        self.inverse, self.step = inverse, step
+        self.inverse, self.step, self.coefficients = inverse, step, coefficients
         self._sums: list[tuple[int, int]] | None = None
         self._memo: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._total: tuple[int, int] | None = None
+
+    def total(self) -> tuple[int, int]:
+        """Σ_j ω_j C_j, unreduced: Σ_j acc_j C_j / den_pos + Σ_k w_k / H_k · Σ_j C_j / x_jk."""
+        if self._total is None:
+            c = self.coefficients
+            assert c is not None
+            num, den = sum(x * y for x, y in zip(self.acc, c, strict=True)), self.den_pos
+            for (w, xs), (h_num, h_den) in zip(self.inverse, self.sums(), strict=True):
+                j_num, j_den = _reciprocal_sum(xs, c)
+                t_num, t_den = w.numerator * j_num * h_den, w.denominator * j_den * h_num
+                num, den = num * t_den + t_num * den, den * t_den
+            self._total = num, den
+        return self._total
+
+    def adjusted(self, i: int) -> tuple[int, int]:
+        """ω_i C_i / Σ_j ω_j C_j, unreduced (ω_i without coefficients)."""
+        num, den = self.weighted(i)
+        if self.coefficients is None:
+            return num, den
+        s_num, s_den = self.total()
+        return num * self.coefficients[i] * s_den, den * s_num
 
     def sums(self) -> list[tuple[int, int]]:
         """(numerator, denominator) of each H_k, computed the first time it is needed."""
@@ -543,7 +567,7 @@ class _FreeExact:
 
     def units(self, i: int) -> tuple[int, int]:
         """U_i as an unreduced (numerator, denominator) in units of the precision."""
-        num, den = self.weighted(i)
+        num, den = self.adjusted(i)
         p, b = self.pool, self.base
         return (b.numerator * p.denominator * den + p.numerator * num * b.denominator,
                 b.denominator * p.denominator * den)
@@ -588,7 +612,7 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
 
 
 def _allocate_free(spec: AllocationSpec) -> AllocationResult:
-    """`allocate` for a spec with an inverse factor and no floor, cap or coefficient."""
+    """`allocate` for a spec with an inverse factor and no floor or cap."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
     step = _frac(spec.precision)
@@ -634,14 +658,31 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
         xs = ints[k]
         lo_w = [v + g_lo // x for v, x in zip(lo_w, xs, strict=True)]
         hi_w = [v - (-g_hi) // x for v, x in zip(hi_w, xs, strict=True)]
+    coefficients = any(r.coefficient is not None for r in recipients)
+    weights_c: list[int] | None = None
+    lo_a, hi_a = lo_w, hi_w  # ω′_i · 2^P: the weighted share after the policy coefficients
+    if coefficients:
+        ratios = [(r.coefficient if r.coefficient is not None else Decimal(1)).as_integer_ratio()
+                  for r in recipients]
+        lcm = math.lcm(*(d for _, d in ratios))
+        weights_c = [p * (lcm // d) for p, d in ratios]
+        s_lo = sum(x * c for x, c in zip(lo_w, weights_c, strict=True))
+        s_hi = sum(x * c for x, c in zip(hi_w, weights_c, strict=True))
+        if s_hi == 0:  # only zero-share recipients carry a coefficient: nothing to adjust
+            weights_c = None
+        elif s_lo == 0:  # the sum cannot be told apart from 0 here
+            return _allocate_exact(spec)
+        else:
+            lo_a = [(x * c << shift) // s_hi for x, c in zip(lo_w, weights_c, strict=True)]
+            hi_a = [-((-x * c << shift) // s_lo) for x, c in zip(hi_w, weights_c, strict=True)]
     exact = _FreeExact(base_u, pool_u, den_pos, acc,
-                       [(weights[k], ints[k]) for k in inverse], step)
+                       [(weights[k], ints[k]) for k in inverse], step, weights_c)
 
     # U_i · 2^P in [lo_u, hi_u]; floors, then the largest remainders.
     bn, bd, qn, qd = base_u.numerator, base_u.denominator, pool_u.numerator, pool_u.denominator
     b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
-    lo_u = [b_lo + qn * x // qd for x in lo_w]
-    hi_u = [b_hi - (-qn * x) // qd for x in hi_w]
+    lo_u = [b_lo + qn * x // qd for x in lo_a]
+    hi_u = [b_hi - (-qn * x) // qd for x in hi_a]
     floors = [x >> shift for x in lo_u]
     # The remainder × 2^(P+1), to within `slack`.
     approx = [lo + hi - (fl << (shift + 1)) for lo, hi, fl in zip(lo_u, hi_u, floors, strict=True)]
@@ -701,6 +742,9 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
             weighted_share=_digits(_decide(lo_w[i], hi_w[i], shift, 10**EXACT_PLACES, 1,
                                            exact.weighted, i), EXACT_PLACES),
             exact_ratio=_ExactRef(exact, i),
+            adjusted_share=_digits(_decide(lo_a[i], hi_a[i], shift, 10**EXACT_PLACES, 1,
+                                           exact.adjusted, i), EXACT_PLACES)
+            if coefficients else None,
         ))
     return AllocationResult(
         total=spec.total,
@@ -711,7 +755,7 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
         allocations=tuple(allocations),
         factor_pool=pool_u * step,
         bounded=False,
-        coefficients=False,
+        coefficients=coefficients,
     )
 
 
@@ -722,8 +766,7 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
         raise AllocationError(errors)
     recipients, factors = spec.recipients, spec.factors
     if (any(f.direction == "inverse" for f in factors)
-            and all(r.floor is None and r.cap is None and r.coefficient is None
-                    for r in recipients)):
+            and all(r.floor is None and r.cap is None for r in recipients)):
         return _allocate_free(spec)
     return _allocate_exact(spec)
 
