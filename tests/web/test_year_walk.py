@@ -394,3 +394,4 @@ def test_the_walk_in_english_leaves_no_chinese_on_its_pages(
     province.click(f"nav.fundnav a[href='/funds/{new.pk}/years/']")
     province.wait_for_selector("#multi-year")
     check(province)
+    assert province.text_content("tr[data-year='2021'] td.grade") == "Excellent"
