@@ -38,11 +38,14 @@ def test_evaluate_json_follows_the_contract():
     quality = next(i for i in data["indicators"] if i["path"] == "产出/质量指标")
     assert quality["level"] == 2 and quality["rate"] == "97.74" and quality["score"] == "13.00"
     for f in data["findings"]:
-        assert set(f) == {"rule", "severity", "where", "expected", "actual", "message"}
+        assert set(f) == {"rule", "severity", "where", "expected", "actual", "message", "place"}
         assert f["severity"] in {"error", "warning", "info"}
     guizhou = next(f for f in data["findings"] if f["where"] == "spending/guizhou-use")
     assert (guizhou["expected"], guizhou["actual"], guizhou["severity"]) == (
         "35000", "45641.20", "error")
+    assert guizhou["place"] == "贵州省 · 分用途支出"
+    benefit = next(f for f in data["findings"] if f["where"] == "indicators/效益")
+    assert benefit["place"] == "指标 · 效益"
 
 
 def test_check_exits_1_on_errors_and_0_on_a_clean_dossier(tmp_path):

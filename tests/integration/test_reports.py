@@ -202,8 +202,20 @@ def test_the_report_shows_stated_figures_and_the_appendix_the_recomputed_ones(ev
     assert "总得分为96.70分" in text and "99.70分" in text
     rows = next(b for b in report.appendix.blocks if not isinstance(b, Paragraph)).rows
     assert len(rows) == len(ev.findings)
-    assert any("37" in r[3] and "效益" in r[3] for r in rows)
-    assert any("45641.20" in r[3] for r in rows)
+    assert any("37" in r[-1] and "效益" in r[-1] for r in rows)
+    assert any("45641.20" in r[-1] for r in rows)
+
+
+def test_the_appendix_locates_each_finding_by_name_not_by_path(ev):
+    report = build_report(ev)
+    assert report.appendix is not None
+    table = next(b for b in report.appendix.blocks if not isinstance(b, Paragraph))
+    assert [c.title for c in table.columns] == ["序号", "级别", "核对规则", "位置", "核对发现"]
+    places = {r[3] for r in table.rows}
+    assert "贵州省 · 分用途支出" in places  # spending/guizhou-use
+    assert "指标 · 效益" in places  # indicators/效益
+    assert "总分" in places
+    assert not any("/" in p for p in places)
 
 
 def test_without_checks_there_is_no_appendix(ev):
@@ -300,6 +312,15 @@ def test_docx_lists_the_findings_in_the_appendix(docx, ev):
     assert "附件：数据核对情况" in text
     assert "总得分为96.70分" in text
     assert "贵州省分用途支出之和" in text
+    rows = docx_table(docx, "附表1")
+    assert rows[0] == ["序号", "级别", "核对规则", "位置", "核对发现"]
+    assert any(r[3] == "贵州省 · 分用途支出" for r in rows[1:])
+    assert not any("spending/" in r[3] or "indicators/" in r[3] for r in rows[1:])
+
+
+def test_html_locates_the_findings_by_name(html):
+    assert "贵州省 · 分用途支出" in html
+    assert "spending/guizhou-use" not in html and "indicators/效益" not in html
 
 
 def test_docx_sets_east_asian_fonts_without_theme_fonts(docx):

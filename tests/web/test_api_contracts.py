@@ -62,6 +62,19 @@ def test_the_evaluation_and_the_ledger_summary_are_the_shared_contracts(login: A
                                                            ["properties"])
 
 
+def test_api_findings_keep_their_path_and_add_the_place_by_name(login: Any, demo: Any) -> None:
+    schemas = login("admin").get("/api/openapi.json").json()["components"]["schemas"]
+    finding = json.dumps(schemas["FundEvaluationOut"]["properties"]["findings"])
+    name = finding.rsplit("/", 1)[-1].split('"')[0]
+    assert {"where", "place"} <= set(schemas[name]["properties"])
+    findings = login("admin").get(f"/api/funds/{demo.pk}").json()["findings"]
+    assert findings and all(f["where"] and f["place"] for f in findings)
+    guizhou = next(f for f in findings if f["where"] == "spending/guizhou-use")
+    assert guizhou["place"] == "贵州省 · 分用途支出"
+    total = next(f for f in findings if f["where"] == "total")
+    assert total["place"] == "总分"
+
+
 def _cli_summary(year: int) -> dict[str, Any]:
     app = typer.Typer()
     app.add_typer(payments_app, name="ledger")

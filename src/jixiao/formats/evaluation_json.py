@@ -4,7 +4,9 @@
 Numbers are decimal strings, exact and rounded half-up where a display precision applies,
 so no float ever carries money or scores. ``total`` holds the engine's recomputed figures
 beside the stated ones; ``shown`` holds the figures a report, the 自评表 and the web pages show
-(`jixiao.core.shown`: stated where stated, else derived from the shown parts).
+(`jixiao.core.shown`: stated where stated, else derived from the shown parts). Each finding
+gives its ``where`` (a path into the dossier, which programs rely on) and its ``place`` (the
+same location in the dossier's own names, `jixiao.core.locations`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.core import shown
 from jixiao.core.checks import Finding
+from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
+from jixiao.core.locations import locate
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
 
@@ -36,6 +40,13 @@ class FindingOut(_Out):
     expected: DecimalText | None
     actual: DecimalText | None
     message: str
+
+
+class EvaluationFindingOut(FindingOut):
+    """A finding of an evaluation: ``where`` (the path programs rely on) and ``place``, the
+    same location in the dossier's own names (`jixiao.core.locations.locate`)."""
+
+    place: str = Field(description="位置（档案中的名称），如 贵州省 · 分用途支出 · 产业帮扶")
 
 
 class IndicatorOut(_Out):
@@ -112,7 +123,7 @@ class EvaluationOut(_Out):
     shown: ShownOut
     conventions: ConventionsOut
     indicators: list[IndicatorOut]
-    findings: list[FindingOut]
+    findings: list[EvaluationFindingOut]
     summary: SummaryOut
 
 
@@ -136,6 +147,12 @@ def finding_out(f: Finding) -> FindingOut:
     return FindingOut(
         rule=f.rule, severity=f.severity, where=f.where,
         expected=_value(f.expected), actual=_value(f.actual), message=f.message,
+    )
+
+
+def _evaluation_finding(f: Finding, d: Dossier) -> EvaluationFindingOut:
+    return EvaluationFindingOut(
+        **finding_out(f).model_dump(), place=locate(d, f.where, f.rule)
     )
 
 
@@ -185,7 +202,7 @@ def evaluation_out(ev: Evaluation) -> EvaluationOut:
             explain_over=_value(d.scoring.explain_over),
         ),
         indicators=[_indicator(n) for n in card.walk()],
-        findings=[finding_out(f) for f in ev.findings],
+        findings=[_evaluation_finding(f, d) for f in ev.findings],
         summary=SummaryOut(
             error=ev.count("error"), warning=ev.count("warning"), info=ev.count("info")
         ),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Problem, walk_indicators
+from jixiao.core.locations import locate
 from jixiao.reports import display
 from jixiao.reports.context import Context, sentence
 from jixiao.reports.structure import Appendix, Block, Column, Paragraph, Section, Table
@@ -58,11 +59,14 @@ def improvements_section(ctx: Context) -> Section:
 
 
 def findings_rows(ctx: Context) -> list[tuple[str, ...]]:
+    """序号, 级别, 核对规则, 位置, 核对发现: the place in the dossier's own names, never a path
+    where the dossier names the thing (`jixiao.core.locations`)."""
     severity = ctx.w.mapping("severity")
     rows: list[tuple[str, ...]] = []
     for n, f in enumerate(ctx.ev.findings, start=1):
         rule = RULES.get(f.rule) or ("自定义规则" if f.rule.startswith("custom.") else f.rule)
-        rows.append((str(n), severity.get(f.severity, f.severity), rule, f.message))
+        place = locate(ctx.d, f.where, f.rule)
+        rows.append((str(n), severity.get(f.severity, f.severity), rule, place, f.message))
     return rows
 
 
@@ -83,8 +87,9 @@ def appendix(ctx: Context) -> Appendix:
         headers = w.labels_list("findings_headers")
         blocks.append(Table(
             key="findings", caption=w.say("appendix_caption"),
-            columns=(Column(headers[0], "center", 13), Column(headers[1], "center", 15),
-                     Column(headers[2], "left", 44), Column(headers[3], "left", 84)),
+            columns=(Column(headers[0], "center", 11), Column(headers[1], "center", 13),
+                     Column(headers[2], "left", 32), Column(w.label("findings_place"), "left", 36),
+                     Column(headers[3], "left", 64)),
             rows=tuple(findings_rows(ctx)),
         ))
     else:
