@@ -1045,3 +1045,102 @@ def test_the_adjusted_target_replaces_the_initial_one(tmp_path: Path) -> None:
     rows[2][3] = None  # without the adjustment the 500 target is missed
     found = warnings(review_form(build(tmp_path / "b.xlsx", rows)))
     assert any("500" in m and "420" in m for m in found), found
+
+
+# Not-applicable (不适用 / 不涉及) rows whose 分值 is re-spread inside their parent: 产出 50 =
+# 甲 10 + 乙 10 + 丙 10 + 丁 20 (不适用), so 甲, 乙, 丙 weigh 50/3 = 16.67 each (as shown).
+def _not_applicable_form(na_weight: Any, na_mark: str = "不适用",
+                         output: str = "产出指标") -> list[list[Any]]:
+    return [
+        [M("项目支出绩效自评表", cols=7)],
+        ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+        [M(output, rows=4), M("数量指标", rows=3), "培训人次", "≥200人次", "210人次", 10,
+         16.67],
+        [None, None, "发放手册", "≥500册", "520册", 10, 16.67],
+        [None, None, "巡查次数", "≥12次", "12次", 10, 16.66],
+        [None, "时效指标", "设备更新", "≥3台", na_mark, na_weight, na_mark],
+        ["效益指标", "社会效益指标", "群众知晓率", "≥90%", "93%", 30, 30],
+        ["满意度指标", "服务对象满意度指标", "受训人员满意度", "≥90%", "95%", 10, 10],
+        ["预算执行", "预算执行率", "预算执行率", "100%", "100%", 10, 10],
+        [M("合计", cols=5), None, None, None, None, 100, 100],
+        [M("注：不适用指标的分值按比例分给同一上级指标下的其他指标。", cols=7)],
+    ]
+
+
+@pytest.mark.parametrize("mark", ["不适用", "不涉及"])
+def test_a_not_applicable_row_with_its_weight_re_spreads_it_to_its_siblings(
+        tmp_path: Path, mark: str) -> None:
+    # The 分值 column lists 丁's 20: the rows add up to 100; 16.67 is 甲's re-spread weight.
+    twin(tmp_path, _not_applicable_form(20, mark), (2, 6, 17), ("17", "16.67"))
+
+
+def test_a_score_above_the_re_spread_weight_at_its_places_is_over(tmp_path: Path) -> None:
+    rows = _not_applicable_form(20)
+    rows[2][6] = 16.68
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("16.68" in m and "16.67" in m for m in found), found
+
+
+def test_without_a_not_applicable_sibling_the_stated_weight_is_the_limit(
+        tmp_path: Path) -> None:
+    rows = _not_applicable_form(20)
+    rows[5][4], rows[5][6] = "3台", 20  # 丁 applicable: nothing is re-spread
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("16.67" in m and "超过分值 10" in m for m in found), found
+
+
+@pytest.mark.parametrize("blank", [None, "—", "不适用"])
+def test_a_not_applicable_row_without_its_weight_is_no_gap_in_the_total(
+        tmp_path: Path, blank: Any) -> None:
+    # 丁's 分值 left blank: the rows add up to 80 and the stated 100 counts 丁's 20; with the
+    # block's points stated, 丁's share is known and a wrong total is still an error.
+    rows = _not_applicable_form(blank, output="产出指标（50分）")
+    twin(tmp_path, rows, (9, 5, 110), ("110", "100"))
+    rows = _not_applicable_form(blank)
+    good = review_form(build(tmp_path / "g2.xlsx", rows))
+    assert serious(good) == [], serious(good)
+    assert any(f.rule == "form.not_applicable" for f in good.findings)
+    rows[9][5] = 70  # fewer than the rows' 80: not explained by a missing 分值
+    found = errors(review_form(build(tmp_path / "b2.xlsx", rows)))
+    assert any("70" in m and "80" in m for m in found), found
+
+
+def test_a_weight_total_that_really_does_not_add_up_is_still_an_error(tmp_path: Path) -> None:
+    rows = _not_applicable_form(20)
+    rows[6][5] = 20  # 效益 20 instead of 30: the rows add up to 90
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("所列 100" in m and "90" in m for m in found), found
+
+
+def test_the_strict_form_with_re_spread_weights_raises_nothing(tmp_path: Path) -> None:
+    from jixiao import services
+    from jixiao.core.dossier import Dossier
+    from jixiao.formats.form_xlsx import write_form
+
+    def form(score: str | None, conv: str) -> FormReview:
+        def leaf(name: str, weight: int, **more: Any) -> dict[str, Any]:
+            return {"name": name, "weight": weight, "method": "manual", "score": weight,
+                    **more}
+        first = leaf("甲", 10) if score is None else leaf("甲", 10, stated_score=score)
+        d = Dossier.model_validate({
+            "fund": {"name": "培训资金", "budget_unit": "培训中心", "year": 2023},
+            "budget": {"annual": 200, "executed": 200}, "scoring": {"not_applicable": conv},
+            "indicators": [
+                {"name": "预算执行率", "weight": 10, "method": "execution"},
+                {"name": "产出指标", "weight": 50, "children": [
+                    first, leaf("乙", 10), leaf("丙", 10), leaf("丁", 20, applicable=False)]},
+                {"name": "效益指标", "weight": 30, "children": [leaf("知晓率", 30)]},
+                {"name": "满意度指标", "weight": 10, "children": [leaf("满意度", 10)]},
+            ],
+        })
+        path = tmp_path / f"{conv}{score}.xlsx"
+        write_form(services.evaluate(d), path)
+        return review_form(path)
+
+    for conv in ("within_parent", "rescale_total"):
+        review = form(None, conv)
+        assert serious(review) == [], serious(review)
+        assert not [f for f in review.findings if f.rule == "form.not_filled"
+                    and "得分" in f.message], review.findings
+    found = errors(form("17", "within_parent"))
+    assert any("17" in m and "16.67" in m for m in found), found

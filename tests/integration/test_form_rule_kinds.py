@@ -20,6 +20,7 @@ from jixiao import services
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
 from jixiao.formats.form_xlsx import read_form, write_form
+from jixiao.formats.forms import review_form
 
 FUND = {"name": "规则测试资金", "budget_unit": "测试局", "year": 2023, "department": "测试局"}
 
@@ -253,6 +254,23 @@ def test_a_repeating_re_spread_weight_survives_the_form(d: Dossier) -> None:
     assert [c.effective_weight for c in live] == [D(50) / 3]
     with TemporaryDirectory() as folder:
         assert_lossless(ev, Path(folder))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dossiers(thirds=True))
+def test_the_tolerant_reader_agrees_on_re_spread_weights(d: Dossier) -> None:
+    # The received-form reader sees only the 分值 column (the stated weights) and the 不适用
+    # marks: a score within its re-spread weight is not over, and the rows add up.
+    ev = services.evaluate(d)
+    engine = {f.rule for f in ev.findings if f.severity != "info"}
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "form.xlsx"
+        write_form(ev, path)
+        found = {f.rule for f in review_form(path).findings if f.severity != "info"}
+    if "score.within_weight" not in engine:
+        assert "form.score_over" not in found
+    if not {"weights.children_sum", "total.weight"} & engine:
+        assert "form.weight_total" not in found
 
 
 # --- what the form shows a finance office ----------------------------------------------------

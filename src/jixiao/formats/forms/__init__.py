@@ -111,7 +111,8 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                                 money)
             review.findings += table_.findings
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
-                                                  table_.score_places)
+                                                  table_.score_places, table_.slack,
+                                                  table_.rescale)
             review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
         review.findings += check_texts(sheet)
         review.findings += check_grade(sheet)

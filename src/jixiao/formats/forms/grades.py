@@ -87,16 +87,20 @@ def check_full_score(sheet: Sheet) -> list[Finding]:
 
 
 def check_stated_total(sheet: Sheet, score_sum: Decimal | None, complete: bool,
-                       n_places: int) -> list[Finding]:
+                       n_places: int, slack: Decimal = Decimal(0),
+                       rescale: Decimal | None = None) -> list[Finding]:
     """The 自评得分 written apart from the table against the sum of the rows' 得分: equal
-    when the table is complete; when it may be cut off, the sum cannot exceed it."""
+    when the table is complete; when it may be cut off, the sum cannot exceed it. Within
+    ``slack`` (rows' 得分 rounded from weights re-spread from 不适用 siblings) it agrees."""
     stated = labelled_score(sheet)
     if stated is None or score_sum is None:
         return []
     score, where = stated
     n = max(n_places, places(score))
-    if agrees(score, score_sum, n) or (not complete and score_sum < score):
-        return []
+    if agrees(score, score_sum, n) or (not complete and score_sum < score) or (
+            abs(score - score_sum) <= slack) or (
+            rescale is not None and agrees(score, score_sum * rescale, n)):
+        return []  # (rescale: 不适用 rows, the total rescaled to the applicable 分值)
     return [finding(
         "form.score_total", severity_of(score, score_sum, n), where, score_sum, score,
         f"自评得分：所列 {shown(score)}，各指标得分与预算执行得分之和为 {fmt(score_sum, n)}",

@@ -12,7 +12,9 @@ inside, without a 合计 row, may be cut off: reported as a note, not an error);
 above its 分值; the 合计 row's 分值 and 得分 against the rows (with the amount block's 分值/得分);
 分值 adding up to more than 100; a quantitative target not reached without a stated reason;
 blank 得分 / 完成值 cells are "not filled" notes. Rows without any figure (blank template rows
-such as 指标1, ……) are skipped.
+such as 指标1, ……) are skipped. Rows marked 不适用 / 不涉及 are not scored; their 分值 is
+re-spread to their siblings (a sibling's 得分 may reach its share) and, left blank, is the gap
+under the 合计 (`_Tree`, `_NotApplicable`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.core.checks import Finding
-from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
+from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up, step
 from jixiao.formats.forms.cells import (
     Sheet,
     is_blank,
@@ -144,6 +146,7 @@ class Block:
     closed: bool = False
     scores: list[Decimal] = field(default_factory=list)
     got: Decimal | None = None  # "效益(40分，得38分)": the block's stated score
+    unweighted_na: int = 0  # 不适用 rows under it whose 分值 is left blank
 
 
 @dataclass
@@ -157,6 +160,8 @@ class IndicatorTable:
     complete: bool = False  # a 合计 row ends it, or its 分值 add up to 100: nothing cut off
     score_sum: Decimal | None = None  # every row's 得分 and the amount block's, when all filled
     score_places: int = 0
+    slack: Decimal = Decimal(0)  # rounding of re-spread shares in the rows' 得分
+    rescale: Decimal | None = None  # 满分 ÷ the applicable rows' 分值, with 不适用 rows
 
 
 def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: Decimal | None,
@@ -180,6 +185,10 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     bare_targets: list[str] = []
     total_row: int | None = None
     bonus: list[Decimal] = []  # 加分 / 减分 rows (signed)
+    rows: list[_Row] = []  # weighted or not-applicable rows, by their names' path
+    block_points: dict[tuple[str, ...], Decimal] = {}
+    carried: list[str] = ["" for _ in name_cols]
+    na_marked = mentions(sheet, "不适用") or mentions(sheet, "不涉及")
     r = first_data
     while r < len(sheet.rows):
         cells = [label(sheet.cell(r, c)) for c in range(sheet.width(r))]
@@ -203,23 +212,30 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 blocks.append(block)
         weight = number(sheet.cell(r, weight_c)) if weight_c is not None else None
         where = _name(sheet, r, name_cols)
+        path = _path(sheet, r, name_cols, carried)
+        for block in open_blocks.values():
+            if block.r == r and block.c in name_cols:
+                block_points[tuple(carried[: name_cols.index(block.c) + 1])] = block.points
+        na = weight_c is not None and _not_applicable(sheet, r, roles, name_cols, na_marked)
+        if na or weight is not None:
+            rows.append(_Row(path, weight.value if weight is not None else None, na, r, where))
+        if na and weight is None:
+            for block in open_blocks.values():
+                block.unweighted_na += 1
         if weight is not None:
             weights.append(weight.value)
             for block in open_blocks.values():
                 block.weights.append(weight.value)
             score_cell = sheet.cell(r, score_c) if score_c is not None else ""
             score = number(score_cell)
-            if score is not None:
+            if na:
+                pass  # not scored: its 分值 is re-spread to its siblings or left out
+            elif score is not None:
                 scores.append(score.value)
                 for block in open_blocks.values():
                     block.scores.append(score.value)
                 out += _coefficient(sheet, r, roles, where, weight.value, score.value)
-                if score.value > weight.value:
-                    out.append(finding(
-                        "form.score_over", "error", sheet.ref(r, score_c), weight.value,
-                        score.value, f"{where} 得分 {shown(score.value)} 超过分值 "
-                        f"{shown(weight.value)}",
-                    ))
+                rows[-1].score = score.value
             elif score_c is not None and is_blank(score_cell):
                 unfilled_score.append(sheet.ref(r, score_c))
         elif weight_c is None and score_c is not None:
@@ -234,6 +250,9 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             score = number(sheet.cell(r, score_c))
             if score is not None:
                 bonus.append(sign * abs(score.value))
+        if na:
+            r += 1
+            continue
         out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
         out += check_common_row(sheet, r, roles, where, money)
         out += check_bounded(sheet, r, roles, where)
@@ -242,6 +261,8 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
         _bare_target(sheet, r, roles, bare_targets)
         r += 1
     ended = total_row is not None
+    tree = _Tree(rows, block_points)
+    out += tree.score_over(sheet, score_c)
     for block in blocks:
         got_score = sum(block.scores, Decimal(0))
         if block.got is not None and block.scores and (block.closed or ended):
@@ -278,21 +299,31 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 ))
             continue
         got = sum(block.weights, Decimal(0))
-        if got != block.points:
+        if got != block.points and not (block.unweighted_na and got < block.points):
+            # (不适用 rows without 分值 under it: the gap is their share)
             addends = "+".join(shown(w) for w in block.weights)
             out.append(finding(
                 "form.block_weight", "error", sheet.ref(block.r, block.c), got, block.points,
                 f"{block.name} 标明 {shown(block.points)} 分，其下各指标分值之和为 "
                 f"{shown(got)}（{addends}）",
             ))
-    out += _section_points(sheet, header, name_cols, weights, blocks, ended)
+    unweighted = [row for row in rows if row.na and row.weight is None]
+    out += _section_points(sheet, header, name_cols, weights, blocks, ended, bool(unweighted))
     all_weights = weights + ([money_weight] if money_weight is not None else [])
     weight_sum = sum(all_weights, Decimal(0))
+    live_weighted = sum(1 for row in rows if not row.na and row.weight is not None)
+    live_weight = weight_sum - sum((row.weight for row in rows if row.na and row.weight),
+                                   Decimal(0))
+    full = _stated_weight(sheet, total_row) if total_row is not None else None
+    rescale = (full or HUNDRED) / live_weight if (
+        any(row.na for row in rows) and live_weight > 0) else None
     if total_row is not None:
         out += _total(sheet, total_row, weight_c, score_c, weight_sum,
                       scores + bonus + ([money_score] if money_score is not None else []),
-                      len(scores) == len(weights) if weight_c is not None else bool(scores),
-                      partial)
+                      len(scores) == live_weighted if weight_c is not None else bool(scores),
+                      partial, _NotApplicable([row.where for row in unweighted],
+                                              tree.unweighted_share()), tree.rounding_slack(),
+                      rescale)
     elif weight_sum > HUNDRED and not mentions(sheet, "加分"):
         out.append(finding(
             "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
@@ -318,12 +349,224 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
         ))
     money_scores = [money_score] if money_score is not None else []
     all_scored = bool(scores) and not unfilled_score and (
-        weight_c is None or len(scores) == len(weights))
+        weight_c is None or len(scores) == live_weighted)
     return IndicatorTable(
         sheet, header, roles, weights, scores, out,
         complete=ended or (weight_c is not None and weight_sum == HUNDRED),
         score_sum=sum(scores + bonus + money_scores, Decimal(0)) if all_scored else None,
         score_places=max((places(v) for v in scores + money_scores), default=0),
+        slack=tree.rounding_slack(), rescale=rescale,
+    )
+
+
+_NA_WORDS = ("不适用", "不涉及")
+_DASHES = frozenset({"—", "-", "--", "——", "/", "\\", "－"})
+
+
+@dataclass
+class _Row:
+    """A weighted or not-applicable row: the names above it (carried down blank cells), its
+    分值 (None: left blank) and 得分."""
+
+    path: tuple[str, ...]
+    weight: Decimal | None
+    na: bool
+    r: int
+    where: str
+    score: Decimal | None = None
+
+
+def _path(sheet: Sheet, r: int, name_cols: list[int], carried: list[str]) -> tuple[str, ...]:
+    """The row's place in the tree: the names of the levels above its own name (a blank cell
+    carries the name above; a new name clears the deeper ones), then the row itself."""
+    own = -1
+    for i, c in enumerate(name_cols):
+        if not is_blank(sheet.cell(r, c)):
+            carried[i] = points(str(sheet.cell(r, c)))[0]
+            for j in range(i + 1, len(carried)):
+                carried[j] = ""
+            own = i
+    if own < 0:
+        own = max((i for i, name in enumerate(carried) if name), default=0)
+    return (*carried[:own], f"#{r}")
+
+
+def _not_applicable(sheet: Sheet, r: int, roles: dict[str, int], name_cols: list[int],
+                    marked: bool) -> bool:
+    """A row marked 不适用 / 不涉及 in a figure cell; or, on a sheet that speaks of
+    not-applicable indicators, a named row whose 得分 is a dash (—)."""
+    if not any(not is_blank(sheet.cell(r, c)) for c in name_cols):
+        return False
+    for c in range(sheet.width(r)):
+        cell = text(sheet.cell(r, c))
+        if c not in name_cols and len(cell) <= 8 and any(w in cell for w in _NA_WORDS):
+            return True
+    score_c = roles.get("score")
+    return marked and score_c is not None and text(sheet.cell(r, score_c)) in _DASHES
+
+
+class _Tree:
+    """The rows as a tree of names, for weights re-spread from 不适用 siblings: a row's
+    share is its 分值 × (its parent's 分值 ÷ the applicable siblings' 分值), at every level
+    that has a not-applicable sibling (the parent's 分值: its stated points, else the sum of
+    its rows, the not-applicable rows' 分值 included)."""
+
+    def __init__(self, rows: list[_Row], block_points: dict[tuple[str, ...], Decimal]) -> None:
+        self.rows = rows
+        self.points = block_points
+        self._factors: dict[tuple[str, ...], Decimal | None] = {}
+
+    def _under(self, prefix: tuple[str, ...]) -> list[_Row]:
+        n = len(prefix)
+        return [row for row in self.rows if row.path[:n] == prefix]
+
+    def _kids(self, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+        n = len(prefix)
+        kids = dict.fromkeys(row.path[: n + 1] for row in self._under(prefix)
+                             if len(row.path) > n)
+        return list(kids)
+
+    def _na(self, prefix: tuple[str, ...]) -> bool:
+        return all(row.na for row in self._under(prefix))
+
+    def _stated(self, prefix: tuple[str, ...]) -> Decimal | None:
+        if prefix in self.points:
+            return self.points[prefix]
+        weights = [row.weight for row in self._under(prefix)]
+        if not weights or any(w is None for w in weights):
+            return None
+        return sum((w for w in weights if w is not None), Decimal(0))
+
+    def factor(self, prefix: tuple[str, ...]) -> Decimal | None:
+        """By how much re-spread weight scales the node's 分值 (1: nothing re-spread; None:
+        a not-applicable sibling's share is unknown)."""
+        if len(prefix) <= 1:
+            return Decimal(1)
+        if prefix in self._factors:
+            return self._factors[prefix]
+        parent = prefix[:-1]
+        out = self.factor(parent)
+        kids = self._kids(parent)
+        if out is not None and any(self._na(k) for k in kids):
+            whole = self._stated(parent)
+            live = [self._stated(k) for k in kids if not self._na(k)]
+            if whole is None or any(v is None for v in live):
+                out = None
+            else:
+                live_sum = sum((v for v in live if v is not None), Decimal(0))
+                out = out * whole / live_sum if live_sum > 0 else None
+        self._factors[prefix] = out
+        return out
+
+    def score_over(self, sheet: Sheet, score_c: int | None) -> list[Finding]:
+        """A row's 得分 above its 分值 — or, with 不适用 siblings, above its re-spread share
+        at the places the score is written with (at least two: 50 × 10 ÷ 30 shows 16.67)."""
+        out: list[Finding] = []
+        for row in self.rows:
+            if row.na or row.weight is None or row.score is None or score_c is None:
+                continue
+            f = self.factor(row.path)
+            if f is None:
+                continue  # the share is unknown: not judged
+            limit = row.weight if f == 1 else round_half_up(
+                row.weight * f, max(2, places(row.score)))
+            if row.score <= limit:
+                continue
+            how = "" if f == 1 else (f"（所列分值 {shown(row.weight)}，含同级不适用指标按比例"
+                                     "分入的分值）")
+            out.append(finding(
+                "form.score_over", "error", sheet.ref(row.r, score_c), limit, row.score,
+                f"{row.where} 得分 {shown(row.score)} 超过分值 {shown(limit)}{how}",
+            ))
+        return out
+
+    def rounding_slack(self) -> Decimal:
+        """How far the rows' shown 得分 may add up away from a total computed exactly: half a
+        unit of the last shown digit for each row whose re-spread share does not end there
+        (three rows of 50/3 show 16.67 each: 50.01 for 50)."""
+        slack = Decimal(0)
+        for row in self.rows:
+            if row.na or row.weight is None or row.score is None:
+                continue
+            f = self.factor(row.path)
+            n = places(row.score)
+            if f is not None and f != 1 and round_half_up(row.weight * f, n) != row.weight * f:
+                slack += step(n) / 2
+        return slack
+
+    def unweighted_share(self) -> Decimal | None:
+        """The 分值 of the not-applicable rows left blank, where the stated points of a level
+        above give it (points − its other rows); None when one of them cannot be told."""
+        total = Decimal(0)
+        for row in self.rows:
+            if not (row.na and row.weight is None):
+                continue
+            for n in range(len(row.path) - 1, 0, -1):
+                prefix = row.path[:n]
+                if prefix not in self.points:
+                    continue
+                under = self._under(prefix)
+                if sum(1 for other in under if other.weight is None) != 1:
+                    return None
+                total += self.points[prefix] - sum(
+                    (other.weight for other in under if other.weight is not None), Decimal(0))
+                break
+            else:
+                return None
+        return total
+
+
+@dataclass
+class _NotApplicable:
+    """Not-applicable rows whose 分值 is left blank, and their share when it can be told."""
+
+    rows: list[str]
+    share: Decimal | None
+
+    def against_total(self, where: str, stated: Decimal, weight_sum: Decimal
+                      ) -> list[Finding]:
+        names = "、".join(self.rows[:5]) + (" 等" if len(self.rows) > 5 else "")
+        if self.share is not None:
+            whole = weight_sum + self.share
+            if whole != stated:
+                return [finding(
+                    "form.weight_total", "error", where, whole, stated,
+                    f"合计分值：所列 {shown(stated)}，各行分值之和为 {shown(weight_sum)}，"
+                    f"加不适用指标（{names}）按上级分值推得的 {shown(self.share)} 分，"
+                    f"共 {shown(whole)}",
+                )]
+            return [finding(
+                "form.not_applicable", "info", where, self.share, None,
+                f"不适用指标（{names}）未列分值，按上级分值推得 {shown(self.share)} 分，"
+                f"与各行分值合计 {shown(stated)} 相符",
+            )]
+        if weight_sum > stated:
+            return [finding(
+                "form.weight_total", "error", where, weight_sum, stated,
+                f"合计分值：所列 {shown(stated)}，各行分值之和为 {shown(weight_sum)}",
+            )]
+        if weight_sum < stated:
+            return [finding(
+                "form.not_applicable", "info", where, stated - weight_sum, None,
+                f"不适用指标（{names}）未列分值：合计分值 {shown(stated)} 比各行分值之和 "
+                f"{shown(weight_sum)} 多 {shown(stated - weight_sum)} 分，视为其分值",
+            )]
+        return []
+
+
+def _stated_weight(sheet: Sheet, r: int) -> Decimal | None:
+    """The 合计 row's 分值 (its first figure of two)."""
+    figures = [item.value for c in range(sheet.width(r))
+               if (item := number(sheet.cell(r, c))) is not None]
+    return figures[0] if len(figures) >= 2 else None
+
+
+def _re_spread_rounding(where: str, what: str, stated: Decimal, got: Decimal,
+                        n: int) -> Finding:
+    return finding(
+        "form.score_total", "info", where, got, stated,
+        f"{what}：所列 {shown(stated)}，各行得分之和为 {fmt(got, n)}，差额在各行按比例分入"
+        "不适用指标分值后的得分四舍五入之内",
     )
 
 
@@ -338,10 +581,12 @@ def _adjustment(sheet: Sheet, r: int, name_cols: list[int]) -> int:
 
 
 def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: list[Decimal],
-                    blocks: list[Block], ended: bool) -> list[Finding]:
+                    blocks: list[Block], ended: bool, unweighted_na: bool = False
+                    ) -> list[Finding]:
     """A label left of the header row stating the whole table's points ("绩效指标(90分)",
     "年度绩效目标(80分)"): the rows' 分值 (or, without a 分值 column, the 一级 blocks'
-    points) add up to it; a table without a 合计 row may be cut off: only an excess counts."""
+    points) add up to it; a table without a 合计 row may be cut off, or hold 不适用 rows
+    without 分值: only an excess counts."""
     if not name_cols:
         return []
     for c in range(min(name_cols)):
@@ -355,7 +600,7 @@ def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: li
         if not parts:
             return []
         got = sum(parts, Decimal(0))
-        if got == stated or (not ended and got < stated):
+        if got == stated or ((not ended or unweighted_na) and got < stated):
             return []
         return [finding(
             "form.block_weight", "error", sheet.ref(header, c), got, stated,
@@ -405,7 +650,8 @@ def _name(sheet: Sheet, r: int, cols: list[int]) -> str:
 
 def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
            weight_sum: Decimal, scores: list[Decimal], all_scored: bool,
-           partial: bool = False) -> list[Finding]:
+           partial: bool = False, na: _NotApplicable | None = None,
+           slack: Decimal = Decimal(0), rescale: Decimal | None = None) -> list[Finding]:
     """The 合计/总分 row: two figures are (分值, 得分) in order; one figure by its column.
     Neither can exceed the full score; in a fragment (rows above missing) the rows seen can
     only add up to less than the 合计."""
@@ -440,7 +686,9 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
                 "已超过合计",
             ))
         return out
-    if stated_weight is not None and weight_sum != 0 and stated_weight != weight_sum:
+    if na is not None and na.rows and stated_weight is not None and weight_sum != 0:
+        out += na.against_total(sheet.ref(r, wc), stated_weight, weight_sum)
+    elif stated_weight is not None and weight_sum != 0 and stated_weight != weight_sum:
         out.append(finding(
             "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
             f"合计分值：所列 {shown(stated_weight)}，各行分值之和为 {shown(weight_sum)}",
@@ -448,7 +696,15 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
     if stated_score is not None and all_scored and scores:
         got = sum(scores, Decimal(0))
         n = max(places(v) for v in [stated_score, *scores])
-        if not agrees(stated_score, got, n):
+        if not agrees(stated_score, got, n) and abs(stated_score - got) <= slack:
+            out.append(_re_spread_rounding(sheet.ref(r, sc), "总分", stated_score, got, n))
+        elif rescale is not None and agrees(stated_score, got * rescale, n):
+            out.append(finding(
+                "form.score_total", "info", sheet.ref(r, sc), got * rescale, stated_score,
+                f"总分：所列 {shown(stated_score)} 是各行得分之和 {fmt(got, n)} 按适用指标分值"
+                "折算（不适用指标不计）的结果",
+            ))
+        elif not agrees(stated_score, got, n):
             out.append(finding(
                 "form.score_total", severity_of(stated_score, got, n), sheet.ref(r, sc), got,
                 stated_score,
