@@ -177,15 +177,45 @@ def _summarise(result: DocumentResult) -> None:
     result.discrepancy = gap + ERROR_WEIGHT * result.errors + WARNING_WEIGHT * result.warnings
 
 
-def triage_key(result: DocumentResult) -> tuple[int, Decimal, str]:
-    """Real faults first (errors, or a stated score its own parts do not support), by size;
-    then documents that could not be read; then warnings only; then the clean ones."""
+def relative_gap(finding: FindingRow) -> Decimal | None:
+    """How far a finding's actual figure is from its expected one, relative to the expected
+    (0.2 = 20 %); None when either is not a number (a heading number, a unit of measure)."""
+    try:
+        expected = Decimal((finding.expected or "").replace(",", "").rstrip("%"))
+        actual = Decimal((finding.actual or "").replace(",", "").rstrip("%"))
+    except ArithmeticError:
+        return None
+    if not (expected.is_finite() and actual.is_finite()):
+        return None
+    if expected == 0:
+        return Decimal(0) if actual == 0 else Decimal(1)
+    return abs(actual - expected) / abs(expected)
+
+
+def largest_relative_gap(result: DocumentResult) -> Decimal:
+    """The largest relative gap among the findings of the document's worst severity."""
+    worst = min((f.severity for f in result.findings),
+                key=lambda s: _SEVERITY_ORDER.get(s, 3), default=None)
+    gaps = [g for f in result.findings if f.severity == worst
+            if (g := relative_gap(f)) is not None]
+    return max(gaps, default=Decimal(0))
+
+
+def triage_key(result: DocumentResult) -> tuple[int, Decimal, Decimal, int, str]:
+    """Where to look first. By tier: real faults (errors, or a stated score its own parts do
+    not support); documents that could not be read; warnings only; hints (info) only; clean.
+    Within a tier: the larger discrepancy (score gap, then errors before warnings by count),
+    then the larger relative gap between expected and actual figure of the worst findings,
+    then more findings, then the file name (a stable order)."""
     if result.errors or (result.score_gap or 0) > 0:
         tier = 0
     elif result.status == "unreadable":
         tier = 1
     elif result.warnings:
         tier = 2
-    else:
+    elif result.infos:
         tier = 3
-    return (tier, -result.discrepancy, result.file)
+    else:
+        tier = 4
+    return (tier, -result.discrepancy, -largest_relative_gap(result), -len(result.findings),
+            result.file)
