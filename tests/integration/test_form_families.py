@@ -1144,3 +1144,17 @@ def test_the_strict_form_with_re_spread_weights_raises_nothing(tmp_path: Path) -
                     and "得分" in f.message], review.findings
     found = errors(form("17", "within_parent"))
     assert any("17" in m and "16.67" in m for m in found), found
+
+
+def test_a_reason_saying_not_applicable_leaves_the_row_scored(tmp_path: Path) -> None:
+    # "不涉及" as the 偏差原因 of a row fully met: the row is applicable, its 得分 counts.
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "分值", "得分", "偏差原因分析"],
+        ["产出指标", "数量指标", "新建道路", 60, 58, "不涉及"],
+        ["效益指标", "社会效益", "出行改善", 40, 40, "不涉及"],
+        ["合计", None, None, 100, 98, None],
+    ]
+    assert serious(review_form(build(tmp_path / "g.xlsx", rows))) == []
+    rows[1][4] = 61
+    found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
+    assert any("61" in m and "超过分值 60" in m for m in found), found

@@ -393,13 +393,14 @@ def _path(sheet: Sheet, r: int, name_cols: list[int], carried: list[str]) -> tup
 
 def _not_applicable(sheet: Sheet, r: int, roles: dict[str, int], name_cols: list[int],
                     marked: bool) -> bool:
-    """A row marked 不适用 / 不涉及 in a figure cell; or, on a sheet that speaks of
+    """A row marked 不适用 / 不涉及 in a figure cell (分值, 得分, 指标值, 完成值: "不涉及" as
+    a 偏差原因 only says there is nothing to explain); or, on a sheet that speaks of
     not-applicable indicators, a named row whose 得分 is a dash (—)."""
     if not any(not is_blank(sheet.cell(r, c)) for c in name_cols):
         return False
-    for c in range(sheet.width(r)):
-        cell = text(sheet.cell(r, c))
-        if c not in name_cols and len(cell) <= 8 and any(w in cell for w in _NA_WORDS):
+    for role in ("score", "weight", "actual", "target"):
+        cell = text(sheet.cell(r, roles[role])) if role in roles else ""
+        if len(cell) <= 8 and any(w in cell for w in _NA_WORDS):
             return True
     score_c = roles.get("score")
     return marked and score_c is not None and text(sheet.cell(r, score_c)) in _DASHES
