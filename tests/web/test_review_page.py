@@ -156,6 +156,50 @@ def test_the_workbook_is_the_review_workbook(login: Any, tmp_path: Path) -> None
     assert findings.max_row == 1 + ReviewFinding.objects.filter(document__job=job).count()
 
 
+def test_the_exported_workbook_carries_the_decisions_and_counts_what_stands(
+        login: Any, tmp_path: Path) -> None:
+    c = login("reviewer")
+    job = _run(c, tmp_path)
+    doc = job.documents.get(file="材料.zip/报告/水务局.docx")
+    errors = list(doc.findings.filter(severity="error"))
+    assert errors, "the slipped report has an error to dismiss"
+    dismissed, confirmed = errors[0], doc.findings.exclude(pk=errors[0].pk).first()
+    c.post(f"/review/findings/{dismissed.pk}/decide/",
+           {"decision": "dismissed", "note": "差额为往年结转"})
+    if confirmed is not None:
+        c.post(f"/review/findings/{confirmed.pk}/decide/", {"decision": "confirmed", "note": ""})
+    r = c.get(f"/review/{job.pk}/export/")
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    sheet = book["全部发现"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "复核意见" and header[:10] == [
+        "序号", "文件", "预算单位", "级别", "规则", "位置", "原文", "应为", "实为", "说明"]
+    opinions = {(row[1], row[5], row[9]): row[-1]
+                for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+    def opinion(f: ReviewFinding) -> str | None:
+        return opinions[(doc.file, f.where or None, f.message)]
+
+    assert opinion(dismissed) == "已排除：差额为往年结转（reviewer）"
+    if confirmed is not None:
+        assert opinion(confirmed) == "已确认（reviewer）"
+    assert sum(1 for v in opinions.values() if v) == (2 if confirmed is not None else 1)
+    assert sheet.max_row == 1 + ReviewFinding.objects.filter(document__job=job).count()
+    # the document's row counts the findings that stand, and says how many were dismissed
+    summary = book["文件一览"]
+    titles = [cell.value for cell in summary[1]]
+    row = next(r for r in summary.iter_rows(min_row=2, values_only=True) if r[1] == doc.file)
+    assert row[titles.index("错误")] == doc.errors - 1
+    assert row[titles.index("已排除")] == 1
+    assert row[titles.index("最严重的发现 / 无法核对的原因")] != dismissed.message
+    other = next(r for r in summary.iter_rows(min_row=2, values_only=True)
+                 if r[1] != doc.file and r[0] is not None and r[2] == "已核对")
+    stored = job.documents.get(file=other[1])
+    assert (other[titles.index("错误")] or 0) == stored.errors
+    assert other[titles.index("已排除")] == 0
+
+
 def test_an_upload_without_files_is_refused_on_the_form(login: Any) -> None:
     c = login("admin")
     r = c.post("/review/", {})

@@ -1,20 +1,27 @@
 """`复核结果.xlsx`: the triage workbook.
 
 Sheet 1 (文件一览) one row per document in triage order; sheet 2 (全部发现) every finding.
-Both with a frozen header row and an autofilter. Every text is written as a string (never a
-formula, a URL or a number guessed from text: a quote like "=SUM(A1)" stays text); scores
-and counts are numbers so the filters sort them.
+Both with a frozen header row and an autofilter. Given the reviewers' decisions (the web 复核
+page), sheet 2 gains a 复核意见 column (已确认 / 已排除, the note, who) and sheet 1 counts only
+the findings not dismissed (错误 / 警告 / 提示, 差异度, the worst finding) and says how many
+were dismissed; without decisions (`jixiao review`) the workbook is as it always was.
+
+Every text is written as a string (never a formula, a URL or a number guessed from text: a
+quote like "=SUM(A1)" stays text); scores and counts are numbers so the filters sort them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.formats import atomic
-from jixiao.review.model import KIND_LABELS, STATUS_LABELS, ReviewResult
+from jixiao.review.document import _summarise
+from jixiao.review.model import KIND_LABELS, STATUS_LABELS, DocumentResult, ReviewResult
 
 DOCUMENT_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("文件", 40), ("状态", 10), ("预算单位", 22), ("资金/项目", 28), ("年度", 7),
@@ -27,8 +34,34 @@ FINDING_COLUMNS: list[tuple[str, int]] = [
     ("原文", 60), ("应为", 14), ("实为", 14), ("说明", 70),
 ]
 
+DISMISSED_COLUMN = ("已排除", 8)
+DECISION_COLUMN = ("复核意见", 40)
+DECISION_LABELS = {"confirmed": "已确认", "dismissed": "已排除"}
 
-def write_workbook(result: ReviewResult, target: Path) -> Path:
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on one finding: confirmed or dismissed, the note, who."""
+
+    decision: Literal["confirmed", "dismissed"]
+    note: str = ""
+    by: str = ""
+
+    @property
+    def text(self) -> str:
+        """已排除：附件另有说明（张三）."""
+        label = DECISION_LABELS[self.decision]
+        note = f"：{self.note}" if self.note else ""
+        by = f"（{self.by}）" if self.by else ""
+        return f"{label}{note}{by}"
+
+
+# (position of the document in result.documents, of the finding in its findings) → decision
+Decisions = Mapping[tuple[int, int], Decision]
+
+
+def write_workbook(result: ReviewResult, target: Path,
+                   decisions: Decisions | None = None) -> Path:
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
@@ -41,8 +74,8 @@ def write_workbook(result: ReviewResult, target: Path) -> Path:
         score = book.add_format({"num_format": "0.00", "valign": "top"})
         bad = book.add_format({"font_color": "#C00000", "valign": "top"})
         formats = {"text": text, "score": score, "bad": bad}
-        _documents(book.add_worksheet("文件一览"), result, header, formats)
-        _findings(book.add_worksheet("全部发现"), result, header, formats)
+        _documents(book.add_worksheet("文件一览"), result, header, formats, decisions)
+        _findings(book.add_worksheet("全部发现"), result, header, formats, decisions)
         book.close()
     return target
 
@@ -68,29 +101,53 @@ def _put(ws: Any, r: int, c: int, value: object, formats: dict[str, Any],
         ws.write_string(r, c, str(value), formats[style or "text"])
 
 
-def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, Any]) -> None:
-    _sheet(ws, DOCUMENT_COLUMNS, header, len(result.documents))
+def counted(d: DocumentResult, dismissed: set[int]) -> DocumentResult:
+    """The document as its summary row shows it once the findings at ``dismissed`` (their
+    positions in ``d.findings``) are set aside: counts, 差异度 and the worst finding of the
+    others, summarised as `jixiao.review.document` summarises a document."""
+    if not dismissed:
+        return d
+    kept = [f for j, f in enumerate(d.findings) if j not in dismissed]
+    out = d.model_copy(update={"findings": kept, "worst": None})
+    _summarise(out)
+    return out
+
+
+def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, Any],
+               decisions: Decisions | None) -> None:
+    columns = DOCUMENT_COLUMNS + ([DISMISSED_COLUMN] if decisions is not None else [])
+    _sheet(ws, columns, header, len(result.documents))
     for r, d in enumerate(result.documents, start=1):
+        dismissed = {j for (i, j), x in (decisions or {}).items()
+                     if i == r - 1 and x.decision == "dismissed"}
+        d = counted(d, dismissed)
         worst = d.reason if d.status == "unreadable" else d.worst
         values: list[object] = [
             r, d.file, STATUS_LABELS[d.status], d.unit, d.fund, d.year, KIND_LABELS[d.kind],
             d.form_type, d.stated_score, d.stated_grade, d.recomputed_score,
             d.recomputed_grade, d.score_gap, d.errors, d.warnings, d.infos, d.discrepancy, worst,
         ]
+        if decisions is not None:
+            values.append(len(dismissed))
         for c, value in enumerate(values):
             style = "bad" if (c == 2 and d.status == "unreadable") or (c == 13 and d.errors) \
                 else None
             _put(ws, r, c, value, formats, style)
 
 
-def _findings(ws: Any, result: ReviewResult, header: Any, formats: dict[str, Any]) -> None:
+def _findings(ws: Any, result: ReviewResult, header: Any, formats: dict[str, Any],
+              decisions: Decisions | None) -> None:
     total = sum(len(d.findings) for d in result.documents)
-    _sheet(ws, FINDING_COLUMNS, header, total)
+    columns = FINDING_COLUMNS + ([DECISION_COLUMN] if decisions is not None else [])
+    _sheet(ws, columns, header, total)
     r = 0
-    for d in result.documents:
-        for f in d.findings:
+    for i, d in enumerate(result.documents):
+        for j, f in enumerate(d.findings):
             r += 1
             values: list[object] = [r, d.file, d.unit, SEVERITY_LABELS.get(f.severity, f.severity),
                                     f.rule, f.where, f.quote, f.expected, f.actual, f.message]
+            if decisions is not None:
+                decided = decisions.get((i, j))
+                values.append(decided.text if decided else "")
             for c, value in enumerate(values):
                 _put(ws, r, c, value, formats, "bad" if c == 3 and f.severity == "error" else None)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.review.model import KIND_LABELS, STATUS_LABELS
-from jixiao.review.workbook import write_workbook
+from jixiao.review.workbook import Decision, write_workbook
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
@@ -155,13 +155,28 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(url)
 
 
+def _decisions(job: ReviewJob) -> dict[tuple[int, int], Decision]:
+    """The reviewers' decisions (who: the user name, as the document page shows it), keyed by
+    the positions `jobs.result_of` gives the documents and their findings (the stored order)."""
+    out: dict[tuple[int, int], Decision] = {}
+    findings = Prefetch("findings", queryset=ReviewFinding.objects.select_related("decided_by"))
+    for i, doc in enumerate(job.documents.prefetch_related(findings)):
+        for j, f in enumerate(doc.findings.all()):
+            if f.decision in ("confirmed", "dismissed"):
+                out[(i, j)] = Decision("confirmed" if f.decision == "confirmed" else "dismissed",
+                                       f.note, f.decided_by.username if f.decided_by else "")
+    return out
+
+
 def export(request: HttpRequest, pk: int) -> FileResponse:
+    """The triage workbook of `jixiao review`, with the reviewers' decisions: a 复核意见 column
+    and per-document counts that leave the dismissed findings out."""
     job = _job(request, pk)
     if job.status != "done":
         raise Http404
     result = jobs.result_of(job)
     folder = Path(tempfile.mkdtemp(prefix="jixiao-review-export-"))
-    target = write_workbook(result, folder / "复核结果.xlsx")
+    target = write_workbook(result, folder / "复核结果.xlsx", _decisions(job))
     response = FileResponse(target.open("rb"), as_attachment=True, filename="复核结果.xlsx")
     target.unlink()  # the open handle keeps the bytes until the response is sent
     folder.rmdir()
