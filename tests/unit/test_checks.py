@@ -392,6 +392,23 @@ def test_full_marks_on_a_repeating_re_spread_weight_raise_no_finding():
     assert [f for f in findings(d) if f.severity != "info"] == []
 
 
+@pytest.mark.parametrize("rate", ["100.00", "100"])
+def test_the_rate_of_full_marks_on_a_repeating_re_spread_weight_is_100_percent(rate):
+    # 16.67 is the computed 50/3 as shown; its rate is that of the score it shows: 100.00%.
+    tree = _respread_thirds("16.67")
+    tree[1]["children"][0]["stated_rate"] = rate
+    d = dossier(tree, scoring={"not_applicable": "within_parent"})
+    assert [f for f in findings(d) if f.severity != "info"] == []
+
+
+def test_a_wrong_rate_on_a_repeating_re_spread_weight_is_still_an_error():
+    tree = _respread_thirds("15")  # 15 ÷ 16.666… = 90.00%
+    tree[1]["children"][0].update(stated_rate="95.00", score="9", reason="部分完成")
+    d = dossier(tree, scoring={"not_applicable": "within_parent"})
+    f = single(findings(d), "rate.stated")
+    assert (round_half_up(f.expected, 2), f.actual) == (D("90.00"), D("95.00"))
+
+
 @pytest.mark.parametrize("score", ["16.68", "17", "16.7", "16.670"])
 def test_a_score_above_a_repeating_re_spread_weight_as_shown_is_still_an_error(score):
     # Scores are judged at no fewer than two places (the weight shows as 16.67), so a whole

@@ -231,11 +231,18 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     yield from _stated_score_checks(node, where, name)
     if node.stated_rate is not None and node.stated_score is not None:
         base = node.effective_weight
-        yield Comparison(
-            "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
-            rates.score_rate(node.stated_score, base), node.stated_rate,
-            places=places(node.stated_rate), unit="%",
-        )
+        # A weight re-spread to a repeating decimal may be taken as shown (16.67 ÷ 16.67 =
+        # 100.00% for full marks on 50/3) or exactly (100.02%): either agrees.
+        shown_base = _weight_as_shown(base, node.stated_score)
+        n = places(node.stated_rate)
+        as_shown = rates.score_rate(node.stated_score, shown_base)
+        if shown_base == base or as_shown is None or (
+                round_half_up(as_shown, n) != node.stated_rate):
+            yield Comparison(
+                "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
+                rates.score_rate(node.stated_score, base), node.stated_rate,
+                places=n, unit="%",
+            )
     source = node.source
     if node.children or source is None:
         return
