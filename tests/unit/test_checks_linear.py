@@ -270,3 +270,5 @@ def test_effective_weights_and_walks_equal_the_straightforward_ones(specs, conv,
     assert nodes == [n for root in card.indicators for n in naive_walk(root)]
     for node in nodes:
         assert node.effective_weight == naive_effective_weight(node)
+        assert card.find(node.path) is next(n for n in nodes if n.path == node.path)
+    assert card.find("不存在的指标") is None

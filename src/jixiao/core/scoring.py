@@ -132,7 +132,15 @@ class Scorecard:
             yield from node.walk()
 
     def find(self, path: str) -> IndicatorScore | None:
-        return next((n for n in self.walk() if n.path == path), None)
+        """The first node (depth first) with this path; an index is built on the first call,
+        so looking up every node is not quadratic."""
+        index: dict[str, IndicatorScore] | None = self.__dict__.get("_paths")
+        if index is None:
+            index = {}
+            for node in self.walk():
+                index.setdefault(node.path, node)
+            object.__setattr__(self, "_paths", index)  # a cache, not a field
+        return index.get(path)
 
 
 def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
