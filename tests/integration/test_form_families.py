@@ -1158,3 +1158,18 @@ def test_a_reason_saying_not_applicable_leaves_the_row_scored(tmp_path: Path) ->
     rows[1][4] = 61
     found = errors(review_form(build(tmp_path / "b.xlsx", rows)))
     assert any("61" in m and "超过分值 60" in m for m in found), found
+
+
+def test_the_coefficient_applies_to_the_re_spread_weight(tmp_path: Path) -> None:
+    # 得分 = 分值 × 得分系数 on the share after 丁's 分值 is re-spread: 16.67 × 100% = 16.67,
+    # 16.67 × 90% = 15.00.
+    rows = [
+        ["一级指标", "二级指标", "分值", "得分系数", "得分"],
+        ["产出指标", "培训人次", 10, "100%", 16.67],
+        [None, "发放手册", 10, "90%", 15],
+        [None, "巡查次数", 10, "100%", 16.67],
+        [None, "设备更新", 20, "不适用", "不适用"],
+        ["效益指标", "群众知晓率", 50, "100%", 50],
+        ["合计", None, 100, None, 98.34],
+    ]
+    twin(tmp_path, rows, (2, 4, 14), ("14", "15.00"))

@@ -234,8 +234,7 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 scores.append(score.value)
                 for block in open_blocks.values():
                     block.scores.append(score.value)
-                out += _coefficient(sheet, r, roles, where, weight.value, score.value)
-                rows[-1].score = score.value
+                rows[-1].score = score.value  # its 得分系数 is checked on its share below
             elif score_c is not None and is_blank(score_cell):
                 unfilled_score.append(sheet.ref(r, score_c))
         elif weight_c is None and score_c is not None:
@@ -263,6 +262,12 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     ended = total_row is not None
     tree = _Tree(rows, block_points)
     out += tree.score_over(sheet, score_c)
+    for row in rows:
+        if row.na or row.weight is None or row.score is None:
+            continue
+        f = tree.factor(row.path)
+        share = row.weight if f is None or f == 1 else row.weight * f
+        out += _coefficient(sheet, row.r, roles, row.where, share, row.score)
     for block in blocks:
         got_score = sum(block.scores, Decimal(0))
         if block.got is not None and block.scores and (block.closed or ended):
@@ -624,9 +629,10 @@ def _coefficient(sheet: Sheet, r: int, roles: dict[str, int], where: str, weight
     n = places(score)
     if agrees(score, expected, n):
         return []
+    weight_shown = fmt(weight, min(places(weight), 2))  # a re-spread share: 16.67
     return [finding(
         "form.coefficient", severity_of(score, expected, n), sheet.ref(r, roles["score"]),
-        expected, score, f"{where} 得分：所列 {shown(score)}，按分值 {shown(weight)} × 得分系数 "
+        expected, score, f"{where} 得分：所列 {shown(score)}，按分值 {weight_shown} × 得分系数 "
         f"{shown(coef)}% 应为 {fmt(expected, max(n, 2))}",
     )]
 
