@@ -1173,3 +1173,34 @@ def test_the_coefficient_applies_to_the_re_spread_weight(tmp_path: Path) -> None
         ["合计", None, 100, None, 98.34],
     ]
     twin(tmp_path, rows, (2, 4, 14), ("14", "15.00"))
+
+
+def test_a_partial_completion_is_judged_on_the_re_spread_weight(tmp_path: Path) -> None:
+    # 80 of 100 on a share of 16.67: at most 13.33 in proportion; 13.33 and 12 are no warning,
+    # 15 is above the proportion (a warning naming 13.33), and a full 10-point score for a
+    # target reached is below the share. (The missed target itself wants a reason: a warning
+    # of its own, form.completion, left aside here.)
+    rows = [
+        ["一级指标", "二级指标", "指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "培训人次", "≥100人次", "80人次", 10, 13.33],
+        [None, "发放手册", "≥500册", "520册", 10, 16.67],
+        [None, "巡查次数", "≥12次", "12次", 10, 16.66],
+        [None, "设备更新", "≥3台", "不适用", 20, "不适用"],
+        ["效益指标", "群众知晓率", "≥90%", "93%", 50, 50],
+        ["合计", None, None, None, 100, 96.66],
+    ]
+
+    def scores(name: str) -> list[str]:
+        review = review_form(build(tmp_path / name, rows))
+        assert not [f for f in review.findings if f.severity == "error"], review.findings
+        return [f.message for f in review.findings if f.rule == "form.indicator_score"]
+
+    assert scores("g.xlsx") == []
+    rows[1][5], rows[6][5] = 12, 95.33
+    assert scores("g2.xlsx") == []
+    rows[1][5], rows[6][5] = 15, 98.33
+    found = scores("b.xlsx")
+    assert any("15" in m and "13.33" in m for m in found), found
+    rows[1][5], rows[2][5], rows[6][5] = 13.33, 10, 89.99
+    found = scores("b2.xlsx")
+    assert any("发放手册" in m and "低于分值 16.67" in m for m in found), found

@@ -255,8 +255,8 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
         out += _completion(sheet, r, roles, where, unfilled_actual, weight is not None)
         out += check_common_row(sheet, r, roles, where, money)
         out += check_bounded(sheet, r, roles, where)
-        if common_kind(row_names(sheet, r, roles)) is None:
-            out += _score_vs_completion(sheet, r, roles, where)
+        if common_kind(row_names(sheet, r, roles)) is None and weight is not None:
+            rows[-1].by_completion = True  # judged below, on its re-spread share
         _bare_target(sheet, r, roles, bare_targets)
         r += 1
     ended = total_row is not None
@@ -268,6 +268,11 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
         f = tree.factor(row.path)
         share = row.weight if f is None or f == 1 else row.weight * f
         out += _coefficient(sheet, row.r, roles, row.where, share, row.score)
+    for row in rows:
+        if row.by_completion and row.weight is not None:
+            f = tree.factor(row.path)
+            share = row.weight if f is None or f == 1 else row.weight * f
+            out += _score_vs_completion(sheet, row.r, roles, row.where, share)
     for block in blocks:
         got_score = sum(block.scores, Decimal(0))
         if block.got is not None and block.scores and (block.closed or ended):
@@ -379,6 +384,7 @@ class _Row:
     r: int
     where: str
     score: Decimal | None = None
+    by_completion: bool = False  # its 得分 is judged against its completion
 
 
 def _path(sheet: Sheet, r: int, name_cols: list[int], carried: list[str]) -> tuple[str, ...]:
@@ -798,44 +804,52 @@ def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
 
 
 def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
-                         where: str) -> list[Finding]:
+                         where: str, share: Decimal | None = None) -> list[Finding]:
     """A quantitative indicator's 得分 against its completion (财预〔2020〕10号): a target
     reached scores full marks; a positive (≥) target not reached scores at most
     实际 ÷ 目标 × 分值. A score below full for a target reached, or above the proportional
-    score, without a reason, is a warning (some provinces score by tiers)."""
+    score, without a reason, is a warning (some provinces score by tiers). ``share``: the
+    分值 after 不适用 siblings' 分值 was re-spread (the listed one without)."""
     weight_c, score_c = roles.get("weight"), roles.get("score")
     if weight_c is None or score_c is None or _has_reason(sheet, r, roles):
         return []
-    weight, score = number(sheet.cell(r, weight_c)), number(sheet.cell(r, score_c))
-    if weight is None or score is None or weight.value <= 0 or score.value > weight.value:
+    listed, score = number(sheet.cell(r, weight_c)), number(sheet.cell(r, score_c))
+    if listed is None or score is None:
         return []
+    full = listed.value if share is None else share
+    n = places(score.value)
+    if full <= 0 or score.value > round_half_up(full, max(n, 2)):
+        return []
+    weight_shown = fmt(full, min(places(full), 2))
     found = _target_actual(sheet, r, roles, infer=True)
     if found is None:
         return []
     direction, target, a_value, unit = found
-    n = places(score.value)
     sign = {">=": "≥", "<=": "≤", "=": "="}[direction]
     if _target_actual(sheet, r, roles) is None:
         sign = "（未写方向，按 ≥）"
     if _met(direction, target, a_value):
-        if round_half_up(weight.value, n) > score.value:
+        # a share that does not end at the places shown may be written rounded down (16.66
+        # for 50/3, so that the block adds up)
+        cut = full != round_half_up(full, n) and full - score.value < step(n)
+        if round_half_up(full, n) > score.value and not cut:
             return [finding(
-                "form.indicator_score", "warning", sheet.ref(r, score_c), weight.value,
+                "form.indicator_score", "warning", sheet.ref(r, score_c), full,
                 score.value, f"{where}：实际完成 {shown(a_value)}{unit} 已达到指标值 "
                 f"{sign}{shown(target)}{unit}，得分 {shown(score.value)} 低于分值 "
-                f"{shown(weight.value)}，未说明扣分原因",
+                f"{weight_shown}，未说明扣分原因",
             )]
         return []
     if direction != ">=" or target <= 0:
         return []
-    expected = weight.value * a_value / target
+    expected = full * a_value / target
     if round_half_up(expected, n) >= score.value:
         return []
     return [finding(
         "form.indicator_score", "warning", sheet.ref(r, score_c), expected, score.value,
         f"{where}：实际完成 {shown(a_value)}{unit}，指标值 {sign}{shown(target)}{unit}，"
         f"得分 {shown(score.value)} 高于按完成比例计算的 {fmt(expected)}（{shown(a_value)} ÷ "
-        f"{shown(target)} × 分值 {shown(weight.value)}；如按分档等其他规则计分，请在说明中注明）",
+        f"{shown(target)} × 分值 {weight_shown}；如按分档等其他规则计分，请在说明中注明）",
     )]
 
 
