@@ -65,3 +65,24 @@ def test_the_command_line_names_where_a_finding_is() -> None:
     lines = [line.plain for line in finding_lines(ev.findings, ev.dossier)]
     assert any(line.startswith("[错误] 贵州省 · 分用途支出  ") for line in lines)
     assert not any("spending/" in line or "indicators/" in line for line in lines)
+
+
+def test_the_fixed_words_pass_through_word_and_the_names_do_not() -> None:
+    """A caller's `word` (the web's gettext) turns the fixed words, never the dossier's names."""
+    from jixiao.core.locations import WORDS
+
+    english = {"指标": "Indicator", "分用途支出": "Spending by use", "数据": "Figures",
+               "第%(n)s项扣分": "deduction %(n)s", "总分": "Total score"}
+    seen: list[str] = []
+
+    def word(text: str) -> str:
+        seen.append(text)
+        return english.get(text, text)
+
+    d = dossier()
+    assert locate(d, "total", word=word) == "Total score"
+    assert locate(d, "indicators/产出/数量/帮扶项目数/deductions/0", word=word) == (
+        "Indicator · 帮扶项目数 · deduction 1")
+    assert locate(d, "spending/0/by_use/1", word=word) == "甲省 · Spending by use · 培训"
+    assert locate(d, "figures/jobs", word=word) == "Figures · 带动就业"
+    assert set(seen) <= set(WORDS)

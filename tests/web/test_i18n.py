@@ -42,13 +42,15 @@ def test_the_login_page_has_the_switch(client: Any, db: Any) -> None:
 
 def test_every_message_is_translated_and_compiled() -> None:
     po = (LOCALE / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
-    assert entries and all(msgstr for _, msgstr in entries)
+    entries = re.findall(r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.*)"$', po, flags=re.M)
+    assert entries and all(msgstr for _, _, msgstr in entries)
     assert "#, fuzzy" not in po
     with (LOCALE / "django.mo").open("rb") as fh:  # compiled, and compiled from this .po
         compiled = gettext.GNUTranslations(fh)
-    for msgid, msgstr in entries:
-        assert compiled.gettext(_unescape(msgid)) == _unescape(msgstr)
+    for context, msgid, msgstr in entries:  # a context keeps one word's two meanings apart
+        found = (compiled.pgettext(context, _unescape(msgid)) if context
+                 else compiled.gettext(_unescape(msgid)))
+        assert found == _unescape(msgstr)
 
 
 def _unescape(text: str) -> str:

@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from jixiao.core import vocabulary
 from jixiao.web.audit.models import AuditEntry
@@ -36,7 +36,9 @@ def _shown(name: str, value: Any) -> str:
         return gettext("是") if value else gettext("否")
     if name == "method":
         label = vocabulary.METHOD_LABELS.get(str(value))
-        return gettext(label) if label else str(value)
+        return pgettext("scoring method", label) if label else str(value)
+    if name == "level" and value:
+        return pgettext("qualitative level", str(value))
     if name == "direction":
         return str(vocabulary.DIRECTION_SYMBOLS.get(str(value), value))
     if isinstance(value, Decimal):

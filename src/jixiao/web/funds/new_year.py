@@ -194,7 +194,7 @@ def filling(fund: Fund) -> list[dict[str, Any]]:
             "level": path.count("/") + 1, "indent": path.count("/") * 1.5,
             "weight": node.get("weight"), "target": node.get("target"),
             "actual": node.get("actual"), "unit": node.get("unit") or "",
-            "method_label": presenter.METHODS.get(node.get("method") or "", ""),
+            "method_label": presenter.method_label(node.get("method")),
             "waiting": path in waiting,
         })
     return out

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop, pgettext
+
 from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
@@ -18,6 +20,34 @@ from jixiao.web.funds.models import Fund, Indicator
 METHODS = vocabulary.METHOD_LABELS
 SEVERITY = vocabulary.SEVERITY_LABELS
 TYPE_LABELS = vocabulary.TRANSACTION_TYPE_LABELS
+# The context that keeps a scoring method's name apart from the same word elsewhere (扣分 the
+# method is "Deduction"; 扣分 the column is "Points deducted").
+METHOD_CONTEXT = "scoring method"
+# The core's fixed scoring notes, translated where shown (notes carrying figures stay as the
+# core words them).
+NOTES = (gettext_noop("达成年度指标，按满分计"), gettext_noop("给定得分超过分值，按分值计"),
+         gettext_noop("得分 = min(执行率, 100%) × 分值"), gettext_noop("扣完为止"),
+         gettext_noop("加分后总分不超过模板总分"))
+
+
+def method_label(method: str | None) -> str:
+    """A scoring method's name in the active language ("" for none)."""
+    label = METHODS.get(method or "")
+    return pgettext(METHOD_CONTEXT, label) if label else ""
+
+
+def severity_label(severity: str) -> str:
+    label = SEVERITY.get(severity)
+    return gettext(label) if label else severity
+
+
+def _note(note: str) -> str:
+    return gettext(note) if note in NOTES else note
+
+
+def place(dossier: Dossier, where: str, rule: str = "") -> str:
+    """A finding's location in the dossier's names, its fixed words in the active language."""
+    return locate(dossier, where, rule, gettext)
 
 
 def _text(value: Decimal | str | None) -> str:
@@ -51,15 +81,15 @@ def dashboard(fund: Fund, ev: Evaluation) -> dict[str, Any]:
         tree.append({
             **item,
             "row": rows.get(item["path"]),
-            "method_label": METHODS.get(item["method"] or "", ""),
+            "method_label": method_label(item["method"]),
             "target": _text(src.target) if src else "",
             "actual": _text(src.actual) if src else "",
             "unit": (src.unit or "") if src else "",
-            "notes": "；".join(node.notes),
+            "notes": "；".join(_note(n) for n in node.notes),
             "indent": (item["level"] - 1) * 1.5,
         })
-    findings = [{**f, "severity_label": SEVERITY.get(f["severity"], f["severity"]),
-                 "place": locate(ev.dossier, f["where"], f["rule"])}
+    findings = [{**f, "severity_label": severity_label(f["severity"]),
+                 "place": place(ev.dossier, f["where"], f["rule"])}
                 for f in data["findings"]]
     return {"ev": data, "tree": tree, "top": [t for t in tree if t["level"] == 1],
             "findings": findings, "charts": charts.charts(fund, ev.dossier, data)}
@@ -86,8 +116,8 @@ def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any
             for r in data["execution"]
         ],
         "findings": [
-            {**f, "severity_label": SEVERITY.get(f["severity"], f["severity"]),
-             "place": locate(dossier, f["where"], f.get("rule", "")) if dossier else f["where"]}
+            {**f, "severity_label": severity_label(f["severity"]),
+             "place": place(dossier, f["where"], f.get("rule", "")) if dossier else f["where"]}
             for f in data["findings"]
         ],
     }
