@@ -392,6 +392,20 @@ def test_full_marks_on_a_repeating_re_spread_weight_raise_no_finding():
     assert [f for f in findings(d) if f.severity != "info"] == []
 
 
+def test_full_marks_stated_on_every_repeating_re_spread_child_add_up_to_the_parent():
+    # 16.67 + 16.67 + 16.67 = 50.01 states 50 as each child is 50/3 rounded (四舍五入).
+    tree = _respread_thirds("16.67")
+    for child in tree[1]["children"][1:3]:
+        child["stated_score"] = "16.67"
+    tree[1]["stated_score"] = "50"
+    d = dossier(tree, scoring={"not_applicable": "within_parent"})
+    assert [f for f in findings(d) if f.severity != "info"] == []
+    tree[1]["stated_score"] = "49.5"  # a gap beyond the children's rounding still counts
+    [f] = [f for f in findings(dossier(tree, scoring={"not_applicable": "within_parent"}))
+           if f.rule == "scores.children_sum"]
+    assert (f.severity, f.expected, f.actual) == ("error", D("49.5"), D("50.01"))
+
+
 @pytest.mark.parametrize("rate", ["100.00", "100"])
 def test_the_rate_of_full_marks_on_a_repeating_re_spread_weight_is_100_percent(rate):
     # 16.67 is the computed 50/3 as shown; its rate is that of the score it shows: 100.00%.

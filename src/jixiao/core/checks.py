@@ -188,6 +188,19 @@ def _weight_as_shown(weight: Decimal, score: Decimal | None) -> Decimal:
     return round_half_up(weight, max(2, places(score)))
 
 
+def _re_spread_slack(children: list[IndicatorScore]) -> Decimal:
+    """How far stated scores may add up away from their parent's: half a unit of the last
+    shown digit for each child whose weight, re-spread from 不适用 siblings, does not end
+    there (three children of 50/3 state 16.67 each: 50.01 for 50)."""
+    slack = ZERO
+    for c in children:
+        if c.stated_score is not None:
+            n = max(2, places(c.stated_score))
+            if round_half_up(c.effective_weight, n) != c.effective_weight:
+                slack += step(n) / 2
+    return slack
+
+
 def _sum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, ZERO)
 
@@ -219,10 +232,12 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         live = [c for c in node.children if c.applicable]
         stated = [c.stated_score for c in live]
         if node.stated_score is not None and all(s is not None for s in stated):
-            yield Comparison(
-                "scores.children_sum", where, f"「{name}」的下级指标所列得分之和",
-                node.stated_score, _sum(s for s in stated if s is not None), unit="分",
-            )
+            got = _sum(s for s in stated if s is not None)
+            if abs(got - node.stated_score) > _re_spread_slack(live):
+                yield Comparison(
+                    "scores.children_sum", where, f"「{name}」的下级指标所列得分之和",
+                    node.stated_score, got, unit="分",
+                )
     yield Comparison(
         "score.within_weight", where, f"「{name}」的所列得分",
         _weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
