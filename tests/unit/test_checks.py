@@ -940,3 +940,17 @@ def test_every_built_in_rule_id_is_described():
     assert all(isinstance(v, str) and v for v in RULES.values())
     assert {"weights.children_sum", "score.stated", "budget.execution_rate",
             "plan_actual.rate", "figure.same_as"} <= RULES.keys()
+
+
+def test_the_shown_rate_of_full_marks_on_a_repeating_re_spread_weight_is_100_percent():
+    # Reports, forms and pages show 16.67 against the weight 16.67: 100%, never 100.02%.
+    from jixiao.core import shown
+
+    d = dossier(_respread_thirds("16.67"), scoring={"not_applicable": "within_parent"})
+    nodes = [n for top in evaluate(d).scorecard.indicators for n in top.children]
+    respread = [n for n in nodes if n.applicable and n.effective_weight != n.weight]
+    assert respread
+    for node in respread:
+        rate = shown.score_rate(node)
+        assert rate is not None and round_half_up(rate, 2) <= D("100.00")
+    assert any(round_half_up(shown.score_rate(n) or D(0), 2) == D("100.00") for n in respread)

@@ -178,16 +178,6 @@ def _finest(*values: Decimal | None) -> int:
     return max((places(v) for v in values if v is not None), default=0)
 
 
-def _weight_as_shown(weight: Decimal, score: Decimal | None) -> Decimal:
-    """The weight a score is judged against, at the precision the score is written with and
-    never coarser than two places: a weight re-spread from 不适用 siblings can repeat (50/3 =
-    16.666…), and its full marks written as 16.67 are within it as shown; 16.68, 16.7 or 17
-    are not."""
-    if score is None:
-        return weight
-    return round_half_up(weight, max(2, places(score)))
-
-
 def _re_spread_slack(children: list[IndicatorScore]) -> Decimal:
     """How far stated scores may add up away from their parent's: half a unit of the last
     shown digit for each child whose weight, re-spread from 不适用 siblings, does not end
@@ -240,7 +230,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
                 )
     yield Comparison(
         "score.within_weight", where, f"「{name}」的所列得分",
-        _weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
+        rates.weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
         op="<=", unit="分",
     )
     yield from _stated_score_checks(node, where, name)
@@ -248,7 +238,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         base = node.effective_weight
         # A weight re-spread to a repeating decimal may be taken as shown (16.67 ÷ 16.67 =
         # 100.00% for full marks on 50/3) or exactly (100.02%): either agrees.
-        shown_base = _weight_as_shown(base, node.stated_score)
+        shown_base = rates.weight_as_shown(base, node.stated_score)
         n = places(node.stated_rate)
         as_shown = rates.score_rate(node.stated_score, shown_base)
         if shown_base == base or as_shown is None or (
@@ -264,7 +254,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     full = node.effective_weight
     yield Comparison(
         "score.within_weight", where, f"「{name}」评价人给定的得分",
-        _weight_as_shown(full, source.score), source.score, op="<=", unit="分",
+        rates.weight_as_shown(full, source.score), source.score, op="<=", unit="分",
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
     needs_reason = source.method != "execution"  # min(执行率, 1) × 分值 explains itself

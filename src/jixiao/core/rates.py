@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.core.numbers import HUNDRED, percent
+from jixiao.core.numbers import HUNDRED, percent, places, round_half_up
 
 
 def completion(direction: str | None, target: Decimal, actual: Decimal) -> Decimal | None:
@@ -48,6 +48,16 @@ def arrival(arrived: Decimal, annual: Decimal) -> Decimal | None:
 def score_rate(score: Decimal, weight: Decimal) -> Decimal | None:
     """得分率: score ÷ the weight that counts."""
     return percent(score, weight)
+
+
+def weight_as_shown(weight: Decimal, score: Decimal | None) -> Decimal:
+    """The weight a score is judged and shown against, at the precision the score is written
+    with and never coarser than two places: a weight re-spread from 不适用 siblings can repeat
+    (50/3 = 16.666…); its full marks written 16.67 are within it as shown (16.67 ÷ 16.67 =
+    100%), while 16.68, 16.7 or 17 are not."""
+    if score is None:
+        return weight
+    return round_half_up(weight, max(2, places(score)))
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:

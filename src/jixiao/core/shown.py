@@ -8,7 +8,8 @@ The rule: a figure the budget unit stated is shown as stated; a figure it did no
 derived from the *shown* figures below it, so that what a reader sees adds up.
 
 - score of an indicator: its stated score, else the engine's computed score;
-- 得分率: the shown score ÷ the weight that counts (`rates.score_rate`);
+- 得分率: the shown score ÷ the weight that counts, as shown (`rates.weight_as_shown`: full
+  marks 16.67 on a re-spread 50/3 are 100%, not 100.02%);
 - total: the stated total, else the sum of the shown first-level scores (rescaled to the
   template total, as the engine does, when indicators were not applicable) with its 加分/减分;
 - grade: the stated grade, else the grade of the shown total (rounded 四舍五入 to 2 places
@@ -71,7 +72,8 @@ def score_rate(node: IndicatorScore) -> Decimal | None:
     """得分率 of the shown score; None for a not-applicable indicator."""
     if not node.applicable:
         return None
-    return rates.score_rate(score(node).value, node.effective_weight)
+    shown = score(node).value
+    return rates.score_rate(shown, rates.weight_as_shown(node.effective_weight, shown))
 
 
 def total(ev: Evaluation) -> Shown:
