@@ -12,7 +12,7 @@ from jixiao.core import shown
 from jixiao.core.checks import Finding
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.locations import locate
+from jixiao.core.locations import Locator
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
 from jixiao.core.vocabulary import METHOD_LABELS, SEVERITIES, SEVERITY_LABELS
@@ -100,11 +100,12 @@ def finding_lines(findings: tuple[Finding, ...], dossier: Dossier | None = None)
     """One finding per line (readable in any terminal width, easy to grep); located by name
     ("贵州省 · 分用途支出") when the dossier is given (`--json` keeps the path)."""
     lines = []
+    locate = Locator(dossier) if dossier is not None else None
     for f in findings:
         label, style = SEVERITY.get(f.severity, (f.severity, ""))
         line = Text()
         line.append(f"[{label}] ", style=style)
-        where = locate(dossier, f.where, f.rule) if dossier is not None else f.where
+        where = locate(f.where, f.rule) if locate is not None else f.where
         line.append(f"{where}  ", style="bold")
         line.append(f.message)
         line.append(f"  〔{f.rule}〕", style="dim")

@@ -13,6 +13,7 @@ stay as the dossier gives them. Without ``word`` the words are the Chinese ones.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from jixiao.core.dossier import Dossier, walk_indicators, walk_recipients
@@ -48,81 +49,94 @@ BUDGET_FACETS = {
 }
 
 
-def _index(items: list[object], key: str, attr: str = "id") -> int | None:
-    """The position of the item with id ``key``, else ``key`` read as a list index."""
-    for n, item in enumerate(items):
-        if getattr(item, attr, None) == key:
-            return n
-    if key.isdigit() and int(key) < len(items):
-        return int(key)
-    return None
+class Locator:
+    """``locate`` for many findings of one dossier: the dossier's names are indexed once, so
+    naming n findings costs O(n), not O(n × dossier size)."""
+
+    def __init__(self, d: Dossier) -> None:
+        self.recipients = {r.id: r.name for r, _ in walk_recipients(d.recipients)}
+        self.spending = list(d.spending)
+        self.spending_ids = {s.id: n for n, s in reversed(list(enumerate(self.spending)))}
+        paths = [(node.name, p) for node, p, _ in walk_indicators(d.indicators)]
+        self.indicator_paths = {p for _, p in paths}
+        self.name_counts = Counter(name for name, _ in paths)
+        self.figures = {f.id: f.label for f in reversed(d.figures)}
+        self.measures = {m.id: m.name for m in reversed(d.plan_actual)}
+        self.plans = {a.id for a in d.allocations}
+
+    def __call__(self, where: str, rule: str = "", word: Word = _same) -> str:
+        """The location ``where`` (a finding's path) in the dossier's own names, its fixed
+        words through ``word``."""
+        if where == "total":
+            return word("总分")
+        head, _, rest = where.partition("/")
+        parts = rest.split("/") if rest else []
+        named = self._named(head, parts, rule, word)
+        return named if named is not None else where
+
+    def _spending_index(self, key: str) -> int | None:
+        """The position of the spending line with id ``key``, else ``key`` as a list index."""
+        if key in self.spending_ids:
+            return self.spending_ids[key]
+        if key.isdigit() and int(key) < len(self.spending):
+            return int(key)
+        return None
+
+    def _named(self, head: str, parts: list[str], rule: str, w: Word) -> str | None:
+        recipients = self.recipients
+        if head == "indicators" and parts:
+            return self._indicator(parts, w)
+        if head == "spending" and parts:
+            n = self._spending_index(parts[0])
+            if n is None:
+                return None
+            s = self.spending[n]
+            out = [recipients.get(s.recipient, s.recipient), w("分用途支出")]
+            if len(parts) >= 3 and parts[1] == "by_use" and parts[2].isdigit():
+                k = int(parts[2])
+                if k >= len(s.by_use):
+                    return None
+                out.append(s.by_use[k].category)
+            return SEP.join(out)
+        if head == "recipients" and len(parts) == 1 and parts[0] in recipients:
+            return SEP.join([recipients[parts[0]], w(RECIPIENT_FACETS.get(rule, "受援对象"))])
+        if head == "arrivals" and len(parts) == 1 and parts[0] in recipients:
+            return SEP.join([recipients[parts[0]], w("到位资金")])
+        if head == "budget":
+            column = parts[0] if parts else ""
+            facet = BUDGET_FACETS.get(column)
+            return SEP.join([w("资金"), w(facet) if facet is not None else column])
+        if head == "figures" and parts:
+            label = self.figures.get(parts[0])
+            return SEP.join([w("数据"), label]) if label is not None else None
+        if head == "plan_actual" and parts:
+            name = self.measures.get(parts[0])
+            return SEP.join([w("计划与实际"), name]) if name is not None else None
+        if head == "allocations" and parts:
+            if parts[0] not in self.plans:
+                return None
+            return SEP.join([w("因素法分配"), *parts])
+        if head == "ledger":
+            return SEP.join([w("支付台账"), *parts])
+        return None
+
+    def _indicator(self, parts: list[str], w: Word) -> str | None:
+        """"指标 · 帮扶项目数"; the path down to it only when its name alone is not unique."""
+        deduction = None
+        if len(parts) >= 3 and parts[-2] == "deductions" and parts[-1].isdigit():
+            deduction = int(parts[-1]) + 1
+            parts = parts[:-2]
+        if "/".join(parts) not in self.indicator_paths:
+            return None
+        name = parts[-1]
+        shown = name if self.name_counts[name] == 1 else " › ".join(parts)
+        out = [w("指标"), shown]
+        if deduction is not None:
+            out.append(w("第%(n)s项扣分") % {"n": deduction})
+        return SEP.join(out)
 
 
 def locate(d: Dossier, where: str, rule: str = "", word: Word = _same) -> str:
-    """The location ``where`` (a finding's path) in the dossier's own names, its fixed words
-    through ``word``."""
-    if where == "total":
-        return word("总分")
-    head, _, rest = where.partition("/")
-    parts = rest.split("/") if rest else []
-    named = _named(d, head, parts, rule, word)
-    return named if named is not None else where
-
-
-def _named(d: Dossier, head: str, parts: list[str], rule: str, w: Word) -> str | None:
-    recipients = {r.id: r.name for r, _ in walk_recipients(d.recipients)}
-    if head == "indicators" and parts:
-        return _indicator(d, parts, w)
-    if head == "spending" and parts:
-        n = _index(list(d.spending), parts[0])
-        if n is None:
-            return None
-        s = d.spending[n]
-        out = [recipients.get(s.recipient, s.recipient), w("分用途支出")]
-        if len(parts) >= 3 and parts[1] == "by_use" and parts[2].isdigit():
-            k = int(parts[2])
-            if k >= len(s.by_use):
-                return None
-            out.append(s.by_use[k].category)
-        return SEP.join(out)
-    if head == "recipients" and len(parts) == 1 and parts[0] in recipients:
-        return SEP.join([recipients[parts[0]], w(RECIPIENT_FACETS.get(rule, "受援对象"))])
-    if head == "arrivals" and len(parts) == 1 and parts[0] in recipients:
-        return SEP.join([recipients[parts[0]], w("到位资金")])
-    if head == "budget":
-        column = parts[0] if parts else ""
-        facet = BUDGET_FACETS.get(column)
-        return SEP.join([w("资金"), w(facet) if facet is not None else column])
-    if head == "figures" and parts:
-        figure = next((f for f in d.figures if f.id == parts[0]), None)
-        return SEP.join([w("数据"), figure.label]) if figure else None
-    if head == "plan_actual" and parts:
-        measure = next((m for m in d.plan_actual if m.id == parts[0]), None)
-        return SEP.join([w("计划与实际"), measure.name]) if measure else None
-    if head == "allocations" and parts:
-        plan = next((p for p in d.allocations if p.id == parts[0]), None)
-        if plan is None:
-            return None
-        return SEP.join([w("因素法分配"), plan.id, *parts[1:]])
-    if head == "ledger":
-        return SEP.join([w("支付台账"), *parts])
-    return None
-
-
-def _indicator(d: Dossier, parts: list[str], w: Word) -> str | None:
-    """"指标 · 帮扶项目数"; the path down to it only when its name alone is not unique."""
-    deduction = None
-    if len(parts) >= 3 and parts[-2] == "deductions" and parts[-1].isdigit():
-        deduction = int(parts[-1]) + 1
-        parts = parts[:-2]
-    path = "/".join(parts)
-    found = [(node, p) for node, p, _ in walk_indicators(d.indicators)]
-    if not any(p == path for _, p in found):
-        return None
-    name = parts[-1]
-    same = sum(1 for node, _ in found if node.name == name)
-    shown = name if same == 1 else " › ".join(parts)
-    out = [w("指标"), shown]
-    if deduction is not None:
-        out.append(w("第%(n)s项扣分") % {"n": deduction})
-    return SEP.join(out)
+    """The location ``where`` (a finding's path) in the dossier's own names. For many findings
+    of one dossier build one ``Locator`` instead."""
+    return Locator(d)(where, rule, word)

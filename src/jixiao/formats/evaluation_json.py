@@ -18,9 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.core import shown
 from jixiao.core.checks import Finding
-from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.locations import locate
+from jixiao.core.locations import Locator
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.scoring import IndicatorScore
 
@@ -150,10 +149,8 @@ def finding_out(f: Finding) -> FindingOut:
     )
 
 
-def _evaluation_finding(f: Finding, d: Dossier) -> EvaluationFindingOut:
-    return EvaluationFindingOut(
-        **finding_out(f).model_dump(), place=locate(d, f.where, f.rule)
-    )
+def _evaluation_finding(f: Finding, locate: Locator) -> EvaluationFindingOut:
+    return EvaluationFindingOut(**finding_out(f).model_dump(), place=locate(f.where, f.rule))
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -177,6 +174,7 @@ def _indicator(node: IndicatorScore) -> IndicatorOut:
 def evaluation_out(ev: Evaluation) -> EvaluationOut:
     d = ev.dossier
     card = ev.scorecard
+    locate = Locator(d)
     total, grade = shown.total(ev), shown.grade(ev)
     return EvaluationOut(
         version=CONTRACT_VERSION,
@@ -202,7 +200,7 @@ def evaluation_out(ev: Evaluation) -> EvaluationOut:
             explain_over=_value(d.scoring.explain_over),
         ),
         indicators=[_indicator(n) for n in card.walk()],
-        findings=[_evaluation_finding(f, d) for f in ev.findings],
+        findings=[_evaluation_finding(f, locate) for f in ev.findings],
         summary=SummaryOut(
             error=ev.count("error"), warning=ev.count("warning"), info=ev.count("info")
         ),

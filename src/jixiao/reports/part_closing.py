@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import RULES
 from jixiao.core.dossier import Problem, walk_indicators
-from jixiao.core.locations import locate
+from jixiao.core.locations import Locator
 from jixiao.reports import display
 from jixiao.reports.context import Context, sentence
 from jixiao.reports.structure import Appendix, Block, Column, Paragraph, Section, Table
@@ -63,9 +63,10 @@ def findings_rows(ctx: Context) -> list[tuple[str, ...]]:
     where the dossier names the thing (`jixiao.core.locations`)."""
     severity = ctx.w.mapping("severity")
     rows: list[tuple[str, ...]] = []
+    locate = Locator(ctx.d)
     for n, f in enumerate(ctx.ev.findings, start=1):
         rule = RULES.get(f.rule) or ("自定义规则" if f.rule.startswith("custom.") else f.rule)
-        place = locate(ctx.d, f.where, f.rule)
+        place = locate(f.where, f.rule)
         rows.append((str(n), severity.get(f.severity, f.severity), rule, place, f.message))
     return rows
 

@@ -3,6 +3,7 @@ score, rate and grade comes from `jixiao.services.evaluate` via `evaluation_dict
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.locations import locate
+from jixiao.core.locations import Locator
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web.funds import charts
@@ -45,9 +46,14 @@ def _note(note: str) -> str:
     return gettext(note) if note in NOTES else note
 
 
-def place(dossier: Dossier, where: str, rule: str = "") -> str:
-    """A finding's location in the dossier's names, its fixed words in the active language."""
-    return locate(dossier, where, rule, gettext)
+def places(dossier: Dossier) -> Callable[[str, str], str]:
+    """A finding's location in the dossier's names, its fixed words in the active language
+    (the dossier's names indexed once for all its findings)."""
+    locate = Locator(dossier)
+
+    def place(where: str, rule: str = "") -> str:
+        return locate(where, rule, gettext)
+    return place
 
 
 def _text(value: Decimal | str | None) -> str:
@@ -88,8 +94,9 @@ def dashboard(fund: Fund, ev: Evaluation) -> dict[str, Any]:
             "notes": "；".join(_note(n) for n in node.notes),
             "indent": (item["level"] - 1) * 1.5,
         })
+    place = places(ev.dossier)
     findings = [{**f, "severity_label": severity_label(f["severity"]),
-                 "place": place(ev.dossier, f["where"], f["rule"])}
+                 "place": place(f["where"], f["rule"])}
                 for f in data["findings"]]
     return {"ev": data, "tree": tree, "top": [t for t in tree if t["level"] == 1],
             "findings": findings, "charts": charts.charts(fund, ev.dossier, data)}
@@ -101,6 +108,7 @@ def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any
     if job is None or not job.result:
         return None
     data = job.result
+    place = places(dossier) if dossier is not None else None
     return {
         "job": job,
         "rows": data["rows"],
@@ -117,7 +125,7 @@ def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any
         ],
         "findings": [
             {**f, "severity_label": severity_label(f["severity"]),
-             "place": place(dossier, f["where"], f.get("rule", "")) if dossier else f["where"]}
+             "place": place(f["where"], f.get("rule", "")) if place else f["where"]}
             for f in data["findings"]
         ],
     }
