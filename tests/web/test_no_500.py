@@ -61,6 +61,8 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "funds:fund_year": ("action", "reason", "confirm"),
     "funds:allocation": ("spec", "table", "perf_fund", "perf_measure", "action"),
     "funds:new_year": ("year",),
+    "funds:budget": ("initial", "annual", "arrived", "executed", "basis",
+                     "stated_execution_rate", "level", "version", "loaded", "change_reason"),
     "funds:indicator_edit": (*usecases.INDICATOR_FIELDS, "version", "change_reason"),
     "funds:row_edit": (),  # per kind: ROW_FIELDS + version
     "funds:row_add": (),  # per kind: ROW_FIELDS + recipient
@@ -275,6 +277,9 @@ def test_other_forms_refuse_hostile_values(cast: dict[str, Any]) -> None:
         f"/funds/{fund.pk}/fund-year/": ("funds:fund_year", dict),
         "/allocation/": ("funds:allocation", dict),
         f"/funds/{fund.pk}/new-year/": ("funds:new_year", dict),
+        f"/funds/{fund.pk}/budget/": ("funds:budget", lambda: {
+            "version": Fund.objects.get(pk=fund.pk).version, "annual": "100",
+            "executed": "90"}),
         f"/funds/{fund.pk}/payment-import/": ("funds:payment_import", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/evidence/": ("rectification:evidence", dict),
         f"/funds/{fund.pk}/rectification/{item.pk}/close/": ("rectification:close", dict),

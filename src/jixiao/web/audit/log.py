@@ -31,6 +31,7 @@ ACTIONS = {
     "fund.unarchive": gettext_lazy("取消归档资金年度"),
     "fund.delete": gettext_lazy("删除资金年度"),
     "fund.next_year": gettext_lazy("由上年创建新年度"),
+    "budget.update": gettext_lazy("修改预算"),
     "project.create": gettext_lazy("新增项目"),
     "project.update": gettext_lazy("修改项目"),
     "project.delete": gettext_lazy("删除项目"),

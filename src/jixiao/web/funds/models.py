@@ -33,6 +33,8 @@ class Fund(models.Model):
     data_version = models.PositiveIntegerField(default=0, editable=False)
     # An archived fund-year is read-only and left out of the default list (`usecases.archive_fund`).
     archived = models.BooleanField("已归档", default=False)
+    # The optimistic lock of the fund-level data edited as one form (the 预算, `funds.budget`).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-year", "name"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jixiao.web.audit.views import audit_log
-from jixiao.web.funds import charts, files, multi_year, new_year, payment_import_page, views
+from jixiao.web.funds import budget, charts, files, multi_year, new_year, payment_import_page, views
 
 app_name = "funds"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("funds/<int:pk>/rows/<str:kind>/<int:row_pk>/delete/", views.row_delete,
          name="row_delete"),
     path("funds/<int:pk>/money/", views.money, name="money"),
+    path("funds/<int:pk>/budget/", budget.page, name="budget"),
     path("funds/<int:pk>/plan-actual/", views.plan_actual, name="plan_actual"),
     path("funds/<int:pk>/projects/", views.projects, name="projects"),
     path("funds/<int:pk>/recipients/<int:rpk>/", views.recipient_page, name="recipient"),

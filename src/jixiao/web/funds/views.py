@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core import vocabulary
 from jixiao.web import permissions as perm
-from jixiao.web.funds import charts, conflicts, payment_import, presenter, rule_text, usecases
+from jixiao.web.funds import (
+    budget,
+    charts,
+    conflicts,
+    payment_import,
+    presenter,
+    rule_text,
+    usecases,
+)
 from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
@@ -115,6 +123,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
         context["filling"] = filling(fund)
     context["rectification"] = rectification_queries.dashboard_card(fund, timezone.localdate())
+    context["budget_execution"] = budget.execution(fund)  # 预算执行率, from the stored budget
     payment_import.fail_stale(fund)  # jobs left 处理中 by a restart (docs/WEB.md)
     ev, _ = evaluate(fund)
     dossier = ev.dossier if ev is not None else None
