@@ -134,3 +134,13 @@ def test_in_a_new_year_entering_the_budget_fills_the_execution_indicator(
     Fund.objects.filter(pk=new.pk).update(blocks={**new.blocks, "budget": None})
     usecases.fund_changed(new)
     assert "待填" in row_on_dashboard()
+
+
+def test_a_reimport_makes_an_open_budget_form_stale(login: Any, demo: Fund) -> None:
+    """A budget form opened before the dossier was imported again must not overwrite the
+    imported budget without the conflict being shown."""
+    c = login("admin")
+    stale = _form(demo, executed="1000")
+    fund = Fund.objects.get(pk=demo.pk)
+    mapping.load_dossier(mapping.to_domain(fund), fund)
+    assert c.post(f"/funds/{demo.pk}/budget/", stale).status_code == 409

@@ -66,8 +66,9 @@ def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
         fund.name, fund.year, fund.budget_unit = d.fund.name, d.fund.year, d.fund.budget_unit
         fund.blocks = blocks
         fund.data_version = models.F("data_version") + 1  # the cached evaluation is stale
+        fund.version = models.F("version") + 1  # an open budget form is stale too
         fund.save()
-        fund.refresh_from_db(fields=["data_version"])
+        fund.refresh_from_db(fields=["data_version", "version"])
         for rel in (fund.indicators, fund.spending, fund.agreements, fund.arrivals,
                     fund.plan_actual):
             rel.all().delete()
