@@ -1,8 +1,9 @@
 """`jixiao evaluate` imports only what evaluating needs.
 
 Each command's module is imported when that command runs (`cli.main.LAZY_COMMANDS`), and the
-form readers, DuckDB, Django, python-docx and matplotlib stay out of a YAML evaluation. This
-checks which modules got imported, not how long anything took.
+form readers, DuckDB, Django, python-docx and matplotlib stay out of a YAML evaluation; the
+printed (not --json) evaluation also leaves out json, the ledger's models and rich's emoji
+table and heavy renderers. This checks which modules got imported, not how long anything took.
 """
 
 from __future__ import annotations
@@ -22,9 +23,15 @@ SEED = Path(__file__).resolve().parents[2] / "examples" / "east-west-2021" / "do
 HEAVY = ("django", "docx", "matplotlib", "duckdb", "xlsxwriter", "openpyxl", "pandas",
          "jixiao.reports", "jixiao.payments", "jixiao.audit", "jixiao.web",
          "jixiao.formats.forms")
+# What the printed evaluation does not need either (issue 18, start-up): json only under
+# --json, the ledger (core.payments and its pydantic models), the JSON read-model, rich's
+# emoji table (the output console prints ":name:" as written) and rich's heavy renderers.
+PRINTED_ONLY = ("json", "jixiao.core.payments", "jixiao.formats.evaluation_json",
+                "rich._emoji_codes", "rich.markdown", "rich.syntax", "rich.pretty",
+                "rich.traceback", "rich.progress", "typer.rich_utils")
 
 PROBE = """
-import json, sys
+import sys
 from jixiao.cli.main import main
 sys.argv = ["jixiao", *sys.argv[1:]]
 try:
@@ -35,12 +42,13 @@ else:
     code = 0
 heavy = sorted({name for name in sys.modules for root in HEAVY
                 if name == root or name.startswith(root + ".")})
+import json  # after the census: the probe's own json must not count
 print("\\n@@" + json.dumps({"code": code, "heavy": heavy}))
 """
 
 
-def _run(*args: str) -> dict[str, object]:
-    code = f"HEAVY = {HEAVY!r}\n{PROBE}"
+def _run(*args: str, heavy: tuple[str, ...] = HEAVY) -> dict[str, object]:
+    code = f"HEAVY = {heavy!r}\n{PROBE}"
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=120, check=False)
     assert "@@" in done.stdout, done.stdout + done.stderr
@@ -57,6 +65,20 @@ def test_evaluating_a_dossier_imports_no_heavy_module(args: tuple[str, ...]) -> 
     result = _run(*args)
     assert result["code"] in (0, 1)
     assert result["heavy"] == []
+
+
+@pytest.mark.parametrize("command", ["evaluate", "check"])
+def test_printing_an_evaluation_imports_neither_json_nor_the_ledger(command: str) -> None:
+    result = _run(command, str(SEED), heavy=PRINTED_ONLY)
+    assert result["code"] in (0, 1)
+    assert result["heavy"] == []
+
+
+def test_the_census_sees_json_when_json_is_asked_for() -> None:
+    result = _run("evaluate", "--json", str(SEED), heavy=PRINTED_ONLY)
+    assert result["code"] == 0
+    assert "json" in result["heavy"] and "jixiao.formats.evaluation_json" in result["heavy"]
+    assert "jixiao.core.payments" not in result["heavy"]
 
 
 def test_only_the_ledger_command_imports_duckdb() -> None:

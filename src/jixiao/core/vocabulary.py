@@ -6,10 +6,13 @@ come before its value (the label maps are looked up, never iterated for choices)
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from jixiao.core import dossier
-from jixiao.core.payments import TYPE_NAMES, TransactionType
+
+if TYPE_CHECKING:  # read from core.payments on first use (`__getattr__`)
+    TRANSACTION_TYPES: tuple[str, ...]
+    TRANSACTION_TYPE_LABELS: dict[str, str]
 
 
 def _field_values(model: type[dossier.Model], name: str) -> tuple[str, ...]:
@@ -25,7 +28,6 @@ RECIPIENT_KINDS: tuple[str, ...] = get_args(dossier.RecipientKind)
 SEVERITIES: tuple[str, ...] = get_args(dossier.Severity)
 AGREEMENT_LEVELS: tuple[str, ...] = _field_values(dossier.Agreement, "level")
 PROBLEM_SOURCES: tuple[str, ...] = _field_values(dossier.Problem, "source")
-TRANSACTION_TYPES: tuple[str, ...] = get_args(TransactionType)
 
 METHOD_LABELS: dict[str, str] = {
     "quantitative": "定量", "qualitative": "定性", "deduction": "扣分", "manual": "人工",
@@ -33,4 +35,15 @@ METHOD_LABELS: dict[str, str] = {
 }
 DIRECTION_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", "=": "="}
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
-TRANSACTION_TYPE_LABELS: dict[str, str] = TYPE_NAMES
+
+
+def __getattr__(name: str) -> object:
+    """The ledger's words, imported with core.payments (and its pydantic models) only when
+    asked for: scoring a dossier (`jixiao evaluate`) does not load the ledger."""
+    if name not in ("TRANSACTION_TYPES", "TRANSACTION_TYPE_LABELS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from jixiao.core.payments import TYPE_NAMES, TransactionType
+
+    globals().update(TRANSACTION_TYPES=get_args(TransactionType),
+                     TRANSACTION_TYPE_LABELS=TYPE_NAMES)
+    return globals()[name]
