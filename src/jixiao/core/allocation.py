@@ -49,10 +49,8 @@ rounded amount and normalized share per factor.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
@@ -61,6 +59,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from jixiao.core import collector
 from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text
 from jixiao.core.numbers import fmt, fmt_natural, places
 
@@ -767,25 +766,12 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
     if errors:
         raise AllocationError(errors)
     recipients, factors = spec.recipients, spec.factors
-    with _no_collection():
+    with collector.paused():
         if (any(f.direction == "inverse" for f in factors)
                 and all(r.floor is None and r.cap is None for r in recipients)):
             return _allocate_free(spec)
         return _allocate_exact(spec)
 
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the result is built: it makes no cycles, and
-    the collector's passes over a growing heap were about a third of a 100,000-recipient
-    allocation. Left as it was found (another thread's pause is respected)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _allocate_exact(spec: AllocationSpec) -> AllocationResult:

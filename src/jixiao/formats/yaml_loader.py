@@ -19,14 +19,12 @@ when PyYAML was built without libyaml.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
 import yaml
 
+from jixiao.core import collector
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import (
     NUMBER_CHARS,
@@ -231,7 +229,7 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
     if len(text) > YAML_CHARS.value:
         said = f"文件有 {len(text):,} 个字符，超过{YAML_CHARS.said()}"
         raise InputError([Problem(said, file=file)])
-    with _no_collection():
+    with collector.paused():
         fast = _compose_fast(text)
         if fast is not None:
             node, constructing = fast
@@ -246,19 +244,6 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
                 raise InputError([Problem(_too_deep(), file=file)]) from None
     return _load_slow(text, file, lines)
 
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a tree is built: nodes, dicts and lists are
-    all new, none is garbage yet, and the collector's passes over them doubled the time of a
-    10,000-indicator dossier (and grew faster than its size)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
