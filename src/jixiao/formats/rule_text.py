@@ -52,24 +52,29 @@ LISTED = "所列扣分见偏差原因分析"
 EXECUTION = "按预算执行率计分"
 
 
-def _n(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
+    """A figure as written, without exponent or padding (the rule words' one number format)."""
     return f"{value:f}"
+
 
 
 # ============================================================================ writing
 
 
-def _bounds(step: Step, unit: str) -> str:
-    parts = [f"{sign}{_n(v)}{unit}" for sign, v in (
+def bounds(step: Step, unit: str, both: str = "且", rest: str = "其余") -> str:
+    """A step's bounds in words ("≥80%且<90%", or ``rest`` for the step that takes the rest);
+    ``both`` and ``rest`` are the words a caller in another language passes."""
+    parts = [f"{sign}{plain(v)}{unit}" for sign, v in (
         ("≥", step.at_least), (">", step.above), ("≤", step.at_most), ("<", step.below),
     ) if v is not None]
-    return "且".join(parts) or "其余"
+    return both.join(parts) or rest
+
 
 
 def _step(step: Step, unit: str) -> str:
     if step.score is not None:
-        return f"{_bounds(step, unit)}计{_n(step.score)}分"
-    return f"{_bounds(step, unit)}计分值的{_n(step.rate or Decimal(0))}%"
+        return f"{bounds(step, unit)}计{plain(step.score)}分"
+    return f"{bounds(step, unit)}计分值的{plain(step.rate or Decimal(0))}%"
 
 
 def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None = None
@@ -81,12 +86,12 @@ def rule_lines(ind: Indicator, conv: ScoringConventions, shown: Decimal | None =
     if ind.method == "execution":
         lines.append(EXECUTION)
     elif ind.method == "qualitative":
-        given = f"，评定{_n(ind.score)}分" if ind.score is not None else ""
+        given = f"，评定{plain(ind.score)}分" if ind.score is not None else ""
         lines.append(f"定性：{ind.level}{given}")
     elif ind.method == "manual" and ind.score is not None and shown != ind.score:
         # The 得分 cell does not show the given score itself: 不适用, a stated score that
         # differs from it, a score above the weight, a weight re-spread from 不适用 siblings.
-        lines.append(f"人工评分：{_n(ind.score)}分")
+        lines.append(f"人工评分：{plain(ind.score)}分")
     elif ind.method == "deduction":
         lines.append(DEDUCTION_HEAD)
     lines.extend(settings_lines(ind, conv))
@@ -110,20 +115,20 @@ def settings_lines(ind: Indicator, conv: ScoringConventions | None = None) -> li
         lines.append(f"分段（按{STEP_BASIS[ind.step_on]}，取第一个成立的档）：{steps}；"
                      "均不成立计0分")
     elif ind.method == "range" and ind.lower is not None and ind.upper is not None:
-        text = f"区间：{_n(ind.lower)}{unit}至{_n(ind.upper)}{unit}（含）得满分"
+        text = f"区间：{plain(ind.lower)}{unit}至{plain(ind.upper)}{unit}（含）得满分"
         lines.append(f"{text}；{OUTSIDE[ind.outside]}" if ind.outside else text)
     if ind.per_unit is not None:
         rule = ind.per_unit
-        text = f"每偏离{_n(rule.per)}{unit}扣{_n(rule.points)}分{COUNT.get(rule.count, '')}"
-        lines.append(text + (f"，最多扣{_n(rule.cap)}分" if rule.cap is not None else ""))
+        text = f"每偏离{plain(rule.per)}{unit}扣{plain(rule.points)}分{COUNT.get(rule.count, '')}"
+        lines.append(text + (f"，最多扣{plain(rule.cap)}分" if rule.cap is not None else ""))
     if ind.per_occurrence:
-        lines.append("；".join(f"每例扣{_n(o.points)}分（{o.count}例）"
+        lines.append("；".join(f"每例扣{plain(o.points)}分（{o.count}例）"
                               for o in ind.per_occurrence))
     limits = []
     if ind.deduction_cap is not None:
-        limits.append(f"最多扣{_n(ind.deduction_cap)}分")
+        limits.append(f"最多扣{plain(ind.deduction_cap)}分")
     if ind.floor:
-        limits.append(f"扣分后最低{_n(ind.floor)}分")
+        limits.append(f"扣分后最低{plain(ind.floor)}分")
     if limits:
         lines.append("，".join(limits))
     if ind.survey is not None:
@@ -138,7 +143,7 @@ def settings_lines(ind: Indicator, conv: ScoringConventions | None = None) -> li
 def deduction_line(points: Decimal, reason: str, problem: str | None = None,
                    measures: list[str] | None = None) -> str:
     """"扣1分：事由（问题：…；改进措施：…；…）" for the 偏差原因 column."""
-    text = f"扣{_n(points)}分：{reason}"
+    text = f"扣{plain(points)}分：{reason}"
     if problem is not None:
         more = f"；改进措施：{'；'.join(measures)}" if measures else ""
         text += f"（问题：{problem}{more}）"

@@ -23,34 +23,27 @@ from jixiao.web.funds.mapping import rule_settings
 from jixiao.web.kernel.errors import Code, Refused
 
 
-def _n(value: Decimal) -> str:
-    return f"{value:f}"
-
-
 def _bounds(step: Step, unit: str) -> str:
-    parts = [f"{sign}{_n(v)}{unit}" for sign, v in (
-        ("≥", step.at_least), (">", step.above), ("≤", step.at_most), ("<", step.below),
-    ) if v is not None]
-    return gettext("且").join(parts) or gettext("其余")
+    return words.bounds(step, unit, gettext("且"), gettext("其余"))
 
 
 def _step(step: Step, unit: str) -> str:
     if step.score is not None:
-        points = gettext("计%(score)s分") % {"score": _n(step.score)}
+        points = gettext("计%(score)s分") % {"score": words.plain(step.score)}
     else:
-        points = gettext("计分值的%(rate)s%%") % {"rate": _n(step.rate or Decimal(0))}
+        points = gettext("计分值的%(rate)s%%") % {"rate": words.plain(step.rate or Decimal(0))}
     return f"{_bounds(step, unit)} {points}"
 
 
 def _unit_rule(rule: UnitDeduction, unit: str) -> str:
     text = gettext("每偏离%(per)s%(unit)s扣%(points)s分") % {
-        "per": _n(rule.per), "unit": unit, "points": _n(rule.points)}
+        "per": words.plain(rule.per), "unit": unit, "points": words.plain(rule.points)}
     if rule.count == "whole":
         text += gettext("（满一个单位才扣）")
     elif rule.count == "started":
         text += gettext("（不足一个单位按一个计）")
     if rule.cap is not None:
-        text += gettext("，最多扣%(cap)s分") % {"cap": _n(rule.cap)}
+        text += gettext("，最多扣%(cap)s分") % {"cap": words.plain(rule.cap)}
     return text
 
 
@@ -77,7 +70,7 @@ def describe(row: m.Indicator) -> list[str]:
                    "proportional": gettext("区间外按偏离界值的比例扣减")}.get(
             rule.get("outside") or "", "")
         text = gettext("区间：%(lower)s%(unit)s–%(upper)s%(unit)s（含）内得满分") % {
-            "lower": _n(lower), "upper": _n(upper), "unit": unit}
+            "lower": words.plain(lower), "upper": words.plain(upper), "unit": unit}
         lines.append(f"{text}；{outside}" if outside else text)
     if rule.get("per_unit") is not None:
         lines.append(_unit_rule(UnitDeduction.model_validate(rule["per_unit"]), unit))
@@ -88,12 +81,12 @@ def describe(row: m.Indicator) -> list[str]:
     cap, floor = rule.get("deduction_cap"), rule.get("floor")
     limits = ""
     if cap is not None:
-        limits += gettext("，最多扣%(cap)s分") % {"cap": _n(cap)}
+        limits += gettext("，最多扣%(cap)s分") % {"cap": words.plain(cap)}
     if floor:
-        limits += gettext("，扣分后最低%(floor)s分") % {"floor": _n(floor)}
+        limits += gettext("，扣分后最低%(floor)s分") % {"floor": words.plain(floor)}
     if each:
         lines.append("；".join(
-            gettext("每例扣%(points)s分（%(count)s例）") % {"points": _n(o.points),
+            gettext("每例扣%(points)s分（%(count)s例）") % {"points": words.plain(o.points),
                                                       "count": o.count}
             for o in each) + limits)
     elif limits:
@@ -103,7 +96,7 @@ def describe(row: m.Indicator) -> list[str]:
         lines.append(gettext("满意度调查：满意%(satisfied)s人，有效问卷%(valid)s份，"
                              "满意度%(rate)s%%") % {
             "satisfied": survey.satisfied, "valid": survey.valid,
-            "rate": _n(survey.rate.quantize(Decimal("0.01")))})
+            "rate": words.plain(survey.rate.quantize(Decimal("0.01")))})
     if rule.get("equal_convention"):
         lines.append(gettext("等于型未相等时：%(how)s") % {
             "how": EQUAL.get(rule["equal_convention"], rule["equal_convention"])})
