@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from .review_pile import SCAN_PDF, many_reports_zip, pile_zip
-from .test_browser import ARGS, CHROMIUM, log_in
+from .test_browser import CHROMIUM, browser, log_in  # noqa: F401
 from .test_task_worker import _database_url
 
 pytestmark = [
@@ -26,19 +26,6 @@ pytestmark = [
                        reason="Debian chromium not installed (apt-get install -y chromium)"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def chromium() -> Any:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        from django.db import connections
-
-        connections.close_all()  # see test_browser.browser
-        b.close()
 
 
 @pytest.fixture
@@ -66,14 +53,14 @@ def demo_fund(transactional_db: Any) -> Any:
 
 
 def test_review_upload_progress_results_dismiss_and_audit(
-        chromium: Any, live_server: Any, demo_fund: Any, worker: Any, tmp_path: Path) -> None:
+        browser: Any, live_server: Any, demo_fund: Any, worker: Any, tmp_path: Path) -> None:  # noqa: F811
     pile = tmp_path / "材料.zip"
     pile.write_bytes(pile_zip(tmp_path))
     more = tmp_path / "更多报告.zip"
     more.write_bytes(many_reports_zip(40))  # enough work to watch the bar move
     scan = tmp_path / "扫描件.pdf"
     scan.write_bytes(SCAN_PDF)
-    page = log_in(chromium, live_server, "reviewer")
+    page = log_in(browser, live_server, "reviewer")
     page.click("#nav-review")
     page.set_input_files("#review-files", [str(pile), str(more), str(scan)])
     page.click("#review-start")
