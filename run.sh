@@ -42,9 +42,15 @@ if [ ${#packages[@]} -gt 0 ]; then
   fi
 fi
 
-# The virtual environment, refreshed whenever pyproject.toml changes.
-extras=""
-[ "$job" = test ] && extras="[dev]"
+# The virtual environment, refreshed whenever pyproject.toml changes. Each job has its own
+# extras and its own stamp, so installing one never marks the other as done: the demo gets
+# the county outlines for the dashboard map ([maps]); the tests get the tools ([dev], which
+# includes the outlines too).
+case "$job" in
+  test) extras="[dev]" ;;
+  demo) extras="[maps]" ;;
+  *) extras="" ;;
+esac
 stamp=".venv/.jixiao-installed${extras}"
 if [ ! -x .venv/bin/python ]; then
   say "创建虚拟环境 .venv"
