@@ -5,7 +5,9 @@
 - submissions awaiting approval: those the user may approve (fund editors; a city for its
   counties), and, for fund-wide readers (评审/审计), every one;
 - overdue rectification items (past 整改时限, not 销号) among the items the user sees; a city,
-  county or work team also sees every other open item of its own.
+  county or work team also sees every other open item of its own;
+- for the fund's editors (who 销号), the items a responsible unit has marked 已整改, waiting for
+  their check and 销号 (with or without evidence on file yet).
 
 The ledger is read through `rectification.queries` (the same items the ledger page shows);
 permissions are the predicates of `permissions.py`. Nothing here writes.
@@ -58,6 +60,7 @@ class Todo:
     awaiting: list[SubmissionEntry] = field(default_factory=list)
     overdue: list[ItemEntry] = field(default_factory=list)
     open_items: list[ItemEntry] = field(default_factory=list)
+    to_close: list[ItemEntry] = field(default_factory=list)  # 已整改, awaiting 销号
     # a city's counties (and other units below its own) with their workflow status
     below: list[SubmissionEntry] = field(default_factory=list)
     funds: list[FundRow] = field(default_factory=list)
@@ -66,12 +69,12 @@ class Todo:
     @property
     def nothing(self) -> bool:
         return not (self.returned or self.drafts or self.awaiting or self.overdue
-                    or self.open_items)
+                    or self.open_items or self.to_close)
 
     def counts(self) -> dict[str, int]:
         return {"returned": len(self.returned), "drafts": len(self.drafts),
                 "awaiting": len(self.awaiting), "overdue": len(self.overdue),
-                "open_items": len(self.open_items)}
+                "open_items": len(self.open_items), "to_close": len(self.to_close)}
 
 
 def _recipient_url(fund: Fund, recipient_id: int) -> str:
@@ -111,6 +114,9 @@ def _ledger(user: Any, fund: Fund, todo: Todo, today: dt.date) -> None:
     open_items = list(queries.visible(user, fund).exclude(status=rules.CLOSED)
                       .order_by("deadline", "number"))
     late = queries.overdue_items(open_items, today)
+    if perm.can_edit_ledger(user, fund):
+        todo.to_close.extend(_item_entry(fund, i, today) for i in open_items
+                             if i.status == rules.RECTIFIED)
     todo.overdue.extend(_item_entry(fund, i, today) for i in late)
     if perm.ledger_units(user, fund) is not None:  # a unit's own items: all of them
         late_ids = {i.pk for i in late}

@@ -9,6 +9,7 @@ from typing import Protocol
 
 STATUSES = ("未整改", "整改中", "部分整改", "已整改", "已销号")
 CLOSED = "已销号"
+RECTIFIED = "已整改"  # the responsible unit reports it done; the fund's editors check and 销号
 
 
 class Item(Protocol):

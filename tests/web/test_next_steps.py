@@ -1,0 +1,47 @@
+"""What a new user, told nothing, needs to find the next step of the year's walk: each fix here
+came from walking the year in chromium as each role without instructions (issue 16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from jixiao.web.funds.models import Fund, Recipient
+from jixiao.web.rectification.models import RectificationItem
+
+HOME = "/home/"
+
+
+def _section(page: str, section: str) -> str:
+    start = page.find(f'<section id="{section}">')
+    return "" if start < 0 else page[start:page.index("</section>", start)]
+
+
+def _item(fund: Fund, code: str, problem: str, status: str) -> RectificationItem:
+    unit = Recipient.objects.get(fund=fund, code=code)
+    number = (fund.rectification_items.order_by("-number").values_list("number", flat=True)
+              .first() or 0) + 1
+    return RectificationItem.objects.create(
+        fund=fund, number=number, problem=problem, recipient=unit, responsible_unit=unit.name,
+        status=status, deadline=timezone.localdate() + dt.timedelta(days=30),
+        amount=Decimal("8"))
+
+
+def test_the_province_is_told_which_items_a_unit_reports_rectified(login: Any,
+                                                                   demo: Fund) -> None:
+    """A county marks its item 已整改 before the deadline: nothing was overdue, so the
+    province's home said nothing and the item waited unseen for its 销号."""
+    done = _item(demo, "tiandeng", "天等县项目公示不全", "已整改")
+    _item(demo, "tiandeng", "天等县村道硬化进度慢", "整改中")
+    page = login("admin").get(HOME).content.decode()
+    to_close = _section(page, "todo-to-close")
+    assert "天等县项目公示不全" in to_close and "天等县村道硬化进度慢" not in to_close
+    assert f'href="/funds/{demo.pk}/rectification/{done.pk}/"' in to_close
+    assert "尚未上传" in to_close  # 销号 needs evidence: say it is still missing
+    # the county cannot 销号: its home lists the item among its own, not as one to close
+    county = login("tiandeng").get(HOME).content.decode()
+    assert _section(county, "todo-to-close") == ""
+    assert "天等县项目公示不全" in _section(county, "todo-open")
