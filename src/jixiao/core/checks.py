@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.core import rates
@@ -42,6 +42,7 @@ from jixiao.core.numbers import (
     round_half_up,
     step,
 )
+from jixiao.core.phrases import Phrase, template, word
 from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate
 
 ZERO = Decimal(0)
@@ -90,7 +91,11 @@ RULES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Finding:
-    """Something that does not add up: which rule, how bad, where, expected and found."""
+    """Something that does not add up: which rule, how bad, where, expected and found.
+
+    ``message`` is the Chinese every caller prints; ``phrase``, where the finding was worded
+    by the core, is the same message as a template with named parameters, so a page can say
+    it in its own language (`jixiao.core.phrases`)."""
 
     rule: str
     severity: Severity
@@ -98,15 +103,25 @@ class Finding:
     expected: Decimal | str | None
     actual: Decimal | str | None
     message: str
+    phrase: Phrase | None = field(default=None, compare=False, repr=False)
+
+
+def found(
+    rule: str, severity: Severity, where: str, expected: Decimal | str | None,
+    actual: Decimal | str | None, phrase: Phrase,
+) -> Finding:
+    """A finding worded by a phrase: its message is the phrase's Chinese."""
+    return Finding(rule, severity, where, expected, actual, str(phrase), phrase)
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """``actual op expected``, compared at ``places`` decimals."""
+    """``actual op expected``, compared at ``places`` decimals; ``what`` names the figure
+    compared (a phrase where the core words it, plain text where a reader quotes it)."""
 
     rule: str
     where: str
-    what: str
+    what: str | Phrase
     expected: Decimal | None
     actual: Decimal | None
     op: str = "=="
@@ -119,7 +134,35 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
-_OP_WORDS = {"!=": "不应等于", "<": "应小于", "<=": "应不超过", ">": "应大于", ">=": "应不少于"}
+# What a violated inequality says, one whole template per operator.
+_OP_PHRASES = {
+    "!=": template("{what}：{actual}，不应等于 {expected}"),
+    "<": template("{what}：{actual}，应小于 {expected}"),
+    "<=": template("{what}：{actual}，应不超过 {expected}"),
+    ">": template("{what}：{actual}，应大于 {expected}"),
+    ">=": template("{what}：{actual}，应不少于 {expected}"),
+}
+# Units the checks attach to figures, besides a fund's money unit and a figure's own unit,
+# which may be any of these or something else (shown as written).
+UNITS = ("分", "元", "万元", "亿元", "千元", "人", "万人", "人次", "户", "亩", "万亩", "次", "项")
+
+
+def amount(value: str, unit: str) -> str | Phrase:
+    """A formatted figure with its unit: "9.5分", "97.74%", "3个" (a count: its number alone
+    in a language without counting words), the unit a word a catalogue may translate."""
+    if not unit:
+        return value
+    if unit == "%":
+        return Phrase("{n}%", n=value)
+    if unit == "个":
+        return Phrase("{n}个", n=value)
+    return Phrase("{n}{unit}", n=value, unit=word(unit, "unit"))
+
+
+def _comparison_phrase(said: str, c: Comparison, **figures: str) -> Phrase:
+    params: dict[str, str | Phrase] = {"what": c.what}
+    params.update((name, amount(text, c.unit)) for name, text in figures.items())
+    return Phrase.of(said, params)
 
 
 def judge(c: Comparison) -> Finding | None:
@@ -131,8 +174,9 @@ def judge(c: Comparison) -> Finding | None:
             return None
         shown_places = max(c.places, places(c.expected), places(c.actual))
         shown_expected, shown_actual = fmt(c.expected, shown_places), fmt(c.actual, shown_places)
-        message = f"{c.what}：{shown_actual}{c.unit}，{_OP_WORDS[c.op]} {shown_expected}{c.unit}"
-        return Finding(c.rule, c.severity, c.where, c.expected, c.actual, message)
+        phrase = _comparison_phrase(
+            _OP_PHRASES[c.op], c, actual=shown_actual, expected=shown_expected)
+        return found(c.rule, c.severity, c.where, c.expected, c.actual, phrase)
     rounded_actual = round_half_up(c.actual, c.places)
     rounded_expected = round_half_up(c.expected, c.places)
     if rounded_actual == rounded_expected:
@@ -142,13 +186,12 @@ def judge(c: Comparison) -> Finding | None:
     # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.
     rounding_slip = c.places > 0 and abs(diff) <= step(c.places)
     severity: Severity = "warning" if rounding_slip and c.severity == "error" else c.severity
-    message = (
-        f"{c.what}：应为 {shown_expected}{c.unit}，实为 {shown_actual}{c.unit}"
-        f"（相差 {fmt(diff, min(max(c.places, places(diff)), c.places + 2))}{c.unit}"
-        + ("，属尾数误差" if rounding_slip else "")
-        + "）"
-    )
-    return Finding(c.rule, severity, c.where, c.expected, c.actual, message)
+    said = (template("{what}：应为 {expected}，实为 {actual}（相差 {diff}，属尾数误差）")
+            if rounding_slip else template("{what}：应为 {expected}，实为 {actual}（相差 {diff}）"))
+    phrase = _comparison_phrase(
+        said, c, expected=shown_expected, actual=shown_actual,
+        diff=fmt(diff, min(max(c.places, places(diff)), c.places + 2)))
+    return found(c.rule, severity, c.where, c.expected, c.actual, phrase)
 
 
 def _stated_score_checks(
@@ -160,17 +203,20 @@ def _stated_score_checks(
     stated = node.stated_score
     shown_places = places(stated) if stated is not None else 2
     yield Comparison(
-        "score.stated", where, f"「{name}」的所列得分（按规则计算）", node.score, stated,
+        "score.stated", where, Phrase("「{name}」的所列得分（按规则计算）", name=name),
+        node.score, stated,
         unit="分", places=shown_places,
     )
     if stated is not None and shown_places < 2 and stated != node.score and (
         round_half_up(node.score, shown_places) == stated
     ):
-        precision = "整数" if shown_places == 0 else f"{shown_places}位小数"
-        yield Finding(
+        precision = Phrase("整数") if shown_places == 0 else Phrase(
+            "{n}位小数", n=str(shown_places))
+        yield found(
             "score.rounded", "info", where, node.score, stated,
-            f"「{name}」所列得分 {fmt(stated, shown_places)}分 是计算得分 "
-            f"{fmt(node.score)}分 四舍五入到{precision}的结果",
+            Phrase("「{name}」所列得分 {stated} 是计算得分 {computed} 四舍五入到{precision}的结果",
+                   name=name, stated=amount(fmt(stated, shown_places), "分"),
+                   computed=amount(fmt(node.score), "分"), precision=precision),
         )
 
 
@@ -215,7 +261,8 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         # Stated weights must add up whether or not a child is applicable; dropping and
         # rescaling happen in scoring.
         yield Comparison(
-            "weights.children_sum", where, f"「{name}」的下级指标分值之和", node.weight,
+            "weights.children_sum", where, Phrase("「{name}」的下级指标分值之和", name=name),
+            node.weight,
             _sum(c.weight for c in node.children),
             places=_finest(node.weight, *(c.weight for c in node.children)), unit="分",
         )
@@ -225,11 +272,12 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
             got = _sum(s for s in stated if s is not None)
             if abs(got - node.stated_score) > _re_spread_slack(live):
                 yield Comparison(
-                    "scores.children_sum", where, f"「{name}」的下级指标所列得分之和",
+                    "scores.children_sum", where,
+                    Phrase("「{name}」的下级指标所列得分之和", name=name),
                     node.stated_score, got, unit="分",
                 )
     yield Comparison(
-        "score.within_weight", where, f"「{name}」的所列得分",
+        "score.within_weight", where, Phrase("「{name}」的所列得分", name=name),
         rates.weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
         op="<=", unit="分",
     )
@@ -244,7 +292,8 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         if shown_base == base or as_shown is None or (
                 round_half_up(as_shown, n) != node.stated_rate):
             yield Comparison(
-                "rate.stated", where, f"「{name}」的所列得分率（所列得分 ÷ 分值）",
+                "rate.stated", where,
+                Phrase("「{name}」的所列得分率（所列得分 ÷ 分值）", name=name),
                 rates.score_rate(node.stated_score, base), node.stated_rate,
                 places=n, unit="%",
             )
@@ -253,7 +302,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         return
     full = node.effective_weight
     yield Comparison(
-        "score.within_weight", where, f"「{name}」评价人给定的得分",
+        "score.within_weight", where, Phrase("「{name}」评价人给定的得分", name=name),
         rates.weight_as_shown(full, source.score), source.score, op="<=", unit="分",
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
@@ -263,34 +312,39 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         needs_reason and stated_or_computed < full
         and not source.reason and not source.analysis and not itemized
     ):
-        yield Finding(
+        yield found(
             "score.reason", "error", where, str(full), str(stated_or_computed),
-            f"「{name}」未得满分（{fmt(stated_or_computed)}/{fmt(full)}），但没有扣分理由",
+            Phrase("「{name}」未得满分（{score}/{full}），但没有扣分理由",
+                   name=name, score=fmt(stated_or_computed), full=fmt(full)),
         )
     if node.base is not None:
         # Deductions on top of a computed score (or of the weight, for 扣分 indicators):
         # the points taken off after their cap and floor.
         base = round_half_up(node.base, 2)
-        what = "分值" if source.method == "deduction" else "计算得分"
+        balance = (
+            template("「{name}」的扣分合计（分值 − 所列得分）") if source.method == "deduction"
+            else template("「{name}」的扣分合计（计算得分 − 所列得分）"))
         yield Comparison(
-            "deduction.balance", where, f"「{name}」的扣分合计（{what} − 所列得分）",
+            "deduction.balance", where, Phrase(balance, name=name),
             base - stated_or_computed, node.deducted, unit="分",
         )
     elif source.deductions:
         yield Comparison(
-            "deduction.balance", where, f"「{name}」的扣分合计（分值 − 所列得分）",
+            "deduction.balance", where,
+            Phrase("「{name}」的扣分合计（分值 − 所列得分）", name=name),
             full - stated_or_computed, _sum(d.points for d in source.deductions), unit="分",
         )
     if source.survey is not None and isinstance(source.actual, Decimal):
         yield Comparison(
-            "survey.rate", where, f"「{name}」所列满意度（满意人数 ÷ 有效问卷）",
+            "survey.rate", where, Phrase("「{name}」所列满意度（满意人数 ÷ 有效问卷）", name=name),
             source.survey.rate, source.actual, places=places(source.actual), unit="%",
         )
     for k, ded in enumerate(source.deductions):
         if ded.problem is None:
-            yield Finding(
+            yield found(
                 "deduction.problem", "error", f"{where}/deductions/{k}", None, str(ded.points),
-                f"「{name}」扣 {ded.points} 分（{ded.reason}），未对应任何存在的问题",
+                Phrase("「{name}」扣 {points} 分（{reason}），未对应任何存在的问题",
+                       name=name, points=str(ded.points), reason=ded.reason),
             )
     if source.method == "qualitative" and source.level is not None and source.score is not None:
         low, high = conv.qualitative_bands[source.level]
@@ -299,19 +353,21 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
             top_ok = rate <= high if source.level == "达成" else rate < high
             if not (low <= rate and top_ok):
                 band = f"[{low}%, {high}%{']' if source.level == '达成' else ')'}"
-                yield Finding(
+                yield found(
                     "qualitative.band", "error", where, band, f"{fmt(rate)}%",
-                    f"「{name}」评为「{source.level}」，得分率应在 {band} 内，实为 {fmt(rate)}%",
+                    Phrase("「{name}」评为「{level}」，得分率应在 {band} 内，实为 {rate}%",
+                           name=name, level=word(source.level, "qualitative level"), band=band,
+                           rate=fmt(rate)),
                 )
     if (
         node.method == "quantitative" and source.direction == ">=" and node.completion is not None
         and node.completion >= conv.explain_over and not source.analysis
     ):
-        yield Finding(
+        yield found(
             "quantitative.over_target", "info", where, f"< {conv.explain_over}%",
             f"{fmt(node.completion)}%",
-            f"「{name}」完成率 {fmt(node.completion)}%，超过 {conv.explain_over}%，须说明超额原因"
-            "（目标是否偏低）",
+            Phrase("「{name}」完成率 {completion}%，超过 {limit}%，须说明超额原因（目标是否偏低）",
+                   name=name, completion=fmt(node.completion), limit=str(conv.explain_over)),
         )
 
 
@@ -328,27 +384,30 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
     for item in template.items:
         roots = roots_for(item)
         if not roots:
-            yield Finding(
+            yield found(
                 "template.weights", "warning", "indicators", item.name, None,
-                f"权重模板「{template.name}」有一级指标「{item.name}」，档案中没有",
+                Phrase("权重模板「{template}」有一级指标「{item}」，档案中没有",
+                       template=template.name, item=item.name),
             )
         else:
             # Offices may adjust a template's weights (the total stays 100): a warning.
             names = "、".join(r.name for r in roots)
             yield Comparison(
                 "template.weights", f"indicators/{roots[0].name}",
-                f"一级指标「{names}」的分值（模板 {template.id}「{item.name}」）", item.weight,
+                Phrase("一级指标「{names}」的分值（模板 {id}「{item}」）",
+                       names=names, id=template.id, item=item.name), item.weight,
                 _sum(r.weight for r in roots), unit="分", severity="warning",
             )
     for root in card.indicators:
         if not any(item.matches(root.name) or root.name in item.includes
                    for item in template.items):
-            yield Finding(
+            yield found(
                 "template.weights", "warning", f"indicators/{root.name}", None, root.name,
-                f"一级指标「{root.name}」不在权重模板「{template.name}」中",
+                Phrase("一级指标「{name}」不在权重模板「{template}」中",
+                       name=root.name, template=template.name),
             )
     yield Comparison(
-        "total.weight", "total", "一级指标分值合计", template.total,
+        "total.weight", "total", Phrase("一级指标分值合计"), template.total,
         _sum(r.weight for r in card.indicators), unit="分",
     )
 
@@ -357,10 +416,11 @@ def stated_total_checks(
     d: Dossier, card: Scorecard, bands: list[GradeBand]
 ) -> Iterator[Comparison | Finding]:
     ev = d.evaluation
-    yield Comparison("total.stated", "total", "所列总得分", card.score, ev.stated_total, unit="分")
+    yield Comparison(
+        "total.stated", "total", Phrase("所列总得分"), card.score, ev.stated_total, unit="分")
     if ev.stated_rate is not None and ev.stated_total is not None:
         yield Comparison(
-            "total.rate", "total", "所列总得分率（所列总得分 ÷ 总分）",
+            "total.rate", "total", Phrase("所列总得分率（所列总得分 ÷ 总分）"),
             rates.score_rate(ev.stated_total, card.template.total), ev.stated_rate,
             places=places(ev.stated_rate), unit="%",
         )
@@ -369,16 +429,18 @@ def stated_total_checks(
         shown = round_half_up(ev.stated_total if ev.stated_total is not None else card.score, 2)
         expected = card.grade_of(shown, bands)
         if expected != ev.stated_grade:
-            yield Finding(
+            yield found(
                 "grade.stated", "error", "total", expected, ev.stated_grade,
-                f"所列总得分 {fmt(shown)} 对应等级「{expected}」，报告所列为「{ev.stated_grade}」",
+                Phrase("所列总得分 {score} 对应等级「{grade}」，报告所列为「{stated}」",
+                       score=fmt(shown), grade=word(expected), stated=word(ev.stated_grade)),
             )
         computed = card.grade_of(card.score, bands)
         if computed != ev.stated_grade and computed != expected:
-            yield Finding(
+            yield found(
                 "grade.stated", "error", "total", computed, ev.stated_grade,
-                f"按计算总得分 {fmt(card.score)}，等级应为「{computed}」，"
-                f"报告所列为「{ev.stated_grade}」",
+                Phrase("按计算总得分 {score}，等级应为「{grade}」，报告所列为「{stated}」",
+                       score=fmt(card.score), grade=word(computed),
+                       stated=word(ev.stated_grade)),
             )
 
 
@@ -389,9 +451,9 @@ def link_checks(d: Dossier) -> Iterator[Finding]:
     answered = {ref for m in d.improvements for ref in m.problems}
     for p in d.problems:
         if p.id not in answered:
-            yield Finding(
+            yield found(
                 "problem.measure", "error", f"problems/{p.id}", None, p.id,
-                f"问题 {p.id}「{p.title}」没有对应的改进意见",
+                Phrase("问题 {id}「{title}」没有对应的改进意见", id=p.id, title=p.title),
             )
 
 
@@ -414,19 +476,22 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
             precision = _finest(s.stated_total, s.carried_over, *(x.amount for x in s.sources))
             # Above the sources it is judged as equality, so a one-unit slip is a warning.
             yield Comparison(
-                "spending.stated_total", where, f"{who}所列支出合计（资金来源合计）", sources,
+                "spending.stated_total", where,
+                Phrase("{who}所列支出合计（资金来源合计）", who=who), sources,
                 s.stated_total, op="==" if s.stated_total > sources else "<=",
                 places=precision, unit=unit,
             )
             if s.carried_over is not None:
                 yield Comparison(
-                    "spending.carried_over", where, f"{who}支出合计与结转之和（资金来源合计）",
+                    "spending.carried_over", where,
+                    Phrase("{who}支出合计与结转之和（资金来源合计）", who=who),
                     sources, s.stated_total + s.carried_over, places=precision, unit=unit,
                 )
         if s.by_use and total is not None:
             uses = [u.amount for u in s.by_use]
             yield Comparison(
-                "spending.by_use", where, f"{who}分用途支出之和", total, _sum(uses),
+                "spending.by_use", where, Phrase("{who}分用途支出之和", who=who), total,
+                _sum(uses),
                 places=_finest(total, *uses), unit=unit,
             )
     yield from _recipient_checks(d)
@@ -532,19 +597,22 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         for kind, stated_count in node.stated.counts.items():
             counted = tree.kinds(node)[kind] - (node.kind == kind)
             yield Comparison(
-                "recipients.count", where, f"{node.name}所列{KIND_WORDS[kind]}数（列举的个数）",
+                "recipients.count", where,
+                Phrase("{name}所列{kind}数（列举的个数）", name=node.name, kind=_kind(kind)),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         if node.stated.counties is not None:
             yield Comparison(
-                "recipients.count", where, f"{node.name}所列帮扶县数（列举的县名个数）",
+                "recipients.count", where,
+                Phrase("{name}所列帮扶县数（列举的县名个数）", name=node.name),
                 Decimal(tree.kinds(node)["county"]), Decimal(node.stated.counties), places=0,
                 unit="个",
             )
         if node.stated.agreements is not None:
             amounts = tree.agreed(node, node.stated.level)
             yield Comparison(
-                "recipients.agreements", where, f"{node.name}所列协议数（下级协议数之和）",
+                "recipients.agreements", where,
+                Phrase("{name}所列协议数（下级协议数之和）", name=node.name),
                 _sum(amounts), node.stated.agreements,
                 places=_finest(node.stated.agreements, *amounts), unit=unit,
             )
@@ -557,30 +625,35 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
                 all_counties += tree.kinds(root)["county"]
         if totals.counties is not None:
             yield Comparison(
-                "recipients.count", "recipient_totals", "合计所列帮扶县数", Decimal(all_counties),
+                "recipients.count", "recipient_totals", Phrase("合计所列帮扶县数"),
+                Decimal(all_counties),
                 Decimal(totals.counties), places=0, unit="个",
             )
         groups = [r for r in d.recipients if r.kind != "work_team"]
         for kind, stated_count in totals.counts.items():
             counted = sum(tree.kinds(r)[kind] for r in groups)
             yield Comparison(
-                "recipients.count", "recipient_totals", f"合计所列{KIND_WORDS[kind]}数",
+                "recipients.count", "recipient_totals",
+                Phrase("合计所列{kind}数", kind=_kind(kind)),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         for label, rule, stated_sum, figure in (
-            ("到位资金", "recipients.arrivals", totals.arrivals, "arrived"),
-            ("支出", "recipients.spending", totals.spending, "spent"),
+            (template("合计所列到位资金（各组之和）"), "recipients.arrivals", totals.arrivals,
+             "arrived"),
+            (template("合计所列支出（各组之和）"), "recipients.spending", totals.spending,
+             "spent"),
         ):
             parts = [tree.rolled(figure, r) for r in groups]
             if stated_sum is not None and groups and all(p is not None for p in parts):
                 known = [p for p in parts if p is not None]
                 yield Comparison(
-                    rule, "recipient_totals", f"合计所列{label}（各组之和）", _sum(known),
+                    rule, "recipient_totals", Phrase(label), _sum(known),
                     stated_sum, places=_finest(stated_sum, *known), unit=unit,
                 )
         if totals.agreements is not None:
             yield Comparison(
-                "recipients.agreements", "recipient_totals", "合计所列协议数", _sum(everything),
+                "recipients.agreements", "recipient_totals", Phrase("合计所列协议数"),
+                _sum(everything),
                 totals.agreements, places=_finest(totals.agreements, *everything), unit=unit,
             )
 
@@ -589,6 +662,12 @@ KIND_WORDS = {
     "province": "省", "city": "市", "county": "县", "township": "乡镇", "work_team": "工作队",
     "unit": "单位",
 }
+# The context of a kind's word where nodes of that kind are counted ("the number of cities").
+KIND_CONTEXT = "counted kind"
+
+
+def _kind(kind: str) -> Phrase:
+    return word(KIND_WORDS[kind], KIND_CONTEXT)
 
 
 def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
@@ -599,8 +678,8 @@ def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
     if not children:
         return
     for label, rule, figure in (
-        ("到位资金", "recipients.arrivals", "arrived"),
-        ("支出", "recipients.spending", "spent"),
+        (template("{name}所列到位资金（下级之和）"), "recipients.arrivals", "arrived"),
+        (template("{name}所列支出（下级之和）"), "recipients.spending", "spent"),
     ):
         mine = tree.own_arrived(node) if figure == "arrived" else tree.own_spent(node)
         parts = [tree.rolled(figure, c) for c in children]
@@ -608,7 +687,7 @@ def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
             continue
         known = [p for p in parts if p is not None]
         yield Comparison(
-            rule, f"recipients/{node.id}", f"{node.name}所列{label}（下级之和）", _sum(known),
+            rule, f"recipients/{node.id}", Phrase(label, name=node.name), _sum(known),
             mine, places=_finest(mine, *known), unit=unit,
         )
 
@@ -637,38 +716,44 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
         amounts = [a.amount for a in d.agreements if a.level == b.level]
         if amounts:
             yield Comparison(
-                "budget.agreements", "budget", f"{b.level}协议数合计（全年预算数）", b.annual,
+                "budget.agreements", "budget",
+                Phrase("{level}协议数合计（全年预算数）", level=word(b.level, "agreement level")),
+                b.annual,
                 _sum(amounts), places=_finest(b.annual, *amounts), unit=unit,
             )
     if d.arrivals and b.arrived is not None:
         amounts = [a.amount for a in _outermost_arrivals(d)]
         yield Comparison(
-            "budget.arrivals", "budget", "各笔到位资金之和（到位数）", b.arrived, _sum(amounts),
+            "budget.arrivals", "budget", Phrase("各笔到位资金之和（到位数）"), b.arrived,
+            _sum(amounts),
             places=_finest(b.arrived, *amounts), unit=unit,
         )
     if b.arrived is not None:
         yield Comparison(
-            "budget.executed_le_arrived", "budget", "执行数（到位数）", b.arrived, b.executed,
+            "budget.executed_le_arrived", "budget", Phrase("执行数（到位数）"), b.arrived,
+            b.executed,
             op="<=", places=_finest(b.arrived, b.executed), unit=unit,
         )
     if b.stated_execution_rate is not None:
         yield Comparison(
-            "budget.execution_rate", "budget", "所列执行率", execution_rate(b),
+            "budget.execution_rate", "budget", Phrase("所列执行率"), execution_rate(b),
             b.stated_execution_rate, places=places(b.stated_execution_rate), unit="%",
         )
     if b.stated_arrival_rate is not None and b.arrived is not None:
         yield Comparison(
-            "budget.arrival_rate", "budget", "所列到位率", rates.arrival(b.arrived, b.annual),
+            "budget.arrival_rate", "budget", Phrase("所列到位率"),
+            rates.arrival(b.arrived, b.annual),
             b.stated_arrival_rate, places=places(b.stated_arrival_rate), unit="%",
         )
     if b.rows:
-        for column, label in (("initial", "年初预算数"), ("annual", "全年预算数"),
-                              ("executed", "全年执行数")):
+        for column, label in (("initial", template("年初预算数其中各行之和")),
+                              ("annual", template("全年预算数其中各行之和")),
+                              ("executed", template("全年执行数其中各行之和"))):
             parts = [getattr(r, column) for r in b.rows if getattr(r, column) is not None]
             total = getattr(b, column)
             if parts and total is not None:
                 yield Comparison(
-                    "budget.rows", f"budget/{column}", f"{label}其中各行之和", total, _sum(parts),
+                    "budget.rows", f"budget/{column}", Phrase(label), total, _sum(parts),
                     places=_finest(total, *parts), unit=unit,
                 )
 
@@ -679,7 +764,8 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
 def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
     for m in d.plan_actual:
         yield Comparison(
-            "plan_actual.rate", f"plan_actual/{m.id}", f"「{m.name}」所列完成率（实际 ÷ 计划）",
+            "plan_actual.rate", f"plan_actual/{m.id}",
+            Phrase("「{name}」所列完成率（实际 ÷ 计划）", name=m.name),
             rates.plan_completion(m.plan, m.actual), m.stated_rate,
             places=places(m.stated_rate) if m.stated_rate is not None else 2, unit="%",
         )
@@ -689,12 +775,13 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         if f.parts:
             values = [p.value for p in f.parts]
             yield Comparison(
-                "figure.parts", where, f"「{f.label}」的分项之和", f.value, _sum(values),
+                "figure.parts", where, Phrase("「{label}」的分项之和", label=f.label), f.value,
+                _sum(values),
                 places=_finest(f.value, *values), unit=f.unit,
             )
         if f.items:
             yield Comparison(
-                "figure.items", where, f"「{f.label}」所列个数（列举的事项数）",
+                "figure.items", where, Phrase("「{label}」所列个数（列举的事项数）", label=f.label),
                 Decimal(len(f.items)), f.value, places=0,
             )
         if f.same_as is not None:
@@ -702,15 +789,18 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
             try:
                 converted = convert(other.value, other.unit, f.unit)
             except UnitMismatch:
-                yield Finding(
+                yield found(
                     "figure.same_as", "error", where, other.unit, f.unit,
-                    f"「{f.label}」与「{other.label}」被标为同一数量，但单位 {f.unit} 与 "
-                    f"{other.unit} 无法换算",
+                    Phrase("「{label}」与「{other}」被标为同一数量，"
+                           "但单位 {unit} 与 {other_unit} 无法换算",
+                           label=f.label, other=other.label, unit=word(f.unit, "unit"),
+                           other_unit=word(other.unit, "unit")),
                 )
                 continue
             yield Comparison(
                 "figure.same_as", where,
-                f"「{f.label}」（{other.value}{other.unit} 换算为{f.unit}）",
+                Phrase("「{label}」（{value} 换算为{unit}）", label=f.label,
+                       value=amount(str(other.value), other.unit), unit=word(f.unit, "unit")),
                 converted, f.value, places=places(f.value), unit=f.unit,
             )
 
@@ -727,6 +817,7 @@ def allocation_checks(d: Dossier) -> Iterator[Comparison]:
         for s in plan.stated:
             yield Comparison(
                 "allocation.stated", f"allocations/{plan.id}/{s.name}",
-                f"「{s.name}」所列分配金额（因素法计算）", computed.get(s.name), s.amount,
+                Phrase("「{name}」所列分配金额（因素法计算）", name=s.name), computed.get(s.name),
+                s.amount,
                 places=max(places(s.amount), places(plan.spec.precision)), unit=plan.spec.unit,
             )

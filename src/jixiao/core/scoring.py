@@ -25,13 +25,15 @@ from jixiao.core.dossier import (
     WeightTemplate,
 )
 from jixiao.core.numbers import HUNDRED, fmt, round_half_up
+from jixiao.core.phrases import Phrase, template, word
 
 SCORE_PLACES = 2
 ZERO = Decimal(0)
 
 
 class ScoringError(ValueError):
-    """An indicator that cannot be scored with the data given."""
+    """An indicator that cannot be scored with the data given; its one argument is the
+    `Phrase` saying why (``str(error)`` is its Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class IndicatorScore:
     stated_score: Decimal | None = None
     stated_rate: Decimal | None = None
     completion: Decimal | None = None  # 完成率 (`rates.completion`) or 执行率, in percent
-    notes: tuple[str, ...] = ()
+    # How the score came about ("满意度 = 95 ÷ 100", "扣完为止"), as phrases (`notes`: in words).
+    note_phrases: tuple[Phrase, ...] = ()
     children: tuple[IndicatorScore, ...] = ()
     source: Indicator | None = field(default=None, compare=False, repr=False)
     # The weight after a not-applicable sibling's weight was re-spread inside the parent
@@ -62,6 +65,11 @@ class IndicatorScore:
     # checks asking for it at every node do not walk every subtree again.
     known_effective_weight: Decimal | None = field(default=None, compare=False, repr=False)
     whole: bool | None = field(default=None, compare=False, repr=False)  # all applicable
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The scoring notes in Chinese."""
+        return tuple(str(p) for p in self.note_phrases)
 
     @property
     def effective_weight(self) -> Decimal:
@@ -116,7 +124,12 @@ class Scorecard:
     bonus: Decimal = Decimal(0)  # after its cap
     penalty: Decimal = Decimal(0)  # after its cap
     veto_grade: str | None = None  # the grade a one-vote veto (一票否决) sets
-    notes: tuple[str, ...] = ()
+    note_phrases: tuple[Phrase, ...] = ()  # 加分/减分 caps, the veto
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The total's notes in Chinese."""
+        return tuple(str(p) for p in self.note_phrases)
 
     @property
     def rate(self) -> Decimal | None:
@@ -221,7 +234,8 @@ def quantitative_score(
         return unit_deduction_score(gap, weight, per_unit)
     if direction == ">=":
         if target <= 0:
-            raise ScoringError("正向指标的目标值应大于 0")  # the dossier validation refuses it
+            # the dossier validation refuses it
+            raise ScoringError(Phrase("正向指标的目标值应大于 0"))
         return _clamp(actual / target * weight, weight)
     if direction == "<=":
         if actual <= target:
@@ -232,7 +246,8 @@ def quantitative_score(
             return _clamp((1 - (actual - target) / target) * weight, weight)
         if reverse == "ratio":
             return _clamp(target / actual * weight, weight) if actual > 0 else weight
-        raise ScoringError("反向指标须在 scoring.reverse 或指标的 reverse_convention 中选定算法")
+        raise ScoringError(
+            Phrase("反向指标须在 scoring.reverse 或指标的 reverse_convention 中选定算法"))
     if actual == target:
         return weight
     if equal == "ratio" and target > 0:  # deployed platforms: round(actual/target × w, 2)
@@ -258,12 +273,13 @@ def measured(ind: Indicator) -> Decimal | None:
 
 def _leaf_score(
     ind: Indicator, conv: ScoringConventions, budget: Budget | None, w: Decimal
-) -> tuple[Decimal, Decimal | None, list[str]]:
+) -> tuple[Decimal, Decimal | None, list[Phrase]]:
     """(exact score before deductions, completion % or None, notes) of a leaf on weight w."""
-    notes: list[str] = []
+    notes: list[Phrase] = []
     actual = measured(ind)
     if ind.survey is not None:
-        notes.append(f"满意度 = {ind.survey.satisfied} ÷ {ind.survey.valid}")
+        notes.append(Phrase("满意度 = {satisfied} ÷ {valid}", satisfied=str(ind.survey.satisfied),
+                            valid=str(ind.survey.valid)))
     if ind.method == "quantitative":
         assert isinstance(ind.target, Decimal) and actual is not None
         reverse = ind.reverse_convention or conv.reverse
@@ -273,13 +289,15 @@ def _leaf_score(
         )
         completion = rates.completion(ind.direction, ind.target, actual)
         if ind.per_unit is not None:
-            notes.append(f"每偏离 {fmt(ind.per_unit.per)} 扣 {fmt(ind.per_unit.points)} 分")
+            notes.append(Phrase("每偏离 {per} 扣 {points} 分", per=fmt(ind.per_unit.per),
+                                points=fmt(ind.per_unit.points)))
         elif ind.direction == "<=" and reverse:
-            notes.append(f"反向指标，按 {reverse} 算法计分")
+            notes.append(Phrase("反向指标，按 {reverse} 算法计分", reverse=reverse))
         elif ind.direction == "=":
-            rule = {"zero": "未相等得 0 分", "ratio": "按 实际 ÷ 目标 计分"}.get(
-                equal, "按偏离比例计分")
-            notes.append(f"等于型指标，{rule}")
+            rule = {"zero": template("等于型指标，未相等得 0 分"),
+                    "ratio": template("等于型指标，按 实际 ÷ 目标 计分")}.get(
+                equal, template("等于型指标，按偏离比例计分"))
+            notes.append(Phrase(rule))
         return score, completion, notes
     if ind.method == "range":
         assert ind.lower is not None and ind.upper is not None and actual is not None
@@ -302,25 +320,28 @@ def _leaf_score(
         if given is not None:
             return _clamp(given, w), None, notes
         _, high = conv.qualitative_bands[ind.level or "达成"]
-        notes.append("达成年度指标，按满分计")
+        notes.append(Phrase("达成年度指标，按满分计"))
         return w * high / HUNDRED, None, notes
     if ind.method == "deduction":
         return w, None, notes  # the deductions come off in `_deduct`
     if ind.method == "manual":
         assert given is not None
         if given > w:
-            notes.append("给定得分超过分值，按分值计")
+            notes.append(Phrase("给定得分超过分值，按分值计"))
         return _clamp(given, w), None, notes
     if ind.method == "execution":
         if budget is None:
-            raise ScoringError(f"指标「{ind.name}」按预算执行率计分，但档案没有 budget")
+            raise ScoringError(
+                Phrase("指标「{name}」按预算执行率计分，但档案没有 budget", name=ind.name))
         rate = execution_rate(budget)
         if rate is None:
-            basis = "全年预算数" if budget.basis == "annual" else "到位数"
-            raise ScoringError(f"指标「{ind.name}」按执行率计分，但{basis}为空或为 0")
-        notes.append("得分 = min(执行率, 100%) × 分值")
+            empty = (template("指标「{name}」按执行率计分，但全年预算数为空或为 0")
+                     if budget.basis == "annual"
+                     else template("指标「{name}」按执行率计分，但到位数为空或为 0"))
+            raise ScoringError(Phrase(empty, name=ind.name))
+        notes.append(Phrase("得分 = min(执行率, 100%) × 分值"))
         return _clamp(min(rate, HUNDRED) / HUNDRED * w, w), rate, notes
-    raise ScoringError(f"未知的评分方法 {ind.method}")
+    raise ScoringError(Phrase("未知的评分方法 {method}", method=str(ind.method)))
 
 
 def deductions_of(ind: Indicator) -> Decimal:
@@ -332,19 +353,21 @@ def deductions_of(ind: Indicator) -> Decimal:
     return listed
 
 
-def _deduct(ind: Indicator, base: Decimal) -> tuple[Decimal, Decimal, list[str]]:
+def _deduct(ind: Indicator, base: Decimal) -> tuple[Decimal, Decimal, list[Phrase]]:
     """(score, points taken off, notes): deductions on top of a computed score, at most
     ``deduction_cap`` (最多扣), never below ``floor`` (扣完为止 = 0) unless the base is."""
-    notes: list[str] = []
+    notes: list[Phrase] = []
     wanted = deductions_of(ind)
     taken = wanted
     if ind.deduction_cap is not None and taken > ind.deduction_cap:
         taken = ind.deduction_cap
-        notes.append(f"扣分 {fmt(wanted)} 分超过上限，按最多扣 {fmt(ind.deduction_cap)} 分计")
+        notes.append(Phrase("扣分 {wanted} 分超过上限，按最多扣 {cap} 分计", wanted=fmt(wanted),
+                            cap=fmt(ind.deduction_cap)))
     low = min(ind.floor, base)
     if base - taken < low:
         taken = base - low
-        notes.append("扣完为止" if low == 0 else f"扣分后不低于 {fmt(low)} 分")
+        notes.append(Phrase("扣完为止") if low == 0
+                     else Phrase("扣分后不低于 {low} 分", low=fmt(low)))
     return base - taken, taken, notes
 
 
@@ -377,16 +400,16 @@ def score_indicator(
             score_indicator(c, conv, budget, path, level + 1, child_scale) for c in ind.children
         )
         total = sum((c.score for c in children if c.applicable), ZERO)
-        notes: tuple[str, ...] = ()
+        notes: tuple[Phrase, ...] = ()
         if child_scale is not scale:
-            notes = ("不适用指标的分值按比例分给同级其他指标",)
+            notes = (Phrase("不适用指标的分值按比例分给同级其他指标"),)
         if total > w:  # children overshoot (flagged by weights.children_sum)
-            total, notes = w, (*notes, "下级得分合计超过分值，按分值计")
+            total, notes = w, (*notes, Phrase("下级得分合计超过分值，按分值计"))
         weight = ind.weight if child_scale is not scale and counted is None else counted
         whole = ind.applicable and all(c.whole for c in children)
         effective = weight if weight is not None else ind.weight if whole else sum(
             (c.effective_weight for c in children if c.applicable), ZERO)
-        return scored(score=total, method=None, children=children, notes=notes,
+        return scored(score=total, method=None, children=children, note_phrases=notes,
                       counted_weight=weight, known_effective_weight=effective, whole=whole)
     exact, completion, leaf_notes = _leaf_score(ind, conv, budget, w)
     base: Decimal | None = None
@@ -397,31 +420,32 @@ def score_indicator(
         leaf_notes.extend(more)
     return scored(
         score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,
-        notes=tuple(leaf_notes), base=base, deducted=deducted,
+        note_phrases=tuple(leaf_notes), base=base, deducted=deducted,
         known_effective_weight=w, whole=ind.applicable,
     )
 
 
 def adjust(
     total: Decimal, adjustments: list[Adjustment], conv: ScoringConventions, full: Decimal
-) -> tuple[Decimal, Decimal, Decimal, list[str]]:
+) -> tuple[Decimal, Decimal, Decimal, list[Phrase]]:
     """(adjusted total, bonus, penalty, notes): 加分 and 减分 with their caps; the total
     never below 0, and not above the template total when ``cap_total``."""
-    notes: list[str] = []
+    notes: list[Phrase] = []
 
-    def capped(kind: str, cap: Decimal | None, word: str) -> Decimal:
+    def capped(kind: str, cap: Decimal | None, over: str) -> Decimal:
         points = sum((a.points or ZERO for a in adjustments if a.kind == kind), ZERO)
         if cap is not None and points > cap:
-            notes.append(f"{word} {fmt(points)} 分超过上限，按 {fmt(cap)} 分计")
+            notes.append(Phrase(over, points=fmt(points), cap=fmt(cap)))
             return cap
         return points
 
-    bonus = capped("bonus", conv.bonus_cap, "加分")
-    penalty = capped("penalty", conv.penalty_cap, "减分")
+    bonus = capped("bonus", conv.bonus_cap, template("加分 {points} 分超过上限，按 {cap} 分计"))
+    penalty = capped("penalty", conv.penalty_cap,
+                     template("减分 {points} 分超过上限，按 {cap} 分计"))
     adjusted = max(total + bonus - penalty, ZERO)
     if conv.cap_total and adjusted > full:
         adjusted = full
-        notes.append("加分后总分不超过模板总分")
+        notes.append(Phrase("加分后总分不超过模板总分"))
     return adjusted, bonus, penalty, notes
 
 
@@ -447,17 +471,18 @@ def score_tree(
     adjustments = adjustments or []
     base: Decimal | None = None
     bonus = penalty = ZERO
-    notes: list[str] = []
+    notes: list[Phrase] = []
     if any(a.kind != "veto" for a in adjustments):
         base = total
         total, bonus, penalty, notes = adjust(total, adjustments, conv, template.total)
     vetoes = [a for a in adjustments if a.kind == "veto"]
     veto_grade = conv.veto_grade if vetoes else None
     if vetoes:
-        notes.append(f"一票否决（{vetoes[0].reason}），等级为「{conv.veto_grade}」")
+        notes.append(Phrase("一票否决（{reason}），等级为「{grade}」", reason=vetoes[0].reason,
+                            grade=word(conv.veto_grade)))
     grade = veto_grade or grade_on(total, template.total, bands)
     return Scorecard(
         indicators=roots, template=template, raw_score=raw, applicable_weight=weight,
         score=total, grade=grade, rescaled=rescaled, base_score=base, bonus=bonus,
-        penalty=penalty, veto_grade=veto_grade, notes=tuple(notes),
+        penalty=penalty, veto_grade=veto_grade, note_phrases=tuple(notes),
     )

@@ -1,0 +1,114 @@
+"""Messages as templates with named parameters, so a page can say them in its own language.
+
+The core words its findings, scoring notes and input errors in Chinese. A `Phrase` keeps the
+Chinese template ("{what}：应为 {expected}，实为 {actual}") apart from its parameters: figures
+already formatted as text, names from the dossier (data, never translated), or further
+phrases (a unit, a level, a described figure). ``str(phrase)`` is the Chinese that the CLI,
+the reports and the JSON print; an entry point with a catalogue renders it translated with
+``phrase.render(translate)``, where ``translate(template, context)`` looks the template (and
+each nested one) up, so the English keeps the same placeholders and the same figures.
+
+A word of a fixed vocabulary (a qualitative level, an agreement level, a unit) is a phrase
+without parameters; ``context`` keeps it apart from the same word elsewhere in a catalogue
+(达成 the level, 分 the unit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from string import Formatter
+
+Translate = Callable[[str, str | None], str]
+
+
+class Phrase:
+    """A Chinese template with named parameters; ``str()`` renders the Chinese."""
+
+    __slots__ = ("context", "params", "template")
+
+    template: str
+    params: tuple[tuple[str, str | Phrase], ...]
+    context: str | None
+
+    def __init__(self, template: str, /, *, context: str | None = None,
+                 **params: str | Phrase) -> None:
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "params", tuple(params.items()))
+        object.__setattr__(self, "context", context)
+
+    @classmethod
+    def of(cls, template: str, params: Mapping[str, str | Phrase],
+           context: str | None = None) -> Phrase:
+        """A phrase whose parameters come as a mapping."""
+        made = cls(template, context=context)
+        object.__setattr__(made, "params", tuple(params.items()))
+        return made
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Phrase is immutable")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_restore, (self.template, self.params, self.context))
+
+    def __eq__(self, other: object) -> bool:
+        """A phrase is equal to its Chinese (and to any phrase saying the same), so code that
+        compared messages as text compares them alike."""
+        if isinstance(other, Phrase | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.template!r}, {dict(self.params)!r})"
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def render(self, translate: Translate | None = None) -> str:
+        """The phrase in words: Chinese without ``translate``; else each template (this
+        one and every nested one) as ``translate`` gives it, the parameters filled in. A
+        translation whose placeholders do not fit falls back to the Chinese template."""
+        template = self.template if translate is None else translate(self.template, self.context)
+        if not self.params:
+            return template
+        values = {name: value.render(translate) if isinstance(value, Phrase) else str(value)
+                  for name, value in self.params}
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):
+            return self.template.format_map(values)
+
+    def walk(self) -> Iterator[Phrase]:
+        """This phrase and every phrase among its parameters, depth first."""
+        yield self
+        for _, value in self.params:
+            if isinstance(value, Phrase):
+                yield from value.walk()
+
+
+def _restore(template: str, params: tuple[tuple[str, str | Phrase], ...],
+             context: str | None) -> Phrase:
+    return Phrase.of(template, dict(params), context)
+
+
+def placeholders(template: str) -> set[str]:
+    """The named placeholders of a template ("{what}：应为 {expected}" → {what, expected})."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def template(text: str) -> str:
+    """Marks a template chosen before it becomes a phrase (``Phrase(chosen, ...)``), so the
+    scan of the core's templates (the catalogue test) finds it; returns it unchanged."""
+    return text
+
+
+def word(text: str, context: str | None = None) -> Phrase:
+    """A word of a fixed vocabulary (translated where a catalogue knows it)."""
+    return Phrase(text, context=context)
+
+
+def say(message: str | Phrase, translate: Translate | None = None) -> str:
+    """A message that may or may not be a phrase, in words."""
+    return message.render(translate) if isinstance(message, Phrase) else message
