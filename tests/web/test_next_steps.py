@@ -45,3 +45,25 @@ def test_the_province_is_told_which_items_a_unit_reports_rectified(login: Any,
     county = login("tiandeng").get(HOME).content.decode()
     assert _section(county, "todo-to-close") == ""
     assert "天等县项目公示不全" in _section(county, "todo-open")
+
+
+def test_a_county_changes_its_project_status_on_its_own_page(login: Any, demo: Fund) -> None:
+    """Returned with "项目仍为未开工，却已支出", the county could change the budget and the
+    amount spent but not the status: nothing on any page it may open let it fix that."""
+    from jixiao.web.funds.models import Project
+
+    county = login("tiandeng")
+    unit = Recipient.objects.get(fund=demo, code="tiandeng")
+    page = f"/funds/{demo.pk}/recipients/{unit.pk}/"
+    county.post(page, {"name": "特色农业产业园", "category": "产业发展", "budget": "500",
+                       "spent": "120", "status": "planned"})
+    project = Project.objects.get(recipient=unit, name="特色农业产业园")
+    html = county.get(page).content.decode()
+    select = html.index('<select name="status" aria-label="状态">')
+    form = html[html.rindex("<form", 0, select):html.index("</form>", select)]
+    assert f'action="/funds/{demo.pk}/rows/project/{project.pk}/"' in form
+    assert '<option value="planned" selected>' in form and 'value="building"' in form
+    county.post(f"/funds/{demo.pk}/rows/project/{project.pk}/",
+                {"version": project.version, "status": "building", "next": page})
+    project.refresh_from_db()
+    assert project.status == "building" and project.spent == Decimal("120")
