@@ -67,3 +67,19 @@ def test_a_county_changes_its_project_status_on_its_own_page(login: Any, demo: F
                 {"version": project.version, "status": "building", "next": page})
     project.refresh_from_db()
     assert project.status == "building" and project.spent == Decimal("120")
+
+
+def test_the_language_menu_names_each_language_in_itself(client: Any, db: Any) -> None:
+    """The login page in Chinese offered "英语": an English reader could not find English."""
+    page = client.get("/accounts/login/").content.decode()
+    assert ">English</option>" in page and ">简体中文</option>" in page and "英语" not in page
+
+
+def test_a_unit_in_two_fund_years_is_named_once_in_the_header(login: Any, demo: Fund) -> None:
+    """After 创建新年度 the county's role is copied to the new year: the header said
+    "县（天等县）、县（天等县）"."""
+    admin = login("admin")
+    admin.post(f"/funds/{demo.pk}/new-year/", {"year": demo.year + 1})
+    assert Fund.objects.filter(name=demo.name, year=demo.year + 1).exists()
+    page = login("tiandeng").get(HOME).content.decode()
+    assert page.count("县（天等县）") == 1

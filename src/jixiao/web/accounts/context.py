@@ -13,10 +13,12 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     mss = perm.memberships(user)
-    labels = []
+    labels: list[str] = []
     for ms in mss:
         label = ROLE_LABELS.get(ms.role, ms.role)
-        labels.append(f"{label}（{ms.recipient.name}）" if ms.recipient else label)
+        shown = f"{label}（{ms.recipient.name}）" if ms.recipient else str(label)
+        if shown not in labels:  # the same unit in each fund-year is one role to the user
+            labels.append(shown)
     return {"role_labels": labels, "can_import": perm.can_import(user),
             "is_admin": perm.is_admin(user),
             "can_view_all_audit": perm.can_view_all_audit(user),
