@@ -14,6 +14,7 @@ from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.locations import Locator
 from jixiao.core.numbers import fmt, fmt_natural
+from jixiao.core.phrases import Phrase
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web.funds import charts
 from jixiao.web.funds.models import Fund, Indicator
@@ -24,8 +25,8 @@ TYPE_LABELS = vocabulary.TRANSACTION_TYPE_LABELS
 # The context that keeps a scoring method's name apart from the same word elsewhere (扣分 the
 # method is "Deduction"; 扣分 the column is "Points deducted").
 METHOD_CONTEXT = "scoring method"
-# The core's fixed scoring notes, translated where shown (notes carrying figures stay as the
-# core words them).
+# Some of the core's fixed scoring notes (every note and finding the core words is a
+# `Phrase`, said in the page's language by `say`; the catalogue test covers them all).
 NOTES = (gettext_noop("达成年度指标，按满分计"), gettext_noop("给定得分超过分值，按分值计"),
          gettext_noop("得分 = min(执行率, 100%) × 分值"), gettext_noop("扣完为止"),
          gettext_noop("加分后总分不超过模板总分"))
@@ -42,8 +43,21 @@ def severity_label(severity: str) -> str:
     return gettext(label) if label else severity
 
 
-def _note(note: str) -> str:
-    return gettext(note) if note in NOTES else note
+def translate(template: str, context: str | None = None) -> str:
+    """A core phrase's template (or vocabulary word) in the active language; one the
+    catalogue does not hold stays as the core wrote it."""
+    return pgettext(context, template) if context else gettext(template)
+
+
+def say(phrase: Phrase | None, fallback: str = "") -> str:
+    """A core phrase in the active language, its figures and names as the core gave them;
+    ``fallback`` (the finding's Chinese message) where the core gave no phrase."""
+    return phrase.render(translate) if phrase is not None else fallback
+
+
+def notes(phrases: tuple[Phrase, ...]) -> str:
+    """Scoring notes in the active language, in one line."""
+    return pgettext("list separator", "；").join(say(p) for p in phrases)
 
 
 def places(dossier: Dossier) -> Callable[[str, str], str]:
@@ -91,13 +105,14 @@ def dashboard(fund: Fund, ev: Evaluation) -> dict[str, Any]:
             "target": _text(src.target) if src else "",
             "actual": _text(src.actual) if src else "",
             "unit": (src.unit or "") if src else "",
-            "notes": "；".join(_note(n) for n in node.notes),
+            "notes": notes(node.note_phrases),
             "indent": (item["level"] - 1) * 1.5,
         })
     place = places(ev.dossier)
+    # `evaluation_dict` lists the findings in the evaluation's order.
     findings = [{**f, "severity_label": severity_label(f["severity"]),
-                 "place": place(f["where"], f["rule"])}
-                for f in data["findings"]]
+                 "place": place(f["where"], f["rule"]), "message": say(found.phrase, f["message"])}
+                for f, found in zip(data["findings"], ev.findings, strict=True)]
     return {"ev": data, "tree": tree, "top": [t for t in tree if t["level"] == 1],
             "findings": findings, "charts": charts.charts(fund, ev.dossier, data)}
 
