@@ -83,3 +83,22 @@ def test_a_unit_in_two_fund_years_is_named_once_in_the_header(login: Any, demo: 
     assert Fund.objects.filter(name=demo.name, year=demo.year + 1).exists()
     page = login("tiandeng").get(HOME).content.decode()
     assert page.count("县（天等县）") == 1
+
+
+def test_the_linked_indicator_list_reads_like_the_indicator_tree(login: Any,
+                                                                 demo: Fund) -> None:
+    """关联指标 listed 过程, 过程/资金管理, 产出/数量指标, …, 效益/经济效益指标, 过程/事项管理:
+    siblings' positions interleaved across levels. Each entry now follows its parent or an
+    earlier sibling's subtree, as in the 指标体系."""
+    import re
+
+    page = login("admin").get(f"/funds/{demo.pk}/rectification/new/").content.decode()
+    select = page[page.index('name="indicator"'):]
+    select = select[:select.index("</select>")]
+    paths = [p for p in re.findall(r'<option value="([^"]*)"', select) if p]
+    assert len(paths) == demo.indicators.count()
+    for before, path in zip(paths, paths[1:], strict=False):
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        assert parent == "" or before == parent or before.startswith(parent + "/"), (
+            before, path)
+    assert paths.index("过程/事项管理") < paths.index("产出")

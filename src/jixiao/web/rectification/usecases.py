@@ -79,11 +79,27 @@ def _closed() -> Refused:
     return Refused(Code.CLOSED, gettext("已销号的问题不能再修改"))
 
 
+def _in_tree_order(paths: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Indicators as the tree reads (each parent followed by its children), so a list of
+    them reads like the 指标体系 and not sibling positions interleaved across levels."""
+    by_id = {row.id: row for row in paths.values()}
+
+    def key(row: Any) -> tuple[int, ...]:
+        positions: list[int] = []
+        node = row
+        while node is not None:
+            positions.append(node.position)
+            node = by_id.get(node.parent_id) if node.parent_id else None
+        return tuple(reversed(positions))
+
+    return sorted(paths.items(), key=lambda item: (key(item[1]), item[0]))
+
+
 def indicator_deductions(fund: Fund) -> dict[str, list[Decimal]]:
     """The fund's indicators by path, each with the points of its recorded deductions: what
     关联指标 and 扣分 may be chosen from."""
     out: dict[str, list[Decimal]] = {}
-    for path, row in indicator_paths(fund).items():
+    for path, row in _in_tree_order(indicator_paths(fund)):
         points = [d.get("points") for d in decode(row.deductions) or []
                   if isinstance(d, dict)]
         out[path] = [Decimal(p) for p in points if isinstance(p, Decimal | int | str)]
