@@ -90,6 +90,7 @@ def test_the_linked_indicator_list_reads_like_the_indicator_tree(login: Any,
     """关联指标 listed 过程, 过程/资金管理, 产出/数量指标, …, 效益/经济效益指标, 过程/事项管理:
     siblings' positions interleaved across levels. Each entry now follows its parent or an
     earlier sibling's subtree, as in the 指标体系."""
+    import itertools
     import re
 
     page = login("admin").get(f"/funds/{demo.pk}/rectification/new/").content.decode()
@@ -97,7 +98,7 @@ def test_the_linked_indicator_list_reads_like_the_indicator_tree(login: Any,
     select = select[:select.index("</select>")]
     paths = [p for p in re.findall(r'<option value="([^"]*)"', select) if p]
     assert len(paths) == demo.indicators.count()
-    for before, path in zip(paths, paths[1:], strict=False):
+    for before, path in itertools.pairwise(paths):
         parent = path.rsplit("/", 1)[0] if "/" in path else ""
         assert parent == "" or before == parent or before.startswith(parent + "/"), (
             before, path)
