@@ -103,3 +103,12 @@ def test_the_linked_indicator_list_reads_like_the_indicator_tree(login: Any,
         assert parent == "" or before == parent or before.startswith(parent + "/"), (
             before, path)
     assert paths.index("过程/事项管理") < paths.index("产出")
+
+
+def test_the_provinces_funds_on_its_home_have_their_entry_points(login: Any,
+                                                                demo: Fund) -> None:
+    """The 入口 column of 我的资金 was empty for the province: now it leads to the fund's
+    报送审核, 整改台账 and 历年情况 (where 创建新年度 is)."""
+    section = _section(login("admin").get(HOME).content.decode(), "my-funds")
+    for url in ("submissions/", "rectification/", "years/"):
+        assert f'href="/funds/{demo.pk}/{url}"' in section
