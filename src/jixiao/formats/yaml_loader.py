@@ -15,10 +15,17 @@ itself stops nesting at 1,000 levels; `_build` refuses anything past `YAML_DEPTH
 libyaml refuses is composed again by the pure-Python loader, which describes the problem (its
 line, its Chinese message) exactly as before; the pure-Python loader is also the fallback
 when PyYAML was built without libyaml.
+
+Most documents are valid, so a line is rarely needed: with libyaml the data is built without
+noting any line (`_quick`), and `Lines` draws up its map from the text only when asked, i.e.
+when a problem has to name a line. Anything the quick walk refuses (a duplicate key, too
+deep, too many nodes, a number too long …) is read again by the careful walk (`_build`),
+which says what is wrong and where exactly as it always has.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
@@ -39,10 +46,23 @@ Loc = tuple[str | int, ...]
 
 
 class Lines:
-    """Maps a location such as ('indicators', 0, 'weight') to its 1-based line."""
+    """Maps a location such as ('indicators', 0, 'weight') to its 1-based line.
 
-    def __init__(self) -> None:
-        self._lines: dict[Loc, int] = {}
+    Built from YAML ``text``, the map is drawn up on first use (the text composed again, each
+    key's line noted): a document without problems never pays for it.
+    """
+
+    def __init__(self, text: str | None = None) -> None:
+        self._known: dict[Loc, int] | None = {} if text is None else None
+        self._text = text
+
+    @property
+    def _lines(self) -> dict[Loc, int]:
+        known = self._known
+        if known is None:
+            known = self._known = _line_map(self._text or "")
+            self._text = None
+        return known
 
     def add(self, loc: Loc, line: int) -> None:
         self._lines.setdefault(loc, line)
@@ -84,7 +104,10 @@ def _scalar(node: yaml.ScalarNode, loader: _Constructing) -> Any:
         return value
     try:
         return loader.construct_object(node)
-    except (ValueError, OverflowError, ArithmeticError):
+    except yaml.constructor.ConstructorError:
+        raise _Bad(node, f"不支持的 YAML 标签：{node.tag}") from None
+    except (ValueError, OverflowError, ArithmeticError, LookupError, AttributeError, TypeError):
+        # an explicit tag on text that is not of its kind (!!int "", !!bool x) included
         if tag == "tag:yaml.org,2002:timestamp" or node.tag == "tag:yaml.org,2002:timestamp":
             raise _Bad(node, f"不是有效的日期：{node.value}（应为 2021-12-31 这样的日期）") \
                 from None
@@ -133,7 +156,7 @@ class _Bad(Exception):
 
 
 def _build(
-    node: yaml.Node, loc: Loc, lines: Lines, loader: _Constructing, budget: _Budget,
+    node: yaml.Node, loc: Loc, lines: dict[Loc, int], loader: _Constructing, budget: _Budget,
     depth: int = 0,
 ) -> Any:
     budget.nodes += 1
@@ -141,8 +164,8 @@ def _build(
         raise _Bad(node, f"内容展开后过大（多半是别名 * 层层引用），超过{YAML_NODES.said()}")
     if depth > YAML_DEPTH.value:
         raise _Bad(node, _too_deep())
-    lines._lines.setdefault(loc, node.start_mark.line + 1)  # `Lines.add`, inlined: a key's
-    # line is its value's first line
+    lines.setdefault(loc, node.start_mark.line + 1)  # `Lines.add`, inlined: a key's line is
+    # its value's first line
     kind = type(node)
     if kind is yaml.ScalarNode:
         scalar = cast(yaml.ScalarNode, node)
@@ -223,12 +246,182 @@ def _compose_fast(text: str) -> tuple[yaml.Node | None, _Constructing] | None:
         loader.dispose()
 
 
+class _Refused(Exception):
+    """The quick walk met something only the careful walk may describe."""
+
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_BOOLS: dict[str, bool] = dict(yaml.constructor.SafeConstructor.bool_values)
+_SCALAR = yaml.ScalarNode
+_SCALAR_EVENT, _MAPPING_START = yaml.ScalarEvent, yaml.MappingStartEvent
+_SEQUENCE_START, _MAPPING_END = yaml.SequenceStartEvent, yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+
+
+def _quick_scalar(event: Any, loader: _Constructing) -> Any:
+    """What the composer and `_scalar` make of an untagged scalar without an anchor, the
+    common kinds said without PyYAML's constructor."""
+    if event.tag is not None or event.anchor is not None:
+        raise _Refused  # an explicit tag or an anchor: the careful reader
+    text = event.value
+    if event.style:  # quoted or block: always text
+        return text
+    tag = _RESOLVED.get(text) or loader.resolve(_SCALAR, text, (True, False))
+    if tag == _STR:
+        return text
+    if tag == _FLOAT:
+        if not number_text_ok(text):
+            raise _Refused
+        try:
+            value = Decimal(text.replace("_", ""))
+        except ArithmeticError:
+            raise _Refused from None
+        if not value.is_finite():
+            raise _Refused
+        return value
+    if tag == _INT and text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+        if len(text) > NUMBER_CHARS.value:
+            raise _Refused
+        return int(text)  # plain digits: PyYAML reads 0x…, 0o…, 0…, 1:30 and _ otherwise
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOLS[text.lower()]
+    node = _SCALAR(tag, text, event.start_mark, event.end_mark, event.style)
+    return _scalar(node, loader)  # dates and the rare kinds, as the careful reader says them
+
+
+def _quick(
+    get: Callable[[], Any], start: Any, loader: _Constructing, budget: list[int], depth: int,
+) -> Any:
+    """One collection from libyaml's events, without a line for anything: the same data as
+    composing and `_build`, or `_Refused` wherever they would refuse or an alias, an anchor
+    or a tag asks for the composer. Nodes are counted per collection, to `_build`'s total
+    (every value and item; no alias can repeat one here)."""
+    if start.anchor is not None or depth > budget[2]:
+        raise _Refused
+    out: Any
+    if type(start) is _MAPPING_START:
+        out = {}
+        while True:
+            key_event = get()
+            if type(key_event) is not _SCALAR_EVENT:
+                if type(key_event) is _MAPPING_END:
+                    break
+                raise _Refused  # a key that is not simple text
+            key = key_event.value
+            if key == "<<" or key in out or key_event.anchor is not None:
+                raise _Refused
+            event = get()
+            kind = type(event)
+            if kind is _SCALAR_EVENT:
+                if event.style and event.tag is None and event.anchor is None:
+                    out[key] = event.value  # quoted or block text, the commonest value
+                else:
+                    out[key] = _quick_scalar(event, loader)
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                out[key] = _quick(get, event, loader, budget, depth + 1)
+            else:
+                raise _Refused  # an alias
+    else:
+        out = []
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is _SCALAR_EVENT:
+                out.append(_quick_scalar(event, loader))
+            elif kind is _SEQUENCE_END:
+                break
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                out.append(_quick(get, event, loader, budget, depth + 1))
+            else:
+                raise _Refused
+    if out and depth >= budget[2]:
+        raise _Refused  # its items are nested too deep
+    budget[0] += len(out)
+    if budget[0] > budget[1]:
+        raise _Refused
+    return out
+
+
+_EMPTY = object()
+
+
+def _read_quick(text: str) -> Any:
+    """The document's data from libyaml's events, without composing PyYAML nodes or noting
+    lines; `_EMPTY` for an empty document; `_Refused` when anything needs the careful reader
+    (which composes, and says what is wrong and where)."""
+    assert _CLoader is not None
+    loader = _CLoader(text)
+    constructing = cast(_Constructing, loader)
+    try:
+        get = loader.get_event
+        get()  # the stream's start
+        if type(get()) is yaml.StreamEndEvent:
+            return _EMPTY
+        root = get()
+        budget = [1, YAML_NODES.value, YAML_DEPTH.value]
+        if type(root) is _SCALAR_EVENT:
+            data = _quick_scalar(root, constructing)
+        elif type(root) is _MAPPING_START or type(root) is _SEQUENCE_START:
+            data = _quick(get, root, constructing, budget, 0)
+        else:
+            raise _Refused
+        get()  # the document's end
+        if type(get()) is not yaml.StreamEndEvent:
+            raise _Refused  # more than one document
+        return data
+    except (_Bad, yaml.YAMLError, ValueError, TypeError, RecursionError, ArithmeticError,
+            OverflowError):
+        raise _Refused from None
+    finally:
+        loader.dispose()
+
+
+def _line_map(text: str) -> dict[Loc, int]:
+    """Each location's line, for a text `load_yaml` has already read without them."""
+    lines: dict[Loc, int] = {}
+    with collector.paused():
+        fast = _compose_fast(text)
+        loader: yaml.SafeLoader | None = None
+        try:
+            if fast is None:
+                loader = _Loader(text)
+                fast = loader.get_single_node(), cast(_Constructing, loader)
+            node, constructing = fast
+            if node is not None:
+                _build(node, (), lines, constructing, _Budget())
+        except (_Bad, yaml.YAMLError, ValueError, TypeError, RecursionError):
+            pass  # not for a text that was read: the lines found so far
+        finally:
+            if loader is not None:
+                loader.dispose()
+    return lines
+
+
 def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
     """Parse one YAML document into plain data (Decimals for numbers) and its line map."""
-    lines = Lines()
     if len(text) > YAML_CHARS.value:
         said = f"文件有 {len(text):,} 个字符，超过{YAML_CHARS.said()}"
         raise InputError([Problem(said, file=file)])
+    if _CLoader is not None:
+        try:
+            with collector.paused():
+                data = _read_quick(text)
+        except _Refused:
+            pass  # the careful reader says why, with the line
+        else:
+            if data is _EMPTY:
+                raise InputError([Problem("文件为空", file=file)])
+            return data, Lines(text)
+    return _load_careful(text, file)
+
+
+def _load_careful(text: str, file: str | None) -> tuple[Any, Lines]:
+    """Every key's line noted as the data is built; what is refused is said with its line."""
+    lines = Lines()
     with collector.paused():
         fast = _compose_fast(text)
         if fast is not None:
@@ -236,14 +429,13 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, Lines]:
             if node is None:
                 raise InputError([Problem("文件为空", file=file)])
             try:
-                return _build(node, (), lines, constructing, _Budget()), lines
+                return _build(node, (), lines._lines, constructing, _Budget()), lines
             except _Bad as bad:
                 line = bad.node.start_mark.line + 1
                 raise InputError([Problem(bad.message, file=file, line=line)]) from None
             except RecursionError:
                 raise InputError([Problem(_too_deep(), file=file)]) from None
     return _load_slow(text, file, lines)
-
 
 
 def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
@@ -254,7 +446,7 @@ def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
         node = loader.get_single_node()
         if node is None:
             raise InputError([Problem("文件为空", file=file)])
-        data = _build(node, (), lines, cast(_Constructing, loader), _Budget())
+        data = _build(node, (), lines._lines, cast(_Constructing, loader), _Budget())
     except _Bad as bad:
         line = bad.node.start_mark.line + 1
         raise InputError([Problem(bad.message, file=file, line=line)]) from None
