@@ -214,3 +214,26 @@ def test_the_new_words_read_in_english(login: Any, demo: Fund) -> None:
     assert r.status_code == 400
     assert _error(r) == ("In the breakdown, “当年财政拨款” states 90000 万元 for “Annual budget”, "
                          "more than the total of 80800 万元")
+
+
+def test_both_changing_one_row_figure_keeps_yours_marked_to_check(
+        login: Any, demo: Fund) -> None:
+    c = login("admin")
+    assert c.post(f"/funds/{demo.pk}/budget/", _form(
+        demo, rows=[("当年财政拨款", "", "60000", "")])).status_code == 302
+    second = login("unit")
+    loaded = second.get(f"/funds/{demo.pk}/budget/").content.decode()
+    start = loaded.index('name="loaded" value="') + len('name="loaded" value="')
+    shown = html.unescape(loaded[start:loaded.index('"', start)])
+    stale = _form(demo, rows=[("当年财政拨款", "", "65000", "")])
+    assert c.post(f"/funds/{demo.pk}/budget/", _form(
+        demo, rows=[("当年财政拨款", "", "70000", "")])).status_code == 302
+    r = second.post(f"/funds/{demo.pk}/budget/", {**stale, "loaded": shown})
+    assert r.status_code == 409
+    page = r.content.decode()
+    row = page[page.index('data-field="row-0-annual"'):]
+    row = row[:row.index("</tr>")]
+    assert 'class="clash"' in row and "65000" in row and "70000" in row
+    assert "其中第 1 行（当年财政拨款） · 全年预算数" in row
+    assert 'name="row-0-annual" value="65000"' in page  # yours kept, to check
+    assert _budget(demo).rows[0].annual == 70000
