@@ -112,3 +112,25 @@ def test_the_provinces_funds_on_its_home_have_their_entry_points(login: Any,
     section = _section(login("admin").get(HOME).content.decode(), "my-funds")
     for url in ("submissions/", "rectification/", "years/"):
         assert f'href="/funds/{demo.pk}/{url}"' in section
+
+
+def test_a_new_token_comes_with_a_call_to_try_and_a_link_to_the_api_docs(
+        login: Any, demo: Fund) -> None:
+    """The token page said "见 docs/WEB.md", a file a web user cannot open: it now links the
+    API page and shows, with the new token, a curl call that works as shown."""
+    import html
+    import re
+
+    county = login("tiandeng")
+    page = county.post("/accounts/tokens/", {"action": "issue", "name": "县财务系统",
+                                             "scope": "write", "days": "30"}).content.decode()
+    assert "docs/WEB.md" not in page and 'href="/api/docs"' in page
+    example = html.unescape(re.search(r'<pre id="token-example"><code>(.*?)</code>',
+                                      page).group(1))
+    key = re.search(r'<code id="token-secret">([^<]+)</code>', page).group(1)
+    assert example == f'curl -H "Authorization: Bearer {key}" http://testserver/api/funds'
+    from django.test import Client
+
+    answer = Client().get("/api/funds", HTTP_AUTHORIZATION=f"Bearer {key}")  # no session
+    assert answer.status_code == 200 and answer.json()[0]["name"] == demo.name
+    assert "return confirm(" in page[page.index('value="revoke"') - 200:]
