@@ -247,7 +247,7 @@ def _relation(c: Claim, finding: Finding | None) -> Relation:
     check = c.check
     outcome = "ok" if finding is None else finding.severity
     if isinstance(check, Comparison):
-        return Relation(check.rule, check.what, _text(check.expected), _text(check.actual),
+        return Relation(check.rule, str(check.what), _text(check.expected), _text(check.actual),
                         check.unit, outcome, c.quote, c.location)
     return Relation(check.rule, check.message, _text(check.expected), _text(check.actual), "",
                     outcome, c.quote, c.location)

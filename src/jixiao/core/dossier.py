@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from jixiao.core.allocation import AllocationSpec, allocation_errors
 from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text, bounded, decimal_input
 from jixiao.core.numbers import to_decimal
+from jixiao.core.phrases import Phrase, word
 
 
 def _percent(value: object) -> object:
@@ -30,7 +31,7 @@ def _percent(value: object) -> object:
         text = value.strip().removesuffix("%").removesuffix("％")
         parsed = to_decimal(text)
         if parsed is None:
-            raise ValueError(f"应为百分数（如 97.74%），而不是 {value!r}")
+            raise ValueError(Phrase("应为百分数（如 97.74%），而不是 {value}", value=repr(value)))
         return parsed
     return value
 
@@ -234,9 +235,9 @@ class Step(Model):
     @model_validator(mode="after")
     def _one_score(self) -> Step:
         if (self.score is None) == (self.rate is None):
-            raise ValueError("每档须给出 score（得分）或 rate（得分率）之一")
+            raise ValueError(Phrase("每档须给出 score（得分）或 rate（得分率）之一"))
         if self.rate is not None and not 0 <= self.rate <= 100:
-            raise ValueError("每档得分率应在 0% 到 100% 之间")
+            raise ValueError(Phrase("每档得分率应在 0% 到 100% 之间"))
         return self
 
     def points(self, weight: Decimal) -> Decimal:
@@ -335,54 +336,56 @@ class Indicator(Model):
     def _method_fits(self) -> Indicator:
         if self.children:
             if self.method is not None:
-                raise ValueError("有下级指标的指标不设评分方法（得分由下级汇总）")
+                raise ValueError(Phrase("有下级指标的指标不设评分方法（得分由下级汇总）"))
             return self
         if self.method is None:
-            raise ValueError(
+            raise ValueError(Phrase(
                 "末级指标须设 method：quantitative / qualitative / deduction / manual / execution"
-            )
+            ))
         if self.method == "quantitative":
             if self.direction is None:
-                raise ValueError("定量指标须设 direction（>=、<= 或 =）")
+                raise ValueError(Phrase("定量指标须设 direction（>=、<= 或 =）"))
             if not isinstance(self.target, Decimal):
-                raise ValueError("定量指标的 target 应为数字")
+                raise ValueError(Phrase("定量指标的 target 应为数字"))
             if self.survey is None and not isinstance(self.actual, Decimal):
-                raise ValueError("定量指标的 actual 应为数字（或给出 survey 调查人数）")
+                raise ValueError(Phrase("定量指标的 actual 应为数字（或给出 survey 调查人数）"))
             # A ceiling may be 0 (三公经费变动率 ≤ 0): met, it scores full; exceeded, per_unit
             # says what it costs (linear and ratio give 0). Below 0 only per_unit makes sense.
             if self.direction == ">=" and self.target <= 0:
-                raise ValueError("正向定量指标的 target 应大于 0（完成率以目标值为分母）")
+                raise ValueError(Phrase("正向定量指标的 target 应大于 0（完成率以目标值为分母）"))
             if self.direction == "<=" and self.target < 0 and self.per_unit is None:
-                raise ValueError(
+                raise ValueError(Phrase(
                     "反向定量指标的 target 应大于 0 或等于 0；目标为负数时须用 per_unit 按单位扣分"
-                )
+                ))
         measured = self.survey is not None or isinstance(self.actual, Decimal)
         if self.method in ("stepped", "range") and not measured:
-            raise ValueError(f"{self.method} 指标的 actual 应为数字（或给出 survey 调查人数）")
+            raise ValueError(Phrase("{method} 指标的 actual 应为数字（或给出 survey 调查人数）",
+                                    method=self.method))
         if self.method == "stepped":
             if not self.steps:
-                raise ValueError("分段计分指标须列出 steps")
+                raise ValueError(Phrase("分段计分指标须列出 steps"))
             if any(step.points(self.weight) > self.weight for step in self.steps):
-                raise ValueError("分段计分的某档得分超过分值")
+                raise ValueError(Phrase("分段计分的某档得分超过分值"))
             if self.step_on == "completion" and not isinstance(self.target, Decimal):
-                raise ValueError("按完成率分段须给出数字 target")
+                raise ValueError(Phrase("按完成率分段须给出数字 target"))
         if self.method == "range":
             if self.lower is None or self.upper is None or self.lower > self.upper:
-                raise ValueError("区间型指标须设 lower ≤ upper")
+                raise ValueError(Phrase("区间型指标须设 lower ≤ upper"))
             if self.outside is None and self.per_unit is None:
-                raise ValueError(
+                raise ValueError(Phrase(
                     "区间型指标须说明区间外的计分：outside（zero/proportional）或 per_unit"
-                )
+                ))
         if self.per_occurrence and self.method != "deduction":
-            raise ValueError("按例扣分（per_occurrence）只用于 deduction 方法")
+            raise ValueError(Phrase("按例扣分（per_occurrence）只用于 deduction 方法"))
         if self.method == "qualitative" and self.level is None:
-            raise ValueError("定性指标须设 level：达成 / 部分达成 / 未达成")
+            raise ValueError(Phrase("定性指标须设 level：达成 / 部分达成 / 未达成"))
         if self.method == "qualitative" and self.level != "达成" and self.score is None:
-            raise ValueError("定性指标未完全达成时须给出 score")
+            raise ValueError(Phrase("定性指标未完全达成时须给出 score"))
         if self.method == "manual" and self.score is None:
-            raise ValueError("人工评分须给出 score")
+            raise ValueError(Phrase("人工评分须给出 score"))
         if self.method == "qualitative" and self.deductions:
-            raise ValueError("定性指标按档次计分，不列扣分项（需要时用 manual 或 deduction）")
+            raise ValueError(Phrase(
+                "定性指标按档次计分，不列扣分项（需要时用 manual 或 deduction）"))
         return self
 
 
@@ -483,7 +486,7 @@ class Adjustment(Model):
     @model_validator(mode="after")
     def _points_fit(self) -> Adjustment:
         if self.kind != "veto" and self.points is None:
-            raise ValueError("加分、减分须给出 points")
+            raise ValueError(Phrase("加分、减分须给出 points"))
         return self
 
 
@@ -568,13 +571,16 @@ class Dossier(Model):
 Loc = tuple[str | int, ...]
 
 
-def _bands_reach_zero(d: Dossier) -> list[tuple[Loc, str]]:
+def _bands_reach_zero(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
     if d.grade_bands and min(b.min for b in d.grade_bands) > 0:
         lowest = min(b.min for b in d.grade_bands)
-        message = (f"等级区间须覆盖 0 分：最低一档从 {lowest} 分起，低于它的得分没有等级"
-                   "（如加上 {grade: 差, min: 0}）")
+        message = Phrase("等级区间须覆盖 0 分：最低一档从 {lowest} 分起，低于它的得分没有等级"
+                         "（如加上 {{grade: 差, min: 0}}）", lowest=str(lowest))
         return [(("grade_bands",), message)]
     return []
+
+
+ITEM = "dossier item"  # the context of the words naming what an id or a reference is
 
 
 def walk_recipients(
@@ -626,71 +632,79 @@ def walk_indicators(
     return out
 
 
-def integrity_errors(d: Dossier) -> list[tuple[Loc, str]]:
+def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
     """Cross-references a schema cannot express: unique ids, links that resolve.
 
     Returns (location, message) pairs; empty when the dossier hangs together.
     """
-    errors: list[tuple[Loc, str]] = _bands_reach_zero(d)
+    errors: list[tuple[Loc, str | Phrase]] = _bands_reach_zero(d)
 
-    def unique(items: Sequence[tuple[str, Loc]], what: str) -> set[str]:
+    def unique(items: Sequence[tuple[str, Loc]], what: Phrase) -> set[str]:
         seen: set[str] = set()
         for key, loc in items:
             if key in seen:
-                errors.append((loc, f"{what}重复：{key}"))
+                errors.append((loc, Phrase("{what}重复：{key}", what=what, key=key)))
             seen.add(key)
         return seen
 
     recipient_ids = [(r.id, (*loc, "id")) for r, loc in walk_recipients(d.recipients)]
-    recipients = unique(recipient_ids, "单位标识")
+    recipients = unique(recipient_ids, word("单位标识", ITEM))
     indicator_walk = walk_indicators(d.indicators)
-    paths = unique([(p, (*loc, "name")) for _, p, loc in indicator_walk], "同级指标名称")
-    unique([(i.id, (*loc, "id")) for i, _, loc in indicator_walk if i.id], "指标标识")
-    unique([(s.id, ("spending", n, "id")) for n, s in enumerate(d.spending)], "支出标识")
-    unique([(m.id, ("plan_actual", n, "id")) for n, m in enumerate(d.plan_actual)], "计划完成标识")
-    figures = unique([(f.id, ("figures", n, "id")) for n, f in enumerate(d.figures)], "数据标识")
-    problems = unique([(p.id, ("problems", n, "id")) for n, p in enumerate(d.problems)], "问题编号")
+    paths = unique([(p, (*loc, "name")) for _, p, loc in indicator_walk],
+                   word("同级指标名称", ITEM))
+    unique([(i.id, (*loc, "id")) for i, _, loc in indicator_walk if i.id], word("指标标识", ITEM))
+    unique([(s.id, ("spending", n, "id")) for n, s in enumerate(d.spending)],
+           word("支出标识", ITEM))
+    unique([(m.id, ("plan_actual", n, "id")) for n, m in enumerate(d.plan_actual)],
+           word("计划完成标识", ITEM))
+    figures = unique([(f.id, ("figures", n, "id")) for n, f in enumerate(d.figures)],
+                     word("数据标识", ITEM))
+    problems = unique([(p.id, ("problems", n, "id")) for n, p in enumerate(d.problems)],
+                      word("问题编号", ITEM))
     measures = [(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)]
-    unique(measures, "改进意见编号")
-    unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], "规则标识")
-    unique([(a.id, ("allocations", n, "id")) for n, a in enumerate(d.allocations)], "分配标识")
+    unique(measures, word("改进意见编号", ITEM))
+    unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], word("规则标识", ITEM))
+    unique([(a.id, ("allocations", n, "id")) for n, a in enumerate(d.allocations)],
+           word("分配标识", ITEM))
 
-    def must(ref: str | None, known: set[str], loc: Loc, what: str) -> None:
+    def must(ref: str | None, known: set[str], loc: Loc, what: Phrase) -> None:
         if ref is not None and ref not in known:
-            errors.append((loc, f"引用了不存在的{what}：{ref}"))
+            errors.append((loc, Phrase("引用了不存在的{what}：{ref}", what=what, ref=ref)))
 
+    recipient = word("单位", ITEM)
     for n, a in enumerate(d.agreements):
-        must(a.recipient, recipients, ("agreements", n, "recipient"), "单位")
+        must(a.recipient, recipients, ("agreements", n, "recipient"), recipient)
     for n, arrival in enumerate(d.arrivals):
-        must(arrival.recipient, recipients, ("arrivals", n, "recipient"), "单位")
+        must(arrival.recipient, recipients, ("arrivals", n, "recipient"), recipient)
     for n, s in enumerate(d.spending):
-        must(s.recipient, recipients, ("spending", n, "recipient"), "单位")
+        must(s.recipient, recipients, ("spending", n, "recipient"), recipient)
     for n, f in enumerate(d.figures):
-        must(f.same_as, figures, ("figures", n, "same_as"), "数据")
+        must(f.same_as, figures, ("figures", n, "same_as"), word("数据", ITEM))
         if f.same_as == f.id:
-            errors.append((("figures", n, "same_as"), "same_as 不能指向自身"))
+            errors.append((("figures", n, "same_as"), Phrase("same_as 不能指向自身")))
     for n, p in enumerate(d.problems):
-        must(p.indicator, paths, ("problems", n, "indicator"), "指标")
-        must(p.recipient, recipients, ("problems", n, "recipient"), "单位")
+        must(p.indicator, paths, ("problems", n, "indicator"), word("指标", ITEM))
+        must(p.recipient, recipients, ("problems", n, "recipient"), recipient)
     for n, m in enumerate(d.improvements):
         for k, ref in enumerate(m.problems):
-            must(ref, problems, ("improvements", n, "problems", k), "问题")
+            must(ref, problems, ("improvements", n, "problems", k), word("问题", ITEM))
     for n, plan in enumerate(d.allocations):
         here = ("allocations", n)
         errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_errors(plan.spec))
         names = {r.name for r in plan.spec.recipients}
         for k, stated in enumerate(plan.stated):
-            must(stated.name, names, (*here, "stated", k, "name"), "分配对象")
+            must(stated.name, names, (*here, "stated", k, "name"), word("分配对象", ITEM))
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
-            must(ded.problem, problems, (*loc, "deductions", k, "problem"), "问题")
+            must(ded.problem, problems, (*loc, "deductions", k, "problem"), word("问题", ITEM))
         reverse = ind.direction == "<=" and ind.method == "quantitative" and not ind.per_unit
         if reverse and ind.reverse_convention is None and d.scoring.reverse is None:
             errors.append((
                 (*loc, "reverse_convention"),
-                "反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
-                "选 linear 或 ratio",
+                Phrase("反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
+                       "选 linear 或 ratio"),
             ))
         if ind.method == "execution" and d.budget is None:
-            errors.append(((*loc, "method"), "按预算执行率计分须有 budget（全年预算数、执行数）"))
+            errors.append(((*loc, "method"),
+                           Phrase("按预算执行率计分须有 budget（全年预算数、执行数）")))
     return errors

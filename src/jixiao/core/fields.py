@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
+from jixiao.core.phrases import Phrase
 
 LIMIT = Decimal(10) ** 15  # 千万亿: beyond any fund, and well inside exact Decimal arithmetic
 MAX_PLACES = 28  # a ratio or an Excel float carries many; more is not a figure
@@ -20,13 +21,13 @@ MAX_PLACES = 28  # a ratio or an Excel float carries many; more is not a figure
 
 def decimal_input(value: object) -> object:
     if isinstance(value, bool):
-        raise ValueError("应为数字，而不是布尔值")
+        raise ValueError(Phrase("应为数字，而不是布尔值"))
     if isinstance(value, float):
         return Decimal(repr(value))
     if isinstance(value, str) and _oversized(value):
-        raise ValueError(
-            f"数字过长或指数过大（最多 {MAX_NUMBER_CHARS} 个字符，指数在 ±{MAX_EXPONENT} 以内）"
-        )
+        raise ValueError(Phrase(
+            "数字过长或指数过大（最多 {chars} 个字符，指数在 ±{exponent} 以内）",
+            chars=str(MAX_NUMBER_CHARS), exponent=str(MAX_EXPONENT)))
     return value
 
 
@@ -45,10 +46,11 @@ def _oversized(text: str) -> bool:
 def bounded(value: Decimal) -> Decimal:
     """Refuse figures no fund has, so every later computation stays exact."""
     if abs(value) >= LIMIT:
-        raise ValueError(f"数值过大（绝对值应小于 10^15），实际为 {value:E}")
+        raise ValueError(
+            Phrase("数值过大（绝对值应小于 10^15），实际为 {value}", value=f"{value:E}"))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ValueError(f"小数位过多（最多 {MAX_PLACES} 位）")
+        raise ValueError(Phrase("小数位过多（最多 {n} 位）", n=str(MAX_PLACES)))
     return value + 0 if value == 0 else value  # -0 becomes 0
 
 

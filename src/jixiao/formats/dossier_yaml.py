@@ -9,11 +9,12 @@ from typing import Any
 import yaml
 
 from jixiao.core.dossier import Dossier, integrity_errors
+from jixiao.core.phrases import template
 from jixiao.formats.yaml_loader import Lines
 from jixiao.formats.yaml_model import read_model, to_model
 
 NOT_A_MAPPING = "档案应为键值映射（fund、indicators …）"
-UNKNOWN_FIELD = "未知字段（请检查拼写，或运行 jixiao schema 查看允许的字段）"
+UNKNOWN_FIELD = template("未知字段（请检查拼写，或运行 jixiao schema 查看允许的字段）")
 
 
 def parse_dossier(data: Any, lines: Lines | None = None, file: str | None = None) -> Dossier:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+
+from jixiao.core.phrases import Phrase
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: file, line (or sheet/cell), field, message."""
+    """One thing wrong with an input: file, line (or sheet/cell), field, message; ``phrase``
+    is the message as a template with named parameters, where the reader worded it so (a
+    page says it in its own language)."""
 
     message: str
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    # (``dataclasses.field``: the name ``field`` is taken by the attribute above)
+    phrase: Phrase | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file or "<输入>"

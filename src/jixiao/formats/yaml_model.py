@@ -14,75 +14,92 @@ cannot state (``check``), whose (location, message) pairs are reported like sche
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from jixiao.core.phrases import Phrase, template
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.yaml_loader import Lines, Loc, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 Locate = Callable[[Loc, str], Problem]
 
-UNKNOWN_FIELD = "未知字段（请检查拼写）"
+UNKNOWN_FIELD = template("未知字段（请检查拼写）")
 
 # pydantic's error types, said in Chinese; anything else falls back to pydantic's own words.
 _MESSAGES = {
-    "missing": "缺少必填字段",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "string_type": "应为文字",
-    "bool_type": "应为 true 或 false",
-    "list_type": "应为列表",
-    "dict_type": "应为键值映射",
-    "model_type": "应为键值映射",
-    "date_type": "应为日期（如 2021-12-31）",
-    "date_parsing": "应为日期（如 2021-12-31）",
-    "date_from_datetime_parsing": "应为日期（如 2021-12-31）",
-    "string_too_short": "不能为空",
-    "too_short": "不能为空列表",
-    "finite_number": "数值超出范围",
-    "string_too_long": "文字过长",
+    "missing": template("缺少必填字段"),
+    "decimal_parsing": template("应为数字"),
+    "decimal_type": template("应为数字"),
+    "int_parsing": template("应为整数"),
+    "int_type": template("应为整数"),
+    "int_from_float": template("应为整数"),
+    "string_type": template("应为文字"),
+    "bool_type": template("应为 true 或 false"),
+    "list_type": template("应为列表"),
+    "dict_type": template("应为键值映射"),
+    "model_type": template("应为键值映射"),
+    "date_type": template("应为日期（如 2021-12-31）"),
+    "date_parsing": template("应为日期（如 2021-12-31）"),
+    "date_from_datetime_parsing": template("应为日期（如 2021-12-31）"),
+    "string_too_short": template("不能为空"),
+    "too_short": template("不能为空列表"),
+    "finite_number": template("数值超出范围"),
+    "string_too_long": template("文字过长"),
 }
 # Field patterns (``Field(pattern=…)``) the models use, and what breaking each means.
 _PATTERNS = {
-    r"^[^\s/]+$": "标识不能含空格或 /",
-    r"^\d\d-\d\d$": "应为 月-日（如 08-31）",
+    r"^[^\s/]+$": template("标识不能含空格或 /"),
+    r"^\d\d-\d\d$": template("应为 月-日（如 08-31）"),
 }
 
 
 def message(err: ErrorDetails, unknown_field: str = UNKNOWN_FIELD) -> str:
     """One pydantic error in Chinese, with the offending value where it helps."""
+    return str(phrase(err, unknown_field))
+
+
+def phrase(err: ErrorDetails, unknown_field: str = UNKNOWN_FIELD) -> Phrase:
+    """One pydantic error as a phrase (`message` is its Chinese): a page can say it in its
+    own language; pydantic's own words where there is no Chinese for an error type."""
     kind = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
-    value = err.get("input")
+    value = str(err.get("input"))
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
         if bound == 0 and kind == "greater_than_equal":
-            return f"不能为负数（实际为 {value}）"
+            return Phrase("不能为负数（实际为 {value}）", value=value)
         sign = "≥" if kind == "greater_than_equal" else ">"
-        return f"应 {sign} {bound}（实际为 {value}）"
+        return Phrase("应 {sign} {bound}（实际为 {value}）", sign=sign, bound=str(bound),
+                      value=value)
     if kind in ("less_than_equal", "less_than"):
-        return f"应 ≤ {ctx.get('le', ctx.get('lt'))}（实际为 {value}）"
+        return Phrase("应 ≤ {bound}（实际为 {value}）", bound=str(ctx.get("le", ctx.get("lt"))),
+                      value=value)
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " 或 ")
         # str(), not repr(): a number must read 0.5, never Decimal('0.5')
-        return f"取值应为 {expected}（实际为 '{value}'）"
+        choices = str(ctx.get("expected", "")).split(" or ")
+        expected: str | Phrase = choices[0]
+        if len(choices) > 1:
+            expected = Phrase("{choices} 或 {last}", choices=" or ".join(choices[:-1]),
+                              last=choices[-1])
+        return Phrase("取值应为 {expected}（实际为 '{value}'）", expected=expected, value=value)
     if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
+        error = ctx.get("error")
+        said = error.args[0] if isinstance(error, ValueError) and error.args else None
+        return said if isinstance(said, Phrase) else Phrase(str(error or err["msg"]))
     if kind == "extra_forbidden":
-        return unknown_field
+        return Phrase(unknown_field)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        return _PATTERNS.get(pattern, f"格式不符合要求（{pattern}）")
-    if kind in ("decimal_parsing", "decimal_type") and isinstance(value, str):
-        return f"应为数字（实际为「{value}」）"
-    return _MESSAGES.get(kind, err["msg"])
+        known = _PATTERNS.get(pattern)
+        return Phrase(known) if known else Phrase("格式不符合要求（{pattern}）", pattern=pattern)
+    if kind in ("decimal_parsing", "decimal_type") and isinstance(err.get("input"), str):
+        return Phrase("应为数字（实际为「{value}」）", value=value)
+    return Phrase(_MESSAGES.get(kind, err["msg"]))
 
 
 def field_name(loc: Loc) -> str:
@@ -140,7 +157,7 @@ def to_model(
     expected: str | None = None,
     unknown_field: str = UNKNOWN_FIELD,
     locate: Locate | None = None,
-    check: Callable[[M], Iterable[tuple[Loc, str]]] | None = None,
+    check: Callable[[M], Iterable[tuple[Loc, str | Phrase]]] | None = None,
 ) -> M:
     """Validate plain data (found at ``prefix`` of its file) as ``model``.
 
@@ -162,15 +179,22 @@ def to_model(
         said = expected or f"应为键值映射（可用字段：{fields}）"
         line = where.line_of(prefix) or 1
         raise InputError([Problem(said, file, line, field_name(prefix) or None)])
+    def problem_of(loc: Loc, text: Phrase) -> Problem:
+        problem = located(loc, str(text))
+        # the phrase goes with the problem where the location kept the message as it was
+        return replace(problem, phrase=text) if problem.message == str(text) else problem
+
     try:
         value = model.model_validate(data)
     except ValidationError as exc:
         raise InputError([
-            located(clean_loc(err["loc"]), message(err, unknown_field)) for err in exc.errors()
+            problem_of(clean_loc(err["loc"]), phrase(err, unknown_field))
+            for err in exc.errors()
         ]) from None
     broken = list(check(value)) if check is not None else []
     if broken:
-        raise InputError([located(loc, text) for loc, text in broken])
+        raise InputError([problem_of(loc, text) if isinstance(text, Phrase)
+                          else located(loc, text) for loc, text in broken])
     return value
 
 
@@ -181,7 +205,7 @@ def read_model(
     file: str | None = None,
     expected: str | None = None,
     unknown_field: str = UNKNOWN_FIELD,
-    check: Callable[[M], Iterable[tuple[Loc, str]]] | None = None,
+    check: Callable[[M], Iterable[tuple[Loc, str | Phrase]]] | None = None,
 ) -> M:
     """A YAML file (a `Path`) or YAML text (a `str`, named ``file`` in problems) as ``model``.
 

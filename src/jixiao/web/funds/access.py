@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
@@ -15,7 +16,7 @@ import jixiao
 from jixiao import services
 from jixiao.core import next_year
 from jixiao.core.evaluation import Evaluation
-from jixiao.formats.errors import InputError
+from jixiao.formats.errors import InputError, Problem
 from jixiao.web import permissions as perm
 from jixiao.web.funds import mapping
 from jixiao.web.funds.models import Fund, Recipient
@@ -62,19 +63,36 @@ def per_version(fund: Fund, name: str, compute: Callable[[], T]) -> T:
     return result
 
 
+@dataclass(frozen=True)
+class Unscored:
+    """Why a fund cannot be evaluated, kept (and cached) apart from any language: the
+    indicators a year being filled in still waits for, or the core's problems."""
+
+    waiting: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def said(self) -> str:
+        """The reason in the active language."""
+        from jixiao.web.funds import presenter
+
+        if self.waiting:
+            return gettext(
+                "本年度尚在填报，%(n)s 项指标还没有实际完成值、达成档次或得分：%(paths)s"
+            ) % {"n": len(self.waiting), "paths": "、".join(self.waiting[:10])
+                 + ("……" if len(self.waiting) > 10 else "")}
+        return presenter.problems(list(self.problems), line=False, field=False)
+
+
 def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
-    """The fund's evaluation by the core, or the reason it cannot be evaluated (cached)."""
-    return per_version(fund, "evaluation", lambda: _evaluate(fund))
+    """The fund's evaluation by the core, or the reason it cannot be evaluated in the active
+    language (the evaluation or the reason cached, the wording not)."""
+    ev, why = per_version(fund, "evaluation", lambda: _evaluate(fund))
+    return ev, why.said() if isinstance(why, Unscored) else why
 
 
-def _evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
+def _evaluate(fund: Fund) -> tuple[Evaluation | None, Unscored | str]:
     try:
         return services.evaluate(mapping.to_domain(fund), fund.stored_title), ""
     except InputError as err:
         waiting = next_year.unfilled(mapping.dossier_data(fund))
-        if waiting:
-            return None, gettext(
-                "本年度尚在填报，%(n)s 项指标还没有实际完成值、达成档次或得分：%(paths)s"
-            ) % {"n": len(waiting), "paths": "、".join(waiting[:10])
-                 + ("……" if len(waiting) > 10 else "")}
-        return None, "；".join(p.message for p in err.problems)
+        return None, Unscored(tuple(waiting), () if waiting else tuple(err.problems))

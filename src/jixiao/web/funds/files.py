@@ -19,7 +19,7 @@ from jixiao.formats.errors import InputError
 from jixiao.formats.yaml_loader import load_yaml
 from jixiao.web import permissions as perm
 from jixiao.web import uploads
-from jixiao.web.funds import mapping, usecases
+from jixiao.web.funds import mapping, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.kernel.errors import Code, Refusal, Refused
 from jixiao.web.kernel.pages import status_of
@@ -41,10 +41,7 @@ def attachment(data: bytes, filename: str, kind: str) -> HttpResponse:
 
 
 def _problems(err: InputError) -> str:
-    return "；".join(
-        (f"第{p.line}行 " if p.line else "") + (f"{p.field}：" if p.field else "") + p.message
-        for p in err.problems[:10]
-    )
+    return presenter.problems(err.problems, limit=10)
 
 
 def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -98,8 +98,8 @@ def create(user: Any, pk: int, year: int | None = None) -> tuple[Fund, list[Rect
     try:  # everything but the missing measurements must hold
         dossier = parse_dossier(next_year.with_stand_ins(data), file=str(old))
     except InputError as err:
-        raise Refused(Code.INVALID_DOSSIER, "；".join(
-            f"{p.field}：{p.message}" if p.field else p.message for p in err.problems)) from None
+        raise Refused(Code.INVALID_DOSSIER,
+                      presenter.problems(err.problems, line=False)) from None
     new = mapping.load_dossier(dossier)
     _clear_stand_ins(new, data)
     carried = carry_over(user, old, new)

@@ -15,6 +15,7 @@ from jixiao.core.evaluation import Evaluation
 from jixiao.core.locations import Locator
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.phrases import Phrase
+from jixiao.formats.errors import Problem
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web.funds import charts
 from jixiao.web.funds.models import Fund, Indicator
@@ -58,6 +59,24 @@ def say(phrase: Phrase | None, fallback: str = "") -> str:
 def notes(phrases: tuple[Phrase, ...]) -> str:
     """Scoring notes in the active language, in one line."""
     return pgettext("list separator", "；").join(say(p) for p in phrases)
+
+
+def problem(p: Problem, line: bool = True, field: bool = True) -> str:
+    """An input problem in the active language: its line and field (when asked for) and its
+    message (the reader's phrase said in the page's language where it has one)."""
+    text = say(p.phrase, p.message)
+    if field and p.field:
+        text = gettext("%(field)s：%(message)s") % {"field": p.field, "message": text}
+    if line and p.line:
+        text = gettext("第%(line)s行 %(text)s") % {"line": p.line, "text": text}
+    return text
+
+
+def problems(found: list[Problem], limit: int | None = None, line: bool = True,
+             field: bool = True) -> str:
+    """Input problems (the first ``limit``) in the active language, in one line."""
+    return pgettext("list separator", "；").join(
+        problem(p, line, field) for p in found[:limit])
 
 
 def places(dossier: Dossier) -> Callable[[str, str], str]:

@@ -84,8 +84,9 @@ def validated(fund: Fund) -> Dossier | None:
             return None
         except InputError as err:
             problems = err.problems
-    raise Refused(Code.INVALID_DOSSIER, "；".join(
-        f"{p.field}：{p.message}" if p.field else p.message for p in problems))
+    from jixiao.web.funds import presenter
+
+    raise Refused(Code.INVALID_DOSSIER, presenter.problems(problems, line=False))
 
 
 def fund_changed(fund: Fund) -> None:
