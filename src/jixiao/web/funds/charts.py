@@ -20,11 +20,14 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
 
-from jixiao.core.dossier import Dossier, Recipient, walk_recipients
-from jixiao.core.numbers import fmt, percent
+from jixiao.core import next_year
+from jixiao.core.dossier import Dossier, Recipient, subtree, walk_recipients
+from jixiao.core.numbers import fmt
+from jixiao.core.shown import recipient_agreements
 from jixiao.web.funds import geo
 from jixiao.web.funds.access import evaluate, fund_for, per_version
 from jixiao.web.funds.models import KIND_LABELS, Fund
+from jixiao.web.units import unit_label
 
 ZERO = Decimal(0)
 
@@ -208,34 +211,99 @@ def project_budgets(fund: Fund) -> dict[str, Decimal]:
 
 
 def charts(fund: Fund, d: Dossier, data: dict[str, Any]) -> dict[str, Any]:
-    return {"unit": d.fund.money_unit, "sankey": sankey(d, project_budgets(fund)),
+    return {"unit": unit_label(d.fund.money_unit), "sankey": sankey(d, project_budgets(fund)),
             "uses": uses(d), "scores": scores(data)}
 
 
 # --- the county map ---------------------------------------------------------------------------
+#
+# What a county can be coloured by. Every value is the core's: 分配金额 is the county's shown
+# 协议数 (`core.shown.recipient_agreements`), else — as in the Sankey — the budget of its
+# projects in the 项目库; 资金执行率 is `core.next_year.recipient_results` (shown spending ÷
+# the money that arrived, where the dossier has both for the county); 项目执行率 is
+# `core.next_year.project_results` over the 项目库; a result (考核得分 …) is a numeric
+# attribute of the recipient, read by the same `recipient_results` the allocation
+# calculator's 绩效因素 uses. A county without a value has none: it is drawn grey and listed.
+
+ALLOCATED = "allocated"
+EXECUTION = "execution"
+PROJECT_EXECUTION = "project_execution"
+RESULT = "result:"  # + the attribute's name
+ADCODE_KEYS = ("adcode", "行政区划代码")  # where a county is, not a result
+RATE_PLACES = 2
 
 
 def _adcode(node: Recipient) -> str:
-    for key in ("adcode", "行政区划代码"):
+    for key in ADCODE_KEYS:
         value = node.attributes.get(key)
         if value not in (None, "", False):
             return str(value).split(".")[0]
     return ""
 
 
-def county_map(fund: Fund, d: Dossier) -> dict[str, Any]:
-    """The fund's counties matched to outlines, with their measures; the reason for each one
-    not matched. ``features`` is a GeoJSON FeatureCollection of the matched ones only."""
-    counties: list[tuple[Recipient, str, str]] = []
+def _counties(d: Dossier) -> list[tuple[Recipient, str, str]]:
+    """Every county of the recipient tree with its province's and city's names."""
+    out: list[tuple[Recipient, str, str]] = []
 
     def visit(nodes: list[Recipient], province: str, city: str) -> None:
         for node in nodes:
             if node.kind == "county":
-                counties.append((node, province, city))
+                out.append((node, province, city))
             visit(node.children, node.name if node.kind == "province" else province,
                   node.name if node.kind == "city" else city)
 
     visit(d.recipients, "", "")
+    return out
+
+
+def _maybe(value: Decimal | None) -> str | None:
+    return None if value is None else _num(value)
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else fmt(value, RATE_PLACES)
+
+
+def county_values(
+    fund: Fund, d: Dossier, counties: list[Recipient]
+) -> dict[str, dict[str, str | None]]:
+    """Each measure's value per county id (decimal text; None: no value), the measures in
+    the order the selector offers them."""
+    projects = [(p.recipient.code, p.budget, p.spent)
+                for p in fund.projects.select_related("recipient")]
+    budgets: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for code, budget, _ in projects:
+        budgets[code] += budget
+    with_agreements = {a.recipient for a in d.agreements}
+
+    def allocated(node: Recipient) -> str | None:
+        stated = node.stated is not None and node.stated.agreements is not None
+        if stated or any(n.id in with_agreements for n in subtree(node)):
+            return _num(recipient_agreements(d, node, None).value)
+        budget = sum((budgets.get(n.id, ZERO) for n in subtree(node)), ZERO)
+        return _num(budget) if budget else None
+
+    executed = next_year.recipient_results(d, next_year.EXECUTION_RATE)
+    by_projects = next_year.project_results(d, projects)
+    out: dict[str, dict[str, str | None]] = {
+        ALLOCATED: {n.id: allocated(n) for n in counties},
+        EXECUTION: {n.id: _rate(executed[n.id].value) for n in counties},
+        PROJECT_EXECUTION: {n.id: _rate(by_projects[n.id].value) for n in counties},
+    }
+    for name in next_year.measures(d)[1:]:
+        if name in ADCODE_KEYS:
+            continue
+        found = next_year.recipient_results(d, name)
+        out[RESULT + name] = {n.id: _maybe(found[n.id].value) for n in counties}
+    return out
+
+
+def county_map(fund: Fund, d: Dossier) -> dict[str, Any]:
+    """The fund's counties matched to outlines, with each measure's value; the reason for each
+    one not matched. ``features`` is a GeoJSON FeatureCollection of the matched ones only;
+    ``measures`` the measures at least one matched county has a value of. Language-free (it is
+    kept per data version): `map_summary` adds the words."""
+    counties = _counties(d)
     result: dict[str, Any] = {"available": geo.available(), "install": geo.INSTALL_HINT,
                               "matched": [], "unmatched": [], "measures": [],
                               "features": {"type": "FeatureCollection", "features": []}}
@@ -245,14 +313,7 @@ def county_map(fund: Fund, d: Dossier) -> dict[str, Any]:
     if not geo.available():
         result["empty"] = "no-package"
         return result
-    agreed: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for a in d.agreements:
-        agreed[a.recipient] += a.amount
-    budget: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for p in fund.projects.select_related("recipient"):
-        budget[p.recipient.code] += p.budget
-        spent[p.recipient.code] += p.spent
+    values = county_values(fund, d, [node for node, _, _ in counties])
     features = []
     for node, province, city in counties:
         found = geo.find(node.name, province, city, _adcode(node))
@@ -260,29 +321,48 @@ def county_map(fund: Fund, d: Dossier) -> dict[str, Any]:
             result["unmatched"].append({"name": node.name, "province": province,
                                         "reason": found})
             continue
-        allocated = agreed.get(node.id) or budget.get(node.id)
-        rate = percent(spent[node.id], budget[node.id]) if budget.get(node.id) else None
-        values = {"allocated": _num(allocated) if allocated else None,
-                  "spent": _num(spent[node.id]) if node.id in spent else None,
-                  "rate": fmt(rate) if rate is not None else None}
+        own = {key: by_county[node.id] for key, by_county in values.items()}
         result["matched"].append({"name": node.name, "adcode": found.adcode,
                                   "place": f"{found.province}{found.city}{found.district}",
-                                  **values})
+                                  **own})
         features.append({"type": "Feature", "id": found.adcode,
                          "properties": {"name": node.name, "adcode": found.adcode,
-                                        "recipient": node.id, **values},
+                                        "recipient": node.id, **own},
                          "geometry": geo.geometry(found)})
     result["features"]["features"] = features
-    result["measures"] = [m for m in ("allocated", "spent", "rate")
-                          if any(row[m] is not None for row in result["matched"])]
+    result["measures"] = [key for key in values
+                          if any(row[key] is not None for row in result["matched"])]
     result["empty"] = "" if features else "no-match"
     return result
 
 
+def measure_words(key: str, money_unit: str) -> tuple[str, str]:
+    """A measure's label and unit in the page's language (a result's name is data)."""
+    if key == ALLOCATED:
+        return gettext("分配金额"), unit_label(money_unit)
+    if key == EXECUTION:
+        return gettext("资金执行率（支出 ÷ 到位）"), "%"
+    if key == PROJECT_EXECUTION:
+        return gettext("项目执行率（项目库）"), "%"
+    return key.removeprefix(RESULT), ""
+
+
 def map_summary(fund: Fund, d: Dossier) -> dict[str, Any]:
-    """What the dashboard shows beside the map: everything but the outlines."""
+    """What the dashboard shows beside the map: everything but the outlines, and for each
+    measure its label, unit and the counties without a value (drawn grey, listed as 无数据)."""
     full = per_version(fund, f"county-map-{int(geo.available())}", lambda: county_map(fund, d))
-    return {k: v for k, v in full.items() if k != "features"}
+    summary = {k: v for k, v in full.items() if k != "features"}
+    measures = []
+    for key in full["measures"]:
+        label, unit = measure_words(key, d.fund.money_unit)
+        measures.append({"key": key, "label": label, "unit": unit,
+                         "legend": gettext("%(label)s（%(unit)s）") % {"label": label,
+                                                                     "unit": unit}
+                         if unit else label,
+                         "missing": [row["name"] for row in full["matched"]
+                                     if row[key] is None]})
+    summary["measures"] = measures
+    return summary
 
 
 def map_data(request: HttpRequest, pk: int) -> JsonResponse:
@@ -307,6 +387,5 @@ def labels() -> dict[str, str]:
     return {
         "sankey": gettext("资金流向"), "uses": gettext("分用途支出"),
         "scores": gettext("各指标得分与分值"), "weight": gettext("分值"), "score": gettext("得分"),
-        "map": gettext("受援县分布"), "allocated": gettext("安排资金"), "spent": gettext("已支出"),
-        "rate": gettext("执行率（%）"), "none": gettext("无数据"),
+        "map": gettext("受援县分布"), "none": gettext("无数据"),
     }

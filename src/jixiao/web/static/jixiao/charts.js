@@ -73,6 +73,10 @@
   }
   function countyMap(el, words) {
     var select = document.getElementById("map-measure");
+    // Each measure's label, legend (with its unit) and the counties without a value, as the
+    // server worded them; the values are the server's decimal text.
+    var measures = {};
+    (json("map-measures") || []).forEach(function (m) { measures[m.key] = m; });
     fetch(el.dataset.url, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (geo) {
@@ -80,6 +84,8 @@
         var chart = echarts.init(el);
         function draw() {
           var measure = select && select.value ? select.value : null;
+          var about = measure ? measures[measure] || {} : {};
+          var unit = about.unit ? " " + about.unit : "";
           // A county without a value keeps the plain grey of the map: it is not in the data.
           var values = [];
           geo.features.forEach(function (f) {
@@ -90,26 +96,30 @@
           });
           var known = values.map(function (v) { return v.value; });
           var option = {
-            title: title(words.map),
+            title: title(words.map + (about.legend ? " · " + about.legend : "")),
             tooltip: { trigger: "item", confine: true, formatter: function (p) {
               var raw = p.data && p.data.raw;
-              return p.name + (measure ? "：" + (raw === null || raw === undefined ? words.none : raw) : "");
+              if (!measure) return p.name;
+              return p.name + "：" + (raw === null || raw === undefined ? words.none : raw + unit);
             } },
             series: [{ type: "map", map: "jixiao-counties", roam: true, top: 40, bottom: 10,
                        label: { show: true, fontSize: 9 }, data: values,
                        itemStyle: { areaColor: "#e6e6e6", borderColor: "#777" } }]
           };
           if (known.length) {
-            // From 0 (amounts and rates are not negative), so one county alone still has a
-            // range: with min equal to max ECharts would paint every county.
+            // From 0 unless a value is below it, so one county alone still has a range:
+            // with min equal to max ECharts would paint every county.
             var low = Math.min(0, Math.min.apply(null, known));
             var high = Math.max.apply(null, known);
             option.visualMap = { min: low, max: high > low ? high : low + 1,
                                  left: 10, bottom: 10, calculable: true,
-                                 text: [words[measure] || "", ""],
+                                 text: [about.legend || "", ""],
                                  inRange: { color: ["#f3e3c3", "#8b1a1a"] } };
           }
           chart.setOption(option, true);
+          document.querySelectorAll(".map-legend").forEach(function (p) {
+            p.hidden = p.dataset.measure !== measure;
+          });
         }
         draw();
         if (select) select.addEventListener("change", draw);
