@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jixiao.web.funds.models import Fund, Recipient
@@ -134,3 +135,25 @@ def test_a_new_token_comes_with_a_call_to_try_and_a_link_to_the_api_docs(
     answer = Client().get("/api/funds", HTTP_AUTHORIZATION=f"Bearer {key}")  # no session
     assert answer.status_code == 200 and answer.json()[0]["name"] == demo.name
     assert "return confirm(" in page[page.index('value="revoke"') - 200:]
+
+
+def test_a_returned_unit_sees_why_at_the_top_of_its_page(login: Any, demo: Fund) -> None:
+    """The reason was one line among the status words; the page now opens with it."""
+    from jixiao.web.funds import usecases
+    from jixiao.web.funds.models import Submission
+
+    sub = Submission.objects.get(fund=demo, recipient__code="tiandeng")
+    admin = get_user_model().objects.get(username="admin")
+    usecases.submit(admin, sub.pk)
+    usecases.return_with_reason(admin, sub.pk, "已支出却仍为未开工，请核实项目状态")
+    page = login("tiandeng").get(f"/funds/{demo.pk}/recipients/{sub.recipient_id}/")
+    html = page.content.decode()
+    notice = html[html.index('id="returned-notice"'):]
+    notice = notice[:notice.index("</div>")]
+    assert "请修改后重新报送" in notice and "已支出却仍为未开工，请核实项目状态" in notice
+    assert html.index('id="returned-notice"') < html.index('id="submit-button"')
+
+
+def test_the_header_role_reads_in_english(login: Any, demo: Fund) -> None:
+    page = login("tiandeng").get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "County (天等县)" in page and "（天等县）" not in page

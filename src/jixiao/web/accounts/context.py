@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.roles import ROLE_LABELS
@@ -16,7 +17,8 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     labels: list[str] = []
     for ms in mss:
         label = ROLE_LABELS.get(ms.role, ms.role)
-        shown = f"{label}（{ms.recipient.name}）" if ms.recipient else str(label)
+        shown = (gettext("%(role)s（%(unit)s）") % {"role": label, "unit": ms.recipient.name}
+                 if ms.recipient else str(label))
         if shown not in labels:  # the same unit in each fund-year is one role to the user
             labels.append(shown)
     return {"role_labels": labels, "can_import": perm.can_import(user),
