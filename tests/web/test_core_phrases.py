@@ -237,3 +237,37 @@ def test_an_import_refused_by_the_core_validators_reads_in_english(login: Any) -
     assert "plan_actual[1].plan: should be > 0 (is -908)" in english
     assert "line 136: budget.stated_execution_rate: " in english
     assert not HAN.search(english.replace("九十", ""))
+
+
+def test_an_allocation_spec_the_reader_refuses_reads_in_english(login: Any) -> None:
+    """The calculator's spec errors come from the same reader: said in the page's language."""
+    spec = ("total: -1000\nunit: 万元\nbase_share: 0.5\nfactors:\n"
+            "  - {name: 人口, weight: 0.6, category: 客观因素}\n"
+            "recipients:\n  - {name: 甲县, factors: {人口: 100}}\n")
+    c = login("admin")
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = html.unescape(c.post("/allocation/", {"spec": spec, "action": "calculate"})
+                         .content.decode())
+    errors = re.search(r'id="allocation-errors"><ul>(.*?)</ul>', page, flags=re.S)
+    assert errors is not None
+    said = " ".join(re.findall(r"<li>(.*?)</li>", errors.group(1), flags=re.S))
+    assert "must not be negative (is -1000)" in said, said
+    assert "不能为负数" not in said
+
+
+def test_the_reason_a_year_cannot_be_scored_follows_the_language_of_each_view(
+        login: Any, demo: Any) -> None:
+    """The reason is cached with the evaluation, its wording is not: a Chinese view first
+    does not leave the English view in Chinese (and the other way round)."""
+    from jixiao.web.funds.models import Fund
+
+    c = login("admin")
+    assert c.post(f"/funds/{demo.pk}/new-year/", {"year": "2022"}).status_code == 302
+    new = Fund.objects.get(name=demo.name, year=2022)
+    chinese = c.get(f"/funds/{new.pk}/").content.decode()
+    assert "本年度尚在填报" in chinese
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = c.get(f"/funds/{new.pk}/").content.decode()
+    assert "This year is still being filled in" in english and "本年度尚在填报" not in english
+    c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "本年度尚在填报" in c.get(f"/funds/{new.pk}/").content.decode()

@@ -117,7 +117,9 @@ def _where(p: Problem, table_file: str | None, upload_name: str, sheet: str | No
             parts.append(gettext("第 %(row)s 行") % {"row": p.line})
         if p.field:
             parts.append(p.field)
-    return " ".join(parts) + "：" + p.message
+    from jixiao.web.funds.presenter import say  # the reader's message in the page's language
+
+    return " ".join(parts) + "：" + say(p.phrase, p.message)
 
 
 def calculate(text: str, upload: Any = None, results: Results | None = None) -> Outcome:
