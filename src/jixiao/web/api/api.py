@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, File, NinjaAPI, Schema, Status
+from ninja import Field, File, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
@@ -25,6 +25,7 @@ from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import WRITE as WRITE_SCOPE
 from jixiao.web.accounts.models import ApiToken
 from jixiao.web.api.schemas import (
+    AuditTrailOut,
     CarryOverOut,
     Error,
     FundEvaluationOut,
@@ -37,10 +38,19 @@ from jixiao.web.api.schemas import (
     RectificationOut,
     SubmissionOut,
 )
+from jixiao.web.audit import presenter as audit_presenter
+from jixiao.web.audit import views as audit_views
 from jixiao.web.funds import payment_import, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
-from jixiao.web.funds.models import Indicator, PaymentImport, Project, Recipient, Submission
+from jixiao.web.funds.models import (
+    Fund,
+    Indicator,
+    PaymentImport,
+    Project,
+    Recipient,
+    Submission,
+)
 from jixiao.web.funds.presenter import indicator_paths
 from jixiao.web.kernel.errors import Code, NotFound, Refusal, Refused
 from jixiao.web.rectification import queries as ledger_queries
@@ -378,3 +388,71 @@ def get_payment_import(request: HttpRequest, job_id: int) -> dict[str, Any]:
     if payment_import.fail_stale(job.fund):
         job.refresh_from_db()
     return _import_job(job)
+
+
+# --- the audit trail (审计日志): the page's filters, scope, paging and wording, read-only ----
+
+
+class AuditQuery(Schema):
+    """The audit page's filters (`audit.views.Filters`), as query parameters."""
+
+    date_from: dt.date | None = Field(default=None, description="起始日期（含），如 2021-07-01")
+    date_to: dt.date | None = Field(default=None, description="截止日期（含）")
+    user: str = Field(default="", description="用户名")
+    unit: str = Field(default="", description="单位名称")
+    action: str = Field(default="", description="操作：create、update、delete 等，或操作代码")
+    type: str = Field(default="", description="对象类型代码，如 agreement、project")
+    page: int = Field(default=1, ge=1, description="页码（每页 50 条）")
+
+
+def _audit_entry(shown: audit_presenter.Shown) -> dict[str, Any]:
+    entry = shown.entry
+    return {
+        "id": entry.pk, "at": entry.at.isoformat(), "when": shown.when,
+        "username": entry.username, "who": shown.who, "fund": entry.fund_id,
+        "fund_name": shown.fund, "unit": shown.unit, "action": entry.action,
+        "action_label": shown.action, "object_type": entry.object_type,
+        "object_id": entry.object_id, "object": shown.object, "reason": shown.reason,
+        "changes": [{"field": c.label, "old": c.old, "new": c.new} for c in shown.changes],
+    }
+
+
+def _audit_trail(request: HttpRequest, fund: Fund | None, query: AuditQuery,
+                 fund_filter: int | None = None) -> Any:
+    """The entries the user may read (`audit.views.visible`: a city, county or work team its
+    own units' only), filtered as the page filters them; a filter value the page would ignore
+    (an unknown action or object type) is refused here, so a caller never reads an unfiltered
+    trail believing it filtered."""
+    base = audit_views.visible(_user(request), fund)
+    typed = {k: v for k, v in query.dict().items() if k != "page"}
+    wanted = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in typed.items()
+              if v not in (None, "")}
+    if fund_filter is not None:
+        wanted["fund"] = str(fund_filter)
+    filters = audit_views.Filters.from_query(wanted)
+    unknown = [name for name in ("action", "type")
+               if wanted.get(name) and not getattr(filters, name)]
+    if unknown or filters.errors:
+        detail = "；".join(filters.errors) or gettext("请求数据不正确：%(fields)s") % {
+            "fields": "、".join(unknown)}
+        return Status(422, {"detail": detail, "code": Code.INVALID_VALUE})
+    entries = filters.apply(base)
+    pages = Paginator(entries, audit_views.PAGE_SIZE)
+    page = pages.get_page(query.page)
+    return {"matched": pages.count, "page": page.number, "pages": pages.num_pages,
+            "page_size": audit_views.PAGE_SIZE,
+            "items": [_audit_entry(s) for s in audit_presenter.present(page)]}
+
+
+@api.get("/audit", summary="审计日志（全部资金与用户管理；省级管理员、评审）：筛选与分页",
+         response={200: AuditTrailOut, 422: Error, **READ})
+def get_audit_trail(request: HttpRequest, query: Query[AuditQuery],
+                    fund: int | None = None) -> Any:
+    return _audit_trail(request, None, query, fund)
+
+
+@api.get("/funds/{fund_id}/audit",
+         summary="资金的审计日志：筛选与分页；市、县、工作队只见本单位的记录",
+         response={200: AuditTrailOut, 422: Error, **READ})
+def get_fund_audit_trail(request: HttpRequest, fund_id: int, query: Query[AuditQuery]) -> Any:
+    return _audit_trail(request, get_object_or_404(Fund, pk=fund_id), query)

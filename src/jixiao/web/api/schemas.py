@@ -144,3 +144,35 @@ class PaymentImportOut(Schema):
     result: LedgerSummaryOut | None = Field(
         description="完成时：与 `jixiao ledger summarize --json` 相同的汇总")
     errors: list[ImportProblemOut] = Field(description="失败时：文件、行、列与说明")
+
+
+class AuditChangeOut(Schema):
+    field: str = Field(description="字段名称（界面语言），如 金额")
+    old: str = Field(description="修改前，已格式化（千分位与金额单位、是/否、选项）；新建时为空")
+    new: str = Field(description="修改后，已格式化；删除时为空")
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: str = Field(description="ISO 8601 时间（含时区）")
+    when: str = Field(description="本地时间（Asia/Shanghai），精确到秒")
+    username: str = Field(description="用户名；命令行操作为 system")
+    who: str = Field(description="姓名（用户名）")
+    fund: int | None = Field(description="资金 id；用户管理等与资金无关的记录为空")
+    fund_name: str
+    unit: str = Field(description="对象所属单位的名称")
+    action: str = Field(description="操作代码，如 indicator.update、submission.approve")
+    action_label: str = Field(description="操作名称（界面语言），如 修改")
+    object_type: str = Field(description="对象类型代码，如 agreement、project")
+    object_id: str
+    object: str = Field(description="对象名称（界面语言），如 江门市 · 协议数")
+    reason: str
+    changes: list[AuditChangeOut] = Field(description="各字段修改前后")
+
+
+class AuditTrailOut(Schema):
+    matched: int = Field(description="符合筛选条件的记录数")
+    page: int
+    pages: int
+    page_size: int
+    items: list[AuditEntryOut] = Field(description="本页的记录（最新的在前，每页 50 条）")

@@ -26,6 +26,7 @@ from jixiao.web.audit import objects
 from jixiao.web.audit.log import verb_label
 from jixiao.web.audit.models import AuditEntry
 from jixiao.web.fields import DecimalText
+from jixiao.web.units import unit_label
 
 # Money fields, by object type: shown with thousands separators and the fund's money unit.
 MONEY = {
@@ -236,7 +237,7 @@ class Formatter:
         return rows
 
     def show(self, entry: AuditEntry) -> Shown:
-        unit = money_unit(entry.fund)
+        unit = unit_label(money_unit(entry.fund))
         return Shown(
             entry=entry, when=local_time(entry.at), who=who(entry), unit=entry.unit_name,
             action=verb_label(entry.action), object=object_name(entry),
