@@ -157,3 +157,18 @@ def test_a_returned_unit_sees_why_at_the_top_of_its_page(login: Any, demo: Fund)
 def test_the_header_role_reads_in_english(login: Any, demo: Fund) -> None:
     page = login("tiandeng").get(HOME, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "County (天等县)" in page and "（天等县）" not in page
+
+
+def test_the_fund_tabs_say_where_you_are_and_money_is_not_the_fund_list(login: Any,
+                                                                        demo: Fund) -> None:
+    """The top bar's 资金 (the list of funds) and the fund's tab 资金 (its money) read the
+    same, in English both "Funds"; no tab said which page was open."""
+    admin = login("admin")
+    page = admin.get(f"/funds/{demo.pk}/money/").content.decode()
+    assert f'<a href="/funds/{demo.pk}/money/" aria-current="page">' in page
+    assert page.count('aria-current="page"') == 1
+    assert '<a href="/">资金列表</a>' in page
+    english = admin.get(f"/funds/{demo.pk}/submissions/", HTTP_ACCEPT_LANGUAGE="en")
+    html = english.content.decode()
+    assert '<a href="/">Fund list</a>' in html
+    assert f'<a href="/funds/{demo.pk}/money/">Money</a>' in html
