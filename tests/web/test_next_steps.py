@@ -172,3 +172,9 @@ def test_the_fund_tabs_say_where_you_are_and_money_is_not_the_fund_list(login: A
     html = english.content.decode()
     assert '<a href="/">Fund list</a>' in html
     assert f'<a href="/funds/{demo.pk}/money/">Money</a>' in html
+
+
+def test_the_users_page_roles_read_in_english(login: Any, demo: Fund) -> None:
+    page = login("admin").get("/accounts/users/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "County (2021 东西部协作财政援助资金 · 天等县)" in page
+    assert "County（" not in page and "Budget unit（" not in page

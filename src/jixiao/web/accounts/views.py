@@ -233,9 +233,10 @@ def _create(request: HttpRequest) -> HttpResponse:
 def _membership_label(ms: Membership) -> str:
     label = str(ROLE_LABELS.get(ms.role, ms.role))
     if ms.recipient is not None:
-        return f"{label}（{ms.recipient.fund} · {ms.recipient.name}）"
+        return _("%(role)s（%(unit)s）") % {"role": label,
+                                            "unit": f"{ms.recipient.fund} · {ms.recipient.name}"}
     if ms.fund is not None:
-        return f"{label}（{ms.fund}）"
+        return _("%(role)s（%(unit)s）") % {"role": label, "unit": ms.fund}
     return label
 
 
