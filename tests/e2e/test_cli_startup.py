@@ -1,9 +1,13 @@
 """`jixiao evaluate` imports only what evaluating needs.
 
-Each command's module is imported when that command runs (`cli.main.LAZY_COMMANDS`), and the
-form readers, DuckDB, Django, python-docx and matplotlib stay out of a YAML evaluation; the
-printed (not --json) evaluation also leaves out json, the ledger's models and rich's emoji
-table and heavy renderers. This checks which modules got imported, not how long anything took.
+`evaluate` and `check` on a file run on the entry point's lean path (`cli.main`, `cli.judge`):
+no typer, no click, no command group, no `importlib.metadata` (pydantic's plugin scan), and no
+rich under --json. Every other command's module is imported when that command runs
+(`cli.commands.LAZY_COMMANDS`), and the form readers, DuckDB, Django, python-docx and
+matplotlib stay out of a YAML evaluation; the printed (not --json) evaluation also leaves out
+json, the ledger's models and rich's emoji table and heavy renderers. The lean path prints the
+same bytes and exits with the same codes as the typer commands. This checks which modules got
+imported and what was printed, not how long anything took.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from jixiao import services
-from jixiao.cli.main import LAZY_COMMANDS, app
+from jixiao.cli.commands import LAZY_COMMANDS, app
 from jixiao.formats.form_xlsx import FORM_SUFFIXES
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "east-west-2021" / "dossier.yaml"
@@ -29,6 +33,9 @@ HEAVY = ("django", "docx", "matplotlib", "duckdb", "xlsxwriter", "openpyxl", "pa
 PRINTED_ONLY = ("json", "jixiao.core.payments", "jixiao.formats.evaluation_json",
                 "rich._emoji_codes", "rich.markdown", "rich.syntax", "rich.pretty",
                 "rich.traceback", "rich.progress", "typer.rich_utils")
+
+# The lean path (issue 18, start-up): what `evaluate`/`check` on a file no longer import.
+LEAN_ONLY = ("typer", "click", "jixiao.cli.commands", "importlib.metadata")
 
 PROBE = """
 import sys
@@ -102,3 +109,67 @@ def test_every_lazy_command_is_listed_and_loads() -> None:
 
 def test_services_knows_the_form_suffixes_without_importing_the_form_reader() -> None:
     assert services.FORM_SUFFIXES == FORM_SUFFIXES
+
+
+@pytest.mark.parametrize("args", [
+    ("evaluate", str(SEED)),
+    ("evaluate", "--json", str(SEED)),
+    ("evaluate", str(SEED), "--json"),
+    ("check", str(SEED)),
+    ("check", "--json", str(SEED)),
+])
+def test_evaluate_and_check_imports_neither_typer_nor_the_plugin_scan(
+    args: tuple[str, ...],
+) -> None:
+    result = _run(*args, heavy=LEAN_ONLY)
+    assert result["code"] in (0, 1)
+    assert result["heavy"] == []
+
+
+def test_the_json_evaluation_imports_no_rich() -> None:
+    result = _run("evaluate", "--json", str(SEED), heavy=("rich",))
+    assert result["code"] == 0
+    assert result["heavy"] == []
+
+
+def test_the_census_sees_typer_when_typer_parses() -> None:
+    result = _run("evaluate", "--help", heavy=LEAN_ONLY)
+    assert result["code"] == 0
+    assert "typer" in result["heavy"] and "jixiao.cli.commands" in result["heavy"]
+
+
+LEAN = "import sys\nfrom jixiao.cli.main import main\nsys.argv[0] = 'jixiao'\nmain()\n"
+TYPER = "import sys\nfrom jixiao.cli.commands import app\nsys.argv[0] = 'jixiao'\napp()\n"
+
+
+def _both(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], ...]:
+    return tuple(
+        subprocess.run([sys.executable, "-c", code, *args], capture_output=True, timeout=120,
+                       check=False, cwd=cwd)
+        for code in (LEAN, TYPER)
+    )
+
+
+@pytest.mark.parametrize("args", [
+    ("evaluate", "seed.yaml"),
+    ("evaluate", "--json", "seed.yaml"),
+    ("check", "seed.yaml"),
+    ("check", "seed.yaml", "--json"),
+    ("evaluate", "broken.yaml"),
+    ("evaluate", "--json", "broken.yaml"),
+    ("check", "broken.yaml"),
+    ("evaluate", "missing.yaml"),
+    ("check", "--json", "missing.yaml"),
+])
+def test_the_lean_path_prints_what_the_typer_command_prints(
+    args: tuple[str, ...], tmp_path: Path
+) -> None:
+    (tmp_path / "seed.yaml").write_bytes(SEED.read_bytes())
+    (tmp_path / "broken.yaml").write_text("fund:\n  name: [unclosed\n", encoding="utf-8")
+    lean, typer_path = _both(*args, cwd=tmp_path)
+    assert lean.returncode == typer_path.returncode
+    assert lean.returncode in ((0, 1) if "seed.yaml" in args else (2,))
+    assert lean.stdout == typer_path.stdout
+    assert lean.stderr == typer_path.stderr
+    if "--json" in args:
+        json.loads(lean.stdout)  # one JSON document, problems included

@@ -1,6 +1,6 @@
 """`jixiao ledger summarize`, `jixiao monitor` and `jixiao bench`: payment ledgers at scale.
 
-Registered lazily by the main app (`cli.main.LAZY_COMMANDS`): ``ledger`` is `payments_app`,
+Registered lazily by the command group (`cli.commands.LAZY_COMMANDS`): ``ledger`` is `payments_app`,
 ``monitor`` and ``bench`` are `monitor_command` and `bench_command`.
 """
 

@@ -1,6 +1,6 @@
 """`jixiao review PATH... [--out DIR] [--json] [--jobs N] [--annotate DIR]`: 复核 a pile.
 
-Registered in cli/main.py: ``app.command("review")(review_command)``. Writes 复核结果.xlsx
+Registered lazily in cli/commands.py (`LAZY_COMMANDS`). Writes 复核结果.xlsx
 and 复核结果.html into ``--out`` (default ./复核结果); ``--json`` also prints the
 `ReviewResult` on stdout. A progress bar goes to stderr. Exit codes: 0 no document has an
 error; 1 at least one document has an error or could not be read (each needs a person);
