@@ -210,9 +210,17 @@ def project_budgets(fund: Fund) -> dict[str, Decimal]:
     return dict(out)
 
 
+def _with_unit(label: str, unit: str) -> str:
+    """"资金流向（万元）" in the page's language ("Fund flow (10k yuan)")."""
+    return gettext("%(label)s（%(unit)s）") % {"label": label, "unit": unit} if unit else label
+
+
 def charts(fund: Fund, d: Dossier, data: dict[str, Any]) -> dict[str, Any]:
-    return {"unit": unit_label(d.fund.money_unit), "sankey": sankey(d, project_budgets(fund)),
-            "uses": uses(d), "scores": scores(data)}
+    unit = unit_label(d.fund.money_unit)
+    return {"unit": unit, "sankey": sankey(d, project_budgets(fund)),
+            "uses": uses(d), "scores": scores(data),
+            "titles": {"sankey": _with_unit(gettext("资金流向"), unit),
+                       "uses": _with_unit(gettext("分用途支出"), unit)}}
 
 
 # --- the county map ---------------------------------------------------------------------------
@@ -356,9 +364,7 @@ def map_summary(fund: Fund, d: Dossier) -> dict[str, Any]:
     for key in full["measures"]:
         label, unit = measure_words(key, d.fund.money_unit)
         measures.append({"key": key, "label": label, "unit": unit,
-                         "legend": gettext("%(label)s（%(unit)s）") % {"label": label,
-                                                                     "unit": unit}
-                         if unit else label,
+                         "legend": _with_unit(label, unit),
                          "missing": [row["name"] for row in full["matched"]
                                      if row[key] is None]})
     summary["measures"] = measures

@@ -14,7 +14,7 @@
     var s = data.sankey;
     var columns = 1 + Math.max.apply(null, s.nodes.map(function (n) { return n.depth; }));
     echarts.init(el).setOption({
-      title: title(words.sankey + "（" + data.unit + "）"),
+      title: title(data.titles ? data.titles.sankey : words.sankey),
       tooltip: { trigger: "item", confine: true,
         formatter: function (p) {
           if (p.dataType === "edge") {
@@ -44,7 +44,7 @@
   }
   function uses(el, data, words) {
     echarts.init(el).setOption({
-      title: title(words.uses + "（" + data.unit + "）"),
+      title: title(data.titles ? data.titles.uses : words.uses),
       tooltip: { trigger: "axis", confine: true }, legend: { top: 28 },
       grid: { left: 220, right: 30, top: 70 },
       xAxis: { type: "value" },
