@@ -355,10 +355,15 @@ def measure_words(key: str, money_unit: str) -> tuple[str, str]:
     return key.removeprefix(RESULT), ""
 
 
+def _map_key() -> str:
+    """The map's cache key: with or without outlines; v2 since it holds every measure."""
+    return f"county-map-v2-{int(geo.available())}"
+
+
 def map_summary(fund: Fund, d: Dossier) -> dict[str, Any]:
     """What the dashboard shows beside the map: everything but the outlines, and for each
     measure its label, unit and the counties without a value (drawn grey, listed as 无数据)."""
-    full = per_version(fund, f"county-map-{int(geo.available())}", lambda: county_map(fund, d))
+    full = per_version(fund, _map_key(), lambda: county_map(fund, d))
     summary = {k: v for k, v in full.items() if k != "features"}
     measures = []
     for key in full["measures"]:
@@ -379,8 +384,7 @@ def map_data(request: HttpRequest, pk: int) -> JsonResponse:
     if ev is None:
         body: dict[str, Any] = {"type": "FeatureCollection", "features": [], "unmatched": []}
         return JsonResponse(body)
-    full = per_version(fund, f"county-map-{int(geo.available())}",
-                       lambda: county_map(fund, ev.dossier))
+    full = per_version(fund, _map_key(), lambda: county_map(fund, ev.dossier))
     body = {**full["features"], "unmatched": full["unmatched"], "measures": full["measures"]}
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False,
                                                      "separators": (",", ":")})
