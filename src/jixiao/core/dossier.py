@@ -14,12 +14,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 
 from jixiao.core.allocation import AllocationSpec, allocation_errors
-from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text, bounded, decimal_input
+from jixiao.core.fields import (
+    MoneyUnit,
+    NonNegative,
+    Number,
+    NumberBesideBool,
+    Text,
+    bounded,
+    decimal_input,
+)
 from jixiao.core.numbers import to_decimal
 from jixiao.core.phrases import Phrase, word
 
@@ -38,11 +54,18 @@ def _percent(value: object) -> object:
 
 Amount = Annotated[NonNegative, Field(description="金额（以 fund.money_unit 计），不能为负")]
 Weight = Annotated[Number, Field(ge=0, description="分值")]
+def _percent_number(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
+    """`_percent`, pydantic's finite Decimal and `bounded` in one call (as `fields.number`)."""
+    if type(value) is not Decimal or not value.is_finite():
+        value = handler(_percent(value))
+    return bounded(cast(Decimal, value))
+
+
 Percent = Annotated[
     Decimal,
-    BeforeValidator(_percent),
-    Field(allow_inf_nan=False, description="百分数：97.74% 或 97.74"),
-    AfterValidator(bounded),
+    Field(allow_inf_nan=False),
+    WrapValidator(_percent_number),
+    Field(description="百分数：97.74% 或 97.74"),
 ]
 Id = Annotated[
     str,
@@ -94,7 +117,7 @@ class Recipient(Model):
     id: Id
     name: Text
     kind: RecipientKind
-    attributes: dict[str, bool | str | Number] = Field(
+    attributes: dict[str, bool | str | NumberBesideBool] = Field(
         default_factory=dict, description="如 国家乡村振兴重点帮扶县: true"
     )
     stated: StatedTotals | None = None

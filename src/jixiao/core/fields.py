@@ -8,9 +8,9 @@ bool is never taken for a number.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator
 
 from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 from jixiao.core.phrases import Phrase
@@ -44,19 +44,40 @@ def _oversized(text: str) -> bool:
 
 
 def bounded(value: Decimal) -> Decimal:
-    """Refuse figures no fund has, so every later computation stays exact."""
-    if abs(value) >= LIMIT:
+    """Refuse figures no fund has, so every later computation stays exact (``value`` is
+    finite)."""
+    if not -LIMIT < value < LIMIT:
         raise ValueError(
             Phrase("数值过大（绝对值应小于 10^15），实际为 {value}", value=f"{value:E}"))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
         raise ValueError(Phrase("小数位过多（最多 {n} 位）", n=str(MAX_PLACES)))
-    return value + 0 if value == 0 else value  # -0 becomes 0
+    return value if value else value + 0  # -0 becomes 0
 
 
-Number = Annotated[
-    Decimal, BeforeValidator(decimal_input), Field(allow_inf_nan=False), AfterValidator(bounded)
-]
+def number(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
+    """`decimal_input`, pydantic's finite Decimal and `bounded` in one call. What the YAML
+    reader hands over, a finite `Decimal` or an `int`, is made exactly what pydantic makes of
+    it (``Decimal(int)``), so only the bounds are checked; anything else goes the whole way."""
+    kind = type(value)
+    if kind is int:
+        value = Decimal(cast(int, value))
+    elif kind is not Decimal or not cast(Decimal, value).is_finite():
+        value = handler(decimal_input(value))
+    return bounded(cast(Decimal, value))
+
+
+def number_in_union(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
+    """`number` for a union beside `bool`: an int is left to pydantic, whose strict first pass
+    refuses it as a Decimal, so 1 and 0 stay true and false as they always were."""
+    if type(value) is not Decimal or not value.is_finite():
+        value = handler(decimal_input(value))
+    return bounded(cast(Decimal, value))
+
+
+# One Python call a number: the finite check sits in pydantic's own Decimal (the handler).
+Number = Annotated[Decimal, Field(allow_inf_nan=False), WrapValidator(number)]
+NumberBesideBool = Annotated[Decimal, Field(allow_inf_nan=False), WrapValidator(number_in_union)]
 NonNegative = Annotated[Number, Field(ge=0)]
 Text = Annotated[str, Field(min_length=1)]
 MoneyUnit = Literal["元", "万元", "亿元"]
