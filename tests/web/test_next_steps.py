@@ -7,13 +7,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jixiao.web.funds.models import Fund, Recipient
 from jixiao.web.rectification.models import RectificationItem
 
 HOME = "/home/"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after() -> Any:
+    """A request in English leaves English active in this thread: later tests calling use
+    cases directly must see the default language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _section(page: str, section: str) -> str:
@@ -178,3 +188,18 @@ def test_the_users_page_roles_read_in_english(login: Any, demo: Fund) -> None:
     page = login("admin").get("/accounts/users/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "County (2021 东西部协作财政援助资金 · 天等县)" in page
     assert "County（" not in page and "Budget unit（" not in page
+
+
+def test_the_open_problems_count_of_a_year_opens_those_problems(login: Any,
+                                                                demo: Fund) -> None:
+    """历年情况's 未销号问题 count led to the whole ledger, closed items included."""
+    _item(demo, "tiandeng", "仍未整改的问题", "整改中")
+    _item(demo, "tiandeng", "早已销号的问题", "已销号")
+    admin = login("admin")
+    years = admin.get(f"/funds/{demo.pk}/years/").content.decode()
+    assert f'href="/funds/{demo.pk}/rectification/?open=1"' in years
+    ledger = admin.get(f"/funds/{demo.pk}/rectification/?open=1").content.decode()
+    assert "仍未整改的问题" in ledger and "早已销号的问题" not in ledger
+    assert 'name="open" value="1" checked' in ledger  # the filter says it is on
+    everything = admin.get(f"/funds/{demo.pk}/rectification/").content.decode()
+    assert "早已销号的问题" in everything

@@ -50,6 +50,9 @@ def item_for(user: Any, fund: Fund, item_pk: int) -> RectificationItem:
     return item
 
 
+YES = ("1", "true", "on", "yes")  # a ticked box in a query string
+
+
 @dataclass
 class Filters:
     """The list's filters as typed in the query string; a value that is not one of the
@@ -60,17 +63,19 @@ class Filters:
     unit: int | None = None
     source: str = ""
     overdue: bool = False
+    open: bool = False  # not 销号 yet
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> Filters:
         q = str(query.get("q") or "").replace("\x00", "").strip()[:MAX_SEARCH]
         status = str(query.get("status") or "")
         source = str(query.get("source") or "")
-        overdue = str(query.get("overdue") or "").lower() in ("1", "true", "on", "yes")
+        overdue = str(query.get("overdue") or "").lower() in YES
+        still_open = str(query.get("open") or "").lower() in YES
         return cls(q=q, status=status if status in rules.STATUSES else "",
                    unit=inputs.identifier(query.get("unit")),
                    source=source if source in vocabulary.PROBLEM_SOURCES else "",
-                   overdue=overdue)
+                   overdue=overdue, open=still_open)
 
     def apply(self, items: QuerySet[RectificationItem], today: dt.date
               ) -> QuerySet[RectificationItem]:
@@ -84,6 +89,8 @@ class Filters:
             items = items.filter(source=self.source)
         if self.overdue:
             items = items.filter(deadline__lt=today).exclude(status=rules.CLOSED)
+        if self.open:
+            items = items.exclude(status=rules.CLOSED)
         return items
 
 
