@@ -145,3 +145,13 @@ def test_the_dashboard_offers_each_measure_and_names_the_counties_without_data(
     assert f'<option value="{charts.PROJECT_EXECUTION}">' not in html  # no county has one
     assert 'data-measure="execution" hidden' in html  # the first measure's legend shows
     assert "无数据：" in html and "龙州县" in html and 'id="map-measures"' in html
+
+
+@needs_maps
+def test_the_maps_words_on_an_english_page(login: Any, db: Any) -> None:
+    fund = fund_from(_with_county_data(), "英文地图")
+    html = login("admin").get(f"/funds/{fund.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Legend: Amount allocated (10k yuan); the darker, the larger; grey means no data." in (
+        html)
+    assert '<option value="execution">Execution rate (spent ÷ arrived)</option>' in html
+    assert "No data: " in html and "龙州县" in html  # the county names stay as written
