@@ -203,3 +203,42 @@ def test_the_open_problems_count_of_a_year_opens_those_problems(login: Any,
     assert 'name="open" value="1" checked' in ledger  # the filter says it is on
     everything = admin.get(f"/funds/{demo.pk}/rectification/").content.decode()
     assert "早已销号的问题" in everything
+
+
+def test_a_clashing_row_save_says_whose_value_stands(login: Any, demo: Fund) -> None:
+    """Two people save one project's budget from pages opened together: the second read only
+    "他人已修改了这条数据，请刷新" and lost what they typed without seeing the other value."""
+    from jixiao.web.funds.models import Project
+
+    unit = Recipient.objects.get(fund=demo, code="tiandeng")
+    page = f"/funds/{demo.pk}/recipients/{unit.pk}/"
+    county, province = login("tiandeng"), login("admin")
+    county.post(page, {"name": "村道硬化", "category": "基础设施", "budget": "50",
+                       "spent": "0", "status": "planned"})
+    project = Project.objects.get(recipient=unit, name="村道硬化")
+    url = f"/funds/{demo.pk}/rows/project/{project.pk}/"
+    province.post(url, {"version": project.version, "budget": "60", "next": page})
+    answer = county.post(url, {"version": project.version, "budget": "70", "next": page},
+                         follow=True).content.decode()
+    assert "他人已修改了这条数据（admin，" in answer
+    assert "「预算」现为 60（您填写的是 70）" in answer
+    project.refresh_from_db()
+    assert project.budget == Decimal("60")
+    status = county.post(url, {"version": project.version - 1, "status": "done", "next": page},
+                         follow=True).content.decode()
+    assert "「状态」现为 未开工（您填写的是 已完工）" in status
+
+
+def test_a_clashing_row_save_reads_in_english(login: Any, demo: Fund) -> None:
+    from jixiao.web.funds.models import Arrival
+
+    arrival = Arrival.objects.filter(fund=demo).first()
+    assert arrival is not None
+    url = f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/"
+    admin = login("admin")
+    admin.post(url, {"version": arrival.version, "amount": "1"})
+    page = admin.post(url, {"version": arrival.version, "amount": "2",
+                            "next": f"/funds/{demo.pk}/money/"},
+                      follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Not saved: someone else changed this record (admin, " in page
+    assert "is now 1 (you entered 2)" in page

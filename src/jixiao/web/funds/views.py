@@ -24,6 +24,7 @@ from jixiao.web.funds import (
     conflicts,
     payment_import,
     presenter,
+    row_clash,
     rule_text,
     usecases,
 )
@@ -215,9 +216,16 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     if model is None:
         raise PermissionDenied
     _check_row_in_fund(model, row_pk, pk)
-    attempt(request, lambda: usecases.update_row(
-        request.user, model, row_pk, inputs.version(request.POST.get("version")),
-        _posted(request, model)), gettext("已保存"))
+    posted = _posted(request, model)
+    try:
+        usecases.update_row(request.user, model, row_pk,
+                            inputs.version(request.POST.get("version")), posted)
+    except Conflict:  # say whose value stands now beside the one typed
+        messages.error(request, row_clash.describe(model, row_pk, posted))
+    except Refusal as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, gettext("已保存"))
     return go(request, safe_next(request, reverse("funds:dashboard", args=[pk])))
 
 
