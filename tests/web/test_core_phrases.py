@@ -222,19 +222,19 @@ def test_an_import_refused_by_the_core_validators_reads_in_english(login: Any) -
     example = EXAMPLES[0].read_text(encoding="utf-8")
     text = (example.replace('stated_execution_rate: "100%"', 'stated_execution_rate: "九十"')
             .replace("plan: 246,", "plan: 246, colour: red,", 1)
-            .replace("plan: 908,", "plan: -908,", 1))
-    assert text.count("九十") == 1 and "colour" in text and "-908" in text
+            .replace("amount: 10000,", "amount: -10000,", 1))
+    assert text.count("九十") == 1 and "colour" in text and "-10000" in text
     c = login("admin")
     chinese = _import(c, text)
     assert "应为百分数（如 97.74%），而不是 '九十'" in chinese
     assert ("plan_actual[0].colour：未知字段（请检查拼写，或运行 jixiao schema 查看允许的字段）"
             in chinese)
-    assert "plan_actual[1].plan：应 > 0（实际为 -908）" in chinese
+    assert "agreements[1].amount：不能为负数（实际为 -10000）" in chinese
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = _import(c, text)
     assert "should be a percentage (such as 97.74%), not '九十'" in english
     assert "plan_actual[0].colour: unknown field (check the spelling" in english
-    assert "plan_actual[1].plan: should be > 0 (is -908)" in english
+    assert "agreements[1].amount: must not be negative (is -10000)" in english
     assert "line 136: budget.stated_execution_rate: " in english
     assert not HAN.search(english.replace("九十", ""))
 
