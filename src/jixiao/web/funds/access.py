@@ -86,7 +86,8 @@ class Unscored:
 def evaluate(fund: Fund) -> tuple[Evaluation | None, str]:
     """The fund's evaluation by the core, or the reason it cannot be evaluated in the active
     language (the evaluation or the reason cached, the wording not)."""
-    ev, why = per_version(fund, "evaluation", lambda: _evaluate(fund))
+    # v2: findings and notes carry their phrases; an entry kept before is never read as one
+    ev, why = per_version(fund, "evaluation-v2", lambda: _evaluate(fund))
     return ev, why.said() if isinstance(why, Unscored) else why
 
 
