@@ -51,14 +51,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
-from functools import cmp_to_key, partial
+from functools import cmp_to_key, partial, reduce
+from itertools import repeat
+from operator import attrgetter, itemgetter, mul, sub
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from jixiao.core import allocation_columns as cols
 from jixiao.core import collector
 from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text
 from jixiao.core.numbers import fmt, fmt_natural, places
@@ -128,29 +131,108 @@ class AllocationError(ValueError):
         self.errors = errors
 
 
-@dataclass(frozen=True, slots=True)
 class Allocation:
-    """One recipient's part. ``base + factor_amount == exact`` (to the places shown)."""
+    """One recipient's part. ``base + factor_amount == exact`` (to the places shown).
 
-    name: str
-    code: str | None
-    base: Decimal
-    factor_amount: Decimal
-    exact: Decimal
-    amount: Decimal
-    shares: Mapping[str, Decimal]
-    weighted_share: Decimal
-    # (numerator, denominator), or a reference into the shared exact data of an allocation
-    # whose exact amounts are huge rationals (inverse factors), worked out when asked for.
-    exact_ratio: tuple[int, int] | _ExactRef = field(repr=False, compare=False)
-    # The weighted share × the policy coefficient, renormalized; None without coefficients.
-    adjusted_share: Decimal | None = None
+    Read-only. Its figures live in columns shared by the whole allocation (`_Figures`), so
+    an allocation over 100,000 recipients builds a few lists instead of 100,000 records.
+    ``exact_ratio`` is (numerator, denominator), or a reference into the shared exact data of
+    an allocation whose exact amounts are huge rationals (inverse factors), worked out when
+    asked for. ``adjusted_share`` is the weighted share × the policy coefficient,
+    renormalized; None without coefficients.
+    """
+
+    __slots__ = ("_f", "_i")
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and shares is a mapping
+
+    def __init__(self, figures: _Figures, index: int) -> None:
+        self._f, self._i = figures, index
+
+    @property
+    def name(self) -> str:
+        return self._f.names[self._i]
+
+    @property
+    def code(self) -> str | None:
+        return self._f.codes[self._i]
+
+    @property
+    def base(self) -> Decimal:
+        return self._f.base
+
+    @property
+    def factor_amount(self) -> Decimal:
+        return self._f.factor_amounts[self._i]
+
+    @property
+    def exact(self) -> Decimal:
+        return self._f.exacts[self._i]
+
+    @property
+    def amount(self) -> Decimal:
+        return self._f.amounts[self._i]
+
+    @property
+    def shares(self) -> Mapping[str, Decimal]:
+        return _Shares(self._f.shares, self._i)
+
+    @property
+    def weighted_share(self) -> Decimal:
+        return self._f.weighted[self._i]
+
+    @property
+    def adjusted_share(self) -> Decimal | None:
+        adjusted = self._f.adjusted
+        return None if adjusted is None else adjusted[self._i]
+
+    @property
+    def exact_ratio(self) -> tuple[int, int] | _ExactRef:
+        ratios = self._f.ratios
+        if isinstance(ratios, _FreeExact):
+            return _ExactRef(ratios, self._i)
+        return ratios[self._i]
 
     def exact_fraction(self) -> Fraction:
         """The exact amount before rounding, as a rational number in the spec's unit."""
-        if isinstance(self.exact_ratio, _ExactRef):
-            return self.exact_ratio.fraction()
-        return Fraction(*self.exact_ratio)
+        ratio = self.exact_ratio
+        if isinstance(ratio, _ExactRef):
+            return ratio.fraction()
+        return Fraction(*ratio)
+
+    def _key(self) -> tuple[object, ...]:
+        # Every field but exact_ratio, as the dataclass this was compared.
+        return (self.name, self.code, self.base, self.factor_amount, self.exact, self.amount,
+                self.shares, self.weighted_share, self.adjusted_share)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Allocation):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __repr__(self) -> str:
+        fields = ("name", "code", "base", "factor_amount", "exact", "amount", "shares",
+                  "weighted_share", "adjusted_share")
+        inner = ", ".join(f"{f}={v!r}" for f, v in zip(fields, self._key(), strict=True))
+        return f"Allocation({inner})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """The figures of every recipient of one allocation, by column."""
+
+    names: list[str]
+    codes: list[str | None]
+    base: Decimal
+    factor_amounts: list[Decimal]
+    exacts: list[Decimal]
+    amounts: list[Decimal]
+    shares: _ShareColumns
+    weighted: list[Decimal]
+    adjusted: list[Decimal] | None
+    ratios: list[tuple[int, int]] | _FreeExact
+
+    def allocations(self) -> tuple[Allocation, ...]:
+        return tuple(map(Allocation, repeat(self, len(self.names)), range(len(self.names))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +256,11 @@ def _frac(value: Decimal) -> Fraction:
 
 def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
     """Everything a schema cannot say: weights, names, missing values, zero sums, bounds."""
+    return _errors(spec, _value_columns(spec))
+
+
+def _errors(spec: AllocationSpec, columns: list[list[Decimal]] | None) -> list[tuple[Loc, str]]:
+    """`allocation_errors`, with the factor columns already read (None: a value is missing)."""
     errors: list[tuple[Loc, str]] = []
     names = [f.name for f in spec.factors]
     for k, name in enumerate(names):
@@ -189,6 +276,8 @@ def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
              f"{fmt_natural(spec.precision)} 的整数倍，无法按精度分足")
         )
 
+    if _plainly_valid(spec, columns):
+        return errors
     seen: set[str] = set()
     known = set(names) if len(set(names)) == len(names) else None
     inverse = [f.name for f in spec.factors if f.direction == "inverse"]
@@ -376,6 +465,11 @@ def _ratio_share(x: list[int], total: int, i: int) -> Decimal:
     return _ratio_decimal(x[i], total)
 
 
+def _value_share(values: list[Decimal], total: Fraction, i: int) -> Decimal:
+    num, den = values[i].as_integer_ratio()
+    return _ratio_decimal(num * total.denominator, den * total.numerator)
+
+
 def _twice_share(x: list[int], twice: int, i: int) -> Decimal:
     return _digits((twice // x[i] + 1) // 2, EXACT_PLACES)
 
@@ -404,10 +498,7 @@ class _Shares(Mapping[str, Decimal]):
 def _units_decimals(units: list[int], precision: Decimal) -> list[Decimal]:
     """units × precision for each, exactly (no context rounding): the coefficient
     units × the precision's digits, the precision's exponent."""
-    sign, digits, exponent = precision.as_tuple()
-    assert isinstance(exponent, int) and not sign
-    step_int = int("".join(map(str, digits)))
-    return [Decimal(u * step_int).scaleb(exponent, _WIDE) for u in units]
+    return cols.multiples(units, precision)
 
 
 _EIGHTY = Context(prec=80)  # what `localcontext(prec=80)` gave each subtraction
@@ -512,17 +603,20 @@ def _reciprocal_sum(values: list[int], weights: list[int] | None = None) -> tupl
 
 class _FreeExact:
     """What an exact amount of the interval path needs, kept to answer `exact_fraction` and
-    the rare exact comparison: U_i = base + pool · (acc_i / den_pos + Σ_k w_k / (x_ik · H_k))
-    in units of the precision, H_k = Σ_j 1/x_jk; with policy coefficients C_i (integers in
-    proportion), ω_i C_i / Σ_j ω_j C_j in place of ω_i."""
+    the rare exact comparison: U_i = base + pool · (Σ_k c_k · v_ik + Σ_k w_k / (x_ik · H_k))
+    in units of the precision, with c_k = w_k / Σ_j v_jk over the positive columns v (kept as
+    the Decimals they were given) and H_k = Σ_j 1/x_jk over the inverse ones (integers in
+    proportion); with policy coefficients C_i (integers in proportion), ω_i C_i / Σ_j ω_j C_j
+    in place of ω_i."""
 
-    def __init__(self, base: Fraction, pool: Fraction, den_pos: int, acc: list[int],
+    def __init__(self, base: Fraction, pool: Fraction,
+                 positive: list[tuple[Fraction, list[Decimal]]],
                  inverse: list[tuple[Fraction, list[int]]], step: Fraction,
                  coefficients: list[int] | None = None) -> None:
-        self.base, self.pool, self.den_pos, self.acc = base, pool, den_pos, acc
+        self.base, self.pool, self.positive = base, pool, positive
         self.inverse, self.step, self.coefficients = inverse, step, coefficients
         self._sums: list[tuple[int, int]] | None = None
-        self._memo: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._memo: dict[tuple[object, ...], tuple[int, int]] = {}
         self._total: tuple[int, int] | None = None
 
     def total(self) -> tuple[int, int]:
@@ -530,7 +624,10 @@ class _FreeExact:
         if self._total is None:
             c = self.coefficients
             assert c is not None
-            num, den = sum(x * y for x, y in zip(self.acc, c, strict=True)), self.den_pos
+            weights = list(map(Decimal, c))
+            part = sum((coef * _frac(reduce(cols.WIDE.add, map(cols.WIDE.multiply, v, weights)))
+                        for coef, v in self.positive), Fraction(0))
+            num, den = part.numerator, part.denominator
             for (w, xs), (h_num, h_den) in zip(self.inverse, self.sums(), strict=True):
                 j_num, j_den = _reciprocal_sum(xs, c)
                 t_num, t_den = w.numerator * j_num * h_den, w.denominator * j_den * h_num
@@ -554,11 +651,12 @@ class _FreeExact:
 
     def weighted(self, i: int) -> tuple[int, int]:
         """ω_i as an unreduced (numerator, denominator)."""
-        key = (self.acc[i], *(xs[i] for _, xs in self.inverse))
+        part = sum((coef * _frac(v[i]) for coef, v in self.positive), Fraction(0))
+        key = (part, *(xs[i] for _, xs in self.inverse))
         known = self._memo.get(key)
         if known is not None:
             return known
-        num, den = self.acc[i], self.den_pos
+        num, den = part.numerator, part.denominator
         for (w, xs), (h_num, h_den) in zip(self.inverse, self.sums(), strict=True):
             # w / (x · H) = w.num · H.den / (w.den · x · H.num)
             t_num, t_den = w.numerator * h_den, w.denominator * xs[i] * h_num
@@ -612,94 +710,102 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
                            exact.share, j, i), EXACT_PLACES)
 
 
-def _allocate_free(spec: AllocationSpec) -> AllocationResult:
-    """`allocate` for a spec with an inverse factor and no floor or cap."""
+def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = None,
+                   ) -> AllocationResult:
+    """`allocate` for a spec with an inverse factor and no floor or cap. Every step is one
+    pass over a whole column (`allocation_columns`)."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
+    if columns is None:
+        columns = _value_columns(spec)
+        assert columns is not None, "a spec without errors has every value"
     step = _frac(spec.precision)
     total, b = _frac(spec.total), _frac(spec.base_share)
     base_u, pool_u = total * b / n / step, total * (1 - b) / step
     units_total = int(total / step)
     weights = [_frac(f.weight) for f in factors]
 
-    # Columns as integers with the original proportions (no least common multiple).
-    ints: list[list[int]] = []
-    for f in factors:
-        ratios = [r.values[f.name].as_integer_ratio() for r in recipients]
-        den = math.lcm(*(d for _, d in ratios))
-        col = [num * (den // d) for num, d in ratios]
-        g = math.gcd(*col)
-        ints.append([v // g for v in col] if g > 1 else col)
+    # Inverse columns as integers with the original proportions (no least common multiple);
+    # positive columns stay Decimals, summed exactly.
     inverse = [k for k, f in enumerate(factors) if f.direction == "inverse"]
     positive = [k for k, f in enumerate(factors) if f.direction != "inverse"]
-    totals = {k: sum(ints[k]) for k in positive}
+    ints = {k: cols.integers(columns[k]) for k in inverse}
+    totals = {k: _frac(reduce(cols.WIDE.add, columns[k])) for k in positive}
     coefs = {k: weights[k] / totals[k] if weights[k] else Fraction(0) for k in positive}
-    den_pos = math.lcm(*(coefs[k].denominator for k in positive)) if positive else 1
-    pos_terms = [(coefs[k].numerator * (den_pos // coefs[k].denominator), ints[k])
-                 for k in positive if coefs[k]]
-    acc = _combine(pos_terms, n)
+    weighted_pos = [k for k in positive if coefs[k]]
+    # Σ_k v_ik · ⌊c_k · 2^P⌋ falls short of Σ_k c_k · v_ik · 2^P by less than Σ_k v_ik.
+    spread = 1 + sum(math.ceil(max(columns[k])) for k in weighted_pos)
 
     # Fixed point with P fractional bits; every bound below is rigorous (floors and ceilings).
     biggest = max(max(ints[k]) for k in inverse)
     shift = (96 + units_total.bit_length() + biggest.bit_length() + 2 * n.bit_length()
-             + 4 * EXACT_PLACES + pool_u.denominator.bit_length() + base_u.denominator.bit_length())
+             + 4 * EXACT_PLACES + pool_u.denominator.bit_length() + base_u.denominator.bit_length()
+             + spread.bit_length())
     one = 1 << shift
     sums = []  # (lo, hi) of H_k · 2^P
     for k in inverse:
-        lo = sum(one // x for x in ints[k])
+        lo = sum(cols.divided(one, ints[k]))
         sums.append((lo, lo + n))
-    lo_w = [(a << shift) // den_pos for a in acc]
-    hi_w = [-((-a << shift) // den_pos) for a in acc]
+    # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored.
+    lo_w = cols.fixed_point([(columns[k], coefs[k].numerator * one // coefs[k].denominator)
+                             for k in weighted_pos], n)
+    width = spread if weighted_pos else 0  # ω_i · 2^P lies in [lo_w, lo_w + width]
     for (lo_h, hi_h), k in zip(sums, inverse, strict=True):
         w = weights[k]
         if not w:
             continue
         top = w.numerator << (2 * shift)
         g_lo, g_hi = top // (w.denominator * hi_h), -(-top // (w.denominator * lo_h))
-        xs = ints[k]
-        lo_w = [v + g_lo // x for v, x in zip(lo_w, xs, strict=True)]
-        hi_w = [v - (-g_hi) // x for v, x in zip(hi_w, xs, strict=True)]
-    coefficients = any(r.coefficient is not None for r in recipients)
+        lo_w = cols.plus(lo_w, cols.divided(g_lo, ints[k]))
+        # For an integer x ≥ 1, ⌈g_hi / x⌉ − ⌊g_lo / x⌋ ≤ g_hi − g_lo + 1.
+        width += g_hi - g_lo + 1
+    hi_w = cols.widened(lo_w, width)
+    given = list(map(attrgetter("coefficient"), recipients))
+    coefficients = given.count(None) != n
     weights_c: list[int] | None = None
     lo_a, hi_a = lo_w, hi_w  # ω′_i · 2^P: the weighted share after the policy coefficients
     if coefficients:
-        ratios = [(r.coefficient if r.coefficient is not None else Decimal(1)).as_integer_ratio()
-                  for r in recipients]
+        ratios = [(c if c is not None else Decimal(1)).as_integer_ratio() for c in given]
         lcm = math.lcm(*(d for _, d in ratios))
         weights_c = [p * (lcm // d) for p, d in ratios]
-        s_lo = sum(x * c for x, c in zip(lo_w, weights_c, strict=True))
-        s_hi = sum(x * c for x, c in zip(hi_w, weights_c, strict=True))
+        s_lo = sum(map(mul, lo_w, weights_c))
+        s_hi = sum(map(mul, hi_w, weights_c))
         if s_hi == 0:  # only zero-share recipients carry a coefficient: nothing to adjust
             weights_c = None
         elif s_lo == 0:  # the sum cannot be told apart from 0 here
             return _allocate_exact(spec)
         else:
-            lo_a = [(x * c << shift) // s_hi for x, c in zip(lo_w, weights_c, strict=True)]
-            hi_a = [-((-x * c << shift) // s_lo) for x, c in zip(hi_w, weights_c, strict=True)]
-    exact = _FreeExact(base_u, pool_u, den_pos, acc,
+            lo_a = cols.floor_div(cols.shifted(map(mul, lo_w, weights_c), shift), s_hi)
+            hi_a = cols.ceil_div(cols.shifted(map(mul, hi_w, weights_c), shift), s_lo)
+    exact = _FreeExact(base_u, pool_u, [(coefs[k], columns[k]) for k in weighted_pos],
                        [(weights[k], ints[k]) for k in inverse], step, weights_c)
 
     # U_i · 2^P in [lo_u, hi_u]; floors, then the largest remainders.
     bn, bd, qn, qd = base_u.numerator, base_u.denominator, pool_u.numerator, pool_u.denominator
     b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
-    lo_u = [b_lo + qn * x // qd for x in lo_a]
-    hi_u = [b_hi - (-qn * x) // qd for x in hi_a]
-    floors = [x >> shift for x in lo_u]
+    lo_u = list(map(b_lo.__add__, cols.floor_div(cols.scaled(qn, lo_a), qd)))
+    if hi_a is hi_w:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
+        hi_u = cols.widened(lo_u, b_hi - b_lo + 1 - (-qn * width // qd))
+    else:
+        hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
+    floors = cols.whole(lo_u, shift)
     # The remainder × 2^(P+1), to within `slack`.
-    approx = [lo + hi - (fl << (shift + 1)) for lo, hi, fl in zip(lo_u, hi_u, floors, strict=True)]
-    slack = max(1, max(hi - lo for lo, hi in zip(lo_u, hi_u, strict=True)))
-    for i in [i for i, (fl, hi) in enumerate(zip(floors, hi_u, strict=True))
-              if hi >> shift != fl]:
-        num, den = exact.units(i)  # the interval straddles a whole unit
-        floors[i] = fl = num // den
-        approx[i] = ((num - fl * den) << (shift + 1)) // den
+    approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
+    slack = max(1, max(map(sub, hi_u, lo_u)))
+    tops = cols.whole(hi_u, shift)
+    if tops != floors:
+        for i in [i for i, (fl, top) in enumerate(zip(floors, tops, strict=True)) if top != fl]:
+            num, den = exact.units(i)  # the interval straddles a whole unit
+            floors[i] = fl = num // den
+            approx[i] = ((num - fl * den) << (shift + 1)) // den
     missing = units_total - sum(floors)
     assert 0 <= missing <= n
     units = list(floors)
     if missing:
         cut = sorted(approx, reverse=True)[missing - 1]
-        sure = [i for i in range(n) if approx[i] > cut + 2 * slack]
-        unsure = [i for i in range(n) if abs(approx[i] - cut) <= 2 * slack]
+        above, below = cut + 2 * slack, cut - 2 * slack
+        sure = [i for i, a in enumerate(approx) if a > above]
+        unsure = [i for i, a in enumerate(approx) if below <= a <= above]
 
         def remainder(i: int) -> tuple[int, int]:
             num, den = exact.units(i)
@@ -718,58 +824,90 @@ def _allocate_free(spec: AllocationSpec) -> AllocationResult:
     shares = _ShareColumns([f.name for f in factors])
     for k, f in enumerate(factors):
         if f.direction != "inverse":
-            shares.add(partial(_ratio_share, ints[k], totals[k]) if totals[k] else _zero_share)
+            shares.add(partial(_value_share, columns[k], totals[k]) if totals[k]
+                       else _zero_share)
             continue
         j = inverse.index(k)
         lo_h, hi_h = sums[j]
         t_lo, t_hi = (one << shift) // hi_h, -(-(one << shift) // lo_h)
         shares.add(partial(_interval_share, exact, j, t_lo, t_hi, shift))
     money12 = 10**EXACT_PLACES * step
-    money_n, money_d = money12.numerator, money12.denominator
-    amounts = _units_decimals(units, spec.precision)
-    allocations = []
-    for i, r in enumerate(recipients):
-        value = _digits(_decide(lo_u[i], hi_u[i], shift, money_n, money_d, exact.units, i),
-                        EXACT_PLACES)
-        factor_amount = _EIGHTY.subtract(value, base)
-        allocations.append(Allocation(
-            name=r.name,
-            code=r.code,
-            base=base,
-            factor_amount=factor_amount,
-            exact=value,
-            amount=amounts[i],
-            shares=_Shares(shares, i),
-            weighted_share=_digits(_decide(lo_w[i], hi_w[i], shift, 10**EXACT_PLACES, 1,
-                                           exact.weighted, i), EXACT_PLACES),
-            exact_ratio=_ExactRef(exact, i),
-            adjusted_share=_digits(_decide(lo_a[i], hi_a[i], shift, 10**EXACT_PLACES, 1,
-                                           exact.adjusted, i), EXACT_PLACES)
-            if coefficients else None,
-        ))
+    places12 = 10**EXACT_PLACES
+    exacts = cols.decimals(cols.rounded(lo_u, hi_u, shift, money12.numerator,
+                                        money12.denominator, exact.units), EXACT_PLACES)
+    figures = _Figures(
+        names=list(map(attrgetter("name"), recipients)),
+        codes=list(map(attrgetter("code"), recipients)),
+        base=base,
+        factor_amounts=cols.less(base, exacts, _EIGHTY),
+        exacts=exacts,
+        amounts=_units_decimals(units, spec.precision),
+        shares=shares,
+        weighted=cols.decimals(cols.rounded(lo_w, hi_w, shift, places12, 1, exact.weighted),
+                               EXACT_PLACES),
+        adjusted=cols.decimals(cols.rounded(lo_a, hi_a, shift, places12, 1, exact.adjusted),
+                               EXACT_PLACES) if coefficients else None,
+        ratios=exact,
+    )
     return AllocationResult(
         total=spec.total,
         unit=spec.unit,
         precision=spec.precision,
         base_share=spec.base_share,
         factors=tuple(factors),
-        allocations=tuple(allocations),
+        allocations=figures.allocations(),
         factor_pool=pool_u * step,
         bounded=False,
         coefficients=coefficients,
     )
 
 
+def _value_columns(spec: AllocationSpec) -> list[list[Decimal]] | None:
+    """Each factor's values in the recipients' order; None when a recipient lacks one."""
+    values = list(map(attrgetter("values"), spec.recipients))
+    try:
+        return [list(map(itemgetter(f.name), values)) for f in spec.factors]
+    except KeyError:
+        return None
+
+
+def _plainly_valid(spec: AllocationSpec, columns: list[list[Decimal]] | None) -> bool:
+    """Whether no recipient row can give `allocation_errors` anything to say, checked by
+    column: distinct names, every factor's value and no other, no floor or cap, no 0 in an
+    inverse column, a nonzero value in each weighted positive column, a coefficient that is
+    not 0 unless every one is. When False, `allocation_errors` checks row by row."""
+    recipients, factors = spec.recipients, spec.factors
+    n = len(recipients)
+    if columns is None or len({f.name for f in factors}) != len(factors):
+        return False
+    if len(set(map(attrgetter("name"), recipients))) != n:
+        return False
+    if set(map(len, map(attrgetter("values"), recipients))) != {len(factors)}:
+        return False
+    if (list(map(attrgetter("floor"), recipients)).count(None) != n
+            or list(map(attrgetter("cap"), recipients)).count(None) != n):
+        return False
+    for f, column in zip(factors, columns, strict=True):
+        if f.direction == "inverse" and 0 in column:
+            return False
+        if f.direction == "positive" and f.weight != 0 and not any(column):
+            return False
+    coefficients = list(map(attrgetter("coefficient"), recipients))
+    return None in coefficients or any(coefficients)
+
+
 def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
-    errors = allocation_errors(spec)
-    if errors:
-        raise AllocationError(errors)
     recipients, factors = spec.recipients, spec.factors
     with collector.paused():
+        columns = _value_columns(spec)
+        errors = _errors(spec, columns)
+        if errors:
+            raise AllocationError(errors)
         if (any(f.direction == "inverse" for f in factors)
-                and all(r.floor is None and r.cap is None for r in recipients)):
-            return _allocate_free(spec)
+                and list(map(attrgetter("floor"), recipients)).count(None) == len(recipients)
+                and list(map(attrgetter("cap"), recipients)).count(None) == len(recipients)):
+            return _allocate_free(spec, columns)
         return _allocate_exact(spec)
 
 
@@ -837,30 +975,26 @@ def _allocate_exact(spec: AllocationSpec) -> AllocationResult:
     shares = _ShareColumns([f.name for f in factors])
     for column in columns:
         shares.add_column(column)
-    amounts = _units_decimals(units, spec.precision)
-    allocations = []
-    for i, r in enumerate(recipients):
-        exact = _ratio_decimal(exact_a[i] * num, q * dn)
-        factor_amount = _EIGHTY.subtract(exact, base)
-        allocations.append(Allocation(
-            name=r.name,
-            code=r.code,
-            base=base,
-            factor_amount=factor_amount,
-            exact=exact,
-            amount=amounts[i],
-            shares=_Shares(shares, i),
-            weighted_share=_ratio_decimal(plain[i], plain_den if coefficients else den),
-            exact_ratio=(exact_a[i] * num, q * dn),
-            adjusted_share=_ratio_decimal(weighted[i], den) if coefficients else None,
-        ))
+    exacts = [_ratio_decimal(a * num, q * dn) for a in exact_a]
+    figures = _Figures(
+        names=list(map(attrgetter("name"), recipients)),
+        codes=list(map(attrgetter("code"), recipients)),
+        base=base,
+        factor_amounts=cols.less(base, exacts, _EIGHTY),
+        exacts=exacts,
+        amounts=_units_decimals(units, spec.precision),
+        shares=shares,
+        weighted=[_ratio_decimal(w, plain_den if coefficients else den) for w in plain],
+        adjusted=[_ratio_decimal(w, den) for w in weighted] if coefficients else None,
+        ratios=[(a * num, q * dn) for a in exact_a],
+    )
     return AllocationResult(
         total=spec.total,
         unit=spec.unit,
         precision=spec.precision,
         base_share=spec.base_share,
         factors=tuple(factors),
-        allocations=tuple(allocations),
+        allocations=figures.allocations(),
         factor_pool=factor_pool,
         bounded=bounded,
         coefficients=coefficients,
