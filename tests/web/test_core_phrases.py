@@ -30,7 +30,7 @@ from .test_english_pages import GLOSSED, HAN, data_strings
 SOURCE = Path(jixiao.__file__).parent
 # Where the core words its messages, and the readers whose errors reach the import pages.
 WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core/fields.py",
-                   "formats/yaml_model.py")
+                   "formats/yaml_model.py", "formats/dossier_yaml.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 
