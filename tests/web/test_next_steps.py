@@ -242,3 +242,19 @@ def test_a_clashing_row_save_reads_in_english(login: Any, demo: Fund) -> None:
                       follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Not saved: someone else changed this record (admin, " in page
     assert "is now 1 (you entered 2)" in page
+
+
+def test_a_refused_project_keeps_what_was_typed(login: Any, demo: Fund) -> None:
+    """"预算：应为数字" came back over an emptied form: everything typed had to be typed again."""
+    unit = Recipient.objects.get(fund=demo, code="tiandeng")
+    page = f"/funds/{demo.pk}/recipients/{unit.pk}/"
+    answer = login("tiandeng").post(page, {"name": "村级光伏电站", "category": "产业发展",
+                                           "budget": "五十", "spent": "0",
+                                           "status": "building"})
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    error = html[html.index('id="project-error"'):]
+    assert "预算" in error[:error.index("</div>")]
+    assert 'value="村级光伏电站"' in html and 'value="五十"' in html
+    assert '<option value="building" selected>' in html
+    assert not unit.projects.exists()

@@ -290,11 +290,18 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     user = request.user
     sub = Submission.objects.filter(recipient=recipient).first()
     can_edit = perm.can_edit_recipient(user, recipient) and not usecases.locked(recipient)
+    typed: dict[str, str] = {}
+    refused: Refusal | None = None
     if request.method == "POST":
-        attempt(request, lambda: usecases.create_project(user, recipient, {
-            k: request.POST.get(k, "") for k in ("name", "category", "budget", "spent", "status")
-        }), gettext("项目已添加"))
-        return redirect("funds:recipient", pk, rpk)
+        typed = {k: request.POST.get(k, "")
+                 for k in ("name", "category", "budget", "spent", "status")}
+        try:
+            usecases.create_project(user, recipient, typed)
+        except Refusal as failure:  # the form again with what was typed and why
+            refused = failure
+        else:
+            messages.success(request, gettext("项目已添加"))
+            return redirect("funds:recipient", pk, rpk)
     children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
     return render(request, "funds/recipient.html", {
         "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
@@ -305,8 +312,8 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
         "agreements": Agreement.objects.filter(recipient=recipient),
         "arrivals": Arrival.objects.filter(recipient=recipient),
         "uses": UseLine.objects.filter(spending__recipient=recipient),
-        "children": children,
-    })
+        "children": children, "typed": typed, "refused": refused,
+    }, status=status_of(refused))
 
 
 def submissions(request: HttpRequest, pk: int) -> HttpResponse:
