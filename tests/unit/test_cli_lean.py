@@ -84,3 +84,20 @@ def test_no_stand_in_when_the_user_keeps_plugins(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(pydantic_plugins.VARIABLE, "some_plugin")
     pydantic_plugins.defer_loader()
     assert pydantic_plugins.LOADER not in sys.modules
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_preloading_leaves_the_collector_as_it_was(as_json: bool) -> None:
+    import gc
+
+    from jixiao.cli.judge import preload
+
+    assert gc.isenabled()
+    try:
+        preload(as_json)
+        assert gc.isenabled()  # the command runs with the collector on
+        assert gc.get_freeze_count() > 0  # what was imported is left out of its passes
+        assert "jixiao.services" in sys.modules
+        assert ("jixiao.formats.evaluation_json" if as_json else "jixiao.cli.render") in sys.modules
+    finally:
+        gc.unfreeze()

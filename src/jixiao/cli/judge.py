@@ -116,6 +116,24 @@ def check(file: Path, as_json: bool) -> int:
 COMMANDS: dict[str, Callable[[Path, bool], int]] = {EVALUATE: evaluate, CHECK: check}
 
 
+def preload(as_json: bool) -> None:
+    """Import what evaluating a dossier and showing it will need, with the cyclic garbage
+    collector paused, then freeze what was imported: modules, classes and pydantic's schemas
+    live as long as the process, so the collector's passes over them (during the imports and
+    again when the interpreter exits) find nothing: about 4 % of the instructions of a
+    `jixiao evaluate` on the seed. The command itself runs with the collector as it was."""
+    import gc
+    from importlib import import_module
+
+    from jixiao.core import collector
+
+    needed = ("json", "jixiao.formats.evaluation_json") if as_json else ("jixiao.cli.render",)
+    with collector.paused():
+        for module in ("jixiao.services", *needed):  # services: the core and the YAML reader
+            import_module(module)
+    gc.freeze()
+
+
 class _QuietOnBrokenPipe:
     """A stream whose flush ignores a reader that went away (`jixiao evaluate … | head`), so
     the interpreter's last flush does not complain a second time."""
@@ -139,6 +157,7 @@ def run(command: str, file: str, as_json: bool) -> int:
     interrupt ends with 130 and nothing printed, a closed stdout (EPIPE) with 1; any other
     error goes to the entry point (`cli.main.main`), which reports it in one line."""
     try:
+        preload(as_json)
         return COMMANDS[command](Path(file), as_json)
     except KeyboardInterrupt:
         return 130
