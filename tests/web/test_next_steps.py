@@ -258,3 +258,16 @@ def test_a_refused_project_keeps_what_was_typed(login: Any, demo: Fund) -> None:
     assert 'value="村级光伏电站"' in html and 'value="五十"' in html
     assert '<option value="building" selected>' in html
     assert not unit.projects.exists()
+
+
+def test_a_reader_is_not_invited_to_approve(login: Any, demo: Fund) -> None:
+    """评审/审计 (read-only) saw "去审核" on a submission it cannot approve."""
+    from jixiao.web.funds import usecases
+    from jixiao.web.funds.models import Submission
+
+    sub = Submission.objects.get(fund=demo, recipient__code="tiandeng")
+    usecases.submit(get_user_model().objects.get(username="admin"), sub.pk)
+    reader = _section(login("reviewer").get(HOME).content.decode(), "todo-awaiting")
+    assert "天等县" in reader and "去审核" not in reader and ">查看</a>" in reader
+    editor = _section(login("admin").get(HOME).content.decode(), "todo-awaiting")
+    assert ">去审核</a>" in editor

@@ -34,6 +34,7 @@ class SubmissionEntry:
     fund: Fund
     submission: Submission
     url: str
+    can_act: bool = True  # False: a reader (评审/审计) who sees it but may not approve
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _submissions(user: Any, fund: Fund, todo: Todo) -> None:
             # fund-wide users act on the 报送审核 page; a city on its county's page
             url = (reverse("funds:submissions", args=[fund.pk]) if fund_wide
                    else _recipient_url(fund, sub.recipient_id))
-            todo.awaiting.append(SubmissionEntry(fund, sub, url))
+            todo.awaiting.append(SubmissionEntry(fund, sub, url, perm.can_review(user, sub)))
 
 
 def _ledger(user: Any, fund: Fund, todo: Todo, today: dt.date) -> None:
