@@ -271,3 +271,16 @@ def test_a_reader_is_not_invited_to_approve(login: Any, demo: Fund) -> None:
     assert "天等县" in reader and "去审核" not in reader and ">查看</a>" in reader
     editor = _section(login("admin").get(HOME).content.decode(), "todo-awaiting")
     assert ">去审核</a>" in editor
+
+
+def test_a_units_page_says_what_to_do_there_until_it_is_submitted(login: Any,
+                                                                  demo: Fund) -> None:
+    from jixiao.web.funds import usecases
+    from jixiao.web.funds.models import Submission
+
+    sub = Submission.objects.get(fund=demo, recipient__code="tiandeng")
+    page = f"/funds/{demo.pk}/recipients/{sub.recipient_id}/"
+    county = login("tiandeng")
+    assert 'id="recipient-help"' in county.get(page).content.decode()
+    usecases.submit(get_user_model().objects.get(username="tiandeng"), sub.pk)
+    assert 'id="recipient-help"' not in county.get(page).content.decode()
