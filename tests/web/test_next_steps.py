@@ -284,3 +284,17 @@ def test_a_units_page_says_what_to_do_there_until_it_is_submitted(login: Any,
     assert 'id="recipient-help"' in county.get(page).content.decode()
     usecases.submit(get_user_model().objects.get(username="tiandeng"), sub.pk)
     assert 'id="recipient-help"' not in county.get(page).content.decode()
+
+
+def test_a_unit_sees_on_its_home_that_its_data_was_approved(login: Any, demo: Fund) -> None:
+    """Once approved, the county's data left every list of its home: nothing said it had gone
+    through. Its funds now show its unit's status."""
+    from jixiao.web.funds import usecases
+    from jixiao.web.funds.models import Submission
+
+    admin = get_user_model().objects.get(username="admin")
+    sub = Submission.objects.get(fund=demo, recipient__code="tiandeng")
+    usecases.submit(admin, sub.pk)
+    usecases.approve(admin, sub.pk)
+    funds = _section(login("tiandeng").get(HOME).content.decode(), "my-funds")
+    assert '<span class="status status-approved">已审核</span>' in funds

@@ -52,6 +52,12 @@ class FundRow:
     fund: Fund
     full: bool  # may open the fund's dashboard
     own: list[Recipient]
+    # each own unit's submission, so a unit sees where its data stands (approved included)
+    own_submissions: dict[int, Submission] = field(default_factory=dict)
+
+    @property
+    def own_with_status(self) -> list[tuple[Recipient, Submission | None]]:
+        return [(r, self.own_submissions.get(r.pk)) for r in self.own]
 
 
 @dataclass
@@ -130,7 +136,9 @@ def build(user: Any, today: dt.date) -> Todo:
     for fund in perm.visible_funds(user).filter(archived=False):
         own = perm.own_recipients(user, fund)
         todo.scoped = todo.scoped or bool(own)
-        todo.funds.append(FundRow(fund, perm.can_view_fund(user, fund), own))
+        subs = ({s.recipient_id: s for s in fund.submissions.filter(recipient__in=own)}
+                if own else {})
+        todo.funds.append(FundRow(fund, perm.can_view_fund(user, fund), own, subs))
         _submissions(user, fund, todo)
         _ledger(user, fund, todo, today)
     todo.overdue.sort(key=lambda e: -e.days_overdue)
