@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from jixiao.core import next_year
 from jixiao.core.dossier import Dossier, Recipient, subtree, walk_recipients
@@ -398,4 +398,5 @@ def labels() -> dict[str, str]:
         "sankey": gettext("资金流向"), "uses": gettext("分用途支出"),
         "scores": gettext("各指标得分与分值"), "weight": gettext("分值"), "score": gettext("得分"),
         "map": gettext("受援县分布"), "none": gettext("无数据"),
+        "separator": pgettext("between a name and its value", "："),
     }

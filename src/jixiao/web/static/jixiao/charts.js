@@ -7,6 +7,9 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // Between a name and its value: "：" on a Chinese page, ": " on an English one (the server
+  // words it in the page's language, like every other word of the charts).
+  function separator(words) { return words.separator || "："; }
   function title(text) {
     return { text: text, left: "center", textStyle: { fontSize: 14 } };
   }
@@ -18,7 +21,8 @@
       tooltip: { trigger: "item", confine: true,
         formatter: function (p) {
           if (p.dataType === "edge") {
-            return p.data.source + " → " + p.data.target + "：" + p.data.raw + " " + data.unit;
+            return p.data.source + " → " + p.data.target + separator(words) + p.data.raw + " "
+              + data.unit;
           }
           return p.name;
         } },
@@ -100,7 +104,8 @@
             tooltip: { trigger: "item", confine: true, formatter: function (p) {
               var raw = p.data && p.data.raw;
               if (!measure) return p.name;
-              return p.name + "：" + (raw === null || raw === undefined ? words.none : raw + unit);
+              return p.name + separator(words)
+                + (raw === null || raw === undefined ? words.none : raw + unit);
             } },
             series: [{ type: "map", map: "jixiao-counties", roam: true, top: 40, bottom: 10,
                        label: { show: true, fontSize: 9 }, data: values,
