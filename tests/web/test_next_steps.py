@@ -298,3 +298,28 @@ def test_a_unit_sees_on_its_home_that_its_data_was_approved(login: Any, demo: Fu
     usecases.approve(admin, sub.pk)
     funds = _section(login("tiandeng").get(HOME).content.decode(), "my-funds")
     assert '<span class="status status-approved">已审核</span>' in funds
+
+
+def test_the_write_example_of_a_new_token_works_as_shown(login: Any, demo: Fund) -> None:
+    import html
+    import json
+    import re
+    import shlex
+
+    from django.test import Client
+
+    page = login("admin").post("/accounts/tokens/", {"action": "issue", "name": "对接",
+                                                     "scope": "write"}).content.decode()
+    shown = html.unescape(re.search(r'<pre id="token-write-example"><code>(.*?)</code>',
+                                    page).group(1))
+    item = demo.rectification_items.exclude(status="已销号").first()
+    words = shlex.split(shown.replace("{id}", str(item.pk)))
+    headers = dict(w.split(": ", 1) for w in words[words.index("-H") + 1::2][:2])
+    body = json.loads(words[words.index("-d") + 1])
+    body["version"] = item.version
+    answer = Client().patch(words[-1].replace("http://testserver", ""), json.dumps(body),
+                            content_type=headers["Content-Type"],
+                            HTTP_AUTHORIZATION=headers["Authorization"])
+    assert answer.status_code == 200, answer.content
+    item.refresh_from_db()
+    assert item.progress == "..."
