@@ -694,7 +694,9 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
         if ref is not None and ref not in known:
             errors.append((loc, Phrase("引用了不存在的{what}：{ref}", what=what, ref=ref)))
 
-    recipient = word("单位", ITEM)
+    # each word made once, not once per reference
+    recipient, figure, indicator = word("单位", ITEM), word("数据", ITEM), word("指标", ITEM)
+    problem, allocated = word("问题", ITEM), word("分配对象", ITEM)
     for n, a in enumerate(d.agreements):
         must(a.recipient, recipients, ("agreements", n, "recipient"), recipient)
     for n, arrival in enumerate(d.arrivals):
@@ -702,24 +704,24 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
     for n, s in enumerate(d.spending):
         must(s.recipient, recipients, ("spending", n, "recipient"), recipient)
     for n, f in enumerate(d.figures):
-        must(f.same_as, figures, ("figures", n, "same_as"), word("数据", ITEM))
+        must(f.same_as, figures, ("figures", n, "same_as"), figure)
         if f.same_as == f.id:
             errors.append((("figures", n, "same_as"), Phrase("same_as 不能指向自身")))
     for n, p in enumerate(d.problems):
-        must(p.indicator, paths, ("problems", n, "indicator"), word("指标", ITEM))
+        must(p.indicator, paths, ("problems", n, "indicator"), indicator)
         must(p.recipient, recipients, ("problems", n, "recipient"), recipient)
     for n, m in enumerate(d.improvements):
         for k, ref in enumerate(m.problems):
-            must(ref, problems, ("improvements", n, "problems", k), word("问题", ITEM))
+            must(ref, problems, ("improvements", n, "problems", k), problem)
     for n, plan in enumerate(d.allocations):
         here = ("allocations", n)
         errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_errors(plan.spec))
         names = {r.name for r in plan.spec.recipients}
         for k, stated in enumerate(plan.stated):
-            must(stated.name, names, (*here, "stated", k, "name"), word("分配对象", ITEM))
+            must(stated.name, names, (*here, "stated", k, "name"), allocated)
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
-            must(ded.problem, problems, (*loc, "deductions", k, "problem"), word("问题", ITEM))
+            must(ded.problem, problems, (*loc, "deductions", k, "problem"), problem)
         reverse = ind.direction == "<=" and ind.method == "quantitative" and not ind.per_unit
         if reverse and ind.reverse_convention is None and d.scoring.reverse is None:
             errors.append((

@@ -317,8 +317,10 @@ def _quick(
             event = get()
             kind = type(event)
             if kind is _SCALAR_EVENT:
-                if event.style and event.tag is None and event.anchor is None:
-                    out[key] = event.value  # quoted or block text, the commonest value
+                text = event.value
+                if event.tag is None and event.anchor is None and (
+                        event.style or _RESOLVED.get(text) == _STR):
+                    out[key] = text  # text, plain or quoted: the commonest value
                 else:
                     out[key] = _quick_scalar(event, loader)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
@@ -331,7 +333,12 @@ def _quick(
             event = get()
             kind = type(event)
             if kind is _SCALAR_EVENT:
-                out.append(_quick_scalar(event, loader))
+                text = event.value
+                if event.tag is None and event.anchor is None and (
+                        event.style or _RESOLVED.get(text) == _STR):
+                    out.append(text)
+                else:
+                    out.append(_quick_scalar(event, loader))
             elif kind is _SEQUENCE_END:
                 break
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
