@@ -323,3 +323,21 @@ def test_the_write_example_of_a_new_token_works_as_shown(login: Any, demo: Fund)
     assert answer.status_code == 200, answer.content
     item.refresh_from_db()
     assert item.progress == "..."
+
+
+def test_the_province_sees_how_far_each_fund_year_has_come(login: Any, demo: Fund) -> None:
+    """With 25 units in draft the province's home said "目前没有需要您处理的事项" and
+    nothing more: it now shows how many units stand at each status."""
+    from jixiao.web.funds import usecases
+    from jixiao.web.funds.models import Submission
+
+    admin = get_user_model().objects.get(username="admin")
+    subs = list(Submission.objects.filter(fund=demo).order_by("pk")[:2])
+    for sub in subs:
+        usecases.submit(admin, sub.pk)
+    usecases.approve(admin, subs[1].pk)
+    drafts = Submission.objects.filter(fund=demo, status="draft").count()
+    funds = _section(login("admin").get(HOME).content.decode(), "my-funds")
+    assert f"草稿 {drafts} · 已报送 1 · 已退回 0 · 已审核 1" in funds
+    county = _section(login("tiandeng").get(HOME).content.decode(), "my-funds")
+    assert "已退回 0" not in county

@@ -16,13 +16,14 @@ permissions are the predicates of `permissions.py`. Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
 
 from jixiao.web import permissions as perm
-from jixiao.web.funds.models import Fund, Recipient, Submission
+from jixiao.web.funds.models import STATUS_CHOICES, Fund, Recipient, Submission
 from jixiao.web.rectification import queries, rules
 from jixiao.web.rectification.models import RectificationItem
 
@@ -54,6 +55,8 @@ class FundRow:
     own: list[Recipient]
     # each own unit's submission, so a unit sees where its data stands (approved included)
     own_submissions: dict[int, Submission] = field(default_factory=dict)
+    # for those who see the whole fund: how many units stand at each status (label, count)
+    progress: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def own_with_status(self) -> list[tuple[Recipient, Submission | None]]:
@@ -131,6 +134,12 @@ def _ledger(user: Any, fund: Fund, todo: Todo, today: dt.date) -> None:
                                if i.pk not in late_ids)
 
 
+def _progress(fund: Fund) -> list[tuple[str, str, int]]:
+    """Each submission status with the number of units at it, in the workflow's order."""
+    counts = Counter(fund.submissions.values_list("status", flat=True))
+    return [(value, str(label), counts.get(value, 0)) for value, label in STATUS_CHOICES]
+
+
 def build(user: Any, today: dt.date) -> Todo:
     todo = Todo()
     for fund in perm.visible_funds(user).filter(archived=False):
@@ -138,7 +147,8 @@ def build(user: Any, today: dt.date) -> Todo:
         todo.scoped = todo.scoped or bool(own)
         subs = ({s.recipient_id: s for s in fund.submissions.filter(recipient__in=own)}
                 if own else {})
-        todo.funds.append(FundRow(fund, perm.can_view_fund(user, fund), own, subs))
+        full = perm.can_view_fund(user, fund)
+        todo.funds.append(FundRow(fund, full, own, subs, _progress(fund) if full else []))
         _submissions(user, fund, todo)
         _ledger(user, fund, todo, today)
     todo.overdue.sort(key=lambda e: -e.days_overdue)
