@@ -160,3 +160,16 @@ def test_each_next_step_is_one_click_from_home(browser: Any, live_server: Any,  
     province.click(f"#my-funds a[href='/funds/{new.pk}/years/']")
     years = province.text_content("#multi-year")
     assert str(fund.year) in years and str(new.year) in years
+
+
+def test_the_provinces_header_is_one_line_on_a_desktop(browser: Any,  # noqa: F811
+                                                       live_server: Any,
+                                                       demo_fund: Any) -> None:  # noqa: F811
+    """With every menu of a 省级管理员, the language menu had wrapped to a second line."""
+    page = log_in(browser, live_server, "admin")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/home/")
+    brand = page.locator("header.top .brand").bounding_box()
+    language = page.locator("header.top form.lang select").bounding_box()
+    assert brand is not None and language is not None
+    assert abs(language["y"] + language["height"] / 2 - (brand["y"] + brand["height"] / 2)) < 10
