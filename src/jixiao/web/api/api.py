@@ -24,6 +24,7 @@ from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import WRITE as WRITE_SCOPE
 from jixiao.web.accounts.models import ApiToken
+from jixiao.web.api.budget import router as budget_router
 from jixiao.web.api.schemas import (
     AuditTrailOut,
     CarryOverOut,
@@ -85,6 +86,9 @@ api = NinjaAPI(
     description="与网页相同的权限；金额、分值均为精确的十进制字符串。",
     urls_namespace="api",
 )
+
+
+api.add_router("", budget_router)  # the fund-year's 预算 (api/budget.py)
 
 
 @api.exception_handler(PermissionDenied)

@@ -176,3 +176,38 @@ class AuditTrailOut(Schema):
     pages: int
     page_size: int
     items: list[AuditEntryOut] = Field(description="本页的记录（最新的在前，每页 50 条）")
+
+
+class BudgetRowOut(Schema):
+    item: str = Field(description="项目，如 当年财政拨款、上年结转资金")
+    initial: DecimalText | None = Field(description="年初预算数")
+    annual: DecimalText | None = Field(description="全年预算数")
+    executed: DecimalText | None = Field(description="全年执行数")
+
+
+class BudgetOut(Schema):
+    """The fund-year's 预算 as the 预算 page shows it; figures exactly as entered."""
+
+    fund: int
+    version: int = Field(description="资金的版本号；修改时须带上（乐观锁）")
+    entered: bool = Field(description="是否已填写预算（由上年度创建的新年度开始时没有）")
+    money_unit: str = Field(description="金额单位，如 万元")
+    initial: DecimalText | None = Field(description="年初预算数")
+    annual: DecimalText | None = Field(description="全年预算数")
+    arrived: DecimalText | None = Field(description="到位数")
+    executed: DecimalText | None = Field(description="全年执行数")
+    basis: str = Field(description="执行率的分母：annual（全年预算数）或 arrived（到位数）")
+    stated_execution_rate: DecimalText | None = Field(description="报告所列执行率（%）")
+    stated_arrival_rate: DecimalText | None = Field(description="报告所列到位率（%）")
+    level: str | None = Field(description="预算对应的协议层级，如 省级")
+    rows: list[BudgetRowOut] = Field(description="其中各行")
+    execution_rate: DecimalText | None = Field(
+        description="执行率（%，两位小数）：全年执行数 ÷ 执行率的分母，与网页所示相同")
+    arrival_rate: DecimalText | None = Field(
+        description="到位率（%，两位小数）：到位数 ÷ 全年预算数，与网页所示相同")
+
+
+class BudgetConflictOut(Error):
+    """A stale version (409): the message, and the budget as saved now, to merge and retry."""
+
+    current: BudgetOut = Field(description="他人保存后的预算（含新的版本号）")

@@ -5,11 +5,14 @@ scored by budget execution waits for it; before this page it could only come fro
 The budget lives in ``Fund.blocks["budget"]``; a save is versioned on ``Fund.version``,
 validated as the whole dossier (`usecases.validated`), audited, and bumps the data version
 the dashboard's cached evaluation is keyed by (`usecases.fund_changed`). The 其中 rows are read
-and checked by `budget_rows`; a clash shows the other person's values field by field."""
+and checked by `budget_rows`; a clash shows the other person's values field by field. The API
+(`api.budget`) saves through the same `update_budget`, its partial edits turned into the form's
+fields by `fields_with`."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +80,29 @@ def form_values(budget: dict[str, Any] | None) -> dict[str, str]:
     values = {name: _text(budget.get(name)) for name in FIELDS}
     values["basis"] = values["basis"] or "annual"
     return {**values, **budget_rows.flatten(budget.get("rows"))}
+
+
+def fields_with(budget: dict[str, Any] | None, changes: Mapping[str, Any]) -> dict[str, str]:
+    """The form's fields (`form_values`) of ``budget`` with ``changes`` applied by name, as the
+    API edits part of it: a field given as None is cleared, and ``rows`` (a list of
+    ``{"item", "initial", "annual", "executed"}``) replaces every 其中 row, None or [] removing
+    them. The result goes through `update_budget` as a posted form does, so the rules and
+    messages are the page's."""
+    values = form_values(budget)
+    for name, value in changes.items():
+        if name == "rows":
+            rows = list(value or [])
+            if len(rows) > budget_rows.MAX_ROWS:
+                raise Refused(Code.OUT_OF_RANGE, gettext("其中最多 %(n)d 行")
+                              % {"n": budget_rows.MAX_ROWS})
+            values = {k: v for k, v in values.items() if not budget_rows.KEY.match(k)}
+            values.update(budget_rows.flatten(rows))
+        elif name in FIELDS:
+            values[name] = _text(value)
+        else:
+            raise Refused(Code.INVALID_VALUE, gettext("%(field)s：未知字段（请检查拼写）")
+                          % {"field": name})
+    return values
 
 
 def _rate(posted: dict[str, Any], name: str) -> Decimal | None:
