@@ -341,3 +341,29 @@ def test_the_province_sees_how_far_each_fund_year_has_come(login: Any, demo: Fun
     assert f"草稿 {drafts} · 已报送 1 · 已退回 0 · 已审核 1" in funds
     county = _section(login("tiandeng").get(HOME).content.decode(), "my-funds")
     assert "已退回 0" not in county
+
+
+def test_a_filled_qualitative_indicator_shows_its_level_while_the_year_is_open(
+        login: Any, demo: Fund) -> None:
+    """In a year being filled in, a 定性 indicator given 达成 showed an empty 实际完成值:
+    it looked unsaved next to the others' 待填."""
+    import html
+    import re
+
+    from jixiao.web.funds.models import Indicator
+
+    admin = login("admin")
+    admin.post(f"/funds/{demo.pk}/new-year/", {"year": demo.year + 1})
+    new = Fund.objects.get(name=demo.name, year=demo.year + 1)
+    leaf = Indicator.objects.get(fund=new, name="资金管理")
+    form = admin.get(f"/funds/{new.pk}/indicators/{leaf.pk}/edit/").content.decode()
+    fields = dict(re.findall(r'name="(version|loaded)" value="([^"]*)"', form))
+    answer = admin.post(f"/funds/{new.pk}/indicators/{leaf.pk}/edit/", {
+        "version": fields["version"], "loaded": html.unescape(fields["loaded"]),
+        "weight": "12", "method": "qualitative", "level": "达成", "score": "12",
+        "applicable": "on"})
+    assert answer.status_code in (200, 302), answer.content.decode()[:500]
+    page = admin.get(f"/funds/{new.pk}/").content.decode()
+    row = page[page.index(f'id="i{leaf.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="achieved">达成</span>' in row and "待填" not in row

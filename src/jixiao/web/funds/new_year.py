@@ -194,6 +194,8 @@ def filling(fund: Fund) -> list[dict[str, Any]]:
             "level": path.count("/") + 1, "indent": path.count("/") * 1.5,
             "weight": node.get("weight"), "target": node.get("target"),
             "actual": node.get("actual"), "unit": node.get("unit") or "",
+            # what a qualitative indicator is filled in with instead of an actual value
+            "achieved": node.get("level") or "",
             "method_label": presenter.method_label(node.get("method")),
             "waiting": path in waiting,
         })
