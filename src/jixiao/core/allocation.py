@@ -150,11 +150,11 @@ class Allocation:
 
     @property
     def name(self) -> str:
-        return self._f.names[self._i]
+        return self._f.recipients[self._i].name
 
     @property
     def code(self) -> str | None:
-        return self._f.codes[self._i]
+        return self._f.recipients[self._i].code
 
     @property
     def base(self) -> Decimal:
@@ -162,11 +162,11 @@ class Allocation:
 
     @property
     def factor_amount(self) -> Decimal:
-        return self._f.factor_amounts[self._i]
+        return self._f.exact12()[1][self._i]
 
     @property
     def exact(self) -> Decimal:
-        return self._f.exacts[self._i]
+        return self._f.exact12()[0][self._i]
 
     @property
     def amount(self) -> Decimal:
@@ -178,12 +178,15 @@ class Allocation:
 
     @property
     def weighted_share(self) -> Decimal:
-        return self._f.weighted[self._i]
+        return self._f.exact12()[2][self._i]
 
     @property
     def adjusted_share(self) -> Decimal | None:
-        adjusted = self._f.adjusted
-        return None if adjusted is None else adjusted[self._i]
+        if not self._f.adjusted_given:
+            return None
+        adjusted = self._f.exact12()[3]
+        assert adjusted is not None
+        return adjusted[self._i]
 
     @property
     def exact_ratio(self) -> tuple[int, int] | _ExactRef:
@@ -216,23 +219,49 @@ class Allocation:
         return f"Allocation({inner})"
 
 
-@dataclass(frozen=True, slots=True)
-class _Figures:
-    """The figures of every recipient of one allocation, by column."""
+_Exact12 = tuple[list[Decimal], list[Decimal], list[Decimal], list[Decimal] | None]
 
-    names: list[str]
-    codes: list[str | None]
-    base: Decimal
-    factor_amounts: list[Decimal]
-    exacts: list[Decimal]
-    amounts: list[Decimal]
-    shares: _ShareColumns
-    weighted: list[Decimal]
-    adjusted: list[Decimal] | None
-    ratios: list[tuple[int, int]] | _FreeExact
+
+class _Figures:
+    """The figures of every recipient of one allocation, by column.
+
+    Amounts are decided when the allocation is made. The figures shown to 12 places (exact
+    amount, factor amount, weighted and adjusted share) are worked out together, for every
+    recipient at once, the first time one of them is read: a check that compares amounts
+    (`core/checks.py`) never pays for them, and a reader of any of them pays what working
+    them out with the amounts would have cost."""
+
+    __slots__ = (
+        "_exact12",
+        "_work",
+        "adjusted_given",
+        "amounts",
+        "base",
+        "ratios",
+        "recipients",
+        "shares",
+    )
+
+    def __init__(self, recipients: list[RecipientRow], base: Decimal, amounts: list[Decimal],
+                 shares: _ShareColumns, ratios: list[tuple[int, int]] | _FreeExact,
+                 adjusted_given: bool, work: Callable[[], _Exact12]) -> None:
+        self.recipients, self.base, self.amounts = recipients, base, amounts
+        self.shares, self.ratios, self.adjusted_given = shares, ratios, adjusted_given
+        self._work: Callable[[], _Exact12] | None = work
+        self._exact12: _Exact12 | None = None
+
+    def exact12(self) -> _Exact12:
+        """(exact amounts, factor amounts, weighted shares, adjusted shares or None)."""
+        if self._exact12 is None:
+            assert self._work is not None
+            with collector.paused():
+                self._exact12 = self._work()
+            self._work = None  # let the interval data go
+        return self._exact12
 
     def allocations(self) -> tuple[Allocation, ...]:
-        return tuple(map(Allocation, repeat(self, len(self.names)), range(len(self.names))))
+        n = len(self.recipients)
+        return tuple(map(Allocation, repeat(self, n), range(n)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,11 +285,14 @@ def _frac(value: Decimal) -> Fraction:
 
 def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
     """Everything a schema cannot say: weights, names, missing values, zero sums, bounds."""
-    return _errors(spec, _value_columns(spec))
+    columns = _value_columns(spec)
+    return _errors(spec, columns, _plainly_valid(spec, columns))
 
 
-def _errors(spec: AllocationSpec, columns: list[list[Decimal]] | None) -> list[tuple[Loc, str]]:
-    """`allocation_errors`, with the factor columns already read (None: a value is missing)."""
+def _errors(spec: AllocationSpec, columns: list[list[Decimal]] | None,
+            plain: list[Decimal | None] | None) -> list[tuple[Loc, str]]:
+    """`allocation_errors`, with the factor columns already read (None: a value is missing)
+    and what `_plainly_valid` found."""
     errors: list[tuple[Loc, str]] = []
     names = [f.name for f in spec.factors]
     for k, name in enumerate(names):
@@ -276,7 +308,7 @@ def _errors(spec: AllocationSpec, columns: list[list[Decimal]] | None) -> list[t
              f"{fmt_natural(spec.precision)} 的整数倍，无法按精度分足")
         )
 
-    if _plainly_valid(spec, columns):
+    if plain is not None:
         return errors
     seen: set[str] = set()
     known = set(names) if len(set(names)) == len(names) else None
@@ -711,7 +743,7 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
 
 
 def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = None,
-                   ) -> AllocationResult:
+                   given: list[Decimal | None] | None = None) -> AllocationResult:
     """`allocate` for a spec with an inverse factor and no floor or cap. Every step is one
     pass over a whole column (`allocation_columns`)."""
     recipients, factors = spec.recipients, spec.factors
@@ -730,11 +762,12 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     inverse = [k for k, f in enumerate(factors) if f.direction == "inverse"]
     positive = [k for k, f in enumerate(factors) if f.direction != "inverse"]
     ints = {k: cols.integers(columns[k]) for k in inverse}
-    totals = {k: _frac(reduce(cols.WIDE.add, columns[k])) for k in positive}
+    totals = {k: _frac(cols.total(columns[k])) for k in positive}
     coefs = {k: weights[k] / totals[k] if weights[k] else Fraction(0) for k in positive}
     weighted_pos = [k for k in positive if coefs[k]]
-    # Σ_k v_ik · ⌊c_k · 2^P⌋ falls short of Σ_k c_k · v_ik · 2^P by less than Σ_k v_ik.
-    spread = 1 + sum(math.ceil(max(columns[k])) for k in weighted_pos)
+    # Σ_k v_ik · ⌊c_k · 2^P⌋ falls short of Σ_k c_k · v_ik · 2^P by less than
+    # Σ_k v_ik ≤ Σ_k Σ_j v_jk.
+    spread = 1 + sum(math.ceil(totals[k]) for k in weighted_pos)
 
     # Fixed point with P fractional bits; every bound below is rigorous (floors and ceilings).
     biggest = max(max(ints[k]) for k in inverse)
@@ -747,8 +780,9 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         lo = sum(cols.divided(one, ints[k]))
         sums.append((lo, lo + n))
     # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored.
-    lo_w = cols.fixed_point([(columns[k], coefs[k].numerator * one // coefs[k].denominator)
-                             for k in weighted_pos], n)
+    lo_w = cols.products(list(map(attrgetter("values"), recipients)),
+                         [factors[k].name for k in weighted_pos],
+                         [coefs[k].numerator * one // coefs[k].denominator for k in weighted_pos])
     width = spread if weighted_pos else 0  # ω_i · 2^P lies in [lo_w, lo_w + width]
     for (lo_h, hi_h), k in zip(sums, inverse, strict=True):
         w = weights[k]
@@ -760,7 +794,8 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         # For an integer x ≥ 1, ⌈g_hi / x⌉ − ⌊g_lo / x⌋ ≤ g_hi − g_lo + 1.
         width += g_hi - g_lo + 1
     hi_w = cols.widened(lo_w, width)
-    given = list(map(attrgetter("coefficient"), recipients))
+    if given is None:
+        given = list(map(attrgetter("coefficient"), recipients))
     coefficients = given.count(None) != n
     weights_c: list[int] | None = None
     lo_a, hi_a = lo_w, hi_w  # ω′_i · 2^P: the weighted share after the policy coefficients
@@ -831,24 +866,19 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         lo_h, hi_h = sums[j]
         t_lo, t_hi = (one << shift) // hi_h, -(-(one << shift) // lo_h)
         shares.add(partial(_interval_share, exact, j, t_lo, t_hi, shift))
-    money12 = 10**EXACT_PLACES * step
-    places12 = 10**EXACT_PLACES
-    exacts = cols.decimals(cols.rounded(lo_u, hi_u, shift, money12.numerator,
-                                        money12.denominator, exact.units), EXACT_PLACES)
-    figures = _Figures(
-        names=list(map(attrgetter("name"), recipients)),
-        codes=list(map(attrgetter("code"), recipients)),
-        base=base,
-        factor_amounts=cols.less(base, exacts, _EIGHTY),
-        exacts=exacts,
-        amounts=_units_decimals(units, spec.precision),
-        shares=shares,
-        weighted=cols.decimals(cols.rounded(lo_w, hi_w, shift, places12, 1, exact.weighted),
-                               EXACT_PLACES),
-        adjusted=cols.decimals(cols.rounded(lo_a, hi_a, shift, places12, 1, exact.adjusted),
-                               EXACT_PLACES) if coefficients else None,
-        ratios=exact,
-    )
+    def exact12() -> _Exact12:
+        money12 = 10**EXACT_PLACES * step
+        places12 = 10**EXACT_PLACES
+        exacts = cols.decimals(cols.rounded(lo_u, hi_u, shift, money12.numerator,
+                                            money12.denominator, exact.units), EXACT_PLACES)
+        weighted = cols.decimals(cols.rounded(lo_w, hi_w, shift, places12, 1, exact.weighted),
+                                 EXACT_PLACES)
+        adjusted = cols.decimals(cols.rounded(lo_a, hi_a, shift, places12, 1, exact.adjusted),
+                                 EXACT_PLACES) if coefficients else None
+        return exacts, cols.less(base, exacts, _EIGHTY), weighted, adjusted
+
+    figures = _Figures(recipients, base, _units_decimals(units, spec.precision), shares,
+                       exact, coefficients, exact12)
     return AllocationResult(
         total=spec.total,
         unit=spec.unit,
@@ -871,29 +901,31 @@ def _value_columns(spec: AllocationSpec) -> list[list[Decimal]] | None:
         return None
 
 
-def _plainly_valid(spec: AllocationSpec, columns: list[list[Decimal]] | None) -> bool:
-    """Whether no recipient row can give `allocation_errors` anything to say, checked by
-    column: distinct names, every factor's value and no other, no floor or cap, no 0 in an
-    inverse column, a nonzero value in each weighted positive column, a coefficient that is
-    not 0 unless every one is. When False, `allocation_errors` checks row by row."""
+def _plainly_valid(spec: AllocationSpec, columns: list[list[Decimal]] | None,
+                   ) -> list[Decimal | None] | None:
+    """The recipients' coefficients when no recipient row can give `allocation_errors`
+    anything to say, checked by column: distinct names, every factor's value and no other,
+    no floor or cap, no 0 in an inverse column, a nonzero value in each weighted positive
+    column, a coefficient that is not 0 unless every one is. None when a row must be checked
+    row by row."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
     if columns is None or len({f.name for f in factors}) != len(factors):
-        return False
+        return None
     if len(set(map(attrgetter("name"), recipients))) != n:
-        return False
+        return None
     if set(map(len, map(attrgetter("values"), recipients))) != {len(factors)}:
-        return False
+        return None
     if (list(map(attrgetter("floor"), recipients)).count(None) != n
             or list(map(attrgetter("cap"), recipients)).count(None) != n):
-        return False
+        return None
     for f, column in zip(factors, columns, strict=True):
         if f.direction == "inverse" and 0 in column:
-            return False
+            return None
         if f.direction == "positive" and f.weight != 0 and not any(column):
-            return False
+            return None
     coefficients = list(map(attrgetter("coefficient"), recipients))
-    return None in coefficients or any(coefficients)
+    return coefficients if None in coefficients or any(coefficients) else None
 
 
 def allocate(spec: AllocationSpec) -> AllocationResult:
@@ -901,13 +933,15 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
     recipients, factors = spec.recipients, spec.factors
     with collector.paused():
         columns = _value_columns(spec)
-        errors = _errors(spec, columns)
+        given = _plainly_valid(spec, columns)
+        errors = _errors(spec, columns, given)
         if errors:
             raise AllocationError(errors)
-        if (any(f.direction == "inverse" for f in factors)
-                and list(map(attrgetter("floor"), recipients)).count(None) == len(recipients)
-                and list(map(attrgetter("cap"), recipients)).count(None) == len(recipients)):
-            return _allocate_free(spec, columns)
+        if any(f.direction == "inverse" for f in factors) and (
+            given is not None  # a plainly valid spec has no floor or cap
+            or all(r.floor is None and r.cap is None for r in recipients)
+        ):
+            return _allocate_free(spec, columns, given)
         return _allocate_exact(spec)
 
 
@@ -975,19 +1009,14 @@ def _allocate_exact(spec: AllocationSpec) -> AllocationResult:
     shares = _ShareColumns([f.name for f in factors])
     for column in columns:
         shares.add_column(column)
-    exacts = [_ratio_decimal(a * num, q * dn) for a in exact_a]
-    figures = _Figures(
-        names=list(map(attrgetter("name"), recipients)),
-        codes=list(map(attrgetter("code"), recipients)),
-        base=base,
-        factor_amounts=cols.less(base, exacts, _EIGHTY),
-        exacts=exacts,
-        amounts=_units_decimals(units, spec.precision),
-        shares=shares,
-        weighted=[_ratio_decimal(w, plain_den if coefficients else den) for w in plain],
-        adjusted=[_ratio_decimal(w, den) for w in weighted] if coefficients else None,
-        ratios=[(a * num, q * dn) for a in exact_a],
-    )
+    def exact12() -> _Exact12:
+        exacts = [_ratio_decimal(a * num, q * dn) for a in exact_a]
+        return (exacts, cols.less(base, exacts, _EIGHTY),
+                [_ratio_decimal(w, plain_den if coefficients else den) for w in plain],
+                [_ratio_decimal(w, den) for w in weighted] if coefficients else None)
+
+    figures = _Figures(recipients, base, _units_decimals(units, spec.precision), shares,
+                       [(a * num, q * dn) for a in exact_a], coefficients, exact12)
     return AllocationResult(
         total=spec.total,
         unit=spec.unit,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from decimal import MAX_PREC, Context, Decimal
+from decimal import MAX_PREC, Context, Decimal, localcontext
 from itertools import repeat
-from operator import add, floordiv, lshift, mul, neg, rshift, sub
+from operator import add, floordiv, itemgetter, lshift, mul, neg, rshift, sub
 
 WIDE = Context(prec=MAX_PREC)  # exact: nothing is ever rounded by this context
 
@@ -32,6 +32,12 @@ def integers(values: list[Decimal]) -> list[int]:
         ints = list(map(mul, nums, map(scale.__getitem__, dens)))
     g = math.gcd(*ints)
     return list(map(floordiv, ints, repeat(g))) if g > 1 else ints
+
+
+def total(values: list[Decimal]) -> Decimal:
+    """The exact sum of ``values``."""
+    with localcontext(WIDE):
+        return sum(values, Decimal(0))
 
 
 def plus(xs: list[int], ys: Iterable[int]) -> list[int]:
@@ -132,12 +138,16 @@ def less(base: Decimal, values: list[Decimal], context: Context) -> list[Decimal
     return list(map(context.subtract, values, repeat(base)))
 
 
-def fixed_point(terms: list[tuple[list[Decimal], int]], n: int) -> list[int]:
-    """⌊Σ_k v_ik · m_k⌋ for each i, over columns v_k of Decimals ≥ 0 and integers m_k ≥ 0:
-    multiplied and added exactly as Decimals (one fused step per value), floored once."""
-    if not terms:
-        return [0] * n
-    acc: list[Decimal] = [Decimal(0)] * n
-    for values, m in terms:
-        acc = list(map(WIDE.fma, values, repeat(Decimal(m)), acc))
-    return list(map(int, acc))  # int() truncates toward 0: the floor of a value ≥ 0
+def products(rows: list[dict[str, Decimal]], names: list[str], ms: list[int]) -> list[int]:
+    """⌊Σ_k v_ik · m_k⌋ for each row i, over its values v_ik ≥ 0 of the factors ``names`` and
+    integers m_k ≥ 0: multiplied and added exactly as Decimals, row by row (a row's products
+    summed in one C-level step), floored once."""
+    if not names:
+        return [0] * len(rows)
+    values = list(map(itemgetter(*names), rows))
+    if len(names) == 1:  # itemgetter of one name gives the value itself
+        values = list(zip(values, strict=True))
+    factors = [Decimal(m) for m in ms]
+    with localcontext(WIDE):
+        sums = map(sum, map(map, repeat(mul), values, repeat(factors)))
+        return list(map(int, sums))  # int() truncates toward 0: the floor of a value ≥ 0
