@@ -265,6 +265,7 @@ def money(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements": fund.agreements.select_related("recipient"),
         "arrivals": fund.arrivals.select_related("recipient"), "spending": spending,
         "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
+        "money_unit": budget.money_unit(fund),  # beside every amount input
     })
 
 
@@ -280,7 +281,7 @@ def projects(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     return render(request, "funds/projects.html", {
         "fund": fund, "projects": fund.projects.select_related("recipient"),
-        "statuses": PROJECT_STATUS,
+        "statuses": PROJECT_STATUS, "money_unit": budget.money_unit(fund),
     })
 
 
@@ -313,6 +314,7 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
         "arrivals": Arrival.objects.filter(recipient=recipient),
         "uses": UseLine.objects.filter(spending__recipient=recipient),
         "children": children, "typed": typed, "refused": refused,
+        "money_unit": budget.money_unit(fund),  # beside every amount input
     }, status=status_of(refused))
 
 
