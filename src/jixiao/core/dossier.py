@@ -198,8 +198,8 @@ class PlanActual(Model):
     id: Id
     name: Text
     unit: str | None = None
-    plan: Number = Field(gt=0)
-    actual: Number = Field(ge=0)
+    plan: Annotated[Number, Field(gt=0)]
+    actual: NonNegative
     stated_rate: Percent | None = Field(None, description="报告所列完成率")
 
 
