@@ -212,8 +212,8 @@ def test_the_new_words_read_in_english(login: Any, demo: Fund) -> None:
     r = c.post(f"/funds/{demo.pk}/budget/",
                _form(demo, rows=[("当年财政拨款", "", "90000", "")]), HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400
-    assert _error(r) == ("In the breakdown, “当年财政拨款” states 90000 万元 for “Annual budget”, "
-                         "more than the total of 80800 万元")
+    assert _error(r) == ("In the breakdown, “当年财政拨款” states 90000 10k yuan for "
+                         "“Annual budget”, more than the total of 80800 10k yuan")
 
 
 def test_both_changing_one_row_figure_keeps_yours_marked_to_check(

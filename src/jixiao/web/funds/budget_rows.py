@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refused
+from jixiao.web.units import unit_label
 
 # The money columns a 其中 row has, each part of the budget's field of the same name.
 COLUMNS = ("initial", "annual", "executed")
@@ -146,14 +147,14 @@ def _within_total(rows: list[dict[str, Any]], column: str, total: Decimal | None
             raise Refused(Code.OUT_OF_RANGE, gettext(
                 "其中「%(item)s」的%(field)s %(part)s %(unit)s 超过了%(field)s %(total)s "
                 "%(unit)s") % {"item": item, "field": label, "part": f"{amount:f}",
-                               "total": f"{total:f}", "unit": unit})
+                               "total": f"{total:f}", "unit": unit_label(unit)})
     summed = sum((amount for _, amount in parts), Decimal(0))
     if summed > total:
         listed = "、".join(f"{item} {amount:f}" for item, amount in parts)
         raise Refused(Code.OUT_OF_RANGE, gettext(
             "其中各行的%(field)s之和 %(sum)s %(unit)s（%(rows)s）超过了%(field)s %(total)s "
             "%(unit)s") % {"field": label, "sum": f"{summed:f}", "rows": listed,
-                           "total": f"{total:f}", "unit": unit})
+                           "total": f"{total:f}", "unit": unit_label(unit)})
 
 
 def audit_changes(before: Any, after: Any) -> tuple[dict[str, Any], dict[str, Any]]:
