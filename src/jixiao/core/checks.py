@@ -36,6 +36,7 @@ from jixiao.core.dossier import (
 from jixiao.core.numbers import (
     HUNDRED,
     UnitMismatch,
+    agree_rounded,
     convert,
     fmt,
     places,
@@ -177,10 +178,10 @@ def judge(c: Comparison) -> Finding | None:
         phrase = _comparison_phrase(
             _OP_PHRASES[c.op], c, actual=shown_actual, expected=shown_expected)
         return found(c.rule, c.severity, c.where, c.expected, c.actual, phrase)
+    if agree_rounded(c.actual, c.expected, c.places):
+        return None
     rounded_actual = round_half_up(c.actual, c.places)
     rounded_expected = round_half_up(c.expected, c.places)
-    if rounded_actual == rounded_expected:
-        return None
     shown_expected, shown_actual = f"{rounded_expected:f}", f"{rounded_actual:f}"  # as `fmt`
     diff = c.actual - c.expected
     # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.

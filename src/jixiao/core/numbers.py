@@ -19,8 +19,14 @@ MONEY_UNITS = ("元", "万元", "亿元")
 
 def places(value: Decimal) -> int:
     """Decimal places a figure was written with: 13.30 → 2, 80000 → 0."""
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+    # Read off the text: `as_tuple` builds a digits tuple and a named tuple (in Python) each
+    # time. Without an exponent the text shows exactly the places the value has.
+    text = str(value)
+    if "E" in text:
+        exponent = value.as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    point = text.find(".")
+    return 0 if point < 0 else len(text) - point - 1
 
 
 def step(n_places: int) -> Decimal:
@@ -38,6 +44,15 @@ def round_half_up(value: Decimal, n_places: int = 2) -> Decimal:
     """四舍五入 to ``n_places`` decimals (never banker's rounding); -0 shows as 0."""
     rounded = value.quantize(step(n_places), context=_ROUNDING)
     return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+def agree_rounded(a: Decimal, b: Decimal, n_places: int) -> bool:
+    """Whether two figures are equal once each is rounded 四舍五入 to ``n_places`` (as
+    `round_half_up`, without making the shown forms: -0 equals 0 anyway)."""
+    if a == b:  # equal figures round alike
+        return True
+    quantum = step(n_places)
+    return a.quantize(quantum, context=_ROUNDING) == b.quantize(quantum, context=_ROUNDING)
 
 
 def percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
