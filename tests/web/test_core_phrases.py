@@ -30,7 +30,9 @@ from .test_english_pages import GLOSSED, HAN, data_strings
 SOURCE = Path(jixiao.__file__).parent
 # Where the core words its messages, and the readers whose errors reach the import pages.
 WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core/fields.py",
-                   "formats/yaml_model.py", "formats/dossier_yaml.py")
+                   "formats/yaml_model.py", "formats/dossier_yaml.py",
+                   # the payment ledger's checks, whose findings the dashboard shows
+                   "core/payments.py", "payments/summarize.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -27,6 +27,7 @@ from jixiao.core import rates, shown
 from jixiao.core.checks import Comparison
 from jixiao.core.dossier import Dossier, Recipient, walk_indicators, walk_recipients
 from jixiao.core.numbers import HUNDRED, convert
+from jixiao.core.phrases import Phrase, word
 
 ZERO = Decimal(0)
 
@@ -184,14 +185,16 @@ def dossier_comparisons(
         stated = shown.spending_total(s).value
         name = names.get(s.recipient, s.recipient)
         yield Comparison(
-            "ledger.spending", f"spending/{n}", f"台账中「{name}」的支出合计（{to}）",
+            "ledger.spending", f"spending/{n}",
+            Phrase("台账中「{name}」的支出合计（{unit}）", name=name, unit=word(to, "unit")),
             stated, conv(spent.get(s.recipient, ZERO)), unit=to,
         )
         for k, use in enumerate(s.by_use):
             actual = rolled_use.get(use.category, {}).get(s.recipient, ZERO)
             yield Comparison(
                 "ledger.spending_by_use", f"spending/{n}/by_use/{k}",
-                f"台账中「{name}」用于「{use.category}」的支出", use.amount, conv(actual), unit=to,
+                Phrase("台账中「{name}」用于「{category}」的支出", name=name,
+                       category=use.category), use.amount, conv(actual), unit=to,
             )
     if disbursed:
         arrived: dict[str, Decimal] = {}
@@ -201,13 +204,15 @@ def dossier_comparisons(
         for rid, amount in arrived.items():
             yield Comparison(
                 "ledger.arrivals", f"arrivals/{rid}",
-                f"台账中拨付「{names.get(rid, rid)}」的合计（{to}）", amount,
+                Phrase("台账中拨付「{name}」的合计（{unit}）", name=names.get(rid, rid),
+                       unit=word(to, "unit")), amount,
                 conv(got.get(rid, ZERO)), unit=to,
             )
     if d.budget is not None and executed:
         total = sum(executed.values(), ZERO)
         yield Comparison(
-            "ledger.budget_executed", "budget/executed", f"台账执行数合计（{to}）",
+            "ledger.budget_executed", "budget/executed",
+            Phrase("台账执行数合计（{unit}）", unit=word(to, "unit")),
             d.budget.executed, conv(total), unit=to, severity="warning",
         )
 

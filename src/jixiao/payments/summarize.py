@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from jixiao.core.checks import Finding, judge
+from jixiao.core.checks import Finding, amount, found, judge
 from jixiao.core.dossier import Dossier, Severity
 from jixiao.core.numbers import fmt
 from jixiao.core.payments import (
@@ -28,6 +28,7 @@ from jixiao.core.payments import (
     recipient_index,
     use_categories,
 )
+from jixiao.core.phrases import Phrase, word
 from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.formats.payment_csv import lit
 from jixiao.formats.payment_files import (
@@ -181,19 +182,44 @@ def _by_code(con: duckdb.DuckDBPyConnection, column: str) -> dict[str, int]:
 # --- checks ------------------------------------------------------------------------------
 
 
-def _finding(rule: str, where: str, message: str, expected: object = None,
+# The ledger checks word their findings as phrases (`jixiao.core.phrases`), so a page can
+# say them in its own language; the Chinese message is the phrase's Chinese.
+LEDGER = "ledger"  # the catalogue context of the ledger's words
+# What a capped list of findings leaves out ("另有 3 笔支付未列出").
+_MORE = {
+    "voucher": word("个重复凭证号", LEDGER), "payment": word("笔支付", LEDGER),
+    "recipient": word("个未知单位", LEDGER), "category": word("个未知用途", LEDGER),
+    "project": word("个未入库项目", LEDGER), "overspent": word("个超预算项目", LEDGER),
+    "reversal": word("笔冲销", LEDGER),
+}
+# A ledger column named in a finding ("单位「某县」不在档案中").
+_COLUMN = {"单位": word("单位", LEDGER), "用途": word("用途", LEDGER)}
+_EMPTY = word("（空）", LEDGER)
+
+
+def _yuan(value: Decimal) -> str | Phrase:
+    """An amount of the ledger (in 元) as a finding says it."""
+    return amount(fmt(value), "元")
+
+
+def _label(text: str | None) -> str | Phrase:
+    return text if text else _EMPTY
+
+
+def _finding(rule: str, where: str, message: Phrase, expected: object = None,
              actual: object = None, severity: Severity = "error") -> Finding:
     def value(v: object) -> Decimal | str | None:
         return v if v is None or isinstance(v, Decimal | str) else str(v)
 
-    return Finding(rule, severity, where, value(expected), value(actual), message)
+    return found(rule, severity, where, value(expected), value(actual), message)
 
 
 def _more(rule: str, total: int, shown: int, what: str) -> list[Finding]:
     if total <= shown:
         return []
-    return [_finding(rule, "ledger", f"另有 {total - shown} {what}未列出（共 {total}）",
-                     severity="info")]
+    said = Phrase("另有 {n} {what}未列出（共 {total}）", n=str(total - shown),
+                  what=_MORE[what], total=str(total))
+    return [_finding(rule, "ledger", said, severity="info")]
 
 
 def _bounded(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple[Any, ...]], int]:
@@ -249,33 +275,36 @@ def _duplicates(con: duckdb.DuckDBPyConnection, whole: bool = False) -> list[Fin
                "WHERE hash(voucher_id) IN (SELECT h FROM suspect) "
                "GROUP BY voucher_id HAVING count(*) > 1")
     rows, total = _bounded(con, sql)
-    out = [_finding(rule, f"ledger/凭证 {v}", f"凭证号「{v}」出现 {k} 次", 1, k)
+    out = [_finding(rule, f"ledger/凭证 {v}",
+                    Phrase("凭证号「{voucher}」出现 {n} 次", voucher=str(v), n=str(k)), 1, k)
            for v, k in rows]
-    return out + _more(rule, total, len(rows), "个重复凭证号")
+    return out + _more(rule, total, len(rows), "voucher")
 
 
-def _dated(con: duckdb.DuckDBPyConnection, rule: str, where: str, why: str,
+def _dated(con: duckdb.DuckDBPyConnection, rule: str, where: str, why: Phrase,
            expected: str) -> list[Finding]:
     rows, total = _bounded(
         con, f"SELECT date, voucher_id, recipient, fen FROM rows WHERE {where}"
     )
     out = [
         _finding(rule, f"ledger/凭证 {v}",
-                 f"凭证「{v}」（{r}，{fmt(yuan(fen))}元）的日期 {d.isoformat()} {why}",
+                 Phrase("凭证「{voucher}」（{recipient}，{amount}）的日期 {date} {why}",
+                        voucher=str(v), recipient=str(r), amount=_yuan(yuan(fen)),
+                        date=d.isoformat(), why=why),
                  expected, d.isoformat())
         for d, v, r, fen in rows
     ]
-    return out + _more(rule, total, len(rows), "笔支付")
+    return out + _more(rule, total, len(rows), "payment")
 
 
 def _outside_year(con: duckdb.DuckDBPyConnection, year: int) -> list[Finding]:
     return _dated(con, "ledger.outside_year", f"year(date) <> {int(year)}",
-                  f"不在资金年度 {year} 年内", str(year))
+                  Phrase("不在资金年度 {year} 年内", year=str(year)), str(year))
 
 
 def _future(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[Finding]:
     return _dated(con, "ledger.future_date", f"date > DATE {lit(today.isoformat())}",
-                  f"晚于今天（{today.isoformat()}）", today.isoformat())
+                  Phrase("晚于今天（{today}）", today=today.isoformat()), today.isoformat())
 
 
 def _unknown(con: duckdb.DuckDBPyConnection, column: str, rule: str, what: str,
@@ -289,11 +318,12 @@ def _unknown(con: duckdb.DuckDBPyConnection, column: str, rule: str, what: str,
     )
     out = [
         _finding(rule, f"ledger/{what} {label or '（空）'}",
-                 f"{what}「{label or '（空）'}」不在档案中：{n} 笔，合计 {fmt(yuan(fen))}元",
+                 Phrase("{what}「{label}」不在档案中：{n} 笔，合计 {amount}", what=_COLUMN[what],
+                        label=_label(label), n=str(n), amount=_yuan(yuan(fen))),
                  None, label)
         for label, n, fen in rows
     ]
-    return out + _more(rule, total, len(rows), f"个未知{what}")
+    return out + _more(rule, total, len(rows), column)
 
 
 def _projects(con: duckdb.DuckDBPyConnection) -> list[Finding]:
@@ -305,9 +335,10 @@ def _projects(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     )
     rule = "ledger.unknown_project"
     out += [_finding(rule, f"ledger/项目 {p}",
-                     f"项目「{p}」不在项目库中：{n} 笔，合计 {fmt(yuan(fen))}元", None, p)
+                     Phrase("项目「{project}」不在项目库中：{n} 笔，合计 {amount}", project=str(p),
+                            n=str(n), amount=_yuan(yuan(fen))), None, p)
             for p, n, fen in rows]
-    out += _more(rule, total, len(rows), "个未入库项目")
+    out += _more(rule, total, len(rows), "project")
     rows, total = _bounded(
         con,
         "SELECT p.project, p.budget_fen, s.fen FROM (SELECT project, sum(budget_fen) AS budget_fen "
@@ -316,10 +347,11 @@ def _projects(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     )
     rule = "ledger.overspent_project"
     out += [_finding(rule, f"ledger/项目 {p}",
-                     f"项目「{p}」支付 {fmt(yuan(spent))}元，超过项目预算 {fmt(yuan(budget))}元",
+                     Phrase("项目「{project}」支付 {spent}，超过项目预算 {budget}", project=str(p),
+                            spent=_yuan(yuan(spent)), budget=_yuan(yuan(budget))),
                      yuan(budget), yuan(spent))
             for p, budget, spent in rows]
-    return out + _more(rule, total, len(rows), "个超预算项目")
+    return out + _more(rule, total, len(rows), "overspent")
 
 
 def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
@@ -339,7 +371,8 @@ def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         "ON orig.voucher_id = neg.original WHERE orig.fen IS NULL OR orig.fen < -neg.fen",
     )
     out = [_finding(rule, f"ledger/凭证 {v}",
-                    f"冲销凭证「{v}」（{fmt(yuan(fen))}元）找不到金额足够的原凭证「{o}」", o, None)
+                    Phrase("冲销凭证「{voucher}」（{amount}）找不到金额足够的原凭证「{original}」",
+                           voucher=str(v), amount=_yuan(yuan(fen)), original=str(o)), o, None)
            for v, o, fen in referenced]
     key = ("coalesce(fund, '') AS fund, recipient, coalesce(project, '') AS project, "
            "coalesce(category, '') AS category, type")
@@ -368,11 +401,13 @@ def _orphan_reversals(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         )
     out += [
         _finding(rule, f"ledger/单位 {r}/项目 {p or '（空）'}",
-                 f"「{r}」项目「{p or '（空）'}」用途「{c or '（空）'}」的冲销 {fmt(yuan(rev))}元"
-                 f"没有在先的原支付（原支付合计 {fmt(yuan(paid))}元）", yuan(paid), yuan(-rev))
+                 Phrase("「{recipient}」项目「{project}」用途「{category}」的冲销 {reversed}"
+                        "没有在先的原支付（原支付合计 {paid}）", recipient=str(r),
+                        project=_label(p), category=_label(c), reversed=_yuan(yuan(rev)),
+                        paid=_yuan(yuan(paid))), yuan(paid), yuan(-rev))
         for r, p, c, _t, rev, paid in grouped
     ]
-    return out + _more(rule, n_ref + n_grp, len(referenced) + len(grouped), "笔冲销")
+    return out + _more(rule, n_ref + n_grp, len(referenced) + len(grouped), "reversal")
 
 
 assert all(r in PAYMENT_RULES for r in (

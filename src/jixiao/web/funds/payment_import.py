@@ -29,7 +29,7 @@ from jixiao.payments.contract import summary_out
 from jixiao.web import permissions as perm
 from jixiao.web import uploads
 from jixiao.web.audit.log import record
-from jixiao.web.funds import mapping
+from jixiao.web.funds import mapping, presenter
 from jixiao.web.funds.models import Fund, PaymentImport
 from jixiao.web.jobs import lease
 from jixiao.web.jobs.compat import task
@@ -172,7 +172,13 @@ def run_import(job_id: int) -> None:
         _finish_mine(job, "failed", errors=[{"message": INTERNAL}])
     else:
         unit = dossier.fund.money_unit if dossier is not None else ""
-        _finish_mine(job, "done", result=summary_out(summary, unit).model_dump(mode="json"))
+        result = summary_out(summary, unit).model_dump(mode="json")
+        # Each finding's phrase beside its Chinese message, so the dashboard says it in the
+        # viewer's language (`presenter.payment_execution`); the two lists are in one order.
+        for out, finding in zip(result["findings"], summary.findings, strict=True):
+            if finding.phrase is not None:
+                out["phrase"] = presenter.phrase_data(finding.phrase)
+        _finish_mine(job, "done", result=result)
     finally:
         path.unlink(missing_ok=True)
 

@@ -56,6 +56,30 @@ def say(phrase: Phrase | None, fallback: str = "") -> str:
     return phrase.render(translate) if phrase is not None else fallback
 
 
+def phrase_data(phrase: Phrase) -> dict[str, Any]:
+    """A phrase as JSON data, for a result stored to be said later in each viewer's language
+    (a ledger import's findings): its template, context and parameters, nested phrases
+    likewise."""
+    return {"template": phrase.template, "context": phrase.context,
+            "params": {name: phrase_data(value) if isinstance(value, Phrase) else value
+                       for name, value in phrase.params}}
+
+
+def phrase_from_data(data: Any) -> Phrase | None:
+    """The phrase `phrase_data` stored; None for anything else (a row stored before phrases
+    were, which keeps its Chinese message)."""
+    if not isinstance(data, dict) or not isinstance(data.get("template"), str):
+        return None
+    params: dict[str, str | Phrase] = {}
+    for name, value in (data.get("params") or {}).items():
+        nested = phrase_from_data(value) if isinstance(value, dict) else None
+        if nested is None and not isinstance(value, str):
+            return None
+        params[str(name)] = nested if nested is not None else value
+    context = data.get("context")
+    return Phrase.of(data["template"], params, context if isinstance(context, str) else None)
+
+
 def notes(phrases: tuple[Phrase, ...]) -> str:
     """Scoring notes in the active language, in one line."""
     return pgettext("list separator", "；").join(say(p) for p in phrases)
@@ -159,6 +183,7 @@ def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any
         ],
         "findings": [
             {**f, "severity_label": severity_label(f["severity"]),
+             "message": say(phrase_from_data(f.get("phrase")), f["message"]),
              "place": place(f["where"], f.get("rule", "")) if place else f["where"]}
             for f in data["findings"]
         ],
