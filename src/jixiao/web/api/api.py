@@ -6,16 +6,17 @@ its status with ``{"detail": message, "code": code}`` (one handler, `_refused`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from ninja import Field, File, NinjaAPI, Query, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
@@ -112,9 +113,31 @@ def _malformed(request: HttpRequest, exc: SchemaError) -> HttpResponse:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "path", "query")]
         names.append(".".join(loc) or "body")
     detail = gettext("请求数据不正确：%(fields)s") % {
-        "fields": "、".join(dict.fromkeys(names)) or "body"}
+        "fields": _listed(dict.fromkeys(names)) or "body"}
     return api.create_response(request, {"detail": detail, "code": Code.INVALID_VALUE},
                                status=422)
+
+
+def _listed(names: Iterable[str]) -> str:
+    """Field names in one line, separated as the request's language separates them."""
+    return pgettext("field list separator", "、").join(names)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": gettext("未找到所请求的对象")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (a body that is not JSON, no or a bad token, too many
+    requests) in the request's language; any other keeps django-ninja's text."""
+    said = {400: gettext("请求体无法解析：应为 JSON"),
+            401: gettext("未登录，或令牌无效、已过期、已撤销"),
+            403: gettext("无权访问"),
+            429: gettext("请求过于频繁，请稍后再试")}
+    detail = said.get(exc.status_code, str(exc))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -437,8 +460,8 @@ def _audit_trail(request: HttpRequest, fund: Fund | None, query: AuditQuery,
     unknown = [name for name in ("action", "type")
                if wanted.get(name) and not getattr(filters, name)]
     if unknown or filters.errors:
-        detail = "；".join(filters.errors) or gettext("请求数据不正确：%(fields)s") % {
-            "fields": "、".join(unknown)}
+        detail = pgettext("list separator", "；").join(filters.errors) or gettext(
+            "请求数据不正确：%(fields)s") % {"fields": _listed(unknown)}
         return Status(422, {"detail": detail, "code": Code.INVALID_VALUE})
     entries = filters.apply(base)
     pages = Paginator(entries, audit_views.PAGE_SIZE)
