@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from jixiao.core import rates
 from jixiao.core.allocation import allocate
@@ -43,7 +44,7 @@ from jixiao.core.numbers import (
     round_half_up,
     step,
 )
-from jixiao.core.phrases import Phrase, template, word
+from jixiao.core.phrases import Phrase, Said, made, template, word
 from jixiao.core.scoring import IndicatorScore, Scorecard, execution_rate
 
 ZERO = Decimal(0)
@@ -122,7 +123,7 @@ class Comparison:
 
     rule: str
     where: str
-    what: str | Phrase
+    what: str | Phrase | Said
     expected: Decimal | None
     actual: Decimal | None
     op: str = "=="
@@ -161,7 +162,7 @@ def amount(value: str, unit: str) -> str | Phrase:
 
 
 def _comparison_phrase(said: str, c: Comparison, **figures: str) -> Phrase:
-    params: dict[str, str | Phrase] = {"what": c.what}
+    params: dict[str, str | Phrase] = {"what": made(c.what)}
     params.update((name, amount(text, c.unit)) for name, text in figures.items())
     return Phrase.of(said, params)
 
@@ -204,7 +205,9 @@ def _stated_score_checks(
     stated = node.stated_score
     shown_places = places(stated) if stated is not None else 2
     yield Comparison(
-        "score.stated", where, Phrase("「{name}」的所列得分（按规则计算）", name=name),
+        "score.stated", where,
+        Said((template("「{name}」的所列得分（按规则计算）"),
+               {"name": name})),
         node.score, stated,
         unit="分", places=shown_places,
     )
@@ -262,7 +265,9 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         # Stated weights must add up whether or not a child is applicable; dropping and
         # rescaling happen in scoring.
         yield Comparison(
-            "weights.children_sum", where, Phrase("「{name}」的下级指标分值之和", name=name),
+            "weights.children_sum", where,
+            Said((template("「{name}」的下级指标分值之和"),
+                   {"name": name})),
             node.weight,
             _sum(c.weight for c in node.children),
             places=_finest(node.weight, *(c.weight for c in node.children)), unit="分",
@@ -274,11 +279,11 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
             if abs(got - node.stated_score) > _re_spread_slack(live):
                 yield Comparison(
                     "scores.children_sum", where,
-                    Phrase("「{name}」的下级指标所列得分之和", name=name),
+                    Said((template("「{name}」的下级指标所列得分之和"), {"name": name})),
                     node.stated_score, got, unit="分",
                 )
     yield Comparison(
-        "score.within_weight", where, Phrase("「{name}」的所列得分", name=name),
+        "score.within_weight", where, Said((template("「{name}」的所列得分"), {"name": name})),
         rates.weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
         op="<=", unit="分",
     )
@@ -294,7 +299,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
                 round_half_up(as_shown, n) != node.stated_rate):
             yield Comparison(
                 "rate.stated", where,
-                Phrase("「{name}」的所列得分率（所列得分 ÷ 分值）", name=name),
+                Said((template("「{name}」的所列得分率（所列得分 ÷ 分值）"), {"name": name})),
                 rates.score_rate(node.stated_score, base), node.stated_rate,
                 places=n, unit="%",
             )
@@ -303,7 +308,9 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         return
     full = node.effective_weight
     yield Comparison(
-        "score.within_weight", where, Phrase("「{name}」评价人给定的得分", name=name),
+        "score.within_weight", where,
+        Said((template("「{name}」评价人给定的得分"),
+               {"name": name})),
         rates.weight_as_shown(full, source.score), source.score, op="<=", unit="分",
     )
     stated_or_computed = node.stated_score if node.stated_score is not None else node.score
@@ -326,18 +333,20 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
             template("「{name}」的扣分合计（分值 − 所列得分）") if source.method == "deduction"
             else template("「{name}」的扣分合计（计算得分 − 所列得分）"))
         yield Comparison(
-            "deduction.balance", where, Phrase(balance, name=name),
+            "deduction.balance", where, Said((balance, {"name": name})),
             base - stated_or_computed, node.deducted, unit="分",
         )
     elif source.deductions:
         yield Comparison(
             "deduction.balance", where,
-            Phrase("「{name}」的扣分合计（分值 − 所列得分）", name=name),
+            Said((template("「{name}」的扣分合计（分值 − 所列得分）"), {"name": name})),
             full - stated_or_computed, _sum(d.points for d in source.deductions), unit="分",
         )
     if source.survey is not None and isinstance(source.actual, Decimal):
         yield Comparison(
-            "survey.rate", where, Phrase("「{name}」所列满意度（满意人数 ÷ 有效问卷）", name=name),
+            "survey.rate", where,
+            Said((template("「{name}」所列满意度（满意人数 ÷ 有效问卷）"),
+                   {"name": name})),
             source.survey.rate, source.actual, places=places(source.actual), unit="%",
         )
     for k, ded in enumerate(source.deductions):
@@ -373,7 +382,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
 
 
 def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
-    template = card.template
+    weights = card.template
     def roots_for(item: TemplateItem) -> list[IndicatorScore]:
         named = [r for r in card.indicators if item.matches(r.name)]
         if not named:
@@ -382,33 +391,33 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
         # share its weight.
         return named + [r for r in card.indicators if r.name in item.includes]
 
-    for item in template.items:
+    for item in weights.items:
         roots = roots_for(item)
         if not roots:
             yield found(
                 "template.weights", "warning", "indicators", item.name, None,
                 Phrase("权重模板「{template}」有一级指标「{item}」，档案中没有",
-                       template=template.name, item=item.name),
+                       template=weights.name, item=item.name),
             )
         else:
             # Offices may adjust a template's weights (the total stays 100): a warning.
             names = "、".join(r.name for r in roots)
             yield Comparison(
                 "template.weights", f"indicators/{roots[0].name}",
-                Phrase("一级指标「{names}」的分值（模板 {id}「{item}」）",
-                       names=names, id=template.id, item=item.name), item.weight,
+                Said((template("一级指标「{names}」的分值（模板 {id}「{item}」）"),
+                       {"names": names, "id": weights.id, "item": item.name})), item.weight,
                 _sum(r.weight for r in roots), unit="分", severity="warning",
             )
     for root in card.indicators:
         if not any(item.matches(root.name) or root.name in item.includes
-                   for item in template.items):
+                   for item in weights.items):
             yield found(
                 "template.weights", "warning", f"indicators/{root.name}", None, root.name,
                 Phrase("一级指标「{name}」不在权重模板「{template}」中",
-                       name=root.name, template=template.name),
+                       name=root.name, template=weights.name),
             )
     yield Comparison(
-        "total.weight", "total", Phrase("一级指标分值合计"), template.total,
+        "total.weight", "total", Said((template("一级指标分值合计"), {})), weights.total,
         _sum(r.weight for r in card.indicators), unit="分",
     )
 
@@ -418,10 +427,11 @@ def stated_total_checks(
 ) -> Iterator[Comparison | Finding]:
     ev = d.evaluation
     yield Comparison(
-        "total.stated", "total", Phrase("所列总得分"), card.score, ev.stated_total, unit="分")
+        "total.stated", "total", Said((template("所列总得分"), {})), card.score,
+        ev.stated_total, unit="分")
     if ev.stated_rate is not None and ev.stated_total is not None:
         yield Comparison(
-            "total.rate", "total", Phrase("所列总得分率（所列总得分 ÷ 总分）"),
+            "total.rate", "total", Said((template("所列总得分率（所列总得分 ÷ 总分）"), {})),
             rates.score_rate(ev.stated_total, card.template.total), ev.stated_rate,
             places=places(ev.stated_rate), unit="%",
         )
@@ -478,20 +488,22 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
             # Above the sources it is judged as equality, so a one-unit slip is a warning.
             yield Comparison(
                 "spending.stated_total", where,
-                Phrase("{who}所列支出合计（资金来源合计）", who=who), sources,
+                Said((template("{who}所列支出合计（资金来源合计）"), {"who": who})), sources,
                 s.stated_total, op="==" if s.stated_total > sources else "<=",
                 places=precision, unit=unit,
             )
             if s.carried_over is not None:
                 yield Comparison(
                     "spending.carried_over", where,
-                    Phrase("{who}支出合计与结转之和（资金来源合计）", who=who),
+                    Said((template("{who}支出合计与结转之和（资金来源合计）"), {"who": who})),
                     sources, s.stated_total + s.carried_over, places=precision, unit=unit,
                 )
         if s.by_use and total is not None:
             uses = [u.amount for u in s.by_use]
             yield Comparison(
-                "spending.by_use", where, Phrase("{who}分用途支出之和", who=who), total,
+                "spending.by_use", where,
+                Said((template("{who}分用途支出之和"),
+                       {"who": who})), total,
                 _sum(uses),
                 places=_finest(total, *uses), unit=unit,
             )
@@ -599,13 +611,14 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             counted = tree.kinds(node)[kind] - (node.kind == kind)
             yield Comparison(
                 "recipients.count", where,
-                Phrase("{name}所列{kind}数（列举的个数）", name=node.name, kind=_kind(kind)),
+                Said((template("{name}所列{kind}数（列举的个数）"),
+                       {"name": node.name, "kind": partial(_kind, kind)})),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         if node.stated.counties is not None:
             yield Comparison(
                 "recipients.count", where,
-                Phrase("{name}所列帮扶县数（列举的县名个数）", name=node.name),
+                Said((template("{name}所列帮扶县数（列举的县名个数）"), {"name": node.name})),
                 Decimal(tree.kinds(node)["county"]), Decimal(node.stated.counties), places=0,
                 unit="个",
             )
@@ -613,7 +626,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             amounts = tree.agreed(node, node.stated.level)
             yield Comparison(
                 "recipients.agreements", where,
-                Phrase("{name}所列协议数（下级协议数之和）", name=node.name),
+                Said((template("{name}所列协议数（下级协议数之和）"), {"name": node.name})),
                 _sum(amounts), node.stated.agreements,
                 places=_finest(node.stated.agreements, *amounts), unit=unit,
             )
@@ -626,7 +639,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
                 all_counties += tree.kinds(root)["county"]
         if totals.counties is not None:
             yield Comparison(
-                "recipients.count", "recipient_totals", Phrase("合计所列帮扶县数"),
+                "recipients.count", "recipient_totals", Said((template("合计所列帮扶县数"), {})),
                 Decimal(all_counties),
                 Decimal(totals.counties), places=0, unit="个",
             )
@@ -635,7 +648,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             counted = sum(tree.kinds(r)[kind] for r in groups)
             yield Comparison(
                 "recipients.count", "recipient_totals",
-                Phrase("合计所列{kind}数", kind=_kind(kind)),
+                Said((template("合计所列{kind}数"), {"kind": partial(_kind, kind)})),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         for label, rule, stated_sum, figure in (
@@ -648,12 +661,12 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             if stated_sum is not None and groups and all(p is not None for p in parts):
                 known = [p for p in parts if p is not None]
                 yield Comparison(
-                    rule, "recipient_totals", Phrase(label), _sum(known),
+                    rule, "recipient_totals", Said((label, {})), _sum(known),
                     stated_sum, places=_finest(stated_sum, *known), unit=unit,
                 )
         if totals.agreements is not None:
             yield Comparison(
-                "recipients.agreements", "recipient_totals", Phrase("合计所列协议数"),
+                "recipients.agreements", "recipient_totals", Said((template("合计所列协议数"), {})),
                 _sum(everything),
                 totals.agreements, places=_finest(totals.agreements, *everything), unit=unit,
             )
@@ -688,7 +701,7 @@ def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
             continue
         known = [p for p in parts if p is not None]
         yield Comparison(
-            rule, f"recipients/{node.id}", Phrase(label, name=node.name), _sum(known),
+            rule, f"recipients/{node.id}", Said((label, {"name": node.name})), _sum(known),
             mine, places=_finest(mine, *known), unit=unit,
         )
 
@@ -718,31 +731,38 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
         if amounts:
             yield Comparison(
                 "budget.agreements", "budget",
-                Phrase("{level}协议数合计（全年预算数）", level=word(b.level, "agreement level")),
+                Said((template("{level}协议数合计（全年预算数）"),
+                       {"level": partial(word, b.level, "agreement level")})),
                 b.annual,
                 _sum(amounts), places=_finest(b.annual, *amounts), unit=unit,
             )
     if d.arrivals and b.arrived is not None:
         amounts = [a.amount for a in _outermost_arrivals(d)]
         yield Comparison(
-            "budget.arrivals", "budget", Phrase("各笔到位资金之和（到位数）"), b.arrived,
+            "budget.arrivals", "budget",
+            Said((template("各笔到位资金之和（到位数）"), {})),
+            b.arrived,
             _sum(amounts),
             places=_finest(b.arrived, *amounts), unit=unit,
         )
     if b.arrived is not None:
         yield Comparison(
-            "budget.executed_le_arrived", "budget", Phrase("执行数（到位数）"), b.arrived,
+            "budget.executed_le_arrived", "budget",
+            Said((template("执行数（到位数）"), {})),
+            b.arrived,
             b.executed,
             op="<=", places=_finest(b.arrived, b.executed), unit=unit,
         )
     if b.stated_execution_rate is not None:
         yield Comparison(
-            "budget.execution_rate", "budget", Phrase("所列执行率"), execution_rate(b),
+            "budget.execution_rate", "budget",
+            Said((template("所列执行率"), {})),
+            execution_rate(b),
             b.stated_execution_rate, places=places(b.stated_execution_rate), unit="%",
         )
     if b.stated_arrival_rate is not None and b.arrived is not None:
         yield Comparison(
-            "budget.arrival_rate", "budget", Phrase("所列到位率"),
+            "budget.arrival_rate", "budget", Said((template("所列到位率"), {})),
             rates.arrival(b.arrived, b.annual),
             b.stated_arrival_rate, places=places(b.stated_arrival_rate), unit="%",
         )
@@ -754,7 +774,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
             total = getattr(b, column)
             if parts and total is not None:
                 yield Comparison(
-                    "budget.rows", f"budget/{column}", Phrase(label), total, _sum(parts),
+                    "budget.rows", f"budget/{column}", Said((label, {})), total, _sum(parts),
                     places=_finest(total, *parts), unit=unit,
                 )
 
@@ -766,7 +786,7 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
     for m in d.plan_actual:
         yield Comparison(
             "plan_actual.rate", f"plan_actual/{m.id}",
-            Phrase("「{name}」所列完成率（实际 ÷ 计划）", name=m.name),
+            Said((template("「{name}」所列完成率（实际 ÷ 计划）"), {"name": m.name})),
             rates.plan_completion(m.plan, m.actual), m.stated_rate,
             places=places(m.stated_rate) if m.stated_rate is not None else 2, unit="%",
         )
@@ -776,13 +796,15 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         if f.parts:
             values = [p.value for p in f.parts]
             yield Comparison(
-                "figure.parts", where, Phrase("「{label}」的分项之和", label=f.label), f.value,
+                "figure.parts", where,
+                Said((template("「{label}」的分项之和"), {"label": f.label})), f.value,
                 _sum(values),
                 places=_finest(f.value, *values), unit=f.unit,
             )
         if f.items:
             yield Comparison(
-                "figure.items", where, Phrase("「{label}」所列个数（列举的事项数）", label=f.label),
+                "figure.items", where,
+                Said((template("「{label}」所列个数（列举的事项数）"), {"label": f.label})),
                 Decimal(len(f.items)), f.value, places=0,
             )
         if f.same_as is not None:
@@ -800,8 +822,10 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
                 continue
             yield Comparison(
                 "figure.same_as", where,
-                Phrase("「{label}」（{value} 换算为{unit}）", label=f.label,
-                       value=amount(str(other.value), other.unit), unit=word(f.unit, "unit")),
+                Said((template("「{label}」（{value} 换算为{unit}）"),
+                       {"label": f.label,
+                        "value": partial(amount, str(other.value), other.unit),
+                        "unit": partial(word, f.unit, "unit")})),
                 converted, f.value, places=places(f.value), unit=f.unit,
             )
 
@@ -818,7 +842,8 @@ def allocation_checks(d: Dossier) -> Iterator[Comparison]:
         for s in plan.stated:
             yield Comparison(
                 "allocation.stated", f"allocations/{plan.id}/{s.name}",
-                Phrase("「{name}」所列分配金额（因素法计算）", name=s.name), computed.get(s.name),
+                Said((template("「{name}」所列分配金额（因素法计算）"),
+                       {"name": s.name})), computed.get(s.name),
                 s.amount,
                 places=max(places(s.amount), places(plan.spec.precision)), unit=plan.spec.unit,
             )

@@ -88,6 +88,51 @@ class Phrase:
                 yield from value.walk()
 
 
+class Said(tuple[str, dict[str, "str | Phrase | Said | Callable[[], str | Phrase]"]]):
+    """A phrase not made yet: ``Said((template, params))``, made by ``phrase()`` only where
+    it is shown (a check that passes never shows what it compared, and a tuple is several
+    times cheaper than a `Phrase`). A parameter may be a phrase, another `Said`, or a call
+    without arguments that makes one (``functools.partial(word, unit, "unit")``). Equal to
+    its Chinese, as a phrase is."""
+
+    __slots__ = ()
+
+    def phrase(self) -> Phrase:
+        """The phrase, its lazy parameters made too."""
+        made: dict[str, str | Phrase] = {}
+        for name, value in self[1].items():
+            if isinstance(value, Said):
+                made[name] = value.phrase()
+            elif isinstance(value, str | Phrase):
+                made[name] = value
+            else:
+                made[name] = value()
+        return Phrase.of(self[0], made)
+
+    def __str__(self) -> str:
+        return str(self.phrase())
+
+    def __repr__(self) -> str:
+        return repr(self.phrase())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Said | Phrase | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def made(message: str | Phrase | Said) -> str | Phrase:
+    """A message as text or a phrase: a `Said` is made into its phrase."""
+    return message.phrase() if isinstance(message, Said) else message
+
+
 def _restore(template: str, params: tuple[tuple[str, str | Phrase], ...],
              context: str | None) -> Phrase:
     return Phrase.of(template, dict(params), context)
