@@ -15,7 +15,7 @@ Rule builders below read the dossier and the scorecard and never judge anything 
 from __future__ import annotations
 
 import operator
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -225,7 +225,21 @@ def _stated_score_checks(
 
 
 def _finest(*values: Decimal | None) -> int:
-    return max((places(v) for v in values if v is not None), default=0)
+    """The most decimal places among the figures (as `places`, read inline: this runs for
+    every sum a check compares)."""
+    finest = 0
+    for v in values:
+        if v is None:
+            continue
+        text = str(v)
+        if "E" in text:
+            n = places(v)
+        else:
+            point = text.find(".")
+            n = 0 if point < 0 else len(text) - point - 1
+        if n > finest:
+            finest = n
+    return finest
 
 
 def _re_spread_slack(children: list[IndicatorScore]) -> Decimal:
@@ -529,17 +543,19 @@ class _Tree:
             self.agreements[agreement.recipient].append(n)
         # Keyed by the node object: ids are unique in a valid dossier, but the checks do not
         # rely on it.
-        self._kinds: dict[int, Counter[str]] = {}
+        self._kinds: dict[int, dict[str, int]] = {}
         self._ids: dict[int, set[str]] = {}
         self._rolled: dict[tuple[str, int], Decimal | None] = {}
 
-    def kinds(self, node: Recipient) -> Counter[str]:
-        """How many nodes of each kind the subtree holds, the node itself included."""
+    def kinds(self, node: Recipient) -> dict[str, int]:
+        """How many nodes of each kind the subtree holds, the node itself included (a kind
+        it has none of is absent)."""
         known = self._kinds.get(id(node))
         if known is None:
-            known = Counter({node.kind: 1})
+            known = {node.kind: 1}
             for child in node.children:
-                known.update(self.kinds(child))
+                for kind, count in self.kinds(child).items():
+                    known[kind] = known.get(kind, 0) + count
             self._kinds[id(node)] = known
         return known
 
@@ -608,7 +624,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             continue
         where = f"recipients/{node.id}"
         for kind, stated_count in node.stated.counts.items():
-            counted = tree.kinds(node)[kind] - (node.kind == kind)
+            counted = tree.kinds(node).get(kind, 0) - (node.kind == kind)
             yield Comparison(
                 "recipients.count", where,
                 Said((template("{name}所列{kind}数（列举的个数）"),
@@ -619,7 +635,8 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             yield Comparison(
                 "recipients.count", where,
                 Said((template("{name}所列帮扶县数（列举的县名个数）"), {"name": node.name})),
-                Decimal(tree.kinds(node)["county"]), Decimal(node.stated.counties), places=0,
+                Decimal(tree.kinds(node).get("county", 0)), Decimal(node.stated.counties),
+                places=0,
                 unit="个",
             )
         if node.stated.agreements is not None:
@@ -636,7 +653,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         for root in d.recipients:
             if root.kind != "work_team":
                 everything.extend(tree.agreed(root, totals.level))
-                all_counties += tree.kinds(root)["county"]
+                all_counties += tree.kinds(root).get("county", 0)
         if totals.counties is not None:
             yield Comparison(
                 "recipients.count", "recipient_totals", Said((template("合计所列帮扶县数"), {})),
@@ -645,7 +662,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             )
         groups = [r for r in d.recipients if r.kind != "work_team"]
         for kind, stated_count in totals.counts.items():
-            counted = sum(tree.kinds(r)[kind] for r in groups)
+            counted = sum(tree.kinds(r).get(kind, 0) for r in groups)
             yield Comparison(
                 "recipients.count", "recipient_totals",
                 Said((template("合计所列{kind}数"), {"kind": partial(_kind, kind)})),
