@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
 from jixiao.core import next_year, shown
@@ -15,7 +16,7 @@ from jixiao.core.numbers import fmt
 from jixiao.web import permissions as perm
 from jixiao.web.funds import mapping
 from jixiao.web.funds.access import evaluate, fund_for
-from jixiao.web.funds.models import Fund
+from jixiao.web.funds.models import Fund, Submission
 from jixiao.web.rectification.rules import CLOSED
 
 
@@ -48,7 +49,42 @@ def year_rows(user: Any, fund: Fund) -> list[dict[str, Any]]:
     return rows
 
 
+def unit_rows(user: Any, fund: Fund) -> list[dict[str, Any]]:
+    """A county's (city's, team's) own rows of the years of ``fund``'s name, oldest first:
+    for each year and each unit of its own scope (a city: itself and its counties), the
+    报送 status, the 资金执行率 of that year's evaluation and the ledger items it is
+    responsible for. Fund-wide figures (the score, the grade) are not its to read."""
+    rows = []
+    for other in Fund.objects.filter(name=fund.name).order_by("year", "pk"):
+        ids = perm.own_scope(user, other)
+        if not ids:
+            continue
+        ev, _ = evaluate(other)
+        results = next_year.recipient_results(ev.dossier) if ev is not None else {}
+        for unit in other.recipients.filter(id__in=ids).order_by("position", "pk"):
+            sub = Submission.objects.filter(recipient=unit).first()
+            items = other.rectification_items.filter(recipient=unit)
+            result = results.get(unit.code)
+            rows.append({
+                "fund": other, "year": other.year, "current": other.pk == fund.pk,
+                "unit": unit, "status": sub.get_status_display() if sub else "",
+                "execution": (fmt(result.value, 2) if result is not None
+                              and result.value is not None else None),
+                "open_items": items.exclude(status=CLOSED).count(), "items": items.count(),
+            })
+    return rows
+
+
 def page(request: HttpRequest, pk: int) -> HttpResponse:
+    asked = get_object_or_404(Fund, pk=pk)
+    if not perm.can_view_fund(request.user, asked):
+        # a county, city or team: its own rows, year by year (403 without any)
+        rows = unit_rows(request.user, asked)
+        if not any(r["current"] for r in rows):
+            raise PermissionDenied
+        return render(request, "funds/multi_year.html", {
+            "fund": asked, "unit_rows": rows, "rows": [], "chart": {},
+            "home": next(r["unit"] for r in rows if r["current"])})
     fund = fund_for(request.user, pk)
     rows = year_rows(request.user, fund)
     chart = {
