@@ -109,6 +109,17 @@ def can_edit_recipient(user: Any, recipient: Recipient) -> bool:
     return any(r.id == recipient.id for r in own_recipients(user, recipient.fund))
 
 
+def can_add_project(user: Any, recipient: Recipient) -> bool:
+    """A project in ``recipient``'s 项目库: whoever edits the recipient's rows, and a city for
+    its counties (it arranges the 协作 projects it funds there). Editing a project afterwards
+    stays with the county and the fund's editors (`can_edit_recipient`)."""
+    if can_edit_recipient(user, recipient):
+        return True
+    return recipient.parent_id is not None and any(
+        r.id == recipient.parent_id and r.kind == "city"
+        for r in own_recipients(user, recipient.fund)) and not recipient.fund.archived
+
+
 def can_submit(user: Any, submission: Submission) -> bool:
     return can_edit_recipient(user, submission.recipient)
 

@@ -189,6 +189,10 @@ def _check_row_access(user: Any, row: models.Model) -> None:
         return
     if not perm.can_edit_recipient(user, recipient):
         raise PermissionDenied
+    _refuse_if_locked(recipient)
+
+
+def _refuse_if_locked(recipient: Recipient) -> None:
     if locked(recipient):
         raise Refused(
             Code.LOCKED,
@@ -249,7 +253,9 @@ def update_row(
 @transaction.atomic
 def create_project(user: Any, recipient: Recipient, changes: dict[str, Any]) -> Project:
     row = Project(fund=recipient.fund, recipient=recipient, budget=Decimal(0), spent=Decimal(0))
-    _check_row_access(user, row)
+    if not perm.can_add_project(user, recipient):  # also a city, for one of its counties
+        raise PermissionDenied
+    _refuse_if_locked(recipient)
     _assign(row, ROW_FIELDS[Project], changes)
     if not row.name or not row.category:
         raise Refused(Code.REQUIRED, gettext("项目名称和用途类别不能为空"))

@@ -293,29 +293,50 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     can_edit = perm.can_edit_recipient(user, recipient) and not usecases.locked(recipient)
     typed: dict[str, str] = {}
     refused: Refusal | None = None
+    children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
+    # Where a new project may go: this unit and, on a city's page, each of its counties the
+    # user may add to; with more than one, the form asks which.
+    targets = ([recipient] if can_edit else []) + [
+        c for c in children if perm.can_add_project(user, c) and not usecases.locked(c)]
     if request.method == "POST":
         typed = {k: request.POST.get(k, "")
-                 for k in ("name", "category", "budget", "spent", "status")}
+                 for k in ("name", "category", "budget", "spent", "status", "recipient")}
         try:
-            usecases.create_project(user, recipient, typed)
+            target = _project_target(typed.pop("recipient"), recipient, targets)
+            usecases.create_project(user, target, typed)
         except Refusal as failure:  # the form again with what was typed and why
             refused = failure
+            typed["recipient"] = request.POST.get("recipient", "")
         else:
-            messages.success(request, gettext("项目已添加"))
+            messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
             return redirect("funds:recipient", pk, rpk)
-    children = [r for r in recipient.children.all() if perm.can_view_recipient(user, r)]
     return render(request, "funds/recipient.html", {
         "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
         "can_submit": sub is not None and perm.can_submit(user, sub),
         "can_review": sub is not None and perm.can_review(user, sub),
         "can_reopen": sub is not None and perm.can_reopen(user, sub),
         "projects": recipient.projects.all(), "statuses": PROJECT_STATUS,
+        "targets": targets if len(targets) > 1 else [],
+        # the counties' projects, read here (each is edited on its county's page)
+        "child_projects": Project.objects.filter(recipient__in=children).select_related(
+            "recipient"),
         "agreements": Agreement.objects.filter(recipient=recipient),
         "arrivals": Arrival.objects.filter(recipient=recipient),
         "uses": UseLine.objects.filter(spending__recipient=recipient),
         "children": children, "typed": typed, "refused": refused,
         "money_unit": budget.money_unit(fund),  # beside every amount input
     }, status=status_of(refused))
+
+
+def _project_target(chosen: str, page: Recipient, targets: list[Recipient]) -> Recipient:
+    """The unit a new project goes to: the one chosen on a page that offers several (a
+    city's), else the page's own."""
+    if not targets or (len(targets) == 1 and not chosen):
+        return page  # what the page's own permission and lock say
+    found = next((t for t in targets if str(t.pk) == chosen.strip()), None)
+    if found is None:
+        raise Refused(Code.REQUIRED, gettext("请选择项目所属的单位"))
+    return found
 
 
 def submissions(request: HttpRequest, pk: int) -> HttpResponse:
