@@ -47,6 +47,13 @@ def _findings(page: str) -> list[str]:
             re.findall(r'<td class="message">(.*?)</td>', table.group(1), flags=re.S)]
 
 
+def _places(page: str) -> list[str]:
+    table = re.search(r'<table id="payment-findings">(.*?)</table>', page, flags=re.S)
+    assert table is not None
+    return [html.unescape(m) for m in
+            re.findall(r'<td class="where"[^>]*>(.*?)</td>', table.group(1), flags=re.S)]
+
+
 def _without_data(text: str) -> str:
     text = re.sub(r"“[^”]*”", "", text)  # names are quoted
     for name in sorted(DATA, key=len, reverse=True):
@@ -77,6 +84,12 @@ def test_the_ledger_findings_read_in_the_viewers_language(login: Any, demo: Any)
                for m in english), english
     untranslated = [m for m in english if HAN.search(_without_data(m))]
     assert untranslated == []
+    # where each finding is, in English too (the voucher id and the names are data)
+    places = _places(c.get(f"/funds/{demo.pk}/").content.decode())
+    assert "Payment ledger · Voucher P1" in places, places
+    assert "Payment ledger · Recipient 无此县" in places, places
+    ledger = [p for p in places if p.startswith("Payment ledger")]
+    assert len(ledger) == 3 and [p for p in ledger if HAN.search(_without_data(p))] == []
 
 
 @pytest.mark.django_db(transaction=True)

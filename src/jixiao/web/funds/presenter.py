@@ -7,12 +7,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from jixiao.core import vocabulary
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation
-from jixiao.core.locations import Locator
+from jixiao.core.locations import SEP, Locator
 from jixiao.core.numbers import fmt, fmt_natural
 from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import Problem
@@ -113,6 +113,28 @@ def places(dossier: Dossier) -> Callable[[str, str], str]:
     return place
 
 
+# The words a ledger finding's location starts its parts with ("ledger/凭证 P1"), written by
+# the ledger checks (`payments.summarize`); the value after the word is data.
+LEDGER_PLACE_WORDS = {
+    "凭证": pgettext_lazy("ledger", "凭证"), "单位": pgettext_lazy("ledger", "单位"),
+    "项目": pgettext_lazy("ledger", "项目"), "用途": pgettext_lazy("ledger", "用途"),
+}
+
+
+def ledger_place(where: str) -> str | None:
+    """A ledger finding's location in the active language ("Payment ledger · Voucher P1"),
+    None for any other path."""
+    head, _, rest = where.partition("/")
+    if head != "ledger":
+        return None
+    parts = []
+    for part in rest.split("/") if rest else []:
+        word, space, value = part.partition(" ")
+        said = LEDGER_PLACE_WORDS.get(word)
+        parts.append(f"{said} {value}" if said is not None and space else part)
+    return SEP.join([gettext("支付台账"), *parts])
+
+
 def _text(value: Decimal | str | None) -> str:
     if value is None:
         return ""
@@ -184,7 +206,8 @@ def payment_execution(job: Any, dossier: Dossier | None = None) -> dict[str, Any
         "findings": [
             {**f, "severity_label": severity_label(f["severity"]),
              "message": say(phrase_from_data(f.get("phrase")), f["message"]),
-             "place": place(f["where"], f.get("rule", "")) if place else f["where"]}
+             "place": (ledger_place(f["where"])
+                       or (place(f["where"], f.get("rule", "")) if place else f["where"]))}
             for f in data["findings"]
         ],
     }
