@@ -204,3 +204,15 @@ def test_every_figure_is_the_straightforward_rule_s(data):
         assert result.factor_pool == Fraction(data["total"]) * (1 - Fraction(data["base_share"]))
         if any(f["direction"] == "inverse" for f in data["factors"]):
             assert figures(data, _allocate_free(spec)) == expected
+
+
+def test_a_result_survives_pickling_with_every_figure():
+    """A cache pickles what it keeps: the figures worked out on first read come along."""
+    import pickle
+
+    data = one_inverse([2, 3, 5, 7, 11], coefficient=Decimal("1.2"))
+    spec = AllocationSpec.model_validate(data)
+    result = allocate(spec)
+    copy = pickle.loads(pickle.dumps(result))
+    assert figures(data, copy) == figures(data, result) == oracle(data)
+    assert copy.allocations == result.allocations

@@ -259,6 +259,17 @@ class _Figures:
             self._work = None  # let the interval data go
         return self._exact12
 
+    def __getstate__(self) -> dict[str, object]:
+        # Pickled (e.g. by a cache) with its 12-place figures worked out: the work function
+        # is a closure over the interval data, which pickle cannot take.
+        self.exact12()
+        return {slot: getattr(self, slot) for slot in self.__slots__ if slot != "_work"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._work = None
+        for slot, value in state.items():
+            setattr(self, slot, value)
+
     def allocations(self) -> tuple[Allocation, ...]:
         n = len(self.recipients)
         return tuple(map(Allocation, repeat(self, n), range(n)))
