@@ -36,3 +36,20 @@ def test_a_countys_money_inputs_show_the_funds_unit_in_its_language(login: Any,
     english = c.get(url).content.decode()
     count, units = _inputs_with_units(english)
     assert count >= 6 and units == ["10k yuan"] * count
+
+
+def test_the_project_tables_money_columns_name_the_unit(login: Any, demo: Any) -> None:
+    """Read-only amounts (a reviewer, the project list) have the unit in their column head."""
+    from jixiao.web.funds.models import Recipient
+
+    county = Recipient.objects.get(fund=demo, code="tiandeng")
+    c = login("reviewer")
+    for url in (f"/funds/{demo.pk}/recipients/{county.pk}/", f"/funds/{demo.pk}/projects/"):
+        page = c.get(url).content.decode()
+        heads = re.search(r'<table class="projects"><thead>(.*?)</thead>', page, re.S)
+        assert heads is not None
+        assert heads.group(1).count("（万元）</th>") == 2, heads.group(1)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = c.get(f"/funds/{demo.pk}/projects/").content.decode()
+    heads = re.search(r'<table class="projects"><thead>(.*?)</thead>', page, re.S)
+    assert heads is not None and heads.group(1).count(" (10k yuan)</th>") == 2, heads.group(1)
