@@ -791,9 +791,9 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         lo = sum(cols.divided(one, ints[k]))
         sums.append((lo, lo + n))
     # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored.
-    lo_w = cols.products(list(map(attrgetter("values"), recipients)),
-                         [factors[k].name for k in weighted_pos],
-                         [coefs[k].numerator * one // coefs[k].denominator for k in weighted_pos])
+    lo_w = cols.products([columns[k] for k in weighted_pos],
+                         [coefs[k].numerator * one // coefs[k].denominator for k in weighted_pos],
+                         n)
     width = spread if weighted_pos else 0  # ω_i · 2^P lies in [lo_w, lo_w + width]
     for (lo_h, hi_h), k in zip(sums, inverse, strict=True):
         w = weights[k]
@@ -829,7 +829,9 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     # U_i · 2^P in [lo_u, hi_u]; floors, then the largest remainders.
     bn, bd, qn, qd = base_u.numerator, base_u.denominator, pool_u.numerator, pool_u.denominator
     b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
-    lo_u = list(map(b_lo.__add__, cols.floor_div(cols.scaled(qn, lo_a), qd)))
+    # (q_d is 1 when the factor pool is a whole number of units: no division then.)
+    lo_u = list(map(b_lo.__add__, cols.scaled(qn, lo_a) if qd == 1
+                    else cols.floor_div(cols.scaled(qn, lo_a), qd)))
     if hi_a is hi_w:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
         hi_u = cols.widened(lo_u, b_hi - b_lo + 1 - (-qn * width // qd))
     else:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable
 from decimal import MAX_PREC, Context, Decimal, localcontext
 from itertools import repeat
-from operator import add, floordiv, itemgetter, lshift, mul, neg, rshift, sub
+from operator import add, floordiv, lshift, mul, neg, rshift, sub
 
 WIDE = Context(prec=MAX_PREC)  # exact: nothing is ever rounded by this context
 
@@ -138,16 +138,14 @@ def less(base: Decimal, values: list[Decimal], context: Context) -> list[Decimal
     return list(map(context.subtract, values, repeat(base)))
 
 
-def products(rows: list[dict[str, Decimal]], names: list[str], ms: list[int]) -> list[int]:
-    """⌊Σ_k v_ik · m_k⌋ for each row i, over its values v_ik ≥ 0 of the factors ``names`` and
-    integers m_k ≥ 0: multiplied and added exactly as Decimals, row by row (a row's products
-    summed in one C-level step), floored once."""
-    if not names:
-        return [0] * len(rows)
-    values = list(map(itemgetter(*names), rows))
-    if len(names) == 1:  # itemgetter of one name gives the value itself
-        values = list(zip(values, strict=True))
+def products(columns: list[list[Decimal]], ms: list[int], n: int) -> list[int]:
+    """⌊Σ_k v_ik · m_k⌋ for each row i, over the values v_ik ≥ 0 of the given factor
+    ``columns`` and integers m_k ≥ 0: multiplied and added exactly as Decimals, row by row
+    (the columns zipped into rows, a row's products summed in one C-level step), floored
+    once."""
+    if not columns:
+        return [0] * n
     factors = [Decimal(m) for m in ms]
     with localcontext(WIDE):
-        sums = map(sum, map(map, repeat(mul), values, repeat(factors)))
+        sums = map(sum, map(map, repeat(mul), zip(*columns, strict=True), repeat(factors)))
         return list(map(int, sums))  # int() truncates toward 0: the floor of a value ≥ 0
