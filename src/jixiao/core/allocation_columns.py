@@ -125,12 +125,9 @@ def decimals(qs: list[int], n_places: int) -> list[Decimal]:
 
 def multiples(units: list[int], precision: Decimal) -> list[Decimal]:
     """units × precision for each, exactly: the coefficient units × the precision's digits,
-    the precision's exponent (so 0 units of 0.01 is 0.00)."""
-    sign, digits, exponent = precision.as_tuple()
-    assert isinstance(exponent, int) and not sign
-    step_int = int("".join(map(str, digits)))
-    coefficients = map(step_int.__mul__, units) if step_int != 1 else units
-    return list(map(WIDE.scaleb, map(Decimal, coefficients), repeat(exponent)))
+    the precision's exponent (so 0 units of 0.01 is 0.00). One context multiplication each
+    (the context never rounds), which takes the int as it is."""
+    return list(map(WIDE.multiply, units, repeat(precision)))
 
 
 def less(base: Decimal, values: list[Decimal], context: Context) -> list[Decimal]:
