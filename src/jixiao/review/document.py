@@ -72,7 +72,8 @@ def _row(f: Finding, where: str, quote: str = "") -> FindingRow:
         return f"{v:f}" if isinstance(v, Decimal) else str(v)
 
     return FindingRow(rule=f.rule, severity=f.severity, where=where, quote=quote,
-                      expected=text(f.expected), actual=text(f.actual), message=f.message)
+                      expected=text(f.expected), actual=text(f.actual), message=f.message,
+                      phrase=f.phrase)
 
 
 # --- forms ----------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from jixiao.core.phrases import Phrase
 
 Status = Literal["checked", "unreadable"]
 Kind = Literal["report", "form", "unknown"]
@@ -21,7 +23,10 @@ STATUS_LABELS: dict[str, str] = {"checked": "已核对", "unreadable": "无法�
 
 class FindingRow(BaseModel):
     """One finding in one document, in the shape of ``jixiao audit --json`` plus a location
-    a person can read."""
+    a person can read. ``phrase`` is the message as the core worded it (a template with
+    parameters), for a caller that says it in another language; it is no part of the JSON."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     rule: str
     severity: Literal["error", "warning", "info"]
@@ -30,6 +35,7 @@ class FindingRow(BaseModel):
     expected: str | None = None
     actual: str | None = None
     message: str
+    phrase: Phrase | None = Field(None, exclude=True)
 
 
 class DocumentResult(BaseModel):
