@@ -35,6 +35,7 @@ from jixiao.review.model import DocumentResult, ReviewResult
 from jixiao.review.run import review_items, summarise
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record
+from jixiao.web.funds import presenter
 from jixiao.web.jobs import lease
 from jixiao.web.jobs.compat import task
 from jixiao.web.jobs.enqueue import enqueue_after_commit
@@ -297,7 +298,8 @@ def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
     ReviewFinding.objects.bulk_create([
         ReviewFinding(document=doc, index=i, rule=f.rule[:200], severity=f.severity,
                       where=f.where[:500], quote=f.quote, expected=f.expected or "",
-                      actual=f.actual or "", message=f.message)
+                      actual=f.actual or "", message=f.message,
+                      phrase=presenter.phrase_data(f.phrase) if f.phrase is not None else None)
         for i, f in enumerate(result.findings)])
 
 

@@ -114,7 +114,10 @@ class ReviewFinding(models.Model):
     quote = models.TextField(blank=True)
     expected = models.TextField(blank=True)
     actual = models.TextField(blank=True)
-    message = models.TextField()
+    message = models.TextField()  # Chinese, as the core printed it (and the workbook shows)
+    # the message as the core worded it (`funds.presenter.phrase_data`), so a page says it in
+    # the viewer's language; None for a finding stored before phrases were kept
+    phrase = models.JSONField(null=True, blank=True)
     decision = models.CharField("判定", max_length=16, choices=DECISIONS, blank=True,
                                 default="")
     note = models.TextField("说明", blank=True)

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jixiao.core.vocabulary import SEVERITY_LABELS
@@ -22,6 +23,7 @@ from jixiao.review.workbook import Decision, write_workbook
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
+from jixiao.web.funds import presenter
 from jixiao.web.kernel.errors import Refusal
 from jixiao.web.kernel.pages import status_of
 from jixiao.web.review import jobs
@@ -95,12 +97,33 @@ def _trail(job: ReviewJob) -> QuerySet[AuditEntry]:
         | Q(object_type="reviewfinding", object_id__in=findings)).order_by("-id")[:100]
 
 
+def said(finding: ReviewFinding) -> str:
+    """A finding's message in the active language: its stored phrase said in it, or the
+    Chinese as stored (a finding stored before phrases were kept, or one the core did not
+    word as a phrase)."""
+    return presenter.say(presenter.phrase_from_data(finding.phrase), finding.message)
+
+
+def _worst(doc: ReviewDocument) -> str:
+    """The document's worst finding as its row shows it (place：message), the message in the
+    active language; the first stored finding is the worst (`review.document._summarise`)."""
+    stored = str(doc.data.get("worst") or "")
+    first = next(iter(getattr(doc, "first_finding", [])), None)
+    if first is None or first.phrase is None:
+        return stored
+    message = said(first)
+    return f"{first.where}{pgettext('label separator', '：')}{message}" if first.where \
+        else message
+
+
 def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
     docs, chosen = _documents(job, params)
     units = sorted({u for u in job.documents.values_list("unit", flat=True) if u})
-    shown = list(docs)
+    shown = list(docs.prefetch_related(Prefetch(
+        "findings", queryset=ReviewFinding.objects.filter(index=0), to_attr="first_finding")))
     for d in shown:
         d.kind_label = KIND_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]
+        d.worst = _worst(d)  # type: ignore[attr-defined]
     trail = list(_trail(job))
     for e in trail:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
@@ -128,10 +151,13 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     job = _job(request, pk)
     item = get_object_or_404(ReviewDocument, pk=doc, job=job)
-    findings = item.findings.select_related("decided_by")
+    chosen = item.findings.select_related("decided_by")
     severity = request.GET.get("severity", "")
     if severity in SEVERITIES:
-        findings = findings.filter(severity=severity)
+        chosen = chosen.filter(severity=severity)
+    findings = list(chosen)
+    for f in findings:
+        f.said = said(f)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},

@@ -1,0 +1,83 @@
+"""The 复核 pages in the viewer's language (issue 16): the run stores each finding's phrase
+beside its Chinese message, so the document and results pages say it in English for an English
+reviewer; the Chinese pages are unchanged, and a finding stored without a phrase (before
+phrases were kept) keeps its Chinese. The workbook export stays Chinese."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from jixiao.web.funds import presenter
+from jixiao.web.review.models import ReviewJob
+
+from .review_pile import SLIPPED, docx_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+HEADING = re.compile(r'<h3><span class="sev-\w+">[^<]*</span> · (.*?)</h3>', re.S)
+
+
+def _run(c: Any) -> ReviewJob:
+    upload = SimpleUploadedFile("水务局.docx", docx_bytes(SLIPPED),
+                                content_type="application/octet-stream")
+    r = c.post("/review/", {"files": [upload]})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    job = ReviewJob.objects.get()
+    assert job.status == "done", job.error
+    return job
+
+
+def _messages(c: Any, job: ReviewJob) -> list[str]:
+    doc = job.documents.get()
+    page = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+    return [html.unescape(m.strip()) for m in HEADING.findall(page)]
+
+
+def test_an_english_reviewer_reads_the_findings_in_english(login: Any) -> None:
+    c = login("reviewer")
+    job = _run(c)
+    findings = list(job.documents.get().findings.order_by("index"))
+    assert findings and any(f.phrase for f in findings)
+    chinese = _messages(c, job)
+    assert chinese == [f.message for f in findings]  # the Chinese page says what it stored
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = _messages(c, job)
+    assert len(english) == len(findings)
+    for f, said in zip(findings, english, strict=True):
+        if f.phrase is None:
+            assert said == f.message
+            continue
+        phrase = presenter.phrase_from_data(f.phrase)
+        assert phrase is not None and str(phrase) == f.message  # stored beside its Chinese
+        assert said != f.message, said
+        # what is left in Chinese is data read from the report, never the template's words
+        words = HAN.findall(said)
+        data = "".join(v for _, v in phrase.params if isinstance(v, str))
+        assert all(w in data for w in words), (said, phrase.template)
+    # the results page's worst finding too
+    results = html.unescape(c.get(f"/review/{job.pk}/").content.decode())
+    assert english[0] in results and findings[0].message not in results
+    # the workbook stays Chinese, an official document
+    book = load_workbook(io.BytesIO(b"".join(c.get(f"/review/{job.pk}/export/"))))
+    cells = {str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None}
+    assert any(findings[0].message in v for v in cells)
+    assert not any(english[0] in v for v in cells)
+
+
+def test_a_finding_stored_without_a_phrase_keeps_its_chinese(login: Any) -> None:
+    c = login("reviewer")
+    job = _run(c)
+    doc = job.documents.get()
+    doc.findings.update(phrase=None)  # as a run stored before phrases were kept
+    chinese = _messages(c, job)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert _messages(c, job) == chinese == [f.message for f in doc.findings.order_by("index")]
