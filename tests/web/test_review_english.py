@@ -81,3 +81,38 @@ def test_a_finding_stored_without_a_phrase_keeps_its_chinese(login: Any) -> None
     chinese = _messages(c, job)
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert _messages(c, job) == chinese == [f.message for f in doc.findings.order_by("index")]
+
+
+WHERE = re.compile(r'<dd class="where">(.*?)</dd>', re.S)
+
+
+def test_an_english_reviewer_reads_where_each_finding_is_in_english(login: Any) -> None:
+    c = login("reviewer")
+    job = _run(c)
+    doc = job.documents.get()
+    stored = [f.where for f in doc.findings.order_by("index")]
+    url = f"/review/{job.pk}/documents/{doc.pk}/"
+    assert [html.unescape(w) for w in WHERE.findall(c.get(url).content.decode())] == stored
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = [html.unescape(w) for w in WHERE.findall(c.get(url).content.decode())]
+    assert len(english) == len(stored) and any(w.startswith("第") for w in stored)
+    for chinese, said in zip(stored, english, strict=True):
+        assert not HAN.search(said), said
+        assert re.findall(r"\d+", said) == re.findall(r"\d+", chinese)  # the same numbers
+    assert any(re.fullmatch(r"paragraph \d+", w) for w in english), english
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_table_location_is_said_in_the_active_language() -> None:
+    from django.utils import translation
+
+    from jixiao.web.review.views import place
+
+    with translation.override("en"):
+        assert place("表格2 第7行第3格") == "table 2, row 7, cell 3"
+        assert place("表格2 第7行") == "table 2, row 7"
+        assert place("表格4") == "table 4"
+        assert place("一级指标/产出指标") == "一级指标/产出指标"  # a form's field path: as stored
+    with translation.override("zh-hans"):
+        assert place("表格2 第7行第3格") == "表格2 第7行第3格"
+        assert place("第57段") == "第57段"

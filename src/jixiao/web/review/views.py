@@ -4,6 +4,7 @@ confirm or dismiss it; the triage workbook. Views display what `jobs` stored, ne
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,31 @@ def said(finding: ReviewFinding) -> str:
     return presenter.say(presenter.phrase_from_data(finding.phrase), finding.message)
 
 
+# A report finding's location as the auditor words it (`audit.claims.location_text`):
+# 第57段, 表格2, 表格2 第7行, 表格2 第7行第3格; anything else (a form's field path) stays
+# as stored.
+_PARAGRAPH = re.compile(r"第(\d+)段")
+_TABLE = re.compile(r"表格(\d+)(?: 第(\d+)行)?(?:第(\d+)格)?")
+
+
+def place(where: str) -> str:
+    """A finding's location in the active language ("paragraph 57", "table 2, row 7, cell 3");
+    a location the auditor did not word this way stays as stored."""
+    m = _PARAGRAPH.fullmatch(where)
+    if m:
+        return pgettext("report location", "第%(n)s段") % {"n": m.group(1)}
+    m = _TABLE.fullmatch(where)
+    if not m:
+        return where
+    table, row, cell = m.groups()
+    text = pgettext("report location", "表格%(n)s") % {"n": table}
+    if row:
+        text += pgettext("report location", " 第%(n)s行") % {"n": row}
+    if cell:
+        text += pgettext("report location", "第%(n)s格") % {"n": cell}
+    return text
+
+
 def _worst(doc: ReviewDocument) -> str:
     """The document's worst finding as its row shows it (place：message), the message in the
     active language; the first stored finding is the worst (`review.document._summarise`)."""
@@ -112,7 +138,7 @@ def _worst(doc: ReviewDocument) -> str:
     if first is None or first.phrase is None:
         return stored
     message = said(first)
-    return f"{first.where}{pgettext('label separator', '：')}{message}" if first.where \
+    return f"{place(first.where)}{pgettext('label separator', '：')}{message}" if first.where \
         else message
 
 
@@ -158,6 +184,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     findings = list(chosen)
     for f in findings:
         f.said = said(f)  # type: ignore[attr-defined]
+        f.place = place(f.where)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
