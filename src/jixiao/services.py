@@ -30,7 +30,8 @@ def evaluate(dossier: Dossier, file: str | None = None) -> Evaluation:
     try:
         return evaluate_dossier(dossier, template, resolve_bands(dossier))
     except EvaluationError as err:
-        raise InputError([Problem(err.message, file=file, field=err.where)]) from None
+        raise InputError([Problem(err.message, file=file, field=err.where,
+                                  phrase=err.phrase)]) from None
 
 
 def read_input(path: str | Path) -> Dossier:

@@ -14,18 +14,29 @@ from jixiao.core.checks import Comparison, Finding, judge
 from jixiao.core.dossier import CustomRule, Dossier, GradeBand, WeightTemplate, walk_recipients
 from jixiao.core.expressions import ExpressionError, evaluate, literals, parse, references
 from jixiao.core.numbers import places
+from jixiao.core.phrases import Phrase
 from jixiao.core.scoring import Scorecard, ScoringError, score_tree
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 class EvaluationError(ValueError):
-    """A dossier that validates but cannot be scored (e.g. a custom rule that cannot parse)."""
+    """A dossier that validates but cannot be scored (e.g. a custom rule that cannot parse).
 
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(message)
+    ``message`` is the Chinese every caller prints; ``phrase``, where the core worded it, is
+    the same message as a template with named parameters (a page says it in its language)."""
+
+    def __init__(self, where: str, message: str | Phrase) -> None:
+        super().__init__(str(message))
         self.where = where
-        self.message = message
+        self.message = str(message)
+        self.phrase = message if isinstance(message, Phrase) else None
+
+
+def _reason(err: ValueError) -> str | Phrase:
+    """An error's reason: the phrase it was raised with, else its text."""
+    first = err.args[0] if len(err.args) == 1 else None
+    return first if isinstance(first, Phrase) else str(err)
 
 
 @dataclass(frozen=True)
@@ -99,10 +110,11 @@ def custom_comparisons(
             left, right = parse(rule.left), parse(rule.right)
             names = references(left) | references(right)
             unknown = sorted(names - known.keys())
-            if unknown:
-                raise ExpressionError(f"未知的数据项 {{{unknown[0]}}}")
+            if unknown:  # the name in braces, as the rule writes it (data, not words)
+                raise ExpressionError(Phrase("未知的数据项 {name}", name=f"{{{unknown[0]}}}"))
         except ExpressionError as err:
-            raise EvaluationError(f"rules[{n}]", f"规则 {rule.id} 无法解析：{err}") from None
+            raise EvaluationError(f"rules[{n}]", Phrase(
+                "规则 {rule} 无法解析：{reason}", rule=rule.id, reason=_reason(err))) from None
         present = [known[name] is not None for name in names]
         if rule.missing == "skip_if_any" and not all(present):
             continue
@@ -130,7 +142,7 @@ def evaluate_dossier(
     try:
         card = score_tree(d.indicators, d.scoring, template, bands, d.budget, d.adjustments)
     except ScoringError as err:
-        raise EvaluationError("indicators", str(err)) from None
+        raise EvaluationError("indicators", _reason(err)) from None
     produced: list[Comparison | Finding] = [
         *checks.indicator_checks(card, d.scoring),
         *checks.stated_total_checks(d, card, bands),
