@@ -178,7 +178,9 @@ def dashboard(fund: Fund, ev: Evaluation) -> dict[str, Any]:
     findings = [{**f, "severity_label": severity_label(f["severity"]),
                  "place": place(f["where"], f["rule"]), "message": say(found.phrase, f["message"])}
                 for f, found in zip(data["findings"], ev.findings, strict=True)]
+    # The total's notes (加分/减分 over their caps, 一票否决), beside the total and its grade.
     return {"ev": data, "tree": tree, "top": [t for t in tree if t["level"] == 1],
+            "total_notes": notes(ev.scorecard.note_phrases),
             "findings": findings, "charts": charts.charts(fund, ev.dossier, data)}
 
 
