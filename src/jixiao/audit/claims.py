@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jixiao.audit.text import Paragraph, Table
-from jixiao.core.checks import Comparison, Finding
+from jixiao.core.checks import Comparison, Finding, amount
+from jixiao.core.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -120,3 +122,10 @@ def clause_has(text: str, pos: int, word: str) -> bool:
 def clip(text: str, limit: int = 240) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sized(digits: str, unit: str) -> Callable[[], str | Phrase]:
+    """A figure (its digits as the report reads) with its unit, as a parameter of a described
+    figure (``Said((template("…{total}…"), {"total": sized("800", "万元")}))``): made only
+    where the finding is shown, the unit a word a catalogue may translate (`checks.amount`)."""
+    return partial(amount, digits, unit)

@@ -48,6 +48,7 @@ from jixiao.audit.claims import (
     clause_start,
     clip,
     sentences,
+    sized,
 )
 from jixiao.audit.figures import Figure, figures, finest, of_base
 from jixiao.audit.lists import _typo_like, item_lists, totals_after
@@ -55,6 +56,7 @@ from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import fold
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up, split_unit
+from jixiao.core.phrases import Phrase, Said, template
 
 ZERO = Decimal(0)
 
@@ -209,16 +211,17 @@ def _breakdown_claim(
     match = next((c for c in candidates if _equal(c, listed, at)), None)
     if match is not None:
         expected = match
-        what = f"“其中”所列各项之和（应等于 {_plain(expected)}{unit}）"
+        what = Said((_PARTS_EQUAL, {"total": sized(_plain(expected), unit)}))
     elif len(distinct) == 1:
         expected = distinct[0]
-        what = f"“其中”所列各项之和（应等于 {_plain(expected)}{unit}）"
+        what = Said((_PARTS_EQUAL, {"total": sized(_plain(expected), unit)}))
     else:
         if not all(_is_source(pre, f) for f in totals):
             return None
         expected = _sum([f.scaled(unit) for f in totals])
         shown = " + ".join(_plain(f.scaled(unit)) for f in totals)
-        what = f"“其中”所列各项之和（应等于 {shown} = {_plain(expected)}{unit}）"
+        what = Said((template("“其中”所列各项之和（应等于 {shown} = {total}）"),
+                     {"shown": shown, "total": sized(_plain(expected), unit)}))
     return Claim(
         Comparison("figure.parts", p.where, what, expected, listed, places=at, unit=unit),
         quote, at_paragraph(p),
@@ -233,6 +236,12 @@ def _is_source(pre: str, fig: Figure) -> bool:
 def _equal(a: Decimal, b: Decimal, at: int) -> bool:
     """Equal when shown at ``at`` places, rounded 四舍五入 (0.125 shows as 0.13)."""
     return round_half_up(a, at) == round_half_up(b, at)
+
+
+# Described figures said more than once (the product's words; the key and names are read).
+_PARTS_EQUAL = template("“其中”所列各项之和（应等于 {total}）")
+_RATE_OF = template("所列{key}（{num} ÷ {base}）")
+_CHANGE_OF = template("所列增减幅度（{change} ÷ 上年 {before}）")
 
 
 def _plain(v: Decimal) -> str:
@@ -289,7 +298,8 @@ def per_entity(p: Paragraph) -> Iterator[Claim]:
                 stated = Decimal(total.group(1))
                 yield Claim(
                     Comparison("figure.parts", p.where,
-                               f"{entities} 个单位各 {_plain(each)}{unit} 的合计",
+                               Said((template("{n} 个单位各 {each} 的合计"),
+                                     {"n": str(entities), "each": sized(_plain(each), unit)})),
                                each * entities, stated, places=finest([each, stated]), unit=unit),
                     clip(s.text), at_paragraph(p),
                 )
@@ -333,7 +343,8 @@ def _groups_after_each(p: Paragraph, s: Sentence, m: _Each | None) -> Iterator[C
         name = re.split(r"[，,]|主要|用于|办公经费", group.strip(), maxsplit=1)[0][:16]
         yield Claim(
             Comparison("figure.parts", p.where,
-                       f"“其中”第 {k} 组（{name}）所列各项之和（应等于各 {_plain(each)}{unit}）",
+                       Said((template("“其中”第 {k} 组（{name}）所列各项之和（应等于各 {each}）"),
+                             {"k": str(k), "name": name, "each": sized(_plain(each), unit)})),
                        each, _sum(values), places=finest([each, *values]), unit=unit),
             quote, at_paragraph(p),
         )
@@ -368,8 +379,9 @@ def completion_rates(p: Paragraph) -> Iterator[Claim]:
             computed = b.scaled(a.unit) * HUNDRED / a.value
             yield Claim(
                 Comparison("plan_actual.rate", p.where,
-                           f"所列完成率（实际 {_plain(b.value)}{b.unit} ÷ 计划 "
-                           f"{_plain(a.value)}{a.unit}）", computed, r.value,
+                           Said((template("所列完成率（实际 {actual} ÷ 计划 {plan}）"),
+                                 {"actual": sized(_plain(b.value), b.unit),
+                                  "plan": sized(_plain(a.value), a.unit)})), computed, r.value,
                            places=places(r.value), unit="%"),
                 clip(t), at_paragraph(p),
             )
@@ -418,8 +430,9 @@ def budget_rates(p: Paragraph) -> Iterator[Claim]:
                 elif round_half_up(computed, places(stated)) != stated:
                     continue
             yield Claim(
-                Comparison(rule, p.where, f"所列{key}（{_plain(num[0].value)}{num[0].unit} ÷ "
-                           f"{shown}）", computed, stated, places=places(stated), unit="%"),
+                Comparison(rule, p.where, Said((_RATE_OF, {
+                    "key": key, "num": sized(_plain(num[0].value), num[0].unit),
+                    "base": shown})), computed, stated, places=places(stated), unit="%"),
                 clip(t), at_paragraph(p),
             )
 
@@ -447,8 +460,10 @@ def rates_before_amounts(p: Paragraph) -> Iterator[Claim]:
             if round_half_up(computed, at) != stated and not _typo_like(stated, computed, at):
                 continue
             yield Claim(Comparison(
-                rule, p.where, f"所列{key}（{_plain(num[0].value)}{num[0].unit} ÷ "
-                f"{_plain(base[0].value)}{base[0].unit}）", computed, stated, places=at,
+                rule, p.where, Said((_RATE_OF, {
+                    "key": key, "num": sized(_plain(num[0].value), num[0].unit),
+                    "base": sized(_plain(base[0].value), base[0].unit)})),
+                computed, stated, places=at,
                 unit="%"), clip(s.text), at_paragraph(p))
 
 
@@ -506,7 +521,8 @@ def changes(p: Paragraph) -> Iterator[Claim]:
         stated = Decimal(pct)
         yield Claim(
             Comparison("change.rate", p.where,
-                       f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
+                       Said((_CHANGE_OF, {"change": sized(_plain(abs(change)), unit),
+                                          "before": sized(_plain(before), unit)})),
                        abs(change) * HUNDRED / before, stated, places=places(stated), unit="%"),
             clip(m.group(0)), at_paragraph(p),
         )
@@ -550,7 +566,8 @@ def _changes_any_order(p: Paragraph) -> Iterator[Claim]:
             continue  # far off: more likely read against other figures
         yield Claim(
             Comparison("change.rate", p.where,
-                       f"所列增减幅度（{_plain(abs(change))}{unit} ÷ 上年 {_plain(before)}{unit}）",
+                       Said((_CHANGE_OF, {"change": sized(_plain(abs(change)), unit),
+                                          "before": sized(_plain(before), unit)})),
                        computed, stated, places=places(stated), unit="%"),
             clip(s.text), at_paragraph(p),
         )
@@ -596,8 +613,10 @@ def two_year_changes(p: Paragraph) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "change.rate", p.where,
-            f"所列增减幅度（{_plain(now.value)}{now.unit} 比上年 {_plain(before.value)}"
-            f"{before.unit}）", computed, stated, places=at, unit="%"), clip(s.text),
+            Said((template("所列增减幅度（{now} 比上年 {before}）"),
+                  {"now": sized(_plain(now.value), now.unit),
+                   "before": sized(_plain(before.value), before.unit)})),
+            computed, stated, places=at, unit="%"), clip(s.text),
             at_paragraph(p))
 
 
@@ -629,8 +648,10 @@ def per_head(p: Paragraph) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "figure.parts", p.where,
-            f"所列{m.group(1)}金额（{_plain(money[0].value)}{money[0].unit} ÷ "
-            f"{_plain(counts[0].value)}{counts[0].unit}）", computed, stated, places=at,
+            Said((template("所列{name}金额（{money} ÷ {count}）"),
+                  {"name": m.group(1), "money": sized(_plain(money[0].value), money[0].unit),
+                   "count": sized(_plain(counts[0].value), counts[0].unit)})),
+            computed, stated, places=at,
             unit=unit, severity="warning"), clip(s.text), at_paragraph(p))
 
 
@@ -671,7 +692,9 @@ def satisfaction(p: Paragraph) -> Iterator[Claim]:
             continue
         unit = happy[0].group(2)
         yield Claim(Comparison(
-            "rate.stated", p.where, f"所列满意度（满意 {yes}{unit} ÷ {total}{unit}）",
+            "rate.stated", p.where, Said((template("所列满意度（满意 {yes} ÷ {total}）"),
+                                        {"yes": sized(str(yes), unit),
+                                         "total": sized(str(total), unit)})),
             computed, stated, places=at, unit="%", severity="warning"), clip(s.text),
             at_paragraph(p))
 
@@ -701,7 +724,8 @@ def divided_rates(p: Paragraph) -> Iterator[Claim]:
                 and not _typo_like(stated, computed, places(stated)):
             continue  # far off: the bracket says something else ("截至12/31")
         yield Claim(Comparison(
-            "rate.stated", p.where, f"所列比率（{_plain(a)}{ua} ÷ {_plain(b)}{ub}）",
+            "rate.stated", p.where, Said((template("所列比率（{a} ÷ {b}）"),
+                                        {"a": sized(_plain(a), ua), "b": sized(_plain(b), ub)})),
             computed, stated, places=places(stated), unit="%"),
             clip(p.text[m.start():m.end()]), at_paragraph(p))
 
@@ -730,7 +754,8 @@ def listed_counts(p: Paragraph) -> Iterator[Claim]:
         count = next((r for r in readings if r == int(n)), len(items))
         yield Claim(
             Comparison("figure.items", p.where,
-                       f"所列个数（列举的{noun or '事项'}个数）", Decimal(count),
+                       Said((template("所列个数（列举的{noun}个数）"),
+                             {"noun": noun or Phrase("事项", context="counted")})), Decimal(count),
                        Decimal(n), places=0, unit=unit),
             clip(m.group(0)), at_paragraph(p),
         )
@@ -768,7 +793,8 @@ def phased_counts(p: Paragraph) -> Iterator[Claim]:
     values = [f.value for f in parts]
     quote = p.text[max(0, total.start - 20):parts[-1].end]
     yield Claim(
-        Comparison("figure.parts", p.where, "各阶段个数之和（年初 + 其后增加）", total.value,
+        Comparison("figure.parts", p.where,
+                   Said((template("各阶段个数之和（年初 + 其后增加）"), {})), total.value,
                    _sum(values), places=0, unit=total.unit),
         clip(quote), at_paragraph(p),
     )
@@ -809,8 +835,10 @@ def conversions(doc: Document) -> Iterator[Claim]:
         converted = g.value / Decimal(10000)
         yield Claim(
             Comparison("figure.same_as", p.where,
-                       f"“{_plain(f.value)}万{key}”（第 {q.index} 段 {_plain(g.value)}{g.unit} "
-                       f"换算为万{g.unit}）", converted, f.value, places=places(f.value),
+                       Said((template("“{figure}”（第 {n} 段 {was} 换算为{unit}）"),
+                             {"figure": f"{_plain(f.value)}万{key}", "n": str(q.index),
+                              "was": sized(_plain(g.value), g.unit), "unit": f"万{g.unit}"})),
+                       converted, f.value, places=places(f.value),
                        unit=f"万{g.unit}", severity="error"),
             clip(_sentence_of(p.text, f.start)), at_paragraph(p),
         )
