@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
-from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.claims import Claim, at_paragraph, clip, sized
 from jixiao.audit.figures import Figure, figures, finest
 from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import (
@@ -47,8 +47,9 @@ from jixiao.audit.vocabulary import (
     PARTIAL_WORDS,
     fold,
 )
-from jixiao.core.checks import Comparison, Finding
+from jixiao.core.checks import Comparison, Finding, amount, found
 from jixiao.core.numbers import HUNDRED, places, round_half_up
+from jixiao.core.phrases import Phrase, Said, template
 
 ZERO = Decimal(0)
 _OPEN, _CLOSE = "（(", "）)"
@@ -61,6 +62,10 @@ class Item:
     text: str  # the clause, brackets removed
     start: int  # offset of the clause in the paragraph
     end: int  # offset just after the clause (brackets included)
+
+
+# A described sum said more than once (the product's words; the figures are read).
+_PARTS_SHOWN = template("“其中”所列各项之和（{shown}，应等于 {total}）")
 
 
 def _plain(v: Decimal) -> str:
@@ -228,12 +233,13 @@ def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, b
     want = total.value
     runs = [sum(values[:k], ZERO) for k in range(2, len(values) + 1)]
     shown = " + ".join(_plain(i.figure.value) + i.figure.unit for i in items)
-    what = f"“其中”所列各项之和（{shown}，应等于 {_plain(want)}{unit}）"
+    what = Said((_PARTS_SHOWN, {"shown": shown, "total": sized(_plain(want), unit)}))
     for k, run in enumerate(runs, start=2):
         if round_half_up(run, at) == round_half_up(want, at):
             shown_k = " + ".join(_plain(i.figure.value) for i in items[:k])
             yield Claim(Comparison("figure.parts", p.where,
-                                   f"“其中”所列各项之和（{shown_k}，应等于 {_plain(want)}{unit}）",
+                                   Said((_PARTS_SHOWN, {"shown": shown_k,
+                                                        "total": sized(_plain(want), unit)})),
                                    want, run, places=at, unit=unit), quote, at_paragraph(p))
             return
     slip = _unit_slip(total, items)
@@ -259,7 +265,8 @@ def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, b
         shown_k = " + ".join(_plain(i.figure.value) for i in items[:k])
         yield Claim(Comparison(
             "figure.parts", p.where,
-            f"“其中”前 {k} 项之和（{shown_k}，按其余各项另有所指读，应等于 {_plain(want)}{unit}）",
+            Said((template("“其中”前 {k} 项之和（{shown}，按其余各项另有所指读，应等于 {total}）"),
+                  {"k": str(k), "shown": shown_k, "total": sized(_plain(want), unit)})),
             want, run, places=at, unit=unit, severity="warning"), quote, at_paragraph(p))
         return
     # Otherwise far off: most likely a partial breakdown or clauses saying something else
@@ -280,10 +287,10 @@ def _unit_slip(total: Figure, items: list[Item]) -> Callable[[Paragraph], Findin
     f = slipped[0].figure
 
     def build(p: Paragraph) -> Finding:
-        return Finding(
+        return found(
             "figure.parts", "warning", p.where, "万元", "元",
-            f"分项“{_plain(f.value)}元”的单位疑为“万元”：按万元计各项之和才等于 "
-            f"{_plain(total.value)}万元")
+            Phrase("分项“{item}”的单位疑为“万元”：按万元计各项之和才等于 {total}",
+                   item=f"{_plain(f.value)}元", total=amount(_plain(total.value), "万元")))
     return build
 
 
@@ -366,9 +373,11 @@ def _shares(p: Paragraph, raw: str, text: str, total: Figure, items: list[Item]
             continue
         yield Claim(Comparison(
             "rate.stated", p.where,
-            f"所列占比（{_plain(item.figure.value)}{item.figure.unit} ÷ "
-            f"{_plain(total.value)}{total.unit}）", computed, stated, places=at, unit="%",
-            severity="warning"), clip(raw[item.start:m.end()], 200), at_paragraph(p))
+            Said((template("所列占比（{part} ÷ {total}）"),
+                  {"part": sized(_plain(item.figure.value), item.figure.unit),
+                   "total": sized(_plain(total.value), total.unit)})),
+            computed, stated, places=at, unit="%", severity="warning"),
+            clip(raw[item.start:m.end()], 200), at_paragraph(p))
 
 
 def _rate_word(label: str) -> str | None:
@@ -460,7 +469,8 @@ def _colon_counts(p: Paragraph, raw: str, text: str) -> Iterator[Claim]:
         shown = " + ".join(_plain(v) for v in values)
         yield Claim(Comparison(
             "figure.parts", p.where,
-            f"冒号后所列各{measure}数之和（{shown}，按其前所述应等于 {_plain(total)}{measure}）",
+            Said((template("冒号后所列各{measure}数之和（{shown}，按其前所述应等于 {total}）"),
+                  {"measure": measure, "shown": shown, "total": sized(_plain(total), measure)})),
             total, listed, places=0, unit=measure, severity="warning"),
             clip(raw[head.start():parts[-1].end()], 300), at_paragraph(p))
 
@@ -519,7 +529,9 @@ def totals_after(p: Paragraph) -> Iterator[Claim]:
                 break
             shown = " + ".join(_plain(f.value) for f in parts[-k:])
             yield Claim(Comparison(
-                "figure.parts", p.where, f"“{clause.strip('，, ')[:8]}”之前所列各项之和（{shown}）",
+                "figure.parts", p.where,
+                Said((template("“{clause}”之前所列各项之和（{shown}）"),
+                      {"clause": clause.strip('，, ')[:8], "shown": shown})),
                 total.value, listed, places=at, unit=unit, severity="warning"),
                 clip(p.text[offset + parts[-k].start:offset + total.end], 300), at_paragraph(p))
             break
@@ -661,9 +673,10 @@ def _block_sum(p: Paragraph, total: Decimal, values: list[Decimal], unit: str,
     if not same and not _typo_like(total, listed, at):
         return  # far off: a partial table, or lines that are not its parts
     shown = " + ".join(_plain(v) for v in values)
-    name = f"“{label}”" if label else "分项"
-    yield Claim(Comparison("figure.parts", p.where,
-                           f"{name}之和（{shown}，应等于 {_plain(total)}{unit}）", total, listed,
+    said = Said((template("“{label}”之和（{shown}，应等于 {total}）"), {"label": label})) \
+        if label else Said((template("分项之和（{shown}，应等于 {total}）"), {}))
+    said[1].update(shown=shown, total=sized(_plain(total), unit))
+    yield Claim(Comparison("figure.parts", p.where, said, total, listed,
                            places=at, unit=unit),
                 clip(" / ".join(x.strip() for x in lines), 300), at_paragraph(p))
 
@@ -718,7 +731,8 @@ def names_before_count(p: Paragraph) -> Iterator[Claim]:
         stated = Decimal(m.group(1))
         yield Claim(Comparison(
             "figure.items", p.where,
-            f"所列个数（其前列举的名称个数，按“、”分隔读为 {len(pieces)} 个）",
+            Said((template("所列个数（其前列举的名称个数，按“、”分隔读为 {n} 个）"),
+                  {"n": str(len(pieces))})),
             Decimal(len(pieces)), stated, places=0, unit=m.group(2), severity="warning"),
             clip(p.text[start:m.end()], 300), at_paragraph(p))
 
@@ -748,8 +762,9 @@ def counted_parts(p: Paragraph) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "figure.parts", p.where,
-            f"所列各类个数之和（{' + '.join(_plain(v) for v in values)}，"
-            f"应等于 {_plain(total)}个）",
+            Said((template("所列各类个数之和（{shown}，应等于 {total}）"),
+                  {"shown": " + ".join(_plain(v) for v in values),
+                   "total": sized(_plain(total), "个")})),
             total, listed, places=0, unit="个"),
             clip(p.text[seg_start:seg_start + len(seg)], 300), at_paragraph(p))
 
@@ -810,8 +825,9 @@ def score_items(doc: Document) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "scores.children_sum", q.where,
-            f"所列各项得分之和（{' + '.join(_plain(v) for v in scores)}，"
-            f"应等于 {_plain(value)}分）",
+            Said((template("所列各项得分之和（{shown}，应等于 {total}）"),
+                  {"shown": " + ".join(_plain(v) for v in scores),
+                   "total": sized(_plain(value), "分")})),
             value, listed, places=at, unit="分"),
             clip(q.text, 200), at_paragraph(q))
 
@@ -856,6 +872,8 @@ def named_after_count(p: Paragraph) -> Iterator[Claim]:
             continue
         count = next((r for r in readings if r == stated), max(readings))
         yield Claim(Comparison(
-            "figure.items", p.where, f"所列个数（其后列举的{noun or '单位'}名称个数）",
+            "figure.items", p.where,
+            Said((template("所列个数（其后列举的{noun}名称个数）"),
+                  {"noun": noun or Phrase("单位", context="counted")})),
             Decimal(count), stated, places=0, unit=m.group(2), severity="warning"),
             clip(p.text[max(0, m.start() - 10):stop + 1], 300), at_paragraph(p))
