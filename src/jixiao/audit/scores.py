@@ -24,12 +24,15 @@ from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
 from jixiao.audit.headings import parse_heading
 from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import fold
-from jixiao.core.checks import Comparison, Finding
+from jixiao.core.checks import Comparison, found
 from jixiao.core.dossier import GradeBand
 from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up
+from jixiao.core.phrases import Phrase, Said, template, word
 from jixiao.core.scoring import grade_for
 
 _NUM = r"(\d+(?:\.\d+)?)"
+# A score rate described (the product's words; the indicator's name is read).
+_SCORE_RATE = template("「{name}」的得分率（{score} ÷ {weight}）")
 _WEIGHT = re.compile(r"(?:指标)?分值(?:为|是)?" + _NUM + r"分|该指标(?:为)?" + _NUM + r"分")
 _SCORE = re.compile(r"(?:自评)?得分(?:为|是)?" + _NUM + r"分")
 _RATE = re.compile(r"得分率(?:为|是|达)?" + _NUM + r"[%％]")
@@ -131,30 +134,35 @@ def node_claims(roots: list[Node]) -> Iterator[Claim]:
         if len(n.children) >= 2:
             weights = [c.weight for c in n.children]
             yield Claim(Comparison(
-                "weights.children_sum", where, f"「{name}」的下级指标分值之和", n.weight,
+                "weights.children_sum", where,
+                Said((template("「{name}」的下级指标分值之和"), {"name": name})), n.weight,
                 sum(weights, Decimal(0)), places=_finest(n.weight, *weights), unit="分"),
                 n.quote, loc)
             scores = [c.score for c in n.children]
             if n.score is not None and all(s is not None for s in scores):
                 known = [s for s in scores if s is not None]
                 yield Claim(Comparison(
-                    "scores.children_sum", where, f"「{name}」的下级指标所列得分之和", n.score,
+                    "scores.children_sum", where,
+                    Said((template("「{name}」的下级指标所列得分之和"), {"name": name})), n.score,
                     sum(known, Decimal(0)), places=_finest(n.score, *known), unit="分"),
                     n.quote, loc)
         if n.score is None:
             continue
-        yield Claim(Comparison("score.within_weight", where, f"「{name}」的自评得分", n.weight,
+        yield Claim(Comparison("score.within_weight", where, Said((template("「{name}」的自评得分"),
+                                                                 {"name": name})), n.weight,
                                n.score, op="<=", unit="分"), n.quote, loc)
         base = n.rate_base if n.rate_base is not None else n.weight
         if n.rate is not None and base > 0:
             yield Claim(Comparison(
-                "rate.stated", where, f"「{name}」的得分率（{fmt(n.score)} ÷ {fmt(base)}）",
+                "rate.stated", where, Said((_SCORE_RATE, {"name": name, "score": fmt(n.score),
+                                                          "weight": fmt(base)})),
                 n.score * HUNDRED / base, n.rate, places=places(n.rate), unit="%"),
                 n.quote, loc)
         if n.deductions:
             total = sum(n.deductions, Decimal(0))
             yield Claim(Comparison(
-                "deduction.balance", where, f"「{name}」的扣分合计（分值 − 自评得分）",
+                "deduction.balance", where,
+                Said((template("「{name}」的扣分合计（分值 − 自评得分）"), {"name": name})),
                 n.weight - n.score, total, places=_finest(n.weight, n.score, total), unit="分"),
                 n.quote, loc)
 
@@ -207,9 +215,10 @@ def total_claims(
             shown = round_half_up(t.score, 2)
             expected = grade_for(shown, bands)
             if expected != t.grade:
-                yield Claim(Finding(
+                yield Claim(found(
                     "grade.stated", "error", where, expected, t.grade,
-                    f"总得分 {fmt(shown)} 分对应等级“{expected}”，报告所列为“{t.grade}”"),
+                    Phrase("总得分 {score} 分对应等级“{expected}”，报告所列为“{stated}”",
+                           score=fmt(shown), expected=word(expected), stated=t.grade)),
                     t.quote, loc)
 
 
@@ -264,22 +273,26 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             weight = Decimal(weights[0].group(1) or weights[0].group(2))
             score = Decimal(scores[0].group(1))
             read.append((weight, score))
-            name = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] or "该指标"
+            name: str | Phrase = re.split(r"[，,：:]", seg[:weights[0].start()])[-1].strip()[-16:] \
+                or Phrase("该指标", context="indicator")
             where, loc, quote = p.where, at_paragraph(p), clip(written.strip())
-            yield Claim(Comparison("score.within_weight", where, f"「{name}」的所列得分", weight,
+            yield Claim(Comparison("score.within_weight", where,
+                                   Said((template("「{name}」的所列得分"), {"name": name})), weight,
                                    score, op="<=", unit="分"), quote, loc)
             if len(rates) == 1 and rates[0].start() > scores[0].start() and weight > 0 \
                     and _close(score * HUNDRED / weight, Decimal(rates[0].group(1))):
                 rate = Decimal(rates[0].group(1))
                 yield Claim(Comparison(
-                    "rate.stated", where, f"「{name}」的得分率（{fmt(score)} ÷ {fmt(weight)}）",
+                    "rate.stated", where, Said((_SCORE_RATE, {"name": name, "score": fmt(score),
+                                                              "weight": fmt(weight)})),
                     score * HUNDRED / weight, rate, places=places(rate), unit="%"), quote, loc)
             deductions = [Decimal(d) for d in _DEDUCT.findall(seg)]
             if deductions:
                 # A reason may go unstated: a mismatch is a warning, not an error.
                 deducted = sum(deductions, Decimal(0))
                 yield Claim(Comparison(
-                    "deduction.balance", where, f"「{name}」的扣分合计（分值 − 得分）",
+                    "deduction.balance", where,
+                    Said((template("「{name}」的扣分合计（分值 − 得分）"), {"name": name})),
                     weight - score, deducted, places=_finest(weight, score, deducted),
                     unit="分", severity="warning"), quote, loc)
         # The indicators of a whole tree (weights adding to 100) against the total stated.
@@ -287,6 +300,7 @@ def indicator_sentences(doc: Document) -> Iterator[Claim]:
             got = [s for _, s in read]
             yield Claim(Comparison(
                 "scores.children_sum", p.where,
-                f"所列各项得分之和（{' + '.join(fmt(s) for s in got)}，分值合计100分）",
+                Said((template("所列各项得分之和（{shown}，分值合计100分）"),
+                      {"shown": " + ".join(fmt(s) for s in got)})),
                 total[0], sum(got, Decimal(0)), places=_finest(total[0], *got), unit="分"),
                 clip(total[1]), at_paragraph(p))
