@@ -284,10 +284,48 @@ class AllocationResult:
     factors: tuple[Factor, ...]
     allocations: tuple[Allocation, ...]
     # P′: a recipient not held at a floor or cap gets base + P′ × weighted share.
-    # P′ = (1 − b)·T unless floors or caps bind.
-    factor_pool: Fraction
+    # P′ = (1 − b)·T unless floors or caps bind. Read it as ``factor_pool``.
+    pool: _Pool
     bounded: bool  # whether any recipient has a floor or a cap
     coefficients: bool = False  # whether policy coefficients multiply the weighted shares
+
+    @property
+    def factor_pool(self) -> Fraction:
+        return self.pool.value()
+
+
+class _Pool:
+    """The factor pool P′ as an exact Fraction, reduced the first time it is read: with
+    floors and caps over inverse factors its numerator and denominator have hundreds of
+    thousands of digits, and their greatest common divisor is the costly part."""
+
+    __slots__ = ("_den", "_num", "_value")
+
+    def __init__(self, num: int, den: int, value: Fraction | None = None) -> None:
+        self._num, self._den, self._value = num, den, value
+
+    @classmethod
+    def of(cls, value: Fraction) -> _Pool:
+        return cls(value.numerator, value.denominator, value)
+
+    def value(self) -> Fraction:
+        if self._value is None:
+            self._value = Fraction(self._num, self._den)
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Pool):
+            return NotImplemented
+        return self.value() == other.value()
+
+    def __hash__(self) -> int:
+        return hash(self.value())
+
+    def __repr__(self) -> str:
+        return repr(self.value())
+
+    def __reduce__(self) -> tuple[type[_Pool], tuple[int, int]]:
+        return _Pool, (self._num, self._den)
 
 
 def _frac(value: Decimal) -> Fraction:
@@ -613,6 +651,81 @@ def _hold(
     return Fraction(goal - held, g), mass, state
 
 
+def _hold_on_intervals(
+    base: Fraction,
+    lo_a: list[int],
+    hi_a: list[int],
+    lo: list[int | None],
+    hi: list[int | None],
+    target: int,
+    shift: int,
+    money: Callable[[Fraction], str],
+) -> tuple[Fraction, list[int]] | None:
+    """`_hold` for weighted shares known only as intervals ω_i · 2^P in [lo_a_i, hi_a_i]
+    (every lo_a_i > 0): (R, state), the same as `_hold`'s, or None when the intervals cannot
+    tell which events come before the common pool ρ* (then the exact method decides).
+
+    The sum S(ρ) is continuous and non-decreasing, so `_hold` leaves exactly the events with
+    S(ρ_e) < target behind it, whatever the order of equal ρ_e: here the events are taken in
+    the order of the lower ends of their ρ intervals until the sum at one surely reaches the
+    target, and the cut is kept only if every event left behind surely lies below it (a gap
+    between the intervals) and the sum at the last of them surely falls short."""
+    g, b = base.denominator, base.numerator  # counted in 1/g units, as in `_hold`
+    two = 2 * shift
+    state: list[int] = []
+    held = m_lo = m_hi = free = 0  # m: Σ ω · 2^P over the free recipients, as an interval
+    events: list[tuple[int, int, int, int]] = []  # (ρ_lo, kind, i, ρ_hi), ρ · 2^P
+    for i, (a, c, w_lo, w_hi) in enumerate(zip(lo, hi, lo_a, hi_a, strict=True)):
+        if a is not None and a * g > b:
+            state.append(_LOW)
+            held += a * g
+            e = (a * g - b) << two
+            events.append((e // (g * w_hi), _FREE, i, -(-e // (g * w_lo))))
+        elif c is not None and c * g <= b:  # every ω_i > 0 here
+            state.append(_HIGH)
+            held += c * g
+        else:
+            state.append(_FREE)
+            held += b
+            m_lo, m_hi, free = m_lo + w_lo, m_hi + w_hi, free + 1
+        if c is not None and c * g > b:
+            e = (c * g - b) << two
+            events.append((e // (g * w_hi), _HIGH, i, -(-e // (g * w_lo))))
+    goal = target * g
+    if held > goal:
+        raise AllocationError([(("recipients",), (
+            f"保底金额无法满足：不分配任何因素金额时，基数与保底合计已达 "
+            f"{money(Fraction(held, g))}，超过分配总额 {money(Fraction(target))}"))])
+    if held < goal:
+        events.sort()
+        top = goal << two
+        last = -1  # the largest upper end among the events taken
+        cut = len(events)
+        for n_taken, (r_lo, kind, i, r_hi) in enumerate(events):
+            if (held << two) + g * r_lo * m_lo >= top:  # surely reached at this event
+                cut = n_taken
+                break
+            bound = lo[i] if kind == _FREE else hi[i]
+            assert bound is not None
+            if kind == _FREE:  # leaves its floor
+                held += b - bound * g
+                m_lo, m_hi, free = m_lo + lo_a[i], m_hi + hi_a[i], free + 1
+            else:  # reaches its cap
+                held += bound * g - b
+                m_lo, m_hi, free = m_lo - lo_a[i], m_hi - hi_a[i], free - 1
+            state[i] = kind
+            last = max(last, r_hi)
+        if cut < len(events) and last >= events[cut][0]:
+            return None  # the intervals around the cut overlap
+        if last >= 0 and (held << two) + g * last * m_hi >= top:
+            return None  # the last event taken may already reach the total
+        if free == 0:
+            raise AllocationError([(("recipients",), (
+                f"上限金额过低：所有对象都达到上限后合计仅 {money(Fraction(held, g))}，"
+                f"不足分配总额 {money(Fraction(target))}"))])
+    return Fraction(goal - held, g), state
+
+
 # --- inverse factors without a giant common denominator ----------------------------------
 #
 # With an inverse factor the exact shares are (1/x_i) / Σ_j 1/x_j: Σ 1/x_j over many distinct
@@ -657,6 +770,10 @@ class _FreeExact:
                  inverse: list[tuple[Fraction, list[int]]], step: Fraction,
                  coefficients: list[int] | None = None) -> None:
         self.base, self.pool, self.positive = base, pool, positive
+        # With floors and caps: the common factor pool as an unreduced fraction (its
+        # denominator may be huge) and the recipients held at a bound, by their bound in units.
+        self.pool_pair: tuple[int, int] = (pool.numerator, pool.denominator)
+        self.held: dict[int, int] = {}
         self.inverse, self.step, self.coefficients = inverse, step, coefficients
         self._sums: list[tuple[int, int]] | None = None
         self._memo: dict[tuple[object, ...], tuple[int, int]] = {}
@@ -709,10 +826,35 @@ class _FreeExact:
 
     def units(self, i: int) -> tuple[int, int]:
         """U_i as an unreduced (numerator, denominator) in units of the precision."""
+        bound = self.held.get(i)
+        if bound is not None:
+            return bound, 1
         num, den = self.adjusted(i)
-        p, b = self.pool, self.base
-        return (b.numerator * p.denominator * den + p.numerator * num * b.denominator,
-                b.denominator * p.denominator * den)
+        (p_num, p_den), b = self.pool_pair, self.base
+        return (b.numerator * p_den * den + p_num * num * b.denominator,
+                b.denominator * p_den * den)
+
+    def part(self, indices: list[int]) -> tuple[int, int]:
+        """Σ ω′_j over the recipients ``indices``, unreduced: by column and by binary
+        splitting, never one recipient at a time."""
+        c = self.coefficients
+        chosen = None if c is None else [c[j] for j in indices]
+        part = Fraction(0)
+        for coef, v in self.positive:
+            values = [v[j] for j in indices]
+            terms = values if chosen is None else map(cols.WIDE.multiply, values,
+                                                      map(Decimal, chosen))
+            part += coef * _frac(reduce(cols.WIDE.add, terms, Decimal(0)))
+        num, den = part.numerator, part.denominator
+        if indices:
+            for (w, xs), (h_num, h_den) in zip(self.inverse, self.sums(), strict=True):
+                j_num, j_den = _reciprocal_sum([xs[j] for j in indices], chosen)
+                t_num, t_den = w.numerator * j_num * h_den, w.denominator * j_den * h_num
+                num, den = num * t_den + t_num * den, den * t_den
+        if c is not None:
+            s_num, s_den = self.total()
+            num, den = num * s_den, den * s_num
+        return num, den
 
     def share(self, k: int, i: int) -> tuple[int, int]:
         """The normalized share (1/x_ik) / H_k, unreduced."""
@@ -830,12 +972,27 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     bn, bd, qn, qd = base_u.numerator, base_u.denominator, pool_u.numerator, pool_u.denominator
     b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
     # (q_d is 1 when the factor pool is a whole number of units: no division then.)
-    lo_u = list(map(b_lo.__add__, cols.scaled(qn, lo_a) if qd == 1
-                    else cols.floor_div(cols.scaled(qn, lo_a), qd)))
-    if hi_a is hi_w:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
-        hi_u = cols.widened(lo_u, b_hi - b_lo + 1 - (-qn * width // qd))
+    factor_pool = _Pool.of(pool_u * step)
+    bounded = any(r.floor is not None or r.cap is not None for r in recipients)
+    if bounded:
+        if 0 in lo_a:  # a weighted share that may be 0: the exact method
+            return _allocate_exact(spec)
+        lo_b = [None if r.floor is None else int(_frac(r.floor) / step) for r in recipients]
+        hi_b = [None if r.cap is None else int(_frac(r.cap) / step) for r in recipients]
+        found = _hold_on_intervals(base_u, lo_a, hi_a, lo_b, hi_b, units_total, shift,
+                                   _money(spec))
+        if found is None:
+            return _allocate_exact(spec)
+        rest, state = found
+        lo_u, hi_u, factor_pool = _bounded_units(exact, rest, state, lo_a, hi_a, lo_b, hi_b,
+                                                 (b_lo, b_hi), shift, step)
     else:
-        hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
+        lo_u = list(map(b_lo.__add__, cols.scaled(qn, lo_a) if qd == 1
+                        else cols.floor_div(cols.scaled(qn, lo_a), qd)))
+        if hi_a is hi_w:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
+            hi_u = cols.widened(lo_u, b_hi - b_lo + 1 - (-qn * width // qd))
+        else:
+            hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
     floors = cols.whole(lo_u, shift)
     # The remainder × 2^(P+1), to within `slack`.
     approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
@@ -899,10 +1056,61 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         base_share=spec.base_share,
         factors=tuple(factors),
         allocations=figures.allocations(),
-        factor_pool=pool_u * step,
-        bounded=False,
+        pool=factor_pool,
+        bounded=bounded,
         coefficients=coefficients,
     )
+
+
+def _bounded_units(exact: _FreeExact, rest: Fraction, state: list[int], lo_a: list[int],
+                   hi_a: list[int], lo_b: list[int | None], hi_b: list[int | None],
+                   base: tuple[int, int], shift: int, step: Fraction,
+                   ) -> tuple[list[int], list[int], _Pool]:
+    """With floors and caps: U_i · 2^P in [lo_u_i, hi_u_i] (base + ρ*·ω′_i for a free
+    recipient, its bound for a held one) and the factor pool ρ*·precision, exact. ρ* = R / Σ
+    ω′ over the free recipients; that sum is worked out exactly over the smaller of the free
+    and the held recipients (Σ ω′ = 1), and enclosed from the intervals for the amounts."""
+    free = [i for i, s in enumerate(state) if s == _FREE]
+    held = [i for i, s in enumerate(state) if s != _FREE]
+    exact.held = {i: b for i in held
+                  if (b := lo_b[i] if state[i] == _LOW else hi_b[i]) is not None}
+    r_lo = r_hi = 0  # ρ* · 2^P
+    pool = _Pool.of(Fraction(0))
+    if rest:
+        f_lo, f_hi = sum(lo_a[i] for i in free), sum(hi_a[i] for i in free)
+        top = rest.numerator << (2 * shift)
+        r_lo, r_hi = top // (rest.denominator * f_hi), -(-top // (rest.denominator * f_lo))
+        if len(free) <= len(held):
+            m_num, m_den = exact.part(free)
+        else:
+            h_num, h_den = exact.part(held)
+            m_num, m_den = h_den - h_num, h_den
+        exact.pool_pair = (rest.numerator * m_den, rest.denominator * m_num)
+        pool = _Pool(exact.pool_pair[0] * step.numerator, exact.pool_pair[1] * step.denominator)
+    else:
+        exact.pool_pair = (0, 1)
+    b_lo, b_hi = base
+    lo_u, hi_u = [], []
+    for i, (s, w_lo, w_hi) in enumerate(zip(state, lo_a, hi_a, strict=True)):
+        if s == _FREE:
+            lo_u.append(b_lo + ((r_lo * w_lo) >> shift))
+            hi_u.append(b_hi - ((-(r_hi * w_hi)) >> shift))
+        else:
+            v = exact.held[i] << shift
+            lo_u.append(v)
+            hi_u.append(v)
+    return lo_u, hi_u, pool
+
+
+def _money(spec: AllocationSpec) -> Callable[[Fraction], str]:
+    """An amount in units of the precision, written as the error messages write money."""
+    step, n_places = _frac(spec.precision), places(spec.precision)
+
+    def money(units: Fraction) -> str:
+        value = units * step
+        return fmt(_ratio_decimal(value.numerator, value.denominator, n_places + 1), n_places)
+
+    return money
 
 
 def _value_columns(spec: AllocationSpec) -> list[list[Decimal]] | None:
@@ -943,17 +1151,14 @@ def _plainly_valid(spec: AllocationSpec, columns: list[list[Decimal]] | None,
 
 def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
-    recipients, factors = spec.recipients, spec.factors
+    factors = spec.factors
     with collector.paused():
         columns = _value_columns(spec)
         given = _plainly_valid(spec, columns)
         errors = _errors(spec, columns, given)
         if errors:
             raise AllocationError(errors)
-        if any(f.direction == "inverse" for f in factors) and (
-            given is not None  # a plainly valid spec has no floor or cap
-            or all(r.floor is None and r.cap is None for r in recipients)
-        ):
+        if any(f.direction == "inverse" for f in factors):
             return _allocate_free(spec, columns, given)
         return _allocate_exact(spec)
 
@@ -1018,7 +1223,7 @@ def _allocate_exact(spec: AllocationSpec) -> AllocationResult:
 
     num, dn = step.numerator, step.denominator
     base = _ratio_decimal(base_u.numerator * num, base_u.denominator * dn)
-    factor_pool = rest * den / mass * step if mass else Fraction(0)
+    factor_pool = _Pool.of(rest * den / mass * step if mass else Fraction(0))
     shares = _ShareColumns([f.name for f in factors])
     for column in columns:
         shares.add_column(column)
@@ -1037,7 +1242,7 @@ def _allocate_exact(spec: AllocationSpec) -> AllocationResult:
         base_share=spec.base_share,
         factors=tuple(factors),
         allocations=figures.allocations(),
-        factor_pool=factor_pool,
+        pool=factor_pool,
         bounded=bounded,
         coefficients=coefficients,
     )
