@@ -13,7 +13,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from test_allocation_properties import PRECISIONS
 
+from jixiao.core import allocation as allocation_module
 from jixiao.core.allocation import (
+    AllocationError,
     AllocationResult,
     AllocationSpec,
     _allocate_exact,
@@ -110,3 +112,66 @@ def test_amounts_keep_the_precision_s_exponent(units, precision):
     step_int = int("".join(map(str, digits)))
     expected = [D((sign, tuple(int(c) for c in str(u * step_int)), exponent)) for u in units]
     assert [str(x) for x in _units_decimals(units, precision)] == [str(x) for x in expected]
+
+
+def outcome(allocator: Any, spec: AllocationSpec) -> Any:
+    """Every figure, or the error's text when the bounds cannot be met."""
+    try:
+        return summary(allocator(spec))
+    except AllocationError as error:
+        return str(error)
+
+
+@st.composite
+def bounded_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """`inverse_specs` with floors and caps (multiples of the precision) on some recipients,
+    near the even part so that they often bind, sometimes exactly at the unbounded amount."""
+    data = draw(inverse_specs())
+    precision, n = data["precision"], len(data["recipients"])
+    even = int(data["total"] / precision) // n
+    for r in data["recipients"]:
+        kind = draw(st.sampled_from(["none", "floor", "cap", "both"]))
+        low = draw(st.integers(0, 2 * even + 2))
+        high = low + draw(st.integers(0, even + 2))
+        if kind in ("floor", "both"):
+            r["floor"] = precision * low
+        if kind in ("cap", "both"):
+            r["cap"] = precision * high
+    return data
+
+
+@settings(max_examples=400, deadline=None)
+@given(bounded_specs())
+@example({**spec([2, 3, 5, 7], total="100"), "recipients": [  # a floor exactly met, a cap
+    {"name": f"县{i}", "values": {"人均财力": D(v)}, **b}
+    for i, (v, b) in enumerate([(2, {"cap": D("30")}), (3, {"floor": D("20")}), (5, {}),
+                                (7, {"floor": D("25")})])]})
+def test_floors_and_caps_on_the_interval_path_give_the_exact_method_results(data):
+    spec_ = AllocationSpec.model_validate(data)
+    assume(not allocation_errors(spec_))
+    assert outcome(_allocate_free, spec_) == outcome(_allocate_exact, spec_)
+    assert outcome(allocate, spec_) == outcome(_allocate_exact, spec_)
+
+
+def test_floors_and_caps_over_distinct_values_need_no_common_denominator(monkeypatch):
+    """2,000 distinct inverse values with binding floors and caps: decided on the intervals
+    alone (the common-denominator method is never called), with its figures."""
+    values = [1000 + 7 * i for i in range(2000)]
+    data = spec(values, total="2000000.00", base="0.5")
+    for i, r in enumerate(data["recipients"]):
+        if i % 10 == 0:
+            r["cap"] = D("1100.00")
+        if i % 10 == 5:
+            r["floor"] = D("990.00")
+    spec_ = AllocationSpec.model_validate(data)
+    expected = summary(_allocate_exact(spec_))
+    assert expected[-2] is True  # bounded
+
+    def refuse(_spec: AllocationSpec) -> AllocationResult:
+        raise AssertionError("the common-denominator method was called")
+
+    monkeypatch.setattr(allocation_module, "_allocate_exact", refuse)
+    result = allocate(spec_)
+    assert summary(result) == expected
+    assert any(a.amount == D("1100.00") for a in result.allocations)
+    assert any(a.amount == D("990.00") for a in result.allocations)
