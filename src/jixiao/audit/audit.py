@@ -57,9 +57,10 @@ from jixiao.audit.scores import (
 )
 from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
 from jixiao.audit.text import Document, Paragraph, read_document
-from jixiao.core.checks import Comparison, Finding, judge
+from jixiao.core.checks import Comparison, Finding, found, judge
 from jixiao.core.evaluation import Evaluation
 from jixiao.core.numbers import places
+from jixiao.core.phrases import Phrase, Said, template
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.evaluation_json import finding_dict
 from jixiao.formats.form_xlsx import FORM_SUFFIXES
@@ -184,16 +185,16 @@ def claims(doc: Document) -> list[Claim]:
     for issue in check_headings(doc):
         p = issue.heading.paragraph
         out.append(Claim(
-            Finding("structure.heading", "info" if issue.severity == "info" else "error", p.where,
-                    issue.expected, issue.heading.mark,
-                    issue.message),
+            found("structure.heading", "info" if issue.severity == "info" else "error", p.where,
+                  issue.expected, issue.heading.mark, issue.message),
             p.text[:80], at_paragraph(p)))
     for b in inline_breaks(doc):
         p = b.paragraph
         out.append(Claim(
-            Finding("structure.heading", "warning", p.where, f"{b.expected}{b.mark[-1]}", b.mark,
-                    f"段内编号“{b.mark}”接在“{b.previous}{b.mark[-1]}”之后：此处应为"
-                    f"“{b.expected}{b.mark[-1]}”"),
+            found("structure.heading", "warning", p.where, f"{b.expected}{b.mark[-1]}", b.mark,
+                  Phrase("段内编号“{mark}”接在“{previous}”之后：此处应为“{expected}”",
+                         mark=b.mark, previous=f"{b.previous}{b.mark[-1]}",
+                         expected=f"{b.expected}{b.mark[-1]}")),
             clip(p.text, 200), at_paragraph(p)))
     return out
 
@@ -207,17 +208,18 @@ def _prose_vs_table_total(doc: Document) -> list[Claim]:
     for s in stated_totals(doc):
         out.append(Claim(Comparison(
             "total.stated", s.paragraph.where,
-            f"所列总得分（{_caption(table.caption)}“总得分”）", value, s.score,
+            Said((template("所列总得分（{table}“总得分”）"),
+                  {"table": _caption(table.caption)})), value, s.score,
             places=max(places(value), places(s.score)), unit="分"), s.quote,
             at_paragraph(s.paragraph)))
     return out
 
 
-def _caption(caption: str, limit: int = 30) -> str:
+def _caption(caption: str, limit: int = 30) -> str | Phrase:
     """A table's caption, whole; a long one up to the last break within ``limit``."""
     caption = caption.strip()
     if not caption:
-        return "得分表"
+        return Phrase("得分表", context="table")
     if len(caption) <= limit:
         return caption
     head = caption[:limit]

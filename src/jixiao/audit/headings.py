@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from jixiao.audit.text import Document, Paragraph
 from jixiao.core.numbers import cn_numeral
+from jixiao.core.phrases import Phrase
 
 _CN = "零一二三四五六七八九十"
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
@@ -74,7 +75,7 @@ class Heading:
 class HeadingIssue:
     heading: Heading
     expected: str  # the mark that belongs here
-    message: str
+    message: Phrase  # its Chinese is the finding's message
     severity: str = "error"
 
 
@@ -156,7 +157,8 @@ def check_headings(doc: Document) -> Iterator[HeadingIssue]:
             target = shallower[-1] if not fits else shallower[0]
             yield HeadingIssue(
                 h, label(target, h.number),
-                f"标题编号“{h.mark}”层级有误：按上下文应为“{label(target, h.number)}”",
+                Phrase("标题编号“{mark}”层级有误：按上下文应为“{expected}”",
+                       mark=h.mark, expected=label(target, h.number)),
             )
             level = target
         elif restart:
@@ -164,12 +166,14 @@ def check_headings(doc: Document) -> Iterator[HeadingIssue]:
             # restarts at 1 in the same style — a reading, not a certainty.
             yield HeadingIssue(
                 h, label(level, expected),
-                f"标题编号“{h.mark}”重新从 1 开始：如为上一标题下的子项可不理会，否则此处应为"
-                f"“{label(level, expected)}”", severity="info")
+                Phrase("标题编号“{mark}”重新从 1 开始：如为上一标题下的子项可不理会，否则此处应为"
+                       "“{expected}”", mark=h.mark, expected=label(level, expected)),
+                severity="info")
         elif not fits and (level in seen_levels or _parent_seen(level, seen_levels)):
             yield HeadingIssue(
                 h, label(level, expected),
-                f"标题编号不连续：此处应为“{label(level, expected)}”，实为“{h.mark}”",
+                Phrase("标题编号不连续：此处应为“{expected}”，实为“{mark}”",
+                       expected=label(level, expected), mark=h.mark),
             )
         last[level] = h.number
         for deeper in range(level + 1, 5):

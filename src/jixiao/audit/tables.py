@@ -26,6 +26,7 @@ from jixiao.audit.figures import finest, number_only
 from jixiao.audit.text import Table
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places
+from jixiao.core.phrases import Phrase, Said, template
 
 _TOTAL_LABELS = ("合计", "总计", "总得分", "总分")
 RESCALED = re.compile(r"折算为\s*(?:\d+\s*分制|百分制)")
@@ -44,6 +45,13 @@ def _label(row: tuple[str, ...]) -> str:
 def _title(t: Table) -> str:
     cap = t.caption.strip()
     return cap[:30] if cap.startswith("表") else f"表格 {t.index}"
+
+
+def _titled(t: Table) -> str | Phrase:
+    """`_title` as a described figure's parameter: the caption as written, or the table's
+    number in words a catalogue may translate."""
+    cap = t.caption.strip()
+    return cap[:30] if cap.startswith("表") else Phrase("表格 {n}", n=str(t.index))
 
 
 def table_claims(
@@ -85,7 +93,8 @@ def _total_rows(t: Table) -> Iterator[Claim]:
         known = [v for v in values if v is not None]
         yield Claim(
             Comparison("table.total", t.where(total_at, col + 1),
-                       f"{_title(t)}“{_label(total)}”行“{head}”列（各行之和）",
+                       Said((template("{table}“{row}”行“{column}”列（各行之和）"),
+                             {"table": _titled(t), "row": _label(total), "column": head})),
                        sum(known, Decimal(0)), stated, places=finest([stated, *known])),
             f"{_title(t)} {_label(total)}：{head} {total[k]}", at_table(t, total_at, col + 1),
         )
@@ -106,7 +115,9 @@ def _score_rates(t: Table, bases: Mapping[str, Decimal]) -> Iterator[Claim]:
             continue
         yield Claim(
             Comparison("rate.stated", t.where(i, r_col + 1),
-                       f"{_title(t)}“{_label(row)}”的得分率（{score} ÷ {weight}）",
+                       Said((template("{table}“{row}”的得分率（{score} ÷ {weight}）"),
+                             {"table": _titled(t), "row": _label(row), "score": str(score),
+                              "weight": str(weight)})),
                        score * HUNDRED / weight, rate, places=places(rate), unit="%"),
             f"{_title(t)} {_label(row)}：分值 {row[w_col]}，得分 {row[s_col]}，"
             f"得分率 {row[r_col]}", at_table(t, i, r_col + 1),
