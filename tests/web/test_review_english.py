@@ -116,3 +116,33 @@ def test_a_table_location_is_said_in_the_active_language() -> None:
     with translation.override("zh-hans"):
         assert place("表格2 第7行第3格") == "表格2 第7行第3格"
         assert place("第57段") == "第57段"
+
+
+def _document_words(finding: Any) -> list[str]:
+    """What a finding quotes from the report: its quote and the words among its phrase's
+    parameters (names, labels, figures as written), at any depth."""
+    phrase = presenter.phrase_from_data(finding.phrase)
+    words = [finding.quote]
+    if phrase is not None:
+        words += [v for p in phrase.walk() for _, v in p.params if isinstance(v, str)]
+    return words
+
+
+def test_the_english_document_page_says_only_the_reports_own_words_in_chinese(
+        login: Any) -> None:
+    c = login("reviewer")
+    job = _run(c)
+    doc = job.documents.get()
+    findings = list(doc.findings.all())
+    assert findings and all(f.phrase for f in findings)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+    main = re.search(r"<main.*?</main>", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", main.group(0) if main else page))
+    # the report's own words: its file name, unit, fund and grades, and what each finding quotes
+    data = [doc.file, *(str(doc.data.get(k) or "") for k in ("unit", "fund", "stated_grade",
+                                                            "recomputed_grade")),
+            *(w for f in findings for w in _document_words(f))]
+    for word in sorted({w for w in data if w}, key=len, reverse=True):
+        text = text.replace(word, "")
+    assert HAN.findall(text) == [], text

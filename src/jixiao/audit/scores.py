@@ -206,7 +206,8 @@ def total_claims(
         if complete:
             parts = [r.score for r in roots if r.score is not None]
             yield Claim(Comparison(
-                "total.stated", where, "所列总得分（各一级指标自评得分之和）",
+                "total.stated", where,
+                Said((template("所列总得分（各一级指标自评得分之和）"), {})),
                 sum(parts, Decimal(0)), t.score, places=_finest(t.score, *parts), unit="分"),
                 t.quote, loc)
         if t.grade is not None and bands:
