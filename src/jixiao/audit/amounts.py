@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.claims import Claim, at_paragraph, clip, sized
 from jixiao.audit.figures import Figure, figures
 from jixiao.audit.headings import parse_heading
 from jixiao.audit.lists import _typo_like
@@ -36,6 +36,7 @@ from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import AMOUNT_WORDS, MONEY_RATES, fold
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import HUNDRED, places, round_half_up
+from jixiao.core.phrases import Said, template
 
 ZERO = Decimal(0)
 _LOOK_BACK = 700  # characters of the section before a rate that may name its amounts
@@ -154,7 +155,8 @@ def _in_full(p: Paragraph, own: str, earlier: dict[str, deque[Figure]]) -> Itera
         # A warning at most: the amount named before may be another one than this.
         yield Claim(Comparison(
             "figure.same_as", p.where,
-            f"全部到位（发放）的金额（按此前下达的 {_plain(budget.value)}{budget.unit} 读）",
+            Said((template("全部到位（发放）的金额（按此前下达的 {budget} 读）"),
+                  {"budget": sized(_plain(budget.value), budget.unit)})),
             budget.value, f.value, places=at, unit=f.unit, severity="warning"),
             clip(p.text[offset:end], 240), at_paragraph(p))
 
@@ -193,7 +195,9 @@ def _judge_rate(p: Paragraph, text: str, at: int, m: re.Match[str], named: list[
                   if round_half_up(rate(n, b), at_places) == stated), None)
     n, b = match or pairs[0]
     computed = rate(n, b)
-    what = f"所列{name}（{_plain(n.value)}{n.unit} ÷ {_plain(b.value)}{b.unit}）"
+    what = Said((template("所列{key}（{num} ÷ {base}）"),
+                 {"key": name, "num": sized(_plain(n.value), n.unit),
+                  "base": sized(_plain(b.value), b.unit)}))
     quote = clip(sentence.replace("\n", " "), 300)
     if match is None and not _typo_like(stated, computed, at_places) \
             and abs(round_half_up(computed, at_places) - stated) > Decimal(1).scaleb(-at_places):
@@ -219,7 +223,8 @@ def _of_target(p: Paragraph, text: str) -> Iterator[Claim]:
         computed = actual * HUNDRED / target
         yield Claim(Comparison(
             "plan_actual.rate", p.where,
-            f"所列完成比例（{_plain(actual)}{unit} ÷ 任务 {_plain(target)}{unit}）",
+            Said((template("所列完成比例（{actual} ÷ 任务 {target}）"),
+                  {"actual": sized(_plain(actual), unit), "target": sized(_plain(target), unit)})),
             computed, pct, places=places(pct), unit="%"),
             clip(p.text[start:m.end()]), at_paragraph(p))
 
@@ -259,7 +264,8 @@ def restated_allocations(doc: Document) -> Iterator[Claim]:
             if was.unit != fig.unit or was.value == fig.value:
                 continue
             at = max(places(was.value), places(fig.value))
-            what = f"同一文件下达的金额（第 {q.index} 段为 {_plain(was.value)}{was.unit}）"
+            what = Said((template("同一文件下达的金额（第 {n} 段为 {was}）"),
+                         {"n": str(q.index), "was": sized(_plain(was.value), was.unit)}))
             if _typo_like(was.value, fig.value, at):
                 check = Comparison("figure.same_as", p.where, what, was.value, fig.value,
                                    places=at, unit=fig.unit)
@@ -306,7 +312,9 @@ def differences(p: Paragraph) -> Iterator[Claim]:
         start = max(text.rfind(c, 0, b.start) for c in "。；;，,") + 1
         yield Claim(Comparison(
             "figure.parts", p.where,
-            f"所列{m.group(1)}金额（{_plain(a.value)}{unit} − {_plain(b.value)}{unit}）",
+            Said((template("所列{name}金额（{a} − {b}）"),
+                  {"name": m.group(1), "a": sized(_plain(a.value), unit),
+                   "b": sized(_plain(b.value), unit)})),
             d, stated, places=at, unit=unit), clip(p.text[start:m.end()], 300), at_paragraph(p))
 
 
@@ -336,8 +344,10 @@ def _completion_of_plan(p: Paragraph, own: str, plans: dict[str, deque[Figure]]
             continue
         yield Claim(Comparison(
             "plan_actual.rate", p.where,
-            f"所列完成率（{_plain(done[0].value)}{done[0].unit} ÷ 计划 "
-            f"{_plain(plan.value)}{plan.unit}）", computed, stated, places=at, unit="%"),
+            Said((template("所列完成率（{done} ÷ 计划 {plan}）"),
+                  {"done": sized(_plain(done[0].value), done[0].unit),
+                   "plan": sized(_plain(plan.value), plan.unit)})),
+            computed, stated, places=at, unit="%"),
             clip(p.text[start:m.end()], 240), at_paragraph(p))
 
 
@@ -394,8 +404,10 @@ def running_totals(p: Paragraph) -> Iterator[Claim]:
                 continue
             match = close[0]
         f, v = match
-        what = (f"{adj.group(1)}后的金额（{_plain(f.value)}{f.unit} {'−' if sign < 0 else '+'} "
-                f"{adj.group(2)}{adj.group(3)}）")
+        what = Said((template("{verb}后的金额（{before} {sign} {change}）"),
+                     {"verb": adj.group(1), "before": sized(_plain(f.value), f.unit),
+                      "sign": "−" if sign < 0 else "+",
+                      "change": sized(adj.group(2), adj.group(3))}))
         yield Claim(Comparison("figure.parts", p.where, what, v, result.value, places=at,
                                unit=unit, severity="warning"),
                     clip(p.text[offset + f.start:offset + result.end], 300), at_paragraph(p))
@@ -444,7 +456,9 @@ def rates_in_full(p: Paragraph) -> Iterator[Claim]:
             continue
         stated = Decimal(m.group(2))
         yield Claim(Comparison(
-            "rate.stated", p.where, f"所列{name}（按“{before.strip('，, ')[:24]}”读，应为100%）",
+            "rate.stated", p.where,
+            Said((template("所列{name}（按“{words}”读，应为100%）"),
+                  {"name": name, "words": before.strip('，, ')[:24]})),
             HUNDRED, stated, places=places(stated), unit="%", severity="warning"),
             clip(p.text[start:m.end()], 240), at_paragraph(p))
 
@@ -501,8 +515,9 @@ def restated_amounts(doc: Document) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "figure.same_as", p.where,
-            f"“…{key}”的{'金额' if f.base == '元' else '数量'}（第 {q.index} 段同一表述为 "
-            f"{_plain(was.value)}{was.unit}）",
+            Said((template("“…{key}”的金额（第 {n} 段同一表述为 {was}）") if f.base == "元"
+                  else template("“…{key}”的数量（第 {n} 段同一表述为 {was}）"),
+                  {"key": key, "n": str(q.index), "was": sized(_plain(was.value), was.unit)})),
             was.value, f.value, places=at, unit=f.unit, severity="warning"),
             clip(_sentence_at(p.text, f.start), 240), at_paragraph(p))
 
