@@ -16,10 +16,10 @@ Exactness. Nothing is approximated: each factor column becomes a column of integ
 proportions (decimals scaled by a power of ten; an inverse column x becomes L/x with L the least
 common multiple of the column), so every exact amount is an integer over one common denominator.
 Scaling a column therefore changes nothing, and the parts add up to T exactly. With an inverse
-factor over many distinct values that denominator has tens of thousands of digits; when no
-recipient has a floor or a cap, the amounts are then enclosed in narrow fixed-point
-intervals instead and worked out exactly only where an interval cannot decide a rounding
-(`_allocate_free`): the same figures, digit for digit, in time proportional to the recipients.
+factor over many distinct values that denominator has tens of thousands of digits; the amounts
+are then enclosed in narrow fixed-point intervals instead (floors and caps included) and worked
+out exactly only where an interval cannot decide a rounding (`_allocate_free`): the same
+figures, digit for digit, in time proportional to the recipients.
 
 Rounding. Amounts are whole units of ``precision`` (default 0.01 of the unit). Each exact amount is
 floored to the precision; the units still missing from T go one each to the largest remainders,
@@ -729,15 +729,16 @@ def _hold_on_intervals(
 # --- inverse factors without a giant common denominator ----------------------------------
 #
 # With an inverse factor the exact shares are (1/x_i) / Σ_j 1/x_j: Σ 1/x_j over many distinct
-# values has a denominator of tens of thousands of digits, and so has every exact amount. When
-# no recipient has a floor or a cap, the amounts are instead enclosed in narrow
-# intervals of fixed-point integers (P fractional bits, a few hundred bits in all): each
-# rounding (the floor to the precision, the 12 places shown) is read off an interval whose
-# ends agree, and the largest remainders are compared on the intervals. Only a recipient whose
-# interval straddles a rounding boundary, or whose remainder is too close to the last one
-# given a unit to be told apart, is worked out exactly (rare; recipients with the same factor
-# values share one exact computation). The results are those of the exact method above,
-# digit for digit; `tests/unit/test_allocation_inverse.py` compares the two.
+# values has a denominator of tens of thousands of digits, and so has every exact amount. The
+# amounts are instead enclosed in narrow intervals of fixed-point integers (P fractional bits,
+# a few hundred bits in all): each rounding (the floor to the precision, the 12 places shown)
+# is read off an interval whose ends agree, and the largest remainders are compared on the
+# intervals. Only a recipient whose interval straddles a rounding boundary, or whose remainder
+# is too close to the last one given a unit to be told apart, is worked out exactly (rare;
+# recipients with the same factor values share one exact computation). Floors and caps are
+# met by the same sweep as `_hold`, decided on the intervals (`_hold_on_intervals`). The
+# results are those of the exact method above, digit for digit;
+# `tests/unit/test_allocation_inverse.py` compares the two.
 
 
 def _reciprocal_sum(values: list[int], weights: list[int] | None = None) -> tuple[int, int]:
@@ -897,8 +898,8 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
 
 def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = None,
                    given: list[Decimal | None] | None = None) -> AllocationResult:
-    """`allocate` for a spec with an inverse factor and no floor or cap. Every step is one
-    pass over a whole column (`allocation_columns`)."""
+    """`allocate` for a spec with an inverse factor. Every step is one pass over a whole
+    column (`allocation_columns`); floors and caps are met by `_hold_on_intervals`."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
     if columns is None:
