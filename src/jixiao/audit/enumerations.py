@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.audit.amounts import _kind_of, _section, normalised
-from jixiao.audit.claims import Claim, at_paragraph, clip
+from jixiao.audit.claims import Claim, at_paragraph, clip, sized
 from jixiao.audit.figures import Figure, figures, finest
 from jixiao.audit.headings import cn_value, parse_heading
 from jixiao.audit.lists import _plain, _typo_like
@@ -33,6 +33,7 @@ from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import COUNTED_NOUNS, fold
 from jixiao.core.checks import Comparison
 from jixiao.core.numbers import round_half_up
+from jixiao.core.phrases import Said, template
 
 ZERO = Decimal(0)
 _AS_FOLLOWS = re.compile(r"(?:如下|以下)[：:]?\s*$")
@@ -104,7 +105,8 @@ def counted_lists(doc: Document) -> Iterator[Claim]:
             continue
         yield Claim(Comparison(
             "figure.items", p.where,
-            f"所列个数（其后“如下”逐条列出的 {items} 条，按每条一{count.group(2)}读）",
+            Said((template("所列个数（其后“如下”逐条列出的 {n} 条，按每条一{unit}读）"),
+                  {"n": str(items), "unit": count.group(2)})),
             Decimal(items), stated, places=0, unit=count.group(2), severity="warning"),
             clip(f"{p.text} … {last.text[:40]}", 300), at_paragraph(p))
 
@@ -135,8 +137,9 @@ def _numbered_amounts(p: Paragraph, numbered: list[Paragraph]) -> Iterator[Claim
     shown = " + ".join(_plain(f.value) for f in parts)
     yield Claim(Comparison(
         "figure.parts", p.where,
-        f"其后“如下”逐条所列首个金额之和（{shown}，按此段所述应等于 "
-        f"{_plain(total.scaled(unit))}{unit}）", total.scaled(unit), listed, places=at,
+        Said((template("其后“如下”逐条所列首个金额之和（{shown}，按此段所述应等于 {total}）"),
+              {"shown": shown, "total": sized(_plain(total.scaled(unit)), unit)})),
+        total.scaled(unit), listed, places=at,
         unit=unit, severity="warning"),
         clip(f"{p.text} … {numbered[-1].text[:40]}", 300), at_paragraph(p))
 
@@ -232,8 +235,9 @@ def _judge_ordinal_sum(doc: Document, k: int, lead: str, parts: list[Figure],
     else:
         return
     shown = " + ".join(_plain(f.value) for f in parts)
-    what = (f"“一是、二是……”各项所列首个金额之和（{shown}，按其前所述应等于 "
-            f"{_plain(total.scaled(unit))}{unit}）")
+    what = Said((template("“一是、二是……”各项所列首个金额之和（{shown}，"
+                          "按其前所述应等于 {total}）"),
+                 {"shown": shown, "total": sized(_plain(total.scaled(unit)), unit)}))
     check = Comparison("figure.parts", p.where, what, total.scaled(unit), listed, places=at,
                        unit=unit, severity="warning")
     yield Claim(check, clip(quote, 300), at_paragraph(p))
@@ -274,7 +278,8 @@ def ordinal_counts(doc: Document) -> Iterator[Claim]:
                 continue
             yield Claim(Comparison(
                 "figure.items", p.where,
-                f"所列个数（其后“一是、二是……”依次列出的 {items} {count.group(2)}）",
+                Said((template("所列个数（其后“一是、二是……”依次列出的 {n} {unit}）"),
+                      {"n": str(items), "unit": count.group(2)})),
                 Decimal(items), stated, places=0, unit=count.group(2), severity="warning"),
                 clip(p.text[max(0, m.start() - 24):m.start() + 60], 200), at_paragraph(p))
 
@@ -329,6 +334,7 @@ def numbered_counts(doc: Document) -> Iterator[Claim]:
                 continue
             yield Claim(Comparison(
                 "figure.items", p.where,
-                f"所列个数（其后依次编号列出的 {n} {m.group(2)}）", Decimal(n), stated, places=0,
+                Said((template("所列个数（其后依次编号列出的 {n} {unit}）"),
+                      {"n": str(n), "unit": m.group(2)})), Decimal(n), stated, places=0,
                 unit=m.group(2), severity="warning"),
                 clip(p.text[m.start():m.end() + 60], 200), at_paragraph(p))
