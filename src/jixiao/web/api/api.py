@@ -42,7 +42,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit import presenter as audit_presenter
 from jixiao.web.audit import views as audit_views
-from jixiao.web.funds import payment_import, usecases
+from jixiao.web.funds import payment_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
 from jixiao.web.funds.models import (
@@ -376,14 +376,30 @@ def carry_over_ledger(request: HttpRequest, fund_id: int, body: CarryOverIn) -> 
 # --- payment ledgers (支付台账): the import page's upload, job page and progress -------------
 
 
+def _import_result(result: Any) -> Any:
+    """A finished import's stored summary with each finding's message in the request's
+    language, said from the phrase stored beside it as the dashboard says it
+    (`presenter.payment_execution`); a finding stored without a phrase keeps its Chinese.
+    ``where`` stays the path programs rely on."""
+    if not isinstance(result, dict) or not isinstance(result.get("findings"), list):
+        return result
+    findings = [
+        {**f, "message": presenter.say(presenter.phrase_from_data(f.get("phrase")),
+                                       f["message"])}
+        if isinstance(f, dict) and isinstance(f.get("message"), str) else f
+        for f in result["findings"]]
+    return {**result, "findings": findings}
+
+
 def _import_job(job: PaymentImport) -> dict[str, Any]:
     """A ledger import: status and progress; when done, the stored summary (the contract of
-    ``jixiao ledger summarize --json``); when failed, the errors with file, line and column."""
+    ``jixiao ledger summarize --json``, findings said in the request's language); when
+    failed, the errors with file, line and column."""
     return {
         "id": job.pk, "fund": job.fund_id, "filename": job.filename, "status": job.status,
         "done_rows": job.done_rows, "total_rows": job.total_rows,
         "created": job.created.isoformat(), "updated": job.updated.isoformat(),
-        "result": job.result if job.status == "done" else None,
+        "result": _import_result(job.result) if job.status == "done" else None,
         "errors": job.errors if job.status == "failed" else [],
     }
 

@@ -1,0 +1,93 @@
+"""The payment ledger import's findings through the JSON API in the request's language
+(issue 16): said from the phrase stored beside each Chinese message, as the dashboard says
+them; the Chinese answer is the stored summary unchanged; a result stored before phrases were
+keeps its Chinese; the stored phrase is not part of the answer."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jixiao.web.funds.models import PaymentImport
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LEDGER = (
+    "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
+    "P1,2021-06-10,东西部协作财政援助资金,天等县,TD-001,产业帮扶,120.00,支出\n"
+    "P1,2021-06-11,东西部协作财政援助资金,天等县,TD-001,产业帮扶,80.00,支出\n"
+    "P2,2020-12-30,东西部协作财政援助资金,无此县,TD-001,产业帮扶,10.00,支出\n"
+).encode()
+# the data a finding may quote (names, never translated)
+DATA = ("东西部协作财政援助资金", "天等县", "无此县", "产业帮扶", "广西壮族自治区", "贵州省",
+        "龙州县", "江门市")
+
+
+def _without_data(text: str) -> str:
+    text = re.sub(r"“[^”]*”", "", text)  # names are quoted
+    for name in sorted(DATA, key=len, reverse=True):
+        text = text.replace(name, "")
+    return text
+
+
+def _imported(c: Any, fund: Any) -> int:
+    upload = SimpleUploadedFile("ledger.csv", LEDGER, content_type="text/csv")
+    r = c.post(f"/api/funds/{fund.pk}/payment-imports", {"file": upload})
+    assert r.status_code == 202, r.content
+    job_id: int = r.json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = c.get(f"/api/payment-imports/{job_id}").json()["status"]
+        if status in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert status == "done"
+    return job_id
+
+
+def _without_phrases(result: dict[str, Any]) -> dict[str, Any]:
+    return {**result, "findings": [{k: v for k, v in f.items() if k != "phrase"}
+                                   for f in result["findings"]]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_says_the_ledger_findings_in_the_requests_language(login: Any,
+                                                                   demo: Any) -> None:
+    c = login("unit")
+    job_id = _imported(c, demo)
+    stored = PaymentImport.objects.get(pk=job_id).result
+    assert all("phrase" in f for f in stored["findings"])
+
+    chinese = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.json()["result"] == _without_phrases(stored)  # as stored, no phrase
+
+    english = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    result = english["result"]
+    # the same schema and everything but the messages unchanged
+    assert {k: v for k, v in result.items() if k != "findings"} == {
+        k: v for k, v in stored.items() if k != "findings"}
+    assert [{k: v for k, v in f.items() if k != "message"} for f in result["findings"]] == [
+        {k: v for k, v in f.items() if k not in ("message", "phrase")}
+        for f in stored["findings"]]
+    messages = [f["message"] for f in result["findings"]]
+    assert 'Voucher id “P1” appears 2 times' in messages, messages
+    assert any(m.startswith("Recipient “无此县” is not in the dossier: 1 payments")
+               for m in messages), messages
+    assert [m for m in messages if HAN.search(_without_data(m))] == []
+    # the job list says them alike
+    listed = c.get(f"/api/funds/{demo.pk}/payment-imports", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [f["message"] for f in listed[0]["result"]["findings"]] == messages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_result_stored_before_phrases_keeps_its_chinese_in_the_api(login: Any,
+                                                                     demo: Any) -> None:
+    c = login("unit")
+    job_id = _imported(c, demo)
+    old = _without_phrases(PaymentImport.objects.get(pk=job_id).result)
+    PaymentImport.objects.filter(pk=job_id).update(result=old)
+    english = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["result"] == old
