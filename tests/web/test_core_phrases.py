@@ -31,6 +31,8 @@ SOURCE = Path(jixiao.__file__).parent
 # Where the core words its messages, and the readers whose errors reach the import pages.
 WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core/fields.py",
                    "formats/yaml_model.py", "formats/dossier_yaml.py",
+                   # a dossier's rule expressions, whose parse errors reach the import pages
+                   "core/expressions.py", "core/evaluation.py",
                    # the payment ledger's checks, whose findings the dashboard shows
                    "core/payments.py", "payments/summarize.py",
                    # the report auditor's described figures, whose findings the 复核 pages show

@@ -14,11 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
+from jixiao.core.phrases import Phrase
+
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|\{([^{}]+)\}|([-+*/()]))")
 
 
 class ExpressionError(ValueError):
-    """A rule expression that cannot be parsed or evaluated."""
+    """A rule expression that cannot be parsed or evaluated.
+
+    Raised with a `Phrase`, so ``str()`` is the Chinese and a page can say it in its language.
+    """
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise ExpressionError(f"无法识别第 {pos + 1} 个字符起的内容：{text[pos:pos + 10]!r}")
+            raise ExpressionError(Phrase("无法识别第 {position} 个字符起的内容：{text}",
+                                         position=str(pos + 1),
+                                         text=repr(text[pos:pos + 10])))
         number, ref, op = m.groups()
         if number is not None:
             out.append(("num", number))
@@ -69,7 +76,7 @@ def parse(text: str) -> Expr:
     """Parse an expression; raises ExpressionError with a Chinese message."""
     tokens = _tokens(text)
     if not tokens:
-        raise ExpressionError("表达式为空")
+        raise ExpressionError(Phrase("表达式为空"))
     pos = 0
 
     def peek() -> tuple[str, str] | None:
@@ -103,7 +110,7 @@ def parse(text: str) -> Expr:
     def atom() -> Expr:
         t = peek()
         if t is None:
-            raise ExpressionError("表达式不完整")
+            raise ExpressionError(Phrase("表达式不完整"))
         kind, value = take()
         if kind == "num":
             return Num(Decimal(value))
@@ -112,17 +119,17 @@ def parse(text: str) -> Expr:
         if value == "(":
             node = expr()
             if peek() != ("op", ")"):
-                raise ExpressionError("缺少右括号 )")
+                raise ExpressionError(Phrase("缺少右括号 )"))
             take()
             return node
-        raise ExpressionError(f"此处不应出现 {value!r}")
+        raise ExpressionError(Phrase("此处不应出现 {token}", token=repr(value)))
 
     try:
         node = expr()
     except RecursionError:
-        raise ExpressionError("括号嵌套过深") from None
+        raise ExpressionError(Phrase("括号嵌套过深")) from None
     if pos != len(tokens):
-        raise ExpressionError(f"多余的内容：{tokens[pos][1]!r}")
+        raise ExpressionError(Phrase("多余的内容：{token}", token=repr(tokens[pos][1])))
     return node
 
 
@@ -154,7 +161,7 @@ def evaluate(node: Expr, facts: Mapping[str, Decimal | None], missing_as_zero: b
         return node.value
     if isinstance(node, Ref):
         if node.name not in facts:
-            raise ExpressionError(f"未知的数据项 {{{node.name}}}")
+            raise ExpressionError(Phrase("未知的数据项 {name}", name=f"{{{node.name}}}"))
         value = facts[node.name]
         return Decimal(0) if value is None and missing_as_zero else value
     if isinstance(node, Neg):
