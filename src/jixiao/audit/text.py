@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.form_xlsx import FORM_SUFFIXES
 from jixiao.formats.limits import TEXT_BYTES, TEXT_CHARS, check_zip
@@ -202,8 +203,8 @@ def read_docx(path: Path) -> Document:
     try:
         document = docx.Document(str(path))
     except Exception as exc:
-        raise InputError([Problem(f"无法作为 Word 文档（.docx）读取：{exc}", file=str(path))]) \
-            from None
+        raise _unreadable(path, Phrase("无法作为 Word 文档（.docx）读取：{error}",
+                                       error=str(exc))) from None
     b = _Builder(str(path), "docx")
     p_index = 0
     t_index = 0
@@ -307,21 +308,21 @@ def parse_html(text: str, path: str | None = None) -> Document:
 def read_pdf(path: Path) -> Document:
     tool = shutil.which("pdftotext")
     if tool is None:
-        raise InputError([Problem(
+        raise _unreadable(path, Phrase(
             "读取 PDF 需要 pdftotext（Debian/Ubuntu：apt-get install poppler-utils）；"
-            "也可改用 Word 或文本版本", file=str(path))])
+            "也可改用 Word 或文本版本"))
     try:
         run = subprocess.run([tool, "-layout", "-enc", "UTF-8", str(path), "-"],
                              capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InputError([Problem(f"pdftotext 运行失败：{exc}", file=str(path))]) from None
+        raise _unreadable(path, Phrase("pdftotext 运行失败：{error}", error=str(exc))) from None
     if run.returncode != 0:
-        raise InputError([Problem("无法读取该 PDF（pdftotext 报错："
-                                  f"{run.stderr.decode('utf-8', 'replace').strip()}）",
-                                  file=str(path))])
+        raise _unreadable(path, Phrase(
+            "无法读取该 PDF（pdftotext 报错：{error}）",
+            error=run.stderr.decode("utf-8", "replace").strip()))
     text = _bounded(run.stdout.decode("utf-8", "replace"), path)
     if not text.strip():
-        raise InputError([Problem("该 PDF 没有文字层（可能是扫描件），无法核对", file=str(path))])
+        raise _unreadable(path, Phrase("该 PDF 没有文字层（可能是扫描件），无法核对"))
     return parse_layout(text, str(path))
 
 
@@ -422,13 +423,12 @@ def read_document(path: str | Path) -> Document:
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        raise InputError([Problem("这是一个目录，请给出报告文件", file=str(path))])
+        raise _unreadable(path, Phrase("这是一个目录，请给出报告文件"))
     if not path.is_file():
-        raise InputError([Problem("文件不存在", file=str(path))])
+        raise _unreadable(path, Phrase("文件不存在"))
     doc = _read_by_suffix(path, suffix)
     if not doc.blocks:
-        raise InputError([Problem(
-            "文件中没有找到文字（扫描件或空文档无法核对）", file=str(path))])
+        raise _unreadable(path, Phrase("文件中没有找到文字（扫描件或空文档无法核对）"))
     return doc
 
 
@@ -438,8 +438,7 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
     if suffix in PDF_SUFFIXES:
         return read_pdf(path)
     if suffix in FORM_SUFFIXES:
-        raise InputError([Problem("自评表（Excel）请用 audit_file 或 jixiao check 核对",
-                                  file=str(path))])
+        raise _unreadable(path, Phrase("自评表（Excel）请用 audit_file 或 jixiao check 核对"))
     size = path.stat().st_size
     if size > TEXT_BYTES.value:
         raise InputError([Problem(
@@ -450,9 +449,8 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
         return parse_html(text, str(path))
     if suffix in TEXT_SUFFIXES or suffix == "":
         return parse_text(text, str(path))
-    raise InputError([Problem(
-        f"不支持的报告格式 {suffix}（可用：.docx、.txt、.md、.html、.pdf、.xlsx）",
-        file=str(path))])
+    raise _unreadable(path, Phrase(
+        "不支持的报告格式 {suffix}（可用：.docx、.txt、.md、.html、.pdf、.xlsx）", suffix=suffix))
 
 
 def _bounded(text: str, path: Path) -> str:
@@ -468,4 +466,9 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError([Problem("无法识别文本编码（应为 UTF-8 或 GB18030）", file=str(path))])
+    raise _unreadable(path, Phrase("无法识别文本编码（应为 UTF-8 或 GB18030）"))
+
+
+def _unreadable(path: Path, phrase: Phrase) -> InputError:
+    """Why a report cannot be read: the Chinese, and the phrase a page says in its language."""
+    return InputError([Problem(str(phrase), file=str(path), phrase=phrase)])
