@@ -5,7 +5,6 @@ keeps its Chinese; the stored phrase is not part of the answer."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -14,23 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jixiao.web.funds.models import PaymentImport
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
-LEDGER = (
-    "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
-    "P1,2021-06-10,东西部协作财政援助资金,天等县,TD-001,产业帮扶,120.00,支出\n"
-    "P1,2021-06-11,东西部协作财政援助资金,天等县,TD-001,产业帮扶,80.00,支出\n"
-    "P2,2020-12-30,东西部协作财政援助资金,无此县,TD-001,产业帮扶,10.00,支出\n"
-).encode()
-# the data a finding may quote (names, never translated)
-DATA = ("东西部协作财政援助资金", "天等县", "无此县", "产业帮扶", "广西壮族自治区", "贵州省",
-        "龙州县", "江门市")
-
-
-def _without_data(text: str) -> str:
-    text = re.sub(r"“[^”]*”", "", text)  # names are quoted
-    for name in sorted(DATA, key=len, reverse=True):
-        text = text.replace(name, "")
-    return text
+from .test_payment_findings_english import HAN, LEDGER, _without_data
 
 
 def _imported(c: Any, fund: Any) -> int:
