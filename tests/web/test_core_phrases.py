@@ -36,7 +36,12 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    # the payment ledger's checks, whose findings the dashboard shows
                    "core/payments.py", "payments/summarize.py",
                    # the report auditor's described figures, whose findings the 复核 pages show
-                   *(f"audit/{m.name}" for m in sorted((SOURCE / "audit").glob("*.py"))))
+                   *(f"audit/{m.name}" for m in sorted((SOURCE / "audit").glob("*.py"))),
+                   # why a document of a 复核 run could not be checked
+                   *(f"review/{m.name}" for m in sorted((SOURCE / "review").glob("*.py"))),
+                   "web/review/jobs.py",
+                   # the bounds a file may not pass, whose refusals reach the import and 复核 pages
+                   "formats/limits.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -146,3 +146,50 @@ def test_the_english_document_page_says_only_the_reports_own_words_in_chinese(
     for word in sorted({w for w in data if w}, key=len, reverse=True):
         text = text.replace(word, "")
     assert HAN.findall(text) == [], text
+
+
+def test_why_a_document_could_not_be_checked_is_said_in_the_page_language(login: Any) -> None:
+    """A damaged Word file, an encrypted one, an empty file and a file type jixiao does not
+    read: each row says why in Chinese on the Chinese page and in English on the English one,
+    the stored reason stays Chinese (the workbook, the JSON), and a row stored before reasons
+    were phrases keeps its Chinese."""
+    c = login("reviewer")
+    files = [SimpleUploadedFile("损坏.docx", b"not a zip at all"),
+             SimpleUploadedFile("加密.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
+             SimpleUploadedFile("空白.txt", b""),
+             SimpleUploadedFile("说明.rtf", b"{\\rtf1 x}")]
+    r = c.post("/review/", {"files": files})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    job = ReviewJob.objects.get()
+    assert job.status == "done", job.error
+    docs = list(job.documents.order_by("position"))
+    assert [d.status for d in docs] == ["unreadable"] * 4
+    reasons = [d.data["reason"] for d in docs]
+    assert all(HAN.search(r) for r in reasons), reasons  # stored in Chinese
+
+    def shown(doc: Any) -> str:
+        page = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+        found = re.search(r'<span class="error" id="doc-reason">(.*?)</span>', page, re.S)
+        assert found, page[:3000]
+        return html.unescape(found.group(1))
+
+    chinese = [shown(d) for d in docs]
+    assert all(reason in said for reason, said in zip(reasons, chinese, strict=True))
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = [shown(d) for d in docs]
+    # nothing Chinese is left but the file names a reason quotes
+    for said in english:
+        assert not HAN.search(said.replace("说明", "")), said
+    by_file = {d.file.rsplit("-", 1)[-1]: said for d, said in zip(docs, english, strict=True)}
+    assert "encrypted" in by_file["加密.docx"] and "password" in by_file["加密.docx"]
+    assert "damaged" in by_file["损坏.docx"]
+    assert "empty" in by_file["空白.txt"]
+    assert ".rtf" in by_file["说明.rtf"]
+    assert all(said.startswith("Could not be checked: ") for said in english)
+    results = html.unescape(c.get(f"/review/{job.pk}/").content.decode())
+    assert english[0].removeprefix("Could not be checked: ") in results
+    # a row stored before reasons were phrases keeps its Chinese
+    old = docs[0]
+    old.data = {k: v for k, v in old.data.items() if k != "reason_phrase"}
+    old.save()
+    assert reasons[0] in shown(old)

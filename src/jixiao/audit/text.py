@@ -33,7 +33,7 @@ from pathlib import Path
 from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.form_xlsx import FORM_SUFFIXES
-from jixiao.formats.limits import TEXT_BYTES, TEXT_CHARS, check_zip
+from jixiao.formats.limits import DOCUMENT, TEXT_BYTES, TEXT_CHARS, check_zip, refuse
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -199,7 +199,7 @@ def read_docx(path: Path) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    check_zip(path, "Word 文档")  # before python-docx inflates and parses it
+    check_zip(path, DOCUMENT)  # before python-docx inflates and parses it
     try:
         document = docx.Document(str(path))
     except Exception as exc:
@@ -441,8 +441,8 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
         raise _unreadable(path, Phrase("自评表（Excel）请用 audit_file 或 jixiao check 核对"))
     size = path.stat().st_size
     if size > TEXT_BYTES.value:
-        raise InputError([Problem(
-            f"文件有 {size:,} 字节，超过{TEXT_BYTES.said()}", file=str(path))])
+        raise refuse(str(path), Phrase("文件有 {size} 字节，超过{limit}", size=f"{size:,}",
+                                       limit=TEXT_BYTES.said()))
     raw = path.read_bytes()
     text = _bounded(_decode(raw, path), path)
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and "<html" in text[:2000].lower()):
@@ -455,8 +455,8 @@ def _read_by_suffix(path: Path, suffix: str) -> Document:
 
 def _bounded(text: str, path: Path) -> str:
     if len(text) > TEXT_CHARS.value:
-        raise InputError([Problem(
-            f"文字有 {len(text):,} 个字符，超过{TEXT_CHARS.said()}", file=str(path))])
+        raise refuse(str(path), Phrase("文字有 {n} 个字符，超过{limit}", n=f"{len(text):,}",
+                                       limit=TEXT_CHARS.said()))
     return text
 
 

@@ -21,46 +21,51 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from jixiao.core.phrases import Phrase, template
 from jixiao.formats.errors import InputError, Problem
 
 MIB = 1024 * 1024
+# What a zip container is called in a refusal (the `what` of `check_zip`)
+WORKBOOK = template("Excel 工作簿")
+DOCUMENT = template("Word 文档")
 
 
 @dataclass(frozen=True)
 class Limit:
-    """One bound: what it is called in an error, and its value."""
+    """One bound: what it is called in an error (a template, so a page can say it in its own
+    language), and its value."""
 
     name: str
     value: int
 
-    def said(self) -> str:
-        return f"{self.name}为 {self.value:,}"
+    def said(self) -> Phrase:
+        return Phrase("{name}为 {value}", name=Phrase(self.name), value=f"{self.value:,}")
 
 
 # --- zip containers (xlsx, docx) ---------------------------------------------------------------
-ZIP_MEMBERS = Limit("压缩包内文件数上限", 10_000)
-ZIP_RATIO = Limit("压缩比上限（解压后大小 ÷ 压缩后大小）", 200)
+ZIP_MEMBERS = Limit(template("压缩包内文件数上限"), 10_000)
+ZIP_RATIO = Limit(template("压缩比上限（解压后大小 ÷ 压缩后大小）"), 200)
 ZIP_RATIO_FLOOR = MIB  # a ratio is only judged above this many inflated bytes
-UNPACKED_SMALL = Limit("解压后总大小上限（自评表、因素表、Word 报告，字节）", 256 * MIB)
-UNPACKED_LEDGER = Limit("解压后总大小上限（支付台账，字节）", 4096 * MIB)
+UNPACKED_SMALL = Limit(template("解压后总大小上限（自评表、因素表、Word 报告，字节）"), 256 * MIB)
+UNPACKED_LEDGER = Limit(template("解压后总大小上限（支付台账，字节）"), 4096 * MIB)
 
 # --- worksheets: what the library will allocate (rows × columns of the used range) -----------
-CELLS_SMALL = Limit("工作表区域上限（行数 × 列数，自评表、因素表）", 20_000_000)
-CELLS_LEDGER = Limit("工作表区域上限（行数 × 列数，支付台账）", 40_000_000)
-XLS_BYTES = Limit("旧版 .xls 文件大小上限（字节）", 64 * MIB)
+CELLS_SMALL = Limit(template("工作表区域上限（行数 × 列数，自评表、因素表）"), 20_000_000)
+CELLS_LEDGER = Limit(template("工作表区域上限（行数 × 列数，支付台账）"), 40_000_000)
+XLS_BYTES = Limit(template("旧版 .xls 文件大小上限（字节）"), 64 * MIB)
 
 # --- text -------------------------------------------------------------------------------------
-TEXT_BYTES = Limit("报告文件大小上限（字节）", 64 * MIB)
-TEXT_CHARS = Limit("报告文字长度上限（字符）", 20_000_000)
+TEXT_BYTES = Limit(template("报告文件大小上限（字节）"), 64 * MIB)
+TEXT_CHARS = Limit(template("报告文字长度上限（字符）"), 20_000_000)
 
 # --- YAML -------------------------------------------------------------------------------------
-YAML_CHARS = Limit("YAML 文件长度上限（字符）", 20 * MIB)
-YAML_NODES = Limit("YAML 展开后节点数上限（含别名展开）", 250_000)
-YAML_DEPTH = Limit("YAML 嵌套层数上限", 100)
+YAML_CHARS = Limit(template("YAML 文件长度上限（字符）"), 20 * MIB)
+YAML_NODES = Limit(template("YAML 展开后节点数上限（含别名展开）"), 250_000)
+YAML_DEPTH = Limit(template("YAML 嵌套层数上限"), 100)
 
 # --- numbers written as text --------------------------------------------------------------------
-NUMBER_CHARS = Limit("数字文字长度上限（字符）", 40)
-NUMBER_EXPONENT = Limit("数字指数上限（科学记数法 E 后的绝对值）", 30)
+NUMBER_CHARS = Limit(template("数字文字长度上限（字符）"), 40)
+NUMBER_EXPONENT = Limit(template("数字指数上限（科学记数法 E 后的绝对值）"), 30)
 
 
 def is_library_fault(err: BaseException) -> bool:
@@ -70,8 +75,10 @@ def is_library_fault(err: BaseException) -> bool:
     return not isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit))
 
 
-def refuse(file: str, message: str) -> InputError:
-    return InputError([Problem(message, file=file)])
+def refuse(file: str, message: str | Phrase) -> InputError:
+    """An input error naming ``file``; a phrase keeps its template for a page's language."""
+    return InputError([Problem(str(message), file=file,
+                               phrase=message if isinstance(message, Phrase) else None)])
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -106,11 +113,12 @@ def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise refuse(file, "文件不存在") from None
+        raise refuse(file, Phrase("文件不存在")) from None
     except ZIP_DAMAGED:
-        raise refuse(file, f"不是有效的{what}文件（文件已损坏或不是该格式）") from None
+        raise refuse(file, Phrase("不是有效的{what}文件（文件已损坏或不是该格式）",
+                                  what=Phrase(what))) from None
     except OSError as err:
-        raise refuse(file, f"无法读取：{err.strerror or err}") from None
+        raise refuse(file, Phrase("无法读取：{error}", error=str(err.strerror or err))) from None
 
 
 def check_zip(path: Path, what: str, unpacked: Limit = UNPACKED_SMALL) -> None:
@@ -127,7 +135,8 @@ def check_zip(path: Path, what: str, unpacked: Limit = UNPACKED_SMALL) -> None:
 def _check_members(archive: zipfile.ZipFile, file: str, what: str, unpacked: Limit) -> None:
     members = archive.infolist()
     if len(members) > ZIP_MEMBERS.value:
-        raise refuse(file, f"{what}内含 {len(members):,} 个文件，超过{ZIP_MEMBERS.said()}")
+        raise refuse(file, Phrase("{what}内含 {n} 个文件，超过{limit}", what=Phrase(what),
+                                  n=f"{len(members):,}", limit=ZIP_MEMBERS.said()))
     total = 0
     packed = 0
     for info in members:
@@ -136,17 +145,20 @@ def _check_members(archive: zipfile.ZipFile, file: str, what: str, unpacked: Lim
         if info.file_size > ZIP_RATIO_FLOOR and (
             info.file_size > ZIP_RATIO.value * max(info.compress_size, 1)
         ):
-            raise refuse(file, (
-                f"{what}内的 {info.filename} 压缩比异常（{info.compress_size:,} 字节解压为 "
-                f"{info.file_size:,} 字节），超过{ZIP_RATIO.said()}；疑为压缩炸弹"
-            ))
+            raise refuse(file, Phrase(
+                "{what}内的 {member} 压缩比异常（{packed} 字节解压为 {unpacked} 字节），"
+                "超过{limit}；疑为压缩炸弹", what=Phrase(what), member=info.filename,
+                packed=f"{info.compress_size:,}", unpacked=f"{info.file_size:,}",
+                limit=ZIP_RATIO.said()))
     if total > unpacked.value:
-        raise refuse(file, f"{what}解压后共 {total:,} 字节，超过{unpacked.said()}")
+        raise refuse(file, Phrase("{what}解压后共 {total} 字节，超过{limit}", what=Phrase(what),
+                                  total=f"{total:,}", limit=unpacked.said()))
     if total > ZIP_RATIO_FLOOR and total > ZIP_RATIO.value * max(packed, 1):
-        raise refuse(file, (
-            f"{what}整体压缩比异常（{packed:,} 字节解压为 {total:,} 字节），"
-            f"超过{ZIP_RATIO.said()}；疑为压缩炸弹"
-        ))
+        raise refuse(file, Phrase(
+            "{what}整体压缩比异常（{packed} 字节解压为 {unpacked} 字节），"
+            "超过{limit}；疑为压缩炸弹",
+            what=Phrase(what), packed=f"{packed:,}", unpacked=f"{total:,}",
+            limit=ZIP_RATIO.said()))
 
 
 # --- worksheets ---------------------------------------------------------------------------------
@@ -271,12 +283,13 @@ def check_xlsx(path: Path, cells: Limit = CELLS_SMALL, unpacked: Limit = UNPACKE
         except OSError:
             return  # the reader says what is wrong with a missing file
         if size > XLS_BYTES.value:
-            raise refuse(file, f".xls 文件有 {size:,} 字节，超过{XLS_BYTES.said()}")
+            raise refuse(file, Phrase(".xls 文件有 {size} 字节，超过{limit}", size=f"{size:,}",
+                                      limit=XLS_BYTES.said()))
         return
     if not zipfile.is_zipfile(path):
         return  # not a zip: the library refuses it in its own words, allocating nothing
-    with _open_zip(path, "Excel 工作簿") as archive:
-        _check_members(archive, file, "Excel 工作簿", unpacked)
+    with _open_zip(path, WORKBOOK) as archive:
+        _check_members(archive, file, WORKBOOK, unpacked)
         names = _sheet_names(archive)
         for info in archive.infolist():
             part = info.filename
@@ -289,10 +302,11 @@ def check_xlsx(path: Path, cells: Limit = CELLS_SMALL, unpacked: Limit = UNPACKE
             except InputError:
                 raise
             except _BROKEN as err:
-                raise refuse(file, f"工作表「{sheet}」无法解压：{err}") from None
+                raise refuse(file, Phrase("工作表「{sheet}」无法解压：{error}", sheet=sheet,
+                                          error=str(err))) from None
             if ext.area > cells.value:
-                raise refuse(file, (
-                    f"工作表「{sheet}」的单元格区域达 {ext.rows:,} 行 × {ext.cols:,} 列"
-                    f"（{ext.area:,} 格），超过{cells.said()}；"
-                    "请删除远处的空白或多余单元格后另存"
-                ))
+                raise refuse(file, Phrase(
+                    "工作表「{sheet}」的单元格区域达 {rows} 行 × {cols} 列（{area} 格），"
+                    "超过{limit}；"
+                    "请删除远处的空白或多余单元格后另存", sheet=sheet, rows=f"{ext.rows:,}",
+                    cols=f"{ext.cols:,}", area=f"{ext.area:,}", limit=cells.said()))

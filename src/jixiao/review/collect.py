@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from jixiao.core.phrases import Phrase, template
 from jixiao.formats.limits import (
     MIB,
     ZIP_DAMAGED,
@@ -30,8 +31,8 @@ from jixiao.formats.limits import (
     Limit,
 )
 
-DOCUMENT_BYTES = Limit("单个文件大小上限（字节）", 64 * MIB)
-PILE_UNPACKED = Limit("压缩包解压后总大小上限（字节）", 4096 * MIB)
+DOCUMENT_BYTES = Limit(template("单个文件大小上限（字节）"), 64 * MIB)
+PILE_UNPACKED = Limit(template("压缩包解压后总大小上限（字节）"), 4096 * MIB)
 ZIP_DEPTH = 3  # a zip inside a zip inside a zip is expanded; deeper is refused
 _COPY_CHUNK = 1 * MIB
 
@@ -42,7 +43,7 @@ class Item:
 
     path: Path | None  # on disk (a zip member: its scratch copy); None when refused
     name: str  # what the user sees: the path given, or archive.zip/folder/member
-    reason: str | None = None  # refused before reading
+    reason: str | Phrase | None = None  # refused before reading (its Chinese: str(reason))
 
 
 def _skip(name: str) -> bool:
@@ -63,7 +64,7 @@ def collect(paths: list[Path], scratch: Path) -> list[Item]:
 
 def _walk(given: Path, scratch: Path, counter: Iterator[int]) -> Iterator[Item]:
     if given.is_symlink() and given.is_dir():
-        yield Item(None, str(given), "符号链接目录，未跟随")
+        yield Item(None, str(given), Phrase("符号链接目录，未跟随"))
         return
     if given.is_dir():
         for child in sorted(given.rglob("*")):
@@ -71,12 +72,12 @@ def _walk(given: Path, scratch: Path, counter: Iterator[int]) -> Iterator[Item]:
             if any(_skip(part) for part in rel.parts):
                 continue
             if child.is_symlink():
-                yield Item(None, str(child), "符号链接，未跟随")
+                yield Item(None, str(child), Phrase("符号链接，未跟随"))
             elif child.is_file():
                 yield from _file(child, str(child), scratch, counter, 1)
         return
     if not given.exists():
-        yield Item(None, str(given), "文件不存在")
+        yield Item(None, str(given), Phrase("文件不存在"))
         return
     yield from _file(given, str(given), scratch, counter, 1)
 
@@ -89,10 +90,11 @@ def _file(path: Path, name: str, scratch: Path, counter: Iterator[int],
     try:
         size = path.stat().st_size
     except OSError as exc:
-        yield Item(None, name, f"无法读取：{exc.strerror or exc}")
+        yield Item(None, name, Phrase("无法读取：{error}", error=str(exc.strerror or exc)))
         return
     if size > DOCUMENT_BYTES.value:
-        yield Item(None, name, f"文件有 {size:,} 字节，超过{DOCUMENT_BYTES.said()}")
+        yield Item(None, name, Phrase("文件有 {size} 字节，超过{limit}", size=f"{size:,}",
+                                      limit=DOCUMENT_BYTES.said()))
         return
     yield Item(path, name)
 
@@ -108,51 +110,57 @@ def member_name(info: zipfile.ZipInfo) -> str:
         return name
 
 
-def unsafe_reason(info: zipfile.ZipInfo, name: str) -> str | None:
+def unsafe_reason(info: zipfile.ZipInfo, name: str) -> Phrase | None:
     """Why a member must not be extracted, or None."""
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return "压缩包内的符号链接，已拒绝"
+        return Phrase("压缩包内的符号链接，已拒绝")
     raw = info.filename.replace("\\", "/")
     if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":"):
-        return "压缩包内的绝对路径，已拒绝（疑为路径穿越）"
+        return Phrase("压缩包内的绝对路径，已拒绝（疑为路径穿越）")
     if ".." in PurePosixPath(raw).parts:
-        return "压缩包内的路径含“..”，已拒绝（路径穿越）"
+        return Phrase("压缩包内的路径含“..”，已拒绝（路径穿越）")
     if info.flag_bits & 0x1:
-        return "压缩包内的文件已加密（设有密码），无法读取"
+        return Phrase("压缩包内的文件已加密（设有密码），无法读取")
     if info.file_size > DOCUMENT_BYTES.value:
-        return f"解压后有 {info.file_size:,} 字节，超过{DOCUMENT_BYTES.said()}"
+        return Phrase("解压后有 {size} 字节，超过{limit}", size=f"{info.file_size:,}",
+                      limit=DOCUMENT_BYTES.said())
     if info.file_size > ZIP_RATIO_FLOOR and info.file_size > ZIP_RATIO.value * max(
             info.compress_size, 1):
-        return (f"压缩比异常（{info.compress_size:,} 字节解压为 {info.file_size:,} 字节），"
-                f"超过{ZIP_RATIO.said()}；疑为压缩炸弹")
+        return Phrase("压缩比异常（{packed} 字节解压为 {unpacked} 字节），"
+                      "超过{limit}；疑为压缩炸弹",
+                      packed=f"{info.compress_size:,}", unpacked=f"{info.file_size:,}",
+                      limit=ZIP_RATIO.said())
     return None
 
 
 def _expand(path: Path, name: str, scratch: Path, counter: Iterator[int],
             depth: int) -> Iterator[Item]:
     if depth > ZIP_DEPTH:
-        yield Item(None, name, f"压缩包嵌套超过 {ZIP_DEPTH} 层，未展开")
+        yield Item(None, name, Phrase("压缩包嵌套超过 {depth} 层，未展开", depth=str(ZIP_DEPTH)))
         return
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_DAMAGED:
-        yield Item(None, name, "压缩包已损坏或不是 zip 格式，无法展开")
+        yield Item(None, name, Phrase("压缩包已损坏或不是 zip 格式，无法展开"))
         return
     except OSError as exc:
-        yield Item(None, name, f"无法读取压缩包：{exc.strerror or exc}")
+        yield Item(None, name, Phrase("无法读取压缩包：{error}",
+                                  error=str(exc.strerror or exc)))
         return
     with archive:
         members = [i for i in archive.infolist() if not i.is_dir()]
         if len(members) > ZIP_MEMBERS.value:
-            yield Item(None, name, f"压缩包内含 {len(members):,} 个文件，超过{ZIP_MEMBERS.said()}")
+            yield Item(None, name, Phrase("压缩包内含 {n} 个文件，超过{limit}",
+                                          n=f"{len(members):,}", limit=ZIP_MEMBERS.said()))
             return
         total = sum(i.file_size for i in members)
         if total > PILE_UNPACKED.value:
-            yield Item(None, name, f"压缩包解压后共 {total:,} 字节，超过{PILE_UNPACKED.said()}")
+            yield Item(None, name, Phrase("压缩包解压后共 {total} 字节，超过{limit}",
+                                          total=f"{total:,}", limit=PILE_UNPACKED.said()))
             return
         if not members:
-            yield Item(None, name, "压缩包内没有文件")
+            yield Item(None, name, Phrase("压缩包内没有文件"))
             return
         for info in members:
             inner = member_name(info)
@@ -175,7 +183,7 @@ def _expand(path: Path, name: str, scratch: Path, counter: Iterator[int],
                 yield Item(target, shown)
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str | None:
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> Phrase | None:
     """Copy one member out, counting real bytes (a member may lie about its size)."""
     written = 0
     try:
@@ -191,13 +199,13 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> s
                 sink.write(chunk)
     except _Bomb:
         target.unlink(missing_ok=True)
-        return "解压后的大小超过声明或限制，疑为压缩炸弹，已停止解压"
+        return Phrase("解压后的大小超过声明或限制，疑为压缩炸弹，已停止解压")
     except RuntimeError:  # zipfile: encrypted member, password required
         target.unlink(missing_ok=True)
-        return "压缩包内的文件已加密（设有密码），无法读取"
+        return Phrase("压缩包内的文件已加密（设有密码），无法读取")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError) as exc:
         target.unlink(missing_ok=True)
-        return f"压缩包内的文件已损坏，无法解压（{type(exc).__name__}）"
+        return Phrase("压缩包内的文件已损坏，无法解压（{error}）", error=type(exc).__name__)
     return None
 
 

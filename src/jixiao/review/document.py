@@ -16,11 +16,12 @@ from pathlib import Path
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import round_half_up
+from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError
 from jixiao.review.classify import kind_of, refusal
-from jixiao.review.model import DocumentResult, FindingRow
+from jixiao.review.model import DocumentResult, FindingRow, joined
 
-SCANNED = "扫描件，无文字层"
+SCANNED = Phrase("扫描件，无文字层")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 ERROR_WEIGHT = Decimal(5)
 WARNING_WEIGHT = Decimal(1)
@@ -36,33 +37,44 @@ def review_one(path: str | Path, name: str | None = None,
     try:
         reason = refusal(path, shown)
         if reason is not None:
-            return _unreadable(result, reason)
+            return result.refuse(reason)
         if result.kind == "form":
             _review_form(path, result)
         else:
             _review_report(path, result, annotate_to)
     except InputError as problem:
-        _unreadable(result, _reason(problem, path))
+        result.refuse(_reason(problem, path))
     except (OSError, MemoryError, RecursionError) as exc:
-        _unreadable(result, f"读取时出错：{type(exc).__name__}")
+        result.refuse(Phrase("读取时出错：{error}", error=type(exc).__name__))
     finally:
         result.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
     _summarise(result)
     return result
 
 
-def _unreadable(result: DocumentResult, reason: str) -> DocumentResult:
-    result.status = "unreadable"
-    result.reason = reason
-    return result
-
-
-def _reason(problem: InputError, path: Path) -> str:
-    texts = [p.message.replace(str(path), "").strip() for p in problem.problems]
-    text = "；".join(dict.fromkeys(t for t in texts if t)) or "无法读取"
+def _reason(problem: InputError, path: Path) -> str | Phrase:
+    """The reader's problems, the file's path left out, each once, joined: a phrase (the
+    reader's own where it worded one) whose Chinese is the messages joined by "；"."""
+    said: dict[str, str | Phrase] = {}
+    for p in problem.problems:
+        text = p.message.replace(str(path), "").strip()
+        if text and text not in said:
+            phrase = _without(p.phrase, str(path)) if p.phrase is not None else None
+            said[text] = phrase if phrase is not None and str(phrase) == text else text
+    text = "；".join(said)
+    if not text:
+        return Phrase("无法读取")
     if path.suffix.lower() == ".pdf" and ("文字层" in text or "没有找到文字" in text):
         return SCANNED
-    return text
+    return joined(list(said.values()))
+
+
+def _without(phrase: Phrase, path: str) -> Phrase:
+    """The phrase with ``path`` left out of its parameters (as of the message)."""
+    return Phrase.of(phrase.template, {
+        name: _without(value, path) if isinstance(value, Phrase)
+        else value.replace(path, "")
+        for name, value in phrase.params}, phrase.context)
 
 
 def _row(f: Finding, where: str, quote: str = "") -> FindingRow:

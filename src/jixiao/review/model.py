@@ -7,18 +7,35 @@ process returns one), Decimal for every score, Chinese for every text a user rea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jixiao.core.phrases import Phrase
+from jixiao.core.phrases import Phrase, template
 
 Status = Literal["checked", "unreadable"]
 Kind = Literal["report", "form", "unknown"]
 
 KIND_LABELS: dict[str, str] = {"report": "自评报告", "form": "自评表", "unknown": "未知"}
 STATUS_LABELS: dict[str, str] = {"checked": "已核对", "unreadable": "无法核对"}
+
+# How a list of reasons is joined ("；"), and a list of names ("、"), each a phrase so a page
+# joins them in its own language
+REASONS = template("{first}；{rest}")
+NAMES = template("{first}、{rest}")
+
+
+def joined(parts: Sequence[str | Phrase], join: str = REASONS) -> str | Phrase:
+    """``parts`` joined by the ``join`` template ({first}…{rest}), nested from the right, so
+    its Chinese is the parts joined by the Chinese separator; "" for no parts."""
+    if not parts:
+        return ""
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Phrase(join, first=part, rest=out)
+    return out
 
 
 class FindingRow(BaseModel):
@@ -39,13 +56,18 @@ class FindingRow(BaseModel):
 
 
 class DocumentResult(BaseModel):
-    """One document of the pile: what it is, what it states, what jixiao recomputes."""
+    """One document of the pile: what it is, what it states, what jixiao recomputes.
+    ``reason_phrase`` is the reason as worded (a template with parameters, `reason` its
+    Chinese), for a caller that says it in another language; it is no part of the JSON."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     file: str = Field(description="文件（压缩包内的文件写作 包.zip/目录/文件）")
     kind: Kind = "unknown"
     form_type: str | None = Field(None, description="表格类型（自评表）或 自评报告")
     status: Status = "checked"
     reason: str | None = Field(None, description="无法核对的原因")
+    reason_phrase: Phrase | None = Field(None, exclude=True)
     unit: str | None = None
     fund: str | None = None
     year: int | None = None
@@ -61,6 +83,14 @@ class DocumentResult(BaseModel):
     findings: list[FindingRow] = Field(default_factory=list)
     annotated: str | None = Field(None, description="写出的批注副本（--annotate）")
     seconds: Decimal = Field(Decimal(0), description="处理用时（秒）")
+
+    def refuse(self, reason: str | Phrase) -> DocumentResult:
+        """This document as one that cannot be checked, for ``reason`` (a phrase where it
+        was worded so; `reason` keeps its Chinese)."""
+        self.status = "unreadable"
+        self.reason = str(reason)
+        self.reason_phrase = reason if isinstance(reason, Phrase) else None
+        return self
 
     @property
     def score_gap(self) -> Decimal | None:

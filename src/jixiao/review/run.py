@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 
+from jixiao.core.phrases import Phrase
 from jixiao.review.collect import Item, collect
 from jixiao.review.document import review_one, triage_key
 from jixiao.review.model import DocumentResult, ReviewResult
@@ -39,7 +40,7 @@ DEFAULT_TIMEOUT = 120
 # hang when a worker is replaced.) Workers are forked from a parent that has the readers
 # imported, so a fresh pool starts in milliseconds.
 TASKS_PER_WORKER = 100
-CRASHED = "处理该文件时工作进程异常退出（可能内存不足，或文件触发了读取库的缺陷）"
+CRASHED = Phrase("处理该文件时工作进程异常退出（可能内存不足，或文件触发了读取库的缺陷）")
 
 Progress = Callable[[DocumentResult], None]
 
@@ -70,20 +71,23 @@ def run_task(task: Task) -> DocumentResult:
     try:
         return review_one(task.path, task.name, task.annotate_to)
     except _Timeout:
-        return _refused(task.name, f"处理超时（超过 {task.timeout} 秒），已停止")
+        return _refused(task.name, Phrase("处理超时（超过 {seconds} 秒），已停止",
+                                         seconds=str(task.timeout)))
     except Exception as exc:  # a fault in jixiao: the row says so, the run goes on
-        return _refused(task.name, f"内部错误：{type(exc).__name__}: {exc}")
+        return _refused(task.name, _internal(exc))
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
 
 
-def _refused(name: str, reason: str) -> DocumentResult:
+def _refused(name: str, reason: str | Phrase) -> DocumentResult:
     from jixiao.review.classify import kind_of
 
-    result = DocumentResult(file=name, kind=kind_of(Path(name)), status="unreadable",
-                            reason=reason)
-    return result
+    return DocumentResult(file=name, kind=kind_of(Path(name))).refuse(reason)
+
+
+def _internal(exc: Exception) -> Phrase:
+    return Phrase("内部错误：{error}", error=f"{type(exc).__name__}: {exc}")
 
 
 def _warm_up() -> None:
@@ -135,7 +139,7 @@ def review_items(items: list[Item], jobs: int, *, annotate_dir: Path | None = No
     tasks: list[Task] = []
     for index, item in enumerate(items, start=1):
         if item.path is None:
-            result = _refused(item.name, item.reason or "无法读取")
+            result = _refused(item.name, item.reason or Phrase("无法读取"))
             if advance is not None:
                 advance(result)
             yield result
@@ -192,7 +196,7 @@ def _one_pool(tasks: list[Task], jobs: int, worker: Callable[[Task], DocumentRes
                     broken.append(task)
                     continue
                 except Exception as exc:  # a fault in jixiao: the row says so, the run goes on
-                    result = _refused(task.name, f"内部错误：{type(exc).__name__}: {exc}")
+                    result = _refused(task.name, _internal(exc))
                 done.append(task)
                 yield result
     return done, broken

@@ -30,8 +30,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from jixiao.core.phrases import Phrase, template
 from jixiao.review.collect import Item, collect
-from jixiao.review.model import DocumentResult, ReviewResult
+from jixiao.review.model import NAMES, DocumentResult, ReviewResult, joined
 from jixiao.review.run import review_items, summarise
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record
@@ -53,11 +54,13 @@ log = logging.getLogger(__name__)
 ALLOWED = (".zip", ".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".xlsx", ".xls")
 MAX_ATTEMPTS = 2
 PENDING_TIMEOUT = timedelta(hours=24)
-LOST = "复核中断：处理进程意外结束（已尝试 {n} 次），请重新上传文件"
-LOST_CHUNK = "处理该文件时任务进程意外结束（已尝试 {n} 次）"
-WAITED = "复核未能开始：排队超过 24 小时仍没有任务进程处理，请联系管理员确认任务进程已启动"
-NO_QUEUE = "无法把复核交给任务队列（任务队列不可用），请稍后重新上传文件"
-INTERNAL = "复核时发生内部错误，请联系管理员（详情已记入服务器日志）"
+# Why a run or a document was given up: phrases, so a document's row says it in the viewer's
+# language (the run's error and the audit trail keep the Chinese)
+LOST = template("复核中断：处理进程意外结束（已尝试 {n} 次），请重新上传文件")
+LOST_CHUNK = template("处理该文件时任务进程意外结束（已尝试 {n} 次）")
+WAITED = Phrase("复核未能开始：排队超过 24 小时仍没有任务进程处理，请联系管理员确认任务进程已启动")
+NO_QUEUE = Phrase("无法把复核交给任务队列（任务队列不可用），请稍后重新上传文件")
+INTERNAL = Phrase("复核时发生内部错误，请联系管理员（详情已记入服务器日志）")
 # A run's documents go to chunk tasks of CHUNK_MIN…CHUNK_MAX documents, about
 # CHUNKS_PER_RUN of them, so the workers of several processes or machines share a pile.
 CHUNK_MIN, CHUNK_MAX, CHUNKS_PER_RUN = 10, 100, 8
@@ -75,16 +78,16 @@ def _safe(name: str) -> str:
     return base.lstrip(".")[-120:] or "file"
 
 
-def _refusal(upload: UploadedFile[bytes]) -> str | None:
+def _refusal(upload: UploadedFile[bytes]) -> Phrase | None:
     """Why this file is not taken (the limits of web/uploads.py), or None."""
     name = (upload.name or "").lower()
     ext = name[name.rfind("."):] if "." in name else ""
     if ext not in ALLOWED:
-        return gettext("不支持的文件类型%(ext)s；允许：%(allowed)s") % {
-            "ext": ext, "allowed": "、".join(ALLOWED)}
+        return Phrase("不支持的文件类型{ext}；允许：{allowed}", ext=ext,
+                      allowed=joined(ALLOWED, NAMES))
     limit = settings.JIXIAO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        return gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)}
+        return Phrase("文件过大（上限 {mb} MB）", mb=str(limit // (1024 * 1024)))
     return None
 
 
@@ -97,13 +100,14 @@ def start_review(user: Any, files: list[UploadedFile[bytes]]) -> ReviewJob:
     if not files:
         raise Refused(Code.UPLOAD_REFUSED, gettext("请选择文件"))
     folder = _folder()
-    entries: list[dict[str, str]] = []
-    with translation.override(settings.LANGUAGE_CODE):  # stored reasons are Chinese
+    entries: list[dict[str, Any]] = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored titles are Chinese
         for n, upload in enumerate(files, start=1):
             name = _safe(upload.name or f"file{n}")
             reason = _refusal(upload)
             if reason is not None:
-                entries.append({"name": name, "reason": reason})
+                entries.append({"name": name, "reason": str(reason),
+                                "phrase": presenter.phrase_data(reason)})
                 continue
             target = folder / f"{n:04d}-{name}"
             with target.open("wb") as fh:
@@ -138,7 +142,8 @@ def _items(job: ReviewJob, scratch: Path) -> list[Item]:
     items: list[Item] = []
     for entry in job.uploads:
         if "stored" not in entry:
-            items.append(Item(None, entry["name"], entry["reason"]))
+            items.append(Item(None, entry["name"], presenter.phrase_from_data(
+                entry.get("phrase")) or entry["reason"]))
             continue
         stored = entry["stored"]
         for item in collect([Path(stored)], scratch):
@@ -164,8 +169,7 @@ def run_review(job_id: int) -> None:
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
             items = [{"name": i.name, "path": str(i.path)} if i.path is not None
-                     else {"name": i.name, "reason": i.reason or "无法读取"}
-                     for i in _items(job, scratch)]
+                     else _refused_item(i) for i in _items(job, scratch)]
     except Exception:
         log.exception("review %s failed", job_id)
         _fail(job, INTERNAL, mine=True)
@@ -182,6 +186,16 @@ def run_review(job_id: int) -> None:
             enqueue_after_commit(review_chunk, chunk.pk, on_error=_chunk_not_queued)
     if not chunks:
         _maybe_finish(job_id)
+
+
+def _refused_item(item: Item) -> dict[str, Any]:
+    """A refused document as the run's items keep it: its reason in Chinese and, where it
+    was worded as a phrase, the phrase (said in each viewer's language)."""
+    reason = item.reason or Phrase("无法读取")
+    entry: dict[str, Any] = {"name": item.name, "reason": str(reason)}
+    if isinstance(reason, Phrase):
+        entry["phrase"] = presenter.phrase_data(reason)
+    return entry
 
 
 def chunk_size(n: int) -> int:
@@ -207,7 +221,8 @@ def run_chunk(chunk_id: int) -> None:
     waiting: dict[str, list[int]] = {}
     for position, entry in zip(positions, entries, strict=True):
         waiting.setdefault(entry["name"], []).append(position)
-    items = [Item(Path(e["path"]) if "path" in e else None, e["name"], e.get("reason"))
+    items = [Item(Path(e["path"]) if "path" in e else None, e["name"],
+                  presenter.phrase_from_data(e.get("phrase")) or e.get("reason"))
              for e in entries]
     jobs = int(getattr(settings, "JIXIAO_REVIEW_JOBS", 0) or os.cpu_count() or 1)
 
@@ -253,7 +268,7 @@ def _chunk_not_queued(chunk_id: int) -> None:
     _settle_chunk(chunk, NO_QUEUE, statuses=("pending",))
 
 
-def _settle_chunk(chunk: ReviewChunk, reason: str, *, mine: bool = False,
+def _settle_chunk(chunk: ReviewChunk, reason: Phrase, *, mine: bool = False,
                   statuses: tuple[str, ...] = ("pending", "running"),
                   unchanged: bool = False) -> bool:
     """A chunk given up: each of its documents not yet stored gets a row with the reason;
@@ -263,7 +278,7 @@ def _settle_chunk(chunk: ReviewChunk, reason: str, *, mine: bool = False,
     if unchanged:
         rows = rows.filter(worker=chunk.worker, updated=chunk.updated)
     with transaction.atomic():
-        if not rows.update(status="failed", error=reason, updated=timezone.now()):
+        if not rows.update(status="failed", error=str(reason), updated=timezone.now()):
             return False
         job = chunk.job
         stored = set(ReviewDocument.objects.filter(
@@ -275,26 +290,28 @@ def _settle_chunk(chunk: ReviewChunk, reason: str, *, mine: bool = False,
                 _store(job, position, _refused(entry["name"], reason))
                 ReviewJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
         record(job.user, "review.abort", job,
-               after={"error": reason, "documents": f"{chunk.first + 1}–{chunk.last}"},
+               after={"error": str(reason), "documents": f"{chunk.first + 1}–{chunk.last}"},
                label=job.title)
     _maybe_finish(chunk.job_id)
     return True
 
 
-def _refused(name: str, reason: str) -> DocumentResult:
+def _refused(name: str, reason: str | Phrase) -> DocumentResult:
     from jixiao.review.classify import kind_of
 
-    return DocumentResult(file=name, kind=kind_of(Path(name)), status="unreadable",
-                          reason=reason)
+    return DocumentResult(file=name, kind=kind_of(Path(name))).refuse(reason)
 
 
 def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
+    data = result.model_dump(mode="json", exclude={"findings"})
+    if result.reason_phrase is not None:  # said in each viewer's language (`reason` if not)
+        data["reason_phrase"] = presenter.phrase_data(result.reason_phrase)
     doc = ReviewDocument.objects.create(
         job=job, position=n, file=result.file[:1000], kind=result.kind,
         form_type=(result.form_type or "")[:200], status=result.status,
         unit=(result.unit or "")[:300], errors=result.errors, warnings=result.warnings,
         infos=result.infos, discrepancy=result.discrepancy,
-        data=result.model_dump(mode="json", exclude={"findings"}))
+        data=data)
     ReviewFinding.objects.bulk_create([
         ReviewFinding(document=doc, index=i, rule=f.rule[:200], severity=f.severity,
                       where=f.where[:500], quote=f.quote, expected=f.expected or "",
@@ -333,14 +350,14 @@ def _maybe_finish(job_id: int) -> None:
     _drop_uploads(job)
 
 
-def _fail(job: ReviewJob, reason: str, *, mine: bool = False,
+def _fail(job: ReviewJob, reason: Phrase, *, mine: bool = False,
           statuses: tuple[str, ...] = ("pending", "running")) -> bool:
     rows = (lease.still_mine(ReviewJob, job.pk) if mine
             else ReviewJob.objects.filter(pk=job.pk, status__in=statuses))
     with transaction.atomic():
-        if not rows.update(status="failed", error=reason, updated=timezone.now()):
+        if not rows.update(status="failed", error=str(reason), updated=timezone.now()):
             return False
-        record(job.user, "review.abort", job, after={"error": reason}, label=job.title)
+        record(job.user, "review.abort", job, after={"error": str(reason)}, label=job.title)
     _drop_uploads(job)
     return True
 
@@ -367,7 +384,7 @@ def recover_stale() -> int:
         if not lease.is_dead(job, now):
             continue
         if job.attempts >= MAX_ATTEMPTS or not Path(job.folder).is_dir():
-            if _fail_if_unchanged(job, LOST.format(n=job.attempts)):
+            if _fail_if_unchanged(job, Phrase(LOST, n=str(job.attempts))):
                 count += 1
             continue
         with transaction.atomic():
@@ -394,7 +411,8 @@ def _recover_chunks(job: ReviewJob, now: Any) -> int:
         if not lease.is_dead(chunk, now):
             continue
         if chunk.attempts >= MAX_ATTEMPTS:
-            if _settle_chunk(chunk, LOST_CHUNK.format(n=chunk.attempts), unchanged=True):
+            if _settle_chunk(chunk, Phrase(LOST_CHUNK, n=str(chunk.attempts)),
+                             unchanged=True):
                 count += 1
             continue
         with transaction.atomic():
@@ -411,13 +429,13 @@ def _recover_chunks(job: ReviewJob, now: Any) -> int:
     return count
 
 
-def _fail_if_unchanged(job: ReviewJob, reason: str) -> bool:
+def _fail_if_unchanged(job: ReviewJob, reason: Phrase) -> bool:
     with transaction.atomic():
         if not ReviewJob.objects.filter(pk=job.pk, status="running", worker=job.worker,
                                         updated=job.updated).update(
-                status="failed", error=reason, updated=timezone.now()):
+                status="failed", error=str(reason), updated=timezone.now()):
             return False
-        record(job.user, "review.abort", job, after={"error": reason}, label=job.title)
+        record(job.user, "review.abort", job, after={"error": str(reason)}, label=job.title)
     _drop_uploads(job)
     return True
 
@@ -427,6 +445,7 @@ def result_of(job: ReviewJob) -> ReviewResult:
     documents = []
     for doc in job.documents.prefetch_related("findings"):
         data = dict(doc.data)
+        data["reason_phrase"] = presenter.phrase_from_data(data.get("reason_phrase"))
         data["findings"] = [
             {"rule": f.rule, "severity": f.severity, "where": f.where, "quote": f.quote,
              "expected": f.expected or None, "actual": f.actual or None,

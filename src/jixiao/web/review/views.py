@@ -105,6 +105,13 @@ def said(finding: ReviewFinding) -> str:
     return presenter.say(presenter.phrase_from_data(finding.phrase), finding.message)
 
 
+def reason(data: dict[str, Any]) -> str:
+    """Why a document could not be checked, in the active language: its stored phrase said
+    in it, or the Chinese as stored (a document stored before reasons were phrases)."""
+    return presenter.say(presenter.phrase_from_data(data.get("reason_phrase")),
+                         str(data.get("reason") or ""))
+
+
 # A report finding's location as the auditor words it (`audit.claims.location_text`):
 # 第57段, 表格2, 表格2 第7行, 表格2 第7行第3格; anything else (a form's field path) stays
 # as stored.
@@ -150,6 +157,7 @@ def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
     for d in shown:
         d.kind_label = KIND_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]
         d.worst = _worst(d)  # type: ignore[attr-defined]
+        d.reason = reason(d.data)  # type: ignore[attr-defined]
     trail = list(_trail(job))
     for e in trail:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
@@ -187,6 +195,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
         f.place = place(f.where)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
+        "reason": reason(item.data),
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
         "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "error": "",
     })
