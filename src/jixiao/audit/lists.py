@@ -223,6 +223,16 @@ def _total_before(text: str, at: int, base: str) -> Figure | None:
     return Figure(last.value, last.unit, last.start + start, last.end + start)
 
 
+def _with_units(items: list[Item]) -> str | Phrase:
+    """The parts as the report gives them, each with its own unit ("300万元 + 0.5亿元"), the
+    units words a catalogue may translate."""
+    out = amount(_plain(items[-1].figure.value), items[-1].figure.unit)
+    for i in reversed(items[:-1]):
+        out = Phrase("{first} + {rest}", first=amount(_plain(i.figure.value), i.figure.unit),
+                     rest=out)
+    return out
+
+
 def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, bracketed: bool,
                 quote: str, reading: bool = False) -> Iterator[Claim]:
     """``reading``: the list is likely, not certainly, all the parts (包括, shares of a rate,
@@ -232,8 +242,8 @@ def _judge_list(p: Paragraph, total: Figure, items: list[Item], partial: bool, b
     at = finest([total.value, *[i.figure.value for i in items]])
     want = total.value
     runs = [sum(values[:k], ZERO) for k in range(2, len(values) + 1)]
-    shown = " + ".join(_plain(i.figure.value) + i.figure.unit for i in items)
-    what = Said((_PARTS_SHOWN, {"shown": shown, "total": sized(_plain(want), unit)}))
+    what = Said((_PARTS_SHOWN, {"shown": lambda: _with_units(items),
+                                "total": sized(_plain(want), unit)}))
     for k, run in enumerate(runs, start=2):
         if round_half_up(run, at) == round_half_up(want, at):
             shown_k = " + ".join(_plain(i.figure.value) for i in items[:k])

@@ -42,13 +42,16 @@ def _label(row: tuple[str, ...]) -> str:
     return next((c for c in row if c.strip()), "").replace(" ", "")
 
 
-def _title(t: Table) -> str:
+def _quoted(t: Table) -> str:
+    """What a quote of a table row starts with: the table's caption as the report writes it,
+    or nothing (the finding's location numbers a table without one; a quote holds only the
+    report's own words)."""
     cap = t.caption.strip()
-    return cap[:30] if cap.startswith("表") else f"表格 {t.index}"
+    return cap[:30] + " " if cap.startswith("表") else ""
 
 
 def _titled(t: Table) -> str | Phrase:
-    """`_title` as a described figure's parameter: the caption as written, or the table's
+    """The table as a described figure's parameter: the caption as written, or the table's
     number in words a catalogue may translate."""
     cap = t.caption.strip()
     return cap[:30] if cap.startswith("表") else Phrase("表格 {n}", n=str(t.index))
@@ -96,7 +99,7 @@ def _total_rows(t: Table) -> Iterator[Claim]:
                        Said((template("{table}“{row}”行“{column}”列（各行之和）"),
                              {"table": _titled(t), "row": _label(total), "column": head})),
                        sum(known, Decimal(0)), stated, places=finest([stated, *known])),
-            f"{_title(t)} {_label(total)}：{head} {total[k]}", at_table(t, total_at, col + 1),
+            f"{_quoted(t)}{_label(total)}：{head} {total[k]}", at_table(t, total_at, col + 1),
         )
 
 
@@ -119,7 +122,7 @@ def _score_rates(t: Table, bases: Mapping[str, Decimal]) -> Iterator[Claim]:
                              {"table": _titled(t), "row": _label(row), "score": str(score),
                               "weight": str(weight)})),
                        score * HUNDRED / weight, rate, places=places(rate), unit="%"),
-            f"{_title(t)} {_label(row)}：分值 {row[w_col]}，得分 {row[s_col]}，"
+            f"{_quoted(t)}{_label(row)}：分值 {row[w_col]}，得分 {row[s_col]}，"
             f"得分率 {row[r_col]}", at_table(t, i, r_col + 1),
         )
 
