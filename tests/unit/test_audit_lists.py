@@ -151,3 +151,16 @@ def test_parts_after_a_colon() -> None:
     assert found(text) == []
     slipped = found(text.replace("长2.65km", "长2.75km"))
     assert slipped == [("figure.parts", "error", "2.75", "2.65")]
+
+
+def test_the_parts_of_a_slipped_list_are_said_with_their_units_as_words() -> None:
+    """The Chinese reads as the report writes the parts; a page with a catalogue says each
+    unit in its own words (the figures unchanged)."""
+    text = "县财政下达河道整治资金875万元。其中：堤防加固520万元，清淤疏浚300万元，监测设备45万元。"
+    [f] = audit_text(text).findings
+    assert "520万元 + 300万元 + 45万元" in f.finding.message
+    phrase = f.finding.phrase
+    assert phrase is not None and str(phrase) == f.finding.message
+    english = {"万元": "×10k yuan"}
+    said = phrase.render(lambda t, c: english.get(t, t) if c == "unit" else t)
+    assert "520×10k yuan + 300×10k yuan + 45×10k yuan" in said
