@@ -108,3 +108,21 @@ def test_reviewed_texts_in_triage_order(tmp_path: Path) -> None:
     assert rows["b_short.txt"].warnings and not rows["a_sound.txt"].findings
     assert [Path(d.file).name for d in result.documents] == [
         "c_over.txt", "b_short.txt", "a_sound.txt"]
+
+
+def test_the_review_json_has_a_schema_without_the_phrases() -> None:
+    """A 复核 result is outward JSON: it has a JSON schema, and the phrases a page says in its
+    language (a finding's, a refusal's) are neither in the JSON nor in its schema."""
+    from jixiao.core.phrases import Phrase
+    from jixiao.review.model import DocumentResult, FindingRow, ReviewResult
+
+    schema = ReviewResult.model_json_schema()
+    fields = {name for d in schema["$defs"].values() for name in d.get("properties", {})}
+    assert {"reason", "message", "documents"} <= fields | set(schema["properties"])
+    assert not {"phrase", "reason_phrase"} & fields
+    doc = DocumentResult(file="a.docx").refuse(Phrase("空文件"))
+    doc.findings.append(FindingRow(rule="r", severity="error", where="第1段", message="错",
+                                   phrase=Phrase("错")))
+    data = doc.model_dump(mode="json")
+    assert data["reason"] == "空文件" and data["status"] == "unreadable"
+    assert "reason_phrase" not in data and "phrase" not in data["findings"][0]

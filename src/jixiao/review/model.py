@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from jixiao.core.phrases import Phrase, template
 
@@ -52,7 +53,7 @@ class FindingRow(BaseModel):
     expected: str | None = None
     actual: str | None = None
     message: str
-    phrase: Phrase | None = Field(None, exclude=True)
+    phrase: SkipJsonSchema[Phrase | None] = Field(None, exclude=True)
 
 
 class DocumentResult(BaseModel):
@@ -67,7 +68,7 @@ class DocumentResult(BaseModel):
     form_type: str | None = Field(None, description="表格类型（自评表）或 自评报告")
     status: Status = "checked"
     reason: str | None = Field(None, description="无法核对的原因")
-    reason_phrase: Phrase | None = Field(None, exclude=True)
+    reason_phrase: SkipJsonSchema[Phrase | None] = Field(None, exclude=True)
     unit: str | None = None
     fund: str | None = None
     year: int | None = None
