@@ -41,7 +41,11 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    *(f"review/{m.name}" for m in sorted((SOURCE / "review").glob("*.py"))),
                    "web/review/jobs.py",
                    # the bounds a file may not pass, whose refusals reach the import and 复核 pages
-                   "formats/limits.py")
+                   "formats/limits.py",
+                   # the payment ledger's readers and the import's own reasons, whose errors
+                   # the ledger import page and the API show
+                   "formats/payment_files.py", "formats/payment_csv.py",
+                   "formats/payment_columns.py", "web/funds/payment_import.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.core.payments import TransactionType
+from jixiao.core.phrases import Phrase, word
 
 # Canonical columns and the headers accepted for each (the first is the canonical name).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -31,14 +32,25 @@ HEADERS: dict[str, tuple[str, ...]] = {
                       "部门支出经济分类科目", "政府支出经济分类科目"),
 }
 REQUIRED: tuple[str, ...] = ("voucher_id", "date", "recipient", "amount")
-COLUMN_NAMES: dict[str, str] = {
-    "voucher_id": "凭证号", "date": "日期", "fund": "资金", "recipient": "单位",
-    "project": "项目", "category": "用途", "amount": "金额", "type": "类型",
-    "original": "原凭证号", "function_code": "功能分类科目", "economic_code": "经济分类科目",
+# The context of a column's name in a reader's error (a page says it in its own language).
+COLUMN = "ledger column"
+# Each canonical column's name in an error ("缺少必需的列：金额（amount）"), as a word.
+COLUMN_WORDS: dict[str, Phrase] = {
+    "voucher_id": word("凭证号", COLUMN), "date": word("日期", COLUMN),
+    "fund": word("资金", COLUMN), "recipient": word("单位", COLUMN),
+    "project": word("项目", COLUMN), "category": word("用途", COLUMN),
+    "amount": word("金额", COLUMN), "type": word("类型", COLUMN),
+    "original": word("原凭证号", COLUMN), "function_code": word("功能分类科目", COLUMN),
+    "economic_code": word("经济分类科目", COLUMN),
 }
+COLUMN_NAMES: dict[str, str] = {c: str(w) for c, w in COLUMN_WORDS.items()}
 PROJECT_HEADERS: dict[str, tuple[str, ...]] = {
     "project": ("project", "项目", "项目编码", "项目名称"),
     "budget": ("budget", "预算", "项目预算", "预算金额", "金额"),
+}
+# A project library's columns' names in an error, as words.
+PROJECT_WORDS: dict[str, Phrase] = {
+    "project": word("项目", COLUMN), "budget": word("预算", COLUMN),
 }
 
 # The words a ``type`` cell may hold (compared trimmed and lower-cased) → transaction type.

@@ -10,6 +10,8 @@ and the view ``ledger`` is their union. Amounts are parsed from text exactly: mo
 the unit allows (2 for 元, 6 for 万元) or anything not a number is an error naming the row
 (file line, header = line 1) and the column, as is an unreadable date or an unknown type.
 Encodings: UTF-8 (with or without BOM) and GB18030; anything else is refused with a message.
+Every message is a `Phrase` (its Chinese is the message the CLI and the JSON print; a page says
+it in its own language): column names are words, the file's names and values are data.
 Only DuckDB's built-in readers are used (extensions download at run time and fail offline).
 """
 
@@ -26,12 +28,14 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from jixiao.core.phrases import Phrase, template
 from jixiao.formats import payment_csv
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import CELLS_LEDGER, UNPACKED_LEDGER, check_xlsx, is_library_fault
 from jixiao.formats.payment_columns import (
-    COLUMN_NAMES,
+    COLUMN_WORDS,
     PROJECT_HEADERS,
+    PROJECT_WORDS,
     TYPE_WORDS,
     ColumnMapping,
 )
@@ -93,10 +97,38 @@ class Source:
     dialect: Dialect | None = None  # CSV: shared by every read of the file
 
 
+def _problem(
+    message: Phrase, file: str, line: int | None = None, field: str | None = None
+) -> Problem:
+    """A problem worded as a phrase (a page says it in its own language); its message is the
+    phrase's Chinese, which the CLI and the JSON print."""
+    return Problem(str(message), file=file, line=line, field=field, phrase=message)
+
+
 def _fail(
-    path: Path, message: str, line: int | None = None, field: str | None = None
+    path: Path, message: Phrase, line: int | None = None, field: str | None = None
 ) -> InputError:
-    return InputError([Problem(message, file=str(path), line=line, field=field)])
+    return InputError([_problem(message, str(path), line, field)])
+
+
+# The context of a list's separator in a reader's error ("凭证号、资金" → "凭证号, 资金").
+LIST = "list"
+
+
+def _listed(items: Sequence[str | Phrase]) -> str | Phrase:
+    """Items (names from the file, or words) joined by 、 as a phrase, so a page joins them in
+    its own language. Split in halves, so a file of thousands of columns nests only a few
+    levels deep."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    half = len(items) // 2
+    return Phrase("{first}、{rest}", context=LIST, first=_listed(items[:half]),
+                  rest=_listed(items[half:]))
+
+
+def _column(name: Phrase, canonical: str) -> Phrase:
+    """A required column in an error: its name (a word) and its canonical name (金额（amount）)."""
+    return Phrase("{name}（{column}）", name=name, column=canonical)
 
 
 # --- encodings -------------------------------------------------------------------------
@@ -108,14 +140,14 @@ def _encoding(path: Path) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _fail(path, "文件是 UTF-16 编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+        raise _fail(path, Phrase("文件是 UTF-16 编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV"))
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
             return encoding
         except UnicodeDecodeError:
             continue
-    raise _fail(path, "无法识别文件编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+    raise _fail(path, Phrase("无法识别文件编码；请另存为 UTF-8 或 GB18030（GBK）编码的 CSV"))
 
 
 def _to_utf8(path: Path) -> Path:
@@ -129,8 +161,8 @@ def _to_utf8(path: Path) -> Path:
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as err:
         out.unlink(missing_ok=True)
-        message = f"文件不是有效的 UTF-8 或 GB18030 编码（第 {err.start} 字节附近）"
-        raise _fail(path, message) from None
+        raise _fail(path, Phrase("文件不是有效的 UTF-8 或 GB18030 编码（第 {offset} 字节附近）",
+                                 offset=str(err.start))) from None
     return out
 
 
@@ -151,10 +183,10 @@ def register(
 ) -> Source:
     """Make ``path`` readable as relation ``name`` (a view or an Arrow table)."""
     if not path.is_file():
-        raise _fail(path, "文件不存在")
+        raise _fail(path, Phrase("文件不存在"))
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise _fail(path, "不支持的文件类型；台账应为 .csv、.xlsx 或 .parquet")
+        raise _fail(path, Phrase("不支持的文件类型；台账应为 .csv、.xlsx 或 .parquet"))
     total: int | None = None
     first = 2
     readable: Path | None = None
@@ -183,7 +215,7 @@ def register(
             total = table.num_rows
         described = con.execute(f"DESCRIBE SELECT * FROM {q(name)}").fetchall()
     except duckdb.Error as err:
-        raise _fail(path, f"无法读取文件：{_first_line(err)}") from None
+        raise _fail(path, _unreadable(err)) from None
     headers = [str(row[0]) for row in described]
     types = {str(row[0]): str(row[1]) for row in described}
     return Source(path, kind, name, headers, types, first, total, readable, dialect)
@@ -198,19 +230,25 @@ def _read_xlsx(path: Path, sheet: str | None) -> pa.Table:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
         if sheet is not None and sheet not in names:
-            raise _fail(path, f"没有名为「{sheet}」的工作表（有：{'、'.join(names)}）")
+            raise _fail(path, Phrase("没有名为「{sheet}」的工作表（有：{sheets}）", sheet=sheet,
+                                     sheets=_listed(names)))
         batch = reader.load_sheet(sheet if sheet is not None else 0, dtypes="string").to_arrow()
     except InputError:
         raise
     except BaseException as err:  # fastexcel's own types, and Rust panics
         if not is_library_fault(err):
             raise
-        raise _fail(path, f"无法读取 Excel 文件：{_first_line(err)}") from None
+        raise _fail(path, Phrase("无法读取 Excel 文件：{error}", error=_first_line(err))) from None
     return pa.Table.from_batches([batch])
 
 
 def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _unreadable(err: BaseException) -> Phrase:
+    """A file DuckDB could not read, with the first line of its own (English) error."""
+    return Phrase("无法读取文件：{error}", error=_first_line(err))
 
 
 # --- normalizing -------------------------------------------------------------------------
@@ -302,13 +340,14 @@ def _select(
     }
 
 
-# Columns whose NULL means a bad value, and how to say it.
+# Columns whose NULL means a bad value, and how to say it (a template: {places} is filled in).
 _CHECKED = {
-    "voucher_id": ("voucher_id", "凭证号为空"),
-    "date": ("date", "日期为空或无法识别（应为 2021-03-01 这样的日期）"),
-    "recipient": ("recipient", "单位为空"),
-    "fen": ("amount", "金额不是数字，或小数位超过{places}位"),
-    "type": ("type", "类型应为 commitment / disbursement / expenditure（承诺 / 拨付 / 支出）"),
+    "voucher_id": ("voucher_id", template("凭证号为空")),
+    "date": ("date", template("日期为空或无法识别（应为 2021-03-01 这样的日期）")),
+    "recipient": ("recipient", template("单位为空")),
+    "fen": ("amount", template("金额不是数字，或小数位超过{places}位")),
+    "type": ("type", template(
+        "类型应为 commitment / disbursement / expenditure（承诺 / 拨付 / 支出）")),
 }
 
 
@@ -341,12 +380,14 @@ def _bad_rows(
         for k, c in enumerate(checked):
             if row[1 + 2 * k]:
                 value = row[2 + 2 * k]
-                message = _CHECKED[c][1].format(places=places)
+                said = _CHECKED[c][1]
+                message = Phrase(said, places=places) if "{places}" in said else Phrase(said)
                 if value not in (None, ""):
-                    message += f"：「{value}」"
-                problems.append(Problem(message, str(src.path), line, raw[c]))
+                    message = Phrase("{problem}：「{value}」", problem=message, value=str(value))
+                problems.append(_problem(message, str(src.path), line, raw[c]))
     if count > len(rows):
-        problems.append(Problem(f"共 {count} 行有误，以上列出前 {len(rows)} 行", str(src.path)))
+        problems.append(_problem(Phrase("共 {count} 行有误，以上列出前 {shown} 行",
+                                        count=str(count), shown=str(len(rows))), str(src.path)))
     return problems
 
 
@@ -452,11 +493,10 @@ def load_ledgers(
     for i, src in enumerate(sources):
         found, missing = mapping.resolve(src.headers)
         if missing:
-            names = "、".join(f"{COLUMN_NAMES[c]}（{c}）" for c in missing)
-            problems.append(Problem(
-                f"缺少必需的列：{names}；文件中的列为：{'、'.join(src.headers)}", str(src.path),
-                line=1,
-            ))
+            problems.append(_problem(Phrase(
+                "缺少必需的列：{missing}；文件中的列为：{headers}",
+                missing=_listed([_column(COLUMN_WORDS[c], c) for c in missing]),
+                headers=_listed(src.headers)), str(src.path), line=1))
             continue
         exprs = _select(src, found, mapping.unit)
         body = ", ".join(f"{e} AS {c}" for c, e in exprs.items())
@@ -478,13 +518,14 @@ def load_ledgers(
                     f"SELECT count(*), count(*) FILTER ({nulls}) FROM {table}"
                 ).fetchall()[0]
         except duckdb.Error as err:
-            problems.append(Problem(f"无法读取文件：{_first_line(err)}", str(src.path)))
+            problems.append(_problem(_unreadable(err), str(src.path)))
             continue
         if bad:
             located = _bad_rows(con, src, found, exprs, mapping.unit)
             # Both reads share one dialect, so they agree on rows; should they ever not, the
             # file is still refused rather than loaded with empty required values.
-            unlocated = Problem(f"共 {bad} 行数据有误，无法定位到行", str(src.path))
+            unlocated = _problem(Phrase("共 {count} 行数据有误，无法定位到行", count=str(bad)),
+                                 str(src.path))
             problems.extend(located or [unlocated])
         if src.kind == "xlsx":
             con.unregister(src.name)  # the Arrow copy is no longer needed
@@ -514,9 +555,8 @@ def load_projects(con: duckdb.DuckDBPyConnection, path: Path, unit: str = "元")
     }
     missing = [k for k, v in found.items() if v is None]
     if missing:
-        labels = {"project": "项目（project）", "budget": "预算（budget）"}
-        names = "、".join(labels[k] for k in missing)
-        raise _fail(src.path, f"项目库缺少必需的列：{names}", line=1)
+        names = _listed([_column(PROJECT_WORDS[k], k) for k in missing])
+        raise _fail(src.path, Phrase("项目库缺少必需的列：{missing}", missing=names), line=1)
     project, budget = found["project"], found["budget"]
     assert project is not None and budget is not None
     amount = _amount(budget, src.types[budget], unit)
@@ -531,8 +571,8 @@ def load_projects(con: duckdb.DuckDBPyConnection, path: Path, unit: str = "元")
     ).fetchall()
     if bad:
         raise InputError([
-            Problem(f"项目为空，或预算不是金额：「{raw}」", str(src.path),
-                    int(rn) + src.first_line - 1, budget)
+            _problem(Phrase("项目为空，或预算不是金额：「{value}」", value=str(raw)), str(src.path),
+                     int(rn) + src.first_line - 1, budget)
             for rn, raw in bad
         ])
     return int(con.execute("SELECT count(*) FROM projects").fetchone()[0])  # type: ignore[index]

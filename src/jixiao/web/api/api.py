@@ -391,16 +391,25 @@ def _import_result(result: Any) -> Any:
     return {**result, "findings": findings}
 
 
+def _import_errors(errors: Any) -> list[dict[str, Any]]:
+    """A failed import's stored errors with each message in the request's language, said from
+    the reader's phrase stored beside it as the import page says it (`payment_import.said`);
+    an error stored without a phrase keeps its Chinese. File, line and column stay as stored
+    (the file's own names)."""
+    return [{**{k: v for k, v in e.items() if k not in ("phrase", "said")}, "message": e["said"]}
+            for e in payment_import.said_errors(errors)]
+
+
 def _import_job(job: PaymentImport) -> dict[str, Any]:
     """A ledger import: status and progress; when done, the stored summary (the contract of
     ``jixiao ledger summarize --json``, findings said in the request's language); when
-    failed, the errors with file, line and column."""
+    failed, the errors with file, line and column, said in the request's language."""
     return {
         "id": job.pk, "fund": job.fund_id, "filename": job.filename, "status": job.status,
         "done_rows": job.done_rows, "total_rows": job.total_rows,
         "created": job.created.isoformat(), "updated": job.updated.isoformat(),
         "result": _import_result(job.result) if job.status == "done" else None,
-        "errors": job.errors if job.status == "failed" else [],
+        "errors": _import_errors(job.errors) if job.status == "failed" else [],
     }
 
 

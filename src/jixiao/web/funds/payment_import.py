@@ -23,7 +23,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from jixiao.core.phrases import template
 from jixiao.formats.errors import InputError, Problem
 from jixiao.payments.contract import summary_out
 from jixiao.web import permissions as perm
@@ -39,11 +41,14 @@ log = logging.getLogger(__name__)
 
 ALLOWED = (".csv", ".xlsx", ".parquet")
 PROGRESS_EVERY = 0.3  # seconds between progress writes
-INTERNAL = "处理台账时发生内部错误，请联系管理员（详情已记入服务器日志）"
+INTERNAL = template("处理台账时发生内部错误，请联系管理员（详情已记入服务器日志）")
 # Waiting in the queue this long without a worker taking it: given up (a worker is down).
 PENDING_TIMEOUT = timedelta(hours=24)
-STALE = "导入已中断：处理进程已结束或长时间没有进展（例如服务重启），请重新上传文件"
-NO_QUEUE = "无法把导入交给任务队列（任务队列不可用），请稍后重新上传文件"
+STALE = template("导入已中断：处理进程已结束或长时间没有进展（例如服务重启），请重新上传文件")
+NO_QUEUE = template("无法把导入交给任务队列（任务队列不可用），请稍后重新上传文件")
+# The reasons an import fails that are the web's own (stored as their Chinese message; said
+# in the viewer's language by `said`).
+OWN_REASONS = frozenset({INTERNAL, STALE, NO_QUEUE})
 worker_id = lease.worker_id
 
 
@@ -207,9 +212,32 @@ def _finish(job: PaymentImport, status: str, *, result: dict[str, Any] | None = 
 
 
 def _problem(p: Problem, stored: Path, filename: str) -> dict[str, Any]:
-    """A reader problem for the user: the uploaded file's own name, not our storage path."""
+    """A reader problem for the user: the uploaded file's own name, not our storage path; the
+    reader's phrase beside its Chinese message, so a page says it in the viewer's language."""
     file = filename if p.file in (None, str(stored)) else Path(p.file).name
-    return {"file": file, "line": p.line, "field": p.field, "message": p.message}
+    error: dict[str, Any] = {"file": file, "line": p.line, "field": p.field,
+                             "message": p.message}
+    if p.phrase is not None:
+        error["phrase"] = presenter.phrase_data(p.phrase)
+    return error
+
+
+def said(error: dict[str, Any]) -> str:
+    """A stored error's message in the active language: the reader's phrase said in it, one of
+    the web's own reasons translated, or the Chinese as stored (an error stored before phrases
+    were). The file's names and values stay as the file has them."""
+    message = str(error.get("message") or "")
+    phrase = presenter.phrase_from_data(error.get("phrase"))
+    if phrase is None and message in OWN_REASONS:
+        return gettext(message)
+    return presenter.say(phrase, message)
+
+
+def said_errors(errors: Any) -> list[dict[str, Any]]:
+    """A failed job's stored errors, each with ``said``, its message in the active language."""
+    if not isinstance(errors, list):
+        return []
+    return [{**e, "said": said(e)} for e in errors if isinstance(e, dict)]
 
 
 def latest_done(fund: Fund) -> PaymentImport | None:

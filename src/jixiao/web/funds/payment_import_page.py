@@ -20,6 +20,8 @@ def _context(fund: Fund, job: PaymentImport | None = None, error: str = "") -> d
         job.refresh_from_db()
     return {
         "fund": fund, "job": job, "error": error,
+        # a failed job's errors, each said in the viewer's language
+        "errors": payment_import.said_errors(job.errors) if job is not None else [],
         "active": job is not None and job.status in ("pending", "running"),
         "history": fund.payment_imports.select_related("user")[:10],
         "allowed": "、".join(payment_import.ALLOWED),
