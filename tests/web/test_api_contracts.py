@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from jixiao import services
 from jixiao.cli.payments import payments_app
+from jixiao.payments.contract import LedgerSummaryOut
 
 LEDGER = Path(__file__).resolve().parents[2] / "examples" / "ledgers" / "payments-2021.csv"
 
@@ -57,9 +58,14 @@ def test_the_evaluation_and_the_ledger_summary_are_the_shared_contracts(login: A
     evaluation = schemas["FundEvaluationOut"]["properties"]
     assert {"id", "total", "shown", "indicators", "findings"} <= set(evaluation)
     job = schemas["PaymentImportOut"]["properties"]
-    assert "LedgerSummaryOut" in json.dumps(job["result"])
-    assert {"totals", "execution", "execution_unit"} <= set(schemas["LedgerSummaryOut"]
-                                                           ["properties"])
+    # the import's result is the `jixiao ledger summarize --json` contract, its findings
+    # with the place beside the where
+    assert "ImportSummaryOut" in json.dumps(job["result"])
+    summary = schemas["ImportSummaryOut"]["properties"]
+    assert set(LedgerSummaryOut.model_fields) <= set(summary)
+    assert {"totals", "execution", "execution_unit"} <= set(summary)
+    finding = json.dumps(summary["findings"]).rsplit("/", 1)[-1].split('"')[0]
+    assert {"where", "place", "message"} <= set(schemas[finding]["properties"])
 
 
 def test_api_findings_keep_their_path_and_add_the_place_by_name(login: Any, demo: Any) -> None:
@@ -105,6 +111,9 @@ def test_the_api_summary_agrees_with_the_cli_field_for_field(
     api = job["result"]
     cli = _cli_summary(demo.year)
     assert api.keys() == cli.keys()
+    # the API adds each finding's place (the location as the dashboard says it) and nothing else
+    assert all(f["place"] for f in api["findings"])
+    api["findings"] = [{k: v for k, v in f.items() if k != "place"} for f in api["findings"]]
     for field in cli:
         assert api[field] == cli[field], field
     assert api["execution"], "compared with the dossier on both sides"

@@ -36,6 +36,11 @@ def _without_phrases(result: dict[str, Any]) -> dict[str, Any]:
                                    for f in result["findings"]]}
 
 
+def _without_places(result: dict[str, Any]) -> dict[str, Any]:
+    return {**result, "findings": [{k: v for k, v in f.items() if k != "place"}
+                                   for f in result["findings"]]}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_api_says_the_ledger_findings_in_the_requests_language(login: Any,
                                                                    demo: Any) -> None:
@@ -45,14 +50,18 @@ def test_the_api_says_the_ledger_findings_in_the_requests_language(login: Any,
     assert all("phrase" in f for f in stored["findings"])
 
     chinese = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert chinese.json()["result"] == _without_phrases(stored)  # as stored, no phrase
+    # as stored, no phrase, each finding's place beside its where
+    assert _without_places(chinese.json()["result"]) == _without_phrases(stored)
+    chinese_places = {f["where"]: f["place"] for f in chinese.json()["result"]["findings"]}
+    assert chinese_places["ledger/凭证 P1"] == "支付台账 · 凭证 P1", chinese_places
 
     english = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="en").json()
     result = english["result"]
     # the same schema and everything but the messages unchanged
     assert {k: v for k, v in result.items() if k != "findings"} == {
         k: v for k, v in stored.items() if k != "findings"}
-    assert [{k: v for k, v in f.items() if k != "message"} for f in result["findings"]] == [
+    assert [{k: v for k, v in f.items() if k not in ("message", "place")}
+            for f in result["findings"]] == [
         {k: v for k, v in f.items() if k not in ("message", "phrase")}
         for f in stored["findings"]]
     messages = [f["message"] for f in result["findings"]]
@@ -60,6 +69,12 @@ def test_the_api_says_the_ledger_findings_in_the_requests_language(login: Any,
     assert any(m.startswith("Recipient “无此县” is not in the dossier: 1 payments")
                for m in messages), messages
     assert [m for m in messages if HAN.search(_without_data(m))] == []
+    # where each is, as the English dashboard says it; the path programs rely on unchanged
+    places = {f["where"]: f["place"] for f in result["findings"]}
+    assert places["ledger/凭证 P1"] == "Payment ledger · Voucher P1", places
+    assert places["spending/0"] == "广西壮族自治区 · Spending by use", places  # a name is data
+    fixed_words = ("支付台账", "凭证", "单位", "分用途支出", "资金")
+    assert [p for p in places.values() if any(w in p for w in fixed_words)] == [], places
     # the job list says them alike
     listed = c.get(f"/api/funds/{demo.pk}/payment-imports", HTTP_ACCEPT_LANGUAGE="en").json()
     assert [f["message"] for f in listed[0]["result"]["findings"]] == messages
@@ -73,4 +88,4 @@ def test_a_result_stored_before_phrases_keeps_its_chinese_in_the_api(login: Any,
     old = _without_phrases(PaymentImport.objects.get(pk=job_id).result)
     PaymentImport.objects.filter(pk=job_id).update(result=old)
     english = c.get(f"/api/payment-imports/{job_id}", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert english["result"] == old
+    assert _without_places(english["result"]) == old

@@ -6,7 +6,7 @@ its status with ``{"detail": message, "code": code}`` (one handler, `_refused`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
+from jixiao.formats.errors import InputError
 from jixiao.formats.evaluation_json import evaluation_dict
 from jixiao.web import permissions as perm
 from jixiao.web.accounts.models import WRITE as WRITE_SCOPE
@@ -42,7 +43,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit import presenter as audit_presenter
 from jixiao.web.audit import views as audit_views
-from jixiao.web.funds import payment_import, presenter, usecases
+from jixiao.web.funds import mapping, payment_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
 from jixiao.web.funds.models import (
@@ -376,19 +377,41 @@ def carry_over_ledger(request: HttpRequest, fund_id: int, body: CarryOverIn) -> 
 # --- payment ledgers (支付台账): the import page's upload, job page and progress -------------
 
 
-def _import_result(result: Any) -> Any:
+def _import_result(job: PaymentImport) -> Any:
     """A finished import's stored summary with each finding's message in the request's
     language, said from the phrase stored beside it as the dashboard says it
     (`presenter.payment_execution`); a finding stored without a phrase keeps its Chinese.
-    ``where`` stays the path programs rely on."""
+    ``where`` stays the path programs rely on; ``place`` is the location as the dashboard
+    says it (the ledger's words, or the fund's names for a comparison with the dossier)."""
+    result = job.result
     if not isinstance(result, dict) or not isinstance(result.get("findings"), list):
         return result
+    place = _ledger_places(job)
     findings = [
         {**f, "message": presenter.say(presenter.phrase_from_data(f.get("phrase")),
-                                       f["message"])}
+                                       f["message"]),
+         "place": place(str(f.get("where", "")), str(f.get("rule", "")))}
         if isinstance(f, dict) and isinstance(f.get("message"), str) else f
         for f in result["findings"]]
     return {**result, "findings": findings}
+
+
+def _ledger_places(job: PaymentImport) -> Callable[[str, str], str]:
+    """Where a ledger finding is, as the dashboard says it: the ledger's own words, else the
+    fund's names (its dossier read once, on the first finding that needs it), else the path."""
+    located: list[Callable[[str, str], str] | None] = []
+
+    def place(where: str, rule: str) -> str:
+        said = presenter.ledger_place(where)
+        if said is not None:
+            return said
+        if not located:
+            try:
+                located.append(presenter.places(mapping.to_domain(job.fund)))
+            except InputError:
+                located.append(None)
+        return located[0](where, rule) if located[0] is not None else where
+    return place
 
 
 def _import_errors(errors: Any) -> list[dict[str, Any]]:
@@ -408,7 +431,7 @@ def _import_job(job: PaymentImport) -> dict[str, Any]:
         "id": job.pk, "fund": job.fund_id, "filename": job.filename, "status": job.status,
         "done_rows": job.done_rows, "total_rows": job.total_rows,
         "created": job.created.isoformat(), "updated": job.updated.isoformat(),
-        "result": _import_result(job.result) if job.status == "done" else None,
+        "result": _import_result(job) if job.status == "done" else None,
         "errors": _import_errors(job.errors) if job.status == "failed" else [],
     }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-from jixiao.formats.evaluation_json import EvaluationOut
+from jixiao.formats.evaluation_json import EvaluationOut, FindingOut
 from jixiao.payments.contract import LedgerSummaryOut
 
 DecimalText = str  # exact decimal text: "13.30" stays "13.30"
@@ -132,6 +132,17 @@ class ImportProblemOut(Schema):
     message: str
 
 
+class ImportFindingOut(FindingOut):
+    """A ledger finding through the API: ``where`` (the path programs rely on) and ``place``,
+    the same location as the dashboard says it, in the request's language."""
+
+    place: str = Field(description="位置（界面语言），如 支付台账 · 凭证 P1，或档案中的名称")
+
+
+class ImportSummaryOut(LedgerSummaryOut):
+    findings: list[ImportFindingOut]  # type: ignore[assignment]
+
+
 class PaymentImportOut(Schema):
     id: int
     fund: int
@@ -141,8 +152,9 @@ class PaymentImportOut(Schema):
     total_rows: int | None
     created: str
     updated: str
-    result: LedgerSummaryOut | None = Field(
-        description="完成时：与 `jixiao ledger summarize --json` 相同的汇总")
+    result: ImportSummaryOut | None = Field(
+        description=("完成时：与 `jixiao ledger summarize --json` 相同的汇总，"
+                     "每条发现另附 place（定位）"))
     errors: list[ImportProblemOut] = Field(description="失败时：文件、行、列与说明")
 
 
