@@ -9,7 +9,10 @@ a violation. One judge (`judge`) turns comparisons into `Finding`s:
   ``warning`` (a rounding slip, such as 399.99 against 400 or 99.23 written for 99.2358);
 - further off: the comparison's severity (``error`` unless said otherwise).
 
-Rule builders below read the dossier and the scorecard and never judge anything themselves.
+Rule builders below read the dossier and the scorecard and never judge anything themselves:
+each makes its comparisons with the ``compare`` it is given, `Comparison` unless the caller
+wants them judged as they are made (`judged`, which builds nothing for a comparison that
+holds).
 """
 
 from __future__ import annotations
@@ -91,7 +94,13 @@ RULES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+# Comparison and Finding are frozen dataclasses (compared, hashed, printed and refused an
+# assignment as dataclasses are) with an `__init__` of their own that fills the instance's
+# `__dict__`: the generated one sets each field through `object.__setattr__`, which made
+# building the 116 comparisons of the seed about an eighth of its evaluation.
+
+
+@dataclass(frozen=True, init=False)
 class Finding:
     """Something that does not add up: which rule, how bad, where, expected and found.
 
@@ -107,6 +116,19 @@ class Finding:
     message: str
     phrase: Phrase | None = field(default=None, compare=False, repr=False)
 
+    def __init__(
+        self, rule: str, severity: Severity, where: str, expected: Decimal | str | None,
+        actual: Decimal | str | None, message: str, phrase: Phrase | None = None,
+    ) -> None:
+        fields = self.__dict__
+        fields["rule"] = rule
+        fields["severity"] = severity
+        fields["where"] = where
+        fields["expected"] = expected
+        fields["actual"] = actual
+        fields["message"] = message
+        fields["phrase"] = phrase
+
 
 def found(
     rule: str, severity: Severity, where: str, expected: Decimal | str | None,
@@ -116,7 +138,7 @@ def found(
     return Finding(rule, severity, where, expected, actual, str(phrase), phrase)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Comparison:
     """``actual op expected``, compared at ``places`` decimals; ``what`` names the figure
     compared (a phrase where the core words it, plain text where a reader quotes it)."""
@@ -130,6 +152,22 @@ class Comparison:
     places: int = 2
     severity: Severity = "error"
     unit: str = ""
+
+    def __init__(
+        self, rule: str, where: str, what: str | Phrase | Said, expected: Decimal | None,
+        actual: Decimal | None, op: str = "==", places: int = 2, severity: Severity = "error",
+        unit: str = "",
+    ) -> None:
+        fields = self.__dict__
+        fields["rule"] = rule
+        fields["where"] = where
+        fields["what"] = what
+        fields["expected"] = expected
+        fields["actual"] = actual
+        fields["op"] = op
+        fields["places"] = places
+        fields["severity"] = severity
+        fields["unit"] = unit
 
 
 _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -196,15 +234,39 @@ def judge(c: Comparison) -> Finding | None:
     return found(c.rule, severity, c.where, c.expected, c.actual, phrase)
 
 
+
+def judged(
+    rule: str, where: str, what: str | Phrase | Said, expected: Decimal | None,
+    actual: Decimal | None, op: str = "==", places: int = 2, severity: Severity = "error",
+    unit: str = "",
+) -> Finding | None:
+    """``judge(Comparison(...))`` with the same arguments, without making the comparison
+    when it holds (most do: a check of the seed that passes no longer builds an object)."""
+    if expected is None or actual is None:
+        return None
+    if op == "==":
+        if actual == expected or agree_rounded(actual, expected, places):
+            return None
+    elif _OPS[op](actual, expected):
+        return None
+    return judge(Comparison(rule, where, what, expected, actual, op, places, severity, unit))
+
+
+# How a rule builder makes each comparison: `Comparison` (the default: the builders yield
+# the comparisons, for a caller to judge or to look at) or `judged` (the finding, or None
+# when it holds, as `evaluate_dossier` wants them).
+Compare = Callable[..., Comparison | Finding | None]
+
+
 def _stated_score_checks(
-    node: IndicatorScore, where: str, name: str
-) -> Iterator[Comparison | Finding]:
+    node: IndicatorScore, where: str, name: str, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     """The stated score against the computed one, judged at the places it was written with
     ("9" for 8.62 is right as shown); a whole-number score that only agrees once the computed
     one is rounded is pointed out as info, since forms often round scores up (RULES §2)."""
     stated = node.stated_score
     shown_places = places(stated) if stated is not None else 2
-    yield Comparison(
+    yield compare(
         "score.stated", where,
         Said((template("「{name}」的所列得分（按规则计算）"),
                {"name": name})),
@@ -263,14 +325,16 @@ def _sum(values: Iterable[Decimal]) -> Decimal:
 
 
 def indicator_checks(
-    card: Scorecard, conv: ScoringConventions
-) -> Iterator[Comparison | Finding]:
+    card: Scorecard, conv: ScoringConventions, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     for node in card.walk():
-        yield from _node_checks(node, conv)
-    yield from _total_checks(card)
+        yield from _node_checks(node, conv, compare)
+    yield from _total_checks(card, compare)
 
 
-def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Comparison | Finding]:
+def _node_checks(
+    node: IndicatorScore, conv: ScoringConventions, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     where = f"indicators/{node.path}"
     name = node.path
     if not node.applicable:
@@ -278,7 +342,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     if node.children:
         # Stated weights must add up whether or not a child is applicable; dropping and
         # rescaling happen in scoring.
-        yield Comparison(
+        yield compare(
             "weights.children_sum", where,
             Said((template("「{name}」的下级指标分值之和"),
                    {"name": name})),
@@ -291,17 +355,17 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         if node.stated_score is not None and all(s is not None for s in stated):
             got = _sum(s for s in stated if s is not None)
             if abs(got - node.stated_score) > _re_spread_slack(live):
-                yield Comparison(
+                yield compare(
                     "scores.children_sum", where,
                     Said((template("「{name}」的下级指标所列得分之和"), {"name": name})),
                     node.stated_score, got, unit="分",
                 )
-    yield Comparison(
+    yield compare(
         "score.within_weight", where, Said((template("「{name}」的所列得分"), {"name": name})),
         rates.weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
         op="<=", unit="分",
     )
-    yield from _stated_score_checks(node, where, name)
+    yield from _stated_score_checks(node, where, name, compare)
     if node.stated_rate is not None and node.stated_score is not None:
         base = node.effective_weight
         # A weight re-spread to a repeating decimal may be taken as shown (16.67 ÷ 16.67 =
@@ -311,7 +375,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         as_shown = rates.score_rate(node.stated_score, shown_base)
         if shown_base == base or as_shown is None or (
                 round_half_up(as_shown, n) != node.stated_rate):
-            yield Comparison(
+            yield compare(
                 "rate.stated", where,
                 Said((template("「{name}」的所列得分率（所列得分 ÷ 分值）"), {"name": name})),
                 rates.score_rate(node.stated_score, base), node.stated_rate,
@@ -321,7 +385,7 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
     if node.children or source is None:
         return
     full = node.effective_weight
-    yield Comparison(
+    yield compare(
         "score.within_weight", where,
         Said((template("「{name}」评价人给定的得分"),
                {"name": name})),
@@ -346,18 +410,18 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         balance = (
             template("「{name}」的扣分合计（分值 − 所列得分）") if source.method == "deduction"
             else template("「{name}」的扣分合计（计算得分 − 所列得分）"))
-        yield Comparison(
+        yield compare(
             "deduction.balance", where, Said((balance, {"name": name})),
             base - stated_or_computed, node.deducted, unit="分",
         )
     elif source.deductions:
-        yield Comparison(
+        yield compare(
             "deduction.balance", where,
             Said((template("「{name}」的扣分合计（分值 − 所列得分）"), {"name": name})),
             full - stated_or_computed, _sum(d.points for d in source.deductions), unit="分",
         )
     if source.survey is not None and isinstance(source.actual, Decimal):
-        yield Comparison(
+        yield compare(
             "survey.rate", where,
             Said((template("「{name}」所列满意度（满意人数 ÷ 有效问卷）"),
                    {"name": name})),
@@ -395,7 +459,9 @@ def _node_checks(node: IndicatorScore, conv: ScoringConventions) -> Iterator[Com
         )
 
 
-def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
+def _total_checks(
+    card: Scorecard, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     weights = card.template
     def roots_for(item: TemplateItem) -> list[IndicatorScore]:
         named = [r for r in card.indicators if item.matches(r.name)]
@@ -416,7 +482,7 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
         else:
             # Offices may adjust a template's weights (the total stays 100): a warning.
             names = "、".join(r.name for r in roots)
-            yield Comparison(
+            yield compare(
                 "template.weights", f"indicators/{roots[0].name}",
                 Said((template("一级指标「{names}」的分值（模板 {id}「{item}」）"),
                        {"names": names, "id": weights.id, "item": item.name})), item.weight,
@@ -430,21 +496,21 @@ def _total_checks(card: Scorecard) -> Iterator[Comparison | Finding]:
                 Phrase("一级指标「{name}」不在权重模板「{template}」中",
                        name=root.name, template=weights.name),
             )
-    yield Comparison(
+    yield compare(
         "total.weight", "total", Said((template("一级指标分值合计"), {})), weights.total,
         _sum(r.weight for r in card.indicators), unit="分",
     )
 
 
 def stated_total_checks(
-    d: Dossier, card: Scorecard, bands: list[GradeBand]
-) -> Iterator[Comparison | Finding]:
+    d: Dossier, card: Scorecard, bands: list[GradeBand], compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     ev = d.evaluation
-    yield Comparison(
+    yield compare(
         "total.stated", "total", Said((template("所列总得分"), {})), card.score,
         ev.stated_total, unit="分")
     if ev.stated_rate is not None and ev.stated_total is not None:
-        yield Comparison(
+        yield compare(
             "total.rate", "total", Said((template("所列总得分率（所列总得分 ÷ 总分）"), {})),
             rates.score_rate(ev.stated_total, card.template.total), ev.stated_rate,
             places=places(ev.stated_rate), unit="%",
@@ -485,7 +551,9 @@ def link_checks(d: Dossier) -> Iterator[Finding]:
 # --- money -----------------------------------------------------------------------------
 
 
-def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
+def money_checks(
+    d: Dossier, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     unit = d.fund.money_unit
     names = {r.id: r.name for r, _ in walk_recipients(d.recipients)}
     for s in d.spending:
@@ -500,29 +568,29 @@ def money_checks(d: Dossier) -> Iterator[Comparison | Finding]:
             # the total may not exceed the sources, and where 结转 is stated the two add up.
             precision = _finest(s.stated_total, s.carried_over, *(x.amount for x in s.sources))
             # Above the sources it is judged as equality, so a one-unit slip is a warning.
-            yield Comparison(
+            yield compare(
                 "spending.stated_total", where,
                 Said((template("{who}所列支出合计（资金来源合计）"), {"who": who})), sources,
                 s.stated_total, op="==" if s.stated_total > sources else "<=",
                 places=precision, unit=unit,
             )
             if s.carried_over is not None:
-                yield Comparison(
+                yield compare(
                     "spending.carried_over", where,
                     Said((template("{who}支出合计与结转之和（资金来源合计）"), {"who": who})),
                     sources, s.stated_total + s.carried_over, places=precision, unit=unit,
                 )
         if s.by_use and total is not None:
             uses = [u.amount for u in s.by_use]
-            yield Comparison(
+            yield compare(
                 "spending.by_use", where,
                 Said((template("{who}分用途支出之和"),
                        {"who": who})), total,
                 _sum(uses),
                 places=_finest(total, *uses), unit=unit,
             )
-    yield from _recipient_checks(d)
-    yield from _budget_checks(d)
+    yield from _recipient_checks(d, compare)
+    yield from _budget_checks(d, compare)
 
 
 class _Tree:
@@ -613,26 +681,28 @@ class _Tree:
         return mine
 
 
-def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
+def _recipient_checks(
+    d: Dossier, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     unit = d.fund.money_unit
     tree = _Tree(d)
     everything: list[Decimal] = []
     all_counties = 0
     for node, _ in walk_recipients(d.recipients):
-        yield from _roll_up_checks(tree, node)
+        yield from _roll_up_checks(tree, node, compare)
         if node.stated is None:
             continue
         where = f"recipients/{node.id}"
         for kind, stated_count in node.stated.counts.items():
             counted = tree.kinds(node).get(kind, 0) - (node.kind == kind)
-            yield Comparison(
+            yield compare(
                 "recipients.count", where,
                 Said((template("{name}所列{kind}数（列举的个数）"),
                        {"name": node.name, "kind": partial(_kind, kind)})),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
             )
         if node.stated.counties is not None:
-            yield Comparison(
+            yield compare(
                 "recipients.count", where,
                 Said((template("{name}所列帮扶县数（列举的县名个数）"), {"name": node.name})),
                 Decimal(tree.kinds(node).get("county", 0)), Decimal(node.stated.counties),
@@ -641,7 +711,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             )
         if node.stated.agreements is not None:
             amounts = tree.agreed(node, node.stated.level)
-            yield Comparison(
+            yield compare(
                 "recipients.agreements", where,
                 Said((template("{name}所列协议数（下级协议数之和）"), {"name": node.name})),
                 _sum(amounts), node.stated.agreements,
@@ -655,7 +725,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
                 everything.extend(tree.agreed(root, totals.level))
                 all_counties += tree.kinds(root).get("county", 0)
         if totals.counties is not None:
-            yield Comparison(
+            yield compare(
                 "recipients.count", "recipient_totals", Said((template("合计所列帮扶县数"), {})),
                 Decimal(all_counties),
                 Decimal(totals.counties), places=0, unit="个",
@@ -663,7 +733,7 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
         groups = [r for r in d.recipients if r.kind != "work_team"]
         for kind, stated_count in totals.counts.items():
             counted = sum(tree.kinds(r).get(kind, 0) for r in groups)
-            yield Comparison(
+            yield compare(
                 "recipients.count", "recipient_totals",
                 Said((template("合计所列{kind}数"), {"kind": partial(_kind, kind)})),
                 Decimal(counted), Decimal(stated_count), places=0, unit="个",
@@ -677,12 +747,12 @@ def _recipient_checks(d: Dossier) -> Iterator[Comparison]:
             parts = [tree.rolled(figure, r) for r in groups]
             if stated_sum is not None and groups and all(p is not None for p in parts):
                 known = [p for p in parts if p is not None]
-                yield Comparison(
+                yield compare(
                     rule, "recipient_totals", Said((label, {})), _sum(known),
                     stated_sum, places=_finest(stated_sum, *known), unit=unit,
                 )
         if totals.agreements is not None:
-            yield Comparison(
+            yield compare(
                 "recipients.agreements", "recipient_totals", Said((template("合计所列协议数"), {})),
                 _sum(everything),
                 totals.agreements, places=_finest(totals.agreements, *everything), unit=unit,
@@ -701,7 +771,9 @@ def _kind(kind: str) -> Phrase:
     return word(KIND_WORDS[kind], KIND_CONTEXT)
 
 
-def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
+def _roll_up_checks(
+    tree: _Tree, node: Recipient, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     """A recipient's own stated arrivals and spending against the sum of its children's, at
     every level of the tree; only where every child's figure is known."""
     unit = tree.d.fund.money_unit
@@ -717,7 +789,7 @@ def _roll_up_checks(tree: _Tree, node: Recipient) -> Iterator[Comparison]:
         if mine is None or any(p is None for p in parts):
             continue
         known = [p for p in parts if p is not None]
-        yield Comparison(
+        yield compare(
             rule, f"recipients/{node.id}", Said((label, {"name": node.name})), _sum(known),
             mine, places=_finest(mine, *known), unit=unit,
         )
@@ -738,7 +810,9 @@ def _outermost_arrivals(d: Dossier) -> list[Arrival]:
     return [a for a in d.arrivals if not above.get(a.recipient, False)]
 
 
-def _budget_checks(d: Dossier) -> Iterator[Comparison]:
+def _budget_checks(
+    d: Dossier, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     b = d.budget
     unit = d.fund.money_unit
     if b is None:
@@ -746,7 +820,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
     if b.level is not None:
         amounts = [a.amount for a in d.agreements if a.level == b.level]
         if amounts:
-            yield Comparison(
+            yield compare(
                 "budget.agreements", "budget",
                 Said((template("{level}协议数合计（全年预算数）"),
                        {"level": partial(word, b.level, "agreement level")})),
@@ -755,7 +829,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
             )
     if d.arrivals and b.arrived is not None:
         amounts = [a.amount for a in _outermost_arrivals(d)]
-        yield Comparison(
+        yield compare(
             "budget.arrivals", "budget",
             Said((template("各笔到位资金之和（到位数）"), {})),
             b.arrived,
@@ -763,7 +837,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
             places=_finest(b.arrived, *amounts), unit=unit,
         )
     if b.arrived is not None:
-        yield Comparison(
+        yield compare(
             "budget.executed_le_arrived", "budget",
             Said((template("执行数（到位数）"), {})),
             b.arrived,
@@ -771,14 +845,14 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
             op="<=", places=_finest(b.arrived, b.executed), unit=unit,
         )
     if b.stated_execution_rate is not None:
-        yield Comparison(
+        yield compare(
             "budget.execution_rate", "budget",
             Said((template("所列执行率"), {})),
             execution_rate(b),
             b.stated_execution_rate, places=places(b.stated_execution_rate), unit="%",
         )
     if b.stated_arrival_rate is not None and b.arrived is not None:
-        yield Comparison(
+        yield compare(
             "budget.arrival_rate", "budget", Said((template("所列到位率"), {})),
             rates.arrival(b.arrived, b.annual),
             b.stated_arrival_rate, places=places(b.stated_arrival_rate), unit="%",
@@ -790,7 +864,7 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
             parts = [getattr(r, column) for r in b.rows if getattr(r, column) is not None]
             total = getattr(b, column)
             if parts and total is not None:
-                yield Comparison(
+                yield compare(
                     "budget.rows", f"budget/{column}", Said((label, {})), total, _sum(parts),
                     places=_finest(total, *parts), unit=unit,
                 )
@@ -799,9 +873,11 @@ def _budget_checks(d: Dossier) -> Iterator[Comparison]:
 # --- plan vs actual and other figures ---------------------------------------------------
 
 
-def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
+def figure_checks(
+    d: Dossier, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     for m in d.plan_actual:
-        yield Comparison(
+        yield compare(
             "plan_actual.rate", f"plan_actual/{m.id}",
             Said((template("「{name}」所列完成率（实际 ÷ 计划）"), {"name": m.name})),
             rates.plan_completion(m.plan, m.actual), m.stated_rate,
@@ -812,14 +888,14 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
         where = f"figures/{f.id}"
         if f.parts:
             values = [p.value for p in f.parts]
-            yield Comparison(
+            yield compare(
                 "figure.parts", where,
                 Said((template("「{label}」的分项之和"), {"label": f.label})), f.value,
                 _sum(values),
                 places=_finest(f.value, *values), unit=f.unit,
             )
         if f.items:
-            yield Comparison(
+            yield compare(
                 "figure.items", where,
                 Said((template("「{label}」所列个数（列举的事项数）"), {"label": f.label})),
                 Decimal(len(f.items)), f.value, places=0,
@@ -837,7 +913,7 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
                            other_unit=word(other.unit, "unit")),
                 )
                 continue
-            yield Comparison(
+            yield compare(
                 "figure.same_as", where,
                 Said((template("「{label}」（{value} 换算为{unit}）"),
                        {"label": f.label,
@@ -850,14 +926,16 @@ def figure_checks(d: Dossier) -> Iterator[Comparison | Finding]:
 # --- factor-method allocations ----------------------------------------------------------
 
 
-def allocation_checks(d: Dossier) -> Iterator[Comparison]:
+def allocation_checks(
+    d: Dossier, compare: Compare = Comparison
+) -> Iterator[Comparison | Finding | None]:
     """Each stated allocation against the factor method's result for the same spec."""
     for plan in d.allocations:
         if not plan.stated:
             continue
         computed = {a.name: a.amount for a in allocate(plan.spec).allocations}
         for s in plan.stated:
-            yield Comparison(
+            yield compare(
                 "allocation.stated", f"allocations/{plan.id}/{s.name}",
                 Said((template("「{name}」所列分配金额（因素法计算）"),
                        {"name": s.name})), computed.get(s.name),

@@ -143,13 +143,14 @@ def evaluate_dossier(
         card = score_tree(d.indicators, d.scoring, template, bands, d.budget, d.adjustments)
     except ScoringError as err:
         raise EvaluationError("indicators", _reason(err)) from None
-    produced: list[Comparison | Finding] = [
-        *checks.indicator_checks(card, d.scoring),
-        *checks.stated_total_checks(d, card, bands),
+    judged = checks.judged  # each comparison judged as it is made: None where it holds
+    produced: list[Comparison | Finding | None] = [
+        *checks.indicator_checks(card, d.scoring, judged),
+        *checks.stated_total_checks(d, card, bands, judged),
         *checks.link_checks(d),
-        *checks.money_checks(d),
-        *checks.figure_checks(d),
-        *checks.allocation_checks(d),
+        *checks.money_checks(d, judged),
+        *checks.figure_checks(d, judged),
+        *checks.allocation_checks(d, judged),
         *(custom_comparisons(d.rules, facts(d, card)) if d.rules else ()),  # facts on demand
     ]
     findings: list[Finding] = []
