@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -56,9 +56,10 @@ Amount = Annotated[NonNegative, Field(description="金额（以 fund.money_unit 
 Weight = Annotated[Number, Field(ge=0, description="分值")]
 def _percent_number(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
     """`_percent`, pydantic's finite Decimal and `bounded` in one call (as `fields.number`)."""
-    if type(value) is not Decimal or not value.is_finite():
-        value = handler(_percent(value))
-    return bounded(cast(Decimal, value))
+    if type(value) is Decimal and value.is_finite():
+        return bounded(value)
+    converted: Decimal = handler(_percent(value))
+    return bounded(converted)
 
 
 Percent = Annotated[

@@ -8,15 +8,16 @@ bool is never taken for a number.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator
 
-from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
+from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS, places
 from jixiao.core.phrases import Phrase
 
 LIMIT = Decimal(10) ** 15  # 千万亿: beyond any fund, and well inside exact Decimal arithmetic
 MAX_PLACES = 28  # a ratio or an Excel float carries many; more is not a figure
+_INT_LIMIT = int(LIMIT)
 
 
 def decimal_input(value: object) -> object:
@@ -49,8 +50,7 @@ def bounded(value: Decimal) -> Decimal:
     if not -LIMIT < value < LIMIT:
         raise ValueError(
             Phrase("数值过大（绝对值应小于 10^15），实际为 {value}", value=f"{value:E}"))
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+    if places(value) > MAX_PLACES:  # its exponent below -MAX_PLACES, read off the text
         raise ValueError(Phrase("小数位过多（最多 {n} 位）", n=str(MAX_PLACES)))
     return value if value else value + 0  # -0 becomes 0
 
@@ -59,20 +59,23 @@ def number(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
     """`decimal_input`, pydantic's finite Decimal and `bounded` in one call. What the YAML
     reader hands over, a finite `Decimal` or an `int`, is made exactly what pydantic makes of
     it (``Decimal(int)``), so only the bounds are checked; anything else goes the whole way."""
-    kind = type(value)
-    if kind is int:
-        value = Decimal(cast(int, value))
-    elif kind is not Decimal or not cast(Decimal, value).is_finite():
-        value = handler(decimal_input(value))
-    return bounded(cast(Decimal, value))
+    if type(value) is int:
+        if -_INT_LIMIT < value < _INT_LIMIT:
+            return Decimal(value)  # whole: no places to count, never -0
+        return bounded(Decimal(value))  # which says it is too large
+    if type(value) is Decimal and value.is_finite():
+        return bounded(value)
+    converted: Decimal = handler(decimal_input(value))
+    return bounded(converted)
 
 
 def number_in_union(value: object, handler: ValidatorFunctionWrapHandler) -> Decimal:
     """`number` for a union beside `bool`: an int is left to pydantic, whose strict first pass
     refuses it as a Decimal, so 1 and 0 stay true and false as they always were."""
-    if type(value) is not Decimal or not value.is_finite():
-        value = handler(decimal_input(value))
-    return bounded(cast(Decimal, value))
+    if type(value) is Decimal and value.is_finite():
+        return bounded(value)
+    converted: Decimal = handler(decimal_input(value))
+    return bounded(converted)
 
 
 # One Python call a number: the finite check sits in pydantic's own Decimal (the handler).
