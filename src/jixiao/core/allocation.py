@@ -50,13 +50,13 @@ rounded amount and normalized share per factor.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
 from functools import cmp_to_key, partial, reduce
 from itertools import repeat
-from operator import attrgetter, itemgetter, mul, sub
+from operator import itemgetter, mul, sub
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -334,14 +334,13 @@ def _frac(value: Decimal) -> Fraction:
 
 def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
     """Everything a schema cannot say: weights, names, missing values, zero sums, bounds."""
-    columns = _value_columns(spec)
-    return _errors(spec, columns, _plainly_valid(spec, columns))
+    return _errors(spec, _plainly_valid(spec, _read(spec)))
 
 
-def _errors(spec: AllocationSpec, columns: list[list[Decimal]] | None,
-            plain: list[Decimal | None] | None) -> list[tuple[Loc, str]]:
-    """`allocation_errors`, with the factor columns already read (None: a value is missing)
-    and what `_plainly_valid` found."""
+def _errors(spec: AllocationSpec, plain: list[Decimal | None] | None,
+            ) -> list[tuple[Loc, str]]:
+    """`allocation_errors`, given what `_plainly_valid` found (None: the rows must be checked
+    one by one)."""
     errors: list[tuple[Loc, str]] = []
     names = [f.name for f in spec.factors]
     for k, name in enumerate(names):
@@ -546,7 +545,7 @@ def _ratio_share(x: list[int], total: int, i: int) -> Decimal:
     return _ratio_decimal(x[i], total)
 
 
-def _value_share(values: list[Decimal], total: Fraction, i: int) -> Decimal:
+def _value_share(values: Sequence[Decimal], total: Fraction, i: int) -> Decimal:
     num, den = values[i].as_integer_ratio()
     return _ratio_decimal(num * total.denominator, den * total.numerator)
 
@@ -741,6 +740,13 @@ def _hold_on_intervals(
 # `tests/unit/test_allocation_inverse.py` compares the two.
 
 
+# Bits of the fixed point beyond what the widths of the intervals need. They only make a
+# rounding the intervals cannot decide rare (about 2^-40 a figure; an undecided one is worked
+# out exactly, the same figure at a higher cost): 96 made every big-integer step and every
+# product of the positive part longer for nothing a 100,000-recipient allocation could see.
+_SPARE_BITS = 40
+
+
 def _reciprocal_sum(values: list[int], weights: list[int] | None = None) -> tuple[int, int]:
     """Σ c/v over ``values`` (c the weight of each, 1 without weights) as an unreduced
     (numerator, denominator), by binary splitting over the distinct values."""
@@ -767,7 +773,7 @@ class _FreeExact:
     in place of ω_i."""
 
     def __init__(self, base: Fraction, pool: Fraction,
-                 positive: list[tuple[Fraction, list[Decimal]]],
+                 positive: list[tuple[Fraction, Sequence[Decimal]]],
                  inverse: list[tuple[Fraction, list[int]]], step: Fraction,
                  coefficients: list[int] | None = None) -> None:
         self.base, self.pool, self.positive = base, pool, positive
@@ -896,15 +902,16 @@ def _interval_share(exact: _FreeExact, j: int, t_lo: int, t_hi: int, shift: int,
                            exact.share, j, i), EXACT_PLACES)
 
 
-def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = None,
+def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
                    given: list[Decimal | None] | None = None) -> AllocationResult:
     """`allocate` for a spec with an inverse factor. Every step is one pass over a whole
     column (`allocation_columns`); floors and caps are met by `_hold_on_intervals`."""
     recipients, factors = spec.recipients, spec.factors
     n = len(recipients)
-    if columns is None:
-        columns = _value_columns(spec)
-        assert columns is not None, "a spec without errors has every value"
+    if table is None:
+        table = _read(spec)
+    columns, rows = table.columns, table.rows
+    assert columns is not None and rows is not None, "a spec without errors has every value"
     step = _frac(spec.precision)
     total, b = _frac(spec.total), _frac(spec.base_share)
     base_u, pool_u = total * b / n / step, total * (1 - b) / step
@@ -925,7 +932,7 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
 
     # Fixed point with P fractional bits; every bound below is rigorous (floors and ceilings).
     biggest = max(max(ints[k]) for k in inverse)
-    shift = (96 + units_total.bit_length() + biggest.bit_length() + 2 * n.bit_length()
+    shift = (_SPARE_BITS + units_total.bit_length() + biggest.bit_length() + 2 * n.bit_length()
              + 4 * EXACT_PLACES + pool_u.denominator.bit_length() + base_u.denominator.bit_length()
              + spread.bit_length())
     one = 1 << shift
@@ -933,10 +940,11 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     for k in inverse:
         lo = sum(cols.divided(one, ints[k]))
         sums.append((lo, lo + n))
-    # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored.
-    lo_w = cols.products([columns[k] for k in weighted_pos],
-                         [coefs[k].numerator * one // coefs[k].denominator for k in weighted_pos],
-                         n)
+    # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored
+    # (each row starts with the weighted positive factors' values: `_read`).
+    assert table.order[:len(weighted_pos)] == weighted_pos
+    lo_w = cols.products(rows, [coefs[k].numerator * one // coefs[k].denominator
+                                for k in weighted_pos], n)
     width = spread if weighted_pos else 0  # ω_i · 2^P lies in [lo_w, lo_w + width]
     for (lo_h, hi_h), k in zip(sums, inverse, strict=True):
         w = weights[k]
@@ -947,20 +955,24 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         lo_w = cols.plus(lo_w, cols.divided(g_lo, ints[k]))
         # For an integer x ≥ 1, ⌈g_hi / x⌉ − ⌊g_lo / x⌋ ≤ g_hi − g_lo + 1.
         width += g_hi - g_lo + 1
-    hi_w = cols.widened(lo_w, width)
     if given is None:
-        given = list(map(attrgetter("coefficient"), recipients))
+        given = list(table.coefficients)
     coefficients = given.count(None) != n
     weights_c: list[int] | None = None
-    lo_a, hi_a = lo_w, hi_w  # ω′_i · 2^P: the weighted share after the policy coefficients
+    # The upper ends lo + width, as a list only where it is needed (None: not made yet).
+    hi_w: list[int] | None = None
+    # ω′_i · 2^P in [lo_a, hi_a]: the weighted share after the policy coefficients; hi_a
+    # None while it is lo_a + width.
+    lo_a, hi_a = lo_w, hi_w
     if coefficients:
         ratios = [(c if c is not None else Decimal(1)).as_integer_ratio() for c in given]
         lcm = math.lcm(*(d for _, d in ratios))
         weights_c = [p * (lcm // d) for p, d in ratios]
+        hi_w = hi_a = cols.widened(lo_w, width)
         s_lo = sum(map(mul, lo_w, weights_c))
         s_hi = sum(map(mul, hi_w, weights_c))
         if s_hi == 0:  # only zero-share recipients carry a coefficient: nothing to adjust
-            weights_c = None
+            weights_c, hi_a = None, None
         elif s_lo == 0:  # the sum cannot be told apart from 0 here
             return _allocate_exact(spec)
         else:
@@ -974,12 +986,15 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     b_lo, b_hi = (bn << shift) // bd, -((-bn << shift) // bd)
     # (q_d is 1 when the factor pool is a whole number of units: no division then.)
     factor_pool = _Pool.of(pool_u * step)
-    bounded = any(r.floor is not None or r.cap is not None for r in recipients)
+    bounded = table.floors.count(None) != n or table.caps.count(None) != n
+    slack: int | None = None  # the widest interval of an amount, 1 at least
     if bounded:
         if 0 in lo_a:  # a weighted share that may be 0: the exact method
             return _allocate_exact(spec)
-        lo_b = [None if r.floor is None else int(_frac(r.floor) / step) for r in recipients]
-        hi_b = [None if r.cap is None else int(_frac(r.cap) / step) for r in recipients]
+        if hi_a is None:
+            hi_a = cols.widened(lo_a, width)
+        lo_b = [None if f is None else int(_frac(f) / step) for f in table.floors]
+        hi_b = [None if c is None else int(_frac(c) / step) for c in table.caps]
         found = _hold_on_intervals(base_u, lo_a, hi_a, lo_b, hi_b, units_total, shift,
                                    _money(spec))
         if found is None:
@@ -990,14 +1005,17 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
     else:
         lo_u = list(map(b_lo.__add__, cols.scaled(qn, lo_a) if qd == 1
                         else cols.floor_div(cols.scaled(qn, lo_a), qd)))
-        if hi_a is hi_w:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
-            hi_u = cols.widened(lo_u, b_hi - b_lo + 1 - (-qn * width // qd))
+        if hi_a is None:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
+            spread_u = b_hi - b_lo + 1 - (-qn * width // qd)
+            hi_u = cols.widened(lo_u, spread_u)
+            slack = max(1, spread_u)
         else:
             hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
+    if slack is None:
+        slack = max(1, max(map(sub, hi_u, lo_u)))
     floors = cols.whole(lo_u, shift)
     # The remainder × 2^(P+1), to within `slack`.
     approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
-    slack = max(1, max(map(sub, hi_u, lo_u)))
     tops = cols.whole(hi_u, shift)
     if tops != floors:
         for i in [i for i, (fl, top) in enumerate(zip(floors, tops, strict=True)) if top != fl]:
@@ -1042,9 +1060,11 @@ def _allocate_free(spec: AllocationSpec, columns: list[list[Decimal]] | None = N
         places12 = 10**EXACT_PLACES
         exacts = cols.decimals(cols.rounded(lo_u, hi_u, shift, money12.numerator,
                                             money12.denominator, exact.units), EXACT_PLACES)
-        weighted = cols.decimals(cols.rounded(lo_w, hi_w, shift, places12, 1, exact.weighted),
-                                 EXACT_PLACES)
-        adjusted = cols.decimals(cols.rounded(lo_a, hi_a, shift, places12, 1, exact.adjusted),
+        upper_w = hi_w if hi_w is not None else cols.widened(lo_w, width)
+        weighted = cols.decimals(cols.rounded(lo_w, upper_w, shift, places12, 1,
+                                              exact.weighted), EXACT_PLACES)
+        adjusted = cols.decimals(cols.rounded(lo_a, hi_a if hi_a is not None else upper_w,
+                                              shift, places12, 1, exact.adjusted),
                                  EXACT_PLACES) if coefficients else None
         return exacts, cols.less(base, exacts, _EIGHTY), weighted, adjusted
 
@@ -1114,39 +1134,72 @@ def _money(spec: AllocationSpec) -> Callable[[Fraction], str]:
     return money
 
 
-def _value_columns(spec: AllocationSpec) -> list[list[Decimal]] | None:
-    """Each factor's values in the recipients' order; None when a recipient lacks one."""
-    values = list(map(attrgetter("values"), spec.recipients))
+_FIELDS = itemgetter("name", "values", "floor", "cap", "coefficient")
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A spec's recipients, every field and factor value read once.
+
+    ``rows`` holds each recipient's values in the order ``order`` (factor indices: the
+    positive factors with a weight first), ``columns`` the same values by factor index; both
+    are None when a recipient lacks a value. Reading row by row touches each recipient's
+    values once (by column, 100,000 dictionaries are walked once per factor), and the
+    products of the positive part (`allocation_columns.products`) take the rows as they are."""
+
+    order: list[int]
+    rows: list[tuple[Decimal, ...]] | None
+    columns: list[tuple[Decimal, ...]] | None
+    names: tuple[str, ...]
+    values: tuple[dict[str, Decimal], ...]
+    floors: tuple[Decimal | None, ...]
+    caps: tuple[Decimal | None, ...]
+    coefficients: tuple[Decimal | None, ...]
+
+
+def _read(spec: AllocationSpec) -> _Table:
+    factors = spec.factors
+    order = [k for k, f in enumerate(factors) if f.direction != "inverse" and f.weight != 0]
+    order += [k for k in range(len(factors)) if k not in order]
+    # A model's fields are its __dict__ (pydantic): one lookup of all five per recipient.
+    fields = list(map(_FIELDS, map(vars, spec.recipients)))
+    names, values, floors, caps, coefficients = (
+        tuple(map(tuple, zip(*fields, strict=True))) if fields else ((),) * 5)
+    get = itemgetter(*(factors[k].name for k in order))
+    rows: list[tuple[Decimal, ...]] | None
+    columns: list[tuple[Decimal, ...]] | None
     try:
-        return [list(map(itemgetter(f.name), values)) for f in spec.factors]
+        rows = list(map(get, values)) if len(order) > 1 else list(zip(map(get, values)))
     except KeyError:
-        return None
+        rows = columns = None
+    else:
+        by_order = list(zip(*rows, strict=True)) if rows else [()] * len(order)
+        columns = [by_order[order.index(k)] for k in range(len(factors))]
+    return _Table(order, rows, columns, names, values, floors, caps, coefficients)
 
 
-def _plainly_valid(spec: AllocationSpec, columns: list[list[Decimal]] | None,
-                   ) -> list[Decimal | None] | None:
+def _plainly_valid(spec: AllocationSpec, table: _Table) -> list[Decimal | None] | None:
     """The recipients' coefficients when no recipient row can give `allocation_errors`
     anything to say, checked by column: distinct names, every factor's value and no other,
     no floor or cap, no 0 in an inverse column, a nonzero value in each weighted positive
     column, a coefficient that is not 0 unless every one is. None when a row must be checked
     row by row."""
-    recipients, factors = spec.recipients, spec.factors
-    n = len(recipients)
+    factors, columns = spec.factors, table.columns
+    n = len(table.names)
     if columns is None or len({f.name for f in factors}) != len(factors):
         return None
-    if len(set(map(attrgetter("name"), recipients))) != n:
+    if len(set(table.names)) != n:
         return None
-    if set(map(len, map(attrgetter("values"), recipients))) != {len(factors)}:
+    if set(map(len, table.values)) != {len(factors)}:
         return None
-    if (list(map(attrgetter("floor"), recipients)).count(None) != n
-            or list(map(attrgetter("cap"), recipients)).count(None) != n):
+    if table.floors.count(None) != n or table.caps.count(None) != n:
         return None
     for f, column in zip(factors, columns, strict=True):
         if f.direction == "inverse" and 0 in column:
             return None
         if f.direction == "positive" and f.weight != 0 and not any(column):
             return None
-    coefficients = list(map(attrgetter("coefficient"), recipients))
+    coefficients = list(table.coefficients)
     return coefficients if None in coefficients or any(coefficients) else None
 
 
@@ -1154,13 +1207,13 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
     factors = spec.factors
     with collector.paused():
-        columns = _value_columns(spec)
-        given = _plainly_valid(spec, columns)
-        errors = _errors(spec, columns, given)
+        table = _read(spec)
+        given = _plainly_valid(spec, table)
+        errors = _errors(spec, given)
         if errors:
             raise AllocationError(errors)
         if any(f.direction == "inverse" for f in factors):
-            return _allocate_free(spec, columns, given)
+            return _allocate_free(spec, table, given)
         return _allocate_exact(spec)
 
 

@@ -10,7 +10,7 @@ Decimal operation runs in a context wide enough never to round.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import MAX_PREC, Context, Decimal, localcontext
 from itertools import repeat
 from operator import add, floordiv, lshift, mul, neg, rshift, sub
@@ -18,23 +18,30 @@ from operator import add, floordiv, lshift, mul, neg, rshift, sub
 WIDE = Context(prec=MAX_PREC)  # exact: nothing is ever rounded by this context
 
 
-def integers(values: list[Decimal]) -> list[int]:
-    """Integers in the proportions of ``values`` (Decimals ≥ 0, at least one): each value over
-    the least common denominator of the column, then divided by the column's greatest common
-    divisor."""
-    nums, dens = zip(*map(Decimal.as_integer_ratio, values), strict=True)
-    distinct = set(dens)
-    if len(distinct) == 1:
-        ints = list(nums)
+def integers(values: Sequence[Decimal]) -> list[int]:
+    """Integers in the proportions of ``values`` (Decimals ≥ 0, at least one), divided by
+    their greatest common divisor: the one such column (any column of integers in these
+    proportions, divided by its greatest common divisor, is this one).
+
+    An exact sum of Decimals takes the smallest exponent of its terms, so every value is a
+    multiple of 10^e, e the exponent of the column's exact sum (or 0 if that is larger):
+    each value × 10^-e is an integer, and `int` of a Decimal costs less than its
+    `as_integer_ratio`."""
+    with localcontext(WIDE):
+        exponent = sum(values, Decimal(0)).as_tuple().exponent
+    if not isinstance(exponent, int):  # not finite (the schema allows no such value)
+        nums, dens = zip(*map(Decimal.as_integer_ratio, values), strict=True)
+        lcm = math.lcm(*set(dens))
+        ints = list(map(mul, nums, map(lcm.__floordiv__, dens)))
+    elif exponent >= 0:
+        ints = list(map(int, values))
     else:
-        lcm = math.lcm(*distinct)
-        scale = {d: lcm // d for d in distinct}
-        ints = list(map(mul, nums, map(scale.__getitem__, dens)))
+        ints = list(map(int, map(WIDE.multiply, values, repeat(Decimal(10**-exponent)))))
     g = math.gcd(*ints)
     return list(map(floordiv, ints, repeat(g))) if g > 1 else ints
 
 
-def total(values: list[Decimal]) -> Decimal:
+def total(values: Sequence[Decimal]) -> Decimal:
     """The exact sum of ``values``."""
     with localcontext(WIDE):
         return sum(values, Decimal(0))
@@ -135,14 +142,14 @@ def less(base: Decimal, values: list[Decimal], context: Context) -> list[Decimal
     return list(map(context.subtract, values, repeat(base)))
 
 
-def products(columns: list[list[Decimal]], ms: list[int], n: int) -> list[int]:
-    """⌊Σ_k v_ik · m_k⌋ for each row i, over the values v_ik ≥ 0 of the given factor
-    ``columns`` and integers m_k ≥ 0: multiplied and added exactly as Decimals, row by row
-    (the columns zipped into rows, a row's products summed in one C-level step), floored
-    once."""
-    if not columns:
+def products(rows: list[tuple[Decimal, ...]], ms: list[int], n: int) -> list[int]:
+    """⌊Σ_k v_ik · m_k⌋ for each of the n ``rows``, over the values v_ik ≥ 0 each row starts
+    with (one for each integer m_k ≥ 0; the rest of a row is not read): multiplied and added
+    exactly as Decimals, a row's products summed in one C-level step, floored once."""
+    if not ms:
         return [0] * n
     factors = [Decimal(m) for m in ms]
     with localcontext(WIDE):
-        sums = map(sum, map(map, repeat(mul), zip(*columns, strict=True), repeat(factors)))
+        # map() stops at the shorter of a row and the factors.
+        sums = map(sum, map(map, repeat(mul), rows, repeat(factors)))
         return list(map(int, sums))  # int() truncates toward 0: the floor of a value ≥ 0
