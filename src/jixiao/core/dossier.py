@@ -12,7 +12,7 @@ the YAML and Excel adapters in `jixiao.formats` turn files into these objects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -656,6 +656,15 @@ def walk_indicators(
     return out
 
 
+def _recipient_ids(nodes: list[Recipient], out: list[str]) -> list[str]:
+    """Every recipient's id, depth first (`walk_recipients` without the locations)."""
+    for node in nodes:
+        out.append(node.id)
+        if node.children:
+            _recipient_ids(node.children, out)
+    return out
+
+
 def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
     """Cross-references a schema cannot express: unique ids, links that resolve.
 
@@ -663,68 +672,86 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
     """
     errors: list[tuple[Loc, str | Phrase]] = _bands_reach_zero(d)
 
-    def unique(items: Sequence[tuple[str, Loc]], what: Phrase) -> set[str]:
-        seen: set[str] = set()
-        for key, loc in items:
+    # A location and a word are made only for a problem: a dossier that hangs together (the
+    # common case) is checked with sets alone.
+    def unique(keys: list[str], locs: Callable[[], Iterable[Loc]], what: str) -> set[str]:
+        seen = set(keys)
+        if len(seen) == len(keys):
+            return seen
+        said = word(what, ITEM)
+        seen = set()
+        for key, loc in zip(keys, locs(), strict=True):
             if key in seen:
-                errors.append((loc, Phrase("{what}重复：{key}", what=what, key=key)))
+                errors.append((loc, Phrase("{what}重复：{key}", what=said, key=key)))
             seen.add(key)
         return seen
 
-    recipient_ids = [(r.id, (*loc, "id")) for r, loc in walk_recipients(d.recipients)]
-    recipients = unique(recipient_ids, word("单位标识", ITEM))
+    def numbered(name: str, count: int) -> Callable[[], Iterable[Loc]]:
+        return lambda: ((name, n, "id") for n in range(count))
+
+    recipients = unique(
+        _recipient_ids(d.recipients, []),
+        lambda: ((*loc, "id") for _, loc in walk_recipients(d.recipients)), "单位标识")
     indicator_walk = walk_indicators(d.indicators)
-    paths = unique([(p, (*loc, "name")) for _, p, loc in indicator_walk],
-                   word("同级指标名称", ITEM))
-    unique([(i.id, (*loc, "id")) for i, _, loc in indicator_walk if i.id], word("指标标识", ITEM))
-    unique([(s.id, ("spending", n, "id")) for n, s in enumerate(d.spending)],
-           word("支出标识", ITEM))
-    unique([(m.id, ("plan_actual", n, "id")) for n, m in enumerate(d.plan_actual)],
-           word("计划完成标识", ITEM))
-    figures = unique([(f.id, ("figures", n, "id")) for n, f in enumerate(d.figures)],
-                     word("数据标识", ITEM))
-    problems = unique([(p.id, ("problems", n, "id")) for n, p in enumerate(d.problems)],
-                      word("问题编号", ITEM))
-    measures = [(m.id, ("improvements", n, "id")) for n, m in enumerate(d.improvements)]
-    unique(measures, word("改进意见编号", ITEM))
-    unique([(r.id, ("rules", n, "id")) for n, r in enumerate(d.rules)], word("规则标识", ITEM))
-    unique([(a.id, ("allocations", n, "id")) for n, a in enumerate(d.allocations)],
-           word("分配标识", ITEM))
+    paths = unique([p for _, p, _ in indicator_walk],
+                   lambda: ((*loc, "name") for _, _, loc in indicator_walk), "同级指标名称")
+    unique([i.id for i, _, _ in indicator_walk if i.id],
+           lambda: ((*loc, "id") for i, _, loc in indicator_walk if i.id), "指标标识")
+    unique([s.id for s in d.spending], numbered("spending", len(d.spending)), "支出标识")
+    unique([m.id for m in d.plan_actual], numbered("plan_actual", len(d.plan_actual)),
+           "计划完成标识")
+    figures = unique([f.id for f in d.figures], numbered("figures", len(d.figures)), "数据标识")
+    problems = unique([p.id for p in d.problems], numbered("problems", len(d.problems)),
+                      "问题编号")
+    unique([m.id for m in d.improvements], numbered("improvements", len(d.improvements)),
+           "改进意见编号")
+    unique([r.id for r in d.rules], numbered("rules", len(d.rules)), "规则标识")
+    unique([a.id for a in d.allocations], numbered("allocations", len(d.allocations)),
+           "分配标识")
 
-    def must(ref: str | None, known: set[str], loc: Loc, what: Phrase) -> None:
-        if ref is not None and ref not in known:
-            errors.append((loc, Phrase("引用了不存在的{what}：{ref}", what=what, ref=ref)))
+    def dangling(ref: str, loc: Loc, what: str) -> None:
+        said = word(what, ITEM)
+        errors.append((loc, Phrase("引用了不存在的{what}：{ref}", what=said, ref=ref)))
 
-    # each word made once, not once per reference
-    recipient, figure, indicator = word("单位", ITEM), word("数据", ITEM), word("指标", ITEM)
-    problem, allocated = word("问题", ITEM), word("分配对象", ITEM)
+    # each reference is looked up in place; its location and words only for a dangling one
     for n, a in enumerate(d.agreements):
-        must(a.recipient, recipients, ("agreements", n, "recipient"), recipient)
+        if a.recipient not in recipients:
+            dangling(a.recipient, ("agreements", n, "recipient"), "单位")
     for n, arrival in enumerate(d.arrivals):
-        must(arrival.recipient, recipients, ("arrivals", n, "recipient"), recipient)
+        if arrival.recipient not in recipients:
+            dangling(arrival.recipient, ("arrivals", n, "recipient"), "单位")
     for n, s in enumerate(d.spending):
-        must(s.recipient, recipients, ("spending", n, "recipient"), recipient)
+        if s.recipient not in recipients:
+            dangling(s.recipient, ("spending", n, "recipient"), "单位")
     for n, f in enumerate(d.figures):
-        must(f.same_as, figures, ("figures", n, "same_as"), figure)
-        if f.same_as == f.id:
-            errors.append((("figures", n, "same_as"), Phrase("same_as 不能指向自身")))
+        if f.same_as is not None:
+            if f.same_as not in figures:
+                dangling(f.same_as, ("figures", n, "same_as"), "数据")
+            if f.same_as == f.id:
+                errors.append((("figures", n, "same_as"), Phrase("same_as 不能指向自身")))
     for n, p in enumerate(d.problems):
-        must(p.indicator, paths, ("problems", n, "indicator"), indicator)
-        must(p.recipient, recipients, ("problems", n, "recipient"), recipient)
+        if p.indicator is not None and p.indicator not in paths:
+            dangling(p.indicator, ("problems", n, "indicator"), "指标")
+        if p.recipient is not None and p.recipient not in recipients:
+            dangling(p.recipient, ("problems", n, "recipient"), "单位")
     for n, m in enumerate(d.improvements):
         for k, ref in enumerate(m.problems):
-            must(ref, problems, ("improvements", n, "problems", k), problem)
+            if ref not in problems:
+                dangling(ref, ("improvements", n, "problems", k), "问题")
     for n, plan in enumerate(d.allocations):
         here = ("allocations", n)
         errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_errors(plan.spec))
         names = {r.name for r in plan.spec.recipients}
         for k, stated in enumerate(plan.stated):
-            must(stated.name, names, (*here, "stated", k, "name"), allocated)
+            if stated.name not in names:
+                dangling(stated.name, (*here, "stated", k, "name"), "分配对象")
+    reverse_known = d.scoring.reverse is not None
     for ind, _, loc in indicator_walk:
         for k, ded in enumerate(ind.deductions):
-            must(ded.problem, problems, (*loc, "deductions", k, "problem"), problem)
+            if ded.problem is not None and ded.problem not in problems:
+                dangling(ded.problem, (*loc, "deductions", k, "problem"), "问题")
         reverse = ind.direction == "<=" and ind.method == "quantitative" and not ind.per_unit
-        if reverse and ind.reverse_convention is None and d.scoring.reverse is None:
+        if reverse and ind.reverse_convention is None and not reverse_known:
             errors.append((
                 (*loc, "reverse_convention"),
                 Phrase("反向指标须明确计分算法：在 scoring.reverse 或本指标 reverse_convention 中"
