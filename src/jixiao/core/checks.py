@@ -196,43 +196,68 @@ def amount(value: str, unit: str) -> str | Phrase:
         return Phrase("{n}%", n=value)
     if unit == "个":
         return Phrase("{n}个", n=value)
-    return Phrase("{n}{unit}", n=value, unit=word(unit, "unit"))
+    return Phrase("{n}{unit}", n=value, unit=_unit_word(unit))
 
 
-def _comparison_phrase(said: str, c: Comparison, **figures: str) -> Phrase:
-    params: dict[str, str | Phrase] = {"what": made(c.what)}
-    params.update((name, amount(text, c.unit)) for name, text in figures.items())
-    return Phrase.of(said, params)
+_UNIT_WORDS: dict[str, Phrase] = {}
+
+
+def _unit_word(unit: str) -> Phrase:
+    """``word(unit, "unit")``, made once per unit (a phrase is immutable)."""
+    made_word = _UNIT_WORDS.get(unit)
+    if made_word is None:
+        made_word = _UNIT_WORDS[unit] = word(unit, "unit")
+    return made_word
+
+
+def _comparison_finding(
+    c: Comparison, said: str, severity: Severity, figures: tuple[tuple[str, str], ...]
+) -> Finding:
+    """The finding of a failed comparison: ``said`` with what was compared and the shown
+    figures (with the comparison's unit). The message is worded straight from the texts:
+    a figure with its unit reads as the figure followed by the unit (`amount`), so it is
+    the phrase's Chinese without rendering each nested phrase again."""
+    what = made(c.what)
+    unit = c.unit
+    params: dict[str, str | Phrase] = {"what": what}
+    texts = {"what": str(what)}
+    for name, text in figures:
+        params[name] = amount(text, unit)
+        texts[name] = text + unit
+    return Finding(c.rule, severity, c.where, c.expected, c.actual, said.format_map(texts),
+                   Phrase.of(said, params))
 
 
 def judge(c: Comparison) -> Finding | None:
     """The one place a comparison becomes a finding (or not)."""
-    if c.expected is None or c.actual is None:
+    expected, actual = c.expected, c.actual
+    if expected is None or actual is None:
         return None
-    if c.op != "==":
-        if _OPS[c.op](c.actual, c.expected):
+    if c.op == "==":
+        if agree_rounded(actual, expected, c.places):
             return None
-        shown_places = max(c.places, places(c.expected), places(c.actual))
-        shown_expected, shown_actual = fmt(c.expected, shown_places), fmt(c.actual, shown_places)
-        phrase = _comparison_phrase(
-            _OP_PHRASES[c.op], c, actual=shown_actual, expected=shown_expected)
-        return found(c.rule, c.severity, c.where, c.expected, c.actual, phrase)
-    if agree_rounded(c.actual, c.expected, c.places):
+    elif _OPS[c.op](actual, expected):
         return None
-    rounded_actual = round_half_up(c.actual, c.places)
-    rounded_expected = round_half_up(c.expected, c.places)
-    shown_expected, shown_actual = f"{rounded_expected:f}", f"{rounded_actual:f}"  # as `fmt`
-    diff = c.actual - c.expected
+    return _failed(c, expected, actual)
+
+
+def _failed(c: Comparison, expected: Decimal, actual: Decimal) -> Finding:
+    """The finding of a comparison that does not hold."""
+    n = c.places
+    if c.op != "==":
+        shown_places = max(n, places(expected), places(actual))
+        return _comparison_finding(c, _OP_PHRASES[c.op], c.severity, (
+            ("actual", fmt(actual, shown_places)), ("expected", fmt(expected, shown_places))))
+    shown_expected, shown_actual = fmt(expected, n), fmt(actual, n)
+    diff = actual - expected
     # Whole-number figures (counts, integral amounts) are never rounded, so any gap is real.
-    rounding_slip = c.places > 0 and abs(diff) <= step(c.places)
+    rounding_slip = n > 0 and abs(diff) <= step(n)
     severity: Severity = "warning" if rounding_slip and c.severity == "error" else c.severity
     said = (template("{what}：应为 {expected}，实为 {actual}（相差 {diff}，属尾数误差）")
             if rounding_slip else template("{what}：应为 {expected}，实为 {actual}（相差 {diff}）"))
-    phrase = _comparison_phrase(
-        said, c, expected=shown_expected, actual=shown_actual,
-        diff=fmt(diff, min(max(c.places, places(diff)), c.places + 2)))
-    return found(c.rule, severity, c.where, c.expected, c.actual, phrase)
-
+    return _comparison_finding(c, said, severity, (
+        ("expected", shown_expected), ("actual", shown_actual),
+        ("diff", fmt(diff, min(max(n, places(diff)), n + 2)))))
 
 
 def judged(
@@ -249,7 +274,8 @@ def judged(
             return None
     elif _OPS[op](actual, expected):
         return None
-    return judge(Comparison(rule, where, what, expected, actual, op, places, severity, unit))
+    return _failed(Comparison(rule, where, what, expected, actual, op, places, severity, unit),
+                   expected, actual)
 
 
 # How a rule builder makes each comparison: `Comparison` (the default: the builders yield

@@ -32,16 +32,18 @@ class Phrase:
 
     def __init__(self, template: str, /, *, context: str | None = None,
                  **params: str | Phrase) -> None:
-        object.__setattr__(self, "template", template)
-        object.__setattr__(self, "params", tuple(params.items()))
-        object.__setattr__(self, "context", context)
+        _set_template(self, template)
+        _set_params(self, tuple(params.items()))
+        _set_context(self, context)
 
     @classmethod
     def of(cls, template: str, params: Mapping[str, str | Phrase],
            context: str | None = None) -> Phrase:
         """A phrase whose parameters come as a mapping."""
-        made = cls(template, context=context)
-        object.__setattr__(made, "params", tuple(params.items()))
+        made = object.__new__(cls)
+        _set_template(made, template)
+        _set_params(made, tuple(params.items()))
+        _set_context(made, context)
         return made
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -88,6 +90,13 @@ class Phrase:
                 yield from value.walk()
 
 
+# The slots' own setters (a phrase refuses `setattr`): cheaper than `object.__setattr__`,
+# and a core evaluation makes a phrase for every word of every finding.
+_set_template = vars(Phrase)["template"].__set__
+_set_params = vars(Phrase)["params"].__set__
+_set_context = vars(Phrase)["context"].__set__
+
+
 class Said(tuple[str, dict[str, "str | Phrase | Said | Callable[[], str | Phrase]"]]):
     """A phrase not made yet: ``Said((template, params))``, made by ``phrase()`` only where
     it is shown (a check that passes never shows what it compared, and a tuple is several
@@ -103,7 +112,7 @@ class Said(tuple[str, dict[str, "str | Phrase | Said | Callable[[], str | Phrase
         for name, value in self[1].items():
             if isinstance(value, Said):
                 made[name] = value.phrase()
-            elif isinstance(value, str | Phrase):
+            elif isinstance(value, (str, Phrase)):  # a tuple: quicker than str | Phrase
                 made[name] = value
             else:
                 made[name] = value()
