@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.core.fields import LIMIT, MAX_PLACES, bounded, number
+from jixiao.core.fields import LIMIT, MAX_PLACES, _oversized, bounded, number
+from jixiao.core.numbers import MAX_EXPONENT, MAX_NUMBER_CHARS
 from jixiao.core.phrases import Phrase
 
 
@@ -68,3 +69,34 @@ def _no_handler(value: Any) -> Any:
 def test_a_whole_number_is_what_decimal_and_bounded_made_of_it(value: int) -> None:
     assert _outcome(lambda v: number(v, _no_handler), value) == _outcome(
         lambda v: _previous_bounded(Decimal(v)), value)
+
+
+def _previous_oversized(text: str) -> bool:
+    """`fields._oversized` as it was: every text of up to 40 characters parsed."""
+    text = text.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        return all(ch in "0123456789+-.eE_, " for ch in text)
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return False
+    return value.is_finite() and abs(value.adjusted()) > MAX_EXPONENT
+
+
+OVERSIZED_EDGES = [
+    "1" * 31, "1" * 32, "-" + "1" * 31, "0." + "0" * 28 + "1", "0." + "0" * 29 + "1",
+    "." + "0" * 29 + "1", "." + "0" * 30 + "1", "0." + "0" * 40, "1_000_000", "１２", "100%",
+    "97.74%", "Infinity", "-inf", "NaN", "sNaN", "1e30", "1e31", "1E-31", " 12 ", "",
+    "1" * 30 + ".5", "9" * 41, "1" + "0" * 30, "1" + "0" * 29,
+]
+
+
+@pytest.mark.parametrize("text", OVERSIZED_EDGES)
+def test_oversized_says_what_it_said_at_the_edges(text: str) -> None:
+    assert _oversized(text) == _previous_oversized(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789000000.-+_eE %１x", max_size=45))
+def test_oversized_says_what_it_said_for_any_text(text: str) -> None:
+    assert _oversized(text) == _previous_oversized(text)

@@ -35,6 +35,8 @@ def decimal_input(value: object) -> object:
 def _oversized(text: str) -> bool:
     """A number written with more characters or a larger exponent than any figure has."""
     text = text.strip()
+    if len(text) <= MAX_EXPONENT + 1 and "e" not in text and "E" not in text:
+        return False  # without an exponent, n characters hold |adjusted()| ≤ n - 1 (97.74%)
     if len(text) > MAX_NUMBER_CHARS:
         return all(ch in "0123456789+-.eE_, " for ch in text)
     try:
