@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from functools import partial
 
 from jixiao.core import rates
 from jixiao.core.dossier import (
@@ -36,9 +35,12 @@ class ScoringError(ValueError):
     `Phrase` saying why (``str(error)`` is its Chinese)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class IndicatorScore:
-    """One scored indicator. ``score`` is computed; ``stated_*`` is what the report says."""
+    """One scored indicator. ``score`` is computed; ``stated_*`` is what the report says.
+
+    A frozen dataclass with an `__init__` of its own that fills the instance's `__dict__`
+    (the generated one sets each of the 18 fields through `object.__setattr__`)."""
 
     path: str
     name: str
@@ -65,6 +67,23 @@ class IndicatorScore:
     # checks asking for it at every node do not walk every subtree again.
     known_effective_weight: Decimal | None = field(default=None, compare=False, repr=False)
     whole: bool | None = field(default=None, compare=False, repr=False)  # all applicable
+
+    def __init__(
+        self, path: str, name: str, level: int, weight: Decimal, score: Decimal,
+        method: str | None, applicable: bool = True, stated_score: Decimal | None = None,
+        stated_rate: Decimal | None = None, completion: Decimal | None = None,
+        note_phrases: tuple[Phrase, ...] = (), children: tuple[IndicatorScore, ...] = (),
+        source: Indicator | None = None, counted_weight: Decimal | None = None,
+        base: Decimal | None = None, deducted: Decimal = ZERO,
+        known_effective_weight: Decimal | None = None, whole: bool | None = None,
+    ) -> None:
+        self.__dict__.update(
+            path=path, name=name, level=level, weight=weight, score=score, method=method,
+            applicable=applicable, stated_score=stated_score, stated_rate=stated_rate,
+            completion=completion, note_phrases=note_phrases, children=children,
+            source=source, counted_weight=counted_weight, base=base, deducted=deducted,
+            known_effective_weight=known_effective_weight, whole=whole,
+        )
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -384,12 +403,6 @@ def score_indicator(
     path = f"{parent_path}/{ind.name}" if parent_path else ind.name
     counted = None if scale is None else ind.weight * scale
     w = ind.weight if counted is None else counted
-    scored = partial(
-        IndicatorScore,
-        path=path, name=ind.name, level=level, weight=ind.weight, applicable=ind.applicable,
-        stated_score=ind.stated_score, stated_rate=ind.stated_rate, source=ind,
-        counted_weight=counted,
-    )
     if ind.children:
         child_scale = scale
         live = sum((c.weight for c in ind.children if c.applicable), ZERO)
@@ -409,8 +422,10 @@ def score_indicator(
         whole = ind.applicable and all(c.whole for c in children)
         effective = weight if weight is not None else ind.weight if whole else sum(
             (c.effective_weight for c in children if c.applicable), ZERO)
-        return scored(score=total, method=None, children=children, note_phrases=notes,
-                      counted_weight=weight, known_effective_weight=effective, whole=whole)
+        return IndicatorScore(
+            path, ind.name, level, ind.weight, total, None, ind.applicable, ind.stated_score,
+            ind.stated_rate, None, notes, children, ind, weight,
+            known_effective_weight=effective, whole=whole)
     exact, completion, leaf_notes = _leaf_score(ind, conv, budget, w)
     base: Decimal | None = None
     deducted = ZERO
@@ -418,10 +433,10 @@ def score_indicator(
         base = exact
         exact, deducted, more = _deduct(ind, exact)
         leaf_notes.extend(more)
-    return scored(
-        score=round_half_up(exact, SCORE_PLACES), method=ind.method, completion=completion,
-        note_phrases=tuple(leaf_notes), base=base, deducted=deducted,
-        known_effective_weight=w, whole=ind.applicable,
+    return IndicatorScore(
+        path, ind.name, level, ind.weight, round_half_up(exact, SCORE_PLACES), ind.method,
+        ind.applicable, ind.stated_score, ind.stated_rate, completion, tuple(leaf_notes), (),
+        ind, counted, base, deducted, w, ind.applicable,
     )
 
 
