@@ -365,16 +365,16 @@ def _node_checks(
     name = node.path
     if not node.applicable:
         return
+    effective = node.effective_weight
     if node.children:
         # Stated weights must add up whether or not a child is applicable; dropping and
         # rescaling happen in scoring.
+        weights = [c.weight for c in node.children]
         yield compare(
             "weights.children_sum", where,
             Said((template("「{name}」的下级指标分值之和"),
                    {"name": name})),
-            node.weight,
-            _sum(c.weight for c in node.children),
-            places=_finest(node.weight, *(c.weight for c in node.children)), unit="分",
+            node.weight, _sum(weights), places=_finest(node.weight, *weights), unit="分",
         )
         live = [c for c in node.children if c.applicable]
         stated = [c.stated_score for c in live]
@@ -388,12 +388,12 @@ def _node_checks(
                 )
     yield compare(
         "score.within_weight", where, Said((template("「{name}」的所列得分"), {"name": name})),
-        rates.weight_as_shown(node.effective_weight, node.stated_score), node.stated_score,
+        rates.weight_as_shown(effective, node.stated_score), node.stated_score,
         op="<=", unit="分",
     )
     yield from _stated_score_checks(node, where, name, compare)
     if node.stated_rate is not None and node.stated_score is not None:
-        base = node.effective_weight
+        base = effective
         # A weight re-spread to a repeating decimal may be taken as shown (16.67 ÷ 16.67 =
         # 100.00% for full marks on 50/3) or exactly (100.02%): either agrees.
         shown_base = rates.weight_as_shown(base, node.stated_score)
@@ -410,7 +410,7 @@ def _node_checks(
     source = node.source
     if node.children or source is None:
         return
-    full = node.effective_weight
+    full = effective
     yield compare(
         "score.within_weight", where,
         Said((template("「{name}」评价人给定的得分"),
