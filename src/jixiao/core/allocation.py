@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
 from functools import cmp_to_key, partial, reduce
@@ -922,8 +922,10 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
     # positive columns stay Decimals, summed exactly.
     inverse = [k for k, f in enumerate(factors) if f.direction == "inverse"]
     positive = [k for k, f in enumerate(factors) if f.direction != "inverse"]
-    ints = {k: cols.integers(columns[k]) for k in inverse}
-    totals = {k: _frac(cols.total(columns[k])) for k in positive}
+    ints = {k: table.ints[k] if k in table.ints else cols.integers(columns[k])
+            for k in inverse}
+    totals = {k: _frac(cols.total(columns[k]) if table.sums is None else table.sums[k])
+              for k in positive}
     coefs = {k: weights[k] / totals[k] if weights[k] else Fraction(0) for k in positive}
     weighted_pos = [k for k in positive if coefs[k]]
     # Σ_k v_ik · ⌊c_k · 2^P⌋ falls short of Σ_k c_k · v_ik · 2^P by less than
@@ -938,7 +940,7 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
     one = 1 << shift
     sums = []  # (lo, hi) of H_k · 2^P
     for k in inverse:
-        lo = sum(cols.divided(one, ints[k]))
+        lo = sum(map(one.__floordiv__, ints[k]))  # Σ ⌊2^P / x⌋
         sums.append((lo, lo + n))
     # The positive part of ω_i · 2^P, exactly multiplied and added as Decimals, then floored
     # (each row starts with the weighted positive factors' values: `_read`).
@@ -952,7 +954,7 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
             continue
         top = w.numerator << (2 * shift)
         g_lo, g_hi = top // (w.denominator * hi_h), -(-top // (w.denominator * lo_h))
-        lo_w = cols.plus(lo_w, cols.divided(g_lo, ints[k]))
+        lo_w = cols.plus(lo_w, map(g_lo.__floordiv__, ints[k]))  # + ⌊g_lo / x⌋
         # For an integer x ≥ 1, ⌈g_hi / x⌉ − ⌊g_lo / x⌋ ≤ g_hi − g_lo + 1.
         width += g_hi - g_lo + 1
     if given is None:
@@ -987,7 +989,8 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
     # (q_d is 1 when the factor pool is a whole number of units: no division then.)
     factor_pool = _Pool.of(pool_u * step)
     bounded = table.floors.count(None) != n or table.caps.count(None) != n
-    slack: int | None = None  # the widest interval of an amount, 1 at least
+    spread_u: int | None = None  # hi_u − lo_u when it is the same for everyone
+    hi_u: list[int] | None = None
     if bounded:
         if 0 in lo_a:  # a weighted share that may be 0: the exact method
             return _allocate_exact(spec)
@@ -1007,17 +1010,27 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
                         else cols.floor_div(cols.scaled(qn, lo_a), qd)))
         if hi_a is None:  # one width for all: ⌈q·(a + width)⌉ ≤ ⌊q·a⌋ + ⌈q·width⌉ + 1
             spread_u = b_hi - b_lo + 1 - (-qn * width // qd)
-            hi_u = cols.widened(lo_u, spread_u)
-            slack = max(1, spread_u)
         else:
             hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
-    if slack is None:
-        slack = max(1, max(map(sub, hi_u, lo_u)))
     floors = cols.whole(lo_u, shift)
-    # The remainder × 2^(P+1), to within `slack`.
-    approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
-    tops = cols.whole(hi_u, shift)
-    if tops != floors:
+    if spread_u is None:
+        assert hi_u is not None
+        slack = max(1, max(map(sub, hi_u, lo_u)))
+        # The remainder × 2^(P+1), to within `slack`.
+        approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
+        straddles = cols.whole(hi_u, shift) != floors
+    else:
+        # The same with hi_u = lo_u + spread_u, from the fractional bits of lo_u alone:
+        # lo_u + hi_u − 2·floor·2^P = 2·(lo_u mod 2^P) + spread_u; an interval straddles a
+        # whole unit where (lo_u mod 2^P) + spread_u reaches 2^P.
+        slack = max(1, spread_u)
+        fractions = cols.low_bits(lo_u, shift)
+        approx = cols.widened(cols.doubled(fractions), spread_u)
+        straddles = max(fractions) + spread_u >= one
+        hi_u = None  # made only if the 12-place figures are read
+    if straddles:
+        upper = hi_u if hi_u is not None else cols.widened(lo_u, spread_u or 0)
+        tops = cols.whole(upper, shift)
         for i in [i for i, (fl, top) in enumerate(zip(floors, tops, strict=True)) if top != fl]:
             num, den = exact.units(i)  # the interval straddles a whole unit
             floors[i] = fl = num // den
@@ -1058,7 +1071,8 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
     def exact12() -> _Exact12:
         money12 = 10**EXACT_PLACES * step
         places12 = 10**EXACT_PLACES
-        exacts = cols.decimals(cols.rounded(lo_u, hi_u, shift, money12.numerator,
+        upper_u = hi_u if hi_u is not None else cols.widened(lo_u, spread_u or 0)
+        exacts = cols.decimals(cols.rounded(lo_u, upper_u, shift, money12.numerator,
                                             money12.denominator, exact.units), EXACT_PLACES)
         upper_w = hi_w if hi_w is not None else cols.widened(lo_w, width)
         weighted = cols.decimals(cols.rounded(lo_w, upper_w, shift, places12, 1,
@@ -1149,15 +1163,19 @@ class _Table:
 
     order: list[int]
     rows: list[tuple[Decimal, ...]] | None
-    columns: list[tuple[Decimal, ...]] | None
+    columns: list[list[Decimal]] | None
+    # Each column's exact sum by factor index, when asked for (`_read`'s ``sums``).
+    sums: list[Decimal] | None
     names: tuple[str, ...]
     values: tuple[dict[str, Decimal], ...]
     floors: tuple[Decimal | None, ...]
     caps: tuple[Decimal | None, ...]
     coefficients: tuple[Decimal | None, ...]
+    # Inverse columns as integers (`allocation_columns.integers`) by factor index, once made.
+    ints: dict[int, list[int]] = field(default_factory=dict)
 
 
-def _read(spec: AllocationSpec) -> _Table:
+def _read(spec: AllocationSpec, sums: bool = False) -> _Table:
     factors = spec.factors
     order = [k for k, f in enumerate(factors) if f.direction != "inverse" and f.weight != 0]
     order += [k for k in range(len(factors)) if k not in order]
@@ -1167,15 +1185,16 @@ def _read(spec: AllocationSpec) -> _Table:
         tuple(map(tuple, zip(*fields, strict=True))) if fields else ((),) * 5)
     get = itemgetter(*(factors[k].name for k in order))
     rows: list[tuple[Decimal, ...]] | None
-    columns: list[tuple[Decimal, ...]] | None
     try:
         rows = list(map(get, values)) if len(order) > 1 else list(zip(map(get, values)))
     except KeyError:
-        rows = columns = None
-    else:
-        by_order = list(zip(*rows, strict=True)) if rows else [()] * len(order)
-        columns = [by_order[order.index(k)] for k in range(len(factors))]
-    return _Table(order, rows, columns, names, values, floors, caps, coefficients)
+        return _Table(order, None, None, None, names, values, floors, caps, coefficients)
+    by_order, totals = cols.transposed(rows, len(order), sums)
+    columns = [by_order[order.index(k)] for k in range(len(factors))]
+    column_sums = None if totals is None else [totals[order.index(k)]
+                                               for k in range(len(factors))]
+    return _Table(order, rows, columns, column_sums, names, values, floors, caps,
+                  coefficients)
 
 
 def _plainly_valid(spec: AllocationSpec, table: _Table) -> list[Decimal | None] | None:
@@ -1194,9 +1213,13 @@ def _plainly_valid(spec: AllocationSpec, table: _Table) -> list[Decimal | None] 
         return None
     if table.floors.count(None) != n or table.caps.count(None) != n:
         return None
-    for f, column in zip(factors, columns, strict=True):
-        if f.direction == "inverse" and 0 in column:
-            return None
+    for k, (f, column) in enumerate(zip(factors, columns, strict=True)):
+        if f.direction == "inverse":
+            # Its integers, needed next, have a 0 where the column has one.
+            ints = table.ints[k] = cols.integers(
+                column, None if table.sums is None else table.sums[k])
+            if 0 in ints:
+                return None
         if f.direction == "positive" and f.weight != 0 and not any(column):
             return None
     coefficients = list(table.coefficients)
@@ -1207,7 +1230,7 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
     factors = spec.factors
     with collector.paused():
-        table = _read(spec)
+        table = _read(spec, sums=True)
         given = _plainly_valid(spec, table)
         errors = _errors(spec, given)
         if errors:

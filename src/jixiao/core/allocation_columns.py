@@ -13,12 +13,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import MAX_PREC, Context, Decimal, localcontext
 from itertools import repeat
-from operator import add, floordiv, lshift, mul, neg, rshift, sub
+from operator import add, and_, floordiv, lshift, mul, neg, rshift, sub
 
 WIDE = Context(prec=MAX_PREC)  # exact: nothing is ever rounded by this context
 
 
-def integers(values: Sequence[Decimal]) -> list[int]:
+def integers(values: Sequence[Decimal], column_sum: Decimal | None = None) -> list[int]:
     """Integers in the proportions of ``values`` (Decimals ≥ 0, at least one), divided by
     their greatest common divisor: the one such column (any column of integers in these
     proportions, divided by its greatest common divisor, is this one).
@@ -26,9 +26,10 @@ def integers(values: Sequence[Decimal]) -> list[int]:
     An exact sum of Decimals takes the smallest exponent of its terms, so every value is a
     multiple of 10^e, e the exponent of the column's exact sum (or 0 if that is larger):
     each value × 10^-e is an integer, and `int` of a Decimal costs less than its
-    `as_integer_ratio`."""
-    with localcontext(WIDE):
-        exponent = sum(values, Decimal(0)).as_tuple().exponent
+    `as_integer_ratio`. ``column_sum``: that exact sum, if known."""
+    if column_sum is None:
+        column_sum = total(values)
+    exponent = column_sum.as_tuple().exponent
     if not isinstance(exponent, int):  # not finite (the schema allows no such value)
         nums, dens = zip(*map(Decimal.as_integer_ratio, values), strict=True)
         lcm = math.lcm(*set(dens))
@@ -39,6 +40,27 @@ def integers(values: Sequence[Decimal]) -> list[int]:
         ints = list(map(int, map(WIDE.multiply, values, repeat(Decimal(10**-exponent)))))
     g = math.gcd(*ints)
     return list(map(floordiv, ints, repeat(g))) if g > 1 else ints
+
+
+def transposed(rows: list[tuple[Decimal, ...]], k: int, sums: bool,
+               ) -> tuple[list[list[Decimal]], list[Decimal] | None]:
+    """The k columns of ``rows`` (tuples of k values) and, if ``sums``, each
+    column's exact sum. A few hundred rows at a time: the sums then read Decimals the
+    transposition has just brought into the processor's cache, where summing whole columns
+    of 100,000 scattered Decimals waits on memory for most of them."""
+    columns: list[list[Decimal]] = [[] for _ in range(k)]
+    totals = [Decimal(0)] * k if sums else None
+    with localcontext(WIDE):
+        for start in range(0, len(rows), _CHUNK):
+            chunk = list(zip(*rows[start:start + _CHUNK], strict=True))
+            for column, part in zip(columns, chunk, strict=True):
+                column.extend(part)
+            if totals is not None:
+                totals = [t + sum(part, Decimal(0)) for t, part in zip(totals, chunk, strict=True)]
+    return columns, totals
+
+
+_CHUNK = 256
 
 
 def total(values: Sequence[Decimal]) -> Decimal:
@@ -83,6 +105,16 @@ def shifted(xs: Iterable[int], bits: int) -> Iterable[int]:
 def whole(xs: list[int], bits: int) -> list[int]:
     """⌊x / 2^bits⌋ for each x."""
     return list(map(rshift, xs, repeat(bits)))
+
+
+def low_bits(xs: list[int], bits: int) -> list[int]:
+    """x mod 2^bits for each x ≥ 0."""
+    return list(map(and_, xs, repeat((1 << bits) - 1)))
+
+
+def doubled(xs: list[int]) -> list[int]:
+    """2 · x for each x."""
+    return list(map(lshift, xs, repeat(1)))
 
 
 def widened(xs: list[int], width: int) -> list[int]:
