@@ -223,3 +223,50 @@ def test_the_project_library_gives_a_project_execution_rate(login: Any, demo: Fu
                                 "perf_measure": "项目执行率"})
     assert r.status_code == 400 and "没有任何受益对象" in r.context["error"]
     assert r.context["error"].count("没有任何受益对象") == 1
+
+
+def _hidden(page: str, name: str) -> str:
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page)
+    assert found, name
+    return found.group(1)
+
+
+def _sheet_names(response: Any) -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                             if response.streaming else response.content))
+    ws = book["分配表"]
+    return [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_the_download_after_calculating_is_the_uploaded_tables_allocation(
+        login: Any, demo: Any) -> None:
+    # The walk's blocker: after 计算 the browser empties the file field; 下载 then sent only
+    # the spec (the example's 10 counties) and got their sheet without a word.
+    spec = SPEC.replace("  - {name: 绩效评价结果, weight: 0.4, category: 绩效因素}\n", "").replace(
+        "weight: 0.6", "weight: 1") + ("recipients:\n  - {name: 示例县, values: {人口: 5}}\n")
+    c = login("admin")
+    r = c.post("/allocation/", {"spec": spec, "action": "calculate", "table": _csv(TABLE)})
+    assert r.status_code == 200, r.context["error"]
+    page = r.content.decode()
+    shown = _amounts(page)
+    assert len(shown) == 3 and "示例县" not in page.split('id="allocation"')[1]
+    assert "因素表.csv" in page and 'id="allocation-kept"' in page
+    kept = {"table_name": _hidden(page, "table_name"), "table_kept": _hidden(page, "table_kept")}
+    # 下载 with the file field empty, as the browser sends it: the same three counties.
+    r = c.post("/allocation/", {"spec": spec, "action": "download", **kept})
+    assert r.status_code == 200
+    cells = _sheet_names(r)
+    assert {"甲县", "乙县", "丙县"} <= set(cells) and "示例县" not in cells
+    # 计算 again keeps the table and the amounts; 不再使用 falls back to the spec on purpose.
+    r = c.post("/allocation/", {"spec": spec, "action": "calculate", **kept})
+    assert r.status_code == 200 and _amounts(r.content.decode()) == shown
+    r = c.post("/allocation/", {"spec": spec, "action": "calculate", "table_drop": "1", **kept})
+    assert r.status_code == 200 and len(_amounts(r.content.decode())) == 1
+    # A table that was not kept (too large, or damaged fields) is asked for again, never
+    # replaced by the spec's recipients.
+    for data in ("", "not base64!"):
+        r = c.post("/allocation/", {"spec": spec, "action": "download",
+                                    "table_name": "因素表.csv", "table_kept": data})
+        assert r.status_code == 400
+        assert "请重新选择该文件" in r.context["error"]
+        assert r.content.decode().count('name="table_name"') == 1

@@ -9,14 +9,19 @@ year's results feed next year's money. The live-formula sheet is the CLI's
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import re
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext
 
 from jixiao import services
@@ -39,6 +44,57 @@ EXAMPLE_DIR = services.EXAMPLE.parent.parent / "allocation-guangxi"
 TABLES = (".csv", ".xlsx", ".xls")
 SPEC = "分配方案"
 PERFORMANCE = "绩效因素"
+
+
+# The uploaded factor table rides along in the form (compressed, base64) so that a later
+# 计算 or 下载 uses the same table after the browser has emptied the file field; a table
+# whose encoding would exceed this is not kept, and the page asks for the file again.
+KEPT_BUDGET = 4 * 1024 * 1024
+
+
+@dataclass
+class Kept:
+    """The factor table the page keeps in hidden fields: its file name and encoded bytes
+    (empty when too large to keep)."""
+
+    name: str
+    data: str = ""
+
+
+def keep(upload: Any) -> Kept:
+    """The uploaded table as hidden-field values (the upload is left at its start)."""
+    name = str(upload.name or "")
+    upload.seek(0)
+    content = upload.read(settings.JIXIAO_MAX_UPLOAD_BYTES + 1)
+    upload.seek(0)
+    if len(content) > settings.JIXIAO_MAX_UPLOAD_BYTES:
+        return Kept(name)
+    data = base64.b64encode(zlib.compress(content, 6)).decode("ascii")
+    return Kept(name, data if len(data) <= KEPT_BUDGET else "")
+
+
+def kept_table(post: Any) -> tuple[SimpleUploadedFile | None, Kept | None, str]:
+    """The table kept by an earlier submit of the page: (file, kept, error). No table when
+    none was kept or the user chose to drop it; an error when it was not kept (too large)
+    or its hidden fields are damaged, so the spec's own recipients are never used silently
+    in its place."""
+    name = str(post.get("table_name", "")).strip()
+    if not name or post.get("table_drop"):
+        return None, None, ""
+    again = gettext("因素表「%(name)s」未能随页面保留；请重新选择该文件，"
+                    "或勾选“不再使用”改用方案中的 recipients") % {"name": name}
+    data = str(post.get("table_kept", ""))
+    if not data or len(data) > KEPT_BUDGET:
+        return None, Kept(name), again
+    try:
+        unpack = zlib.decompressobj()
+        content = unpack.decompress(base64.b64decode(data, validate=True),
+                                    settings.JIXIAO_MAX_UPLOAD_BYTES + 1)
+    except (binascii.Error, ValueError, zlib.error):
+        return None, Kept(name), again
+    if len(content) > settings.JIXIAO_MAX_UPLOAD_BYTES or not unpack.eof:
+        return None, Kept(name), again
+    return SimpleUploadedFile(name, content), Kept(name, data), ""
 
 
 def example_spec() -> str:

@@ -209,7 +209,16 @@ def allocation(request: HttpRequest) -> HttpResponse:
                               % {"fund": fund, "measure": measure, "known": "、".join(known)})
             else:
                 results = page.Results.of(ev.dossier, measure, str(fund), projects)
-    outcome = page.calculate(text, request.FILES.get("table"), results) if not errors else None
+    # The file field comes back empty after a submit; the table uploaded before is kept in
+    # hidden fields so that 计算 again or 下载 uses it, never the spec's own recipients.
+    upload = request.FILES.get("table")
+    if upload is not None:
+        context["kept"] = page.keep(upload)
+    else:
+        upload, context["kept"], lost = page.kept_table(request.POST)
+        if lost:
+            errors.append(lost)
+    outcome = page.calculate(text, upload, results) if not errors else None
     if outcome is not None:
         errors = outcome.errors
     context["errors"], context["error"] = errors, "；".join(errors)
