@@ -169,6 +169,7 @@ def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None)
         result.recomputed_grade = grade_for(round_half_up(total, 2),
                                             list(catalogue().grade_bands))
     result.findings = [_row(f.finding, location_text(f.location), f.quote) for f in audit.findings]
+    result.checked = audit.checked
     if annotate_to is not None and doc.kind == "docx" and audit.findings:
         from jixiao.audit.annotate import annotate_docx
 
@@ -216,7 +217,9 @@ def largest_relative_gap(result: DocumentResult) -> Decimal:
 
 def triage_key(result: DocumentResult) -> tuple[int, Decimal, Decimal, int, str]:
     """Where to look first. By tier: real faults (errors, or a stated score its own parts do
-    not support); documents that could not be read; warnings only; hints (info) only; clean.
+    not support); documents that could not be read; documents read but with no relation
+    that could be checked (nothing verified: not clean); warnings only; hints (info) only;
+    clean.
     Within a tier: the larger discrepancy (score gap, then errors before warnings by count),
     then the larger relative gap between expected and actual figure of the worst findings,
     then more findings, then the file name (a stable order)."""
@@ -224,11 +227,13 @@ def triage_key(result: DocumentResult) -> tuple[int, Decimal, Decimal, int, str]
         tier = 0
     elif result.status == "unreadable":
         tier = 1
-    elif result.warnings:
+    elif result.nothing_checked:
         tier = 2
-    elif result.infos:
+    elif result.warnings:
         tier = 3
-    else:
+    elif result.infos:
         tier = 4
+    else:
+        tier = 5
     return (tier, -result.discrepancy, -largest_relative_gap(result), -len(result.findings),
             result.file)

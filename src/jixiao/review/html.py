@@ -17,7 +17,7 @@ from jixiao.audit.rules import AUDIT_RULES
 from jixiao.core.checks import RULES
 from jixiao.core.numbers import fmt
 from jixiao.formats import atomic
-from jixiao.review.model import KIND_LABELS, STATUS_LABELS, ReviewResult
+from jixiao.review.model import KIND_LABELS, NOTHING_CHECKED_WHY, ReviewResult
 
 TOP = 30
 _CSS = """
@@ -109,7 +109,10 @@ def render_html(result: ReviewResult) -> str:
            "<h1>复核结果</h1>", '<div class="cards">',
            f"<span>文件 {result.total} 份</span><span>已核对 {result.checked} 份</span>",
            f'<span class="bad">有错误 {result.with_errors} 份</span>',
-           f"<span>无法核对 {result.unreadable} 份</span><span>发现 {findings} 条</span>",
+           f"<span>无法核对 {result.unreadable} 份</span>",
+           f'<span class="bad">未能核对任何关系 {result.nothing_checked} 份</span>'
+           if result.nothing_checked else "",
+           f"<span>发现 {findings} 条</span>",
            f"<span>用时 {result.seconds} 秒（{result.jobs} 个进程）</span></div>",
            "<h2>按规则统计的发现（错误与警告）</h2>", _bars(rules, " 条"),
            "<h2>所列得分与重算得分</h2>",
@@ -127,13 +130,15 @@ def _table(result: ReviewResult) -> str:
             "差异度", "最严重的发现 / 原因")
     rows = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     for i, d in enumerate(result.documents[:TOP], start=1):
-        worst = d.reason if d.status == "unreadable" else d.worst
-        cells = [str(i), d.file, STATUS_LABELS[d.status], d.unit or "",
+        worst = d.reason if d.status == "unreadable" else (
+            NOTHING_CHECKED_WHY if d.nothing_checked else d.worst)
+        cells = [str(i), d.file, d.state, d.unit or "",
                  d.form_type or KIND_LABELS[d.kind], fmt(d.stated_score) if d.stated_score
                  is not None else "", fmt(d.recomputed_score) if d.recomputed_score is not None
                  else "", str(d.errors), str(d.warnings), fmt_value(d.discrepancy), worst or ""]
+        flagged = bool(d.reason) or d.nothing_checked
         tds = "".join(
-            f'<td class="{"bad" if (k == 7 and d.errors) or (k == 2 and d.reason) else ""}">'
+            f'<td class="{"bad" if (k == 7 and d.errors) or (k == 2 and flagged) else ""}">'
             f"{escape(c)}</td>" for k, c in enumerate(cells))
         rows.append(f"<tr>{tds}</tr>")
     rows.append("</table>")

@@ -21,6 +21,11 @@ Kind = Literal["report", "form", "unknown"]
 
 KIND_LABELS: dict[str, str] = {"report": "自评报告", "form": "自评表", "unknown": "未知"}
 STATUS_LABELS: dict[str, str] = {"checked": "已核对", "unreadable": "无法核对"}
+# A report that was read but in which no relation could be checked (no figures that add up,
+# no score lines): not a clean document, and never shown as one
+NOTHING_CHECKED = "未能核对任何关系"
+NOTHING_CHECKED_WHY = "未找到可核对的数字关系"
+NOTHING_CHECKED_TEXT = f"{NOTHING_CHECKED}（{NOTHING_CHECKED_WHY}）"
 
 # How a list of reasons is joined ("；"), and a list of names ("、"), each a phrase so a page
 # joins them in its own language
@@ -80,6 +85,8 @@ class DocumentResult(BaseModel):
     warnings: int = 0
     infos: int = 0
     worst: str | None = Field(None, description="最严重的一条发现")
+    checked: int | None = Field(None, description="核对的数字关系数（自评报告；0 即未能核对任何"
+                                                  "关系；自评表与无法核对的文件为空）")
     discrepancy: Decimal = Field(Decimal(0), description="差异度（用于排序）")
     findings: list[FindingRow] = Field(default_factory=list)
     annotated: str | None = Field(None, description="写出的批注副本（--annotate）")
@@ -92,6 +99,17 @@ class DocumentResult(BaseModel):
         self.reason = str(reason)
         self.reason_phrase = reason if isinstance(reason, Phrase) else None
         return self
+
+    @property
+    def nothing_checked(self) -> bool:
+        """Read, but not one relation in it could be checked (``checked`` is 0): a report
+        that says nothing jixiao can verify, not a clean one."""
+        return self.status == "checked" and self.checked == 0 and not self.findings
+
+    @property
+    def state(self) -> str:
+        """The status as a reader sees it: 已核对, 无法核对, or 未能核对任何关系."""
+        return NOTHING_CHECKED if self.nothing_checked else STATUS_LABELS[self.status]
 
     @property
     def score_gap(self) -> Decimal | None:
@@ -108,5 +126,6 @@ class ReviewResult(BaseModel):
     checked: int = 0
     unreadable: int = 0
     with_errors: int = 0
+    nothing_checked: int = Field(0, description="已读取但未能核对任何关系的文件数")
     jobs: int = 1
     seconds: Decimal = Decimal(0)

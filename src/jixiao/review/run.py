@@ -129,6 +129,7 @@ def summarise(results: list[DocumentResult], jobs: int, seconds: float) -> Revie
         checked=sum(1 for r in results if r.status == "checked"),
         unreadable=sum(1 for r in results if r.status == "unreadable"),
         with_errors=sum(1 for r in results if r.errors),
+        nothing_checked=sum(1 for r in results if r.nothing_checked),
         jobs=jobs, seconds=Decimal(f"{seconds:.2f}"))
 
 

@@ -21,7 +21,12 @@ from typing import Any, Literal
 from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.formats import atomic
 from jixiao.review.document import _summarise
-from jixiao.review.model import KIND_LABELS, STATUS_LABELS, DocumentResult, ReviewResult
+from jixiao.review.model import (
+    KIND_LABELS,
+    NOTHING_CHECKED_WHY,
+    DocumentResult,
+    ReviewResult,
+)
 
 DOCUMENT_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("文件", 40), ("状态", 10), ("预算单位", 22), ("资金/项目", 28), ("年度", 7),
@@ -121,17 +126,18 @@ def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, An
         dismissed = {j for (i, j), x in (decisions or {}).items()
                      if i == r - 1 and x.decision == "dismissed"}
         d = counted(d, dismissed)
-        worst = d.reason if d.status == "unreadable" else d.worst
+        worst = d.reason if d.status == "unreadable" else (
+            NOTHING_CHECKED_WHY if d.nothing_checked else d.worst)
         values: list[object] = [
-            r, d.file, STATUS_LABELS[d.status], d.unit, d.fund, d.year, KIND_LABELS[d.kind],
+            r, d.file, d.state, d.unit, d.fund, d.year, KIND_LABELS[d.kind],
             d.form_type, d.stated_score, d.stated_grade, d.recomputed_score,
             d.recomputed_grade, d.score_gap, d.errors, d.warnings, d.infos, d.discrepancy, worst,
         ]
         if decisions is not None:
             values.append(len(dismissed))
         for c, value in enumerate(values):
-            style = "bad" if (c == 2 and d.status == "unreadable") or (c == 13 and d.errors) \
-                else None
+            style = "bad" if (c == 2 and (d.status == "unreadable" or d.nothing_checked)) \
+                or (c == 13 and d.errors) else None
             _put(ws, r, c, value, formats, style)
 
 

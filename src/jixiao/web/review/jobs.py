@@ -341,6 +341,7 @@ def _maybe_finish(job_id: int) -> None:
         ReviewDocument.objects.bulk_update(docs, ["position"])
         summary = {"total": result.total, "checked": result.checked,
                    "unreadable": result.unreadable, "with_errors": result.with_errors,
+                   "nothing_checked": result.nothing_checked,
                    "jobs": result.jobs, "seconds": str(result.seconds),
                    "chunks": job.chunks.count(),
                    "workers": sorted({c.worker for c in job.chunks.all() if c.worker})}
@@ -454,7 +455,8 @@ def result_of(job: ReviewJob) -> ReviewResult:
     s = job.summary or {}
     return ReviewResult(documents=documents, total=len(documents),
                         checked=s.get("checked", 0), unreadable=s.get("unreadable", 0),
-                        with_errors=s.get("with_errors", 0), jobs=s.get("jobs", 1),
+                        with_errors=s.get("with_errors", 0),
+                        nothing_checked=s.get("nothing_checked", 0), jobs=s.get("jobs", 1),
                         seconds=s.get("seconds", "0"))
 
 

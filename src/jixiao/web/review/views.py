@@ -137,6 +137,13 @@ def place(where: str) -> str:
     return text
 
 
+def nothing_checked(doc: ReviewDocument) -> bool:
+    """Read, but not one relation in it could be checked (`DocumentResult.nothing_checked`;
+    a document stored before the count was kept is not flagged)."""
+    return doc.status == "checked" and doc.data.get("checked") == 0 and not (
+        doc.errors or doc.warnings or doc.infos)
+
+
 def _worst(doc: ReviewDocument) -> str:
     """The document's worst finding as its row shows it (place：message), the message in the
     active language; the first stored finding is the worst (`review.document._summarise`)."""
@@ -158,6 +165,7 @@ def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
         d.kind_label = KIND_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]
         d.worst = _worst(d)  # type: ignore[attr-defined]
         d.reason = reason(d.data)  # type: ignore[attr-defined]
+        d.nothing_checked = nothing_checked(d)  # type: ignore[attr-defined]
     trail = list(_trail(job))
     for e in trail:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
@@ -195,7 +203,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
         f.place = place(f.where)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
-        "reason": reason(item.data),
+        "reason": reason(item.data), "nothing_checked": nothing_checked(item),
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
         "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "error": "",
     })
