@@ -60,6 +60,10 @@ LABELS: dict[str, Promise] = {
     # A new year from last year's (fund.next_year): what was copied and carried.
     "indicators": gettext_lazy("复制指标数"), "recipients": gettext_lazy("复制受益对象数"),
     "carried_items": gettext_lazy("结转问题数"), "roles": gettext_lazy("延续角色数"),
+    # A re-import that removed recipients (fund.reimport): whom, and what went with them.
+    "recipients_removed": gettext_lazy("删除的受益对象"),
+    "removed_submissions": gettext_lazy("删除的报送记录数"),
+    "removed_projects": gettext_lazy("删除的项目数"), "removed_roles": gettext_lazy("删除的角色数"),
 }
 # Keys whose label depends on the object (a submission's `reason` is the reason of the move).
 OWN_LABELS: dict[tuple[str, str], Promise] = {

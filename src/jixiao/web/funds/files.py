@@ -115,11 +115,18 @@ REIMPORT_SALT = "jixiao.funds.reimport"
 REIMPORT_MAX_AGE = 3600  # seconds a shown change summary can be confirmed
 
 
+def is_form(source: str) -> bool:
+    """Whether an upload named ``source`` is a 自评表 (which holds only part of a dossier)."""
+    return source.lower().endswith(".xlsx")
+
+
 def _reimport_token(request: HttpRequest, fund: Any, dossier: Any, source: str) -> str:
     """What the confirmation posts back: the uploaded dossier (as YAML), signed, bound to the
-    user and to the fund's data version the summary was computed at."""
+    user and to the fund's data version the summary was computed at; ``form`` says it came
+    from a 自评表, so the update keeps what the form does not hold."""
     return signing.dumps({"user": request.user.pk, "fund": fund.pk,
                           "version": fund.data_version, "source": source,
+                          "form": is_form(source),
                           "yaml": dump_dossier(dossier)}, salt=REIMPORT_SALT, compress=True)
 
 
@@ -134,7 +141,8 @@ def _confirmed(request: HttpRequest) -> HttpResponse:
     loaded, lines = load_yaml(data["yaml"], file=data["source"])
     dossier = parse_dossier(loaded, lines, file=data["source"])
     fund = usecases.import_dossier(request.user, dossier, data["source"], replace=True,
-                                   expected_version=data["version"])
+                                   expected_version=data["version"],
+                                   form=bool(data.get("form")))
     messages.success(request, gettext("已更新现有资金年度：%(fund)s") % {"fund": fund})
     return redirect("funds:dashboard", fund.pk)
 
@@ -152,11 +160,12 @@ def import_dossier(request: HttpRequest) -> HttpResponse:
             upload = request.FILES.get("file")
             dossier = read_upload(upload)
             assert upload is not None  # read_upload refuses a missing file
-            preview = usecases.import_preview(request.user, dossier)
+            form = is_form(upload.name or "")
+            preview = usecases.import_preview(request.user, dossier, form=form)
             if preview is not None:
                 fund, changes = preview
                 return render(request, "funds/import_confirm.html", {
-                    "fund": fund, "changes": changes,
+                    "fund": fund, "changes": changes, "form": form,
                     "token": _reimport_token(request, fund, dossier, upload.name or ""),
                 })
             fund = usecases.import_dossier(request.user, dossier, upload.name or "")

@@ -439,16 +439,28 @@ def existing_fund(dossier: Dossier) -> Fund | None:
             .order_by("id").first())
 
 
-def import_preview(user: Any, dossier: Dossier) -> tuple[Fund, dict[str, Any]] | None:
+def import_preview(user: Any, dossier: Dossier, *, form: bool = False
+                   ) -> tuple[Fund, dict[str, Any]] | None:
     """The existing fund-year a re-import would update and what would change; None when the
-    import would create a new fund-year. Writes nothing."""
+    import would create a new fund-year. ``form``: the dossier was read from a 自评表, which
+    updates only what the form holds (`form_merge`). Writes nothing."""
     if not perm.can_import(user):
         raise PermissionDenied
     fund = existing_fund(dossier)
     if fund is None:
         return None
     _check_replaceable(user, fund)
-    return fund, _diff(fund, dossier)
+    return fund, _diff(fund, _incoming(fund, dossier, form))
+
+
+def _incoming(fund: Fund, dossier: Dossier, form: bool) -> Dossier:
+    """What the fund-year becomes: the uploaded dossier, or for a 自评表 the stored dossier
+    with the form's part written over it (raises InputError if that is no valid dossier)."""
+    if not form:
+        return dossier
+    from jixiao.web.funds.form_merge import merge_form
+
+    return merge_form(fund, dossier)
 
 
 def _check_replaceable(user: Any, fund: Fund) -> None:
@@ -459,22 +471,25 @@ def _check_replaceable(user: Any, fund: Fund) -> None:
 
 
 def _diff(fund: Fund, dossier: Dossier) -> dict[str, Any]:
-    from jixiao.web.funds.dossier_diff import diff
+    from jixiao.web.funds.dossier_diff import diff, removed_recipients
 
     try:
         old = mapping.to_domain(fund)
     except InputError:  # the stored data no longer makes a dossier: everything is replaced
-        return {"unreadable": True}
-    return diff(old, dossier)
+        return {"unreadable": True, **removed_recipients(fund, dossier)}
+    return {**diff(old, dossier), **removed_recipients(fund, dossier)}
 
 
 @transaction.atomic
 def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = False,
-                   expected_version: int | None = None) -> Fund:
+                   expected_version: int | None = None, form: bool = False) -> Fund:
     """Create the dossier's fund-year; if it exists, refuse (`exists`) unless ``replace``:
-    then its dossier data is replaced (the ledger, projects and workflow are kept), its data
-    version goes up and the audit entry holds the change summary. ``expected_version`` is the
-    `Fund.data_version` the user saw the summary at: a later write is a conflict."""
+    then its dossier data is replaced (the ledger is kept; recipients the dossier no longer
+    has go, with their projects, workflow and roles — the preview lists them), its data
+    version goes up and the audit entry holds the change summary. ``form``: the dossier was
+    read from a 自评表 and updates only what the form holds, everything else is kept.
+    ``expected_version`` is the `Fund.data_version` the user saw the summary at: a later
+    write is a conflict."""
     if not perm.can_import(user):
         raise PermissionDenied
     existing = (Fund.objects.select_for_update()
@@ -491,7 +506,10 @@ def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = 
                       % {"fund": existing})
     if expected_version is not None and existing.data_version != expected_version:
         raise stale()
-    summary = _diff(existing, dossier)
+    from jixiao.web.funds.dossier_diff import audit_summary
+
+    dossier = _incoming(existing, dossier, form)
+    summary = audit_summary(_diff(existing, dossier))
     before = {"data_version": existing.data_version}
     fund = mapping.load_dossier(dossier, existing)  # bumps data_version
     record(user, "fund.reimport", fund, fund=fund, before=before,
