@@ -120,7 +120,12 @@ def _recipient(fund: Fund, value: Any) -> Recipient | None:
 def _parse(fund: Fund, name: str, value: Any) -> Any:
     """One field's value as typed, parsed or refused (the field named in the message)."""
     if name in ("amount", "rectified_amount"):
-        return inputs.decimal(_label(name), value, required=False)
+        number = inputs.decimal(_label(name), value, required=False)
+        if number is not None and number < 0:
+            # A negative 涉及金额 would net out the list's totals and leave no 已整改金额
+            # the responsible unit could ever save.
+            raise Refused(Code.NEGATIVE, gettext("%(field)s：不能为负数") % {"field": _label(name)})
+        return number
     if name == "deduction":
         return inputs.decimal(_label(name), value, required=False, maximum=inputs.SCORE_LIMIT)
     if name == "deadline":

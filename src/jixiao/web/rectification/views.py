@@ -122,11 +122,25 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> RectificationItem:
     return queries.item_for(request.user, queries.ledger_fund(request.user, pk), item_pk)
 
 
+def _typed(item: RectificationItem, post: Any, fields: list[str]) -> dict[str, Any]:
+    """The form's values after a refused save: what the user typed in the fields they may
+    change, the stored values elsewhere, so nothing typed is lost with the error."""
+    out: dict[str, Any] = {k: getattr(item, k) for k in usecases.EDIT_FIELDS if k != "recipient"}
+    out["recipient_id"], out["recipient"] = item.recipient_id, ""
+    for name in fields:
+        if name in post:
+            out[name] = post.get(name, "")
+    if "recipient" in post and "recipient" in fields:
+        out["recipient_id"] = None
+    return out
+
+
 def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     can_edit = perm.can_edit_ledger(request.user, item.fund)
     can_report = perm.can_report_progress(request.user, item.fund, item.recipient_id)
     failure: Refusal | None = None
+    typed: dict[str, Any] | None = None
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied
@@ -140,9 +154,11 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             messages.success(request, gettext("已保存"))
             return redirect("rectification:item", pk, item.pk)
         item.refresh_from_db()
+        typed = _typed(item, request.POST, fields)
     overdue = rules.is_overdue(item, timezone.localdate())
     return render(request, "rectification/item.html", {
-        "fund": item.fund, "item": item, "overdue": overdue, "can_edit": can_edit,
+        "fund": item.fund, "item": item, "v": item if typed is None else typed,
+        "overdue": overdue, "can_edit": can_edit,
         "can_report": can_report, "full": perm.can_view_fund(request.user, item.fund),
         "open": item.status != rules.CLOSED,
         "error": failure.message if failure else "",
