@@ -117,7 +117,8 @@ def test_a_working_year_walked_through_the_ui(
     county.locator("#add-arrival input[name=document]").fill("桂财农〔2022〕7号")
     county.locator("#add-arrival input[name=amount]").fill("300")
     county.click("#add-arrival button")
-    county.wait_for_selector("#recipient-money >> text=桂财农〔2022〕7号")
+    # the arrival's row, its 拨付文件 editable there
+    county.wait_for_selector("#recipient-money input[name=document][value='桂财农〔2022〕7号']")
     county.locator("#add-useline input[name=category]").fill("产业发展")
     county.locator("#add-useline input[name=amount]").fill("80")
     county.click("#add-useline button")
@@ -143,10 +144,9 @@ def test_a_working_year_walked_through_the_ui(
     assert county.text_content("#submission-status") == "已退回"
     assert county.text_content("#submission-reason") == "茶叶加工车间已支出与佐证不符"
     project = Project.objects.get(fund=new, name="天等县茶叶加工车间")
-    spent = county.locator("table.projects tr", has_text="天等县茶叶加工车间").get_by_label(
-        "已支出")
-    spent.fill("75.20")
-    spent.locator("xpath=following-sibling::button").click()
+    row = county.locator("table.projects tr", has_text="天等县茶叶加工车间")
+    row.get_by_label("已支出").fill("75.20")
+    row.get_by_role("button", name="保存").click()  # one save for the whole row
     county.wait_for_selector("text=已保存")
     project.refresh_from_db()
     assert str(project.spent) == "75.20"

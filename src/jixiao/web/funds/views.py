@@ -3,6 +3,7 @@ the core, and render."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -217,6 +218,7 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
         raise PermissionDenied
     _check_row_in_fund(model, row_pk, pk)
     posted = _posted(request, model)
+    back = safe_next(request, reverse("funds:dashboard", args=[pk]))
     try:
         usecases.update_row(request.user, model, row_pk,
                             inputs.version(request.POST.get("version")), posted)
@@ -224,9 +226,36 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
         messages.error(request, row_clash.describe(model, row_pk, posted))
     except Refusal as refused:
         messages.error(request, refused.message)
+        # The row comes back with what was typed in every field, marked unsaved.
+        request.session[TYPED_ROW] = {"kind": kind, "pk": row_pk, "page": back,
+                                      "values": posted}
     else:
         messages.success(request, gettext("已保存"))
-    return go(request, safe_next(request, reverse("funds:dashboard", args=[pk])))
+    return go(request, back)
+
+
+TYPED_ROW = "funds:typed_row"  # session key: a refused row edit's typed values
+
+
+def _typed_row(request: HttpRequest) -> dict[str, Any] | None:
+    """The row edit just refused on this page (`row_edit`): its kind, id and the values
+    typed into it. Read once, and only on the page the edit returned to."""
+    stored = request.session.get(TYPED_ROW)
+    if not isinstance(stored, dict) or stored.get("page") != request.get_full_path():
+        return None
+    request.session.pop(TYPED_ROW, None)
+    return stored
+
+
+def _mark_unsaved(rows: Iterable[models.Model], kind: str,
+                  typed: dict[str, Any] | None) -> list[models.Model]:
+    """The rows, each with ``unsaved``: the values typed into it by a refused edit (shown
+    again in its form, marked unsaved), else None."""
+    out = list(rows)
+    for row in out:
+        match = typed is not None and typed.get("kind") == kind and typed.get("pk") == row.pk
+        row.unsaved = typed["values"] if match and typed else None  # type: ignore[attr-defined]
+    return out
 
 
 @require_POST
@@ -260,10 +289,12 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
 def money(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     spending = list(fund.spending.select_related("recipient").prefetch_related("uses"))
+    typed = _typed_row(request)
     return render(request, "funds/money.html", {
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
         "agreements": fund.agreements.select_related("recipient"),
-        "arrivals": fund.arrivals.select_related("recipient"), "spending": spending,
+        "arrivals": _mark_unsaved(fund.arrivals.select_related("recipient"), "arrival", typed),
+        "spending": spending,
         "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
         "money_unit": budget.money_unit(fund),  # beside every amount input
     })
@@ -310,18 +341,21 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
         else:
             messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
             return redirect("funds:recipient", pk, rpk)
+    unsaved = _typed_row(request)
     return render(request, "funds/recipient.html", {
         "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
         "can_submit": sub is not None and perm.can_submit(user, sub),
         "can_review": sub is not None and perm.can_review(user, sub),
         "can_reopen": sub is not None and perm.can_reopen(user, sub),
-        "projects": recipient.projects.all(), "statuses": PROJECT_STATUS,
+        "projects": _mark_unsaved(recipient.projects.all(), "project", unsaved),
+        "statuses": PROJECT_STATUS,
         "targets": targets if len(targets) > 1 else [],
         # the counties' projects, read here (each is edited on its county's page)
         "child_projects": Project.objects.filter(recipient__in=children).select_related(
             "recipient"),
         "agreements": Agreement.objects.filter(recipient=recipient),
-        "arrivals": Arrival.objects.filter(recipient=recipient),
+        "arrivals": _mark_unsaved(Arrival.objects.filter(recipient=recipient), "arrival",
+                                  unsaved),
         "uses": UseLine.objects.filter(spending__recipient=recipient),
         "children": children, "typed": typed, "refused": refused,
         "money_unit": budget.money_unit(fund),  # beside every amount input
