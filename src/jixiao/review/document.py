@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.core.checks import Finding
+from jixiao.core.locations import Locator
 from jixiao.core.numbers import round_half_up
 from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError
@@ -77,7 +78,7 @@ def _without(phrase: Phrase, path: str) -> Phrase:
         for name, value in phrase.params}, phrase.context)
 
 
-def _row(f: Finding, where: str, quote: str = "") -> FindingRow:
+def _row(f: Finding, where: str, quote: str = "", place: Phrase | None = None) -> FindingRow:
     def text(v: object) -> str | None:
         if v is None:
             return None
@@ -85,7 +86,49 @@ def _row(f: Finding, where: str, quote: str = "") -> FindingRow:
 
     return FindingRow(rule=f.rule, severity=f.severity, where=where, quote=quote,
                       expected=text(f.expected), actual=text(f.actual), message=f.message,
-                      phrase=f.phrase)
+                      phrase=f.phrase, place=str(place) if place is not None else None,
+                      place_phrase=place)
+
+
+# A fixed word `Locator` was asked for, marked in the text it returns: its number, then the
+# values of its %(name)s parameters (第%(n)s项扣分) separated by \x01.
+_MARK = re.compile(r"\x00(\d+)(?:=([^\x00]*))?\x00")
+_PERCENT = re.compile(r"%\((\w+)\)s")
+
+
+def place_of(locate: Locator, where: str, rule: str) -> Phrase | None:
+    """A form finding's location in the dossier's own names (`jixiao.core.locations`:
+    "指标 · 效益", "总分"), as a phrase whose fixed words a page says in its language and
+    whose names stay data; None for a path the dossier does not name."""
+    words: list[str] = []
+
+    def word(w: str) -> str:
+        words.append(w)
+        names = _PERCENT.findall(w)
+        values = "\x01".join(f"%({name})s" for name in names)
+        return f"\x00{len(words) - 1}={values}\x00" if names else f"\x00{len(words) - 1}\x00"
+
+    text = locate(where, rule, word)
+    if text == where or not words:
+        return None
+    params: dict[str, str | Phrase] = {}
+    template = []
+    at = 0
+    for m in _MARK.finditer(text):
+        if m.start() > at:
+            params[f"d{len(params)}"] = text[at:m.start()]
+            template.append(f"{{d{len(params) - 1}}}")
+        w = words[int(m.group(1))]
+        names = _PERCENT.findall(w)
+        values = (m.group(2) or "").split("\x01") if names else []
+        params[f"w{len(params)}"] = Phrase.of(_PERCENT.sub(r"{\1}", w),
+                                              dict(zip(names, values, strict=True)))
+        template.append(f"{{w{len(params) - 1}}}")
+        at = m.end()
+    if at < len(text):
+        params[f"d{len(params)}"] = text[at:]
+        template.append(f"{{d{len(params) - 1}}}")
+    return Phrase.of("".join(template), params)
 
 
 # --- forms ----------------------------------------------------------------------------------
@@ -104,9 +147,12 @@ def _review_form(path: Path, result: DocumentResult) -> None:
         result.stated_grade = stated.stated_grade
         result.recomputed_score = judged.scorecard.score
         result.recomputed_grade = judged.scorecard.grade
+        locate = Locator(judged.dossier)
+        result.findings = [_row(f, f.where, place=place_of(locate, f.where, f.rule))
+                           for f in judged.findings]
     else:
         result.form_type = judged.kind
-    result.findings = [_row(f, f.where) for f in judged.findings]
+        result.findings = [_row(f, f.where) for f in judged.findings]
 
 
 # --- reports --------------------------------------------------------------------------------

@@ -47,7 +47,9 @@ def joined(parts: Sequence[str | Phrase], join: str = REASONS) -> str | Phrase:
 class FindingRow(BaseModel):
     """One finding in one document, in the shape of ``jixiao audit --json`` plus a location
     a person can read. ``phrase`` is the message as the core worded it (a template with
-    parameters), for a caller that says it in another language; it is no part of the JSON."""
+    parameters), for a caller that says it in another language; ``place_phrase`` likewise
+    ``place`` (a form's location by the names of its indicators, `jixiao.core.locations`);
+    neither is part of the JSON."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -58,7 +60,9 @@ class FindingRow(BaseModel):
     expected: str | None = None
     actual: str | None = None
     message: str
+    place: str | None = Field(None, description="位置的名称（自评表：指标 · 效益、总分）")
     phrase: SkipJsonSchema[Phrase | None] = Field(None, exclude=True)
+    place_phrase: SkipJsonSchema[Phrase | None] = Field(None, exclude=True)
 
 
 class DocumentResult(BaseModel):

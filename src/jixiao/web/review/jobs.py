@@ -114,9 +114,9 @@ def start_review(user: Any, files: list[UploadedFile[bytes]]) -> ReviewJob:
                 for chunk in upload.chunks():
                     fh.write(chunk)
             entries.append({"name": name, "stored": str(target)})
-    first = entries[0]["name"]
-    title = first if len(entries) == 1 else gettext("%(first)s 等 %(n)d 个文件") % {
-        "first": first, "n": len(entries)}
+        first = entries[0]["name"]  # the stored title is Chinese too (the audit trail's)
+        title = first if len(entries) == 1 else gettext("%(first)s 等 %(n)d 个文件") % {
+            "first": first, "n": len(entries)}
     job = ReviewJob.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         title=title[:300], folder=str(folder), uploads=entries)
@@ -316,7 +316,9 @@ def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
         ReviewFinding(document=doc, index=i, rule=f.rule[:200], severity=f.severity,
                       where=f.where[:500], quote=f.quote, expected=f.expected or "",
                       actual=f.actual or "", message=f.message,
-                      phrase=presenter.phrase_data(f.phrase) if f.phrase is not None else None)
+                      phrase=presenter.phrase_data(f.phrase) if f.phrase is not None else None,
+                      place=presenter.phrase_data(f.place_phrase)
+                      if f.place_phrase is not None else None)
         for i, f in enumerate(result.findings)])
 
 
@@ -450,7 +452,7 @@ def result_of(job: ReviewJob) -> ReviewResult:
         data["findings"] = [
             {"rule": f.rule, "severity": f.severity, "where": f.where, "quote": f.quote,
              "expected": f.expected or None, "actual": f.actual or None,
-             "message": f.message} for f in doc.findings.all()]
+             "message": f.message, "place": _place_text(f)} for f in doc.findings.all()]
         documents.append(DocumentResult.model_validate(data))
     s = job.summary or {}
     return ReviewResult(documents=documents, total=len(documents),
@@ -458,6 +460,12 @@ def result_of(job: ReviewJob) -> ReviewResult:
                         with_errors=s.get("with_errors", 0),
                         nothing_checked=s.get("nothing_checked", 0), jobs=s.get("jobs", 1),
                         seconds=s.get("seconds", "0"))
+
+
+def _place_text(finding: ReviewFinding) -> str | None:
+    """A stored finding's location by name, in Chinese (None where it has none)."""
+    phrase = presenter.phrase_from_data(finding.place)
+    return str(phrase) if phrase is not None else None
 
 
 DECISION_ACTIONS = {"confirmed": "review_finding.confirm", "dismissed": "review_finding.dismiss",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 JOB_STATUS = [
     ("pending", gettext_lazy("排队中")),
@@ -53,6 +53,17 @@ class ReviewJob(models.Model):
     @property
     def name(self) -> str:  # how the audit trail names it (audit/objects.name_of)
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The run's name in the active language: its one file's name, or the first file's
+        and how many there are ("水务局.docx 等 3 个文件"); the stored title (Chinese, as the
+        audit trail keeps it) for a run stored without its uploads."""
+        names = [e["name"] for e in self.uploads or [] if isinstance(e, dict) and "name" in e]
+        if len(names) < 2:
+            return self.title
+        return pgettext("review title", "%(first)s 等 %(n)d 个文件") % {
+            "first": names[0], "n": len(names)}
 
     @property
     def active(self) -> bool:
@@ -118,6 +129,9 @@ class ReviewFinding(models.Model):
     # the message as the core worded it (`funds.presenter.phrase_data`), so a page says it in
     # the viewer's language; None for a finding stored before phrases were kept
     phrase = models.JSONField(null=True, blank=True)
+    # a form finding's location by the names of its indicators (phrase data, as `phrase`):
+    # "指标 · 效益" said in the viewer's language; None where `where` is all there is
+    place = models.JSONField(null=True, blank=True)
     decision = models.CharField("判定", max_length=16, choices=DECISIONS, blank=True,
                                 default="")
     note = models.TextField("说明", blank=True)

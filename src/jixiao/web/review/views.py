@@ -144,6 +144,13 @@ def nothing_checked(doc: ReviewDocument) -> bool:
         doc.errors or doc.warnings or doc.infos)
 
 
+def finding_place(finding: ReviewFinding) -> str:
+    """Where a finding is, in the active language: a form finding by the names of its
+    indicators (its stored place phrase: "Indicator · 效益"), a report finding by paragraph
+    or table (`place`), else as stored."""
+    return presenter.say(presenter.phrase_from_data(finding.place), "") or place(finding.where)
+
+
 def _worst(doc: ReviewDocument) -> str:
     """The document's worst finding as its row shows it (place：message), the message in the
     active language; the first stored finding is the worst (`review.document._summarise`)."""
@@ -152,8 +159,8 @@ def _worst(doc: ReviewDocument) -> str:
     if first is None or first.phrase is None:
         return stored
     message = said(first)
-    return f"{place(first.where)}{pgettext('label separator', '：')}{message}" if first.where \
-        else message
+    return f"{finding_place(first)}{pgettext('label separator', '：')}{message}" \
+        if first.where else message
 
 
 def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
@@ -200,7 +207,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     findings = list(chosen)
     for f in findings:
         f.said = said(f)  # type: ignore[attr-defined]
-        f.place = place(f.where)  # type: ignore[attr-defined]
+        f.shown_place = finding_place(f)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
         "reason": reason(item.data), "nothing_checked": nothing_checked(item),
