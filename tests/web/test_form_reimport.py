@@ -41,6 +41,8 @@ def _kept(fund: Fund) -> dict[str, Any]:
         "submissions": sorted(Submission.objects.filter(fund=fund)
                               .values_list("pk", "recipient_id", "status")),
         "roles": sorted(Membership.objects.values_list("pk", "user_id", "role", "recipient_id")),
+        "rows": [sorted(getattr(fund, block).values_list("pk", flat=True))
+                 for block in ("agreements", "arrivals", "spending", "plan_actual")],
         **{k: data[k] for k in ("agreements", "arrivals", "spending", "plan_actual",
                                 "figures", "narrative", "problems", "improvements")},
         "fund": {k: v for k, v in data["fund"].items()},

@@ -6,6 +6,7 @@ dossier is kept, Decimal-exact, in ``Fund.blocks``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -53,12 +54,20 @@ def _value(text: str, is_number: bool) -> Decimal | str | None:
     return Decimal(text) if is_number else text
 
 
+# The row blocks a partial update (a 自评表 over an existing fund-year) can leave untouched.
+MONEY_BLOCKS = ("agreements", "arrivals", "spending", "plan_actual")
+
+
 @transaction.atomic
-def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
-    """Write a dossier into a new fund (or replace an existing fund's data)."""
+def load_dossier(d: Dossier, fund: m.Fund | None = None, *,
+                 keep: Collection[str] = ()) -> m.Fund:
+    """Write a dossier into a new fund (or replace an existing fund's data). ``keep``: blocks
+    of `MONEY_BLOCKS` whose stored rows stay as they are (the same rows, ids included)
+    because ``d`` holds exactly what they hold."""
     data = d.model_dump(mode="python")
     blocks = {k: encode(v) for k, v in data.items() if k not in SPLIT}
     if fund is None:
+        keep = ()  # a new fund has no rows to keep
         fund = m.Fund.objects.create(
             name=d.fund.name, year=d.fund.year, budget_unit=d.fund.budget_unit, blocks=blocks
         )
@@ -69,22 +78,23 @@ def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
         fund.version = models.F("version") + 1  # an open budget form is stale too
         fund.save()
         fund.refresh_from_db(fields=["data_version", "version"])
-        for rel in (fund.indicators, fund.spending, fund.agreements, fund.arrivals,
-                    fund.plan_actual):
-            rel.all().delete()
+        fund.indicators.all().delete()
+        for block in MONEY_BLOCKS:
+            if block not in keep:
+                getattr(fund, block).all().delete()
     by_code = _recipients(fund, d.recipients)
     _indicators(fund, d.indicators, None)
-    for n, a in enumerate(d.agreements):
+    for n, a in enumerate(() if "agreements" in keep else d.agreements):
         m.Agreement.objects.create(
             fund=fund, recipient=by_code[a.recipient], level=a.level, amount=a.amount,
             purpose=a.purpose or "", position=n,
         )
-    for n, r in enumerate(d.arrivals):
+    for n, r in enumerate(() if "arrivals" in keep else d.arrivals):
         m.Arrival.objects.create(
             fund=fund, recipient=by_code[r.recipient], amount=r.amount, date=r.date,
             document=r.document or "", position=n,
         )
-    for n, s in enumerate(d.spending):
+    for n, s in enumerate(() if "spending" in keep else d.spending):
         row = m.Spending.objects.create(
             fund=fund, recipient=by_code[s.recipient], code=s.id, stated_total=s.stated_total,
             project_count=s.project_count,
@@ -96,7 +106,7 @@ def load_dossier(d: Dossier, fund: m.Fund | None = None) -> m.Fund:
         for k, u in enumerate(s.by_use):
             m.UseLine.objects.create(spending=row, category=u.category, amount=u.amount,
                                      position=k)
-    for n, p in enumerate(d.plan_actual):
+    for n, p in enumerate(() if "plan_actual" in keep else d.plan_actual):
         m.PlanActual.objects.create(
             fund=fund, code=p.id, name=p.name, unit=p.unit or "", plan=p.plan, actual=p.actual,
             stated_rate=p.stated_rate, position=n,

@@ -511,7 +511,9 @@ def import_dossier(user: Any, dossier: Dossier, source: str, *, replace: bool = 
     dossier = _incoming(existing, dossier, form)
     summary = audit_summary(_diff(existing, dossier))
     before = {"data_version": existing.data_version}
-    fund = mapping.load_dossier(dossier, existing)  # bumps data_version
+    # A form holds no money rows: they stay the same rows (an open edit of one still fits).
+    keep = mapping.MONEY_BLOCKS if form else ()
+    fund = mapping.load_dossier(dossier, existing, keep=keep)  # bumps data_version
     record(user, "fund.reimport", fund, fund=fund, before=before,
            after={"source": source, "data_version": fund.data_version, "summary": summary},
            label=fund.stored_title)
