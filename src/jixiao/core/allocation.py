@@ -1228,14 +1228,14 @@ def _plainly_valid(spec: AllocationSpec, table: _Table) -> list[Decimal | None] 
 
 def allocate(spec: AllocationSpec) -> AllocationResult:
     """Allocate ``spec.total``; raises AllocationError when the spec cannot be allocated."""
-    factors = spec.factors
+    free = any(f.direction == "inverse" for f in spec.factors)
     with collector.paused():
-        table = _read(spec, sums=True)
+        table = _read(spec, sums=free)  # the column sums serve `_allocate_free` only
         given = _plainly_valid(spec, table)
         errors = _errors(spec, given)
         if errors:
             raise AllocationError(errors)
-        if any(f.direction == "inverse" for f in factors):
+        if free:
             return _allocate_free(spec, table, given)
         return _allocate_exact(spec)
 
