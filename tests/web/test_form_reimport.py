@@ -160,6 +160,9 @@ def test_a_yaml_dossier_without_some_recipients_says_plainly_what_goes(login: An
     warning = page.split('id="recipients-removed"')[1].split("</div>")[0]
     assert "天等县" in warning and "报送记录 1 条" in warning and "账号角色 1 个" in warning
     assert Recipient.objects.filter(fund=demo, code="tiandeng").exists()  # nothing written yet
+    english = c.post("/import/", {"file": SimpleUploadedFile(
+        "d.yaml", dump_dossier(dossier).encode())}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "updating deletes them" in english and "1 submission records" in english
 
     r = c.post("/import/", {"token": _token(page), "action": "update"})
     assert r.status_code == 302
