@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jixiao.web import permissions as perm
 from jixiao.web.accounts import lockout
@@ -165,6 +166,28 @@ def remove_membership(actor: Any, ms: Membership) -> None:
     ms.delete()
 
 
+_ENDS_SENTENCE = "。！？"
+_ENDS_SENTENCE_LATIN = ".!?"
+
+
+def sentences(texts: list[str]) -> str:
+    """Messages (Django's validators', in the active language) in one line: a message that
+    ends its own sentence is followed by the next directly ("这个密码太常见了。密码只包含数字。",
+    "This password is too common. This password is entirely numeric."), others by "；"."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if out:
+            if out.endswith(tuple(_ENDS_SENTENCE)):
+                pass
+            elif out.endswith(tuple(_ENDS_SENTENCE_LATIN)):
+                out += " "
+            else:
+                out += pgettext("list separator", "；")
+        out += text
+    return out
+
+
 @transaction.atomic
 def create_user(actor: Any, username: str, role: str | None, fund_ref: str | int | None = None,
                 recipient_ref: str | int | None = None, password: str | None = None, *,
@@ -197,7 +220,7 @@ def create_user(actor: Any, username: str, role: str | None, fund_ref: str | int
             validate_password(password, user)
         except ValidationError as err:
             raise Refused(Code.WEAK_PASSWORD, _("密码不符合要求：%(why)s")
-                          % {"why": "；".join(err.messages)}) from None
+                          % {"why": sentences(err.messages)}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from jixiao.web import permissions as perm
 from jixiao.web.accounts import lockout, usecases
@@ -25,6 +25,7 @@ from jixiao.web.accounts.models import DEFAULT_DAYS, READ, SCOPE_CHOICES, ApiTok
 from jixiao.web.accounts.roles import ROLE_CHOICES, ROLE_LABELS
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
+from jixiao.web.audit.presenter import object_name
 from jixiao.web.funds.models import Fund, Recipient
 from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refusal, Refused
@@ -110,8 +111,9 @@ def _change_text(data: Any, names: dict[tuple[str, Any], str]) -> str:
     """``{"role": "county", "recipient": 3}`` → "角色：县；单位：天等县"."""
     if not isinstance(data, dict):
         return "" if data is None else str(data)
-    return "；".join(f"{FIELD_LABELS.get(k, k)}：{_value_text(k, v, names)}"
-                    for k, v in data.items())
+    colon = pgettext("label separator", "：")
+    return pgettext("list separator", "；").join(
+        f"{FIELD_LABELS.get(k, k)}{colon}{_value_text(k, v, names)}" for k, v in data.items())
 
 
 def _entries(entries: Any) -> list[AuditEntry]:
@@ -128,6 +130,7 @@ def _entries(entries: Any) -> list[AuditEntry]:
                   for r in Recipient.objects.filter(pk__in=units).select_related("fund")})
     for e in rows:
         e.action_label = action_label(e.action)
+        e.object_text = object_name(e)  # in the page's language ("Role · zhangsan · County")
         e.before_text = _change_text(e.before, names)
         e.after_text = _change_text(e.after, names)
     return rows
@@ -275,7 +278,8 @@ def unit_choices() -> list[tuple[str, list[tuple[int, str, str, bool]]]]:
             depth, up = 0, r.parent_id
             while up is not None and depth < 20:
                 depth, up = depth + 1, parent.get(up)
-            options.append((r.pk, "\u3000" * depth + f"{r.name}（{r.get_kind_display()}）",
+            named = _("%(name)s（%(kind)s）") % {"name": r.name, "kind": r.get_kind_display()}
+            options.append((r.pk, "\u3000" * depth + named,
                             r.kind, r.kind in bindable))
         out.append((str(fund), options))
     return out

@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ KINDS: dict[str, Kind] = {
     "useline": Kind(gettext_lazy("分用途支出"), unit_first=True),
     "planactual": Kind(gettext_lazy("计划完成")),
     "project": Kind(gettext_lazy("项目"), unit_first=True),
-    "submission": Kind(gettext_lazy("报送"), unit_first=True),
+    "submission": Kind(pgettext_lazy("audit object", "报送"), unit_first=True),
     "rectificationitem": Kind(gettext_lazy("整改台账")),
     "paymentimport": Kind(gettext_lazy("支付台账导入")),
     "user": Kind(gettext_lazy("用户")),

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from jixiao.core import vocabulary
 from jixiao.web.accounts.roles import ROLE_LABELS
@@ -64,10 +65,20 @@ LABELS: dict[str, Promise] = {
     "recipients_removed": gettext_lazy("删除的受益对象"),
     "removed_submissions": gettext_lazy("删除的报送记录数"),
     "removed_projects": gettext_lazy("删除的项目数"), "removed_roles": gettext_lazy("删除的角色数"),
+    # A 复核 run (review.run / finish / retry / abort): its files, counts and timing.
+    "files": gettext_lazy("文件"), "total": gettext_lazy("文件数"),
+    "checked": gettext_lazy("已核对"), "with_errors": gettext_lazy("有错误"),
+    "nothing_checked": gettext_lazy("未能核对任何关系"), "jobs": gettext_lazy("进程数"),
+    "seconds": gettext_lazy("用时（秒）"), "chunks": gettext_lazy("分片数"),
+    "workers": gettext_lazy("任务进程"), "attempt": gettext_lazy("第几次尝试"),
+    "fault": gettext_lazy("故障"), "documents": gettext_lazy("文件序号"),
+    "lost_worker": gettext_lazy("中断的任务进程"), "error": gettext_lazy("错误"),
 }
 # Keys whose label depends on the object (a submission's `reason` is the reason of the move).
 OWN_LABELS: dict[tuple[str, str], Promise] = {
     ("submission", "reason"): gettext_lazy("原因"),
+    # a carried-over problem's record in last year's ledger (its 序号 is "number")
+    ("rectificationitem", "item"): gettext_lazy("上年台账记录编号"),
 }
 HIDDEN = {"version"}
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -96,7 +107,10 @@ def object_name(entry: AuditEntry) -> str:
     """The object's name in the page's language ("江门市 · 协议数"); entries written before
     names were stored show their stored label, never "Project object (1)"."""
     if entry.object_name is not None:
-        return objects.compose(entry.object_type, entry.unit_name, entry.object_name)
+        name = entry.object_name
+        if entry.object_type == "membership":
+            name = _role_said(name)
+        return objects.compose(entry.object_type, entry.unit_name, name)
     label = entry.object_label
     if not label or re.search(r"\bobject \(\d+\)$", label):
         kind = objects.kind_label(entry.object_type)
@@ -104,6 +118,18 @@ def object_name(entry: AuditEntry) -> str:
         return " · ".join(p for p in (unit, kind) if p) + (
             f" #{entry.object_id}" if entry.object_id else "")
     return label
+
+
+def _role_said(name: str) -> str:
+    """A role's stored name ("zhangsan · 县": the user, then the role's Chinese label) with
+    the role said in the page's language; a name of another shape stays as stored."""
+    user, sep, role = name.rpartition(" · ")
+    if not sep:
+        return name
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = {str(label): label for label in ROLE_LABELS.values()}
+    label = chinese.get(role)
+    return f"{user}{sep}{label}" if label is not None else name
 
 
 def money_unit(fund: Any) -> str:
@@ -184,8 +210,10 @@ class Formatter:
         if key == "field" and isinstance(value, str):  # an indicator field a re-import changed
             return self.label("indicator", value)
         if isinstance(value, dict):
-            return "；".join(f"{self.label(object_type, k)}：{self.value(object_type, k, v, unit)}"
-                            for k, v in value.items())
+            colon = pgettext("label separator", "：")
+            return pgettext("list separator", "；").join(
+                f"{self.label(object_type, k)}{colon}{self.value(object_type, k, v, unit)}"
+                for k, v in value.items())
         if isinstance(value, list):
             return "、".join(self.value(object_type, key, v, unit) for v in value) or EMPTY
         model_field = self._field(object_type, key)
