@@ -201,7 +201,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a refused request (4xx) is one line, its traceback left out (`web/logs.py`)
+    "filters": {"client_errors": {"()": "jixiao.web.logs.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "jixiao.web.errors.csrf_failure"
