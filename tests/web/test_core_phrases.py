@@ -45,7 +45,9 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    # the payment ledger's readers and the import's own reasons, whose errors
                    # the ledger import page and the API show
                    "formats/payment_files.py", "formats/payment_csv.py",
-                   "formats/payment_columns.py", "web/funds/payment_import.py")
+                   "formats/payment_columns.py", "web/funds/payment_import.py",
+                   # a received form's findings the 复核 pages show (those worded as phrases)
+                   "formats/forms/indicators.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

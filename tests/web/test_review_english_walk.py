@@ -85,6 +85,10 @@ def test_a_form_finding_is_located_by_name(login: Any, tmp_path: Path) -> None:
     assert not {"indicators/效益", "total"} & set(places)
     assert '<p class="muted rule"><small>Rule weights.children_sum</small></p>' in page
     assert "Excellent" in page and " 优" not in page  # the grades
+    headings = re.findall(r'<h3><span class="sev-\w+">[^<]*</span> · (.*?)</h3>', page, re.S)
+    assert any(h.startswith("Total weight: 100 stated, the rows' weights add up to ")
+               for h in headings), headings
+    assert not [h for h in headings if re.search(r"[\u4e00-\u9fff]", h.replace("效益", ""))]
     # the results row's worst finding is placed by name too
     results = html.unescape(c.get(f"/review/{job.pk}/").content.decode())
     assert "indicators/效益" not in results

@@ -7,6 +7,7 @@ from decimal import Decimal
 from jixiao.core.checks import Finding
 from jixiao.core.dossier import Severity
 from jixiao.core.numbers import fmt, places, round_half_up, step
+from jixiao.core.phrases import Phrase
 
 
 def shown(value: Decimal) -> str:
@@ -27,5 +28,9 @@ def severity_of(stated: Decimal, computed: Decimal, n_places: int) -> Severity:
 
 
 def finding(rule: str, severity: Severity, where: str, expected: Decimal | str | None,
-            actual: Decimal | str | None, message: str) -> Finding:
+            actual: Decimal | str | None, message: str | Phrase) -> Finding:
+    """A form finding; a message worded as a phrase keeps it, so a page says it in its
+    language (its Chinese is the message every other caller prints)."""
+    if isinstance(message, Phrase):
+        return Finding(rule, severity, where, expected, actual, str(message), message)
     return Finding(rule, severity, where, expected, actual, message)

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up, step
+from jixiao.core.phrases import Phrase
 from jixiao.formats.forms.cells import (
     Sheet,
     is_blank,
@@ -555,7 +556,8 @@ class _NotApplicable:
         if weight_sum > stated:
             return [finding(
                 "form.weight_total", "error", where, weight_sum, stated,
-                f"合计分值：所列 {shown(stated)}，各行分值之和为 {shown(weight_sum)}",
+                Phrase("合计分值：所列 {stated}，各行分值之和为 {sum}",
+                       stated=shown(stated), sum=shown(weight_sum)),
             )]
         if weight_sum < stated:
             return [finding(
@@ -689,14 +691,15 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
             out.append(finding(
                 "form.weight_total" if what == "合计分值" else "form.score_total", "error",
                 sheet.ref(r, at), Decimal(FULL_SCORE), over,
-                f"{what}：所列 {shown(over)}，超过满分 {FULL_SCORE} 分",
+                Phrase("{what}：所列 {stated}，超过满分 {full} 分", what=Phrase(what),
+                       stated=shown(over), full=str(FULL_SCORE)),
             ))
     if partial:
         if stated_weight is not None and weight_sum > stated_weight:
             out.append(finding(
                 "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
-                f"合计分值：所列 {shown(stated_weight)}，已见各行分值之和 {shown(weight_sum)} "
-                "已超过合计",
+                Phrase("合计分值：所列 {stated}，已见各行分值之和 {sum} 已超过合计",
+                       stated=shown(stated_weight), sum=shown(weight_sum)),
             ))
         return out
     if na is not None and na.rows and stated_weight is not None and weight_sum != 0:
@@ -704,7 +707,8 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
     elif stated_weight is not None and weight_sum != 0 and stated_weight != weight_sum:
         out.append(finding(
             "form.weight_total", "error", sheet.ref(r, wc), weight_sum, stated_weight,
-            f"合计分值：所列 {shown(stated_weight)}，各行分值之和为 {shown(weight_sum)}",
+            Phrase("合计分值：所列 {stated}，各行分值之和为 {sum}",
+                   stated=shown(stated_weight), sum=shown(weight_sum)),
         ))
     if stated_score is not None and all_scored and scores:
         got = sum(scores, Decimal(0))
@@ -721,7 +725,8 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
             out.append(finding(
                 "form.score_total", severity_of(stated_score, got, n), sheet.ref(r, sc), got,
                 stated_score,
-                f"总分：所列 {shown(stated_score)}，各行得分之和为 {fmt(got, n)}",
+                Phrase("总分：所列 {stated}，各行得分之和为 {sum}",
+                       stated=shown(stated_score), sum=fmt(got, n)),
             ))
     return out
 
