@@ -94,7 +94,11 @@ def test_a_read_token_reads_but_cannot_write(login: Any, demo: Any) -> None:
     row = Indicator.objects.get(fund=demo, code="fund-management")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert Client().get(f"/api/funds/{demo.pk}/indicators", **auth).status_code == 200
-    assert _patch(key, row).status_code == 403
+    refused = _patch(key, row)
+    assert refused.status_code == 403
+    # the answer says why: the token is read-only (not a bare "no access")
+    assert refused.json()["code"] == "read_only_token"
+    assert "只读" in refused.json()["detail"]
     row.refresh_from_db()
     assert row.evidence != "经由 API"
 

@@ -74,7 +74,7 @@ class TokenAuth(HttpBearer):
         if item is None or not item.active or not item.user.is_active:
             raise AuthenticationError
         if item.scope != WRITE_SCOPE and request.method not in ("GET", "HEAD", "OPTIONS"):
-            raise PermissionDenied
+            raise ReadOnlyToken
         now = timezone.now()
         if item.last_used is None or now - item.last_used > dt.timedelta(minutes=1):
             ApiToken.objects.filter(pk=item.pk).update(last_used=now)
@@ -93,8 +93,16 @@ api = NinjaAPI(
 api.add_router("", budget_router)  # the fund-year's 预算 (api/budget.py)
 
 
+class ReadOnlyToken(PermissionDenied):
+    """A write presented with a token of the read scope: refused, saying why."""
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if isinstance(exc, ReadOnlyToken):
+        return api.create_response(request, {
+            "detail": gettext("该令牌为只读令牌，不能修改数据；请在“API 令牌”页面创建可写令牌"),
+            "code": Code.READ_ONLY_TOKEN}, status=403)
     return api.create_response(request, {"detail": gettext("无权访问")}, status=403)
 
 

@@ -43,6 +43,8 @@ class Code(StrEnum):
     CONFIRM_REQUIRED = "confirm_required"  # granting 省级管理员 without the explicit confirmation
     # NotFound (404)
     NOT_FOUND = "not_found"
+    # Forbidden (403), API only: a write presented with a read-only token
+    READ_ONLY_TOKEN = "read_only_token"
 
 
 class Refusal(Exception):
