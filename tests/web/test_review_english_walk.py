@@ -56,6 +56,8 @@ def test_results_page_in_english(login: Any, tmp_path: Path) -> None:
     page = html.unescape(c.get(f"/review/{job.pk}/").content.decode())
     assert "<h1>Review: 3 files (自评表.xlsx, …)</h1>" in page
     assert "Review：" not in page
+    trail = page[page.index('<table id="review-trail">'):]
+    assert "Review · 3 files (自评表.xlsx, …)" in trail and "复核 · " not in trail
     rows = re.findall(r'<tr data-kind="\w+" data-status="\w+" class="doc-row">(.*?)</tr>',
                       page, re.S)
     assert len(rows) == 3

@@ -22,8 +22,10 @@ from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.review.model import KIND_LABELS, STATUS_LABELS
 from jixiao.review.workbook import Decision, write_workbook
 from jixiao.web import permissions as perm
+from jixiao.web.audit import objects
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
+from jixiao.web.audit.presenter import object_name
 from jixiao.web.funds import presenter
 from jixiao.web.kernel.errors import Refusal
 from jixiao.web.kernel.pages import status_of
@@ -176,6 +178,10 @@ def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
     trail = list(_trail(job))
     for e in trail:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
+        # the run by its title in the page's language; a finding as the audit log names it
+        e.object_text = (  # type: ignore[attr-defined]
+            objects.compose("reviewjob", "", job.shown_title) if e.object_type == "reviewjob"
+            else object_name(e))
     return {
         "job": job, "documents": shown, "chosen": chosen, "units": units,
         "kinds": KIND_LABELS, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
