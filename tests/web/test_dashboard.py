@@ -73,7 +73,10 @@ def test_invalid_edit_is_refused_in_chinese(login: Any, demo: Any) -> None:
                {"weight": "8", "method": "quantitative", "target": "100", "actual": "5",
                 "applicable": "on", "version": row.version})
     assert r.status_code == 400  # the form again, with the refusal's status (kernel.pages)
-    assert "定量指标须设 direction" in r.content.decode()
+    page = r.content.decode()  # said by the form's label, not the dossier's key or path
+    error = page[page.index('id="form-error"'):]
+    error = error[:error.index("</div>")]
+    assert "指标性质：定量指标须选择" in error and "direction" not in error
     row.refresh_from_db()
     assert row.method == "qualitative"
 

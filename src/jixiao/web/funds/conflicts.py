@@ -16,7 +16,7 @@ from jixiao.web.funds import rule_text
 from jixiao.web.funds.models import Indicator
 
 
-def _labels() -> dict[str, str]:
+def form_labels() -> dict[str, str]:
     # The indicator form's own labels (the same msgids as _indicator_form.html).
     return {
         "weight": gettext("分值"), "method": gettext("评分方法"),
@@ -52,7 +52,8 @@ WORDS = ("rule_words", "deduction_words")
 def snapshot(row: Indicator) -> str:
     """The form's fields as loaded (JSON, sent back with the form as ``loaded``): the common
     ancestor of a three-way merge when the save clashes."""
-    shown = {name: _shown(name, getattr(row, name)) for name in _labels() if name not in WORDS}
+    shown = {name: _shown(name, getattr(row, name)) for name in form_labels()
+             if name not in WORDS}
     shown["rule_words"] = _shown("rule_words", rule_text.rule_words(row))
     shown["deduction_words"] = _shown("deduction_words", rule_text.deduction_words(row))
     return json.dumps(shown, ensure_ascii=False)
@@ -80,7 +81,7 @@ def merge(row: Indicator, values: dict[str, Any], words: dict[str, str],
         saved["rule_words"] = rule_text.rule_words(row)
     if "deduction_words" in words:
         saved["deduction_words"] = rule_text.deduction_words(row)
-    labels = _labels()
+    labels = form_labels()
     out = []
     for name in [*values, *words]:
         if name not in labels or name not in saved:

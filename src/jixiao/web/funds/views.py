@@ -23,6 +23,7 @@ from jixiao.web.funds import (
     budget,
     charts,
     conflicts,
+    indicator_form,
     payment_import,
     presenter,
     row_clash,
@@ -30,6 +31,7 @@ from jixiao.web.funds import (
     usecases,
 )
 from jixiao.web.funds.access import evaluate, fund_for, per_version, recipient_for
+from jixiao.web.funds.indicator_form import FieldRefused
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
     Agreement,
@@ -144,6 +146,7 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
     conflict: list[dict[str, Any]] | None = None
     conflict_by = None
     words: dict[str, str] = {}
+    error_field = ""  # the form field a refusal names, marked in the form
     loaded = request.POST.get("loaded", "") if request.method == "POST" else ""
     loaded = loaded or conflicts.snapshot(row)
     values: dict[str, Any] = {name: getattr(row, name) for name in usecases.INDICATOR_FIELDS}
@@ -155,6 +158,8 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
             values.pop("method", None)  # a parent's score rolls up
         try:
             version = inputs.version(request.POST.get("version"))
+            if version == row.version:  # a stale form is a conflict first (merged below)
+                indicator_form.check(row, values)  # each field's error by its form label
             changes = dict(values)
             if "rule_words" in request.POST:  # steps, range, deductions, survey as words
                 changes["rule"] = rule_text.read_rule_words(
@@ -167,6 +172,11 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
             )
         except Refusal as refused:
             failure = refused
+            if isinstance(refused, FieldRefused):
+                error_field = refused.field
+            elif isinstance(refused, Refused) and refused.code == Code.INVALID_DOSSIER:
+                message = indicator_form.readable(row, refused.message)  # no dossier paths
+                failure = Refused(refused.code, message)
             if isinstance(refused, Conflict):  # show what the other person saved; the form
                 row.refresh_from_db()          # keeps this user's values to merge and save
                 version = row.version
@@ -179,7 +189,7 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
             url = reverse("funds:dashboard", args=[fund.pk])
             return go(request, f"{url}?saved={saved.pk}-{saved.version}#i{saved.pk}")
     context = {"fund": fund, "row": row, "values": values, "version": version,
-               "error": failure.message if failure else "",
+               "error": failure.message if failure else "", "error_field": error_field,
                "conflict": conflict, "conflict_by": conflict_by, "loaded": loaded,
                "is_leaf": not row.children.exists(), "methods": vocabulary.METHOD_LABELS,
                "directions": vocabulary.DIRECTION_SYMBOLS,
