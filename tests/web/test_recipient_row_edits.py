@@ -115,3 +115,21 @@ def test_a_clashing_arrival_save_names_the_document_now(login: Any, demo: Fund) 
     assert "「拨付文件」现为 桂财农〔2022〕1号（您填写的是 桂财农〔2022〕2号）" in answer
     arrival.refresh_from_db()
     assert arrival.document == "桂财农〔2022〕1号"
+
+
+def test_one_save_keeps_a_measures_plan_and_actual(login: Any, demo: Fund) -> None:
+    """The 计划与实际 page had the same two forms a row: a 计划 typed beside the 实际 that
+    was saved was dropped."""
+    from jixiao.web.funds.models import PlanActual
+
+    row = PlanActual.objects.filter(fund=demo).first()
+    assert row is not None
+    admin, page = login("admin"), f"/funds/{demo.pk}/plan-actual/"
+    fields = _row_form(admin.get(page).content.decode(), "planactual", row.pk)
+    assert {"plan", "actual", "version"} <= set(fields)
+    plan, actual = row.plan + 1, row.actual + 1
+    fields.update(plan=f"{plan:f}", actual=f"{actual:f}")
+    answer = admin.post(f"/funds/{demo.pk}/rows/planactual/{row.pk}/", fields, follow=True)
+    assert "已保存" in answer.content.decode()
+    row.refresh_from_db()
+    assert (row.plan, row.actual) == (plan, actual)

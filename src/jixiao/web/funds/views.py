@@ -314,7 +314,7 @@ def plan_actual(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     return render(request, "funds/plan_actual.html", {
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
-        "rows": fund.plan_actual.all(),
+        "rows": _mark_unsaved(fund.plan_actual.all(), "planactual", _typed_row(request)),
     })
 
 
