@@ -5,6 +5,8 @@ they can decide and save again. Formatting only; the conditional write is
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,13 +26,27 @@ def _typed(row: models.Model, name: str, value: str) -> str:
     return str(choices.get(value, value))
 
 
+def _same(now: str, typed: str) -> bool:
+    """The saved value and the typed one say the same (300.00 and 300 are one amount)."""
+    if now.strip() == typed.strip():
+        return True
+    try:
+        return Decimal(now) == Decimal(typed.strip())
+    except (InvalidOperation, ValueError):
+        return False
+
+
 def describe(model: type[models.Model], pk: int, posted: dict[str, str]) -> str:
     """The message for a save of ``posted`` that found the row changed (or deleted)."""
     row = model._default_manager.filter(pk=pk).first()
     if row is None:
         return gettext("保存失败：这条数据已被他人删除。")
+    # A row is saved whole (every field of its form): name the fields whose value now
+    # differs from the one sent, or every field sent when none does.
+    differing = {name: value for name, value in posted.items()
+                 if not _same(_shown(row, name), _typed(row, name, value))}
     fields = []
-    for name, value in posted.items():
+    for name, value in (differing or posted).items():
         label = gettext(str(getattr(row._meta.get_field(name), "verbose_name", name)))
         fields.append(gettext("「%(field)s」现为 %(now)s（您填写的是 %(typed)s）") % {
             "field": label, "now": _shown(row, name) or "—",
