@@ -110,3 +110,28 @@ def test_the_path_is_the_one_the_dossier_check_names(demo: Fund, user: Any) -> N
             usecases.update_indicator(user("admin"), row.pk, row.version, {"weight": "-1"})
         said = readable(row, refused.value.message)
         assert said.startswith("分值：") and "indicators[" not in said, said
+
+
+def test_the_api_refuses_a_score_above_the_indicators_weight(login: Any, demo: Any) -> None:
+    """The API keeps the form's rule: a score above the indicator's 分值 is refused at once
+    (400, out_of_range) and nothing is saved; a score equal to it is taken."""
+    import json
+
+    from jixiao.web.funds.models import Indicator
+
+    c = login("admin")
+    row = Indicator.objects.get(fund=demo, code="fund-management")
+
+    def patch(score: str) -> Any:
+        fresh = Indicator.objects.get(pk=row.pk)
+        return c.patch(f"/api/indicators/{row.pk}",
+                       json.dumps({"version": fresh.version, "changes": {"score": score}}),
+                       content_type="application/json")
+
+    too_high = str(row.weight + 1)
+    refused = patch(too_high)
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["code"] == "out_of_range"
+    assert f"{row.weight:f}" in refused.json()["detail"]
+    assert Indicator.objects.get(pk=row.pk).score == row.score
+    assert patch(f"{row.weight:f}").status_code == 200

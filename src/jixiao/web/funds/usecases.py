@@ -138,6 +138,13 @@ def update_indicator(
             row.applicable = bool(value)
         else:
             setattr(row, name, inputs.text(value))
+    if ({"score", "weight"} & changes.keys() and row.score is not None
+            and row.score > row.weight):
+        # the web form refuses it at once (`indicator_form`); the API alike, not only as a
+        # finding once every indicator is filled
+        raise Refused(Code.OUT_OF_RANGE,
+                      gettext("得分：应在 0 到分值 %(weight)s 之间（实际为 %(value)s）")
+                      % {"weight": f"{row.weight:f}", "value": f"{row.score:f}"})
     after = snapshot(row, audited)
     if after == before:
         return row
