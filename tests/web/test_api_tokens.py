@@ -89,6 +89,16 @@ def test_an_inactive_users_token_is_refused(demo: Any, user: Any) -> None:
     assert Client().get("/api/funds", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
 
 
+def test_the_page_shows_a_write_example_only_for_a_write_token(login: Any) -> None:
+    c = login("admin")
+    read = c.post("/accounts/tokens/", {"action": "issue", "name": "只读", "scope": "read",
+                                        "days": "30"}).content.decode()
+    assert 'id="token-read-only"' in read and "curl -X PATCH" not in read
+    write = c.post("/accounts/tokens/", {"action": "issue", "name": "读写", "scope": "write",
+                                         "days": "30"}).content.decode()
+    assert "curl -X PATCH" in write and 'id="token-read-only"' not in write
+
+
 def test_a_read_token_reads_but_cannot_write(login: Any, demo: Any) -> None:
     key = _issue_on_page(login("admin"), scope="read")
     row = Indicator.objects.get(fund=demo, code="fund-management")

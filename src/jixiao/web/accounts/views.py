@@ -21,7 +21,14 @@ from jixiao.web import permissions as perm
 from jixiao.web.accounts import lockout, usecases
 from jixiao.web.accounts.forms import LoginForm
 from jixiao.web.accounts.middleware import MUST_CHANGE
-from jixiao.web.accounts.models import DEFAULT_DAYS, READ, SCOPE_CHOICES, ApiToken, Membership
+from jixiao.web.accounts.models import (
+    DEFAULT_DAYS,
+    READ,
+    SCOPE_CHOICES,
+    WRITE,
+    ApiToken,
+    Membership,
+)
 from jixiao.web.accounts.roles import ROLE_CHOICES, ROLE_LABELS
 from jixiao.web.audit.log import action_label
 from jixiao.web.audit.models import AuditEntry
@@ -323,6 +330,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     admin = perm.is_admin(user)
     new_key = ""
+    writes = False  # whether the token just issued may write (the page shows a write example)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -330,6 +338,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 token, new_key = usecases.issue_token(
                     user, user, request.POST.get("name", ""), request.POST.get("scope", READ),
                     request.POST.get("days"))
+                writes = token.scope == WRITE
                 messages.success(request, _("已创建令牌：%(token)s") % {"token": token})
             elif action == "revoke":
                 found = ApiToken.objects.select_related("user")
@@ -348,7 +357,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if not admin:
         rows = rows.filter(user=user)
     response = render(request, "accounts/tokens.html", {
-        "tokens": rows, "admin": admin, "new_key": new_key, "scopes": SCOPE_CHOICES,
+        "tokens": rows, "admin": admin, "new_key": new_key, "writes": writes,
+        "scopes": SCOPE_CHOICES,
         "default_days": DEFAULT_DAYS,
     })
     response["Cache-Control"] = "no-store"  # the one page that shows a secret
