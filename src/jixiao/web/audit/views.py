@@ -41,7 +41,8 @@ def _known_type(text: str) -> bool:
 @dataclass
 class Filters:
     """The trail's filters as typed in the query string. A value that is not one of the
-    choices is ignored; a date that is no date is ignored with a message (never an error)."""
+    choices is ignored; a date that is no date, or a start after the end, is ignored with a
+    message (never an error)."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -51,6 +52,7 @@ class Filters:
     type: str = ""
     fund: int | None = None
     errors: list[str] = field(default_factory=list)
+    dates_refused: bool = False  # start after end: shown back, not applied
 
     @classmethod
     def from_query(cls, query: Mapping[str, Any]) -> Filters:
@@ -67,14 +69,21 @@ class Filters:
                 setattr(out, name, inputs.date(label, text(name)))
             except Refusal as refused:
                 out.errors.append(refused.message)
+        if out.date_from is not None and out.date_to is not None and out.date_from > out.date_to:
+            # A range that ends before it starts would silently show 共 0 条: say so, keep
+            # both dates in the form to be corrected, and filter by neither.
+            message = gettext("起始日期晚于截止日期（{start} > {end}），未按日期筛选")
+            out.errors.append(message.format(start=out.date_from.isoformat(),
+                                             end=out.date_to.isoformat()))
+            out.dates_refused = True
         return out
 
     def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
         zone = presenter.zone()
-        if self.date_from is not None:
+        if self.date_from is not None and not self.dates_refused:
             entries = entries.filter(at__gte=dt.datetime.combine(self.date_from, dt.time.min,
                                                                  tzinfo=zone))
-        if self.date_to is not None:
+        if self.date_to is not None and not self.dates_refused:
             entries = entries.filter(at__lte=dt.datetime.combine(self.date_to, dt.time.max,
                                                                  tzinfo=zone))
         if self.user:
