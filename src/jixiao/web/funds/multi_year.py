@@ -1,6 +1,8 @@
 """The same fund across its years (5年过渡期): score, grade, execution and open problems,
-year by year. Every figure is the core's shown figure (`core.shown`) of each fund-year's
-cached evaluation (`access.evaluate`); a year still being filled in shows no score."""
+year by year. Every score is the core's shown figure (`core.shown`) of each fund-year's
+cached evaluation (`access.evaluate`); the 预算执行率 is the core's computed rate, the one the
+dashboard shows (a stated rate only beside it, labelled); a year still being filled in shows
+no score."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
 from jixiao.core import next_year, shown
-from jixiao.core.numbers import fmt
+from jixiao.core.numbers import fmt, fmt_natural
+from jixiao.core.scoring import execution_rate
 from jixiao.web import permissions as perm
 from jixiao.web.funds import mapping
 from jixiao.web.funds.access import evaluate, fund_for
@@ -33,7 +36,7 @@ def year_rows(user: Any, fund: Fund) -> list[dict[str, Any]]:
             "fund": other, "year": other.year, "current": other.pk == fund.pk,
             "score": None, "grade": "", "computed": None, "execution": None,
             "open_items": items.exclude(status=CLOSED).count(), "items": items.count(),
-            "waiting": 0,
+            "waiting": 0, "stated_execution": None, "stated_off": False,
         }
         if ev is not None:
             total = shown.total(ev)
@@ -41,8 +44,13 @@ def year_rows(user: Any, fund: Fund) -> list[dict[str, Any]]:
             row["grade"] = shown.grade(ev).grade
             row["computed"] = fmt(ev.scorecard.score, 2)
             budget = ev.dossier.budget
-            rate = shown.execution(budget) if budget is not None else None
-            row["execution"] = fmt(rate.value, 2) if rate is not None else None
+            # The computed rate, as on the dashboard (one truth); a 报告所列 rate is shown
+            # beside it only as stated, flagged when the core's check finds it off.
+            rate = execution_rate(budget) if budget is not None else None
+            row["execution"] = fmt(rate, 2) if rate is not None else None
+            stated = budget.stated_execution_rate if budget is not None else None
+            row["stated_execution"] = fmt_natural(stated) if stated is not None else None
+            row["stated_off"] = any(f.rule == "budget.execution_rate" for f in ev.findings)
         else:
             row["waiting"] = len(next_year.unfilled(mapping.dossier_data(other)))
         rows.append(row)
