@@ -230,6 +230,25 @@ def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -
     if isinstance(row, Project) and row.status not in PROJECT_STATUSES:
         raise Refused(Code.INVALID_VALUE, gettext("项目状态应为 %(statuses)s") % {
             "statuses": " / ".join(str(label) for _, label in PROJECT_STATUS)})
+    if isinstance(row, Arrival) and row.amount is not None and row.amount <= 0:
+        # An arrival is money that reached the unit: a 0 row says nothing and hides a
+        # missing figure (negative amounts are refused above).
+        raise Refused(Code.INVALID_VALUE, gettext("到位金额应大于 0"))
+
+
+def overspent(project: Project) -> bool:
+    """已支出 above 预算: accepted (a project's budget may still be raised), but warned
+    about beside the row and before 报送. Projects are web-only (not in the dossier), so
+    the core has no check of its own for this."""
+    return project.spent is not None and project.budget is not None and (
+        project.spent > project.budget)
+
+
+def project_warnings(recipient: Recipient) -> list[str]:
+    """The warnings on a recipient's own projects, as listed before 报送."""
+    return [gettext("项目「%(name)s」已支出超过预算（已支出 %(spent)s，预算 %(budget)s）")
+            % {"name": p.name, "spent": f"{p.spent:f}", "budget": f"{p.budget:f}"}
+            for p in recipient.projects.all() if overspent(p)]
 
 
 @transaction.atomic

@@ -1,0 +1,63 @@
+"""Wrong figures get feedback when entered (new-user walk): a project's 已支出 above its 预算
+is accepted but warned about beside the row and before 报送; an arrival of 0 is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.web.funds.models import Arrival, Fund, Project, Recipient, Submission
+
+
+def _page(demo: Fund) -> tuple[Recipient, str]:
+    unit = Recipient.objects.get(fund=demo, code="tiandeng")
+    return unit, f"/funds/{demo.pk}/recipients/{unit.pk}/"
+
+
+def test_overspent_project_is_kept_and_warned_beside_the_row_and_before_submit(
+        login: Any, demo: Fund) -> None:
+    unit, page = _page(demo)
+    county = login("tiandeng")
+    answer = county.post(page, {"name": "超支项目", "category": "产业发展", "budget": "100",
+                                "spent": "200", "status": "building"}, follow=True)
+    assert answer.status_code == 200
+    project = Project.objects.get(recipient=unit, name="超支项目")  # accepted
+    html = answer.content.decode()
+    row = html[html.index(f'data-project="{project.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "已支出超过预算" in row and "sev-warning" in row
+    sub = Submission.objects.filter(recipient=unit).first()
+    assert sub is not None and sub.status in ("draft", "returned")
+    warnings = html[html.index('id="submit-warnings"'):]
+    warnings = warnings[:warnings.index("</div>")]
+    assert "超支项目" in warnings and "已支出超过预算" in warnings
+    assert "条提醒未处理" in html  # the 报送 confirmation names them too
+    # the 项目库 page marks the row as well
+    assert "已支出超过预算" in login("admin").get(f"/funds/{demo.pk}/projects/").content.decode()
+
+
+def test_project_within_budget_shows_no_warning(login: Any, demo: Fund) -> None:
+    _unit, page = _page(demo)
+    county = login("tiandeng")
+    county.post(page, {"name": "正常项目", "category": "产业发展", "budget": "100",
+                       "spent": "100", "status": "building"})
+    html = county.get(page).content.decode()
+    assert "正常项目" in html and 'id="submit-warnings"' not in html
+    assert "已支出超过预算" not in html
+
+
+def test_arrival_of_zero_is_a_form_error(login: Any, demo: Fund) -> None:
+    unit, page = _page(demo)
+    county = login("tiandeng")
+    before = Arrival.objects.filter(recipient=unit).count()
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/add/",
+                         {"recipient": unit.pk, "amount": "0", "next": page}, follow=True)
+    assert "到位金额应大于 0" in answer.content.decode()
+    assert Arrival.objects.filter(recipient=unit).count() == before
+    arrival = Arrival.objects.filter(recipient=unit).first()
+    if arrival is not None:  # an existing row edited to 0 is refused the same way
+        answer = county.post(f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/",
+                             {"amount": "0", "version": arrival.version, "next": page},
+                             follow=True)
+        assert "到位金额应大于 0" in answer.content.decode()
+        kept = Arrival.objects.get(pk=arrival.pk)
+        assert kept.amount == arrival.amount
