@@ -53,11 +53,17 @@ def test_arrival_of_zero_is_a_form_error(login: Any, demo: Fund) -> None:
                          {"recipient": unit.pk, "amount": "0", "next": page}, follow=True)
     assert "到位金额应大于 0" in answer.content.decode()
     assert Arrival.objects.filter(recipient=unit).count() == before
-    arrival = Arrival.objects.filter(recipient=unit).first()
-    if arrival is not None:  # an existing row edited to 0 is refused the same way
-        answer = county.post(f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/",
-                             {"amount": "0", "version": arrival.version, "next": page},
-                             follow=True)
-        assert "到位金额应大于 0" in answer.content.decode()
-        kept = Arrival.objects.get(pk=arrival.pk)
-        assert kept.amount == arrival.amount
+    county.post(f"/funds/{demo.pk}/rows/arrival/add/",
+                {"recipient": unit.pk, "amount": "50", "next": page})
+    arrival = Arrival.objects.get(recipient=unit, amount=50)
+    # an existing row edited to 0 is refused the same way, the 0 typed comes back unsaved
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/",
+                         {"amount": "0", "version": arrival.version, "next": page},
+                         follow=True)
+    html = answer.content.decode()
+    assert "到位金额应大于 0" in html
+    row = html[html.index(f'data-arrival="{arrival.pk}"'):]
+    assert 'class="unsaved"' in html[html.rindex("<tr", 0, html.index(
+        f'data-arrival="{arrival.pk}"')):html.index(f'data-arrival="{arrival.pk}"') + 40]
+    assert 'value="0"' in row[:row.index("</tr>")]
+    assert Arrival.objects.get(pk=arrival.pk).amount == 50
