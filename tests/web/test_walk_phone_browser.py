@@ -100,3 +100,15 @@ def test_the_countys_pages_fit_a_phone(
     right = caption.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e);"
                              " return Math.max(...[...r.getClientRects()].map(x => x.right)); }")
     assert right <= PHONE["width"], right
+
+
+def test_the_indicator_tables_edit_link_keeps_to_one_line_at_1280(
+        browser: Any, live_server: Any, demo_fund: Any) -> None:  # noqa: F811
+    page = log_in(browser, live_server, "admin")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/funds/{demo_fund.pk}/")
+    page.wait_for_selector("a.edit")
+    lines = page.evaluate("""() => [...document.querySelectorAll('a.edit')].map(e => {
+        const r = document.createRange(); r.selectNodeContents(e);
+        return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })""")
+    assert lines and max(lines) == 1, lines
