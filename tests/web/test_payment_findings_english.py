@@ -26,16 +26,22 @@ DATA = ("东西部协作财政援助资金", "天等县", "无此县", "产业�
         "龙州县", "江门市")
 
 
-def _import(client: Any, fund: Any) -> PaymentImport:
-    upload = SimpleUploadedFile("ledger.csv", LEDGER, content_type="text/csv")
+def uploaded(client: Any, fund: Any, name: str, content: bytes) -> PaymentImport:
+    """Upload a ledger on the import page and wait for its job to finish or fail."""
+    upload = SimpleUploadedFile(name, content, content_type="text/csv")
     assert client.post(f"/funds/{fund.pk}/payment-import/", {"file": upload}).status_code == 302
-    job = PaymentImport.objects.get()
+    job = PaymentImport.objects.latest("pk")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         job.refresh_from_db()
         if job.status in ("done", "failed"):
             break
         time.sleep(0.2)
+    return job
+
+
+def _import(client: Any, fund: Any) -> PaymentImport:
+    job = uploaded(client, fund, "ledger.csv", LEDGER)
     assert job.status == "done", job.errors
     return job
 

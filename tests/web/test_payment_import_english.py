@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from jixiao.formats import payment_files
@@ -22,6 +20,8 @@ from jixiao.formats.errors import InputError
 from jixiao.formats.payment_columns import ColumnMapping
 from jixiao.web.funds import payment_import, presenter
 from jixiao.web.funds.models import PaymentImport
+
+from .test_payment_findings_english import uploaded
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HEADER = "凭证号,日期,资金,单位,项目,用途,金额,类型\n"
@@ -50,15 +50,7 @@ def _without_data(text: str) -> str:
 
 
 def _failed(client: Any, fund: Any, name: str, content: bytes) -> PaymentImport:
-    upload = SimpleUploadedFile(name, content, content_type="text/csv")
-    assert client.post(f"/funds/{fund.pk}/payment-import/", {"file": upload}).status_code == 302
-    job = PaymentImport.objects.latest("pk")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.2)
+    job = uploaded(client, fund, name, content)
     assert job.status == "failed", job.result
     return job
 
