@@ -245,6 +245,17 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
 
 
 TYPED_ROW = "funds:typed_row"  # session key: a refused row edit's typed values
+TYPED_ADD = "funds:typed_add"  # session key: a refused add form's typed values
+
+
+def _typed_add(request: HttpRequest) -> dict[str, Any] | None:
+    """The add form just refused on this page (`row_add`): its kind and the values typed
+    into it. Read once, and only on the page the form returned to."""
+    stored = request.session.get(TYPED_ADD)
+    if not isinstance(stored, dict) or stored.get("page") != request.get_full_path():
+        return None
+    request.session.pop(TYPED_ADD, None)
+    return stored
 
 
 def _typed_row(request: HttpRequest) -> dict[str, Any] | None:
@@ -279,9 +290,14 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     ).first()
     if recipient is None or not perm.can_view_recipient(request.user, recipient):
         raise PermissionDenied
-    attempt(request, lambda: usecases.create_row(request.user, model, recipient,
-                                                 _posted(request, model)), gettext("已添加"))
-    return go(request, safe_next(request, reverse("funds:money", args=[pk])))
+    posted = _posted(request, model)
+    back = safe_next(request, reverse("funds:money", args=[pk]))
+    if attempt(request, lambda: usecases.create_row(request.user, model, recipient, posted),
+               gettext("已添加")) is None:
+        # the add form comes back with what was typed (`typed_rows.typed`)
+        request.session[TYPED_ADD] = {"kind": kind, "page": back, "values": {
+            **posted, "recipient": str(recipient.pk)}}
+    return go(request, back)
 
 
 @require_POST
@@ -306,6 +322,7 @@ def money(request: HttpRequest, pk: int) -> HttpResponse:
         "arrivals": _mark_unsaved(fund.arrivals.select_related("recipient"), "arrival", typed),
         "spending": spending,
         "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
+        "typed_add": _typed_add(request),
         "money_unit": budget.money_unit(fund),  # beside every amount input
     })
 
@@ -354,6 +371,7 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
     unsaved = _typed_row(request)
     return render(request, "funds/recipient.html", {
         "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
+        "typed_add": _typed_add(request),
         "can_submit": sub is not None and perm.can_submit(user, sub),
         "can_review": sub is not None and perm.can_review(user, sub),
         "can_reopen": sub is not None and perm.can_reopen(user, sub),
