@@ -47,7 +47,9 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    "formats/payment_files.py", "formats/payment_csv.py",
                    "formats/payment_columns.py", "web/funds/payment_import.py",
                    # a received form's findings the 复核 pages show (those worded as phrases)
-                   "formats/forms/indicators.py")
+                   "formats/forms/indicators.py", "formats/forms/findings.py",
+                   "formats/forms/grades.py", "formats/forms/texts.py",
+                   "formats/forms/label_amounts.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -34,3 +34,14 @@ def finding(rule: str, severity: Severity, where: str, expected: Decimal | str |
     if isinstance(message, Phrase):
         return Finding(rule, severity, where, expected, actual, str(message), message)
     return Finding(rule, severity, where, expected, actual, message)
+
+
+def listed(parts: list[Phrase]) -> str | Phrase:
+    """Phrases one after another, as ``"，".join`` writes them in Chinese (a page says the
+    comma in its language too): "优 ≥ 90，良 ≥ 80"."""
+    if not parts:
+        return ""
+    out: Phrase = parts[0]
+    for part in parts[1:]:
+        out = Phrase("{first}，{then}", first=out, then=part)
+    return out

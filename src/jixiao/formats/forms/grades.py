@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import fmt, places
+from jixiao.core.phrases import Phrase, word
 from jixiao.core.scoring import grade_for
 from jixiao.formats.forms.cells import Sheet, is_blank, label, mentions, number, text
-from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
+from jixiao.formats.forms.findings import agrees, finding, listed, severity_of, shown
 from jixiao.formats.forms.labels import (
     FULL_SCORE,
     GRADE_LABELS,
@@ -82,7 +83,8 @@ def check_full_score(sheet: Sheet) -> list[Finding]:
     score, where = stated
     return [finding(
         "form.score_total", "error", where, Decimal(FULL_SCORE), score,
-        f"自评得分：所列 {shown(score)}，超过满分 {FULL_SCORE} 分",
+        Phrase("自评得分：所列 {stated}，超过满分 {full} 分", stated=shown(score),
+               full=str(FULL_SCORE)),
     )]
 
 
@@ -103,7 +105,8 @@ def check_stated_total(sheet: Sheet, score_sum: Decimal | None, complete: bool,
         return []  # (rescale: 不适用 rows, the total rescaled to the applicable 分值)
     return [finding(
         "form.score_total", severity_of(score, score_sum, n), where, score_sum, score,
-        f"自评得分：所列 {shown(score)}，各指标得分与预算执行得分之和为 {fmt(score_sum, n)}",
+        Phrase("自评得分：所列 {stated}，各指标得分与预算执行得分之和为 {sum}",
+               stated=shown(score), sum=fmt(score_sum, n)),
     )]
 
 
@@ -135,9 +138,10 @@ def check_grade(sheet: Sheet) -> list[Finding]:
     grade, where = stated
     if due == grade:
         return []
-    scale = "，".join(f"{b.grade} ≥ {shown(b.min)}" for b in sorted(
-        bands, key=lambda b: b.min, reverse=True) if b.min > 0)
+    scale = listed([Phrase("{grade} ≥ {min}", grade=word(b.grade), min=shown(b.min))
+                    for b in sorted(bands, key=lambda b: b.min, reverse=True) if b.min > 0])
     return [finding(
         "form.grade", "error", where, due, grade,
-        f"自评等级：所列“{grade}”，自评得分 {shown(score)} 对应“{due}”（{scale}）",
+        Phrase("自评等级：所列“{stated}”，自评得分 {score} 对应“{due}”（{scale}）",
+               stated=grade, score=shown(score), due=word(due), scale=scale),
     )]

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.dossier import Severity
+from jixiao.core.phrases import Phrase, word
 from jixiao.formats.forms.amounts import AmountTable
 from jixiao.formats.forms.cells import label, number, text
 from jixiao.formats.forms.findings import finding, shown
@@ -81,6 +82,6 @@ def _judge(table: AmountTable, name: str, group: list[tuple[str, Decimal | None,
     where = table.sheet.ref(r)
     return [finding(
         "form.label_sum", severity, where, got, max(totals.values()),
-        f"{name or '其中'}：文字所列各项 {parts} = {shown(got)}万元，"
-        f"与年度资金总额（{stated}）均不符",
+        Phrase("{name}：文字所列各项 {parts} = {sum}万元，与年度资金总额（{stated}）均不符",
+               name=name or word("其中"), parts=parts, sum=shown(got), stated=stated),
     )]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import places
+from jixiao.core.phrases import Phrase, word
 from jixiao.formats.forms.cells import Sheet, text
 from jixiao.formats.forms.findings import finding, shown
 
@@ -40,8 +41,9 @@ def check_texts(sheet: Sheet) -> list[Finding]:
                     n = max(places(v) for v in [whole, *parts])
                     out.append(finding(
                         "form.text_sum", "error", sheet.ref(r, c), got, whole,
-                        f"文字所述总额 {shown(whole)}{unit}，其中各项 "
-                        f"{'+'.join(shown(p) for p in parts)} = {got:.{n}f}{unit}，"
-                        "分项之和超过总额",
+                        Phrase("文字所述总额 {whole}{unit}，其中各项 {parts} = {sum}{unit}，"
+                               "分项之和超过总额", whole=shown(whole),
+                               unit=word(unit, "unit"),
+                               parts="+".join(shown(p) for p in parts), sum=f"{got:.{n}f}"),
                     ))
     return out
