@@ -22,10 +22,17 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.phrases import Phrase, template, word
 from jixiao.formats.forms.amounts import column_role, is_section, is_total_label
 from jixiao.formats.forms.cells import Sheet, is_blank, label, number, percent_value, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import PART_PREFIX
+
+# A stated total against the items written below it (其中) or above it (its sources).
+_PARTS_BELOW = template("{what}：所列 {stated}，其中各项（{names}）之和为 {sum}"
+                        "（{parts}），两者不符")
+_PARTS_ABOVE = template("{what}：所列 {stated}，以上各项（{names}）之和为 {sum}"
+                        "（{parts}），两者不符")
 
 
 def side_by_side_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
@@ -63,9 +70,10 @@ def side_by_side_totals(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                                  for k in cols)
                 found.append(finding(
                     "form.total", severity_of(stated.value, got, n), sheet.ref(below, c), got,
-                    stated.value, f"{label(head) or head}：所列 {shown(stated.value)}，其中各项"
-                    f"（{names}）之和为 {fmt(got, n)}（{'+'.join(shown(v) for v in present)}），"
-                    "两者不符",
+                    stated.value, Phrase(_PARTS_BELOW, what=label(head) or head,
+                                         stated=shown(stated.value), names=names,
+                                         sum=fmt(got, n),
+                                         parts="+".join(shown(v) for v in present)),
                 ))
             out.append((r, found))
     return out
@@ -132,8 +140,11 @@ def _check_rows(sheet: Sheet, r: int, c: int, cols: list[int]) -> list[Finding]:
             continue
         out.append(finding(
             "form.total", severity_of(stated.value, got, n), sheet.ref(row, c), got,
-            stated.value, f"第{row + 1}行 {label(sheet.cell(r, c))}：所列 {shown(stated.value)}，"
-            f"{names} 之和为 {fmt(got, n)}（{'+'.join(shown(v) for v in present)}），两者不符",
+            stated.value, Phrase("第{row}行 {what}：所列 {stated}，{names} 之和为 {sum}"
+                                 "（{parts}），两者不符", row=str(row + 1),
+                                 what=label(sheet.cell(r, c)),
+                                 stated=shown(stated.value), names=names, sum=fmt(got, n),
+                                 parts="+".join(shown(v) for v in present)),
         ))
     return out
 
@@ -198,8 +209,10 @@ def rate_rows(sheet: Sheet) -> list[tuple[int, list[Finding]]]:
                          if label(sheet.cell(k, c)) and number(sheet.cell(k, c)) is None), "")
             found_here.append(finding(
                 "form.rate", severity_of(stated, computed, n), sheet.ref(r, c), computed, stated,
-                f"{head} {name}：所列 {shown(stated)}%，按{spent[1]} {shown(e.value)} ÷ "
-                f"{budget[1]} {shown(b.value)} 计算为 {fmt(computed)}%".strip(),
+                Phrase("{what}：所列 {stated}%，按{spent} {executed} ÷ {budget} {base} 计算为 "
+                       "{computed}%", what=f"{head} {name}".lstrip(), stated=shown(stated),
+                       spent=spent[1], executed=shown(e.value), budget=budget[1],
+                       base=shown(b.value), computed=fmt(computed)),
             ))
         out.append((r, found_here))
     return out
@@ -291,10 +304,12 @@ def label_value_totals(sheet: Sheet, covered: set[int]) -> list[tuple[int, list[
                     (len(parts) == 1 and got > stated.value):
                 found.append(finding(
                     "form.total", severity_of(stated.value, got, n), sheet.ref(r, v), got,
-                    stated.value, f"{label(head) or '合计'}：所列 {shown(stated.value)}，"
-                    f"{'其中各项' if follow else '以上各项'}"
-                    f"（{'、'.join(p[1] for p in parts)}）之和为 {fmt(got, n)}"
-                    f"（{'+'.join(shown(x) for x in present)}），两者不符",
+                    stated.value, Phrase(_PARTS_BELOW if follow else _PARTS_ABOVE,
+                                         what=label(head) or word("合计"),
+                                         stated=shown(stated.value),
+                                         names="、".join(p[1] for p in parts),
+                                         sum=fmt(got, n),
+                                         parts="+".join(shown(x) for x in present)),
                 ))
             out.append((r, found))
     return out
