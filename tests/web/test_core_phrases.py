@@ -49,7 +49,8 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    # a received form's findings the 复核 pages show (those worded as phrases)
                    "formats/forms/indicators.py", "formats/forms/findings.py",
                    "formats/forms/grades.py", "formats/forms/texts.py",
-                   "formats/forms/label_amounts.py", "formats/forms/amount_layouts.py")
+                   "formats/forms/label_amounts.py", "formats/forms/amount_layouts.py",
+                   "formats/forms/amounts.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.phrases import Phrase, template, word
 from jixiao.formats.forms.cells import Sheet, is_blank, label, number, percent_value, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.indicators import points
@@ -52,8 +53,8 @@ def column_role(text: str) -> str | None:
     for role, words in AMOUNT_ROLES.items():
         if text in words:
             return role
-    for word, role in AMOUNT_KEYWORDS:
-        if word in text:
+    for keyword, role in AMOUNT_KEYWORDS:
+        if keyword in text:
             return role
     if (text.endswith("资金") and len(text) <= 8) or (text.endswith("额") and len(text) <= 6):
         return "amount"  # 中央资金, 分配额, 下达额
@@ -332,7 +333,7 @@ def _breakdowns(table: AmountTable, i: int) -> list[tuple[str, list[Row]]]:
     return [(name, rows) for name, rows in groups if rows]
 
 
-def _sum_columns(table: AmountTable, row: Row, parts: list[Row], where: str,
+def _sum_columns(table: AmountTable, row: Row, parts: list[Row], where: str | Phrase,
                  sums: dict[int, Decimal]) -> list[Finding]:
     """The total row against the sum of ``parts``, column by column (sums kept in ``sums``)."""
     out: list[Finding] = []
@@ -353,8 +354,9 @@ def _sum_columns(table: AmountTable, row: Row, parts: list[Row], where: str,
         addends = "+".join(shown(v) for v in present)
         out.append(finding(
             "form.total", severity_of(stated, total, n), table.sheet.ref(row.r, c), total,
-            stated, f"{row.label or '合计'} {head}：所列 {shown(stated)}，{where}之和为 "
-            f"{fmt(total, n)}（{addends}），两者不符",
+            stated, Phrase("{row} {head}：所列 {stated}，{where}之和为 {sum}（{parts}），两者不符",
+                           row=row.label or word("合计"), head=head, stated=shown(stated),
+                           where=where, sum=fmt(total, n), parts=addends),
         ))
     return out
 
@@ -369,7 +371,7 @@ def check_table(table: AmountTable) -> list[Finding]:
         if groups:
             sums[i] = {}
             for name, parts in groups:
-                out += _sum_columns(table, row, parts, f"{name}各行", sums[i])
+                out += _sum_columns(table, row, parts, Phrase("{name}各行", name=name), sums[i])
             continue
         found = _parts(table, i)
         if found is None:
@@ -377,11 +379,21 @@ def check_table(table: AmountTable) -> list[Finding]:
         parts, follow = found
         sums[i] = {}
         out += _count(table, row, parts)
-        out += _sum_columns(table, row, parts, "其中各行" if follow else "以上各行", sums[i])
+        out += _sum_columns(table, row, parts, word("其中各行") if follow else word("以上各行"),
+                            sums[i])
     out += _rates(table, sums)
     return out
 
 
+# How a rate was computed: from the row's own figures, or from its 其中 rows' sums.
+_BASIS = template("按{executed_head} {executed} ÷ {budget_head} {budget}")
+_BASIS_PARTS = template("按其中各行之和（合计行为空或为 0）{executed_head} {executed} ÷ "
+                        "{budget_head} {budget}")
+# A score against weight × rate: the stated rate was wrong and the score follows it, or not.
+_RATE_SCORE_CONSEQUENT = template("{name} 得分：所列 {score}，按分值 {weight} × 执行率 {rate}% "
+                                  "应为 {expected}（所列得分按有误的执行率计算）")
+_RATE_SCORE = template("{name} 得分：所列 {score}，按分值 {weight} × 执行率 {rate}% "
+                       "应为 {expected}（如按分档等其他规则计分，请在说明中注明）")
 _COUNT = re.compile(rf"(?:共|计)?(\d+)(?:{'|'.join(COUNT_UNITS)})")
 
 
@@ -402,8 +414,10 @@ def _count(table: AmountTable, row: Row, parts: list[Row]) -> list[Finding]:
             return []
         return [finding(
             "form.count", "error", sheet.ref(row.r, c), Decimal(len(counted)),
-            Decimal(stated), f"{row.label or '合计'}：所列 {stated} 项（{match.group(0)}），"
-            f"合计的各行共 {len(counted)} 行",
+            Decimal(stated), Phrase("{row}：所列 {stated} 项（{written}），"
+                                    "合计的各行共 {counted} 行",
+                                    row=row.label or word("合计"), stated=str(stated),
+                                    written=match.group(0), counted=str(len(counted))),
         )]
     return []
 
@@ -430,7 +444,8 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
     budget_c = budget_c if budget_c is not None else table.col("annual")
     if budget_c is None:
         budget_c = table.col("initial")
-    budget_word = table.columns[budget_c][1] if budget_c is not None else "预算数"
+    budget_word: str | Phrase = (table.columns[budget_c][1] if budget_c is not None
+                                 else word("预算数"))
     first_total = True
     for i, row in enumerate(table.rows):
         stated = percent_value(row.raw.get(rate_c)) if rate_c is not None else None
@@ -439,11 +454,7 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
         computed: Decimal | None = None
         if budget is not None and budget != 0 and executed is not None:
             computed = executed / budget * HUNDRED
-        name = row.label or "年度资金总额"
-        note = "按其中各行之和（合计行为空或为 0）" if from_parts_b or from_parts_e else "按"
-        basis = (f"{note}{table.columns[executed_c][1] if executed_c is not None else ''} "
-                 f"{shown(executed) if executed is not None else ''} ÷ {budget_word} "
-                 f"{shown(budget) if budget is not None else ''}")
+        name: str | Phrase = row.label or word("年度资金总额")
         rate_wrong = False
         if stated is not None and computed is not None:
             n = places(stated)
@@ -452,14 +463,23 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
                 out.append(finding(
                     "form.rate", severity_of(stated, computed, n), sheet.ref(row.r, rate_c),
                     computed, stated,
-                    f"{name} 执行率：所列 {shown(stated)}%，{basis} 计算为 {fmt(computed)}%",
+                    Phrase("{name} 执行率：所列 {stated}%，{basis} 计算为 {computed}%", name=name,
+                           stated=shown(stated), computed=fmt(computed),
+                           basis=Phrase(
+                               _BASIS_PARTS if from_parts_b or from_parts_e else _BASIS,
+                               executed_head=(table.columns[executed_c][1]
+                                              if executed_c is not None else ""),
+                               executed=shown(executed) if executed is not None else "",
+                               budget_head=budget_word,
+                               budget=shown(budget) if budget is not None else "")),
                 ))
         elif stated is not None and computed is None and budget_c is not None \
                 and executed is not None and (budget is None or budget == 0) and executed != 0:
             out.append(finding(
                 "form.rate", "warning", sheet.ref(row.r, budget_c), None, stated,
-                f"{name} 执行率：所列 {shown(stated)}%，但{budget_word}为空或为 0，"
-                "无法按执行数 ÷ 预算数核对",
+                Phrase("{name} 执行率：所列 {stated}%，但{budget}为空或为 0，"
+                       "无法按执行数 ÷ 预算数核对",
+                       name=name, stated=shown(stated), budget=budget_word),
             ))
         weight = row.value(weight_c) if weight_c is not None else None
         if weight_c is None and first_total and table.label_points is not None \
@@ -487,13 +507,14 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
             if is_blank(score_raw) and score_c is not None:
                 out.append(finding(
                     "form.not_filled", "info", sheet.ref(row.r, score_c), None, None,
-                    f"{name} 得分未填写（分值 {shown(weight)}）",
+                    Phrase("{name} 得分未填写（分值 {weight}）", name=name, weight=shown(weight)),
                 ))
             continue
         if score > weight:
             out.append(finding(
                 "form.score_over", "error", sheet.ref(row.r, score_c), weight, score,
-                f"{name} 得分 {shown(score)} 超过分值 {shown(weight)}",
+                Phrase("{name} 得分 {score} 超过分值 {weight}", name=name, score=shown(score),
+                       weight=shown(weight)),
             ))
             continue
         rate = computed if computed is not None else stated
@@ -508,8 +529,8 @@ def _rates(table: AmountTable, sums: dict[int, dict[int, Decimal]]) -> list[Find
         out.append(finding(
             "form.rate_score", "error" if consequent else "warning", sheet.ref(row.r, score_c),
             expected, score,
-            f"{name} 得分：所列 {shown(score)}，按分值 {shown(weight)} × 执行率 {fmt(rate)}% "
-            f"应为 {fmt(expected)}" + ("（所列得分按有误的执行率计算）" if consequent else
-                                     "（如按分档等其他规则计分，请在说明中注明）"),
+            Phrase(_RATE_SCORE_CONSEQUENT if consequent else _RATE_SCORE, name=name,
+                   score=shown(score), weight=shown(weight), rate=fmt(rate),
+                   expected=fmt(expected)),
         ))
     return out
