@@ -19,11 +19,16 @@ from decimal import Decimal
 from jixiao.core.checks import Finding
 from jixiao.core.dossier import Severity
 from jixiao.core.numbers import HUNDRED, fmt, places
+from jixiao.core.phrases import Phrase, template, word
 from jixiao.formats.forms.cells import Sheet, label, number, percent_value, text
 from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import BOUNDED_RATES, COMMON_ROWS, USUALLY_BOUNDED_RATES
 
 _FIGURE_WORDS = {"rate": "执行率", "arrival": "资金到位率"}
+# A share above 100%: one that cannot be, or one that seldom is.
+_OVER_100 = template("{where}：{what} {value}% 超过 100%（该指标是比率，不能超过 100%）")
+_USUALLY_NOT_OVER_100 = template("{where}：{what} {value}% 超过 100%（该比率通常不超过 100%，"
+                                 "请核实计算口径）")
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     if kind is None:
         return []
     out: list[Finding] = []
-    word = _FIGURE_WORDS[kind]
+    figure = word(_FIGURE_WORDS[kind])
     actual_c = roles.get("actual")
     stated = _percent(sheet, r, actual_c, roles.get("unit"))
     known = money.get(kind)
@@ -88,8 +93,9 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
             out.append(finding(
                 "form.common_rate", severity_of(stated, known, n), sheet.ref(r, actual_c),
                 known, stated,
-                f"{where}（共性指标）：实际完成值 {shown(stated)}%，与资金表中的{word} "
-                f"{fmt(known)}% 不符",
+                Phrase("{where}（共性指标）：实际完成值 {stated}%，与资金表中的{figure} "
+                       "{known}% 不符",
+                       where=where, stated=shown(stated), figure=figure, known=fmt(known)),
             ))
     rate = stated if stated is not None else known
     weight_c, score_c = roles.get("weight"), roles.get("score")
@@ -103,8 +109,10 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     if not agrees(score.value, expected, n):
         out.append(finding(
             "form.common_score", "warning", sheet.ref(r, score_c), expected, score.value,
-            f"{where}（共性指标）得分：所列 {shown(score.value)}，按分值 {shown(weight.value)} × "
-            f"{word} {fmt(rate)}% 应为 {fmt(expected)}（如按分档等其他规则计分，请在说明中注明）",
+            Phrase("{where}（共性指标）得分：所列 {score}，按分值 {weight} × {figure} {rate}% "
+                   "应为 {expected}（如按分档等其他规则计分，请在说明中注明）", where=where,
+                   score=shown(score.value), weight=shown(weight.value), figure=figure,
+                   rate=fmt(rate), expected=fmt(expected)),
         ))
     return out
 
@@ -139,8 +147,7 @@ def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> li
             continue
         out.append(finding(
             "form.bounded_rate", severity, sheet.ref(r, c), HUNDRED, value,
-            f"{where}：{what} {shown(value)}% 超过 100%" + (
-                "（该指标是比率，不能超过 100%）" if severity == "error"
-                else "（该比率通常不超过 100%，请核实计算口径）"),
+            Phrase(_OVER_100 if severity == "error" else _USUALLY_NOT_OVER_100, where=where,
+                   what=word(what), value=shown(value)),
         ))
     return out
