@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from jixiao.core.checks import Finding
 from jixiao.core.numbers import HUNDRED, fmt, places, round_half_up, step
-from jixiao.core.phrases import Phrase
+from jixiao.core.phrases import Phrase, word
 from jixiao.formats.forms.cells import (
     Sheet,
     is_blank,
@@ -282,14 +282,16 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
                 out.append(finding(
                     "form.block_score", severity_of(block.got, got_score, n),
                     sheet.ref(block.r, block.c), got_score, block.got,
-                    f"{block.name} 标明得 {shown(block.got)} 分，其下各指标得分之和为 "
-                    f"{fmt(got_score, n)}",
+                    Phrase("{block} 标明得 {stated} 分，其下各指标得分之和为 {sum}",
+                           block=block.name, stated=shown(block.got), sum=fmt(got_score, n)),
                 ))
         if block.scores and not block.weights and got_score > block.points:
             out.append(finding(
                 "form.block_score", "error", sheet.ref(block.r, block.c), block.points,
-                got_score, f"{block.name} 标明 {shown(block.points)} 分，其下各指标得分之和为 "
-                f"{shown(got_score)}（{'+'.join(shown(v) for v in block.scores)}），超过该部分分值",
+                got_score, Phrase("{block} 标明 {stated} 分，其下各指标得分之和为 {sum}"
+                                  "（{parts}），超过该部分分值", block=block.name,
+                                  stated=shown(block.points), sum=shown(got_score),
+                                  parts="+".join(shown(v) for v in block.scores)),
             ))
         if not block.weights:
             continue
@@ -298,15 +300,17 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             if got > block.points:  # rows cut off can only add to the sum
                 out.append(finding(
                     "form.block_weight", "error", sheet.ref(block.r, block.c), got,
-                    block.points, f"{block.name} 标明 {shown(block.points)} 分，其下已见各指标"
-                    f"分值之和为 {shown(got)}（{'+'.join(shown(w) for w in block.weights)}），"
-                    "已超过该部分分值",
+                    block.points, Phrase("{block} 标明 {stated} 分，其下已见各指标分值之和为 {sum}"
+                                         "（{parts}），已超过该部分分值", block=block.name,
+                                         stated=shown(block.points), sum=shown(got),
+                                         parts="+".join(shown(w) for w in block.weights)),
                 ))
             elif got != block.points:
                 out.append(finding(
                     "form.truncated", "info", sheet.ref(block.r, block.c), block.points, got,
-                    f"{block.name}（{shown(block.points)}分）之下只见到 {shown(got)} 分的指标，"
-                    "其后没有合计行，表格可能不完整，未作核对",
+                    Phrase("{block}（{stated}分）之下只见到 {seen} 分的指标，"
+                           "其后没有合计行，表格可能不完整，未作核对", block=block.name,
+                           stated=shown(block.points), seen=shown(got)),
                 ))
             continue
         got = sum(block.weights, Decimal(0))
@@ -315,8 +319,9 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
             addends = "+".join(shown(w) for w in block.weights)
             out.append(finding(
                 "form.block_weight", "error", sheet.ref(block.r, block.c), got, block.points,
-                f"{block.name} 标明 {shown(block.points)} 分，其下各指标分值之和为 "
-                f"{shown(got)}（{addends}）",
+                Phrase("{block} 标明 {stated} 分，其下各指标分值之和为 {sum}（{parts}）",
+                       block=block.name, stated=shown(block.points), sum=shown(got),
+                       parts=addends),
             ))
     unweighted = [row for row in rows if row.na and row.weight is None]
     out += _section_points(sheet, header, name_cols, weights, blocks, ended, bool(unweighted))
@@ -338,25 +343,25 @@ def read_table(sheet: Sheet, header: int, roles: dict[str, int], money_weight: D
     elif weight_sum > HUNDRED and not mentions(sheet, "加分"):
         out.append(finding(
             "form.weight_total", "error", sheet.ref(header, weight_c), HUNDRED, weight_sum,
-            f"各指标分值之和为 {shown(weight_sum)}，超过 100 分",
+            Phrase("各指标分值之和为 {sum}，超过 100 分", sum=shown(weight_sum)),
         ))
     if unfilled_score:
         out.append(finding(
             "form.not_filled", "info", unfilled_score[0], None, None,
-            f"{len(unfilled_score)} 个指标的得分未填写（{'、'.join(unfilled_score[:5])}"
-            f"{' 等' if len(unfilled_score) > 5 else ''}），无法核对得分",
+            Phrase("{count} 个指标的得分未填写（{cells}），无法核对得分",
+                   count=str(len(unfilled_score)), cells=_some(unfilled_score)),
         ))
     if unfilled_actual:
         out.append(finding(
             "form.not_filled", "info", unfilled_actual[0], None, None,
-            f"{len(unfilled_actual)} 个指标的实际完成值未填写（{'、'.join(unfilled_actual[:5])}"
-            f"{' 等' if len(unfilled_actual) > 5 else ''}）",
+            Phrase("{count} 个指标的实际完成值未填写（{cells}）",
+                   count=str(len(unfilled_actual)), cells=_some(unfilled_actual)),
         ))
     if bare_targets:
         out.append(finding(
             "form.target_unit", "info", bare_targets[0].split(" ")[0], None, None,
-            f"{len(bare_targets)} 个指标值只写了数字，未写计量单位或方向（≥/≤）："
-            f"{'、'.join(bare_targets[:5])}{' 等' if len(bare_targets) > 5 else ''}",
+            Phrase("{count} 个指标值只写了数字，未写计量单位或方向（≥/≤）：{targets}",
+                   count=str(len(bare_targets)), targets=_some(bare_targets)),
         ))
     money_scores = [money_score] if money_score is not None else []
     all_scored = bool(scores) and not unfilled_score and (
@@ -485,11 +490,12 @@ class _Tree:
                 row.weight * f, max(2, places(row.score)))
             if row.score <= limit:
                 continue
-            how = "" if f == 1 else (f"（所列分值 {shown(row.weight)}，含同级不适用指标按比例"
-                                     "分入的分值）")
+            how: str | Phrase = "" if f == 1 else Phrase(
+                "（所列分值 {weight}，含同级不适用指标按比例分入的分值）", weight=shown(row.weight))
             out.append(finding(
                 "form.score_over", "error", sheet.ref(row.r, score_c), limit, row.score,
-                f"{row.where} 得分 {shown(row.score)} 超过分值 {shown(limit)}{how}",
+                Phrase("{row} 得分 {score} 超过分值 {limit}{how}", row=row.where,
+                       score=shown(row.score), limit=shown(limit), how=how),
             ))
         return out
 
@@ -538,20 +544,22 @@ class _NotApplicable:
 
     def against_total(self, where: str, stated: Decimal, weight_sum: Decimal
                       ) -> list[Finding]:
-        names = "、".join(self.rows[:5]) + (" 等" if len(self.rows) > 5 else "")
+        names = _some(self.rows)
         if self.share is not None:
             whole = weight_sum + self.share
             if whole != stated:
                 return [finding(
                     "form.weight_total", "error", where, whole, stated,
-                    f"合计分值：所列 {shown(stated)}，各行分值之和为 {shown(weight_sum)}，"
-                    f"加不适用指标（{names}）按上级分值推得的 {shown(self.share)} 分，"
-                    f"共 {shown(whole)}",
+                    Phrase("合计分值：所列 {stated}，各行分值之和为 {sum}，加不适用指标（{names}）"
+                           "按上级分值推得的 {share} 分，共 {whole}", stated=shown(stated),
+                           sum=shown(weight_sum), names=names, share=shown(self.share),
+                           whole=shown(whole)),
                 )]
             return [finding(
                 "form.not_applicable", "info", where, self.share, None,
-                f"不适用指标（{names}）未列分值，按上级分值推得 {shown(self.share)} 分，"
-                f"与各行分值合计 {shown(stated)} 相符",
+                Phrase("不适用指标（{names}）未列分值，按上级分值推得 {share} 分，"
+                       "与各行分值合计 {stated} 相符", names=names, share=shown(self.share),
+                       stated=shown(stated)),
             )]
         if weight_sum > stated:
             return [finding(
@@ -562,10 +570,17 @@ class _NotApplicable:
         if weight_sum < stated:
             return [finding(
                 "form.not_applicable", "info", where, stated - weight_sum, None,
-                f"不适用指标（{names}）未列分值：合计分值 {shown(stated)} 比各行分值之和 "
-                f"{shown(weight_sum)} 多 {shown(stated - weight_sum)} 分，视为其分值",
+                Phrase("不适用指标（{names}）未列分值：合计分值 {stated} 比各行分值之和 {sum} "
+                       "多 {gap} 分，视为其分值", names=names, stated=shown(stated),
+                       sum=shown(weight_sum), gap=shown(stated - weight_sum)),
             )]
         return []
+
+
+def _some(items: list[str]) -> str | Phrase:
+    """The first five of a list, 、-joined ("A、B、C、D、E 等" when there are more)."""
+    names = "、".join(items[:5])
+    return Phrase("{names} 等", names=names) if len(items) > 5 else names
 
 
 def _stated_weight(sheet: Sheet, r: int) -> Decimal | None:
@@ -579,8 +594,9 @@ def _re_spread_rounding(where: str, what: str, stated: Decimal, got: Decimal,
                         n: int) -> Finding:
     return finding(
         "form.score_total", "info", where, got, stated,
-        f"{what}：所列 {shown(stated)}，各行得分之和为 {fmt(got, n)}，差额在各行按比例分入"
-        "不适用指标分值后的得分四舍五入之内",
+        Phrase("{what}：所列 {stated}，各行得分之和为 {sum}，差额在各行按比例分入"
+               "不适用指标分值后的得分四舍五入之内", what=word(what), stated=shown(stated),
+               sum=fmt(got, n)),
     )
 
 
@@ -618,8 +634,9 @@ def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: li
             return []
         return [finding(
             "form.block_weight", "error", sheet.ref(header, c), got, stated,
-            f"{name} 标明 {shown(stated)} 分，其下" + ("各指标分值" if weights else "各部分分值")
-            + f"之和为 {shown(got)}",
+            Phrase("{name} 标明 {stated} 分，其下各指标分值之和为 {sum}" if weights else
+                   "{name} 标明 {stated} 分，其下各部分分值之和为 {sum}", name=name,
+                   stated=shown(stated), sum=shown(got)),
         )]
     return []
 
@@ -640,8 +657,10 @@ def _coefficient(sheet: Sheet, r: int, roles: dict[str, int], where: str, weight
     weight_shown = fmt(weight, min(places(weight), 2))  # a re-spread share: 16.67
     return [finding(
         "form.coefficient", severity_of(score, expected, n), sheet.ref(r, roles["score"]),
-        expected, score, f"{where} 得分：所列 {shown(score)}，按分值 {weight_shown} × 得分系数 "
-        f"{shown(coef)}% 应为 {fmt(expected, max(n, 2))}",
+        expected, score, Phrase("{where} 得分：所列 {score}，按分值 {weight} × 得分系数 {coef}% "
+                                "应为 {expected}", where=where, score=shown(score),
+                                weight=weight_shown, coef=shown(coef),
+                                expected=fmt(expected, max(n, 2))),
     )]
 
 
@@ -718,8 +737,9 @@ def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
         elif rescale is not None and agrees(stated_score, got * rescale, n):
             out.append(finding(
                 "form.score_total", "info", sheet.ref(r, sc), got * rescale, stated_score,
-                f"总分：所列 {shown(stated_score)} 是各行得分之和 {fmt(got, n)} 按适用指标分值"
-                "折算（不适用指标不计）的结果",
+                Phrase("总分：所列 {stated} 是各行得分之和 {sum} 按适用指标分值"
+                       "折算（不适用指标不计）的结果", stated=shown(stated_score),
+                       sum=fmt(got, n)),
             ))
         elif not agrees(stated_score, got, n):
             out.append(finding(
@@ -803,8 +823,9 @@ def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     sign = {">=": "≥", "<=": "≤", "=": "="}[direction]
     return [finding(
         "form.target", "warning", sheet.ref(r, actual_c), target, a_value,
-        f"{where}：年度指标值 {sign}{shown(target)}{unit}，实际完成 {shown(a_value)}"
-        f"{unit}，未达到目标且未说明原因",
+        Phrase("{where}：年度指标值 {sign}{target}{unit}，实际完成 {actual}{unit}，"
+               "未达到目标且未说明原因", where=where, sign=sign, target=shown(target),
+               unit=unit, actual=shown(a_value)),
     )]
 
 
@@ -830,9 +851,9 @@ def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
     if found is None:
         return []
     direction, target, a_value, unit = found
-    sign = {">=": "≥", "<=": "≤", "=": "="}[direction]
+    sign: str | Phrase = {">=": "≥", "<=": "≤", "=": "="}[direction]
     if _target_actual(sheet, r, roles) is None:
-        sign = "（未写方向，按 ≥）"
+        sign = word("（未写方向，按 ≥）")
     if _met(direction, target, a_value):
         # a share that does not end at the places shown may be written rounded down (16.66
         # for 50/3, so that the block adds up)
@@ -840,9 +861,11 @@ def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
         if round_half_up(full, n) > score.value and not cut:
             return [finding(
                 "form.indicator_score", "warning", sheet.ref(r, score_c), full,
-                score.value, f"{where}：实际完成 {shown(a_value)}{unit} 已达到指标值 "
-                f"{sign}{shown(target)}{unit}，得分 {shown(score.value)} 低于分值 "
-                f"{weight_shown}，未说明扣分原因",
+                score.value, Phrase("{where}：实际完成 {actual}{unit} 已达到指标值 "
+                                    "{sign}{target}{unit}，得分 {score} 低于分值 {weight}，"
+                                    "未说明扣分原因", where=where, actual=shown(a_value),
+                                    unit=unit, sign=sign, target=shown(target),
+                                    score=shown(score.value), weight=weight_shown),
             )]
         return []
     if direction != ">=" or target <= 0:
@@ -852,9 +875,11 @@ def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
         return []
     return [finding(
         "form.indicator_score", "warning", sheet.ref(r, score_c), expected, score.value,
-        f"{where}：实际完成 {shown(a_value)}{unit}，指标值 {sign}{shown(target)}{unit}，"
-        f"得分 {shown(score.value)} 高于按完成比例计算的 {fmt(expected)}（{shown(a_value)} ÷ "
-        f"{shown(target)} × 分值 {weight_shown}；如按分档等其他规则计分，请在说明中注明）",
+        Phrase("{where}：实际完成 {actual}{unit}，指标值 {sign}{target}{unit}，得分 {score} "
+               "高于按完成比例计算的 {expected}（{actual} ÷ {target} × 分值 {weight}；"
+               "如按分档等其他规则计分，请在说明中注明）", where=where, actual=shown(a_value),
+               unit=unit, sign=sign, target=shown(target), score=shown(score.value),
+               expected=fmt(expected), weight=weight_shown),
     )]
 
 
