@@ -50,7 +50,8 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    "formats/forms/indicators.py", "formats/forms/findings.py",
                    "formats/forms/grades.py", "formats/forms/texts.py",
                    "formats/forms/label_amounts.py", "formats/forms/amount_layouts.py",
-                   "formats/forms/amounts.py", "formats/forms/common.py")
+                   "formats/forms/amounts.py", "formats/forms/common.py",
+                   "formats/forms/__init__.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.core.checks import Finding
+from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amount_layouts import (
     column_totals,
@@ -25,6 +26,7 @@ from jixiao.formats.forms.amount_layouts import (
 from jixiao.formats.forms.amounts import check_table, read_tables
 from jixiao.formats.forms.cells import Sheet, label, load
 from jixiao.formats.forms.common import MoneyFigures
+from jixiao.formats.forms.findings import finding
 from jixiao.formats.forms.grades import check_full_score, check_grade, check_stated_total
 from jixiao.formats.forms.indicators import find_header, fragment_roles, read_table
 from jixiao.formats.forms.label_amounts import check_label_amounts
@@ -123,16 +125,16 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
                 review.blocks.append(f"{sheet.name}!第{fragment + 1}行 无表头的指标片段")
                 roles = fragment_roles(sheet, fragment)
                 if roles is None:
-                    review.findings.append(Finding(
+                    review.findings.append(finding(
                         "form.fragment", "info", sheet.ref(fragment),
-                        None, None, "只见到指标行或合计行，未见表头（可能是表格的后半部分），"
-                        "各列含义不明，未核对分值与得分",
+                        None, None, Phrase("只见到指标行或合计行，未见表头（可能是表格的"
+                                           "后半部分），各列含义不明，未核对分值与得分"),
                     ))
                     continue
-                review.findings.append(Finding(
+                review.findings.append(finding(
                     "form.fragment", "info", sheet.ref(fragment), None, None,
-                    "只见到指标行或合计行，未见表头（可能是表格的后半部分）：各列含义按内容"
-                    "推断（方向、指标值、单位、分值），合计只核对是否超出",
+                    Phrase("只见到指标行或合计行，未见表头（可能是表格的后半部分）：各列含义按内容"
+                           "推断（方向、指标值、单位、分值），合计只核对是否超出"),
                 ))
                 review.findings += read_table(sheet, fragment - 1, roles, None, None,
                                               first_data=fragment, partial=True).findings
