@@ -78,7 +78,7 @@ def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
     if kind is None:
         return []
     out: list[Finding] = []
-    figure = word(_FIGURE_WORDS[kind])
+    figure = word(_FIGURE_WORDS[kind], "rate in a sentence")
     actual_c = roles.get("actual")
     stated = _percent(sheet, r, actual_c, roles.get("unit"))
     known = money.get(kind)
