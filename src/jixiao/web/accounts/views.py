@@ -119,8 +119,12 @@ def _change_text(data: Any, names: dict[tuple[str, Any], str]) -> str:
     if not isinstance(data, dict):
         return "" if data is None else str(data)
     colon = pgettext("label separator", "：")
+    # in FIELD_LABELS' order, whatever order the database keeps a JSON object's keys in
+    # (PostgreSQL's jsonb orders them by length)
+    order = {k: i for i, k in enumerate(FIELD_LABELS)}
+    keys = sorted(data, key=lambda k: (order.get(k, len(order)), k))
     return pgettext("list separator", "；").join(
-        f"{FIELD_LABELS.get(k, k)}{colon}{_value_text(k, v, names)}" for k, v in data.items())
+        f"{FIELD_LABELS.get(k, k)}{colon}{_value_text(k, data[k], names)}" for k in keys)
 
 
 def _entries(entries: Any) -> list[AuditEntry]:
