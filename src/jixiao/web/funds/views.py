@@ -248,23 +248,14 @@ TYPED_ROW = "funds:typed_row"  # session key: a refused row edit's typed values
 TYPED_ADD = "funds:typed_add"  # session key: a refused add form's typed values
 
 
-def _typed_add(request: HttpRequest) -> dict[str, Any] | None:
-    """The add form just refused on this page (`row_add`): its kind and the values typed
-    into it. Read once, and only on the page the form returned to."""
-    stored = request.session.get(TYPED_ADD)
+def _typed(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """What a refused form on this page had typed (stored under ``key`` by `row_edit`, a
+    row's edit, or `row_add`, an add form): its kind, row and values. Read once, and only on
+    the page the form returned to."""
+    stored = request.session.get(key)
     if not isinstance(stored, dict) or stored.get("page") != request.get_full_path():
         return None
-    request.session.pop(TYPED_ADD, None)
-    return stored
-
-
-def _typed_row(request: HttpRequest) -> dict[str, Any] | None:
-    """The row edit just refused on this page (`row_edit`): its kind, id and the values
-    typed into it. Read once, and only on the page the edit returned to."""
-    stored = request.session.get(TYPED_ROW)
-    if not isinstance(stored, dict) or stored.get("page") != request.get_full_path():
-        return None
-    request.session.pop(TYPED_ROW, None)
+    request.session.pop(key, None)
     return stored
 
 
@@ -315,14 +306,14 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
 def money(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     spending = list(fund.spending.select_related("recipient").prefetch_related("uses"))
-    typed = _typed_row(request)
+    typed = _typed(request, TYPED_ROW)
     return render(request, "funds/money.html", {
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
         "agreements": fund.agreements.select_related("recipient"),
         "arrivals": _mark_unsaved(fund.arrivals.select_related("recipient"), "arrival", typed),
         "spending": spending,
         "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
-        "typed_add": _typed_add(request),
+        "typed_add": _typed(request, TYPED_ADD),
         "money_unit": budget.money_unit(fund),  # beside every amount input
     })
 
@@ -331,7 +322,7 @@ def plan_actual(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
     return render(request, "funds/plan_actual.html", {
         "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
-        "rows": _mark_unsaved(fund.plan_actual.all(), "planactual", _typed_row(request)),
+        "rows": _mark_unsaved(fund.plan_actual.all(), "planactual", _typed(request, TYPED_ROW)),
     })
 
 
@@ -368,10 +359,10 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
         else:
             messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
             return redirect("funds:recipient", pk, rpk)
-    unsaved = _typed_row(request)
+    unsaved = _typed(request, TYPED_ROW)
     return render(request, "funds/recipient.html", {
         "fund": fund, "recipient": recipient, "sub": sub, "can_edit": can_edit,
-        "typed_add": _typed_add(request),
+        "typed_add": _typed(request, TYPED_ADD),
         "can_submit": sub is not None and perm.can_submit(user, sub),
         "can_review": sub is not None and perm.can_review(user, sub),
         "can_reopen": sub is not None and perm.can_reopen(user, sub),
