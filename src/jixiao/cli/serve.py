@@ -200,12 +200,13 @@ def serve_command(
             typer.echo("后台任务由单独启动的任务进程处理：python -m jixiao.web worker")
         typer.echo(f"jixiao 工作台已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
-            server.run()
+            server.run()  # waitress returns on Ctrl+C / `kill` (it catches KeyboardInterrupt)
         except KeyboardInterrupt:
-            typer.echo("已停止")
+            pass
         finally:
             if running is not None:
                 running.stop()
+        typer.echo("已停止")
     finally:
         server.close()
 
