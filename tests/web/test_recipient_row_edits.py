@@ -4,6 +4,7 @@ field edited in it, and a refused save brings the typed values back, marked unsa
 from __future__ import annotations
 
 import datetime as dt
+import html as markup
 import re
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,7 @@ def _row_form(html: str, kind: str, pk: int) -> dict[str, str]:
             name = re.search(r'name="([^"]+)"', tag)
             value = re.search(r'value="([^"]*)"', tag)
             if name:
-                fields[name.group(1)] = value.group(1) if value else ""
+                fields[name.group(1)] = markup.unescape(value.group(1)) if value else ""
     select = re.search(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S)
     if select:
         chosen = re.search(r'<option value="(\w+)" selected>', select.group(2))
@@ -134,3 +135,72 @@ def test_one_save_keeps_a_measures_plan_and_actual(login: Any, demo: Fund) -> No
     assert "已保存" in answer.content.decode()
     row.refresh_from_db()
     assert (row.plan, row.actual) == (plan, actual)
+
+
+def _row_of(html: str, kind: str, pk: int) -> str:
+    row = html[html.index(f'data-{kind}="{pk}"'):]
+    return row[:row.index("</tr>")]
+
+
+def test_two_people_changing_different_fields_of_a_project_row_both_keep_theirs(
+        login: Any, demo: Fund) -> None:
+    """The county changes 已支出 while the province, on the same row opened before, changes
+    预算: the second save is merged, not refused, and says whose change it kept."""
+    county, project, page = _project(login, demo)
+    admin = login("admin")
+    first = _row_form(county.get(page).content.decode(), "project", project.pk)
+    second = _row_form(admin.get(page).content.decode(), "project", project.pk)
+    assert "loaded" in first
+    url = f"/funds/{demo.pk}/rows/project/{project.pk}/"
+    county.post(url, {**first, "spent": "130"})
+    answer = admin.post(url, {**second, "budget": "650", "next": page}, follow=True)
+    text = answer.content.decode()
+    assert "其修改已一并保留" in text and "「已支出」130" in text, text
+    project.refresh_from_db()
+    assert (project.budget, project.spent, project.status) == (
+        Decimal("650"), Decimal("130"), "building")
+
+
+def test_two_people_changing_one_field_differently_decide_and_nothing_is_lost(
+        login: Any, demo: Fund) -> None:
+    county, project, page = _project(login, demo)
+    admin = login("admin")
+    first = _row_form(county.get(page).content.decode(), "project", project.pk)
+    second = _row_form(admin.get(page).content.decode(), "project", project.pk)
+    url = f"/funds/{demo.pk}/rows/project/{project.pk}/"
+    county.post(url, {**first, "budget": "520", "spent": "130"})
+    answer = admin.post(url, {**second, "budget": "650", "status": "done", "next": page},
+                        follow=True).content.decode()
+    assert "「预算」现为 520（您填写的是 650）" in answer
+    assert "「已支出」现为" not in answer  # only the province's clash is named
+    project.refresh_from_db()
+    assert (project.budget, project.spent, project.status) == (
+        Decimal("520"), Decimal("130"), "building")  # nothing of the clashing save written
+    # The row comes back merged: the province's 650 where both changed, the county's 130
+    # where only the county did, the province's 已完工 — marked unsaved, at the new version.
+    row = _row_of(answer, "project", project.pk)
+    assert 'class="unsaved"' in row and 'value="650"' in row and 'value="130"' in row
+    fields = _row_form(answer, "project", project.pk)
+    assert fields["status"] == "done" and fields["version"] == str(project.version)
+    again = admin.post(url, {**fields, "next": page}, follow=True).content.decode()
+    assert "已保存" in again
+    project.refresh_from_db()
+    assert (project.budget, project.spent, project.status) == (
+        Decimal("650"), Decimal("130"), "done")
+
+
+def test_an_arrival_merges_a_document_added_meanwhile(login: Any, demo: Fund) -> None:
+    arrival = Arrival.objects.filter(fund=demo).first()
+    assert arrival is not None
+    page = f"/funds/{demo.pk}/money/"
+    admin, other = login("admin"), login("admin")
+    first = _row_form(admin.get(page).content.decode(), "arrival", arrival.pk)
+    second = _row_form(other.get(page).content.decode(), "arrival", arrival.pk)
+    url = f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/"
+    admin.post(url, {**first, "document": "桂财农〔2022〕1号"})
+    amount = arrival.amount + 1
+    answer = other.post(url, {**second, "amount": f"{amount:f}", "next": page},
+                        follow=True).content.decode()
+    assert "「拨付文件」桂财农〔2022〕1号" in answer
+    arrival.refresh_from_db()
+    assert (arrival.document, arrival.amount) == ("桂财农〔2022〕1号", amount)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from jixiao.web.audit.models import AuditEntry
 
 
-def _shown(row: models.Model, name: str) -> str:
+def shown(row: models.Model, name: str) -> str:
     display = getattr(row, f"get_{name}_display", None)
     value = display() if callable(display) else getattr(row, name, "")
     return "" if value is None else str(value)
@@ -26,7 +26,7 @@ def _typed(row: models.Model, name: str, value: str) -> str:
     return str(choices.get(value, value))
 
 
-def _same(now: str, typed: str) -> bool:
+def same(now: str, typed: str) -> bool:
     """The saved value and the typed one say the same (300.00 and 300 are one amount)."""
     if now.strip() == typed.strip():
         return True
@@ -34,6 +34,11 @@ def _same(now: str, typed: str) -> bool:
         return Decimal(now) == Decimal(typed.strip())
     except (InvalidOperation, ValueError):
         return False
+
+
+def label(row: models.Model, name: str) -> str:
+    """A field's label in the page's language."""
+    return gettext(str(getattr(row._meta.get_field(name), "verbose_name", name)))
 
 
 def describe(model: type[models.Model], pk: int, posted: dict[str, str]) -> str:
@@ -44,12 +49,11 @@ def describe(model: type[models.Model], pk: int, posted: dict[str, str]) -> str:
     # A row is saved whole (every field of its form): name the fields whose value now
     # differs from the one sent, or every field sent when none does.
     differing = {name: value for name, value in posted.items()
-                 if not _same(_shown(row, name), _typed(row, name, value))}
+                 if not same(shown(row, name), _typed(row, name, value))}
     fields = []
     for name, value in (differing or posted).items():
-        label = gettext(str(getattr(row._meta.get_field(name), "verbose_name", name)))
         fields.append(gettext("「%(field)s」现为 %(now)s（您填写的是 %(typed)s）") % {
-            "field": label, "now": _shown(row, name) or "—",
+            "field": label(row, name), "now": shown(row, name) or "—",
             "typed": _typed(row, name, value) or "—"})
     last = (AuditEntry.objects.filter(object_type=model._meta.model_name, object_id=str(pk))
             .order_by("-at", "-pk").first())

@@ -27,6 +27,7 @@ from jixiao.web.funds import (
     payment_import,
     presenter,
     row_clash,
+    row_merge,
     rule_text,
     usecases,
 )
@@ -229,18 +230,29 @@ def row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     _check_row_in_fund(model, row_pk, pk)
     posted = _posted(request, model)
     back = safe_next(request, reverse("funds:dashboard", args=[pk]))
+    merged: row_merge.Merged | None = None
     try:
-        usecases.update_row(request.user, model, row_pk,
-                            inputs.version(request.POST.get("version")), posted)
-    except Conflict:  # say whose value stands now beside the one typed
-        messages.error(request, row_clash.describe(model, row_pk, posted))
+        try:
+            usecases.update_row(request.user, model, row_pk,
+                                inputs.version(request.POST.get("version")), posted)
+        except Conflict:  # someone saved the row meanwhile: merge field by field
+            merged = row_merge.merge(model, row_pk, posted, request.POST.get("loaded", ""))
+            if merged is None or merged.clashes:
+                raise
+            usecases.update_row(request.user, model, row_pk, merged.version, merged.values)
+    except Conflict:  # both changed a field: say whose value stands now beside the one typed
+        clashes = merged.clashes if merged is not None and merged.clashes else posted
+        messages.error(request, row_clash.describe(model, row_pk, clashes))
+        if merged is not None:  # the row comes back merged, this user's values where clashing
+            request.session[TYPED_ROW] = {"kind": kind, "pk": row_pk, "page": back,
+                                          "values": merged.values}
     except Refusal as refused:
         messages.error(request, refused.message)
         # The row comes back with what was typed in every field, marked unsaved.
         request.session[TYPED_ROW] = {"kind": kind, "pk": row_pk, "page": back,
                                       "values": posted}
     else:
-        messages.success(request, gettext("已保存"))
+        messages.success(request, row_merge.kept_message(model, row_pk, merged))
     return go(request, back)
 
 

@@ -17,3 +17,12 @@ def typed(typed_add: Any, key: str) -> str:
     if not isinstance(typed_add, dict) or typed_add.get("kind") != kind:
         return ""
     return str(typed_add.get("values", {}).get(field, ""))
+
+
+@register.filter
+def row_loaded(row: Any) -> str:
+    """``{{ row|row_loaded }}``: the row's form fields as drawn, sent back with its form so a
+    save that clashes with another can be merged field by field (`row_merge`)."""
+    from jixiao.web.funds import row_merge
+
+    return row_merge.loaded(row)
