@@ -67,3 +67,38 @@ def test_arrival_of_zero_is_a_form_error(login: Any, demo: Fund) -> None:
         f'data-arrival="{arrival.pk}"')):html.index(f'data-arrival="{arrival.pk}"') + 40]
     assert 'value="0"' in row[:row.index("</tr>")]
     assert Arrival.objects.get(pk=arrival.pk).amount == 50
+
+
+def test_arrival_without_date_or_document_is_kept_and_warned(login: Any, demo: Fund) -> None:
+    """到位 entered with an amount only: accepted (the document may come later), but said at
+    once, marked on its row and listed before 报送 until the row is completed."""
+    unit, page = _page(demo)
+    county = login("tiandeng")
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/add/",
+                         {"recipient": unit.pk, "amount": "80", "date": "", "document": "",
+                          "next": page}, follow=True)
+    html = answer.content.decode()
+    assert "这笔到位资金未填写到位日期、拨付文件" in html
+    arrival = Arrival.objects.get(recipient=unit, amount=80)
+    row = html[html.index(f'data-arrival="{arrival.pk}"'):]
+    assert "未填写到位日期、拨付文件" in row[:row.index("</tr>")]
+    warnings = html[html.index('id="submit-warnings"'):]
+    assert "到位资金 80 未填写到位日期、拨付文件" in warnings[:warnings.index("</div>")]
+    english = county.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is missing: date received, disbursement document" in english
+    # completed on its row: no more warning
+    county.post(f"/funds/{demo.pk}/rows/arrival/{arrival.pk}/", {
+        "version": arrival.version, "amount": "80", "date": "2022-03-01",
+        "document": "桂财农〔2022〕9号"})
+    html = county.get(page).content.decode()
+    assert "未填写" not in html and 'id="submit-warnings"' not in html
+
+
+def test_arrival_with_its_document_and_date_has_no_warning(login: Any, demo: Fund) -> None:
+    unit, page = _page(demo)
+    county = login("tiandeng")
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/add/",
+                         {"recipient": unit.pk, "amount": "80", "date": "2022-03-01",
+                          "document": "桂财农〔2022〕9号", "next": page}, follow=True)
+    html = answer.content.decode()
+    assert "已添加" in html and "未填写" not in html

@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from jixiao.core import next_year, vocabulary
 from jixiao.core.dossier import Dossier
@@ -244,11 +244,35 @@ def overspent(project: Project) -> bool:
         project.spent > project.budget)
 
 
-def project_warnings(recipient: Recipient) -> list[str]:
-    """The warnings on a recipient's own projects, as listed before 报送."""
-    return [gettext("项目「%(name)s」已支出超过预算（已支出 %(spent)s，预算 %(budget)s）")
-            % {"name": p.name, "spent": f"{p.spent:f}", "budget": f"{p.budget:f}"}
-            for p in recipient.projects.all() if overspent(p)]
+def arrival_gaps(arrival: Arrival) -> list[str]:
+    """What an arrival lacks to be traced to its allocation (到位日期, 拨付文件), as labels:
+    accepted (they may come later), but warned about beside the row, when it is added and
+    before 报送."""
+    missing = []
+    if arrival.date is None:
+        missing.append(pgettext("missing field", "到位日期"))
+    if not (arrival.document or "").strip():
+        missing.append(pgettext("missing field", "拨付文件"))
+    return missing
+
+
+def arrival_gaps_said(arrival: Arrival) -> str:
+    """未填写到位日期、拨付文件 (empty when nothing is missing)."""
+    gaps = arrival_gaps(arrival)
+    joined = pgettext("field list separator", "、").join(gaps)
+    return gettext("未填写%(fields)s") % {"fields": joined} if gaps else ""
+
+
+def submit_warnings(recipient: Recipient) -> list[str]:
+    """The warnings on a recipient's own projects and arrivals, as listed before 报送."""
+    out = [gettext("项目「%(name)s」已支出超过预算（已支出 %(spent)s，预算 %(budget)s）")
+           % {"name": p.name, "spent": f"{p.spent:f}", "budget": f"{p.budget:f}"}
+           for p in recipient.projects.all() if overspent(p)]
+    out += [gettext("到位资金 %(amount)s %(gaps)s") % {
+        "amount": f"{a.amount:f}", "gaps": arrival_gaps_said(a)}
+        for a in Arrival.objects.filter(recipient=recipient).order_by("position", "pk")
+        if arrival_gaps(a)]
+    return out
 
 
 @transaction.atomic

@@ -295,11 +295,15 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise PermissionDenied
     posted = _posted(request, model)
     back = safe_next(request, reverse("funds:money", args=[pk]))
-    if attempt(request, lambda: usecases.create_row(request.user, model, recipient, posted),
-               gettext("已添加")) is None:
+    added = attempt(request, lambda: usecases.create_row(request.user, model, recipient, posted),
+                    gettext("已添加"))
+    if added is None:
         # the add form comes back with what was typed (`typed_rows.typed`)
         request.session[TYPED_ADD] = {"kind": kind, "page": back, "values": {
             **posted, "recipient": str(recipient.pk)}}
+    elif isinstance(added, Arrival) and usecases.arrival_gaps(added):
+        messages.warning(request, gettext("这笔到位资金%(gaps)s，可在其所在行补填，报送前请补全")
+                         % {"gaps": usecases.arrival_gaps_said(added)})
     return go(request, back)
 
 
