@@ -71,3 +71,20 @@ def test_every_finding_dismissed_leaves_no_worst_finding() -> None:
     assert (out.errors, out.warnings, out.infos, out.worst) == (0, 0, 0, None)
     assert out.discrepancy == 0
     assert doc.errors == 2 and len(doc.findings) == 3  # the stored result is left as it was
+
+
+def test_a_findings_place_is_named_where_it_has_a_name(tmp_path: Path) -> None:
+    """A scored form's finding is located by the name of its place (指标 · 效益), not the
+    dossier's path; a finding without a place name (a report's, a judged form's) keeps its
+    location as found."""
+    form = DocumentResult(file="自评表.xlsx", kind="form", errors=1, findings=[
+        FindingRow(rule="weights.children_sum", severity="error", where="indicators/效益",
+                   place="指标 · 效益", message="下级指标分值之和不符"),
+        FindingRow(rule="form.total", severity="error", where="表1!D7", message="合计不符"),
+    ])
+    result = _result()
+    result.documents.append(form)
+    book = load_workbook(write_workbook(result, tmp_path / "c.xlsx"))
+    column = [title for title, _ in FINDING_COLUMNS].index("位置")
+    places = [row[column] for row in book["全部发现"].iter_rows(min_row=2, values_only=True)]
+    assert places == ["第3段", "第5段", "第7段", "指标 · 效益", "表1!D7"]

@@ -6,6 +6,9 @@ page), sheet 2 gains a 复核意见 column (已确认 / 已排除, the note, who
 the findings not dismissed (错误 / 警告 / 提示, 差异度, the worst finding) and says how many
 were dismissed; without decisions (`jixiao review`) the workbook is as it always was.
 
+A finding's 位置 is the name of its place where it has one (a scored form's "指标 · 效益"
+rather than the dossier's path), else its location as found (第57段, Sheet1!C3).
+
 Every text is written as a string (never a formula, a URL or a number guessed from text: a
 quote like "=SUM(A1)" stays text); scores and counts are numbers so the filters sort them.
 """
@@ -151,7 +154,8 @@ def _findings(ws: Any, result: ReviewResult, header: Any, formats: dict[str, Any
         for j, f in enumerate(d.findings):
             r += 1
             values: list[object] = [r, d.file, d.unit, SEVERITY_LABELS.get(f.severity, f.severity),
-                                    f.rule, f.where, f.quote, f.expected, f.actual, f.message]
+                                    f.rule, f.place or f.where, f.quote, f.expected, f.actual,
+                                    f.message]
             if decisions is not None:
                 decided = decisions.get((i, j))
                 values.append(decided.text if decided else "")
