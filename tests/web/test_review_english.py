@@ -113,9 +113,12 @@ def test_a_table_location_is_said_in_the_active_language() -> None:
         assert place("表格2 第7行") == "table 2, row 7"
         assert place("表格4") == "table 4"
         assert place("一级指标/产出指标") == "一级指标/产出指标"  # a form's field path: as stored
+        assert place("项目支出绩效自评表!第12行") == "项目支出绩效自评表!row 12"  # a form's row
+        assert place("Sheet1!C3") == "Sheet1!C3"  # a form's cell: the same in every language
     with translation.override("zh-hans"):
         assert place("表格2 第7行第3格") == "表格2 第7行第3格"
         assert place("第57段") == "第57段"
+        assert place("项目支出绩效自评表!第12行") == "项目支出绩效自评表!第12行"
 
 
 def _document_words(finding: Any) -> list[str]:
@@ -193,3 +196,133 @@ def test_why_a_document_could_not_be_checked_is_said_in_the_page_language(login:
     old.data = {k: v for k, v in old.data.items() if k != "reason_phrase"}
     old.save()
     assert reasons[0] in shown(old)
+
+
+def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook of the given sheets (rows of cell values, None for a blank cell)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    for name, rows in sheets.items():
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    ws.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+# A received form in a local layout (judged, not scored): an amount table, an indicator table
+# whose 合格率 is above 100% (target and actual) and whose last row has no name (a finding
+# names it by where it is)
+LOCAL_FORM: dict[str, list[list[Any]]] = {"表1": [
+    ["项目支出绩效自评表"],
+    ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, "年度资金总额", 100, 100, 90, 10, "90%", 9],
+    [None, "其中：当年财政拨款", 100, 100, 90],
+    ["一级指标", "二级指标", "三级指标", "指标值", "实际完成值", "分值", "得分"],
+    ["产出指标", "质量指标", "验收合格率", "120%", "130%", 50, 50],
+    ["效益指标", "社会效益", "受益人数", "≥100人", "120人", 30, 30],
+    [None, None, None, "≥100人", "80人", 10, 10],
+]}
+# The second half of a form, its header missing: a block found by its indicator rows, and a
+# note located at a row
+FRAGMENT_FORM: dict[str, list[list[Any]]] = {"表1": [
+    ["产出指标", "数量指标", "培训人数", "≥", 100, "人", 120, 50, 50],
+    ["效益指标", "社会效益指标", "受益人数", "≥", 100, "人", 120, 40, 40],
+    ["合计", None, None, None, None, None, None, 90, 90],
+]}
+# A workbook with no block at all: the form reader cannot check it
+NO_TABLE_FORM: dict[str, list[list[Any]]] = {"封面": [["说明"], ["无表格"]], "附表": []}
+BLOCKS = re.compile(r'<ul class="blocks" id="doc-blocks">(.*?)</ul>', re.S)
+
+
+def test_a_received_forms_blocks_places_and_figures_are_said_in_the_page_language(
+        login: Any) -> None:
+    """A form judged without a score: the blocks its reader found are listed on the document
+    page ("表1!row 2 amount table"), a location at a row reads "表1!row 1", a finding naming a
+    row by where it is says it in English too, and a column's name inside a sentence is
+    lower-case ("target value 120%"); the Chinese page, the stored Chinese and the workbook
+    keep the reader's Chinese byte for byte."""
+    c = login("reviewer")
+    files = [SimpleUploadedFile("地方表.xlsx", _xlsx(LOCAL_FORM)),
+             SimpleUploadedFile("片段.xlsx", _xlsx(FRAGMENT_FORM))]
+    r = c.post("/review/", {"files": files})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    job = ReviewJob.objects.get()
+    assert job.status == "done", job.error
+    local = job.documents.get(file="地方表.xlsx")
+    fragment = job.documents.get(file="片段.xlsx")
+    assert local.kind == "form" and local.status == "checked"
+
+    def page(doc: Any) -> tuple[list[str], list[str], list[str]]:
+        text = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+        found = BLOCKS.search(text)
+        blocks = re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+        return ([html.unescape(b) for b in blocks],
+                [html.unescape(w) for w in WHERE.findall(text)],
+                [html.unescape(m.strip()) for m in HEADING.findall(text)])
+
+    zh_blocks, zh_where, zh_said = page(local)
+    assert zh_blocks == ["表1!第2行 金额表", "表1!第5行 绩效指标表"]
+    assert zh_said == [f.message for f in local.findings.order_by("index")]
+    assert "验收合格率：指标值 120% 超过 100%（该指标是比率，不能超过 100%）" in zh_said
+    assert any(m.startswith("表1!第8行：年度指标值 ≥100人") for m in zh_said), zh_said
+    frag_blocks, frag_where, _ = page(fragment)
+    assert frag_blocks == ["表1!第1行 无表头的指标片段"] and "表1!第1行" in frag_where
+
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en_blocks, en_where, en_said = page(local)
+    assert en_blocks == ["表1!row 2 amount table", "表1!row 5 performance indicator table"]
+    assert en_where == zh_where  # cells (表1!D6) read the same in every language
+    assert any(m.startswith("验收合格率: target value 120% ") for m in en_said), en_said
+    assert any(m.startswith("验收合格率: actual value 130% ") for m in en_said), en_said
+    assert any(m.startswith("表1!row 8: ") for m in en_said), en_said
+    findings = list(local.findings.order_by("index"))
+    for f, said in zip(findings, en_said, strict=True):
+        if f.phrase is None:  # the strict reader's note (未按标准自评表计分) is not a phrase yet
+            assert f.rule == "form.unscored" and said == f.message
+            continue
+        # nothing Chinese left but the form's own words
+        assert not HAN.search(said.replace("验收合格率", "").replace("表1", "")
+                              .replace("人", "")), said
+    frag_blocks, frag_where, _ = page(fragment)
+    assert frag_blocks == ["表1!row 1 indicator rows without a header"]
+    assert "表1!row 1" in frag_where and "表1!第1行" not in frag_where
+
+    # stored and exported in Chinese, as the reader wrote it
+    stored = [f.message for f in local.findings.order_by("index")]
+    assert stored == zh_said
+    book = load_workbook(io.BytesIO(b"".join(c.get(f"/review/{job.pk}/export/"))))
+    rows = list(book["全部发现"].iter_rows(min_row=2, values_only=True))
+    assert "表1!第1行" in [row[5] for row in rows]  # 位置: a row of the fragment
+    assert set(stored) <= {row[9] for row in rows}
+
+
+def test_why_a_form_without_a_table_could_not_be_checked_is_said_in_the_page_language(
+        login: Any) -> None:
+    """The form reader's refusal (no block found) is a reason the English page says in
+    English, the sheets' names kept and joined in English; the stored reason stays Chinese."""
+    c = login("reviewer")
+    r = c.post("/review/", {"files": [SimpleUploadedFile("空表.xlsx", _xlsx(NO_TABLE_FORM))]})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    job = ReviewJob.objects.get()
+    doc = job.documents.get()
+    assert doc.status == "unreadable"
+    stored = doc.data["reason"]
+    assert "工作表 封面、附表 中未找到可核对的表格：已查找金额表头" in stored
+
+    def shown() -> str:
+        text = c.get(f"/review/{job.pk}/documents/{doc.pk}/").content.decode()
+        found = re.search(r'<span class="error" id="doc-reason">(.*?)</span>', text, re.S)
+        assert found, text[:3000]
+        return html.unescape(found.group(1))
+
+    assert stored in shown()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = shown()
+    assert "no table that can be checked was found in worksheet 封面, 附表; looked for " \
+           "an amount table's header" in english, english
+    assert "未找到可核对的表格" not in english and "已查找" not in english

@@ -152,6 +152,7 @@ def _review_form(path: Path, result: DocumentResult) -> None:
                            for f in judged.findings]
     else:
         result.form_type = judged.kind
+        result.block_phrases = list(judged.block_phrases)
         result.findings = [_row(f, f.where) for f in judged.findings]
 
 

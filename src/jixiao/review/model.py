@@ -68,7 +68,9 @@ class FindingRow(BaseModel):
 class DocumentResult(BaseModel):
     """One document of the pile: what it is, what it states, what jixiao recomputes.
     ``reason_phrase`` is the reason as worded (a template with parameters, `reason` its
-    Chinese), for a caller that says it in another language; it is no part of the JSON."""
+    Chinese), for a caller that says it in another language; ``block_phrases``, for a form
+    judged without a score, the blocks its reader found ("Sheet1!第3行 金额表"), for a page
+    that lists them; neither is part of the JSON."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -78,6 +80,7 @@ class DocumentResult(BaseModel):
     status: Status = "checked"
     reason: str | None = Field(None, description="无法核对的原因")
     reason_phrase: SkipJsonSchema[Phrase | None] = Field(None, exclude=True)
+    block_phrases: SkipJsonSchema[list[Phrase]] = Field(default_factory=list, exclude=True)
     unit: str | None = None
     fund: str | None = None
     year: int | None = None

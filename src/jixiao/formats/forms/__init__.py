@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.core.checks import Finding
-from jixiao.core.phrases import Phrase
+from jixiao.core.phrases import Phrase, template, word
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.forms.amount_layouts import (
     column_totals,
@@ -33,7 +33,7 @@ from jixiao.formats.forms.label_amounts import check_label_amounts
 from jixiao.formats.forms.labels import FORM_TYPES, LEVEL1_NAMES, TOTAL_SCORE_ROW
 from jixiao.formats.forms.texts import check_texts
 
-LOOKED_FOR = ("金额表头（年初预算数/全年预算数/全年执行数/金额/补助资金 等列名）、"
+LOOKED_FOR = template("金额表头（年初预算数/全年预算数/全年执行数/金额/补助资金 等列名）、"
               "名称与金额成对的合计（年度资金总额：金额，其下为其中各项）、"
               "合计列或合计行（合计 | 中央资金 | 省级资金）、"
               "绩效指标表头（一级指标/二级指标/三级指标/指标名称 与 分值/指标值/实际完成值/得分）、"
@@ -41,16 +41,34 @@ LOOKED_FOR = ("金额表头（年初预算数/全年预算数/全年执行数/�
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+# The blocks a form reader found, each named by where it starts ("Sheet1!第3行 金额表")
+AMOUNT_TABLE = template("{where} 金额表")
+SIDE_BY_SIDE = template("{where} 金额（合计与各项并列）")
+LABEL_VALUE = template("{where} 金额（名称与金额成对）")
+RATE_ROWS = template("{where} 执行率（各来源为列）")
+INDICATOR_TABLE = template("{where} 绩效指标表")
+FRAGMENT = template("{where} 无表头的指标片段")
+
+
 @dataclass
 class FormReview:
     """What a form says and what does not add up in it. No score: the form is judged, not
-    scored (a scored form in the standard layout goes through `read_form`)."""
+    scored (a scored form in the standard layout goes through `read_form`). ``blocks`` are
+    the blocks read, in Chinese (the CLI and the JSON); ``block_phrases`` the same as
+    phrases, for a page that says them in its language."""
 
     file: str
     kind: str
     sheets: list[str]
     blocks: list[str]
     findings: list[Finding] = field(default_factory=list)
+    block_phrases: list[Phrase] = field(default_factory=list)
+
+    def add_block(self, name: str, sheet: Sheet, r: int) -> None:
+        """A block of ``sheet`` starting at row r, named by the template ``name``."""
+        said = Phrase(name, where=sheet.row_place(r))
+        self.blocks.append(str(said))
+        self.block_phrases.append(said)
 
     @property
     def errors(self) -> list[Finding]:
@@ -82,7 +100,7 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         for table in tables:
             review.findings += check_table(table)
             review.findings += check_label_amounts(table)
-            review.blocks.append(f"{sheet.name}!第{table.header + 1}行 金额表")
+            review.add_block(AMOUNT_TABLE, sheet, table.header)
             if money_weight is None and table.weight is not None:
                 money_weight, money_score = table.weight, table.score
             if money_rate is None:
@@ -97,15 +115,15 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
         side = side_by_side_totals(sheet) + column_totals(sheet)
         for r, found in side:
             review.findings += found
-            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（合计与各项并列）")
+            review.add_block(SIDE_BY_SIDE, sheet, r)
         covered = {row.r for t in tables for row in t.rows} | {t.header for t in tables}
         for r, found in label_value_totals(sheet, covered):
             review.findings += found
-            review.blocks.append(f"{sheet.name}!第{r + 1}行 金额（名称与金额成对）")
+            review.add_block(LABEL_VALUE, sheet, r)
             side.append((r, found))
         for r, found in rate_rows(sheet):
             review.findings += found
-            review.blocks.append(f"{sheet.name}!第{r + 1}行 执行率（各来源为列）")
+            review.add_block(RATE_ROWS, sheet, r)
             side.append((r, found))
         header = find_header(sheet)
         if header is not None:
@@ -115,14 +133,14 @@ def review_sheets(file: str, sheets: list[Sheet]) -> FormReview:
             review.findings += check_stated_total(sheet, table_.score_sum, table_.complete,
                                                   table_.score_places, table_.slack,
                                                   table_.rescale)
-            review.blocks.append(f"{sheet.name}!第{header[0] + 1}行 绩效指标表")
+            review.add_block(INDICATOR_TABLE, sheet, header[0])
         review.findings += check_texts(sheet)
         review.findings += check_grade(sheet)
         review.findings += check_full_score(sheet)
         if not tables and not side and header is None:
             fragment = _fragment(sheet)
             if fragment is not None:
-                review.blocks.append(f"{sheet.name}!第{fragment + 1}行 无表头的指标片段")
+                review.add_block(FRAGMENT, sheet, fragment)
                 roles = fragment_roles(sheet, fragment)
                 if roles is None:
                     review.findings.append(finding(
@@ -152,15 +170,24 @@ def _fragment(sheet: Sheet) -> int | None:
     return None
 
 
+def _names(names: list[str]) -> str | Phrase:
+    """Sheet names 、-joined (a page joins them in its language); （无工作表） for none."""
+    if not names:
+        return word("（无工作表）")
+    out: str | Phrase = names[-1]
+    for name in reversed(names[:-1]):
+        out = Phrase("{first}、{rest}", first=name, rest=out)
+    return out
+
+
 def review_form(path: str | Path) -> FormReview:
     """Review any received form; InputError only when no block at all is found."""
     path = Path(path)
     sheets = load(path)
     review = review_sheets(str(path), sheets)
     if not review.blocks and not review.findings:
-        names = "、".join(s.name for s in sheets) or "（无工作表）"
-        raise InputError([Problem(
-            f"工作表 {names} 中未找到可核对的表格：已查找{LOOKED_FOR}", file=str(path),
-            field=f"{names}",
-        )])
+        names = _names([s.name for s in sheets])
+        said = Phrase("工作表 {names} 中未找到可核对的表格：已查找{looked}", names=names,
+                      looked=word(LOOKED_FOR))
+        raise InputError([Problem(str(said), file=str(path), field=str(names), phrase=said)])
     return review

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core.numbers import to_decimal
+from jixiao.core.phrases import Phrase
 from jixiao.formats.form_xlsx import _load_sheets, _split_sign, excel_decimal
 from jixiao.formats.forms.labels import BLANK_MARKS, TRADITIONAL
 
@@ -122,14 +123,21 @@ class Sheet:
         return len(self.rows[r]) if 0 <= r < len(self.rows) else 0
 
     def ref(self, r: int, c: int | None = None) -> str:
+        """Where a row ("Sheet1!第3行") or a cell ("Sheet1!C3") is, as findings store it."""
         if c is None:
-            return f"{self.name}!第{r + 1}行"
+            return str(self.row_place(r))
         letters = ""
         n = c + 1
         while n:
             n, rem = divmod(n - 1, 26)
             letters = chr(65 + rem) + letters
         return f"{self.name}!{letters}{r + 1}"
+
+    def row_place(self, r: int) -> Phrase:
+        """Row r as a phrase ("Sheet1!第3行"; a page says "Sheet1!row 3"): its Chinese is
+        `ref` of the row. The sheet's name is data; a cell's reference ("Sheet1!C3") says
+        the same in every language, so it stays text."""
+        return Phrase("{sheet}!第{row}行", sheet=self.name, row=str(r + 1))
 
 
 def load(path: Path) -> list[Sheet]:

@@ -25,6 +25,9 @@ from jixiao.formats.forms.findings import agrees, finding, severity_of, shown
 from jixiao.formats.forms.labels import BOUNDED_RATES, COMMON_ROWS, USUALLY_BOUNDED_RATES
 
 _FIGURE_WORDS = {"rate": "执行率", "arrival": "资金到位率"}
+# A column's name said inside a sentence ("…: target value 120% is above 100%"), apart from
+# the same word as a column heading (指标值 → "Target value")
+IN_SENTENCE = "figure in a sentence"
 # A share above 100%: one that cannot be, or one that seldom is.
 _OVER_100 = template("{where}：{what} {value}% 超过 100%（该指标是比率，不能超过 100%）")
 _USUALLY_NOT_OVER_100 = template("{where}：{what} {value}% 超过 100%（该比率通常不超过 100%，"
@@ -71,7 +74,7 @@ def _percent(sheet: Sheet, r: int, c: int | None, unit_c: int | None) -> Decimal
     return None  # another unit (天, 分, 人 …): not a percentage
 
 
-def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str,
+def check_common_row(sheet: Sheet, r: int, roles: dict[str, int], where: str | Phrase,
                      money: MoneyFigures) -> list[Finding]:
     """A 共性指标 row against the amount block, and its score against 分值 × rate."""
     kind = common_kind(row_names(sheet, r, roles))
@@ -127,7 +130,8 @@ def bounded(name: str) -> Severity | None:
     return None
 
 
-def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> list[Finding]:
+def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str | Phrase
+                  ) -> list[Finding]:
     """A share (合格率, 覆盖率, 满意度 …) written above 100%: its target or its actual value."""
     severity = bounded(label(sheet.cell(r, roles["level3"]))) if "level3" in roles else None
     if severity is None:
@@ -138,9 +142,10 @@ def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> li
         target_c = roles.get("target_value", target_c + 1 if target_c is not None else None)
     target = _percent(sheet, r, target_c, unit_c)
     out: list[Finding] = []
-    for c, what in ((target_c, "指标值"), (roles.get("actual"), "实际完成值")):
+    for c, what, actual in ((target_c, word("指标值", IN_SENTENCE), False),
+                            (roles.get("actual"), word("实际完成值", IN_SENTENCE), True)):
         value = _percent(sheet, r, c, unit_c)
-        if value is None and c is not None and what == "实际完成值" and target is not None:
+        if value is None and c is not None and actual and target is not None:
             item = number(sheet.cell(r, c))  # "96" under a "≥95%" target: a percentage too
             value = item.value if item is not None and not item.unit else None
         if value is None or c is None or value <= HUNDRED:
@@ -148,6 +153,6 @@ def check_bounded(sheet: Sheet, r: int, roles: dict[str, int], where: str) -> li
         out.append(finding(
             "form.bounded_rate", severity, sheet.ref(r, c), HUNDRED, value,
             Phrase(_OVER_100 if severity == "error" else _USUALLY_NOT_OVER_100, where=where,
-                   what=word(what), value=shown(value)),
+                   what=what, value=shown(value)),
         ))
     return out

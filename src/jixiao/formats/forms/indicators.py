@@ -20,6 +20,7 @@ under the 合计 (`_Tree`, `_NotApplicable`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -388,7 +389,7 @@ class _Row:
     weight: Decimal | None
     na: bool
     r: int
-    where: str
+    where: str | Phrase
     score: Decimal | None = None
     by_completion: bool = False  # its 得分 is judged against its completion
 
@@ -539,7 +540,7 @@ class _Tree:
 class _NotApplicable:
     """Not-applicable rows whose 分值 is left blank, and their share when it can be told."""
 
-    rows: list[str]
+    rows: list[str | Phrase]
     share: Decimal | None
 
     def against_total(self, where: str, stated: Decimal, weight_sum: Decimal
@@ -577,9 +578,18 @@ class _NotApplicable:
         return []
 
 
-def _some(items: list[str]) -> str | Phrase:
-    """The first five of a list, 、-joined ("A、B、C、D、E 等" when there are more)."""
-    names = "、".join(items[:5])
+def _some(items: Sequence[str | Phrase]) -> str | Phrase:
+    """The first five of a list, 、-joined ("A、B、C、D、E 等" when there are more); a list
+    with a phrase in it (a row named by where it is) is joined by a phrase too, whose
+    Chinese is the same."""
+    first = items[:5]
+    names: str | Phrase
+    if all(isinstance(item, str) for item in first):
+        names = "、".join(str(item) for item in first)
+    else:
+        names = first[-1]
+        for item in reversed(first[:-1]):
+            names = Phrase("{first}、{rest}", first=item, rest=names)
     return Phrase("{names} 等", names=names) if len(items) > 5 else names
 
 
@@ -641,7 +651,7 @@ def _section_points(sheet: Sheet, header: int, name_cols: list[int], weights: li
     return []
 
 
-def _coefficient(sheet: Sheet, r: int, roles: dict[str, int], where: str, weight: Decimal,
+def _coefficient(sheet: Sheet, r: int, roles: dict[str, int], where: str | Phrase, weight: Decimal,
                  score: Decimal) -> list[Finding]:
     """得分 = 分值 × 得分系数 where the form has a 得分系数 / 得分率 column."""
     coef_c = roles.get("coefficient")
@@ -675,11 +685,13 @@ def _bare_target(sheet: Sheet, r: int, roles: dict[str, int], bare: list[str]) -
         bare.append(f"{sheet.ref(r, target_c)} {shown(target.value)}")
 
 
-def _name(sheet: Sheet, r: int, cols: list[int]) -> str:
+def _name(sheet: Sheet, r: int, cols: list[int]) -> str | Phrase:
+    """A row as a finding names it: its indicator's name, or where it is ("Sheet1!第3行", a
+    phrase a page says in its language) when it has none."""
     for c in reversed(cols):
         if not is_blank(sheet.cell(r, c)):
             return points(str(sheet.cell(r, c)))[0][:30]
-    return sheet.ref(r)
+    return sheet.row_place(r)
 
 
 def _total(sheet: Sheet, r: int, weight_c: int | None, score_c: int | None,
@@ -801,7 +813,7 @@ def _has_reason(sheet: Sheet, r: int, roles: dict[str, int]) -> bool:
     return reason_c is not None and not is_blank(sheet.cell(r, reason_c))
 
 
-def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
+def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str | Phrase,
                 unfilled: list[str], weighted: bool) -> list[Finding]:
     """A quantitative target not reached, without a reason, is worth a warning."""
     target_c, actual_c = roles.get("target"), roles.get("actual")
@@ -830,7 +842,8 @@ def _completion(sheet: Sheet, r: int, roles: dict[str, int], where: str,
 
 
 def _score_vs_completion(sheet: Sheet, r: int, roles: dict[str, int],
-                         where: str, share: Decimal | None = None) -> list[Finding]:
+                         where: str | Phrase, share: Decimal | None = None
+                         ) -> list[Finding]:
     """A quantitative indicator's 得分 against its completion (财预〔2020〕10号): a target
     reached scores full marks; a positive (≥) target not reached scores at most
     实际 ÷ 目标 × 分值. A score below full for a target reached, or above the proportional

@@ -306,6 +306,8 @@ def _store(job: ReviewJob, n: int, result: DocumentResult) -> None:
     data = result.model_dump(mode="json", exclude={"findings"})
     if result.reason_phrase is not None:  # said in each viewer's language (`reason` if not)
         data["reason_phrase"] = presenter.phrase_data(result.reason_phrase)
+    if result.block_phrases:  # a judged form's blocks, listed in each viewer's language
+        data["block_phrases"] = [presenter.phrase_data(b) for b in result.block_phrases]
     doc = ReviewDocument.objects.create(
         job=job, position=n, file=result.file[:1000], kind=result.kind,
         form_type=(result.form_type or "")[:200], status=result.status,
@@ -449,6 +451,7 @@ def result_of(job: ReviewJob) -> ReviewResult:
     for doc in job.documents.prefetch_related("findings"):
         data = dict(doc.data)
         data["reason_phrase"] = presenter.phrase_from_data(data.get("reason_phrase"))
+        data["block_phrases"] = blocks_of(data)
         data["findings"] = [
             {"rule": f.rule, "severity": f.severity, "where": f.where, "quote": f.quote,
              "expected": f.expected or None, "actual": f.actual or None,
@@ -460,6 +463,14 @@ def result_of(job: ReviewJob) -> ReviewResult:
                         with_errors=s.get("with_errors", 0),
                         nothing_checked=s.get("nothing_checked", 0), jobs=s.get("jobs", 1),
                         seconds=s.get("seconds", "0"))
+
+
+def blocks_of(data: dict[str, Any]) -> list[Phrase]:
+    """A stored document's blocks (a judged form's, as its reader found them); none for
+    another document or one stored before they were kept."""
+    stored = data.get("block_phrases")
+    found = [presenter.phrase_from_data(b) for b in stored] if isinstance(stored, list) else []
+    return [b for b in found if b is not None]
 
 
 def _place_text(finding: ReviewFinding) -> str | None:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from jixiao.core.phrases import Phrase
 from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.review.model import KIND_LABELS, STATUS_LABELS
 from jixiao.review.workbook import Decision, write_workbook
@@ -115,18 +116,24 @@ def reason(data: dict[str, Any]) -> str:
 
 
 # A report finding's location as the auditor words it (`audit.claims.location_text`):
-# 第57段, 表格2, 表格2 第7行, 表格2 第7行第3格; anything else (a form's field path) stays
-# as stored.
+# 第57段, 表格2, 表格2 第7行, 表格2 第7行第3格; a received form's row as its reader words it
+# (`formats.forms.cells.Sheet.ref`): Sheet1!第3行; anything else (a cell such as Sheet1!C3,
+# a form's field path) stays as stored.
 _PARAGRAPH = re.compile(r"第(\d+)段")
 _TABLE = re.compile(r"表格(\d+)(?: 第(\d+)行)?(?:第(\d+)格)?")
+_FORM_ROW = re.compile(r"(.+)!第(\d+)行", re.S)
 
 
 def place(where: str) -> str:
-    """A finding's location in the active language ("paragraph 57", "table 2, row 7, cell 3");
-    a location the auditor did not word this way stays as stored."""
+    """A finding's location in the active language ("paragraph 57", "table 2, row 7, cell 3",
+    "Sheet1!row 3"); a location the auditor or the form reader did not word this way stays
+    as stored."""
     m = _PARAGRAPH.fullmatch(where)
     if m:
         return pgettext("report location", "第%(n)s段") % {"n": m.group(1)}
+    m = _FORM_ROW.fullmatch(where)
+    if m:
+        return presenter.say(Phrase("{sheet}!第{row}行", sheet=m.group(1), row=m.group(2)))
     m = _TABLE.fullmatch(where)
     if not m:
         return where
@@ -216,6 +223,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
         f.shown_place = finding_place(f)  # type: ignore[attr-defined]
     return render(request, "review/document.html", {
         "job": job, "doc": item, "data": item.data, "findings": findings,
+        "blocks": [presenter.say(b) for b in jobs.blocks_of(item.data)],
         "reason": reason(item.data), "nothing_checked": nothing_checked(item),
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
         "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "error": "",
