@@ -101,3 +101,29 @@ def test_the_evidence_hint_shows_only_without_evidence(login: Any, demo: Any,
     page = c.get(_url(demo, item)).content.decode()
     assert 'id="evidence-link"' in page and 'id="close-needs-evidence"' not in page
     assert "销号须先上传佐证材料" not in page
+
+
+def test_an_item_stored_with_a_negative_amount_is_flagged_and_says_who_can_fix_it(
+        login: Any, demo: Any, user: Any) -> None:
+    """An item saved before negative amounts were refused: the responsible county could
+    never save its 已整改金额 and was told only that it must lie between 0 and 涉及金额."""
+    item = _new(user, demo)
+    RectificationItem.objects.filter(pk=item.pk).update(amount=Decimal("-20"))
+    item.refresh_from_db()
+    county = login("tiandeng")
+    page = county.get(_url(demo, item)).content.decode()
+    assert 'id="negative-amount"' in page and "须由台账管理人员更正" in page
+    r = county.post(_url(demo, item), {"version": item.version, "rectified_amount": "5",
+                                       "progress": "已追回部分资金", "status": "部分整改"})
+    assert r.status_code == 400
+    assert "涉及金额为负数（-20），须先由台账管理人员更正涉及金额" in r.content.decode()
+    admin = login("admin")
+    assert "请更正后保存" in admin.get(_url(demo, item)).content.decode()
+    usecases.update_item(user("admin"), item.pk, item.version, {"amount": "20"})
+    item.refresh_from_db()
+    r = county.post(_url(demo, item), {"version": item.version, "rectified_amount": "5",
+                                       "progress": "已追回部分资金", "status": "部分整改"},
+                    follow=True)
+    assert r.status_code == 200 and 'id="negative-amount"' not in r.content.decode()
+    item.refresh_from_db()
+    assert item.rectified_amount == Decimal("5")

@@ -32,6 +32,13 @@ def counts_by_status(items: Iterable[Item]) -> dict[str, int]:
     return out
 
 
+def negative_amounts(item: Item) -> bool:
+    """A 涉及金额 or 已整改金额 below 0: refused on entry, but an item stored before that was
+    refused may hold one; it is flagged until corrected."""
+    return any(value is not None and value < 0
+               for value in (item.amount, item.rectified_amount))
+
+
 def unrectified_amount(item: Item) -> Decimal | None:
     """未整改金额 = 问题金额 − 已整改金额."""
     if item.amount is None:

@@ -170,6 +170,12 @@ def _apply(user: Any, item: RectificationItem, changes: dict[str, Any]) -> None:
         if item.deduction is not None and item.deduction not in choices.get(item.indicator, []):
             raise Refused(Code.INVALID_VALUE,
                           gettext("扣分：应为所选关联指标记录的扣分之一"))
+    if (item.amount is not None and item.amount < 0 and "amount" not in touched
+            and "rectified_amount" in touched):
+        # stored before negative amounts were refused: the unit cannot fix it, say who can
+        raise Refused(Code.NEGATIVE, gettext(
+            "涉及金额为负数（%(amount)s），须先由台账管理人员更正涉及金额，才能填写已整改金额")
+            % {"amount": f"{item.amount:f}"})
     if (item.amount is not None and item.rectified_amount is not None
             and not Decimal(0) <= item.rectified_amount <= item.amount):
         raise Refused(Code.OUT_OF_RANGE, gettext("已整改金额应在 0 与涉及金额之间"))

@@ -163,6 +163,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         "open": item.status != rules.CLOSED,
         "error": failure.message if failure else "",
         "unrectified": rules.unrectified_amount(item),
+        "negative": rules.negative_amounts(item),
         "carried_to": list(item.carried_to.select_related("fund")),
         **_form_context(item.fund, item),
     }, status=status_of(failure))
