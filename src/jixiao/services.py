@@ -7,9 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jixiao.core.checks import Finding
+from jixiao.core.checks import found
 from jixiao.core.dossier import Dossier
 from jixiao.core.evaluation import Evaluation, EvaluationError, evaluate_dossier
+from jixiao.core.phrases import Phrase
 from jixiao.formats.dossier_yaml import read_dossier
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.templates import resolve_bands, resolve_template
@@ -66,12 +67,18 @@ def evaluate_or_review(path: str | Path) -> Evaluation | FormReview:
         except InputError as none_found:
             raise InputError(list(dict.fromkeys(strict.problems + none_found.problems))) from None
         review.findings += [
-            Finding("form.unscored", "info", p.field or review.file, None, None,
-                    f"未按标准自评表计分：{p.message}")
+            found("form.unscored", "info", p.field or review.file, None, None,
+                  Phrase("未按标准自评表计分：{problem}", problem=_worded(p)))
             for p in strict.problems[:5]
         ]
         return review
     return _with_form_checks(scored, path)
+
+
+def _worded(p: Problem) -> str | Phrase:
+    """A problem's message as its reader worded it (a phrase, said in a page's language), or
+    its Chinese where the reader gave no phrase (or one that is not its message)."""
+    return p.phrase if p.phrase is not None and str(p.phrase) == p.message else p.message
 
 
 def _figure(value: Decimal | str | None) -> Decimal | str | None:

@@ -51,7 +51,10 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    "formats/forms/grades.py", "formats/forms/texts.py",
                    "formats/forms/label_amounts.py", "formats/forms/amount_layouts.py",
                    "formats/forms/amounts.py", "formats/forms/common.py",
-                   "formats/forms/__init__.py", "formats/forms/cells.py")
+                   "formats/forms/__init__.py", "formats/forms/cells.py",
+                   # the standard form's reader, whose problems the 复核 pages show (as a
+                   # reason, or in the note that a form was not scored)
+                   "formats/form_xlsx.py", "services.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -18,6 +18,7 @@ from jixiao.web.funds import presenter
 from jixiao.web.review.models import ReviewJob
 
 from .review_pile import SLIPPED, docx_bytes
+from .test_english_pages import GLOSSED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -281,9 +282,15 @@ def test_a_received_forms_blocks_places_and_figures_are_said_in_the_page_languag
     assert any(m.startswith("验收合格率: actual value 130% ") for m in en_said), en_said
     assert any(m.startswith("表1!row 8: ") for m in en_said), en_said
     findings = list(local.findings.order_by("index"))
+    assert [f.rule for f in findings].count("form.unscored") == 4
     for f, said in zip(findings, en_said, strict=True):
-        if f.phrase is None:  # the strict reader's note (未按标准自评表计分) is not a phrase yet
-            assert f.rule == "form.unscored" and said == f.message
+        assert f.phrase is not None, f.message  # the strict reader's note too
+        if f.rule == "form.unscored":  # why the standard reader did not score it, in English
+            assert said.startswith("Not scored as a standard self-evaluation form: "), said
+            assert "未按标准自评表计分" not in said and said != f.message
+            # nothing Chinese left but a label the form is read by, glossed: 项目名称 (project
+            # name)
+            assert not HAN.search(GLOSSED.sub("", said)), said
             continue
         # nothing Chinese left but the form's own words
         assert not HAN.search(said.replace("验收合格率", "").replace("表1", "")
@@ -326,3 +333,12 @@ def test_why_a_form_without_a_table_could_not_be_checked_is_said_in_the_page_lan
     assert "no table that can be checked was found in worksheet 封面, 附表; looked for " \
            "an amount table's header" in english, english
     assert "未找到可核对的表格" not in english and "已查找" not in english
+    # the standard reader's own refusal beside it, in English too (stored in Chinese)
+    assert stored.startswith("未找到绩效指标表头：应有一行包含“一级指标”“二级指标”“三级指标”"
+                             "“分值（或权重）”等列名；工作表 封面、附表 中"), stored
+    assert english.startswith("Could not be checked: no performance indicator header found: "
+                              "a row should have columns named 一级指标 (level 1 indicator), ")
+    assert "未找到绩效指标表头" not in english and "应有一行包含" not in english
+    # nothing Chinese left but the sheets' names and the labels looked for, glossed
+    assert not HAN.search(GLOSSED.sub("", english).replace("封面", "").replace("附表", "")), \
+        english

@@ -151,6 +151,7 @@ from jixiao.core.numbers import (
     places,
     to_decimal,
 )
+from jixiao.core.phrases import Phrase
 from jixiao.formats.dossier_yaml import parse_dossier
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import check_xlsx, column_letters, is_library_fault
@@ -369,9 +370,12 @@ class _Grid:
     def ref(self, r: int, c: int) -> str:
         return f"{self.sheet}!{column_letters(c)}{r + 1}"
 
-    def problem(self, r: int, c: int | None, label: str, message: str) -> None:
+    def problem(self, r: int, c: int | None, label: str, message: Phrase) -> None:
+        """A problem at row r (cell c): its message a phrase (a page says it in its language),
+        whose Chinese is the problem's message."""
         where = self.ref(r, c) if c is not None else f"{self.sheet}!第{r + 1}行"
-        self.problems.append(Problem(message, self.file, r + 1, f"{where} {label}".strip()))
+        self.problems.append(Problem(str(message), self.file, r + 1, f"{where} {label}".strip(),
+                                     phrase=message))
 
     def width(self, r: int) -> int:
         return len(self.rows[r]) if r < len(self.rows) else 0
@@ -392,7 +396,7 @@ class _Grid:
 def _load_sheets(path: Path) -> list[_Grid]:
     file = str(path)
     if not path.exists():
-        raise InputError([Problem("文件不存在", file=file)])
+        raise InputError([_said(Phrase("文件不存在"), file)])
     check_xlsx(path)  # before calamine allocates its grid
     try:
         book = python_calamine.CalamineWorkbook.from_path(file)
@@ -404,15 +408,20 @@ def _load_sheets(path: Path) -> list[_Grid]:
     except InputError:
         raise
     except python_calamine.PasswordError:
-        raise InputError([Problem("表格有密码保护，请先取消密码", file=file)]) from None
+        raise InputError([_said(Phrase("表格有密码保护，请先取消密码"), file)]) from None
     except OSError as err:
-        raise InputError([Problem(f"无法读取：{err.strerror or err}", file=file)]) from None
+        raise InputError([_said(Phrase("无法读取：{error}", error=str(err.strerror or err)),
+                                file)]) from None
     except BaseException as err:  # calamine's own types, and Rust panics, for broken workbooks
         if not is_library_fault(err):
             raise
-        raise InputError([Problem(
-            f"无法读取表格（应为 .xlsx 或 .xls 格式的自评表）：{err}", file=file
-        )]) from None
+        raise InputError([_said(Phrase("无法读取表格（应为 .xlsx 或 .xls 格式的自评表）：{error}",
+                                       error=str(err)), file)]) from None
+
+
+def _said(message: Phrase, file: str, field: str | None = None) -> Problem:
+    """A problem worded by a phrase: its message is the phrase's Chinese."""
+    return Problem(str(message), file=file, field=field, phrase=message)
 
 
 def _find_indicator_header(grid: _Grid) -> tuple[int, dict[str, int]] | None:
@@ -500,14 +509,14 @@ class _Reader:
             text = self.g.text(r, c)
             if text in _BLANK_MARKS:
                 if required:
-                    self.g.problem(r, c, label, "不能为空，应为数字")
+                    self.g.problem(r, c, label, Phrase("不能为空，应为数字"))
                 return None
             value = to_decimal(unicodedata.normalize("NFKC", text).rstrip("分"))
             if value is None:
-                self.g.problem(r, c, label, f"应为数字，而不是 {text!r}")
+                self.g.problem(r, c, label, Phrase("应为数字，而不是 {value}", value=repr(text)))
                 return None
         if value < 0:
-            self.g.problem(r, c, label, f"不能为负数（实际为 {value:f}）")
+            self.g.problem(r, c, label, Phrase("不能为负数（实际为 {value}）", value=f"{value:f}"))
             return None
         return value
 
@@ -530,7 +539,7 @@ class _Reader:
         if not _is_number_cell(cell) and text.endswith("%"):
             value = to_decimal(text[:-1])
             if value is None:
-                self.g.problem(r, c, label, f"应为百分数，而不是 {text!r}")
+                self.g.problem(r, c, label, Phrase("应为百分数，而不是 {value}", value=repr(text)))
             return value
         value = self.number(r, c, label)
         if value is not None and value <= Decimal("1.5"):
@@ -577,7 +586,8 @@ class _Reader:
         name = self.labelled("name")
         if name is None or not name[0]:
             r, c = (name[1], name[2]) if name else (0, None)
-            self.g.problem(r, c, "项目名称", "未找到项目名称（应有“项目名称”及其右侧的名称）")
+            self.g.problem(r, c, "项目名称",
+                           Phrase("未找到项目名称（应有“项目名称”及其右侧的名称）"))
         else:
             out["name"] = name[0]
             self.lines.add(("fund",), name[1] + 1)
@@ -590,12 +600,13 @@ class _Reader:
         if unit is None:
             spot = department or implementer
             self.g.problem(spot[1] if spot else 0, spot[2] if spot else None, "主管部门",
-                           "主管部门和实施单位都未填写（至少应填写一个）")
+                           Phrase("主管部门和实施单位都未填写（至少应填写一个）"))
         else:
             out["budget_unit"] = unit
         year = self.year()
         if year is None:
-            self.g.problem(0, None, "年度", "未找到年度：表头应有“（2022年度）”这样的年度")
+            self.g.problem(0, None, "年度",
+                           Phrase("未找到年度：表头应有“（2022年度）”这样的年度"))
         else:
             out["year"] = year
         return out
@@ -662,7 +673,8 @@ class _Reader:
                 continue
             item = re.sub(r"^其中[:：]?", "", unicodedata.normalize("NFKC", label)).strip()
             if not item:
-                self.g.problem(r, label_col, "项目资金", "其中行缺少名称（如 当年财政拨款）")
+                self.g.problem(r, label_col, "项目资金",
+                               Phrase("其中行缺少名称（如 当年财政拨款）"))
                 continue
             rows.append({"item": item, **{k: v for k, v in amounts.items() if v is not None}})
         return self.assemble_budget(hr, roles, total, total_row, rows, unit)
@@ -683,14 +695,16 @@ class _Reader:
         if not any(v is not None for v in total.values()):
             if execution is not None:
                 self.g.problem(r, roles.get("annual"), "全年预算数",
-                               "执行率已设分值，但项目资金的全年预算数、全年执行数为空")
+                               Phrase("执行率已设分值，但项目资金的全年预算数、全年执行数为空"))
             return None, None, unit
         budget: dict[str, Any] = {k: v for k, v in total.items() if v is not None}
-        required = (("annual", roles.get("annual", roles.get("adjusted")), "全年预算数"),
-                    ("executed", roles.get("executed"), "全年执行数"))
-        for key, col, label in required:
+        required = (("annual", roles.get("annual", roles.get("adjusted")), "全年预算数",
+                     Phrase("年度资金总额的全年预算数为空")),
+                    ("executed", roles.get("executed"), "全年执行数",
+                     Phrase("年度资金总额的全年执行数为空")))
+        for key, col, label, empty in required:
             if key not in budget:
-                self.g.problem(r, col, label, f"年度资金总额的{label}为空")
+                self.g.problem(r, col, label, empty)
         if rows:
             budget["rows"] = rows
         rate_col = roles.get("rate")
@@ -707,7 +721,8 @@ class _Reader:
         score = self.number(r, roles.get("score"), "得分")
         if weight is None:
             if score is not None:
-                self.g.problem(r, roles.get("weight"), "分值", "执行率已有得分，但分值为空")
+                self.g.problem(r, roles.get("weight"), "分值",
+                               Phrase("执行率已有得分，但分值为空"))
             return None
         node: dict[str, Any] = {"name": EXECUTION_NAME, "weight": weight, "method": "execution"}
         if score is not None:
@@ -855,7 +870,8 @@ class _Reader:
         level1, level2 = carry
         if names[2][0]:
             if level1 is None:
-                self.g.problem(r, col("level1"), "一级指标", "缺少一级指标（本行及以上都未填写）")
+                self.g.problem(r, col("level1"), "一级指标",
+                               Phrase("缺少一级指标（本行及以上都未填写）"))
                 return None
             path = [(*level1, col("level1"))]
             if level2 is not None:
@@ -865,7 +881,7 @@ class _Reader:
             return [(*level1, col("level1")), (*names[1], col("level2"))]
         if names[0][0]:
             return [(*names[0], col("level1"))]
-        self.g.problem(r, col("level3"), "三级指标", "本行有分值，但指标名称为空")
+        self.g.problem(r, col("level3"), "三级指标", Phrase("本行有分值，但指标名称为空"))
         return None
 
     def remember_notes(self, path: list[tuple[str, GroupNote | None, int | None]]) -> None:
@@ -887,7 +903,8 @@ class _Reader:
         assert node is not None
         if node.data is not None:
             self.g.problem(leaf.row, leaf.name_col, "指标名称",
-                           f"指标「{node.name}」重复（第{node.data.row + 1}行已有）")
+                           Phrase("指标「{name}」重复（第{row}行已有）", name=node.name,
+                                  row=str(node.data.row + 1)))
             return
         node.data = leaf
 
@@ -1018,7 +1035,7 @@ class _Reader:
         if score is None:
             if leaf.applicable:
                 self.g.problem(leaf.row, self.roles.get("score"), "得分",
-                               "得分为空：指标值不是可计算的数字，须填写得分")
+                               Phrase("得分为空：指标值不是可计算的数字，须填写得分"))
             score = Decimal(0)
         else:
             out["stated_score"] = Decimal(str(score))  # its own object: YAML writes no alias
@@ -1190,10 +1207,9 @@ def _form_grid(path: Path) -> tuple[_Grid, int, dict[str, int]]:
         if found is not None:
             return grid, found[0], found[1]
     sheets = "、".join(g.sheet for g in grids) or "（无工作表）"
-    raise InputError([Problem(
-        "未找到绩效指标表头：应有一行包含“一级指标”“二级指标”“三级指标”“分值（或权重）”等列名",
-        file=str(path), field=f"工作表 {sheets}",
-    )])
+    raise InputError([_said(Phrase(
+        "未找到绩效指标表头：应有一行包含“一级指标”“二级指标”“三级指标”“分值（或权重）”等列名"),
+        str(path), field=f"工作表 {sheets}")])
 
 
 def form_reverse_note(path: str | Path) -> Reverse | None:
@@ -1223,7 +1239,8 @@ def read_form(path: str | Path, reverse: Reverse | None = None) -> Dossier:
     tree = [reader.node_data(n, ("indicators", i + offset)) for i, n in enumerate(nodes)]
     indicators = ([execution] if execution else []) + tree
     if not indicators and not grid.problems:
-        grid.problem(header_row, roles["level3"], "绩效指标", "绩效指标表头下没有任何指标行")
+        grid.problem(header_row, roles["level3"], "绩效指标",
+                     Phrase("绩效指标表头下没有任何指标行"))
     if grid.problems:
         raise InputError(grid.problems)
     data: dict[str, Any] = {
@@ -1272,7 +1289,8 @@ def _validate(data: dict[str, Any], reader: _Reader) -> Dossier:
         for p in err.problems:
             cell = reader.cells.get(p.line) if p.line is not None else None
             where = cell or (f"{reader.g.sheet}!第{p.line}行" if p.line else reader.g.sheet)
-            problems.append(Problem(p.message, p.file, p.line, f"{where}（{p.field}）"))
+            problems.append(Problem(p.message, p.file, p.line, f"{where}（{p.field}）",
+                                    phrase=p.phrase))
         raise InputError(problems) from None
 
 
