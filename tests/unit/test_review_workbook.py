@@ -88,3 +88,36 @@ def test_a_findings_place_is_named_where_it_has_a_name(tmp_path: Path) -> None:
     column = [title for title, _ in FINDING_COLUMNS].index("位置")
     places = [row[column] for row in book["全部发现"].iter_rows(min_row=2, values_only=True)]
     assert places == ["第3段", "第5段", "第7段", "指标 · 效益", "表1!D7"]
+
+
+def test_the_worst_finding_is_named_by_its_place_in_the_workbook_only(tmp_path: Path) -> None:
+    """A scored form's worst finding on 文件一览 is placed by name (指标 · 效益：…) as its 位置
+    is; the JSON's ``worst`` (the CLI's contract) keeps the location as found; a report's and
+    a judged form's worst finding read as before."""
+    from jixiao.review.document import _summarise
+
+    form = DocumentResult(file="自评表.xlsx", kind="form", findings=[
+        FindingRow(rule="form.total", severity="warning", where="表1!D7", message="合计不符"),
+        FindingRow(rule="weights.children_sum", severity="error", where="indicators/效益",
+                   place="指标 · 效益", message="下级指标分值之和不符"),
+    ])
+    judged = DocumentResult(file="地方表.xlsx", kind="form", findings=[
+        FindingRow(rule="form.total", severity="error", where="表1!D7", message="合计不符")])
+    _summarise(form)
+    _summarise(judged)
+    assert form.worst == "indicators/效益：下级指标分值之和不符"  # the JSON, as it was
+    assert judged.worst == "表1!D7：合计不符"
+    result = _result()
+    result.documents += [form, judged]
+    book = load_workbook(write_workbook(result, tmp_path / "d.xlsx"))
+    titles = [title for title, _ in DOCUMENT_COLUMNS]
+    worst = [row[titles.index("最严重的发现 / 无法核对的原因")]
+             for row in book["文件一览"].iter_rows(min_row=2, values_only=True)]
+    assert worst == ["第3段：分项之和与合计不符", None, "指标 · 效益：下级指标分值之和不符",
+                     "表1!D7：合计不符"]
+    assert form.worst == "indicators/效益：下级指标分值之和不符"  # the result is left as it was
+    # with the worst finding dismissed, the next one (without a place name: as found)
+    path = write_workbook(result, tmp_path / "e.xlsx",
+                          {(2, 0): Decision("dismissed", "已核实", "reviewer")})
+    rows = list(load_workbook(path)["文件一览"].iter_rows(min_row=2, values_only=True))
+    assert rows[2][titles.index("最严重的发现 / 无法核对的原因")] == "表1!D7：合计不符"

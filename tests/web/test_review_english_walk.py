@@ -97,3 +97,35 @@ def test_a_form_finding_is_located_by_name(login: Any, tmp_path: Path) -> None:
     c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     chinese = WHERE.findall(html.unescape(c.get(url).content.decode()))
     assert "指标 · 效益" in chinese and "总分" in chinese
+
+
+def test_the_worst_finding_of_a_scored_form_is_placed_by_name(login: Any, tmp_path: Path
+                                                              ) -> None:
+    """The results row and the workbook's 文件一览 name a scored form's worst finding by its
+    place (指标 · 效益：…), as its 位置 is, not by the dossier's path (indicators/效益), even
+    for a finding stored without its phrase (its message then in Chinese); the stored
+    summary (the JSON's ``worst``) keeps the path."""
+    c = login("reviewer")
+    job = _run(c, tmp_path)
+    doc = job.documents.get(file="自评表.xlsx")
+    first = doc.findings.get(index=0)
+    assert first.where == "indicators/效益"
+    assert doc.data["worst"] == f"indicators/效益：{first.message}"
+    doc.findings.update(phrase=None)  # as a run stored before phrases were kept
+
+    def row() -> str:
+        page = html.unescape(c.get(f"/review/{job.pk}/").content.decode())
+        [found] = re.findall(r'<tr data-kind="form"[^>]*>(.*?)</tr>', page, re.S)
+        return str(found)
+
+    english = row()
+    assert f"Indicator · 效益: {first.message}" in english and "indicators/" not in english
+    c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    chinese = row()
+    assert f"指标 · 效益：{first.message}" in chinese and "indicators/" not in chinese
+    book = load_workbook(io.BytesIO(b"".join(c.get(f"/review/{job.pk}/export/"))))
+    titles = [cell.value for cell in book["文件一览"][1]]
+    worst = {r[titles.index("文件")]: r[titles.index("最严重的发现 / 无法核对的原因")]
+             for r in book["文件一览"].iter_rows(min_row=2, values_only=True)}
+    assert worst["自评表.xlsx"] == f"指标 · 效益：{first.message}"
+    assert worst["水务局.docx"].startswith("第")  # a report's: as found

@@ -232,10 +232,21 @@ def _summarise(result: DocumentResult) -> None:
     result.warnings = sum(1 for f in result.findings if f.severity == "warning")
     result.infos = sum(1 for f in result.findings if f.severity == "info")
     if result.findings:
-        first = result.findings[0]
-        result.worst = f"{first.where}：{first.message}" if first.where else first.message
+        result.worst = worst_of(result)
     gap = result.score_gap or Decimal(0)
     result.discrepancy = gap + ERROR_WEIGHT * result.errors + WARNING_WEIGHT * result.warnings
+
+
+def worst_of(result: DocumentResult, named: bool = False) -> str | None:
+    """The document's worst finding in one line (where：message), in Chinese; None without
+    findings. ``worst`` (the CLI, the JSON) locates it as found ("indicators/效益"); ``named``
+    by the name of its place where it has one ("指标 · 效益", a scored form's), as the
+    workbook's 位置 column does."""
+    if not result.findings:
+        return None
+    first = min(result.findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    where = (first.place if named else None) or first.where
+    return f"{where}：{first.message}" if where else first.message
 
 
 def relative_gap(finding: FindingRow) -> Decimal | None:

@@ -7,7 +7,8 @@ the findings not dismissed (错误 / 警告 / 提示, 差异度, the worst findi
 were dismissed; without decisions (`jixiao review`) the workbook is as it always was.
 
 A finding's 位置 is the name of its place where it has one (a scored form's "指标 · 效益"
-rather than the dossier's path), else its location as found (第57段, Sheet1!C3).
+rather than the dossier's path), else its location as found (第57段, Sheet1!C3); so is the
+worst finding's on sheet 1 (the JSON's ``worst`` keeps the location as found).
 
 Every text is written as a string (never a formula, a URL or a number guessed from text: a
 quote like "=SUM(A1)" stays text); scores and counts are numbers so the filters sort them.
@@ -23,7 +24,7 @@ from typing import Any, Literal
 
 from jixiao.core.vocabulary import SEVERITY_LABELS
 from jixiao.formats import atomic
-from jixiao.review.document import _summarise
+from jixiao.review.document import _summarise, worst_of
 from jixiao.review.model import (
     KIND_LABELS,
     NOTHING_CHECKED_WHY,
@@ -130,7 +131,7 @@ def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, An
                      if i == r - 1 and x.decision == "dismissed"}
         d = counted(d, dismissed)
         worst = d.reason if d.status == "unreadable" else (
-            NOTHING_CHECKED_WHY if d.nothing_checked else d.worst)
+            NOTHING_CHECKED_WHY if d.nothing_checked else worst_of(d, named=True) or d.worst)
         values: list[object] = [
             r, d.file, d.state, d.unit, d.fund, d.year, KIND_LABELS[d.kind],
             d.form_type, d.stated_score, d.stated_grade, d.recomputed_score,

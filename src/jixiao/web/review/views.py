@@ -161,11 +161,13 @@ def finding_place(finding: ReviewFinding) -> str:
 
 
 def _worst(doc: ReviewDocument) -> str:
-    """The document's worst finding as its row shows it (place：message), the message in the
-    active language; the first stored finding is the worst (`review.document._summarise`)."""
+    """The document's worst finding as its row shows it (place：message) in the active
+    language: placed by the name of its place where it has one (a scored form's "指标 · 效益",
+    `finding_place`), its message said in the language where it has a phrase (else its
+    Chinese); the first stored finding is the worst (`review.document._summarise`)."""
     stored = str(doc.data.get("worst") or "")
     first = next(iter(getattr(doc, "first_finding", [])), None)
-    if first is None or first.phrase is None:
+    if first is None:
         return stored
     message = said(first)
     return f"{finding_place(first)}{pgettext('label separator', '：')}{message}" \
