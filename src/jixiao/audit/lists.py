@@ -695,6 +695,7 @@ def _block_sum(p: Paragraph, total: Decimal, values: list[Decimal], unit: str,
 
 _COUNT_AFTER_NAMES = re.compile(r"(\d+)\s*(个|项|家|所|户)")
 _BREAKS = "，。；：,;:"
+_NAMES_REACH = 400  # the longest run of names read before a count
 
 
 def _top_level_commas(text: str) -> list[int] | None:
@@ -720,11 +721,17 @@ def names_before_count(p: Paragraph) -> Iterator[Claim]:
     for m in _COUNT_AFTER_NAMES.finditer(text):
         if m.start() == 0 or text[m.start() - 1] in "、" + _BREAKS or text[m.start() - 1].isdigit():
             continue
-        start = max(text.rfind(c, 0, m.start()) for c in _BREAKS) + 1
+        # Back to the clause start, looking no further than a list of names may reach (400
+        # characters): a long text without a clause break stays linear.
+        reach = max(0, m.start() - _NAMES_REACH - 1)
+        start = max(text.rfind(c, reach, m.start()) for c in _BREAKS) + 1
+        if start == 0 and reach > 0:
+            continue
         names = text[start:m.start()]
         commas = _top_level_commas(names)
         outside = re.sub(r"《[^》]*》|[（(][^）)]*[）)]|〔[^〕]*〕", "", names)
-        if commas is None or len(commas) < 2 or len(names) > 400 or names.endswith("等") \
+        if commas is None or len(commas) < 2 or len(names) > _NAMES_REACH \
+                or names.endswith("等") \
                 or any(w in outside for w in ("和", "及", "与", "等")) \
                 or re.search(r"\d\s*(万元|元|人|个|项)", outside):
             continue
