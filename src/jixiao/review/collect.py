@@ -6,8 +6,9 @@ followed); a .zip is expanded into a scratch folder, member by member, under the
 (``../``), is absolute, or is a symbolic link is refused by name; a member larger than the
 per-document limit, or inflating beyond the compression-ratio limit, is refused; an archive
 with too many members, or inflating to more than the pile limit in total, is refused as a
-whole. Every refusal becomes a `Item` with a reason, so it gets its own row. Member names
-written in GBK by Windows zip tools (no UTF-8 flag) are decoded as GBK.
+whole. Every refusal becomes a `Item` with a reason, so it gets its own row. A member's name
+without the UTF-8 flag is read from Info-ZIP's Unicode Path field, else as UTF-8 (Linux and
+macOS tools), else as GB18030 (Windows tools), else as cp437 (see `member_name`).
 
 Nothing is read here beyond the zip's directory and the members' bytes: classifying and
 reading are the worker's business.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -100,14 +102,58 @@ def _file(path: Path, name: str, scratch: Path, counter: Iterator[int],
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """A member's name as its author wrote it: GBK when the UTF-8 flag is not set."""
-    name = info.filename
+    """A member's name as its author wrote it.
+
+    With the UTF-8 flag (bit 11) the name is UTF-8 and zipfile has decoded it. Without it the
+    raw bytes are in the writer's own encoding, which the zip does not say: the Info-ZIP
+    Unicode Path extra field (0x7075), when present and written for these very bytes (its
+    CRC-32 matches), gives the name in UTF-8; else the bytes are tried as strict UTF-8 (Linux
+    and macOS tools, Info-ZIP `zip` without that field), then GB18030 (a superset of GBK:
+    Windows tools on a Chinese system), and last cp437 (the zip format's own default, which
+    decodes any bytes).
+    """
     if info.flag_bits & 0x800:
-        return name
-    try:
-        return name.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return name
+        return info.filename
+    raw = info.orig_filename.encode("cp437")  # zipfile decoded the raw bytes as cp437
+    unicode_path = _unicode_path(info.extra, raw)
+    if unicode_path is not None:
+        return _sanitised(unicode_path)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return _sanitised(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+_UNICODE_PATH = 0x7075
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The name in the Info-ZIP Unicode Path extra field (version 1, the CRC-32 of ``raw``,
+    the name in UTF-8), or None when there is none, it is malformed, or it was written for
+    other bytes (a tool renamed the member without updating the field)."""
+    at = 0
+    while at + 4 <= len(extra):
+        tag = int.from_bytes(extra[at:at + 2], "little")
+        size = int.from_bytes(extra[at + 2:at + 4], "little")
+        data = extra[at + 4:at + 4 + size]
+        at += 4 + size
+        if tag != _UNICODE_PATH or len(data) != size or size < 6 or data[0] != 1:
+            continue
+        if int.from_bytes(data[1:5], "little") != zlib.crc32(raw):
+            return None
+        try:
+            name = data[5:].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return name or None
+    return None
+
+
+def _sanitised(name: str) -> str:
+    """As zipfile leaves a decoded name: cut at a NUL byte."""
+    return name.split("\x00", 1)[0]
 
 
 def unsafe_reason(info: zipfile.ZipInfo, name: str) -> Phrase | None:
@@ -115,11 +161,13 @@ def unsafe_reason(info: zipfile.ZipInfo, name: str) -> Phrase | None:
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         return Phrase("压缩包内的符号链接，已拒绝")
-    raw = info.filename.replace("\\", "/")
-    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":"):
-        return Phrase("压缩包内的绝对路径，已拒绝（疑为路径穿越）")
-    if ".." in PurePosixPath(raw).parts:
-        return Phrase("压缩包内的路径含“..”，已拒绝（路径穿越）")
+    # both the name as stored and as decoded (a Unicode Path field may say something else)
+    for given in dict.fromkeys((info.filename, name)):
+        path = given.replace("\\", "/")
+        if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+            return Phrase("压缩包内的绝对路径，已拒绝（疑为路径穿越）")
+        if ".." in PurePosixPath(path).parts:
+            return Phrase("压缩包内的路径含“..”，已拒绝（路径穿越）")
     if info.flag_bits & 0x1:
         return Phrase("压缩包内的文件已加密（设有密码），无法读取")
     if info.file_size > DOCUMENT_BYTES.value:
