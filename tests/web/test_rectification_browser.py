@@ -49,11 +49,11 @@ def test_create_then_county_progress_with_evidence_then_close(
     county.click(f"a.ledger-link[href='/funds/{fund.pk}/rectification/']")
     county.click("text=县级配套资金到位滞后")
     assert county.locator("#close-item").count() == 0
-    county.fill("#f-progress", "已拨付 100 万元")
-    county.fill("#f-rectified", "100")
-    county.select_option("#f-status", "部分整改")
+    county.fill("#f-progress", "已拨付 120.50 万元")
+    county.fill("#f-rectified", "120.50")  # all of it: 销号 is refused while some is left
+    county.select_option("#f-status", "已整改")
     county.click("#save-item")
-    county.wait_for_selector("#item-status:has-text('部分整改')")
+    county.wait_for_selector("#item-status:has-text('已整改')")
     evidence = tmp_path / "拨付凭证.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% evidence\n")
     county.set_input_files("#evidence-file", str(evidence))
@@ -74,4 +74,4 @@ def test_create_then_county_progress_with_evidence_then_close(
     province.wait_for_selector("#item-status:has-text('已销号')")
     assert asked and "销号" in asked[0]
     item.refresh_from_db()
-    assert item.status == "已销号" and item.progress == "已拨付 100 万元"
+    assert item.status == "已销号" and item.progress == "已拨付 120.50 万元"

@@ -100,13 +100,21 @@ def test_the_county_reports_progress_with_evidence_and_the_province_closes(
     assert county.post(_url(demo, item, "close/")).status_code == 403
     province = login("admin")
     assert 'hx-confirm="' in province.get(_url(demo, item)).content.decode()
+    # 40 of the 100 still unrectified: not closed (the ledger's totals would say it is open)
+    refused = province.post(_url(demo, item, "close/"), follow=True).content.decode()
+    assert "尚有未整改金额 40" in refused
+    item.refresh_from_db()
+    assert item.status == "部分整改" and item.closed_on is None
+    county.post(_url(demo, item), {"version": item.version, "progress": "已全部收回",
+                                   "rectified_amount": "100", "status": "已整改"})
     province.post(_url(demo, item, "close/"))
     item.refresh_from_db()
     assert item.status == "已销号" and item.closed_on is not None
     assert list(AuditEntry.objects.filter(object_id=str(item.pk)).order_by("pk")
                 .values_list("action", "username")) == [
         ("rectification.create", "admin"), ("rectification.update", "tiandeng"),
-        ("rectification.evidence", "tiandeng"), ("rectification.close", "admin")]
+        ("rectification.evidence", "tiandeng"), ("rectification.update", "tiandeng"),
+        ("rectification.close", "admin")]
 
 
 def test_the_county_may_not_edit_the_province_fields_through_the_api(

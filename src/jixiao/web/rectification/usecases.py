@@ -27,7 +27,7 @@ from jixiao.web.kernel.errors import Code, Refused
 from jixiao.web.kernel.limits import check_fields
 from jixiao.web.kernel.versioning import check_version, row_for_update, save_versioned
 from jixiao.web.rectification.models import RectificationItem
-from jixiao.web.rectification.rules import CLOSED, STATUSES
+from jixiao.web.rectification.rules import CLOSED, STATUSES, unrectified_amount
 
 # What an item's form and the API write. `recipient` is the responsible unit (an id of one of
 # the fund's recipients, or empty for the budget unit itself); `responsible_unit` follows it.
@@ -255,6 +255,16 @@ def close_item(user: Any, pk: int, closed_on: dt.date | None = None) -> Rectific
         raise Refused(Code.CLOSED, gettext("该问题已销号"))
     if not item.evidence:
         raise Refused(Code.EVIDENCE_REQUIRED, gettext("销号须先上传佐证材料"))
+    left = unrectified_amount(item) if item.rectified_amount is not None else None
+    if left is not None and left > 0:
+        # Money being recovered (an 已整改金额 recorded) and some still unrectified: closing
+        # would leave the ledger's totals saying it is open. An item whose 涉及金额 only says
+        # what money the problem concerns (no 已整改金额 kept) closes on its evidence.
+        raise Refused(Code.OUT_OF_RANGE, gettext(
+            "尚有未整改金额 %(left)s（涉及金额 %(amount)s，已整改金额 %(done)s），"
+            "须整改完毕并填写已整改金额后才能销号") % {
+            "left": f"{left:f}", "amount": f"{item.amount:f}",
+            "done": f"{item.rectified_amount or 0:f}"})
     before = {"status": item.status, "closed_on": None}
     day = closed_on or timezone.localdate()
     save_versioned(item, {"status": CLOSED, "closed_on": day}, item.version)
