@@ -102,3 +102,21 @@ def test_arrival_with_its_document_and_date_has_no_warning(login: Any, demo: Fun
                           "document": "桂财农〔2022〕9号", "next": page}, follow=True)
     html = answer.content.decode()
     assert "已添加" in html and "未填写" not in html
+
+
+def test_arrival_dated_outside_the_fund_year_is_warned(login: Any, demo: Fund) -> None:
+    """1900-01-01 for the 2021 fund-year was accepted silently (new-user walk); the next year
+    is fine (money carried over arrives then)."""
+    unit, page = _page(demo)
+    county = login("tiandeng")
+    year = demo.year
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/add/", {
+        "recipient": unit.pk, "amount": "70", "date": "1900-01-01",
+        "document": "桂财农〔2022〕9号", "next": page}, follow=True).content.decode()
+    assert f"到位日期 1900-01-01 不在 {year}—{year + 1} 年内，请核实" in answer
+    warnings = answer[answer.index('id="submit-warnings"'):]
+    assert "到位资金 70 到位日期 1900-01-01" in warnings[:warnings.index("</div>")]
+    answer = county.post(f"/funds/{demo.pk}/rows/arrival/add/", {
+        "recipient": unit.pk, "amount": "71", "date": f"{year + 1}-03-01",
+        "document": "桂财农〔2022〕10号", "next": page}, follow=True).content.decode()
+    assert "已添加" in answer and f"{year + 1}-03-01 不在" not in answer

@@ -257,10 +257,18 @@ def arrival_gaps(arrival: Arrival) -> list[str]:
 
 
 def arrival_gaps_said(arrival: Arrival) -> str:
-    """未填写到位日期、拨付文件 (empty when nothing is missing)."""
+    """未填写到位日期、拨付文件；到位日期 … 不在 … (empty when there is nothing to say)."""
+    said = []
     gaps = arrival_gaps(arrival)
-    joined = pgettext("field list separator", "、").join(gaps)
-    return gettext("未填写%(fields)s") % {"fields": joined} if gaps else ""
+    if gaps:
+        joined = pgettext("field list separator", "、").join(gaps)
+        said.append(gettext("未填写%(fields)s") % {"fields": joined})
+    year = owner(arrival)[0].year
+    if arrival.date is not None and not year <= arrival.date.year <= year + 1:
+        # money of a fund-year arrives in that year, or the next when carried over (结转)
+        said.append(gettext("到位日期 %(date)s 不在 %(first)s—%(last)s 年内，请核实") % {
+            "date": arrival.date.isoformat(), "first": year, "last": year + 1})
+    return pgettext("clause separator", "；").join(said)
 
 
 def submit_warnings(recipient: Recipient) -> list[str]:
@@ -268,10 +276,11 @@ def submit_warnings(recipient: Recipient) -> list[str]:
     out = [gettext("项目「%(name)s」已支出超过预算（已支出 %(spent)s，预算 %(budget)s）")
            % {"name": p.name, "spent": f"{p.spent:f}", "budget": f"{p.budget:f}"}
            for p in recipient.projects.all() if overspent(p)]
-    out += [gettext("到位资金 %(amount)s %(gaps)s") % {
-        "amount": f"{a.amount:f}", "gaps": arrival_gaps_said(a)}
-        for a in Arrival.objects.filter(recipient=recipient).order_by("position", "pk")
-        if arrival_gaps(a)]
+    for a in Arrival.objects.filter(recipient=recipient).order_by("position", "pk"):
+        said = arrival_gaps_said(a)
+        if said:
+            out.append(gettext("到位资金 %(amount)s %(gaps)s") % {
+                "amount": f"{a.amount:f}", "gaps": said})
     return out
 
 

@@ -301,9 +301,9 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # the add form comes back with what was typed (`typed_rows.typed`)
         request.session[TYPED_ADD] = {"kind": kind, "page": back, "values": {
             **posted, "recipient": str(recipient.pk)}}
-    elif isinstance(added, Arrival) and usecases.arrival_gaps(added):
-        messages.warning(request, gettext("这笔到位资金%(gaps)s，可在其所在行补填，报送前请补全")
-                         % {"gaps": usecases.arrival_gaps_said(added)})
+    elif isinstance(added, Arrival) and (said := usecases.arrival_gaps_said(added)):
+        messages.warning(request, gettext(
+            "这笔到位资金%(gaps)s。可在其所在行补填或修改，报送前请处理") % {"gaps": said})
     return go(request, back)
 
 
