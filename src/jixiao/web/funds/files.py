@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext
@@ -33,6 +33,12 @@ CONTENT_TYPES = {
 }
 
 
+# What a downloaded document is called (the documents are Chinese whatever the page's language;
+# the 自评表 has one name however it is reached: report.xlsx or the form export).
+DOWNLOAD_STEMS = {"docx": "绩效自评报告", "pdf": "绩效自评报告", "html": "绩效自评报告",
+                  "xlsx": "自评表"}
+
+
 def attachment(data: bytes, filename: str, kind: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
@@ -46,13 +52,13 @@ def _problems(err: InputError) -> str:
 
 def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     fund = fund_for(request.user, pk)
-    if fmt not in ("docx", "pdf", "html", "xlsx"):
-        raise PermissionDenied
+    if fmt not in DOWNLOAD_STEMS:
+        raise Http404
     ev, problem = evaluate(fund)
     if ev is None:
         messages.error(request, gettext("无法生成报告：%(why)s") % {"why": problem})
         return redirect("funds:dashboard", pk)
-    from jixiao.reports import FILE_NAMES, write_reports  # heavy: only when a report is asked
+    from jixiao.reports import write_reports  # heavy: only when a report is asked
 
     with tempfile.TemporaryDirectory(prefix="jixiao-web-") as tmp:
         result = write_reports(ev, Path(tmp), {fmt}, include_checks=True)
@@ -61,7 +67,7 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             messages.error(request, "；".join(result.messages) or gettext("报告未生成"))
             return redirect("funds:dashboard", pk)
         data = path.read_bytes()
-    name = f"{fund.year}年{fund.name}-{Path(FILE_NAMES[fmt]).stem}.{fmt}"
+    name = f"{fund.year}年{fund.name}-{DOWNLOAD_STEMS[fmt]}.{fmt}"
     return attachment(data, name, fmt)
 
 

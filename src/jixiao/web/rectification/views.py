@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -225,4 +225,4 @@ def item_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return response
     if fmt == "xlsx":
         return attachment(safe_export.xlsx_bytes("整改台账", HEADER, rows), f"{name}.xlsx", "xlsx")
-    raise PermissionDenied
+    raise Http404  # no such export (a format is not a permission)
