@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from jixiao.formats import payment_files
@@ -197,3 +198,17 @@ def test_every_reader_refusal_is_a_phrase_said_in_english(tmp_path: Path) -> Non
             "The project is empty, or the budget is not an amount: “x”")
         assert presenter.say(counted.phrase) == (
             "12 rows are wrong in all; the first 10 are listed above")
+
+
+def test_the_upload_page_lists_the_file_types_as_english_does(login: Any, demo: Any) -> None:
+    """«Accepts .csv、.xlsx…»: the list took the Chinese separator on the English page."""
+    client = login("admin")
+    english = client.get(f"/funds/{demo.pk}/payment-import/",
+                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Accepts .csv, " in english and "、.xlsx" not in english
+    chinese = client.get(f"/funds/{demo.pk}/payment-import/").content.decode()
+    assert "支持 .csv、" in chinese
+    refused = client.post(f"/funds/{demo.pk}/payment-import/",
+                          {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")},
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ".csv, " in refused and "、" not in refused.split("csv", 1)[1][:20]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from jixiao.web.kernel.errors import Code, Refused
 
@@ -34,8 +34,9 @@ def check(upload: UploadedFile[bytes] | None, allowed: tuple[str, ...]) -> str:
     name = (upload.name or "").lower()
     ext = name[name.rfind("."):] if "." in name else ""
     if ext not in allowed:
+        listed = pgettext("field list separator", "、").join(allowed)
         raise refused(gettext("不支持的文件类型%(ext)s；允许：%(allowed)s")
-                      % {"ext": ext or "", "allowed": "、".join(allowed)})
+                      % {"ext": ext or "", "allowed": listed})
     limit = settings.JIXIAO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
         raise refused(gettext("文件过大（上限 %(mb)d MB）") % {"mb": limit // (1024 * 1024)})

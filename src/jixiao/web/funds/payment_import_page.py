@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import pgettext
 
 from jixiao.web.funds import payment_import
 from jixiao.web.funds.access import fund_for
@@ -24,7 +25,7 @@ def _context(fund: Fund, job: PaymentImport | None = None, error: str = "") -> d
         "errors": payment_import.said_errors(job.errors) if job is not None else [],
         "active": job is not None and job.status in ("pending", "running"),
         "history": fund.payment_imports.select_related("user")[:10],
-        "allowed": "、".join(payment_import.ALLOWED),
+        "allowed": pgettext("field list separator", "、").join(payment_import.ALLOWED),
     }
 
 
