@@ -109,3 +109,30 @@ def test_return_via_api_requires_reason(login: Any, demo: Any, user: Any) -> Non
     assert r.status_code == 200 and r.json()["status"] == "returned"
     r = c.post(f"/api/submissions/{s.pk}/archive", {}, content_type="application/json")
     assert r.status_code == 400 and r.json()["detail"] == "未知操作：archive"
+
+
+def test_the_money_page_shows_a_locked_units_rows_read_only(
+        demo: Any, user: Any, login: Any) -> None:
+    """The province's 资金 page offered edit boxes on an approved county's rows, and each save
+    was then refused: they are read-only with why, and the unit is not offered to add to."""
+    from jixiao.web.funds.models import Arrival
+
+    county = Recipient.objects.get(fund=demo, code="tiandeng")
+    arrival = usecases.create_row(user("tiandeng"), Arrival, county, {
+        "amount": "90", "date": "2021-06-01", "document": "桂财农〔2021〕5号"})
+    other = Arrival.objects.filter(fund=demo).exclude(recipient=county).first()
+    assert other is not None
+    s = sub_of(demo, "tiandeng")
+    usecases.submit(user("tiandeng"), s.pk)
+    usecases.approve(user("admin"), s.pk)
+    page = login("admin").get(f"/funds/{demo.pk}/money/").content.decode()
+    row = page[page.index(f'data-arrival="{arrival.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "已锁定" in row and "<form" not in row and "<input" not in row
+    assert f'id="row-arrival-{other.pk}"' in page  # another unit's row stays editable
+    add = page[page.index('id="add-arrival"'):]
+    add = add[:add.index("</form>")]
+    assert f'<option value="{county.pk}"' not in add
+    usecases.reopen(user("admin"), s.pk, "补充到位资金")
+    page = login("admin").get(f"/funds/{demo.pk}/money/").content.decode()
+    assert f'id="row-arrival-{arrival.pk}"' in page

@@ -321,14 +321,20 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
 
 def money(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request.user, pk)
+    # Rows of a unit whose data is submitted or approved are shown read-only (with why):
+    # a save there is refused until it is returned or reopened.
+    locked = set(Submission.objects.filter(
+        recipient__fund=fund, status__in=("submitted", "approved")).values_list(
+        "recipient_id", flat=True))
     spending = list(fund.spending.select_related("recipient").prefetch_related("uses"))
     typed = _typed(request, TYPED_ROW)
     return render(request, "funds/money.html", {
-        "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund),
+        "fund": fund, "can_edit": perm.can_edit_fund(request.user, fund), "locked": locked,
         "agreements": fund.agreements.select_related("recipient"),
         "arrivals": _mark_unsaved(fund.arrivals.select_related("recipient"), "arrival", typed),
         "spending": spending,
-        "recipients": fund.recipients.all(), "levels": vocabulary.AGREEMENT_LEVELS,
+        "recipients": [r for r in fund.recipients.all() if r.pk not in locked],
+        "levels": vocabulary.AGREEMENT_LEVELS,
         "typed_add": _typed(request, TYPED_ADD),
         "money_unit": budget.money_unit(fund),  # beside every amount input
     })
