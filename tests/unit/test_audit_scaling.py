@@ -2,7 +2,7 @@
 
 The pathological inputs below were quadratic before the auditor was made linear (see
 docs/PERFORMANCE.md, "Auditor scaling"): the enumeration and the breakdowns took about two
-minutes each, the other two several seconds; all take well under a second now. Each is
+minutes each, the other two several seconds; each takes one or two seconds now. Each is
 audited in a subprocess with a generous 60 s timeout, so a catastrophic regression fails the
 test instead of hanging the suite. The look-ups that replaced the quadratic scans are also
 checked against the plain definitions they replace.
