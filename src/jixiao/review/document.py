@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jixiao.core.checks import Finding
+from jixiao.core.checks import Comparison, Finding, judge
 from jixiao.core.locations import Locator
-from jixiao.core.numbers import round_half_up
-from jixiao.core.phrases import Phrase
+from jixiao.core.numbers import places, round_half_up
+from jixiao.core.phrases import Phrase, Said, template
 from jixiao.formats.errors import InputError
 from jixiao.review.classify import kind_of, refusal
 from jixiao.review.model import DocumentResult, FindingRow, joined
+
+if TYPE_CHECKING:
+    from jixiao.audit.scores import Node
+    from jixiao.audit.text import Document, Paragraph
 
 SCANNED = Phrase("扫描件，无文字层")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -147,6 +153,7 @@ def _review_form(path: Path, result: DocumentResult) -> None:
         result.stated_grade = stated.stated_grade
         result.recomputed_score = judged.scorecard.score
         result.recomputed_grade = judged.scorecard.grade
+        result.recomputed_from = "rules"
         locate = Locator(judged.dossier)
         result.findings = [_row(f, f.where, place=place_of(locate, f.where, f.rule))
                            for f in judged.findings]
@@ -194,8 +201,9 @@ def report_header(texts: list[str]) -> tuple[str | None, str | None, int | None]
 
 def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None) -> None:
     from jixiao.audit.audit import audit_document
-    from jixiao.audit.claims import location_text
+    from jixiao.audit.claims import at_paragraph, location_text
     from jixiao.audit.scores import score_tree, stated_totals
+    from jixiao.audit.tables import RESCALED
     from jixiao.audit.text import read_document
     from jixiao.core.scoring import grade_for
     from jixiao.formats.templates import catalogue
@@ -208,20 +216,106 @@ def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None)
     if totals:
         result.stated_score = totals[0].score
         result.stated_grade = next((t.grade for t in totals if t.grade), None)
-    roots = score_tree(doc)
-    weights = sum((r.weight for r in roots), Decimal(0))
-    if len(roots) >= 2 and weights == 100 and all(r.score is not None for r in roots):
-        total = sum((r.score for r in roots if r.score is not None), Decimal(0))
+    total = listed_total(score_tree(doc))
+    # a total the text says was rescaled (不适用指标, 折算为百分制) is not the sum of its parts
+    if total is not None and not any(RESCALED.search(p.text) for p in doc.paragraphs):
         result.recomputed_score = total
         result.recomputed_grade = grade_for(round_half_up(total, 2),
                                             list(catalogue().grade_bands))
+        result.recomputed_from = "listed_scores"
     result.findings = [_row(f.finding, location_text(f.location), f.quote) for f in audit.findings]
     result.checked = audit.checked
+    if result.stated_score is not None:
+        for own in recomputed_totals(doc):
+            result.checked += 1
+            finding = judge(Comparison(
+                "total.stated", own.paragraph.where, Said((_OWN_TOTAL, {})), own.score,
+                result.stated_score, places=max(places(own.score), places(result.stated_score)),
+                unit="分"))
+            if finding is not None:
+                result.findings.append(_row(finding, location_text(at_paragraph(own.paragraph)),
+                                            own.quote))
     if annotate_to is not None and doc.kind == "docx" and audit.findings:
         from jixiao.audit.annotate import annotate_docx
 
         annotate_docx(doc, audit, path, annotate_to)
         result.annotated = str(annotate_to)
+
+
+def _summed(node: Node) -> Decimal | None:
+    """A scored node's score added up from its lowest-level indicators: the sum of its
+    sub-indicators' (each added up likewise) when it has two or more and all can be; else
+    its own listed score (None when it lists none)."""
+    if len(node.children) >= 2:
+        parts = [_summed(c) for c in node.children]
+        if all(p is not None for p in parts):
+            return sum((p for p in parts if p is not None), Decimal(0))
+    return node.score
+
+
+def listed_total(roots: list[Node]) -> Decimal | None:
+    """A report's total as its listed scores give it: its first-level indicators (two or more,
+    their 分值 adding up to 100), each added up from its lowest-level indicators (`_summed`);
+    None when the tree is not whole. A parent whose listed score is not the sum of its
+    sub-indicators' is a finding of its own (scores.children_sum); here the sub-indicators
+    count, as the scoring rules add a parent up from them."""
+    if len(roots) < 2 or sum((r.weight for r in roots), Decimal(0)) != 100:
+        return None
+    parts = [_summed(r) for r in roots]
+    if any(p is None for p in parts):
+        return None
+    return sum((p for p in parts if p is not None), Decimal(0))
+
+
+# A report's own recomputation of its total ("按评分规则重新计算，总得分为96.70分", "总得分经复核
+# 重新计算为95分"): a clause (up to "；" or the sentence's end) that says it recomputed and
+# gives a total's score, the words not an indicator's ("产出指标总得分") nor a full mark's
+# ("总分100分": not read).
+_RECOMPUTATION = re.compile(r"重新(?:计算|核算|测算)|重算|复算")
+_OWN_TOTAL_FIGURE = re.compile(
+    r"(?<!指标)(?:总得分|综合得分|绩效(?:自评|评价)得分)"
+    r"(?:[^，,。；;\d]{0,6}?(?:重新(?:计算|核算|测算)|重算|复算)后?)?"
+    r"\s*(?:应?为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+_CLAUSE = re.compile(r"[^；;]+[；;]?")
+_OWN_TOTAL = template("所列总得分（对照文中重新计算的总得分）")
+
+
+@dataclass(frozen=True)
+class OwnTotal:
+    """A total the report itself says it recomputed, where it says so."""
+
+    paragraph: Paragraph
+    score: Decimal
+    quote: str
+
+
+def recomputed_totals(doc: Document) -> list[OwnTotal]:
+    """Each distinct total the report gives as recomputed (a clause that says it recomputed
+    and, at or after those words, a total's figure), first place it is said; the report's
+    whole text, an appendix included (jixiao's own report gives its recomputed total there)."""
+    from jixiao.audit.claims import clip, sentences
+    from jixiao.audit.vocabulary import fold
+
+    found: dict[Decimal, OwnTotal] = {}
+    for p in doc.paragraphs:
+        text = fold(p.text)  # traditional script read as simplified (same offsets)
+        if not _RECOMPUTATION.search(text):
+            continue
+        for s in sentences(text):
+            for clause in _CLAUSE.finditer(s.text):
+                words = clause.group(0)
+                mark = _RECOMPUTATION.search(words)
+                if mark is None:
+                    continue
+                figure = next((m for m in _OWN_TOTAL_FIGURE.finditer(words)
+                               if m.end() > mark.start()), None)
+                if figure is None:
+                    continue
+                score = Decimal(figure.group(1))
+                start = s.start + clause.start()
+                quote = clip(p.text[start:start + len(words)].strip().rstrip("；;"))
+                found.setdefault(score, OwnTotal(p, score, quote))
+    return list(found.values())
 
 
 # --- summary --------------------------------------------------------------------------------

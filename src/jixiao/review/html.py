@@ -1,8 +1,10 @@
 """`复核结果.html`: a self-contained summary page (no script, no CDN: charts are inline SVG).
 
 Three charts: findings by rule, stated against recomputed score (one dot per document whose
-score both sides give; dots off the diagonal are documents whose stated score its own parts
-do not support), and the units ranked by discrepancy. Then the table of the documents that
+score both sides give; dots off the diagonal are documents whose stated score the recomputed
+one does not support: a form's recomputed by the scoring rules, a report's its listed scores
+added up, as the note beside the chart and the table's 重算依据 column say), and the units
+ranked by discrepancy. Then the table of the documents that
 need a look first. Every text from a document is escaped.
 """
 
@@ -17,7 +19,12 @@ from jixiao.audit.rules import AUDIT_RULES
 from jixiao.core.checks import RULES
 from jixiao.core.numbers import fmt
 from jixiao.formats import atomic
-from jixiao.review.model import KIND_LABELS, NOTHING_CHECKED_WHY, ReviewResult
+from jixiao.review.model import (
+    KIND_LABELS,
+    NOTHING_CHECKED_WHY,
+    RECOMPUTED_NOTE,
+    ReviewResult,
+)
 
 TOP = 30
 _CSS = """
@@ -116,7 +123,8 @@ def render_html(result: ReviewResult) -> str:
            f"<span>用时 {result.seconds} 秒（{result.jobs} 个进程）</span></div>",
            "<h2>按规则统计的发现（错误与警告）</h2>", _bars(rules, " 条"),
            "<h2>所列得分与重算得分</h2>",
-           "<p>每个点是一份文件；红点偏离对角线：所列得分与其各项得分之和不符。</p>",
+           "<p>每个点是一份文件；红点偏离对角线：所列得分与重算得分不符。</p>",
+           f'<p class="note">{escape(RECOMPUTED_NOTE)}</p>',
            _scatter(points),
            "<h2>按差异度排列的预算单位</h2>",
            "<p>差异度 = |所列得分 − 重算得分| + 5 × 错误数 + 1 × 警告数，按单位合计。</p>",
@@ -126,8 +134,9 @@ def render_html(result: ReviewResult) -> str:
 
 
 def _table(result: ReviewResult) -> str:
-    head = ("序号", "文件", "状态", "预算单位", "类型", "所列得分", "重算得分", "错误", "警告",
-            "差异度", "最严重的发现 / 原因")
+    head = ("序号", "文件", "状态", "预算单位", "类型", "所列得分", "重算得分", "重算依据",
+            "错误", "警告", "差异度", "最严重的发现 / 原因")
+    errors = head.index("错误")
     rows = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     for i, d in enumerate(result.documents[:TOP], start=1):
         worst = d.reason if d.status == "unreadable" else (
@@ -135,10 +144,11 @@ def _table(result: ReviewResult) -> str:
         cells = [str(i), d.file, d.state, d.unit or "",
                  d.form_type or KIND_LABELS[d.kind], fmt(d.stated_score) if d.stated_score
                  is not None else "", fmt(d.recomputed_score) if d.recomputed_score is not None
-                 else "", str(d.errors), str(d.warnings), fmt_value(d.discrepancy), worst or ""]
+                 else "", d.recomputed_label, str(d.errors), str(d.warnings),
+                 fmt_value(d.discrepancy), worst or ""]
         flagged = bool(d.reason) or d.nothing_checked
         tds = "".join(
-            f'<td class="{"bad" if (k == 7 and d.errors) or (k == 2 and flagged) else ""}">'
+            f'<td class="{"bad" if (k == errors and d.errors) or (k == 2 and flagged) else ""}">'
             f"{escape(c)}</td>" for k, c in enumerate(cells))
         rows.append(f"<tr>{tds}</tr>")
     rows.append("</table>")

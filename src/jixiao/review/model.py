@@ -27,6 +27,20 @@ NOTHING_CHECKED = "未能核对任何关系"
 NOTHING_CHECKED_WHY = "未找到可核对的数字关系"
 NOTHING_CHECKED_TEXT = f"{NOTHING_CHECKED}（{NOTHING_CHECKED_WHY}）"
 
+# What a document's 重算得分 is: a form's is recomputed by the scoring rules from its targets,
+# actuals and methods; a report gives no such basis for its indicators, so its 重算得分 is the
+# scores it lists, added up from its lowest-level indicators (a parent's own listed score is
+# replaced by the sum of its sub-indicators'): not a recomputation by the rules, and never a
+# confirmation of the score the report states.
+RecomputedFrom = Literal["rules", "listed_scores"]
+RECOMPUTED_FROM_LABELS: dict[str, str] = {
+    "rules": template("按评分规则重算"),
+    "listed_scores": template("所列得分逐级相加（非按评分规则重算）"),
+}
+RECOMPUTED_NOTE = template(
+    "重算得分：自评表按评分规则由指标值、实际完成值重算；自评报告未给出逐项计分的依据，"
+    "其重算得分是报告所列各指标得分由末级逐级相加之和，并非按评分规则重算，也不是对所列得分的确认。")
+
 # How a list of reasons is joined ("；"), and a list of names ("、"), each a phrase so a page
 # joins them in its own language
 REASONS = template("{first}；{rest}")
@@ -88,6 +102,9 @@ class DocumentResult(BaseModel):
     stated_grade: str | None = None
     recomputed_score: Decimal | None = None
     recomputed_grade: str | None = None
+    recomputed_from: RecomputedFrom | None = Field(
+        None, description="重算得分的依据：rules 按评分规则重算（自评表）；listed_scores "
+                          "所列得分逐级相加，非按评分规则重算（自评报告）")
     errors: int = 0
     warnings: int = 0
     infos: int = 0
@@ -117,6 +134,13 @@ class DocumentResult(BaseModel):
     def state(self) -> str:
         """The status as a reader sees it: 已核对, 无法核对, or 未能核对任何关系."""
         return NOTHING_CHECKED if self.nothing_checked else STATUS_LABELS[self.status]
+
+    @property
+    def recomputed_label(self) -> str:
+        """What the 重算得分 is, in Chinese ("" when there is none or it is not known)."""
+        if self.recomputed_score is None or self.recomputed_from is None:
+            return ""
+        return RECOMPUTED_FROM_LABELS[self.recomputed_from]
 
     @property
     def score_gap(self) -> Decimal | None:

@@ -10,6 +10,10 @@ A finding's 位置 is the name of its place where it has one (a scored form's "�
 rather than the dossier's path), else its location as found (第57段, Sheet1!C3); so is the
 worst finding's on sheet 1 (the JSON's ``worst`` keeps the location as found).
 
+The 重算依据 column says what a document's 重算得分 is: a form's is recomputed by the scoring
+rules; a report's is the scores it lists added up from its lowest-level indicators, not a
+recomputation by the rules (the 重算得分 header's comment says so for every row).
+
 Every text is written as a string (never a formula, a URL or a number guessed from text: a
 quote like "=SUM(A1)" stays text); scores and counts are numbers so the filters sort them.
 """
@@ -28,6 +32,7 @@ from jixiao.review.document import _summarise, worst_of
 from jixiao.review.model import (
     KIND_LABELS,
     NOTHING_CHECKED_WHY,
+    RECOMPUTED_NOTE,
     DocumentResult,
     ReviewResult,
 )
@@ -35,9 +40,13 @@ from jixiao.review.model import (
 DOCUMENT_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("文件", 40), ("状态", 10), ("预算单位", 22), ("资金/项目", 28), ("年度", 7),
     ("类型", 10), ("表格类型", 20), ("所列得分", 10), ("所列等级", 9), ("重算得分", 10),
-    ("重算等级", 9), ("得分差", 9), ("错误", 7), ("警告", 7), ("提示", 7), ("差异度", 9),
-    ("最严重的发现 / 无法核对的原因", 70),
+    ("重算等级", 9), ("重算依据", 22), ("得分差", 9), ("错误", 7), ("警告", 7), ("提示", 7),
+    ("差异度", 9), ("最严重的发现 / 无法核对的原因", 70),
 ]
+# the 重算依据 column says what each 重算得分 is; the 重算得分 header's comment says it for all
+_RECOMPUTED_COLUMN = [title for title, _ in DOCUMENT_COLUMNS].index("重算得分")
+_STATE_COLUMN = [title for title, _ in DOCUMENT_COLUMNS].index("状态")
+_ERRORS_COLUMN = [title for title, _ in DOCUMENT_COLUMNS].index("错误")
 FINDING_COLUMNS: list[tuple[str, int]] = [
     ("序号", 6), ("文件", 40), ("预算单位", 22), ("级别", 7), ("规则", 24), ("位置", 22),
     ("原文", 60), ("应为", 14), ("实为", 14), ("说明", 70),
@@ -126,6 +135,7 @@ def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, An
                decisions: Decisions | None) -> None:
     columns = DOCUMENT_COLUMNS + ([DISMISSED_COLUMN] if decisions is not None else [])
     _sheet(ws, columns, header, len(result.documents))
+    ws.write_comment(0, _RECOMPUTED_COLUMN, RECOMPUTED_NOTE, {"x_scale": 3, "y_scale": 2})
     for r, d in enumerate(result.documents, start=1):
         dismissed = {j for (i, j), x in (decisions or {}).items()
                      if i == r - 1 and x.decision == "dismissed"}
@@ -135,13 +145,15 @@ def _documents(ws: Any, result: ReviewResult, header: Any, formats: dict[str, An
         values: list[object] = [
             r, d.file, d.state, d.unit, d.fund, d.year, KIND_LABELS[d.kind],
             d.form_type, d.stated_score, d.stated_grade, d.recomputed_score,
-            d.recomputed_grade, d.score_gap, d.errors, d.warnings, d.infos, d.discrepancy, worst,
+            d.recomputed_grade, d.recomputed_label, d.score_gap, d.errors, d.warnings, d.infos,
+            d.discrepancy, worst,
         ]
         if decisions is not None:
             values.append(len(dismissed))
         for c, value in enumerate(values):
-            style = "bad" if (c == 2 and (d.status == "unreadable" or d.nothing_checked)) \
-                or (c == 13 and d.errors) else None
+            style = "bad" if (c == _STATE_COLUMN and (
+                d.status == "unreadable" or d.nothing_checked)) \
+                or (c == _ERRORS_COLUMN and d.errors) else None
             _put(ws, r, c, value, formats, style)
 
 

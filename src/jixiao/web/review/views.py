@@ -20,7 +20,12 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.phrases import Phrase
 from jixiao.core.vocabulary import SEVERITY_LABELS
-from jixiao.review.model import KIND_LABELS, STATUS_LABELS
+from jixiao.review.model import (
+    KIND_LABELS,
+    RECOMPUTED_FROM_LABELS,
+    RECOMPUTED_NOTE,
+    STATUS_LABELS,
+)
 from jixiao.review.workbook import Decision, write_workbook
 from jixiao.web import permissions as perm
 from jixiao.web.audit import objects
@@ -160,6 +165,15 @@ def finding_place(finding: ReviewFinding) -> str:
     return presenter.say(presenter.phrase_from_data(finding.place), "") or place(finding.where)
 
 
+def recomputed_label(data: dict[str, Any]) -> str:
+    """What a document's 重算得分 is (in Chinese, for the page to translate): recomputed by
+    the scoring rules (a form), or its listed scores added up (a report); "" without one, or
+    for a document stored before this was kept."""
+    if data.get("recomputed_score") is None:
+        return ""
+    return RECOMPUTED_FROM_LABELS.get(str(data.get("recomputed_from") or ""), "")
+
+
 def _worst(doc: ReviewDocument) -> str:
     """The document's worst finding as its row shows it (place：message) in the active
     language: placed by the name of its place where it has one (a scored form's "指标 · 效益",
@@ -184,6 +198,7 @@ def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
         d.worst = _worst(d)  # type: ignore[attr-defined]
         d.reason = reason(d.data)  # type: ignore[attr-defined]
         d.nothing_checked = nothing_checked(d)  # type: ignore[attr-defined]
+        d.recomputed_label = recomputed_label(d.data)  # type: ignore[attr-defined]
     trail = list(_trail(job))
     for e in trail:
         e.action_label = action_label(e.action)  # type: ignore[attr-defined]
@@ -195,6 +210,7 @@ def _context(job: ReviewJob, params: Any) -> dict[str, Any]:
         "job": job, "documents": shown, "chosen": chosen, "units": units,
         "kinds": KIND_LABELS, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
         "statuses": STATUS_LABELS, "sorts": SORTS, "trail": trail,
+        "recomputed_note": RECOMPUTED_NOTE,
         "percent": (100 * job.done // job.total) if job.total else 0,
     }
 
@@ -227,6 +243,7 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
         "job": job, "doc": item, "data": item.data, "findings": findings,
         "blocks": [presenter.say(b) for b in jobs.blocks_of(item.data)],
         "reason": reason(item.data), "nothing_checked": nothing_checked(item),
+        "recomputed_label": recomputed_label(item.data), "recomputed_note": RECOMPUTED_NOTE,
         "severity": severity, "severities": {k: SEVERITY_LABELS[k] for k in SEVERITIES},
         "kinds": KIND_LABELS, "statuses": STATUS_LABELS, "error": "",
     })
