@@ -28,6 +28,8 @@ if [ "$job" = test ]; then
   command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
   # The web tests drive Debian's Chromium through Playwright (never `playwright install`).
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+  # 复核 reads zips as Linux's Info-ZIP writes them (UTF-8 names without the UTF-8 flag).
+  command -v zip >/dev/null 2>&1 || packages+=(zip)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
