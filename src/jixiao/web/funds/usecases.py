@@ -209,7 +209,9 @@ def _refuse_if_locked(recipient: Recipient) -> None:
 
 
 def _label(row: models.Model, name: str) -> str:
-    return str(getattr(row._meta.get_field(name), "verbose_name", name))
+    """A field's label in the page's language: its verbose name (Chinese, the msgid),
+    translated."""
+    return gettext(str(getattr(row._meta.get_field(name), "verbose_name", name)))
 
 
 def _assign(row: models.Model, kinds: dict[str, str], changes: dict[str, Any]) -> None:
@@ -378,7 +380,8 @@ def create_row(
     kinds = ROW_FIELDS[model]
     row = _new_row(model, recipient)
     _check_row_access(user, row)
-    missing = [REQUIRED_LABELS[k] for k in CREATABLE[model] if not str(changes.get(k, "")).strip()]
+    missing = [gettext(REQUIRED_LABELS[k]) for k in CREATABLE[model]
+               if not str(changes.get(k, "")).strip()]
     if missing:
         raise Refused(Code.REQUIRED,
                       gettext("%(fields)s不能为空") % {"fields": "、".join(missing)})

@@ -73,7 +73,8 @@ def decimal(label: Label, value: Any, required: bool,
     try:
         number = parse_decimal(value)
     except ValidationError as err:
-        raise Refused(Code.INVALID_VALUE, f"{label}：{err.messages[0]}") from None
+        raise Refused(Code.INVALID_VALUE, gettext("%(field)s：%(message)s")
+                      % {"field": label, "message": err.messages[0]}) from None
     if number is None:
         if required:
             raise Refused(Code.REQUIRED, gettext("%(field)s：不能为空") % {"field": label})

@@ -72,7 +72,8 @@ def _item(pk: int) -> RectificationItem:
 
 
 def _label(name: str) -> str:
-    return str(getattr(RectificationItem._meta.get_field(name), "verbose_name", name))
+    """A field's label in the page's language: its verbose name (the msgid), translated."""
+    return gettext(str(getattr(RectificationItem._meta.get_field(name), "verbose_name", name)))
 
 
 def _closed() -> Refused:
