@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -18,3 +19,16 @@ class NotOnlySpacesValidator:
 
     def get_help_text(self) -> str:
         return gettext("密码须包含空格以外的字符。")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length, said in the page's language: Django 5.2 changed the message's
+    msgid and its zh_Hans catalogue still has the old one, so a Chinese page said it in
+    English (密码不符合要求：This password is too short. …)."""
+
+    def get_error_message(self) -> str:
+        return gettext("密码太短，至少须有 %(min_length)d 个字符。") % {
+            "min_length": self.min_length}
+
+    def get_help_text(self) -> str:
+        return gettext("密码至少须有 %(min_length)d 个字符。") % {"min_length": self.min_length}
