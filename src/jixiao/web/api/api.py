@@ -33,7 +33,9 @@ from jixiao.web.api.schemas import (
     Error,
     FundEvaluationOut,
     FundListItemOut,
+    IndicatorError,
     IndicatorRowOut,
+    IndicatorSavedOut,
     PaymentImportOut,
     ProjectOut,
     RecipientOut,
@@ -43,9 +45,10 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit import presenter as audit_presenter
 from jixiao.web.audit import views as audit_views
-from jixiao.web.funds import mapping, payment_import, presenter, usecases
+from jixiao.web.funds import indicator_form, mapping, payment_import, presenter, usecases
 from jixiao.web.funds.access import evaluate, fund_for
 from jixiao.web.funds.codec import plain
+from jixiao.web.funds.indicator_form import FieldRefused
 from jixiao.web.funds.models import (
     Fund,
     Indicator,
@@ -194,15 +197,28 @@ class IndicatorPatch(Schema):
 
 
 @api.patch("/indicators/{indicator_id}", summary="修改指标（须带版本号；冲突返回 409）",
-           response={200: IndicatorRowOut, **WRITE})
+           response={200: IndicatorSavedOut, **WRITE, 400: IndicatorError})
 def patch_indicator(request: HttpRequest, indicator_id: int, body: IndicatorPatch) -> Any:
     row = get_object_or_404(Indicator.objects.select_related("fund"), pk=indicator_id)
     user = _user(request)
     if not perm.can_view_fund(user, row.fund):
         raise PermissionDenied
-    row = usecases.update_indicator(user, row.pk, body.version, body.changes, body.reason)
+    try:
+        if body.version == row.version:  # a stale version is a conflict first (409)
+            indicator_form.check_changes(row, body.changes)  # a field by its label
+        row = usecases.update_indicator(user, row.pk, body.version, body.changes, body.reason)
+    except FieldRefused as refused:
+        return Status(400, {"detail": indicator_form.for_api(row, refused),
+                            "code": refused.code, "field": refused.field})
+    except Refused as refused:
+        if refused.code != Code.INVALID_DOSSIER:
+            raise
+        # the dossier's path of this indicator (indicators[1].children[0].weight) said by
+        # its name and the field's label, as the edit form says it
+        return Status(400, {"detail": indicator_form.readable(row, refused.message, named=True),
+                            "code": refused.code})
     path = next(p for p, r in indicator_paths(row.fund).items() if r.pk == row.pk)
-    return _indicator(row, path)
+    return {**_indicator(row, path), "warnings": indicator_form.weight_notes(row)}
 
 
 def _submission(sub: Submission) -> dict[str, Any]:

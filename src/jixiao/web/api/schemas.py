@@ -21,6 +21,14 @@ class Error(Schema):
     )
 
 
+class IndicatorError(Error):
+    """An indicator's change refused (400): ``detail`` names the indicator and the field by
+    their names in the request's language; ``field`` is the key of ``changes`` refused."""
+
+    field: str | None = Field(default=None,
+                              description="被拒绝的字段（changes 中的键，如 weight）")
+
+
 class FundListItemOut(Schema):
     id: int
     name: str
@@ -52,6 +60,14 @@ class IndicatorRowOut(Schema):
     analysis: str
     evidence: str
     applicable: bool
+
+
+class IndicatorSavedOut(IndicatorRowOut):
+    """An indicator as saved, with what its 分值 leaves not adding up (the save is kept)."""
+
+    warnings: list[str] = Field(
+        description="保存后的提示（界面语言），如 注意：「数量指标」下级指标分值之和为 500.00，"
+                    "与其分值 13.40 不符；无则为空")
 
 
 class SubmissionOut(Schema):

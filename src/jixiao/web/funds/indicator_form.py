@@ -10,10 +10,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from jixiao.core.numbers import fmt, places
+from jixiao.core.phrases import Phrase
+from jixiao.web.funds.access import evaluate
 from jixiao.web.funds.conflicts import form_labels
-from jixiao.web.funds.models import Indicator
+from jixiao.web.funds.models import Fund, Indicator
+from jixiao.web.funds.presenter import indicator_paths, say
 from jixiao.web.kernel import inputs
 from jixiao.web.kernel.errors import Code, Refused
 
@@ -83,14 +87,97 @@ def dossier_path(row: Indicator) -> str:
     return "indicators" + ".children".join(reversed(parts))
 
 
-def readable(row: Indicator, message: str) -> str:
+# The core's refusals of one indicator that name its dossier keys (the CLI's reader edits
+# those keys in the YAML), with the wording that names the form's fields instead.
+CORE_KEYS = {
+    "定量指标的 actual 应为数字（或给出 survey 调查人数）":
+        gettext_noop("定量指标的%(actual)s应为数字（或在%(rule)s中写明满意度调查的人数）"),
+    "定量指标的 target 应为数字": gettext_noop("定量指标的%(target)s应为数字"),
+    "正向定量指标的 target 应大于 0（完成率以目标值为分母）":
+        gettext_noop("正向定量指标的%(target)s应大于 0（完成率以它为分母）"),
+}
+
+
+def _in_form_words(message: str) -> str:
+    """``message`` with the core's refusals that name dossier keys said by the form's labels,
+    in the active language (the core's phrase is found as the page says it)."""
+    labels = form_labels()
+    words = {"actual": labels["actual"], "target": labels["target"],
+             "rule": labels["rule_words"]}
+    for template, wording in CORE_KEYS.items():
+        message = message.replace(say(Phrase(template)), gettext(wording) % words)
+    return message
+
+
+def readable(row: Indicator, message: str, named: bool = False) -> str:
     """A dossier refusal with this indicator's path said as the form says it: its field's
-    label where the path names one, else the indicator's name."""
+    label where the path names one, else the indicator's name; with ``named`` (the API, which
+    has no form around it) a field is said with the indicator's name."""
+    message = _in_form_words(message)
     try:
         path = dossier_path(row)
     except ValueError:
         return message
     here = re.escape(path)
     for key, label in form_labels().items():
-        message = re.sub(here + re.escape(f".{key}") + r"(?![\w.\[])", label, message)
-    return re.sub(here + r"(?![.\[])", row.name, message)  # not a child's path
+        said = _of_indicator(row, label) if named else label
+        message = re.sub(here + re.escape(f".{key}") + r"(?![\w.\[])",
+                         said.replace("\\", r"\\"), message)
+    name = (gettext("指标「%(name)s」") % {"name": row.name}) if named else row.name
+    return re.sub(here + r"(?![.\[])", name.replace("\\", r"\\"), message)  # not a child's
+
+
+def _of_indicator(row: Indicator, label: str) -> str:
+    return gettext("指标「%(name)s」的%(field)s") % {"name": row.name, "field": label}
+
+
+def for_api(row: Indicator, refused: FieldRefused) -> str:
+    """A form field's refusal as the API says it: the field named with its indicator's name
+    (指标「资金到位率」的分值：不能为负数（实际为 -3）), since no form shows which one."""
+    label = form_labels()[refused.field]
+    message = refused.message
+    if message.startswith(label):
+        return _of_indicator(row, label) + message[len(label):]
+    return gettext("%(field)s：%(message)s") % {"field": _of_indicator(row, label),
+                                               "message": message}
+
+
+def check_changes(row: Indicator, changes: dict[str, Any]) -> None:
+    """`check` for a change sent without a form (the API): the posted ``changes`` over the
+    indicator's stored fields (a parent has no method)."""
+    keys = ("weight", "score", "method", "direction", "level")
+    if not any(key in changes for key in keys):
+        return
+    values: dict[str, Any] = {"weight": row.weight, "score": row.score}
+    if not row.children.exists():
+        values.update(method=row.method, direction=row.direction, level=row.level)
+    values.update({key: changes[key] for key in keys if key in changes and key in values})
+    check(row, values)
+
+
+def weight_notes(row: Indicator) -> list[str]:
+    """What a saved 分值 leaves not adding up, said at once (the save is kept: weights are
+    entered one at a time, and the sums are the checks engine's): the core's own
+    ``weights.children_sum`` findings (`core.checks`) of the indicator's parent and of the
+    indicator itself, with their figures. Nothing while the fund cannot be evaluated yet."""
+    fund = Fund.objects.get(pk=row.fund_id)  # as saved: its data_version keys the evaluation
+    ev, _ = evaluate(fund)
+    if ev is None:
+        return []
+    rows = {r.pk: (path, r) for path, r in indicator_paths(fund).items()}
+    places_of = [rows[pk] for pk in (row.parent_id, row.pk) if pk in rows]
+    notes = []
+    for path, place in places_of:
+        for finding in ev.findings:
+            if finding.rule != "weights.children_sum" or finding.where != f"indicators/{path}":
+                continue
+            weight, total = finding.expected, finding.actual
+            if not isinstance(weight, Decimal) or not isinstance(total, Decimal):
+                continue
+            shown = max(places(weight), places(total))
+            notes.append(gettext("注意：「%(name)s」下级指标分值之和为 %(total)s，与其分值 "
+                                 "%(weight)s 不符") % {"name": place.name,
+                                                        "total": fmt(total, shown),
+                                                        "weight": fmt(weight, shown)})
+    return notes
+
