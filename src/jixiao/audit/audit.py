@@ -55,7 +55,13 @@ from jixiao.audit.scores import (
     stated_totals,
     total_claims,
 )
-from jixiao.audit.tables import RESCALED, declared_bases, table_claims, table_total_score
+from jixiao.audit.tables import (
+    RESCALED,
+    declared_bases,
+    stated_bonus,
+    table_claims,
+    table_total_score,
+)
 from jixiao.audit.text import Document, Paragraph, read_document
 from jixiao.core.checks import Comparison, Finding, found, judge
 from jixiao.core.evaluation import Evaluation
@@ -177,10 +183,12 @@ def claims(doc: Document) -> list[Claim]:
     out.extend(indicator_sentences(doc))
     # A total the text says was rescaled (不适用指标) is not the plain sum of its rows.
     rescaled = any(RESCALED.search(p.text) for p in doc.paragraphs)
-    out.extend(total_claims(doc, roots, _bands(), rescaled))
+    # A total may add a bonus the text states ("合计91.96分，加分1分，总得分为92.96分").
+    bonus = stated_bonus(p.text for p in doc.paragraphs)
+    out.extend(total_claims(doc, roots, _bands(), rescaled, bonus))
     bases = declared_bases(p.text for p in doc.paragraphs)
     for t in doc.tables:
-        out.extend(table_claims(t, bases, rescaled))
+        out.extend(table_claims(t, bases, rescaled, bonus))
     out.extend(_prose_vs_table_total(doc))
     for issue in check_headings(doc):
         p = issue.heading.paragraph

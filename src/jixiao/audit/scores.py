@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from jixiao.audit.claims import Claim, at_paragraph, clip, sentences
 from jixiao.audit.headings import parse_heading
+from jixiao.audit.tables import with_bonus
 from jixiao.audit.text import Document, Paragraph
 from jixiao.audit.vocabulary import fold
 from jixiao.core.checks import Comparison, found
@@ -194,9 +195,11 @@ def stated_totals(doc: Document) -> list[StatedTotal]:
 
 
 def total_claims(
-    doc: Document, roots: list[Node], bands: list[GradeBand], rescaled: bool = False
+    doc: Document, roots: list[Node], bands: list[GradeBand], rescaled: bool = False,
+    bonus: Decimal | None = None,
 ) -> Iterator[Claim]:
-    """The stated total against its parts (unless the text says it was rescaled) and bands."""
+    """The stated total against its parts (unless the text says it was rescaled; with the
+    bonus the text states where that is what the total reads) and bands."""
     weights = sum((r.weight for r in roots), Decimal(0))
     complete = len(roots) >= 2 and weights == 100 and all(r.score is not None for r in roots)
     complete = complete and not rescaled
@@ -205,10 +208,13 @@ def total_claims(
         loc = at_paragraph(t.paragraph)
         if complete:
             parts = [r.score for r in roots if r.score is not None]
+            summed = sum(parts, Decimal(0))
+            should = with_bonus(summed, t.score, bonus)
+            said = (template("所列总得分（各一级指标自评得分之和）") if should == summed
+                    else template("所列总得分（各一级指标自评得分之和加文中所列加分）"))
             yield Claim(Comparison(
-                "total.stated", where,
-                Said((template("所列总得分（各一级指标自评得分之和）"), {})),
-                sum(parts, Decimal(0)), t.score, places=_finest(t.score, *parts), unit="分"),
+                "total.stated", where, Said((said, {})),
+                should, t.score, places=_finest(t.score, *parts), unit="分"),
                 t.quote, loc)
         if t.grade is not None and bands:
             # Grade the figure as displayed (四舍五入 to 2 places), so the message's number

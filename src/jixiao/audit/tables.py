@@ -30,6 +30,23 @@ from jixiao.core.phrases import Phrase, Said, template
 
 _TOTAL_LABELS = ("合计", "总计", "总得分", "总分")
 RESCALED = re.compile(r"折算为\s*(?:\d+\s*分制|百分制)")
+# "加分1分（机制创新…）": a bonus point added to the indicators' sum to make the total.
+_BONUS = re.compile(r"加分(?:为|共|合计)?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def stated_bonus(texts: Iterator[str]) -> Decimal | None:
+    """The bonus the text states it added to the total ("加分1分"), when it states one value
+    (however often); None when it states none or several (then no total takes one)."""
+    values = {Decimal(m.group(1)) for t in texts for m in _BONUS.finditer(t)}
+    return values.pop() if len(values) == 1 else None
+
+
+def with_bonus(parts: Decimal, stated: Decimal, bonus: Decimal | None) -> Decimal:
+    """What a total of ``parts`` should read: the parts plus the stated bonus when that is
+    exactly what the total reads, else the parts alone (a bonus never hides another gap)."""
+    if bonus is not None and bonus > 0 and parts + bonus == stated:
+        return parts + bonus
+    return parts
 _DECLARED_BASE = re.compile(r"“([^”]{1,30})”[^。；“]{0,40}?按(\d+(?:\.\d+)?)分计算")
 
 
@@ -58,17 +75,19 @@ def _titled(t: Table) -> str | Phrase:
 
 
 def table_claims(
-    t: Table, bases: Mapping[str, Decimal] | None = None, rescaled: bool = False
+    t: Table, bases: Mapping[str, Decimal] | None = None, rescaled: bool = False,
+    bonus: Decimal | None = None,
 ) -> Iterator[Claim]:
     """Total rows and score rates; a score table's total is not summed when the text says the
-    total was rescaled (折算) from the applicable weights."""
+    total was rescaled (折算) from the applicable weights, and its 得分 total may include the
+    bonus the text states (``bonus``, `stated_bonus`)."""
     header = [c.replace(" ", "") for c in t.rows[0]] if t.rows else []
     if not (rescaled and "分值" in header and "得分" in header):
-        yield from _total_rows(t)
+        yield from _total_rows(t, bonus)
     yield from _score_rates(t, bases or {})
 
 
-def _total_rows(t: Table) -> Iterator[Claim]:
+def _total_rows(t: Table, bonus: Decimal | None = None) -> Iterator[Claim]:
     if len(t.rows) < 4:
         return
     header = t.rows[0]
@@ -94,11 +113,14 @@ def _total_rows(t: Table) -> Iterator[Claim]:
         if any(v is None for v in values):
             continue
         known = [v for v in values if v is not None]
+        rows = sum(known, Decimal(0))
+        expected = with_bonus(rows, stated, bonus) if "得分" in head else rows
+        said = (template("{table}“{row}”行“{column}”列（各行之和）") if expected == rows
+                else template("{table}“{row}”行“{column}”列（各行之和加文中所列加分）"))
         yield Claim(
             Comparison("table.total", t.where(total_at, col + 1),
-                       Said((template("{table}“{row}”行“{column}”列（各行之和）"),
-                             {"table": _titled(t), "row": _label(total), "column": head})),
-                       sum(known, Decimal(0)), stated, places=finest([stated, *known])),
+                       Said((said, {"table": _titled(t), "row": _label(total), "column": head})),
+                       expected, stated, places=finest([stated, *known])),
             f"{_quoted(t)}{_label(total)}：{head} {total[k]}", at_table(t, total_at, col + 1),
         )
 

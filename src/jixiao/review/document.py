@@ -203,7 +203,7 @@ def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None)
     from jixiao.audit.audit import audit_document
     from jixiao.audit.claims import at_paragraph, location_text
     from jixiao.audit.scores import score_tree, stated_totals
-    from jixiao.audit.tables import RESCALED
+    from jixiao.audit.tables import RESCALED, stated_bonus, with_bonus
     from jixiao.audit.text import read_document
     from jixiao.core.scoring import grade_for
     from jixiao.formats.templates import catalogue
@@ -217,6 +217,10 @@ def _review_report(path: Path, result: DocumentResult, annotate_to: Path | None)
         result.stated_score = totals[0].score
         result.stated_grade = next((t.grade for t in totals if t.grade), None)
     total = listed_total(score_tree(doc))
+    if total is not None and result.stated_score is not None:
+        # with the bonus the text states, where that is what the stated total reads
+        total = with_bonus(total, result.stated_score,
+                           stated_bonus(p.text for p in doc.paragraphs))
     # a total the text says was rescaled (不适用指标, 折算为百分制) is not the sum of its parts
     if total is not None and not any(RESCALED.search(p.text) for p in doc.paragraphs):
         result.recomputed_score = total
