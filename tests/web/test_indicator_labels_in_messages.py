@@ -112,3 +112,17 @@ def test_the_apis_dossier_refusal_names_the_indicator_not_its_path(
     ok = _patch(_api(user), row, {"weight": f"{row.weight:f}", "score": None}, "zh-hans")
     assert ok.status_code == 200, ok.content  # a valid change is not refused
     assert Decimal(ok.json()["weight"]) == row.weight
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("zh-hans", "评分方法：不允许的取值 'sometimes'"),
+    ("en", "Scoring method: "),
+])
+def test_an_unknown_choice_is_named_by_the_forms_label(
+    demo: Fund, user: Any, language: str, said: str
+) -> None:
+    row = _leaf(demo, "qualitative")
+    r = _patch(_api(user), row, {"method": "sometimes"}, language)
+    assert r.status_code == 400, r.content
+    detail = r.json()["detail"]
+    assert detail.startswith(said) and not detail.startswith("method"), detail

@@ -20,6 +20,7 @@ from jixiao.formats.errors import InputError
 from jixiao.web import permissions as perm
 from jixiao.web.audit.log import record, snapshot
 from jixiao.web.funds import mapping
+from jixiao.web.funds.conflicts import form_labels
 from jixiao.web.funds.models import (
     PROJECT_STATUS,
     Agreement,
@@ -123,7 +124,8 @@ def update_indicator(
         if name not in INDICATOR_FIELDS:
             continue
         if name in CHOICES:
-            setattr(row, name, inputs.choice(name, value, CHOICES[name]))
+            # named by the edit form's label (评分方法), never by the key (method)
+            setattr(row, name, inputs.choice(form_labels()[name], value, CHOICES[name]))
         elif name == "weight":
             row.weight = cast(Decimal, inputs.decimal(gettext("分值"), value, required=True,
                                                       maximum=inputs.SCORE_LIMIT))
