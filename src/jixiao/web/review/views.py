@@ -65,7 +65,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             return redirect("review:job", job.pk)
     jobs.recover_stale()
     context = {"runs": ReviewJob.objects.select_related("user")[:50], "error": error,
-               "allowed": "、".join(jobs.ALLOWED)}
+               "allowed": pgettext("field list separator", "、").join(jobs.ALLOWED)}
     return render(request, "review/list.html", context, status=status if error else 200)
 
 
