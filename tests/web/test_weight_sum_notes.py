@@ -81,3 +81,12 @@ def test_the_api_says_it_beside_the_saved_indicator(demo: Fund, user: Any,
                                "changes": {"weight": f"{leaf.weight:f}"}}),
                    content_type="application/json")
     assert ok.status_code == 200 and ok.json()["warnings"] == []
+
+
+def test_the_edit_form_says_it_beside_saved(demo: Fund, login: Any) -> None:
+    leaf, parent = _leaf_under_a_parent(demo)
+    page = login("admin").post(f"/funds/{demo.pk}/indicators/{leaf.pk}/edit/", {
+        "weight": "500", "method": leaf.method, "level": leaf.level, "applicable": "on",
+        "version": leaf.version}, follow=True).content.decode()
+    assert f"已保存：{leaf.name}" in page
+    assert f"注意：「{parent.name}」下级指标分值之和为" in page

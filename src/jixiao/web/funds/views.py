@@ -187,6 +187,8 @@ def indicator_edit(request: HttpRequest, pk: int, ind: int) -> HttpResponse:
                 loaded = conflicts.snapshot(row)
         else:
             messages.success(request, gettext("已保存：%(name)s") % {"name": row.name})
+            for note in indicator_form.weight_notes(saved):  # a 分值 the sums no longer match
+                messages.warning(request, note)
             url = reverse("funds:dashboard", args=[fund.pk])
             return go(request, f"{url}?saved={saved.pk}-{saved.version}#i{saved.pk}")
     context = {"fund": fund, "row": row, "values": values, "version": version,
