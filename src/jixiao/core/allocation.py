@@ -50,12 +50,13 @@ rounded amount and normalized share per factor.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import MAX_PREC, Context, Decimal
 from fractions import Fraction
 from functools import cmp_to_key, partial, reduce
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter, mul, sub
 from typing import Annotated, Literal
 
@@ -1013,20 +1014,19 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
         else:
             hi_u = list(map(b_hi.__add__, cols.ceil_div(cols.scaled(qn, hi_a), qd)))
     floors = cols.whole(lo_u, shift)
+    # Each remainder × 2^P lies in [approx_i, approx_i + slack]: approx_i is the fractional
+    # bits of the lower end (of an interval that straddles a whole unit, the exact remainder
+    # × 2^P floored, below), slack the widest interval (at least 1).
+    approx = cols.low_bits(lo_u, shift)
     if spread_u is None:
         assert hi_u is not None
         slack = max(1, max(map(sub, hi_u, lo_u)))
-        # The remainder × 2^(P+1), to within `slack`.
-        approx = cols.minus(cols.plus(lo_u, hi_u), cols.shifted(floors, shift + 1))
         straddles = cols.whole(hi_u, shift) != floors
     else:
-        # The same with hi_u = lo_u + spread_u, from the fractional bits of lo_u alone:
-        # lo_u + hi_u − 2·floor·2^P = 2·(lo_u mod 2^P) + spread_u; an interval straddles a
-        # whole unit where (lo_u mod 2^P) + spread_u reaches 2^P.
+        # hi_u = lo_u + spread_u: an interval straddles a whole unit where its fractional
+        # bits + spread_u reach 2^P.
         slack = max(1, spread_u)
-        fractions = cols.low_bits(lo_u, shift)
-        approx = cols.widened(cols.doubled(fractions), spread_u)
-        straddles = max(fractions) + spread_u >= one
+        straddles = max(approx) + spread_u >= one
         hi_u = None  # made only if the 12-place figures are read
     if straddles:
         upper = hi_u if hi_u is not None else cols.widened(lo_u, spread_u or 0)
@@ -1034,15 +1034,23 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
         for i in [i for i, (fl, top) in enumerate(zip(floors, tops, strict=True)) if top != fl]:
             num, den = exact.units(i)  # the interval straddles a whole unit
             floors[i] = fl = num // den
-            approx[i] = ((num - fl * den) << (shift + 1)) // den
+            approx[i] = ((num - fl * den) << shift) // den
     missing = units_total - sum(floors)
     assert 0 <= missing <= n
-    units = list(floors)
+    units = floors
     if missing:
-        cut = sorted(approx, reverse=True)[missing - 1]
-        above, below = cut + 2 * slack, cut - 2 * slack
-        sure = [i for i, a in enumerate(approx) if a > above]
-        unsure = [i for i, a in enumerate(approx) if below <= a <= above]
+        # With cut the missing-th largest approx: a remainder whose approx is above
+        # cut + slack is larger than those of every recipient at or below the cut (at least
+        # n − missing + 1 of them), so it gets a unit; one below cut − slack is smaller than
+        # those of every recipient at or above the cut (at least missing), so it does not.
+        # The few in between (their approx among ranked[low:high]) are ordered exactly.
+        ranked = sorted(approx)
+        cut = ranked[n - missing]
+        low, high = bisect_left(ranked, cut - slack), bisect_right(ranked, cut + slack)
+        # A unit to each above cut + slack (n − high of them; True adds as 1).
+        units = cols.plus(floors, map((cut + slack).__lt__, approx))
+        near = set(ranked[low:high])
+        unsure = list(compress(range(n), map(near.__contains__, approx)))
 
         def remainder(i: int) -> tuple[int, int]:
             num, den = exact.units(i)
@@ -1054,7 +1062,7 @@ def _allocate_free(spec: AllocationSpec, table: _Table | None = None,
             return -1 if left > right else 1 if left < right else (i > j) - (i < j)
 
         unsure.sort(key=cmp_to_key(order))
-        for i in sure + unsure[:missing - len(sure)]:
+        for i in unsure[:missing - (n - high)]:
             units[i] += 1
 
     base = _ratio_decimal(base_u.numerator * step.numerator, base_u.denominator * step.denominator)

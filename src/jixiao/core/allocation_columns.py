@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import MAX_PREC, Context, Decimal, localcontext
 from itertools import repeat
-from operator import add, and_, floordiv, lshift, mul, neg, rshift, sub
+from operator import add, and_, floordiv, lshift, mul, neg, rshift
 
 WIDE = Context(prec=MAX_PREC)  # exact: nothing is ever rounded by this context
 
@@ -112,18 +112,9 @@ def low_bits(xs: list[int], bits: int) -> list[int]:
     return list(map(and_, xs, repeat((1 << bits) - 1)))
 
 
-def doubled(xs: list[int]) -> list[int]:
-    """2 · x for each x."""
-    return list(map(lshift, xs, repeat(1)))
-
-
 def widened(xs: list[int], width: int) -> list[int]:
     """x + width for each x."""
     return list(map(width.__add__, xs))
-
-
-def minus(xs: list[int], ys: Iterable[int]) -> list[int]:
-    return list(map(sub, xs, ys))
 
 
 def rounded(lo: list[int], hi: list[int], bits: int, sn: int, sd: int,
