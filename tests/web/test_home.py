@@ -212,3 +212,19 @@ def test_the_home_page_costs_a_bounded_number_of_queries(
     c = login("admin")
     with django_assert_max_num_queries(25):
         assert c.get(HOME).status_code == 200
+
+
+def test_a_long_return_reason_is_shortened_in_the_list_and_whole_on_the_units_page(
+        login: Any, demo: Fund) -> None:
+    """A 2,000-character reason filled the county's 待办 table (new-user walk)."""
+    sub = _submitted(demo, "tiandeng")
+    reason = "项目库缺少支出佐证，" + "请逐项补充合同和付款凭证。" * 150
+    usecases.return_with_reason(_user("admin"), sub.pk, reason)
+    county = login("tiandeng")
+    returned = _section(county.get(HOME).content.decode(), "todo-returned")
+    cell = returned[returned.index('class="reason"'):]
+    cell = cell[cell.index(">") + 1:cell.index("</td>")]
+    assert cell.startswith("项目库缺少支出佐证") and len(cell) <= 122
+    assert cell.endswith(("…", "..."))  # Django's zh-hans ellipsis is three dots
+    page = county.get(f"/funds/{demo.pk}/recipients/{sub.recipient_id}/").content.decode()
+    assert reason in page
