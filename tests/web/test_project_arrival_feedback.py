@@ -120,3 +120,19 @@ def test_arrival_dated_outside_the_fund_year_is_warned(login: Any, demo: Fund) -
         "recipient": unit.pk, "amount": "71", "date": f"{year + 1}-03-01",
         "document": "桂财农〔2022〕10号", "next": page}, follow=True).content.decode()
     assert "已添加" in answer and f"{year + 1}-03-01 不在" not in answer
+
+
+def test_a_project_entered_twice_is_said_at_once_and_before_submit(
+        login: Any, demo: Fund) -> None:
+    """Five projects named 村道硬化 were accepted without a word (new-user walk); a second
+    phase may share a name, so it is kept, but said."""
+    _unit, page = _page(demo)
+    county = login("tiandeng")
+    values = {"name": "村道硬化", "category": "基础设施", "budget": "100", "spent": "0",
+              "status": "planned"}
+    first = county.post(page, values, follow=True).content.decode()
+    assert "请核实是否重复录入" not in first
+    second = county.post(page, {**values, "name": " 村道硬化 "}, follow=True).content.decode()
+    assert "天等县已有 2 个名为「村道硬化」的项目，请核实是否重复录入" in second
+    warnings = second[second.index('id="submit-warnings"'):]
+    assert "项目名称「村道硬化」重复 2 次" in warnings[:warnings.index("</div>")]

@@ -4,6 +4,7 @@ writes. Refusals are the kernel's typed errors (`jixiao.web.kernel.errors`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
@@ -275,11 +276,21 @@ def arrival_gaps_said(arrival: Arrival) -> str:
     return pgettext("clause separator", "；").join(said)
 
 
+def repeated_names(projects: Iterable[Project]) -> dict[str, int]:
+    """Project names entered more than once for one unit (allowed: two phases of one road may
+    share a name; but usually entered twice by mistake), with how often."""
+    counts = Counter(" ".join(p.name.split()) for p in projects)
+    return {name: n for name, n in counts.items() if n > 1}
+
+
 def submit_warnings(recipient: Recipient) -> list[str]:
     """The warnings on a recipient's own projects and arrivals, as listed before 报送."""
+    projects = list(recipient.projects.all())
     out = [gettext("项目「%(name)s」已支出超过预算（已支出 %(spent)s，预算 %(budget)s）")
            % {"name": p.name, "spent": f"{p.spent:f}", "budget": f"{p.budget:f}"}
-           for p in recipient.projects.all() if overspent(p)]
+           for p in projects if overspent(p)]
+    out += [gettext("项目名称「%(name)s」重复 %(n)s 次，请核实是否重复录入")
+            % {"name": name, "n": n} for name, n in repeated_names(projects).items()]
     for a in Arrival.objects.filter(recipient=recipient).order_by("position", "pk"):
         said = arrival_gaps_said(a)
         if said:

@@ -382,6 +382,11 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
             typed["recipient"] = request.POST.get("recipient", "")
         else:
             messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
+            if repeated := usecases.repeated_names(target.projects.all()).get(
+                    " ".join(typed["name"].split())):
+                messages.warning(request, gettext(
+                    "%(unit)s已有 %(n)s 个名为「%(name)s」的项目，请核实是否重复录入") % {
+                    "unit": target.name, "n": repeated, "name": typed["name"].strip()})
             return redirect("funds:recipient", pk, rpk)
     unsaved = _typed(request, TYPED_ROW)
     return render(request, "funds/recipient.html", {
