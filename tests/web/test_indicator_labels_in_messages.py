@@ -126,3 +126,27 @@ def test_an_unknown_choice_is_named_by_the_forms_label(
     assert r.status_code == 400, r.content
     detail = r.json()["detail"]
     assert detail.startswith(said) and not detail.startswith("method"), detail
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_api_refuses_a_field_the_object_does_not_have(
+        demo: Any, user: Any, language: str) -> None:
+    """A misspelt key (``weigth``) answered 200 with nothing changed (new-user walk)."""
+    from jixiao.web.rectification.models import RectificationItem
+
+    _, key = accounts.issue_token(None, user("admin"), "外部系统", "write")
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {key}")
+    row = Indicator.objects.filter(fund=demo, children__isnull=True).first()
+    assert row is not None
+    r = api.patch(f"/api/indicators/{row.pk}",
+                  json.dumps({"version": row.version, "changes": {"weigth": "5"}}),
+                  content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert r.status_code == 400 and r.json()["code"] == "invalid_value"
+    assert "weigth" in r.json()["detail"] and "weight" in r.json()["detail"]
+    assert Indicator.objects.get(pk=row.pk).version == row.version
+    item = RectificationItem.objects.filter(fund=demo).first()
+    assert item is not None
+    r = api.patch(f"/api/rectification/{item.pk}",
+                  json.dumps({"version": item.version, "changes": {"progres": "x"}}),
+                  content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert r.status_code == 400 and "progres" in r.json()["detail"]

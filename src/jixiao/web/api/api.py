@@ -190,6 +190,15 @@ def list_indicators(request: HttpRequest, fund_id: int) -> list[dict[str, Any]]:
     return [_indicator(row, path) for path, row in indicator_paths(fund).items()]
 
 
+def _known_fields(changes: dict[str, Any], known: list[str]) -> None:
+    """A change to a field the object does not have is refused, not silently dropped (a
+    misspelt key would otherwise answer 200 with nothing changed)."""
+    unknown = sorted(set(changes) - set(known))
+    if unknown:
+        raise Refused(Code.INVALID_VALUE, gettext("未知字段：%(fields)s；可修改的字段：%(known)s")
+                      % {"fields": ", ".join(unknown), "known": ", ".join(known)})
+
+
 class IndicatorPatch(Schema):
     version: int
     changes: dict[str, Any]
@@ -203,6 +212,7 @@ def patch_indicator(request: HttpRequest, indicator_id: int, body: IndicatorPatc
     user = _user(request)
     if not perm.can_view_fund(user, row.fund):
         raise PermissionDenied
+    _known_fields(body.changes, usecases.INDICATOR_FIELDS + usecases.RULE_EDITS)
     try:
         if body.version == row.version:  # a stale version is a conflict first (409)
             indicator_form.check_changes(row, body.changes)  # a field by its label
@@ -369,6 +379,7 @@ def patch_ledger_item(request: HttpRequest, item_id: int, body: LedgerItemPatch)
     user = _user(request)
     found = get_object_or_404(RectificationItem.objects.select_related("fund"), pk=item_id)
     ledger_queries.item_for(user, ledger_queries.ledger_fund(user, found.fund_id), found.pk)
+    _known_fields(body.changes, ledger.EDIT_FIELDS)
     item = ledger.update_item(user, found.pk, body.version, body.changes)
     return _ledger_item(item, timezone.localdate())
 
