@@ -136,3 +136,23 @@ def test_a_project_entered_twice_is_said_at_once_and_before_submit(
     assert "天等县已有 2 个名为「村道硬化」的项目，请核实是否重复录入" in second
     warnings = second[second.index('id="submit-warnings"'):]
     assert "项目名称「村道硬化」重复 2 次" in warnings[:warnings.index("</div>")]
+
+
+def test_an_amount_above_the_whole_fund_is_said(login: Any, demo: Fund) -> None:
+    """预算 1e12 was added without a word (new-user walk): more than the fund's whole
+    全年预算数 is kept (the budget may be stale) but said, at once and before 报送."""
+    from jixiao.web.funds.usecases import fund_total
+
+    total = fund_total(demo)
+    assert total is not None
+    _unit, page = _page(demo)
+    county = login("tiandeng")
+    answer = county.post(page, {"name": "大项目", "category": "产业发展", "budget": "1e12",
+                                "spent": "0", "status": "planned"}, follow=True)
+    html = answer.content.decode()
+    assert f"项目「大项目」的预算 1000000000000 超过资金全年预算 {total:f}" in html
+    warnings = html[html.index('id="submit-warnings"'):]
+    assert "项目「大项目」的预算" in warnings[:warnings.index("</div>")]
+    small = county.post(page, {"name": "小项目", "category": "产业发展", "budget": "10",
+                               "spent": "0", "status": "planned"}, follow=True)
+    assert "超过资金全年预算" not in small.content.decode().split('id="submit-warnings"')[0]

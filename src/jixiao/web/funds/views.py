@@ -303,9 +303,12 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # the add form comes back with what was typed (`typed_rows.typed`)
         request.session[TYPED_ADD] = {"kind": kind, "page": back, "values": {
             **posted, "recipient": str(recipient.pk)}}
-    elif isinstance(added, Arrival) and (said := usecases.arrival_gaps_said(added)):
-        messages.warning(request, gettext(
-            "这笔到位资金%(gaps)s。可在其所在行补填或修改，报送前请处理") % {"gaps": said})
+    elif isinstance(added, Arrival):
+        if said := usecases.arrival_gaps_said(added):
+            messages.warning(request, gettext(
+                "这笔到位资金%(gaps)s。可在其所在行补填或修改，报送前请处理") % {"gaps": said})
+        if beyond := usecases.beyond_fund(recipient.fund, gettext("到位资金"), added.amount):
+            messages.warning(request, beyond)
     return go(request, back)
 
 
@@ -376,12 +379,15 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
                  for k in ("name", "category", "budget", "spent", "status", "recipient")}
         try:
             target = _project_target(typed.pop("recipient"), recipient, targets)
-            usecases.create_project(user, target, typed)
+            added = usecases.create_project(user, target, typed)
         except Refusal as failure:  # the form again with what was typed and why
             refused = failure
             typed["recipient"] = request.POST.get("recipient", "")
         else:
             messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
+            if beyond := usecases.beyond_fund(
+                    fund, gettext("项目「%(name)s」的预算") % {"name": added.name}, added.budget):
+                messages.warning(request, beyond)  # usually a unit or digits typed wrong
             if repeated := usecases.repeated_names(target.projects.all()).get(
                     " ".join(typed["name"].split())):
                 messages.warning(request, gettext(
