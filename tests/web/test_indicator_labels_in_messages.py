@@ -17,24 +17,7 @@ from django.test import Client
 from jixiao.web.accounts import usecases as accounts
 from jixiao.web.funds.models import Fund, Indicator
 
-
-def _leaf(demo: Fund, method: str) -> Indicator:
-    row = (Indicator.objects.filter(fund=demo, method=method, children__isnull=True)
-           .exclude(parent=None).order_by("pk").first())
-    assert row is not None
-    return row
-
-
-def _form(row: Indicator, **changes: str) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "weight": f"{row.weight:f}", "method": row.method, "direction": row.direction,
-        "target": row.target, "actual": row.actual, "unit": row.unit, "level": row.level,
-        "score": "" if row.score is None else f"{row.score:f}", "reason": row.reason,
-        "analysis": row.analysis, "evidence": row.evidence, "version": row.version}
-    if row.applicable:
-        values["applicable"] = "on"
-    values.update(changes)
-    return values
+from .test_indicator_form_errors import _form, _leaf
 
 
 def _error(page: str) -> str:
