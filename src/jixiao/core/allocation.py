@@ -1243,9 +1243,13 @@ def allocate(spec: AllocationSpec) -> AllocationResult:
         errors = _errors(spec, given)
         if errors:
             raise AllocationError(errors)
-        if free:
-            return _allocate_free(spec, table, given)
-        return _allocate_exact(spec)
+        result = _allocate_free(spec, table, given) if free else _allocate_exact(spec)
+        # When the pause ends, the collector's young generation holds every container made
+        # during it that is still alive, and its next pass walks them all (~0.1 s at 100,000
+        # recipients). The table's rows (a tuple per recipient) are garbage by now: freed
+        # here, by reference counting, that pass walks the result alone.
+        del table
+    return result
 
 
 
