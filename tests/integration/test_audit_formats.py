@@ -134,3 +134,38 @@ def test_a_directory_and_an_empty_docx_say_what_they_are(tmp_path: Path) -> None
     docx.Document().save(str(empty))
     with pytest.raises(InputError, match="没有找到文字"):
         read_document(empty)
+
+
+def _encrypted_pdf() -> bytes:
+    """A one-page PDF whose trailer names a Standard security handler (revision 4)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+        b"<< /Filter /Standard /V 4 /R 4 /Length 128 /P -4 /O <" + b"00" * 32
+        + b"> /U <" + b"00" * 32 + b"> >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.6\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Encrypt 5 0 R "
+            f"/ID [<{'ab' * 16}> <{'ab' * 16}>] >>\nstartxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
+
+
+def test_an_encrypted_pdf_says_so_not_the_tools_output(tmp_path: Path) -> None:
+    """The reason was pdftotext's dump ("Syntax Warning: … Unsupported version/revision (4/4)
+    of Standard security handler …") in the 复核 list (new-user walk)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "加密.pdf"
+    pdf.write_bytes(_encrypted_pdf())
+    with pytest.raises(InputError) as refused:
+        audit_file(pdf)
+    message = str(refused.value)
+    assert "已加密" in message and "security handler" not in message

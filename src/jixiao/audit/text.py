@@ -316,11 +316,19 @@ def read_pdf(path: Path) -> Document:
                              capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise _unreadable(path, Phrase("pdftotext 运行失败：{error}", error=str(exc))) from None
+    said = run.stderr.decode("utf-8", "replace")
+    text = run.stdout.decode("utf-8", "replace") if run.returncode == 0 else ""
+    if not text.strip() and re.search(r"password|security handler|encrypt", said, re.I):
+        raise _unreadable(path, Phrase(
+            "该 PDF 已加密（设有密码或使用不支持的加密方式），无法读取；请提供未加密的版本"))
     if run.returncode != 0:
+        # the tool's own words, without its warnings (a damaged file gives dozens of lines)
+        lines = [x.strip() for x in said.splitlines()
+                 if x.strip() and not x.lstrip().startswith("Syntax Warning")]
         raise _unreadable(path, Phrase(
             "无法读取该 PDF（pdftotext 报错：{error}）",
-            error=run.stderr.decode("utf-8", "replace").strip()))
-    text = _bounded(run.stdout.decode("utf-8", "replace"), path)
+            error=("；".join(lines[:2]) or said.strip())[:200]))
+    text = _bounded(text, path)
     if not text.strip():
         raise _unreadable(path, Phrase("该 PDF 没有文字层（可能是扫描件），无法核对"))
     return parse_layout(text, str(path))
