@@ -122,3 +122,22 @@ def test_project_results_sum_each_subtree() -> None:
     assert found["a"].value == D(90) and found["b"].value == D(20)
     assert found["c"].value is None  # no project
     assert found["p"].value == D(190) * 100 / D(250)
+
+
+def test_a_value_the_spec_gives_is_kept_and_said() -> None:
+    """The calculator kept the spec's own 绩效 values over the fund-year's results without a
+    word (new-user walk): each kept value is said, with why the result was not taken."""
+    d = dossier([quant("数量", 100, ">=", 10, 12)], recipients=_recipients())
+    scores = ny.recipient_results(d, "考核得分")
+    rows: list[dict[str, Any]] = [
+        {"name": "甲县", "code": "a", "values": {"绩效": D(1)}},  # a result exists: 92
+        {"name": "丙县", "code": "c", "values": {"绩效": D(2)}},  # no result this year
+        {"name": "火星县", "values": {"绩效": D(3)}},  # not a recipient
+        {"name": "乙县", "values": {}},  # filled
+    ]
+    notes: list[tuple[int, str]] = []
+    errors = ny.fill_factor(rows, "绩效", scores, notes)
+    assert errors == [] and rows[3]["values"]["绩效"] == D("85.5")
+    assert [i for i, _ in notes] == [0, 1, 2]
+    assert "结果为 92" in notes[0][1] and "没有可用的结果" in notes[1][1]
+    assert "不在所选资金年度的受益对象中" in notes[2][1]

@@ -270,3 +270,23 @@ def test_the_download_after_calculating_is_the_uploaded_tables_allocation(
         assert r.status_code == 400
         assert "请重新选择该文件" in r.context["error"]
         assert r.content.decode().count('name="table_name"') == 1
+
+
+def test_a_performance_value_the_spec_gives_is_kept_and_said(login: Any, demo: Any) -> None:
+    """The spec's own 绩效 values were kept over last year's results without a word, so the
+    allocation looked as if last year's results were applied (new-user walk)."""
+    fund = _last_year()
+    spec = SPEC + """recipients:
+  - {name: 甲县, code: a, values: {人口: 100, 绩效评价结果: 0.5}}
+  - {name: 乙县, code: b, values: {人口: 300}}
+  - {name: 火星县, code: x, values: {人口: 200, 绩效评价结果: 0.9}}
+"""
+    r = login("admin").post("/allocation/", {"spec": spec, "perf_fund": fund.pk,
+                                             "perf_measure": "考核得分"})
+    assert r.status_code == 200, r.context["error"]
+    page = r.content.decode()
+    notes = page[page.index('id="allocation-notes"'):]
+    notes = notes[:notes.index("</div>")]
+    assert "「甲县」沿用方案所列的 0.5（所选资金年度的结果为 90）" in notes
+    assert "「火星县」沿用方案所列的 0.9（不在所选资金年度的受益对象中）" in notes
+    assert "乙县" not in notes  # filled from its result

@@ -231,23 +231,33 @@ def project_results(
 
 
 def fill_factor(
-    recipients: list[dict[str, Any]], factor: str, results: Mapping[str, RecipientResult]
+    recipients: list[dict[str, Any]], factor: str, results: Mapping[str, RecipientResult],
+    notes: list[tuple[int, str]] | None = None,
 ) -> list[tuple[int, str]]:
     """Write each allocation recipient's result into its ``values[factor]`` (in place),
     matched by code, else by name. Returns (row index, message) for every recipient without
-    a result; a value already given for the factor is kept."""
+    a result; a value already given for the factor is kept, and said in ``notes`` (row index,
+    message) when the fund-year has no result for it or another one."""
     by_name: dict[str, RecipientResult] = {}
     for result in results.values():
         by_name.setdefault(result.name, result)
     errors: list[tuple[int, str]] = []
     for i, row in enumerate(recipients):
         values = row.setdefault("values", {})
-        if not isinstance(values, dict) or values.get(factor) not in (None, ""):
+        if not isinstance(values, dict):
             continue
         code, name = row.get("code"), row.get("name")
         found = results.get(str(code)) if code else None
         if found is None:
             found = by_name.get(str(name))
+        given = values.get(factor)
+        if given not in (None, ""):
+            if notes is not None and (found is None or found.value != given):
+                notes.append((i, f"「{name}」沿用方案所列的 {given}" + (
+                    "（不在所选资金年度的受益对象中）" if found is None else
+                    "（所选资金年度没有可用的结果）" if found.value is None else
+                    f"（所选资金年度的结果为 {found.value}）")))
+            continue
         if found is None:
             errors.append((i, f"「{name}」不在所选资金年度的受益对象中，无法取得其评价结果"))
         elif found.value is None:

@@ -143,6 +143,7 @@ class Outcome:
     result: AllocationResult | None = None
     errors: list[str] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)  # factors filled from results
+    notes: list[str] = field(default_factory=list)  # values the spec gave kept over results
 
 
 def _sheet_name(path: Path) -> str | None:
@@ -212,7 +213,7 @@ def calculate(text: str, upload: Any = None, results: Results | None = None) -> 
                     "或上传因素表（xlsx/csv）")])
             if results is not None:
                 rows = table[0] if table is not None else data.get("recipients")
-                out.errors.extend(_fill(rows, performance, results, table))
+                out.errors.extend(_fill(rows, performance, results, table, out.notes))
                 out.filled = [str(n) for n in performance]
                 if out.errors:
                     return out
@@ -230,7 +231,8 @@ def _no_performance() -> str:
                    "请增加一个（如 {name: 绩效评价结果, weight: 0.2, category: 绩效因素}）")
 
 
-def _fill(rows: Any, performance: list[Any], results: Results, table: Any) -> list[str]:
+def _fill(rows: Any, performance: list[Any], results: Results, table: Any,
+          notes: list[str]) -> list[str]:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         return [gettext("recipients 应为对象列表")]
     found = results.found
@@ -238,13 +240,16 @@ def _fill(rows: Any, performance: list[Any], results: Results, table: Any) -> li
         return [gettext("%(fund)s 没有任何受益对象的「%(measure)s」（资金执行率需要各对象的到位和"
                         "支出，项目执行率需要项目库）；请改选其他结果") % {
                             "fund": results.label, "measure": results.measure}]
-    errors = []
+    errors: list[str] = []
     for factor in performance:
-        for i, message in next_year.fill_factor(rows, str(factor), found):
-            row = table[1].rows[i] if table is not None else None
-            where = gettext("第 %(row)s 行") % {"row": row} if row else gettext(
-                "第 %(n)s 个对象") % {"n": i + 1}
-            errors.append(f"{results.label}·{results.measure}：{where} {message}")
+        kept: list[tuple[int, str]] = []
+        for out, said in ((errors, next_year.fill_factor(rows, str(factor), found, kept)),
+                          (notes, kept)):
+            for i, message in said:
+                row = table[1].rows[i] if table is not None else None
+                where = gettext("第 %(row)s 行") % {"row": row} if row else gettext(
+                    "第 %(n)s 个对象") % {"n": i + 1}
+                out.append(f"{results.label}·{results.measure}：{where} {message}")
     return errors
 
 

@@ -242,5 +242,6 @@ def allocation(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "download":
         return attachment(page.sheet(outcome.loaded, outcome.result), "分配表.xlsx", "xlsx")
     context["result"] = outcome.result
+    context["notes"] = outcome.notes  # the spec's own values kept over the results
     context["table"] = page.rows(outcome.loaded, outcome.result, outcome.filled)
     return render(request, "funds/allocation.html", context)
