@@ -99,7 +99,9 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "title": gettext("历年得分与预算执行率"),
         "years": [str(r["year"]) for r in rows],
         "series": [
-            {"name": gettext("得分"), "values": [r["score"] for r in rows]},
+            # the computed score: the same measure every year (a stated total in one year
+            # beside a computed one in the next drew a decline the rules do not give)
+            {"name": gettext("计算得分"), "values": [r["computed"] for r in rows]},
             {"name": gettext("预算执行率（%）"), "values": [r["execution"] for r in rows]},
             {"name": gettext("未销号问题"), "values": [r["open_items"] for r in rows]},
         ],
