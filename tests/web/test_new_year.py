@@ -111,6 +111,10 @@ def test_only_a_provincial_admin_creates_a_year_and_never_twice(login: Any, demo
     assert f'href="/funds/{newest.pk}/new-year/"' in page  # the way on: from the newest year
     assert "确认创建 2023 年度" in c.get(f"/funds/{newest.pk}/new-year/").content.decode()
     assert Fund.objects.filter(name=demo.name, year=2022).count() == 1
+    # 2023 from 2021, skipping 2022, would carry the problems both share a second time
+    r = c.post(f"/funds/{demo.pk}/new-year/", {"year": "2023"})
+    assert r.status_code == 400 and "新年度须从最新的 2022 年度创建" in r.content.decode()
+    assert not Fund.objects.filter(name=demo.name, year=2023).exists()
     for bad in ("2020", "20x3", "２０２３", "99999"):
         r = c.get(f"/funds/{demo.pk}/new-year/", {"year": bad})
         assert r.status_code == 400, bad

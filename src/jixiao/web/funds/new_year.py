@@ -59,6 +59,13 @@ def _check(user: Any, fund: Fund, year: int) -> None:
     if Fund.objects.filter(name=fund.name, year=year).exists():
         raise Refused(Code.EXISTS, gettext("%(year)s年 %(name)s 已存在，不能重复创建")
                       % {"year": year, "name": fund.name})
+    later = (Fund.objects.filter(name=fund.name, year__gt=fund.year).order_by("-year")
+             .values_list("year", flat=True).first())
+    if later is not None:
+        # from an older year the open problems it shares with the later one would be
+        # carried a second time; a new year continues the latest
+        raise Refused(Code.INVALID_VALUE, gettext(
+            "已有 %(later)s 年度：新年度须从最新的 %(later)s 年度创建") % {"later": later})
 
 
 def preview(user: Any, fund: Fund, year: int) -> dict[str, Any]:
