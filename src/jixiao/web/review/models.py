@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 JOB_STATUS = [
     ("pending", gettext_lazy("排队中")),
@@ -18,8 +18,9 @@ JOB_STATUS = [
 ]
 DECISIONS = [
     ("", gettext_lazy("待判定")),
-    ("confirmed", gettext_lazy("确认")),
-    ("dismissed", gettext_lazy("排除")),
+    # the state a finding is in (Confirmed), not the button's verb (Confirm)
+    ("confirmed", pgettext_lazy("review decision", "确认")),
+    ("dismissed", pgettext_lazy("review decision", "排除")),
 ]
 
 
