@@ -294,3 +294,13 @@ def test_the_charts_speak_the_pages_language(login: Any, demo: Any) -> None:
     assert '"sankey": "Fund flow"' in english and "Recipient counties" in english
     assert chart_data(c.get(f"/funds/{demo.pk}/").content.decode())["sankey"]["columns"][0] == (
         "资金来源")
+
+
+@needs_maps
+def test_a_map_without_values_offers_no_empty_colour_choice(login: Any, demo: Any) -> None:
+    """With no county figures the 着色 select was an empty box (new-user walk): the map says
+    why it only marks the places, and offers nothing to choose."""
+    html = login("admin").get(f"/funds/{demo.pk}/").content.decode()
+    if 'id="map-no-values"' not in html:
+        pytest.skip("the demo's counties have figures to colour by")
+    assert 'id="map-measure"' not in html
