@@ -25,7 +25,8 @@ from jixiao.web.rectification import usecases as ledger
 def _issue_on_page(c: Client, name: str = "报表系统", scope: str = "write",
                    days: str = "90") -> str:
     r = c.post("/accounts/tokens/", {"action": "issue", "name": name, "scope": scope,
-                                     "days": days})
+                                     "days": days}, follow=True)
+    assert r.redirect_chain == [("/accounts/tokens/", 302)]  # a refresh issues nothing
     assert r.status_code == 200 and "no-store" in r["Cache-Control"]
     found = re.search(r'<code id="token-secret">([^<]+)</code>', r.content.decode())
     assert found is not None
@@ -92,10 +93,10 @@ def test_an_inactive_users_token_is_refused(demo: Any, user: Any) -> None:
 def test_the_page_shows_a_write_example_only_for_a_write_token(login: Any) -> None:
     c = login("admin")
     read = c.post("/accounts/tokens/", {"action": "issue", "name": "只读", "scope": "read",
-                                        "days": "30"}).content.decode()
+                                        "days": "30"}, follow=True).content.decode()
     assert 'id="token-read-only"' in read and "curl -X PATCH" not in read
     write = c.post("/accounts/tokens/", {"action": "issue", "name": "读写", "scope": "write",
-                                         "days": "30"}).content.decode()
+                                         "days": "30"}, follow=True).content.decode()
     assert "curl -X PATCH" in write and 'id="token-read-only"' not in write
 
 

@@ -134,7 +134,8 @@ def test_a_new_token_comes_with_a_call_to_try_and_a_link_to_the_api_docs(
 
     county = login("tiandeng")
     page = county.post("/accounts/tokens/", {"action": "issue", "name": "县财务系统",
-                                             "scope": "write", "days": "30"}).content.decode()
+                                             "scope": "write", "days": "30"},
+                       follow=True).content.decode()
     assert "docs/WEB.md" not in page and 'href="/api/docs"' in page
     example = html.unescape(re.search(r'<pre id="token-example"><code>(.*?)</code>',
                                       page).group(1))
@@ -309,7 +310,8 @@ def test_the_write_example_of_a_new_token_works_as_shown(login: Any, demo: Fund)
     from django.test import Client
 
     page = login("admin").post("/accounts/tokens/", {"action": "issue", "name": "对接",
-                                                     "scope": "write"}).content.decode()
+                                                     "scope": "write"},
+                               follow=True).content.decode()
     shown = html.unescape(re.search(r'<pre id="token-write-example"><code>(.*?)</code>',
                                     page).group(1))
     item = demo.rectification_items.exclude(status="已销号").first()

@@ -36,7 +36,7 @@ def _created(c: Client, username: str, password: str = "", must_change: bool = T
     form = {"action": "create", "username": username, "first_name": "李四", "password": password}
     if must_change:
         form["must_change"] = "on"
-    return c.post(USERS, form)
+    return c.post(USERS, form, follow=True)  # created: to the user's page
 
 
 def _new_password(response: Any) -> str:
@@ -354,7 +354,8 @@ def test_reset_gives_a_new_password_once_and_it_must_be_changed(login: Any) -> N
     county = Client()
     assert county.login(username="tiandeng", password="demo-tiandeng-2021")
     target = _user("tiandeng")
-    r = login("admin").post(USERS, {"action": "reset", "user": target.pk})
+    r = login("admin").post(USERS, {"action": "reset", "user": target.pk}, follow=True)
+    assert r.redirect_chain == [(_page(target), 302)]
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
     password = _new_password(r)
     assert "该用户下次登录时必须先修改密码" in r.content.decode()
@@ -376,7 +377,8 @@ def test_a_reset_lifts_a_login_lock(login: Any, settings: Any) -> None:
     admin = login("admin")
     target = _user("tiandeng")
     assert 'id="user-locked"' in admin.get(_page(target)).content.decode()
-    password = _new_password(admin.post(USERS, {"action": "reset", "user": target.pk}))
+    password = _new_password(admin.post(USERS, {"action": "reset", "user": target.pk},
+                                        follow=True))
     assert 'id="user-locked"' not in admin.get(_page(target)).content.decode()
     r = Client().post("/accounts/login/", {"username": "tiandeng", "password": password})
     assert r.status_code == 302 and r["Location"] == "/accounts/password/"

@@ -21,3 +21,6 @@ ROLE_CHOICES = [
 ]
 ROLE_LABELS = dict(ROLE_CHOICES)
 SCOPED = {CITY, COUNTY, TEAM}  # roles bound to one recipient
+# Roles that some predicate of jixiao.web.permissions lets change data (fund editors, and a
+# city, county or work team its own rows); 评审/审计 only reads.
+WRITING = frozenset({ADMIN, UNIT, *SCOPED})

@@ -31,7 +31,16 @@ from jixiao.web.accounts.models import (
     Membership,
     MustChangePassword,
 )
-from jixiao.web.accounts.roles import ADMIN, CITY, COUNTY, REVIEWER, ROLE_LABELS, TEAM, UNIT
+from jixiao.web.accounts.roles import (
+    ADMIN,
+    CITY,
+    COUNTY,
+    REVIEWER,
+    ROLE_LABELS,
+    TEAM,
+    UNIT,
+    WRITING,
+)
 from jixiao.web.audit.log import record
 from jixiao.web.funds.models import Fund, Recipient
 from jixiao.web.kernel import inputs
@@ -300,11 +309,18 @@ MAX_TOKEN_DAYS = 3650
 
 
 @transaction.atomic
+def can_write(user: Any) -> bool:
+    """Whether any of the user's roles lets them change data (``roles.WRITING``); a 评审/审计
+    or a user without a role only reads, so a read-write token would give them nothing."""
+    return any(ms.role in WRITING for ms in perm.memberships(user))
+
+
 def issue_token(actor: Any, owner: Any, name: str, scope: str = READ,
                 days: int | str | None = DEFAULT_DAYS) -> tuple[ApiToken, str]:
     """Issue a personal API token to ``owner``; returns the row and the secret (shown once).
 
-    On a page the actor is the owner (a token is one's own); ``actor`` None is the command line.
+    On a page the actor is the owner (a token is one's own) and gets a read-write token only
+    when their roles can write (`can_write`); ``actor`` None is the command line.
     """
     if actor is not None and actor.pk != owner.pk:
         raise PermissionDenied
@@ -313,6 +329,8 @@ def issue_token(actor: Any, owner: Any, name: str, scope: str = READ,
         raise Refused(Code.REQUIRED, _("令牌名称不能为空"))
     if scope not in (READ, WRITE):
         raise Refused(Code.INVALID_VALUE, _("范围只能是 read（只读）或 write（读写）"))
+    if scope == WRITE and actor is not None and not can_write(owner):
+        raise Refused(Code.INVALID_VALUE, _("您的角色只能读取数据，只能创建只读令牌"))
     text = str(DEFAULT_DAYS if days in (None, "") else days).strip()
     if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_TOKEN_DAYS:
         raise Refused(Code.INVALID_VALUE, _("有效天数应为 1 至 %(max)s 的整数")

@@ -92,6 +92,19 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# Post/redirect/get: a successful POST redirects, so that a refresh repeats nothing. What must be
+# shown exactly once (a generated password, a new token's secret) waits in the session under one
+# of these keys, is shown by the page the redirect lands on and removed as it is shown.
+NEW_PASSWORD = "accounts.new_password"  # {"user": pk, "password": str}
+NEW_TOKEN = "accounts.new_token"  # {"key": str, "writes": bool}
+
+
+def _take_once(request: HttpRequest, key: str) -> dict[str, Any]:
+    """The one-time value under ``key``, removed from the session ({} when there is none)."""
+    value = request.session.pop(key, None)
+    return value if isinstance(value, dict) else {}
+
+
 # What the user-management entries record, as people read it.
 FIELD_LABELS = {
     "user": gettext_lazy("用户"), "username": gettext_lazy("用户名"),
@@ -221,7 +234,13 @@ def _user_action(request: HttpRequest) -> HttpResponse:
                                        else _("已启用：%(user)s")) % {"user": target.username})
         elif action == "reset":
             password = usecases.reset_password(actor, target)
-            return _no_store(_user_page(request, target, new_password=password))
+            if target.pk == actor.pk:
+                # their own session has just ended (a new empty one, not the deleted one, is
+                # saved): the password is shown on this answer, a refresh reaches the login
+                request.session.flush()
+                return _no_store(_user_page(request, target, new_password=password))
+            request.session[NEW_PASSWORD] = {"user": target.pk, "password": password}
+            return redirect("accounts:user", target.pk)
         else:
             return HttpResponse(status=400)
     except Refusal as refused:
@@ -241,7 +260,9 @@ def _create(request: HttpRequest) -> HttpResponse:
         return _user_list(request, refused.message, form, status=refused.status)
     messages.success(request, _("已创建用户：%(user)s。请为其授予角色。")
                      % {"user": created.username})
-    return _no_store(_user_page(request, created, new_password="" if typed else password))
+    if not typed:
+        request.session[NEW_PASSWORD] = {"user": created.pk, "password": password}
+    return redirect("accounts:user", created.pk)
 
 
 def _membership_label(ms: Membership) -> str:
@@ -306,10 +327,13 @@ def trail_of(user: Any) -> QuerySet[AuditEntry]:
 
 
 def _user_page(request: HttpRequest, target: Any, new_password: str = "") -> HttpResponse:
+    shown = _take_once(request, NEW_PASSWORD)  # removed whichever user's page this is
+    if not new_password and shown.get("user") == target.pk:
+        new_password = str(shown.get("password") or "")
     memberships = Membership.objects.filter(user=target).select_related("fund",
                                                                         "recipient__fund")
     trail = _entries(trail_of(target)[:50])
-    return render(request, "accounts/user.html", {
+    return _no_store(render(request, "accounts/user.html", {
         "target": target, "memberships": [(ms, _membership_label(ms)) for ms in memberships],
         "roles": ROLE_CHOICES, "funds": Fund.objects.filter(archived=False),
         "units": unit_choices(), "new_password": new_password, "trail": trail,
@@ -317,7 +341,7 @@ def _user_page(request: HttpRequest, target: Any, new_password: str = "") -> Htt
         "must_change": usecases.must_change_password(target),
         "locked": lockout.is_locked(target.username),
         "is_self": target.pk == request.user.pk,
-    })
+    }))
 
 
 def user_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -329,22 +353,24 @@ def user_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def tokens(request: HttpRequest) -> HttpResponse:
-    """API 令牌: issue one's own tokens (the secret is shown once, on the answer to the issue) and
-    revoke them; a 省级管理员 sees and can revoke everyone's."""
+    """API 令牌: issue one's own tokens (the secret is shown once, on the page the issue redirects
+    to) and revoke them; a 省级管理员 sees and can revoke everyone's. A user whose roles cannot
+    write (评审/审计) is offered, and given, read-only tokens only."""
     user: Any = request.user
     admin = perm.is_admin(user)
-    new_key = ""
-    writes = False  # whether the token just issued may write (the page shows a write example)
+    form: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "issue":
-                token, new_key = usecases.issue_token(
-                    user, user, request.POST.get("name", ""), request.POST.get("scope", READ),
-                    request.POST.get("days"))
-                writes = token.scope == WRITE
+                form = {k: str(request.POST.get(k, "")) for k in ("name", "scope", "days")}
+                token, key = usecases.issue_token(user, user, form["name"],
+                                                  form["scope"] or READ, form["days"])
+                request.session[NEW_TOKEN] = {"key": key, "writes": token.scope == WRITE}
                 messages.success(request, _("已创建令牌：%(token)s") % {"token": token})
-            elif action == "revoke":
+                return redirect("accounts:tokens")
+            if action == "revoke":
                 found = ApiToken.objects.select_related("user")
                 if not admin:
                     found = found.filter(user=user)
@@ -353,17 +379,18 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 usecases.revoke_token(user, token)
                 messages.success(request, _("已吊销令牌：%(token)s") % {"token": token})
                 return redirect("accounts:tokens")
-            else:
-                return HttpResponse(status=400)
-        except Refusal as refused:
+            return HttpResponse(status=400)
+        except Refusal as refused:  # the form again, with the message and what was typed
             messages.error(request, refused.message)
+            status = refused.status
+    shown = _take_once(request, NEW_TOKEN) if request.method == "GET" else {}
+    writer = usecases.can_write(user)
     rows = ApiToken.objects.select_related("user").order_by("-created")
     if not admin:
         rows = rows.filter(user=user)
-    response = render(request, "accounts/tokens.html", {
-        "tokens": rows, "admin": admin, "new_key": new_key, "writes": writes,
-        "scopes": SCOPE_CHOICES,
+    return _no_store(render(request, "accounts/tokens.html", {
+        "tokens": rows, "admin": admin, "new_key": str(shown.get("key") or ""),
+        "writes": bool(shown.get("writes")), "writer": writer, "form": form,
+        "scopes": SCOPE_CHOICES if writer else [c for c in SCOPE_CHOICES if c[0] == READ],
         "default_days": DEFAULT_DAYS,
-    })
-    response["Cache-Control"] = "no-store"  # the one page that shows a secret
-    return response
+    }, status=status))
