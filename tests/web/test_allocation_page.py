@@ -290,3 +290,28 @@ def test_a_performance_value_the_spec_gives_is_kept_and_said(login: Any, demo: A
     assert "「甲县」沿用方案所列的 0.5（所选资金年度的结果为 90）" in notes
     assert "「火星县」沿用方案所列的 0.9（不在所选资金年度的受益对象中）" in notes
     assert "乙县" not in notes  # filled from its result
+
+
+def test_a_recipient_held_at_its_floor_or_cap_is_marked(login: Any, demo: Any) -> None:
+    """Once a cap or floor applied, 加权占比 and 因素分配 no longer agreed and nothing said why
+    (new-user walk)."""
+    spec = """total: 1000
+unit: 万元
+base_share: 0
+factors:
+  - {name: 人口, weight: 1, category: 客观因素}
+recipients:
+  - {name: 甲县, values: {人口: 100}, floor: 300}
+  - {name: 乙县, values: {人口: 800}, cap: 500}
+  - {name: 丙县, values: {人口: 100}}
+"""
+    r = login("admin").post("/allocation/", {"spec": spec})
+    assert r.status_code == 200, r.context["error"]
+    page = r.content.decode()
+    assert "保底/上限" in page
+    held = re.findall(r'<td class="held">([^<]*)</td>', page)
+    assert held == ["保底", "上限", ""]
+    assert _amounts(page) == ["300.00", "500.00", "200.00"]
+    plain = login("admin").post("/allocation/", {"spec": spec.replace(", floor: 300", "")
+                                                 .replace(", cap: 500", "")})
+    assert 'class="held"' not in plain.content.decode()

@@ -279,10 +279,14 @@ def rows(loaded: LoadedSpec, result: AllocationResult, filled: list[str]) -> dic
             "base": fmt(round_half_up(a.base, n_places), n_places),
             "factor_amount": fmt(a.amount - round_half_up(a.base, n_places), n_places),
             "amount": fmt(a.amount, n_places),
+            # held at its floor or cap: why its amount is not its weighted share's
+            "held": (gettext("保底") if r.floor is not None and a.amount == r.floor
+                     else gettext("上限") if r.cap is not None and a.amount == r.cap else ""),
         })
     total = sum((a.amount for a in result.allocations), Decimal(0))
     return {"names": names, "filled": filled, "rows": out, "unit": result.unit,
-            "total": fmt(total, n_places), "share_places": s_places}
+            "total": fmt(total, n_places), "share_places": s_places,
+            "bounded": result.bounded}
 
 
 def sheet(loaded: LoadedSpec, result: AllocationResult) -> bytes:
