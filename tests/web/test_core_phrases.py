@@ -54,7 +54,10 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    "formats/forms/__init__.py", "formats/forms/cells.py",
                    # the standard form's reader, whose problems the 复核 pages show (as a
                    # reason, or in the note that a form was not scored)
-                   "formats/form_xlsx.py", "services.py")
+                   "formats/form_xlsx.py", "services.py",
+                   # the allocation spec's checks and the factor table's reader, whose
+                   # problems the allocation calculator page shows
+                   "core/allocation.py", "formats/allocation_spec.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

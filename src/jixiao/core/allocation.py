@@ -66,6 +66,7 @@ from jixiao.core import allocation_columns as cols
 from jixiao.core import collector
 from jixiao.core.fields import MoneyUnit, NonNegative, Number, Text
 from jixiao.core.numbers import fmt, fmt_natural, places
+from jixiao.core.phrases import Phrase
 
 Loc = tuple[str | int, ...]
 Category = Literal["客观因素", "政策因素", "绩效因素"]
@@ -125,11 +126,14 @@ class AllocationSpec(_Model):
 
 
 class AllocationError(ValueError):
-    """A spec that cannot be allocated; ``errors`` holds (location, message) pairs."""
+    """A spec that cannot be allocated; ``errors`` holds (location, message) pairs, and
+    ``phrases`` the same with each message as the phrase it was worded as (if it was), so a
+    page can say it in its own language."""
 
-    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
-        super().__init__("\n".join(message for _, message in errors))
-        self.errors = errors
+    def __init__(self, errors: list[tuple[Loc, str | Phrase]]) -> None:
+        super().__init__("\n".join(str(message) for _, message in errors))
+        self.errors: list[tuple[Loc, str]] = [(loc, str(message)) for loc, message in errors]
+        self.phrases = errors
 
 
 class Allocation:
@@ -335,26 +339,34 @@ def _frac(value: Decimal) -> Fraction:
 
 def allocation_errors(spec: AllocationSpec) -> list[tuple[Loc, str]]:
     """Everything a schema cannot say: weights, names, missing values, zero sums, bounds."""
+    return [(loc, str(message)) for loc, message in allocation_phrases(spec)]
+
+
+def allocation_phrases(spec: AllocationSpec) -> list[tuple[Loc, str | Phrase]]:
+    """`allocation_errors`, each message as a phrase (a page says it in its language)."""
     return _errors(spec, _plainly_valid(spec, _read(spec)))
 
 
 def _errors(spec: AllocationSpec, plain: list[Decimal | None] | None,
-            ) -> list[tuple[Loc, str]]:
+            ) -> list[tuple[Loc, str | Phrase]]:
     """`allocation_errors`, given what `_plainly_valid` found (None: the rows must be checked
-    one by one)."""
-    errors: list[tuple[Loc, str]] = []
+    one by one). Each message is a phrase, so a page can say it in its own language."""
+    errors: list[tuple[Loc, str | Phrase]] = []
     names = [f.name for f in spec.factors]
     for k, name in enumerate(names):
         if name in names[:k]:
-            errors.append((("factors", k, "name"), f"因素名称「{name}」重复"))
+            errors.append((("factors", k, "name"), Phrase("因素名称「{name}」重复", name=name)))
     weights = sum((f.weight for f in spec.factors), Decimal(0))
     if sum((_frac(f.weight) for f in spec.factors), Fraction(0)) != 1:
-        errors.append((("factors",), f"各因素权重合计应为 1，实际为 {fmt_natural(weights)}"))
+        errors.append((("factors",), Phrase("各因素权重合计应为 1，实际为 {total}",
+                                            total=fmt_natural(weights))))
     precision = _frac(spec.precision)
     if (_frac(spec.total) / precision).denominator != 1:
         errors.append(
-            (("total",), f"分配总额 {fmt_natural(spec.total)} 不是取整精度 "
-             f"{fmt_natural(spec.precision)} 的整数倍，无法按精度分足")
+            (("total",), Phrase(
+                "分配总额 {total} 不是取整精度 {precision} 的整数倍，无法按精度分足",
+                total=fmt_natural(spec.total),
+                                precision=fmt_natural(spec.precision)))
         )
 
     if plain is not None:
@@ -364,7 +376,7 @@ def _errors(spec: AllocationSpec, plain: list[Decimal | None] | None,
     inverse = [f.name for f in spec.factors if f.direction == "inverse"]
     for i, r in enumerate(spec.recipients):
         if r.name in seen:
-            errors.append((("recipients", i, "name"), f"名称「{r.name}」重复"))
+            errors.append((("recipients", i, "name"), Phrase("名称「{name}」重复", name=r.name)))
         seen.add(r.name)
         if r.values.keys() == known and r.floor is None and r.cap is None:
             # The usual row, said quickly: every factor once, nothing else, no bounds.
@@ -372,35 +384,41 @@ def _errors(spec: AllocationSpec, plain: list[Decimal | None] | None,
                 if r.values[name] == 0:
                     errors.append(
                         (("recipients", i, "values", name),
-                         f"逆向因素「{name}」按倒数计算，数值不能为 0")
+                         Phrase("逆向因素「{name}」按倒数计算，数值不能为 0", name=name))
                     )
             continue
         for f in spec.factors:
             value = r.values.get(f.name)
             if value is None:
-                errors.append((("recipients", i, "values", f.name), f"缺少因素「{f.name}」的数值"))
+                errors.append((("recipients", i, "values", f.name),
+                               Phrase("缺少因素「{name}」的数值", name=f.name)))
             elif f.direction == "inverse" and value == 0:
                 errors.append(
                     (("recipients", i, "values", f.name),
-                     f"逆向因素「{f.name}」按倒数计算，数值不能为 0")
+                     Phrase("逆向因素「{name}」按倒数计算，数值不能为 0", name=f.name))
                 )
         for key in r.values:
             if key not in names:
                 errors.append(
-                    (("recipients", i, "values", key), f"「{key}」不是 factors 中列出的因素")
+                    (("recipients", i, "values", key),
+                     Phrase("「{name}」不是 factors 中列出的因素", name=key))
                 )
         for bound in ("floor", "cap"):
             value = getattr(r, bound)
             if value is not None and (_frac(value) / precision).denominator != 1:
-                label = "保底金额" if bound == "floor" else "上限金额"
+                amount, step = fmt_natural(value), fmt_natural(spec.precision)
                 errors.append(
-                    (("recipients", i, bound), f"{label} {fmt_natural(value)} 应为取整精度 "
-                     f"{fmt_natural(spec.precision)} 的整数倍")
+                    (("recipients", i, bound),
+                     Phrase("保底金额 {amount} 应为取整精度 {precision} 的整数倍",
+                            amount=amount, precision=step) if bound == "floor"
+                     else Phrase("上限金额 {amount} 应为取整精度 {precision} 的整数倍",
+                                 amount=amount, precision=step))
                 )
         if r.floor is not None and r.cap is not None and r.floor > r.cap:
             errors.append(
                 (("recipients", i, "floor"),
-                 f"保底金额 {fmt_natural(r.floor)} 大于上限金额 {fmt_natural(r.cap)}")
+                 Phrase("保底金额 {floor} 大于上限金额 {cap}", floor=fmt_natural(r.floor),
+                        cap=fmt_natural(r.cap)))
             )
 
     for f in spec.factors:
@@ -411,18 +429,18 @@ def _errors(spec: AllocationSpec, plain: list[Decimal | None] | None,
         values = [r.values.get(f.name) for r in spec.recipients]
         # A zero-weight factor contributes nothing, so its column may well sum to 0.
         if all(v is not None for v in values):
-            message = f"因素「{f.name}」各对象数值合计为 0，无法计算占比"
+            message = Phrase("因素「{name}」各对象数值合计为 0，无法计算占比", name=f.name)
             errors.append((("columns", f.name), message))
     coefficients = [r.coefficient for r in spec.recipients if r.coefficient is not None]
     if coefficients and not any(
         (r.coefficient if r.coefficient is not None else 1) for r in spec.recipients
     ):
-        errors.append((("recipients",), "各对象政策系数均为 0，因素金额无法分配"))
+        errors.append((("recipients",), Phrase("各对象政策系数均为 0，因素金额无法分配")))
     floors = sum((r.floor for r in spec.recipients if r.floor is not None), Decimal(0))
     if floors > spec.total:
         errors.append(
-            (("recipients",), f"各对象保底金额合计 {fmt_natural(floors)} 超过分配总额 "
-             f"{fmt_natural(spec.total)}")
+            (("recipients",), Phrase("各对象保底金额合计 {floors} 超过分配总额 {total}",
+                                     floors=fmt_natural(floors), total=fmt_natural(spec.total)))
         )
     return errors
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,10 @@ from jixiao.core.allocation import (
     AllocationResult,
     AllocationSpec,
     allocate,
-    allocation_errors,
+    allocation_phrases,
 )
 from jixiao.core.numbers import to_decimal
+from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import check_xlsx, column_letters, is_library_fault
 from jixiao.formats.yaml_loader import Lines, Loc
@@ -65,15 +66,24 @@ class LoadedSpec:
     table: _Table | None = None
     overrides: dict[str, str] = field(default_factory=dict)  # field → command-line flag
 
-    def problem(self, loc: Loc, message: str) -> Problem:
-        return _locate(loc, message, self.file, self.lines, self.prefix, self.table, self.overrides)
+    def problem(self, loc: Loc, message: str | Phrase) -> Problem:
+        problem = _locate(loc, str(message), self.file, self.lines, self.prefix, self.table,
+                          self.overrides)
+        return replace(problem, phrase=message) if isinstance(message, Phrase) else problem
 
     def allocate(self) -> AllocationResult:
         """Allocate; an infeasible spec raises InputError pointing into the files."""
         try:
             return allocate(self.spec)
         except AllocationError as err:
-            raise InputError([self.problem(loc, msg) for loc, msg in err.errors]) from None
+            raise InputError([self.problem(loc, msg) for loc, msg in err.phrases]) from None
+
+
+def _said(phrase: Phrase, file: str | None = None, line: int | None = None,
+          column: str | None = None) -> Problem:
+    """A problem worded as a phrase (its message the Chinese), so a page can say it in its
+    own language."""
+    return Problem(str(phrase), file, line, column, phrase=phrase)
 
 
 def _locate(
@@ -118,11 +128,11 @@ def _decode(data: bytes, file: str) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as gbk:
-            raise InputError([Problem(
-                f"无法识别文件编码：按 UTF-8 解码在第 {utf8.start} 字节出错，"
-                f"按 GBK/GB18030 解码在第 {gbk.start} 字节出错；请另存为 UTF-8 编码的 CSV",
-                file=file,
-            )]) from None
+            raise InputError([_said(Phrase(
+                "无法识别文件编码：按 UTF-8 解码在第 {utf8} 字节出错，"
+                "按 GBK/GB18030 解码在第 {gbk} 字节出错；请另存为 UTF-8 编码的 CSV",
+                utf8=str(utf8.start), gbk=str(gbk.start),
+            ), file)]) from None
 
 
 def _grid(path: Path) -> list[list[Any]]:
@@ -137,13 +147,14 @@ def _grid(path: Path) -> list[list[Any]]:
     except InputError:
         raise
     except csv.Error as err:
-        raise InputError([Problem(f"CSV 格式错误：{err}", file=file)]) from None
+        raise InputError([_said(Phrase("CSV 格式错误：{error}", error=str(err)), file)]) from None
     except OSError as err:
-        raise InputError([Problem(f"无法读取：{err.strerror or err}", file=file)]) from None
+        raise InputError([_said(Phrase("无法读取：{error}", error=str(err.strerror or err)),
+                                file)]) from None
     except BaseException as err:  # calamine's own types, and Rust panics, for broken workbooks
         if not is_library_fault(err):
             raise
-        raise InputError([Problem(f"无法读取表格：{err}", file=file)]) from None
+        raise InputError([_said(Phrase("无法读取表格：{error}", error=str(err)), file)]) from None
 
 
 def _text(cell: Any) -> str:
@@ -178,7 +189,7 @@ def read_recipients_table(
     grid = _grid(path)
     blank = [all(_text(c) == "" for c in row) for row in grid]
     if all(blank):
-        raise InputError([Problem("表格为空", file=file)])
+        raise InputError([_said(Phrase("表格为空"), file)])
     header_index = blank.index(False)
     header = [_text(c) for c in grid[header_index]]
     table = _Table(file, header_index + 1)
@@ -189,31 +200,34 @@ def read_recipients_table(
     for col, text in enumerate(header):
         if not text:
             if any(_text(row[col]) for row in grid[header_index + 1:] if col < len(row)):
-                problems.append(Problem("该列有数据但没有表头", file, table.header_line,
-                                        f"{column_letters(col)} 列"))
+                problems.append(_said(Phrase("该列有数据但没有表头"), file, table.header_line,
+                                      f"{column_letters(col)} 列"))
             continue
         role = next((r for r, names in _ROLES.items() if text.lower() in names), None)
         if role is None and text in _IGNORED:
             continue
         if role is None:
             if factor_names is not None and text not in factor_names:
-                problems.append(Problem(
-                    f"多余的列「{text}」：factors 中没有这个因素（说明性内容请放在「备注」列）",
-                    file, table.header_line, text,
-                ))
+                problems.append(_said(Phrase(
+                    "多余的列「{column}」：factors 中没有这个因素（说明性内容请放在「备注」列）",
+                    column=text,
+                ), file, table.header_line, text))
                 continue
             role = text
         if role in used:
-            problems.append(Problem(f"列「{text}」重复", file, table.header_line, text))
+            problems.append(_said(Phrase("列「{column}」重复", column=text), file,
+                                  table.header_line, text))
             continue
         used[role] = col
         roles[col] = role
         table.headers[role] = text
     if "name" not in used:
-        problems.append(Problem("缺少名称列（列名应为 name 或 名称）", file, table.header_line))
+        problems.append(_said(Phrase("缺少名称列（列名应为 name 或 名称）"), file,
+                              table.header_line))
     for name in factor_names or []:
         if name not in used:
-            problems.append(Problem(f"缺少因素列「{name}」", file, table.header_line, name))
+            problems.append(_said(Phrase("缺少因素列「{name}」", name=name), file,
+                                  table.header_line, name))
     if problems:
         raise InputError(problems)
 
@@ -238,7 +252,7 @@ def read_recipients_table(
         rows.append(item)
         table.rows.append(r + 1)
     if not rows:
-        raise InputError([Problem("表格只有表头，没有对象", file, table.header_line)])
+        raise InputError([_said(Phrase("表格只有表头，没有对象"), file, table.header_line)])
     return rows, table
 
 
@@ -289,14 +303,12 @@ def parse_allocation_spec(
             table_path = (base_dir or Path(".")) / table_path
         where = (*prefix, "recipients")
         if table_path.suffix.lower() not in TABLE_SUFFIXES:
-            raise InputError([Problem(
-                f"对象表格应为 .csv、.xlsx 或 .xls 文件，而不是 {recipients}",
-                file, lines.line_of(where), field_name(where),
-            )])
+            raise InputError([_said(Phrase(
+                "对象表格应为 .csv、.xlsx 或 .xls 文件，而不是 {path}", path=recipients,
+            ), file, lines.line_of(where), field_name(where))])
         if not table_path.is_file():
-            raise InputError([Problem(
-                f"找不到对象表格 {table_path}", file, lines.line_of(where), field_name(where)
-            )])
+            raise InputError([_said(Phrase("找不到对象表格 {path}", path=str(table_path)),
+                                    file, lines.line_of(where), field_name(where))])
         data["recipients"], read = read_recipients_table(
             table_path, factor_names_of(data.get("factors"))
         )
@@ -304,7 +316,7 @@ def parse_allocation_spec(
     def located(loc: Loc, message: str) -> Problem:
         return _locate(loc, message, file, lines, prefix, read, flags)
 
-    spec = to_model(data, AllocationSpec, locate=located, check=allocation_errors)
+    spec = to_model(data, AllocationSpec, locate=located, check=allocation_phrases)
     return LoadedSpec(spec, file, lines, prefix, read, flags)
 
 

@@ -167,16 +167,21 @@ def _where(p: Problem, table_file: str | None, upload_name: str, sheet: str | No
         if p.line:
             parts.append(gettext("第 %(row)s 行") % {"row": p.line})
         if p.field:
-            parts.append(gettext("「%(column)s」列") % {"column": p.field})
+            # a column without a header is named by its letter ("B 列"): the letter alone
+            letter = re.fullmatch(r"([A-Z]+) 列", p.field)
+            column = letter.group(1) if letter else p.field
+            parts.append(gettext("「%(column)s」列") % {"column": column})
     else:
-        parts.append(p.file or SPEC)
+        # the spec typed on the page is named in the page's language
+        parts.append(gettext(SPEC) if p.file in (None, SPEC) else p.file)
         if p.line:
             parts.append(gettext("第 %(row)s 行") % {"row": p.line})
         if p.field:
             parts.append(p.field)
     from jixiao.web.funds.presenter import say  # the reader's message in the page's language
 
-    return " ".join(parts) + "：" + say(p.phrase, p.message)
+    return gettext("%(field)s：%(message)s") % {"field": " ".join(parts),
+                                               "message": say(p.phrase, p.message)}
 
 
 def calculate(text: str, upload: Any = None, results: Results | None = None) -> Outcome:
