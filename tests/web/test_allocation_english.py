@@ -111,3 +111,12 @@ def test_the_same_problems_stay_chinese_on_a_chinese_page(login: Any, demo: Any)
 """
     errors = _post(login("admin"), spec, "名称,人口,人口\n甲县,1,2\n")
     assert any("列「人口」重复" in e for e in errors), errors
+
+
+def test_a_yaml_syntax_error_is_said_in_english(login: Any, demo: Any) -> None:
+    errors = _post(_english(login), "total: [1000, 2\nfactors: []\n")
+    _assert_english(errors)
+    assert errors[0].startswith("Allocation spec row "), errors
+    assert "YAML syntax error: " in errors[0], errors
+    chinese = _post(login("admin"), "total: [1000, 2\nfactors: []\n")
+    assert "YAML 格式错误：" in chinese[0], chinese

@@ -57,7 +57,9 @@ WORDING_MODULES = ("core/checks.py", "core/scoring.py", "core/dossier.py", "core
                    "formats/form_xlsx.py", "services.py",
                    # the allocation spec's checks and the factor table's reader, whose
                    # problems the allocation calculator page shows
-                   "core/allocation.py", "formats/allocation_spec.py")
+                   "core/allocation.py", "formats/allocation_spec.py",
+                   # the YAML reader, whose syntax errors reach the import and calculator pages
+                   "formats/yaml_loader.py")
 EXAMPLES = sorted((SOURCE.parents[1] / "examples").glob("*/dossier.yaml"))
 
 

@@ -32,6 +32,7 @@ from typing import Any, Protocol, cast
 import yaml
 
 from jixiao.core import collector
+from jixiao.core.phrases import Phrase
 from jixiao.formats.errors import InputError, Problem
 from jixiao.formats.limits import (
     NUMBER_CHARS,
@@ -460,8 +461,9 @@ def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
-        what = err.problem or err.context or "格式错误"
-        raise InputError([Problem(f"YAML 格式错误：{what}", file=file, line=line)]) from None
+        what: str | Phrase = err.problem or err.context or Phrase("格式错误")
+        said = Phrase("YAML 格式错误：{error}", error=what)  # a page says it in its language
+        raise InputError([Problem(str(said), file=file, line=line, phrase=said)]) from None
     except yaml.reader.ReaderError as err:
         line = text.count("\n", 0, err.position) + 1
         problem = Problem(f"含有不允许的控制字符 #x{err.character:04x}", file=file, line=line)
@@ -470,7 +472,8 @@ def _load_slow(text: str, file: str | None, lines: Lines) -> tuple[Any, Lines]:
         line = loader.get_mark().line + 1 if loader is not None else None
         raise InputError([Problem(_too_deep(), file=file, line=line)]) from None
     except (yaml.YAMLError, ValueError, TypeError) as err:
-        raise InputError([Problem(f"YAML 格式错误：{err}", file=file)]) from None
+        said = Phrase("YAML 格式错误：{error}", error=str(err))
+        raise InputError([Problem(str(said), file=file, phrase=said)]) from None
     finally:
         if loader is not None:
             loader.dispose()
