@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from jixiao.core.allocation import AllocationSpec, allocation_errors
+from jixiao.core.allocation import AllocationSpec, allocation_phrases
 from jixiao.core.fields import (
     MoneyUnit,
     NonNegative,
@@ -740,7 +740,7 @@ def integrity_errors(d: Dossier) -> list[tuple[Loc, str | Phrase]]:
                 dangling(ref, ("improvements", n, "problems", k), "问题")
     for n, plan in enumerate(d.allocations):
         here = ("allocations", n)
-        errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_errors(plan.spec))
+        errors.extend(((*here, "spec", *loc), msg) for loc, msg in allocation_phrases(plan.spec))
         names = {r.name for r in plan.spec.recipients}
         for k, stated in enumerate(plan.stated):
             if stated.name not in names:
