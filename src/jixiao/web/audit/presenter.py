@@ -213,7 +213,7 @@ class Formatter:
             colon = pgettext("label separator", "：")
             return pgettext("list separator", "；").join(
                 f"{self.label(object_type, k)}{colon}{self.value(object_type, k, v, unit)}"
-                for k, v in value.items())
+                for k, v in _in_order(value))
         if isinstance(value, list):
             return "、".join(self.value(object_type, key, v, unit) for v in value) or EMPTY
         model_field = self._field(object_type, key)
@@ -296,3 +296,14 @@ def change_text(changes: list[Change]) -> str:
     return "\n".join(
         f"{c.label}：{c.old} → {c.new}" if c.old and c.new else
         f"{c.label}：{c.new or c.old}" for c in changes)
+
+
+# A change described inside an entry (a re-import's rows) reads what, then before, then after,
+# whatever order the database keeps a JSON object's keys in (PostgreSQL's jsonb sorts them).
+NESTED_ORDER = ("kind", "indicator", "field", "name", "old", "new")
+
+
+def _in_order(value: dict[str, Any]) -> list[tuple[str, Any]]:
+    rank = {k: i for i, k in enumerate(NESTED_ORDER)}
+    return sorted(value.items(), key=lambda item: rank.get(item[0], len(NESTED_ORDER)))
+
