@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext
@@ -25,9 +24,7 @@ def form_value(row: models.Model, name: str) -> str:
         return ""
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    return str(value)  # a Decimal as typed (300.00); text as is
 
 
 def loaded(row: models.Model) -> str:

@@ -284,10 +284,10 @@ def fund_total(fund: Fund) -> Decimal | None:
     return annual if isinstance(annual, Decimal) and annual > 0 else None
 
 
-def beyond_fund(fund: Fund, label: str, amount: Decimal | None) -> str:
-    """A project's 预算 or an arrival larger than the whole fund: kept (the budget may be
-    stale), but said, since it is usually a unit or a digit typed wrong. Empty otherwise."""
-    total = fund_total(fund)
+def beyond_fund(total: Decimal | None, label: str, amount: Decimal | None) -> str:
+    """A project's 预算 or an arrival larger than the whole fund (``total``, `fund_total`):
+    kept (the budget may be stale), but said, since it is usually a unit or a digit typed
+    wrong. Empty otherwise."""
     if amount is None or total is None or amount <= total:
         return ""
     return gettext("%(what)s %(amount)s 超过资金全年预算 %(total)s，请核对单位和位数") % {
@@ -309,15 +309,16 @@ def submit_warnings(recipient: Recipient) -> list[str]:
            for p in projects if overspent(p)]
     out += [gettext("项目名称「%(name)s」重复 %(n)s 次，请核实是否重复录入")
             % {"name": name, "n": n} for name, n in repeated_names(projects).items()]
-    fund = recipient.fund
+    total = fund_total(recipient.fund)  # read once for every row below
     out += [said for p in projects if (said := beyond_fund(
-        fund, gettext("项目「%(name)s」的预算") % {"name": p.name}, p.budget))]
-    for a in Arrival.objects.filter(recipient=recipient).order_by("position", "pk"):
+        total, gettext("项目「%(name)s」的预算") % {"name": p.name}, p.budget))]
+    arrivals = Arrival.objects.filter(recipient=recipient).select_related("fund")
+    for a in arrivals.order_by("position", "pk"):
         said = arrival_gaps_said(a)
         if said:
             out.append(gettext("到位资金 %(amount)s %(gaps)s") % {
                 "amount": f"{a.amount:f}", "gaps": said})
-        if beyond := beyond_fund(fund, gettext("到位资金"), a.amount):
+        if beyond := beyond_fund(total, gettext("到位资金"), a.amount):
             out.append(beyond)
     return out
 

@@ -307,7 +307,8 @@ def row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         if said := usecases.arrival_gaps_said(added):
             messages.warning(request, gettext(
                 "这笔到位资金%(gaps)s。可在其所在行补填或修改，报送前请处理") % {"gaps": said})
-        if beyond := usecases.beyond_fund(recipient.fund, gettext("到位资金"), added.amount):
+        if beyond := usecases.beyond_fund(usecases.fund_total(recipient.fund),
+                                           gettext("到位资金"), added.amount):
             messages.warning(request, beyond)
     return go(request, back)
 
@@ -385,8 +386,8 @@ def recipient_page(request: HttpRequest, pk: int, rpk: int) -> HttpResponse:
             typed["recipient"] = request.POST.get("recipient", "")
         else:
             messages.success(request, gettext("项目已添加：%(unit)s") % {"unit": target.name})
-            if beyond := usecases.beyond_fund(
-                    fund, gettext("项目「%(name)s」的预算") % {"name": added.name}, added.budget):
+            named = gettext("项目「%(name)s」的预算") % {"name": added.name}
+            if beyond := usecases.beyond_fund(usecases.fund_total(fund), named, added.budget):
                 messages.warning(request, beyond)  # usually a unit or digits typed wrong
             if repeated := usecases.repeated_names(target.projects.all()).get(
                     " ".join(typed["name"].split())):
